@@ -1,0 +1,155 @@
+//===- DSCOps.cpp - dsc dialect ops and verifiers --------------------------===//
+#include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/ShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace dsc;
+
+#include "dsc/Dialect/DSCDialect.cpp.inc"
+
+void DSCDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dsc/Dialect/DSCOps.cpp.inc"
+      >();
+}
+
+/// Every verifier: infer the result type with the shared function and
+/// compare with the op's.
+static LogicalResult checkResult(Operation *op,
+                                 FailureOr<RankedTensorType> inferred) {
+  if (failed(inferred))
+    return failure();
+  Type actual = op->getResult(0).getType();
+  if (actual != *inferred)
+    return op->emitOpError() << "result type " << actual
+                             << " differs from the inferred type "
+                             << *inferred;
+  return success();
+}
+
+static RankedTensorType rt(Value v) {
+  return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+#define DSC_BINARY_VERIFIER(OP)                                                \
+  LogicalResult OP::verify() {                                                 \
+    return checkResult(*this,                                                  \
+                       inferBroadcastType([&] { return emitOpError(); },       \
+                                          rt(getLhs()), rt(getRhs())));        \
+  }
+DSC_BINARY_VERIFIER(AddOp)
+DSC_BINARY_VERIFIER(SubOp)
+DSC_BINARY_VERIFIER(MulOp)
+DSC_BINARY_VERIFIER(DivOp)
+#undef DSC_BINARY_VERIFIER
+
+static LogicalResult verifyFloatUnary(Operation *op) {
+  if (!isa<FloatType>(rt(op->getOperand(0)).getElementType()))
+    return op->emitOpError() << "expects a floating-point tensor";
+  return success();
+}
+LogicalResult ReluOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SigmoidOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult TanhOp::verify() { return verifyFloatUnary(*this); }
+
+LogicalResult ClipOp::verify() {
+  if (failed(verifyFloatUnary(*this)))
+    return failure();
+  if (getMin() && getMax() && getMin()->convertToDouble() >
+                                  getMax()->convertToDouble())
+    return emitOpError() << "min " << getMin()->convertToDouble()
+                         << " is greater than max "
+                         << getMax()->convertToDouble();
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  return checkResult(*this, inferMatMulType([&] { return emitOpError(); },
+                                            rt(getLhs()), rt(getRhs())));
+}
+
+LogicalResult GemmOp::verify() {
+  return checkResult(*this,
+                     inferGemmType([&] { return emitOpError(); }, rt(getA()),
+                                   rt(getB()), rt(getC()), getTransA(),
+                                   getTransB()));
+}
+
+LogicalResult ConvOp::verify() {
+  return checkResult(*this, inferConvType([&] { return emitOpError(); },
+                                          rt(getInput()), rt(getWeight()),
+                                          rt(getBias()), getStrides(),
+                                          getPads(), getDilations(),
+                                          getGroup()));
+}
+
+LogicalResult MaxPoolOp::verify() {
+  return checkResult(*this, inferPoolType([&] { return emitOpError(); },
+                                          rt(getInput()), getKernelShape(),
+                                          getStrides(), getPads(),
+                                          getDilations(), getCeilMode()));
+}
+
+LogicalResult AvgPoolOp::verify() {
+  return checkResult(*this, inferPoolType([&] { return emitOpError(); },
+                                          rt(getInput()), getKernelShape(),
+                                          getStrides(), getPads(),
+                                          getDilations(), getCeilMode()));
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  return checkResult(*this, inferGlobalPoolType(
+                                [&] { return emitOpError(); }, rt(getInput())));
+}
+
+LogicalResult BatchNormOp::verify() {
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError() << "epsilon must be >= 0";
+  return checkResult(
+      *this, inferBatchNormType([&] { return emitOpError(); }, rt(getInput()),
+                                {rt(getScale()), rt(getBias()), rt(getMean()),
+                                 rt(getVariance())}));
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyFloatUnary(*this)))
+    return failure();
+  if (getAxis() < 0 || getAxis() >= rt(getInput()).getRank())
+    return emitOpError() << "axis " << getAxis()
+                         << " is out of range for rank "
+                         << rt(getInput()).getRank();
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType in = rt(getInput()), out = rt(getResult());
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type";
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return emitOpError() << "expects static shapes";
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError() << "changes the number of elements ("
+                         << in.getNumElements() << " to "
+                         << out.getNumElements() << ")";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  return checkResult(*this, inferTransposeType([&] { return emitOpError(); },
+                                               rt(getInput()), getPerm()));
+}
+
+LogicalResult ConcatOp::verify() {
+  SmallVector<RankedTensorType> types;
+  for (Value v : getInputs())
+    types.push_back(rt(v));
+  return checkResult(*this, inferConcatType([&] { return emitOpError(); },
+                                            types, getAxis()));
+}
+
+#define GET_OP_CLASSES
+#include "dsc/Dialect/DSCOps.cpp.inc"

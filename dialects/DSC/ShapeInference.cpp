@@ -1,0 +1,362 @@
+//===- ShapeInference.cpp - result types of dsc ops -----------------------===//
+#include "dsc/Dialect/ShapeInference.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+using namespace mlir;
+
+namespace dsc {
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ",";
+    s += ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d);
+  }
+  return s + "]";
+}
+
+static LogicalResult checkSameElementType(EmitErrorFn emitError,
+                                          ArrayRef<RankedTensorType> types) {
+  for (RankedTensorType t : types.drop_front())
+    if (t && t.getElementType() != types.front().getElementType())
+      return emitError() << "operands have different element types ("
+                         << types.front().getElementType() << " and "
+                         << t.getElementType() << ")";
+  return success();
+}
+
+static LogicalResult checkFloat(EmitErrorFn emitError, RankedTensorType t) {
+  if (!isa<FloatType>(t.getElementType()))
+    return emitError() << "expects a floating-point tensor, got " << t;
+  return success();
+}
+
+FailureOr<int64_t> normalizeAxis(EmitErrorFn emitError, int64_t axis,
+                                 int64_t rank, bool inclusive) {
+  int64_t hi = inclusive ? rank + 1 : rank;
+  if (axis < -hi || axis >= hi)
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << rank;
+  return axis < 0 ? axis + hi : axis;
+}
+
+FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,
+                                                ArrayRef<int64_t> rhs) {
+  size_t rank = std::max(lhs.size(), rhs.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t l = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
+    int64_t r = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
+    if (l == r || r == 1)
+      out[i] = l;
+    else if (l == 1)
+      out[i] = r;
+    else
+      return failure();
+  }
+  return out;
+}
+
+FailureOr<RankedTensorType> inferBroadcastType(EmitErrorFn emitError,
+                                               RankedTensorType lhs,
+                                               RankedTensorType rhs) {
+  if (failed(checkSameElementType(emitError, {lhs, rhs})))
+    return failure();
+  auto shape = broadcastShapes(lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return emitError() << "shapes " << shapeStr(lhs.getShape()) << " and "
+                       << shapeStr(rhs.getShape())
+                       << " cannot be broadcast together";
+  return RankedTensorType::get(*shape, lhs.getElementType());
+}
+
+FailureOr<RankedTensorType> inferMatMulType(EmitErrorFn emitError,
+                                            RankedTensorType lhs,
+                                            RankedTensorType rhs) {
+  if (failed(checkSameElementType(emitError, {lhs, rhs})) ||
+      failed(checkFloat(emitError, lhs)))
+    return failure();
+  if (lhs.getRank() == 0 || rhs.getRank() == 0)
+    return emitError() << "matmul operands must have rank >= 1";
+  ArrayRef<int64_t> a = lhs.getShape(), b = rhs.getShape();
+  int64_t k1 = a.back();
+  int64_t k2 = b.size() == 1 ? b[0] : b[b.size() - 2];
+  if (k1 != k2)
+    return emitError() << "matmul contraction dimensions differ: "
+                       << shapeStr(a) << " x " << shapeStr(b);
+  ArrayRef<int64_t> aBatch = a.size() > 2 ? a.drop_back(2) : ArrayRef<int64_t>();
+  ArrayRef<int64_t> bBatch = b.size() > 2 ? b.drop_back(2) : ArrayRef<int64_t>();
+  auto batch = broadcastShapes(aBatch, bBatch);
+  if (failed(batch))
+    return emitError() << "matmul batch dimensions of " << shapeStr(a)
+                       << " and " << shapeStr(b) << " cannot be broadcast";
+  SmallVector<int64_t> out(*batch);
+  if (a.size() >= 2)
+    out.push_back(a[a.size() - 2]);
+  if (b.size() >= 2)
+    out.push_back(b.back());
+  return RankedTensorType::get(out, lhs.getElementType());
+}
+
+FailureOr<RankedTensorType> inferGemmType(EmitErrorFn emitError,
+                                          RankedTensorType a,
+                                          RankedTensorType b,
+                                          RankedTensorType c, bool transA,
+                                          bool transB) {
+  if (failed(checkSameElementType(emitError, {a, b, c})) ||
+      failed(checkFloat(emitError, a)))
+    return failure();
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitError() << "Gemm expects rank-2 A and B, got " << a << " and "
+                       << b;
+  int64_t m = transA ? a.getDimSize(1) : a.getDimSize(0);
+  int64_t ka = transA ? a.getDimSize(0) : a.getDimSize(1);
+  int64_t kb = transB ? b.getDimSize(1) : b.getDimSize(0);
+  int64_t n = transB ? b.getDimSize(0) : b.getDimSize(1);
+  if (ka != kb)
+    return emitError() << "Gemm inner dimensions differ (" << ka << " vs "
+                       << kb << ")";
+  if (c) {
+    if (c.getRank() > 2)
+      return emitError() << "Gemm C must have rank <= 2, got " << c;
+    auto s = broadcastShapes({m, n}, c.getShape());
+    if (failed(s) || (*s)[0] != m || (*s)[1] != n)
+      return emitError() << "Gemm C of shape " << shapeStr(c.getShape())
+                         << " does not broadcast to [" << m << "," << n
+                         << "]";
+  }
+  return RankedTensorType::get({m, n}, a.getElementType());
+}
+
+int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                         int64_t padBegin, int64_t padEnd, int64_t dilation,
+                         bool ceilMode) {
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t avail = in + padBegin + padEnd - span;
+  if (avail < 0)
+    return 0;
+  int64_t out = (ceilMode ? (avail + stride - 1) / stride : avail / stride) + 1;
+  // In ceil mode the last window must start inside the input or its begin
+  // padding (ONNX/PyTorch rule).
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+/// Checks strides/pads/dilations against `spatialRank`.
+static LogicalResult checkWindowAttrs(EmitErrorFn emitError,
+                                      size_t spatialRank,
+                                      ArrayRef<int64_t> strides,
+                                      ArrayRef<int64_t> pads,
+                                      ArrayRef<int64_t> dilations) {
+  if (strides.size() != spatialRank || dilations.size() != spatialRank ||
+      pads.size() != 2 * spatialRank)
+    return emitError() << "expects " << spatialRank << " strides, "
+                       << spatialRank << " dilations and " << 2 * spatialRank
+                       << " pads for " << spatialRank
+                       << " spatial dimensions, got " << strides.size() << ", "
+                       << dilations.size() << " and " << pads.size();
+  for (int64_t s : strides)
+    if (s < 1)
+      return emitError() << "strides must be >= 1";
+  for (int64_t d : dilations)
+    if (d < 1)
+      return emitError() << "dilations must be >= 1";
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitError() << "pads must be >= 0";
+  return success();
+}
+
+FailureOr<RankedTensorType>
+inferConvType(EmitErrorFn emitError, RankedTensorType input,
+              RankedTensorType weight, RankedTensorType bias,
+              ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+              ArrayRef<int64_t> dilations, int64_t group) {
+  if (failed(checkSameElementType(emitError, {input, weight, bias})) ||
+      failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() < 3 || weight.getRank() != input.getRank())
+    return emitError() << "Conv expects input [N,C,D...] and weights "
+                          "[M,C/group,K...] of the same rank >= 3, got "
+                       << input << " and " << weight;
+  size_t k = input.getRank() - 2;
+  if (failed(checkWindowAttrs(emitError, k, strides, pads, dilations)))
+    return failure();
+  int64_t c = input.getDimSize(1), m = weight.getDimSize(0);
+  if (group < 1 || c % group != 0 || m % group != 0)
+    return emitError() << "group " << group
+                       << " must divide input channels " << c
+                       << " and output channels " << m;
+  if (weight.getDimSize(1) * group != c)
+    return emitError() << "weights have " << weight.getDimSize(1)
+                       << " input channels per group but the input has " << c
+                       << " channels in " << group << " group(s)";
+  if (bias && (bias.getRank() != 1 || bias.getDimSize(0) != m))
+    return emitError() << "bias must be [" << m << "], got " << bias;
+  SmallVector<int64_t> out = {input.getDimSize(0), m};
+  for (size_t i = 0; i < k; ++i) {
+    int64_t o = windowOutputSize(input.getDimSize(2 + i),
+                                 weight.getDimSize(2 + i), strides[i], pads[i],
+                                 pads[k + i], dilations[i], false);
+    if (o < 1)
+      return emitError() << "kernel is larger than the padded input in "
+                            "spatial dimension "
+                         << i;
+    out.push_back(o);
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferPoolType(EmitErrorFn emitError, RankedTensorType input,
+              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+              ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+              bool ceilMode) {
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() < 3)
+    return emitError() << "pooling expects [N,C,D...] input, got " << input;
+  size_t k = input.getRank() - 2;
+  if (kernel.size() != k)
+    return emitError() << "kernel_shape has " << kernel.size()
+                       << " entries for " << k << " spatial dimensions";
+  if (failed(checkWindowAttrs(emitError, k, strides, pads, dilations)))
+    return failure();
+  SmallVector<int64_t> out = {input.getDimSize(0), input.getDimSize(1)};
+  for (size_t i = 0; i < k; ++i) {
+    if (kernel[i] < 1)
+      return emitError() << "kernel_shape entries must be >= 1";
+    if (pads[i] >= kernel[i] || pads[k + i] >= kernel[i])
+      return emitError() << "pads must be smaller than the kernel";
+    int64_t o = windowOutputSize(input.getDimSize(2 + i), kernel[i],
+                                 strides[i], pads[i], pads[k + i],
+                                 dilations[i], ceilMode);
+    if (o < 1)
+      return emitError() << "kernel is larger than the padded input in "
+                            "spatial dimension "
+                         << i;
+    out.push_back(o);
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType> inferGlobalPoolType(EmitErrorFn emitError,
+                                                RankedTensorType input) {
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() < 3)
+    return emitError() << "global pooling expects [N,C,D...] input, got "
+                       << input;
+  SmallVector<int64_t> out(input.getShape());
+  std::fill(out.begin() + 2, out.end(), 1);
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferBatchNormType(EmitErrorFn emitError, RankedTensorType input,
+                   ArrayRef<RankedTensorType> params) {
+  SmallVector<RankedTensorType> all = {input};
+  all.append(params.begin(), params.end());
+  if (failed(checkSameElementType(emitError, all)) ||
+      failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() < 2)
+    return emitError() << "BatchNormalization expects rank >= 2, got "
+                       << input;
+  int64_t c = input.getDimSize(1);
+  for (RankedTensorType p : params)
+    if (p.getRank() != 1 || p.getDimSize(0) != c)
+      return emitError() << "scale, bias, mean and variance must be [" << c
+                         << "], got " << p;
+  return input;
+}
+
+FailureOr<RankedTensorType> inferTransposeType(EmitErrorFn emitError,
+                                               RankedTensorType input,
+                                               ArrayRef<int64_t> perm) {
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(perm.size()) != rank)
+    return emitError() << "perm has " << perm.size() << " entries for rank "
+                       << rank;
+  SmallVector<bool> seen(rank, false);
+  SmallVector<int64_t> out;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return emitError() << "perm is not a permutation of [0, " << rank << ")";
+    seen[p] = true;
+    out.push_back(input.getDimSize(p));
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType> inferConcatType(EmitErrorFn emitError,
+                                            ArrayRef<RankedTensorType> inputs,
+                                            int64_t axis) {
+  if (inputs.empty())
+    return emitError() << "Concat needs at least one input";
+  if (failed(checkSameElementType(emitError, inputs)))
+    return failure();
+  RankedTensorType first = inputs.front();
+  if (axis < 0 || axis >= first.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << first.getRank();
+  SmallVector<int64_t> out(first.getShape());
+  out[axis] = 0;
+  for (RankedTensorType t : inputs) {
+    if (t.getRank() != first.getRank())
+      return emitError() << "Concat inputs have different ranks";
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (d != axis && t.getDimSize(d) != first.getDimSize(d))
+        return emitError() << "Concat inputs differ in dimension " << d
+                           << " (" << shapeStr(first.getShape()) << " vs "
+                           << shapeStr(t.getShape()) << ")";
+    out[axis] += t.getDimSize(axis);
+  }
+  return RankedTensorType::get(out, first.getElementType());
+}
+
+FailureOr<RankedTensorType> inferReshapeType(EmitErrorFn emitError,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> shape,
+                                             bool allowZero) {
+  SmallVector<int64_t> out(shape);
+  int64_t inferIdx = -1, known = 1;
+  for (auto [i, d] : llvm::enumerate(out)) {
+    if (d == 0 && !allowZero) {
+      if (static_cast<int64_t>(i) >= input.getRank())
+        return emitError() << "shape entry " << i
+                           << " is 0 but the input has rank "
+                           << input.getRank();
+      d = input.getDimSize(i);
+    }
+    if (d == -1) {
+      if (inferIdx >= 0)
+        return emitError() << "shape " << shapeStr(shape)
+                           << " has more than one -1";
+      inferIdx = i;
+      continue;
+    }
+    if (d < 0)
+      return emitError() << "shape " << shapeStr(shape)
+                         << " has a negative entry";
+    known *= d;
+  }
+  int64_t numel = input.getNumElements();
+  if (inferIdx >= 0) {
+    if (known == 0 || numel % known != 0)
+      return emitError() << "cannot reshape " << shapeStr(input.getShape())
+                         << " to " << shapeStr(shape);
+    out[inferIdx] = numel / known;
+    known *= out[inferIdx];
+  }
+  if (known != numel)
+    return emitError() << "cannot reshape " << shapeStr(input.getShape())
+                       << " (" << numel << " elements) to " << shapeStr(out);
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+} // namespace dsc

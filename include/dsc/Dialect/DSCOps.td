@@ -1,0 +1,336 @@
+//===- DSCOps.td - the dsc dialect -------------------------*- tablegen -*-===//
+//
+// Tensor-level operators imported from ONNX. Shapes are inferred once at
+// import by the free functions in ShapeInference.h; every op's verifier calls
+// the same function, so an op whose result type disagrees with its operands
+// and attributes cannot exist.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_OPS_TD
+#define DSC_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def DSC_Dialect : Dialect {
+  let name = "dsc";
+  let cppNamespace = "::dsc";
+  let summary = "Tensor-level operators of the dsc ONNX compiler";
+  let description = [{
+    The dsc dialect holds a model between ONNX import and code generation.
+    Ops work on ranked tensors with value semantics and follow ONNX
+    semantics (numpy broadcasting, NCHW layouts); attributes are normalized
+    at import (explicit pads, non-negative axes), so later passes never see
+    ONNX's defaults or opset differences.
+  }];
+}
+
+class DSC_Op<string mnemonic, list<Trait> traits = []>
+    : Op<DSC_Dialect, mnemonic, !listconcat(traits, [Pure])> {
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
+    : DSC_Op<mnemonic, traits> {
+  let summary = "elementwise " # onnxName # " with numpy broadcasting";
+  let description = [{
+    Applies the operation elementwise after broadcasting both operands to a
+    common shape with numpy rules (ONNX `}] # onnxName # [{`, opset 7+).
+    Operands and result share the element type.
+
+    Example:
+    ```mlir
+    %0 = dsc.}] # mnemonic # [{ %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_AddOp : DSC_BinaryOp<"add", "Add", [Commutative]>;
+def DSC_SubOp : DSC_BinaryOp<"sub", "Sub">;
+def DSC_MulOp : DSC_BinaryOp<"mul", "Mul", [Commutative]>;
+def DSC_DivOp : DSC_BinaryOp<"div", "Div">;
+
+class DSC_UnaryOp<string mnemonic, string formula>
+    : DSC_Op<mnemonic, [SameOperandsAndResultType]> {
+  let summary = "elementwise " # formula;
+  let description = [{
+    Computes `}] # formula # [{` for every element of a floating-point tensor.
+
+    Example:
+    ```mlir
+    %0 = dsc.}] # mnemonic # [{ %x : tensor<1x16xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def DSC_ReluOp : DSC_UnaryOp<"relu", "max(x, 0)">;
+def DSC_SigmoidOp : DSC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def DSC_TanhOp : DSC_UnaryOp<"tanh", "tanh(x)">;
+
+def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType]> {
+  let summary = "elementwise clamp to [min, max]";
+  let description = [{
+    Clamps every element to `[min, max]`; a missing bound is unbounded.
+    ONNX Clip's bounds (attributes before opset 11, constant inputs after)
+    become attributes at import.
+
+    Example:
+    ```mlir
+    %0 = dsc.clip %x {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, OptionalAttr<F64Attr>:$min,
+                   OptionalAttr<F64Attr>:$max);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+def DSC_MatMulOp : DSC_Op<"matmul"> {
+  let summary = "numpy matrix product";
+  let description = [{
+    numpy `matmul` semantics (ONNX MatMul): the last two dimensions are
+    multiplied, leading (batch) dimensions broadcast, and a rank-1 operand
+    is a vector whose dimension is dropped from the result.
+
+    Example:
+    ```mlir
+    %0 = dsc.matmul %a, %b : (tensor<4x2x3xf32>, tensor<3x5xf32>) -> tensor<4x2x5xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_GemmOp : DSC_Op<"gemm"> {
+  let summary = "alpha * op(A) * op(B) + beta * C";
+  let description = [{
+    ONNX Gemm on rank-2 operands: `op(X)` transposes when `trans_a` /
+    `trans_b` is set; `c`, when present, broadcasts to the `[M, N]` result
+    with numpy rules.
+
+    Example:
+    ```mlir
+    %0 = dsc.gemm %a, %w, %bias {alpha = 1.0 : f64, beta = 1.0 : f64,
+                                 trans_a = false, trans_b = true}
+        : (tensor<1x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$a, AnyRankedTensor:$b,
+                   Optional<AnyRankedTensor>:$c, F64Attr:$alpha, F64Attr:$beta,
+                   BoolAttr:$trans_a, BoolAttr:$trans_b);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling (NC[D...] layout)
+//===----------------------------------------------------------------------===//
+
+def DSC_ConvOp : DSC_Op<"conv"> {
+  let summary = "grouped N-d convolution (NCHW, weights MCHW)";
+  let description = [{
+    ONNX Conv with explicit pads (`[begin_0, ..., begin_k, end_0, ...,
+    end_k]`; auto_pad is resolved at import). `x` is `[N, C, D_1..D_k]`,
+    `w` is `[M, C / group, K_1..K_k]` and the optional `bias` is `[M]`.
+
+    Example:
+    ```mlir
+    %0 = dsc.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64,
+                              pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+        : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                   Optional<AnyRankedTensor>:$bias, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                   I64Attr:$group);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class DSC_PoolOp<string mnemonic, string what, dag extraArgs = (ins)>
+    : DSC_Op<mnemonic> {
+  let summary = what # " over sliding windows (NC[D...] layout)";
+  let arguments = !con((ins AnyRankedTensor:$input,
+                            DenseI64ArrayAttr:$kernel_shape,
+                            DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                            DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode),
+                       extraArgs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_MaxPoolOp : DSC_PoolOp<"max_pool", "maximum"> {
+  let description = [{
+    ONNX MaxPool (values only). Pads are explicit; padded positions never
+    win. `ceil_mode` rounds the output size up; a window may then start in
+    the end padding but always overlaps the input or its begin padding.
+
+    Example:
+    ```mlir
+    %0 = dsc.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+                          kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+                          strides = array<i64: 2, 2>}
+        : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+}
+
+def DSC_AvgPoolOp : DSC_PoolOp<"avg_pool", "average",
+                               (ins BoolAttr:$count_include_pad)> {
+  let description = [{
+    ONNX AveragePool. With `count_include_pad` the divisor counts explicit
+    pad positions (but not positions past them that `ceil_mode` adds);
+    without it, only input positions are counted.
+
+    Example:
+    ```mlir
+    %0 = dsc.avg_pool %x {ceil_mode = false, count_include_pad = false,
+                          dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>,
+                          pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+        : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+}
+
+def DSC_GlobalAvgPoolOp : DSC_Op<"global_avg_pool"> {
+  let summary = "mean over all spatial dimensions";
+  let description = [{
+    ONNX GlobalAveragePool: `[N, C, D_1..D_k]` to `[N, C, 1..1]`.
+
+    Example:
+    ```mlir
+    %0 = dsc.global_avg_pool %x : (tensor<1x64x7x7xf32>) -> tensor<1x64x1x1xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def DSC_BatchNormOp : DSC_Op<"batch_norm"> {
+  let summary = "inference-mode batch normalization over channel dim 1";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, with the four
+    parameter tensors of shape `[C]` broadcast along dimension 1 of `x`.
+
+    Example:
+    ```mlir
+    %0 = dsc.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f64}
+        : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+        -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$scale,
+                   AnyRankedTensor:$bias, AnyRankedTensor:$mean,
+                   AnyRankedTensor:$variance, F64Attr:$epsilon);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def DSC_SoftmaxOp : DSC_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "softmax along one axis";
+  let description = [{
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (non-negative).
+    ONNX Softmax before opset 13, which coerces to 2-D, is imported as a
+    reshape around this op.
+
+    Example:
+    ```mlir
+    %0 = dsc.softmax %x {axis = 1 : i64} : tensor<2x10xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def DSC_ReshapeOp : DSC_Op<"reshape"> {
+  let summary = "reinterpret a tensor with the result's static shape";
+  let description = [{
+    Row-major reshape; the target shape is the result type (ONNX Reshape's
+    shape input and Flatten are resolved at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.reshape %x : (tensor<1x16x2x2xf32>) -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_TransposeOp : DSC_Op<"transpose"> {
+  let summary = "permute dimensions";
+  let description = [{
+    `result.shape[i] = input.shape[perm[i]]`.
+
+    Example:
+    ```mlir
+    %0 = dsc.transpose %x {perm = array<i64: 0, 2, 3, 1>}
+        : (tensor<1x3x4x5xf32>) -> tensor<1x4x5x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_ConcatOp : DSC_Op<"concat"> {
+  let summary = "concatenate along one axis";
+  let description = [{
+    Joins tensors of equal rank and element type that agree on every
+    dimension but `axis` (non-negative).
+
+    Example:
+    ```mlir
+    %0 = dsc.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+#endif // DSC_OPS_TD

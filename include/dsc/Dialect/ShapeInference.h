@@ -1,0 +1,83 @@
+//===- ShapeInference.h - result types of dsc ops ---------------*- C++ -*-===//
+//
+// One inference function per op, shared by the ONNX importer (which builds
+// ops with the inferred type and reports failures at the ONNX node) and the
+// op verifiers (which check that the result type is the inferred one).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DSC_DIALECT_SHAPEINFERENCE_H
+#define DSC_DIALECT_SHAPEINFERENCE_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Support/LLVM.h"
+
+namespace dsc {
+
+using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
+using mlir::RankedTensorType;
+
+/// numpy broadcasting of two shapes (also checks equal element types).
+mlir::FailureOr<RankedTensorType>
+inferBroadcastType(EmitErrorFn emitError, RankedTensorType lhs,
+                   RankedTensorType rhs);
+/// The broadcast shape of two shapes, or failure when incompatible.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+
+mlir::FailureOr<RankedTensorType> inferMatMulType(EmitErrorFn emitError,
+                                                  RankedTensorType lhs,
+                                                  RankedTensorType rhs);
+
+/// `c` may be null.
+mlir::FailureOr<RankedTensorType>
+inferGemmType(EmitErrorFn emitError, RankedTensorType a, RankedTensorType b,
+              RankedTensorType c, bool transA, bool transB);
+
+/// `bias` may be null. `pads` holds all begins then all ends.
+mlir::FailureOr<RankedTensorType>
+inferConvType(EmitErrorFn emitError, RankedTensorType input,
+              RankedTensorType weight, RankedTensorType bias,
+              llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> pads,
+              llvm::ArrayRef<int64_t> dilations, int64_t group);
+
+/// Output size of one spatial dimension of a window op.
+int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                         int64_t padBegin, int64_t padEnd, int64_t dilation,
+                         bool ceilMode);
+
+mlir::FailureOr<RankedTensorType>
+inferPoolType(EmitErrorFn emitError, RankedTensorType input,
+              llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+              llvm::ArrayRef<int64_t> pads, llvm::ArrayRef<int64_t> dilations,
+              bool ceilMode);
+
+mlir::FailureOr<RankedTensorType> inferGlobalPoolType(EmitErrorFn emitError,
+                                                      RankedTensorType input);
+
+mlir::FailureOr<RankedTensorType>
+inferBatchNormType(EmitErrorFn emitError, RankedTensorType input,
+                   llvm::ArrayRef<RankedTensorType> params);
+
+mlir::FailureOr<RankedTensorType>
+inferTransposeType(EmitErrorFn emitError, RankedTensorType input,
+                   llvm::ArrayRef<int64_t> perm);
+
+mlir::FailureOr<RankedTensorType>
+inferConcatType(EmitErrorFn emitError, llvm::ArrayRef<RankedTensorType> inputs,
+                int64_t axis);
+
+/// ONNX Reshape's target shape: 0 copies the input dim (unless allowZero),
+/// one -1 is inferred.
+mlir::FailureOr<RankedTensorType>
+inferReshapeType(EmitErrorFn emitError, RankedTensorType input,
+                 llvm::ArrayRef<int64_t> shape, bool allowZero);
+
+/// Checks that `axis` lies in [-rank, rank) (or [-rank-1, rank] when
+/// `inclusive`) and returns it made non-negative.
+mlir::FailureOr<int64_t> normalizeAxis(EmitErrorFn emitError, int64_t axis,
+                                       int64_t rank, bool inclusive = false);
+
+} // namespace dsc
+
+#endif // DSC_DIALECT_SHAPEINFERENCE_H

@@ -1,0 +1,34 @@
+//===- Pipeline.h - the phase list shared by dsc and dsc-opt ----*- C++ -*-===//
+#ifndef DSC_PIPELINE_PIPELINE_H
+#define DSC_PIPELINE_PIPELINE_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include <optional>
+
+namespace dsc {
+
+/// Where compilation stops: the dsc dialect as imported, linalg on tensors,
+/// or the LLVM dialect (the last stop before object code).
+enum class Phase { DSC, Linalg, LLVM };
+
+std::optional<Phase> parsePhase(llvm::StringRef name);
+llvm::StringRef phaseName(Phase phase);
+
+/// dsc -> linalg on tensors (stage-checked).
+void buildLinalgPipeline(mlir::OpPassManager &pm);
+/// linalg on tensors -> bufferized, out-params, memory planned.
+void buildBufferizePipeline(mlir::OpPassManager &pm);
+/// planned memrefs -> LLVM dialect with bare-pointer arguments.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+/// Everything after import up to `compileTo`.
+void buildPipeline(mlir::OpPassManager &pm, Phase compileTo);
+
+/// Every dialect dsc's pipelines use.
+void registerDialects(mlir::DialectRegistry &registry);
+/// dsc's own passes and the `dsc-pipeline` pipeline (for dsc-opt).
+void registerPasses();
+
+} // namespace dsc
+
+#endif // DSC_PIPELINE_PIPELINE_H

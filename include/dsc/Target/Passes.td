@@ -1,0 +1,56 @@
+//===- Passes.td - dsc target passes -----------------------*- tablegen -*-===//
+#ifndef DSC_TARGET_PASSES
+#define DSC_TARGET_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def DSCPlanMemory : Pass<"dsc-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one statically planned arena";
+  let description = [{
+    Runs after bufferization on functions whose body is one block. Every
+    static `memref.alloc` becomes a `memref.view` into a new trailing
+    `memref<Nxi8>` argument (the arena) at a compile-time offset. Offsets are
+    packed from liveness intervals (an alloc lives from its definition to
+    the last use of it or any view of it), largest buffers first, each at
+    the lowest offset that overlaps no live-at-the-same-time buffer.
+
+    The function gets `dsc.arena_bytes` (the plan's size) and
+    `dsc.arena_lower_bound` (the largest sum of simultaneously live buffer
+    sizes: no plan can be smaller) attributes. Dynamic allocations are an
+    error.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the arena">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def DSCCopiesToLinalg : Pass<"dsc-copies-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies into strided views (padding, concatenation,
+    out-parameters) with `memref.copy`, whose LLVM lowering calls
+    `memrefCopy` from MLIR's runtime library unless both sides are
+    contiguous. Generated code must need nothing but libc, so every copy
+    becomes a `linalg.copy` that later lowers to loops.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def DSCVerifyStage : Pass<"dsc-verify-stage", "mlir::ModuleOp"> {
+  let summary = "Check that only the ops allowed at a pipeline stage remain";
+  let description = [{
+    A stage boundary contract: after `dsc-convert-to-linalg` no dsc op may
+    remain (stage=linalg); before LLVM IR translation only the LLVM dialect
+    and the builtin module may remain (stage=llvm). A leftover op is reported
+    at its location (the ONNX node it came from) with what to do.
+  }];
+  let options = [
+    Option<"stage", "stage", "std::string", /*default=*/"\"linalg\"",
+           "Stage to check: linalg or llvm">
+  ];
+}
+
+#endif // DSC_TARGET_PASSES

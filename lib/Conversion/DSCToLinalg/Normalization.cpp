@@ -1,0 +1,123 @@
+//===- Normalization.cpp - dsc.batch_norm / dsc.softmax to linalg ---------===//
+#include "PopulatePatterns.h"
+#include "dsc/Dialect/DSCDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace dsc {
+namespace {
+
+struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elem = type.getElementType();
+    int64_t rank = type.getRank();
+    double eps = op.getEpsilon().convertToDouble();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type},
+            ValueRange{op.getInput(), op.getScale(), op.getBias(), op.getMean(),
+                       op.getVariance()},
+            ValueRange{init},
+            SmallVector<AffineMap>{id, channel, channel, channel, channel, id},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              // (x - mean) * scale / sqrt(var + eps) + bias
+              Value var =
+                  arith::AddFOp::create(b, l, a[4], floatConst(b, l, elem, eps));
+              Value inv = math::RsqrtOp::create(b, l, var);
+              Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
+              Value scaled = arith::MulFOp::create(
+                  b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
+              linalg::YieldOp::create(b, l,
+                                      arith::AddFOp::create(b, l, scaled, a[2]).getResult());
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// max, exp(x - max) summed, then divided: three passes over the data.
+struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto elem = cast<FloatType>(type.getElementType());
+    int64_t axis = op.getAxis();
+    SmallVector<int64_t> reducedShape(type.getShape());
+    reducedShape.erase(reducedShape.begin() + axis);
+    auto reducedType = RankedTensorType::get(reducedShape, elem);
+    // Maps of the reduced tensors inside the full iteration space.
+    MLIRContext *ctx = getContext();
+    SmallVector<AffineExpr> dropAxis;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (d != axis)
+        dropAxis.push_back(getAffineDimExpr(d, ctx));
+    AffineMap reducedMap = AffineMap::get(type.getRank(), 0, dropAxis, ctx);
+    AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+    SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                              utils::IteratorType::parallel);
+    auto fullGeneric = [&](Value x, Value reduced,
+                           function_ref<Value(OpBuilder &, Location, Value,
+                                              Value)>
+                               fn) {
+      Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
+                 ValueRange{init}, SmallVector<AffineMap>{id, reducedMap, id},
+                 parallel,
+                 [&](OpBuilder &b, Location l, ValueRange a) {
+                   linalg::YieldOp::create(b, l, fn(b, l, a[0], a[1]));
+                 })
+          .getResult(0);
+    };
+
+    Value maxInit = buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
+    Value max = buildAxisReduction(
+        rewriter, loc, op.getInput(), maxInit, axis,
+        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+          return arith::MaximumFOp::create(b, l, acc, x);
+        });
+    Value exps = fullGeneric(
+        op.getInput(), max, [](OpBuilder &b, Location l, Value x, Value m) {
+          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, m))
+              .getResult();
+        });
+    Value sumInit =
+        buildFilled(rewriter, loc, reducedType, rewriter.getFloatAttr(elem, 0));
+    Value sum = buildAxisReduction(
+        rewriter, loc, exps, sumInit, axis,
+        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+          return arith::AddFOp::create(b, l, acc, x);
+        });
+    Value result =
+        fullGeneric(exps, sum, [](OpBuilder &b, Location l, Value e, Value s) {
+          return arith::DivFOp::create(b, l, e, s).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateNormalizationPatterns(RewritePatternSet &patterns) {
+  patterns.add<BatchNormLowering, SoftmaxLowering>(patterns.getContext());
+}
+
+} // namespace dsc

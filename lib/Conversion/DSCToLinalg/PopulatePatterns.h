@@ -1,0 +1,72 @@
+//===- PopulatePatterns.h - dsc-to-linalg pattern families ------*- C++ -*-===//
+//
+// One file per op family (Elementwise, Linear, Conv, Pooling, Normalization,
+// DataMovement), each contributing its patterns here, plus the helpers they
+// share.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DSC_LIB_CONVERSION_DSCTOLINALG_POPULATEPATTERNS_H
+#define DSC_LIB_CONVERSION_DSCTOLINALG_POPULATEPATTERNS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace dsc {
+
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateLinearPatterns(mlir::RewritePatternSet &patterns);
+void populateConvPatterns(mlir::RewritePatternSet &patterns);
+void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+using BodyBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// The indexing map that reads an operand of `operandShape` broadcast (numpy
+/// rules, aligned right) to the iteration space `resultShape`.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// An all-parallel linalg.generic producing `resultType` from `inputs`, each
+/// broadcast to the result shape; `body` gets one scalar per input.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, BodyBuilder body);
+
+/// tensor.empty of `type` filled with `value`.
+mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::TypedAttr value);
+
+/// A float constant of type `type`.
+mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                       double value);
+
+/// The lowest finite value of a float type (the identity of max-reductions,
+/// and the pad value of max pooling).
+mlir::TypedAttr lowestFloatAttr(mlir::FloatType type);
+
+/// `x` padded with `value` by `low`/`high` per dimension (no-op when all 0).
+mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                      mlir::TypedAttr value);
+
+/// A linalg.generic reducing dimension `axis` of `input` into `init` (whose
+/// shape drops that dimension) with `combine(acc, x)`.
+mlir::Value buildAxisReduction(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value input, mlir::Value init,
+                               int64_t axis,
+                               llvm::function_ref<mlir::Value(
+                                   mlir::OpBuilder &, mlir::Location,
+                                   mlir::Value, mlir::Value)>
+                                   combine);
+
+} // namespace dsc
+
+#endif // DSC_LIB_CONVERSION_DSCTOLINALG_POPULATEPATTERNS_H

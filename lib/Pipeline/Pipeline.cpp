@@ -1,0 +1,151 @@
+//===- Pipeline.cpp - the phase list shared by dsc and dsc-opt ------------===//
+#include "dsc/Pipeline/Pipeline.h"
+#include "dsc/Conversion/Passes.h"
+#include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Target/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+
+using namespace mlir;
+
+namespace dsc {
+
+std::optional<Phase> parsePhase(StringRef name) {
+  if (name == "dsc")
+    return Phase::DSC;
+  if (name == "linalg")
+    return Phase::Linalg;
+  if (name == "llvm")
+    return Phase::LLVM;
+  return std::nullopt;
+}
+
+StringRef phaseName(Phase phase) {
+  switch (phase) {
+  case Phase::DSC:
+    return "dsc";
+  case Phase::Linalg:
+    return "linalg";
+  case Phase::LLVM:
+    return "llvm";
+  }
+  return "";
+}
+
+void buildLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertDSCToLinalg());
+  pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildBufferizePipeline(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.unknownTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createDSCCopiesToLinalg());
+  pm.addPass(createDSCPlanMemory());
+}
+
+void buildLowerToLLVMPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"llvm"}));
+}
+
+void buildPipeline(OpPassManager &pm, Phase compileTo) {
+  if (compileTo == Phase::DSC)
+    return;
+  buildLinalgPipeline(pm);
+  if (compileTo == Phase::Linalg)
+    return;
+  buildBufferizePipeline(pm);
+  buildLowerToLLVMPipeline(pm);
+}
+
+void registerDialects(DialectRegistry &registry) {
+  registry.insert<DSCDialect, affine::AffineDialect, arith::ArithDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  arith::registerConvertArithToLLVMInterface(registry);
+  registerConvertFuncToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertMathToLLVMInterface(registry);
+  index::registerConvertIndexToLLVMInterface(registry);
+}
+
+namespace {
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  Option<std::string> compileTo{
+      *this, "compile-to",
+      llvm::cl::desc("Last phase: dsc, linalg or llvm (default llvm)"),
+      llvm::cl::init("llvm")};
+};
+} // namespace
+
+void registerPasses() {
+  registerDSCConversionPasses();
+  registerDSCTargetPasses();
+  PassPipelineRegistration<PipelineOptions>(
+      "dsc-pipeline",
+      "The phases of `dsc compile` after import, up to compile-to",
+      [](OpPassManager &pm, const PipelineOptions &options) {
+        std::optional<Phase> phase = parsePhase(options.compileTo);
+        buildPipeline(pm, phase.value_or(Phase::LLVM));
+      });
+}
+
+} // namespace dsc

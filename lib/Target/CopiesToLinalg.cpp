@@ -1,0 +1,25 @@
+//===- CopiesToLinalg.cpp - memref.copy as linalg.copy --------------------===//
+#include "dsc/Target/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCCOPIESTOLINALG
+#include "dsc/Target/Passes.h.inc"
+
+namespace {
+struct DSCCopiesToLinalgPass
+    : impl::DSCCopiesToLinalgBase<DSCCopiesToLinalgPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation().walk([&](memref::CopyOp copy) {
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                  copy.getTarget());
+    });
+  }
+};
+} // namespace
+} // namespace dsc

@@ -1,0 +1,144 @@
+/* dsc runtime: the small C99 library every compiled model links.
+ *
+ * The compiler emits, per model, one entry function and a constant
+ * `dsc_model_desc` describing it; everything else (sessions, the thread pool,
+ * the .npy reader/writer and the command-line runner) is generic and lives
+ * here. No allocation happens on the inference path: the scratch arena is
+ * allocated once by dsc_session_create. No global state: everything hangs off
+ * a session. Every fallible function returns a dsc_status.
+ */
+#ifndef DSC_RUNTIME_H
+#define DSC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Element types; the values are ONNX TensorProto.DataType codes. */
+typedef enum dsc_dtype {
+  DSC_DTYPE_F32 = 1,
+  DSC_DTYPE_U8 = 2,
+  DSC_DTYPE_I8 = 3,
+  DSC_DTYPE_U16 = 4,
+  DSC_DTYPE_I16 = 5,
+  DSC_DTYPE_I32 = 6,
+  DSC_DTYPE_I64 = 7,
+  DSC_DTYPE_BOOL = 9,
+  DSC_DTYPE_F16 = 10,
+  DSC_DTYPE_F64 = 11,
+  DSC_DTYPE_U32 = 12,
+  DSC_DTYPE_U64 = 13,
+  DSC_DTYPE_BF16 = 16
+} dsc_dtype;
+
+typedef enum dsc_status {
+  DSC_OK = 0,
+  DSC_ERR_INVALID_ARGUMENT = 1,
+  DSC_ERR_OUT_OF_MEMORY = 2,
+  DSC_ERR_IO = 3,
+  DSC_ERR_FORMAT = 4,   /* malformed file (e.g. a corrupt .npy) */
+  DSC_ERR_MISMATCH = 5, /* dtype / shape / name does not match the model */
+  DSC_ERR_THREAD = 6
+} dsc_status;
+
+#define DSC_MAX_RANK 16
+
+/* A graph input or output as the model declares it. */
+typedef struct dsc_tensor_desc {
+  const char *name;
+  int32_t dtype; /* dsc_dtype */
+  int32_t rank;
+  const int64_t *shape; /* rank entries */
+} dsc_tensor_desc;
+
+typedef struct dsc_context dsc_context;
+
+/* The generated code's single entry. inputs/outputs are caller buffers in the
+ * order of the descriptor tables, arena is `arena_bytes` of 64-byte aligned
+ * scratch, ctx gives access to the thread pool. */
+typedef void (*dsc_entry_fn)(void *const *inputs, void *const *outputs,
+                             void *arena, dsc_context *ctx);
+
+typedef struct dsc_model_desc {
+  const char *name;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const dsc_tensor_desc *inputs;
+  const dsc_tensor_desc *outputs;
+  uint64_t arena_bytes;   /* scratch for intermediates, planned statically */
+  uint64_t weights_bytes; /* constant data in the library's .rodata */
+  dsc_entry_fn entry;
+} dsc_model_desc;
+
+/* ---- sessions ---------------------------------------------------------- */
+
+typedef struct dsc_session dsc_session;
+
+/* num_threads <= 0 means "one per online CPU". */
+dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
+                              dsc_session **out);
+/* Runs the model once; no allocation. */
+dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
+                           void *const *outputs);
+void dsc_session_destroy(dsc_session *session);
+int dsc_session_num_threads(const dsc_session *session);
+
+/* ---- helpers ----------------------------------------------------------- */
+
+const char *dsc_status_string(dsc_status status);
+/* Bytes per element, 0 for an unknown dtype. */
+size_t dsc_dtype_size(int32_t dtype);
+/* "float32", "int64", ... (numpy names); NULL for an unknown dtype. */
+const char *dsc_dtype_name(int32_t dtype);
+/* Number of elements of a shape (1 for rank 0). */
+int64_t dsc_numel(int32_t rank, const int64_t *shape);
+
+/* ---- thread pool ------------------------------------------------------- */
+
+/* Body of a parallel loop: process iterations [begin, end). */
+typedef void (*dsc_task_fn)(void *arg, int64_t begin, int64_t end);
+
+/* Splits [0, n) into contiguous chunks over the context's threads (the
+ * calling thread takes part) and returns when all are done. With ctx == NULL
+ * or one thread it runs fn(arg, 0, n) inline. */
+dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
+                            void *arg);
+int dsc_context_num_threads(const dsc_context *ctx);
+
+/* Thread pools are created by sessions; these are exposed for tests and for
+ * programs that share one pool. */
+dsc_status dsc_context_create(int num_threads, dsc_context **out);
+void dsc_context_destroy(dsc_context *ctx);
+
+/* ---- .npy files (the runner's I/O; not used on the inference path) ------ */
+
+typedef struct dsc_npy {
+  int32_t dtype; /* dsc_dtype */
+  int32_t rank;
+  int64_t shape[DSC_MAX_RANK];
+  void *data; /* malloc'ed, little-endian, C order */
+  size_t nbytes;
+} dsc_npy;
+
+/* Reads a .npy file (format 1.0/2.0/3.0, little-endian, C order). On failure
+ * writes a one-line reason into err (if errlen > 0). */
+dsc_status dsc_npy_load(const char *path, dsc_npy *out, char *err,
+                        size_t errlen);
+dsc_status dsc_npy_save(const char *path, int32_t dtype, int32_t rank,
+                        const int64_t *shape, const void *data);
+void dsc_npy_free(dsc_npy *npy);
+
+/* ---- the command-line runner ------------------------------------------- */
+
+/* `<model> --input NAME=FILE.npy ... --output-dir DIR [--repeat N]
+ *  [--warmup N] [--threads N]`; returns the process exit code. */
+int dsc_runner_main(const dsc_model_desc *model, int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DSC_RUNTIME_H */

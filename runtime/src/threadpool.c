@@ -1,0 +1,185 @@
+/* dsc runtime: the thread pool behind dsc_parallel_for.
+ *
+ * A context with T threads owns T-1 worker threads, created once, that park
+ * on a condition variable between loops. dsc_parallel_for publishes a loop as
+ * min(n, T) contiguous chunks; the workers and the calling thread claim chunks
+ * under the pool's mutex until none is left, and the caller returns once all
+ * chunks have finished. A loop started while the pool is already running one
+ * (a nested call from inside a loop body, or a concurrent call from another
+ * thread sharing the pool) runs inline on its calling thread, so nesting can
+ * never deadlock. Nothing is allocated per loop.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "dsc_runtime.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct dsc_context {
+  int num_threads; /* including the thread that calls dsc_parallel_for */
+  int num_workers; /* worker threads actually started */
+  pthread_t *workers;
+  pthread_mutex_t mu;
+  pthread_cond_t work_cv; /* workers: a new loop was posted, or shutdown */
+  pthread_cond_t done_cv; /* caller: the last chunk finished */
+  /* Everything below is guarded by mu. */
+  unsigned long generation; /* bumped for every posted loop */
+  int busy;                 /* a loop is in flight */
+  int shutdown;
+  dsc_task_fn fn;
+  void *arg;
+  int64_t n, num_chunks, next_chunk, chunks_done;
+};
+
+/* Claims and runs chunks of the current loop until none is left. Called and
+ * returns with c->mu held; the loop body runs unlocked. */
+static void run_chunks(dsc_context *c) {
+  while (c->next_chunk < c->num_chunks) {
+    int64_t k = c->next_chunk++;
+    int64_t q = c->n / c->num_chunks, r = c->n % c->num_chunks;
+    int64_t begin = k * q + (k < r ? k : r);
+    int64_t end = begin + q + (k < r ? 1 : 0);
+    dsc_task_fn fn = c->fn;
+    void *arg = c->arg;
+
+    pthread_mutex_unlock(&c->mu);
+    fn(arg, begin, end);
+    pthread_mutex_lock(&c->mu);
+    if (++c->chunks_done == c->num_chunks)
+      pthread_cond_signal(&c->done_cv);
+  }
+}
+
+static void *worker_main(void *p) {
+  dsc_context *c = (dsc_context *)p;
+  unsigned long seen = 0;
+
+  pthread_mutex_lock(&c->mu);
+  for (;;) {
+    while (!c->shutdown && c->generation == seen)
+      pthread_cond_wait(&c->work_cv, &c->mu);
+    if (c->shutdown)
+      break;
+    seen = c->generation;
+    run_chunks(c);
+  }
+  pthread_mutex_unlock(&c->mu);
+  return NULL;
+}
+
+dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
+                            void *arg) {
+  if (n <= 0)
+    return DSC_OK;
+  if (!fn)
+    return DSC_ERR_INVALID_ARGUMENT;
+  if (!ctx || ctx->num_workers == 0 || n == 1) {
+    fn(arg, 0, n);
+    return DSC_OK;
+  }
+  pthread_mutex_lock(&ctx->mu);
+  if (ctx->busy) {
+    pthread_mutex_unlock(&ctx->mu);
+    fn(arg, 0, n);
+    return DSC_OK;
+  }
+  ctx->busy = 1;
+  ctx->fn = fn;
+  ctx->arg = arg;
+  ctx->n = n;
+  ctx->num_chunks = n < ctx->num_threads ? n : ctx->num_threads;
+  ctx->next_chunk = 0;
+  ctx->chunks_done = 0;
+  ctx->generation++;
+  pthread_cond_broadcast(&ctx->work_cv);
+  run_chunks(ctx);
+  while (ctx->chunks_done < ctx->num_chunks)
+    pthread_cond_wait(&ctx->done_cv, &ctx->mu);
+  ctx->busy = 0;
+  pthread_mutex_unlock(&ctx->mu);
+  return DSC_OK;
+}
+
+int dsc_context_num_threads(const dsc_context *ctx) {
+  return ctx ? ctx->num_threads : 1;
+}
+
+static void stop_workers(dsc_context *c) {
+  int i;
+
+  pthread_mutex_lock(&c->mu);
+  c->shutdown = 1;
+  pthread_cond_broadcast(&c->work_cv);
+  pthread_mutex_unlock(&c->mu);
+  for (i = 0; i < c->num_workers; ++i)
+    pthread_join(c->workers[i], NULL);
+  c->num_workers = 0;
+}
+
+dsc_status dsc_context_create(int num_threads, dsc_context **out) {
+  dsc_context *c;
+  int i;
+
+  if (!out)
+    return DSC_ERR_INVALID_ARGUMENT;
+  *out = NULL;
+  if (num_threads <= 0) {
+    long cpus = -1;
+#ifdef _SC_NPROCESSORS_ONLN
+    cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+    num_threads = cpus < 1 ? 1 : cpus > INT_MAX ? INT_MAX : (int)cpus;
+  }
+  c = (dsc_context *)calloc(1, sizeof *c);
+  if (!c)
+    return DSC_ERR_OUT_OF_MEMORY;
+  c->num_threads = num_threads;
+  if (num_threads > 1) {
+    c->workers = (pthread_t *)calloc((size_t)num_threads - 1, sizeof *c->workers);
+    if (!c->workers) {
+      free(c);
+      return DSC_ERR_OUT_OF_MEMORY;
+    }
+  }
+  if (pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c->workers);
+    free(c);
+    return DSC_ERR_THREAD;
+  }
+  if (pthread_cond_init(&c->work_cv, NULL) != 0) {
+    pthread_mutex_destroy(&c->mu);
+    free(c->workers);
+    free(c);
+    return DSC_ERR_THREAD;
+  }
+  if (pthread_cond_init(&c->done_cv, NULL) != 0) {
+    pthread_cond_destroy(&c->work_cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c->workers);
+    free(c);
+    return DSC_ERR_THREAD;
+  }
+  for (i = 0; i < num_threads - 1; ++i) {
+    if (pthread_create(&c->workers[i], NULL, worker_main, c) != 0) {
+      dsc_context_destroy(c);
+      return DSC_ERR_THREAD;
+    }
+    c->num_workers = i + 1;
+  }
+  *out = c;
+  return DSC_OK;
+}
+
+void dsc_context_destroy(dsc_context *ctx) {
+  if (!ctx)
+    return;
+  stop_workers(ctx);
+  pthread_cond_destroy(&ctx->done_cv);
+  pthread_cond_destroy(&ctx->work_cv);
+  pthread_mutex_destroy(&ctx->mu);
+  free(ctx->workers);
+  free(ctx);
+}

@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""Error handling: `dsc compile` on malformed or unsupported models must exit 1
+with one clear `error:` diagnostic (naming the node and op type for
+node-level problems) and leave no output directory; the generated runner must
+reject bad inputs with exit 1 and exactly one `error: ` line. Also checks
+`dsc run` on working models, including its compile cache.
+
+    python test/Execution/test_bad_input.py [--dsc PATH] [-k SUBSTR] [-j N]
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dsc_testing as T  # noqa: E402
+
+
+def valid_model(seed: int = 0) -> onnx.ModelProto:
+    """Conv -> Relu -> Flatten -> Gemm with a few KB of weights."""
+    r = np.random.default_rng(seed)
+    inits = [T.init("w", r.standard_normal((8, 3, 3, 3)).astype(np.float32)),
+             T.init("b", r.standard_normal(8).astype(np.float32)),
+             T.init("fc_w", r.standard_normal((5, 8 * 4 * 4)).astype(np.float32)),
+             T.init("fc_b", r.standard_normal(5).astype(np.float32))]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c"], ["r"], name="relu1"),
+             helper.make_node("Flatten", ["r"], ["f"], name="flatten1"),
+             helper.make_node("Gemm", ["f", "fc_w", "fc_b"], ["y"], name="fc1", transB=1)]
+    return T.make_model(nodes, [T.tensor_info("x", (1, 3, 4, 4))], [T.tensor_info("y", (1, 5))],
+                        inits, opset=13)
+
+
+def raw_model(nodes, inputs, outputs, inits=(), opset=13, extra_opsets=None) -> bytes:
+    """Serialized model bytes without running the checker (for invalid models)."""
+    return T.make_model(nodes, inputs, outputs, inits, opset=opset, extra_opsets=extra_opsets,
+                        check=False).SerializeToString()
+
+
+def compile_error(name: str, substrings=(), **kw):
+    """Decorator: the function returns the model bytes (or ModelProto)."""
+
+    def deco(build):
+        T.add_case(name, lambda: T.expect_compile_error(name, build(), substrings, **kw))
+        return build
+
+    return deco
+
+
+# --------------------------------------------------------------------------
+# malformed files
+# --------------------------------------------------------------------------
+
+
+@compile_error("truncated_model_file")
+def _truncated():
+    data = valid_model().SerializeToString()
+    return data[: len(data) // 2]
+
+
+@compile_error("garbage_bytes")
+def _garbage():
+    return b"this is not an ONNX model\x00\xff\xfe\x01\x02" + bytes(range(256)) * 4
+
+
+@compile_error("empty_file")
+def _empty():
+    return b""
+
+
+def _nonexistent():
+    d = T.case_dir("nonexistent_file")
+    T.expect_compile_error("nonexistent_file", None, ["does_not_exist.onnx"],
+                           model_path=d / "does_not_exist.onnx")
+
+
+T.add_case("nonexistent_file", _nonexistent)
+
+
+@compile_error("model_without_graph_nodes_or_outputs")
+def _no_graph():
+    m = onnx.ModelProto()
+    m.ir_version = 8
+    m.opset_import.append(helper.make_opsetid("", 13))
+    return m.SerializeToString()
+
+
+# --------------------------------------------------------------------------
+# unsupported or inconsistent graphs
+# --------------------------------------------------------------------------
+
+
+@compile_error("unknown_op_default_domain", ["mystery_node", "FooBar"])
+def _unknown_op():
+    return raw_model([helper.make_node("FooBar", ["x"], ["y"], name="mystery_node")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))])
+
+
+@compile_error("op_from_unknown_domain", ["custom_relu", "com.example.custom"])
+def _unknown_domain():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="custom_relu",
+                                       domain="com.example.custom")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))],
+                     extra_opsets={"com.example.custom": 1})
+
+
+@compile_error("undefined_node_input", ["conv_missing_w", "missing_weight"])
+def _missing_init():
+    return raw_model([helper.make_node("Conv", ["x", "missing_weight"], ["y"],
+                                       name="conv_missing_w")],
+                     [T.tensor_info("x", (1, 3, 4, 4))], [T.tensor_info("y", (1, 2, 2, 2))])
+
+
+@compile_error("undefined_graph_output", ["not_produced"])
+def _missing_output():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                     [T.tensor_info("x", (2, 3))],
+                     [T.tensor_info("y", (2, 3)), T.tensor_info("not_produced", (2, 3))])
+
+
+@compile_error("unsupported_opset_3", [("opset", "version")])
+def _opset3():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], opset=3)
+
+
+@compile_error("unsupported_opset_99", [("opset", "version")])
+def _opset99():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], opset=99)
+
+
+@compile_error("conv_auto_pad_bogus", ["conv_bogus", "Conv", "auto_pad"])
+def _auto_pad_bogus():
+    w = T.randn(1, 2, 3, 3, 3)
+    return raw_model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bogus",
+                                       auto_pad="BOGUS")],
+                     [T.tensor_info("x", (1, 3, 5, 5))], [T.tensor_info("y", (1, 2, 5, 5))],
+                     [T.init("w", w)])
+
+
+@compile_error("add_float_int64_type_mismatch", ["add_mixed", "Add"])
+def _type_mismatch():
+    return raw_model([helper.make_node("Add", ["a", "b"], ["y"], name="add_mixed")],
+                     [T.tensor_info("a", (2, 3)), T.tensor_info("b", (2, 3), TensorProto.INT64)],
+                     [T.tensor_info("y", (2, 3))])
+
+
+@compile_error("unsupported_dtype_float64", [("double", "float64", "f64", "type")])
+def _float64():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu_f64")],
+                     [T.tensor_info("x", (2, 3), TensorProto.DOUBLE)],
+                     [T.tensor_info("y", (2, 3), TensorProto.DOUBLE)])
+
+
+@compile_error("dynamic_input_shape", ["dyn_input"])
+def _dynamic():
+    return raw_model([helper.make_node("Relu", ["dyn_input"], ["y"], name="relu0")],
+                     [T.tensor_info("dyn_input", ("N", 3))], [T.tensor_info("y", ("N", 3))])
+
+
+@compile_error("gemm_inner_dim_mismatch", ["fc_bad", "Gemm"])
+def _gemm_mismatch():
+    return raw_model([helper.make_node("Gemm", ["a", "w"], ["y"], name="fc_bad")],
+                     [T.tensor_info("a", (2, 5))], [T.tensor_info("y", (2, 4))],
+                     [T.init("w", T.randn(2, 6, 4))])
+
+
+@compile_error("softmax_axis_out_of_range", ["softmax_bad", "Softmax", "axis"])
+def _softmax_axis():
+    return raw_model([helper.make_node("Softmax", ["x"], ["y"], name="softmax_bad", axis=5)],
+                     [T.tensor_info("x", (2, 3, 4))], [T.tensor_info("y", (2, 3, 4))])
+
+
+@compile_error("reshape_shape_not_constant", ["reshape_dyn", "Reshape"])
+def _reshape_dynamic():
+    return raw_model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape_dyn")],
+                     [T.tensor_info("x", (2, 6)), T.tensor_info("shape", (2,), TensorProto.INT64)],
+                     [T.tensor_info("y", (3, 4))])
+
+
+# --------------------------------------------------------------------------
+# runner errors
+# --------------------------------------------------------------------------
+
+_compiled_lock = threading.Lock()
+_compiled: dict[str, T.Compiled] = {}
+
+
+def two_input_model() -> onnx.ModelProto:
+    nodes = [helper.make_node("Add", ["a", "b"], ["s"], name="add0"),
+             helper.make_node("Relu", ["s"], ["y"], name="relu0")]
+    return T.make_model(nodes, [T.tensor_info("a", (2, 3)), T.tensor_info("b", (2, 3))],
+                        [T.tensor_info("y", (2, 3))])
+
+
+def shared_compiled() -> T.Compiled:
+    with _compiled_lock:
+        if "two_inputs" not in _compiled:
+            _compiled["two_inputs"] = T.compile_model("runner_model", two_input_model(),
+                                                      file_stem="two_inputs")
+        return _compiled["two_inputs"]
+
+
+def runner_error(name: str, substrings=()):
+    """Decorator: the function gets (dir, good_a, good_b) paths and returns the
+    runner arguments."""
+
+    def deco(make_args):
+        def fn():
+            c = shared_compiled()
+            d = T.case_dir(name)
+            a = d / "a.npy"
+            b = d / "b.npy"
+            np.save(a, T.randn(1, 2, 3))
+            np.save(b, T.randn(2, 2, 3))
+            args = make_args(d, a, b)
+            T.expect_runner_error(name, c, [str(x) for x in args], substrings)
+            if (d / "out" / "y.npy").exists():
+                raise T.CaseFailure("the runner wrote an output despite the error")
+
+        T.add_case(name, fn)
+        return make_args
+
+    return deco
+
+
+@runner_error("runner_wrong_input_name", ["bogus"])
+def _r_name(d, a, b):
+    return ["--input", f"a={a}", "--input", f"bogus={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_wrong_dtype", ["b"])
+def _r_dtype(d, a, b):
+    np.save(d / "b64.npy", np.zeros((2, 3), np.float64))
+    return ["--input", f"a={a}", "--input", f"b={d / 'b64.npy'}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_int64_dtype", ["a"])
+def _r_dtype_int(d, a, b):
+    np.save(d / "a_i64.npy", np.zeros((2, 3), np.int64))
+    return ["--input", f"a={d / 'a_i64.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_wrong_shape", ["b"])
+def _r_shape(d, a, b):
+    np.save(d / "b32.npy", np.zeros((3, 2), np.float32))
+    return ["--input", f"a={a}", "--input", f"b={d / 'b32.npy'}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_wrong_rank", ["a"])
+def _r_rank(d, a, b):
+    np.save(d / "a6.npy", np.zeros(6, np.float32))
+    return ["--input", f"a={d / 'a6.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_corrupt_npy", ["corrupt.npy"])
+def _r_corrupt(d, a, b):
+    (d / "corrupt.npy").write_bytes(b"\x93NUMPX garbage garbage garbage\n" * 4)
+    return ["--input", f"a={d / 'corrupt.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_npy_bad_header", ["badheader.npy"])
+def _r_bad_header(d, a, b):
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3"  # unterminated
+    header = header + b" " * (118 - len(header)) + b"\n"
+    data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + bytes(24)
+    (d / "badheader.npy").write_bytes(data)
+    return ["--input", f"a={a}", "--input", f"b={d / 'badheader.npy'}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_truncated_npy", ["truncated.npy"])
+def _r_truncated(d, a, b):
+    data = a.read_bytes()
+    (d / "truncated.npy").write_bytes(data[:-8])
+    return ["--input", f"a={d / 'truncated.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_missing_input", ["b"])
+def _r_missing(d, a, b):
+    return ["--input", f"a={a}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_nonexistent_npy", ["nope.npy"])
+def _r_nofile(d, a, b):
+    return ["--input", f"a={a}", "--input", f"b={d / 'nope.npy'}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_input_without_equals")
+def _r_syntax(d, a, b):
+    return ["--input", "a", "--input", f"b={b}", "--output-dir", d / "out"]
+
+
+@runner_error("runner_unknown_option", ["--bogus"])
+def _r_option(d, a, b):
+    return ["--input", f"a={a}", "--input", f"b={b}", "--output-dir", d / "out", "--bogus"]
+
+
+@runner_error("runner_repeat_not_a_number", ["repeat"])
+def _r_repeat(d, a, b):
+    return ["--input", f"a={a}", "--input", f"b={b}", "--output-dir", d / "out",
+            "--repeat", "lots"]
+
+
+def _correct_or_clean_error(name: str, array: np.ndarray):
+    """Valid .npy variants the runner may either read correctly or reject with
+    one error line, but must not misread."""
+
+    def fn():
+        c = shared_compiled()
+        d = T.case_dir(name)
+        np.save(d / "a.npy", array)
+        a = np.array(array, dtype=np.float32, order="C")
+        b = T.randn(4, 2, 3)
+        np.save(d / "b.npy", b)
+        args = ["--input", f"a={d / 'a.npy'}", "--input", f"b={d / 'b.npy'}",
+                "--output-dir", d / "out"]
+        proc = T.run_cmd([c.runner, *args], timeout=T.RUN_TIMEOUT_S)
+        T.check_no_crash(proc, "runner")
+        if proc.returncode == 0:
+            got = T.load_outputs(d / "out", ["y"], proc)["y"]
+            T.assert_close("y", got, np.maximum(a + b, 0).astype(np.float32), 1e-6, 1e-6)
+        else:
+            lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+            if proc.returncode != 1 or len(lines) != 1 or not lines[0].startswith("error: "):
+                raise T.CaseFailure("expected success or exit 1 with one 'error: ' line\n"
+                                    + proc.describe())
+
+    T.add_case(name, fn)
+
+
+_base = T.randn(5, 2, 3)
+_correct_or_clean_error("runner_fortran_order_npy", np.asfortranarray(_base))
+_correct_or_clean_error("runner_big_endian_npy", _base.astype(">f4"))
+
+
+# --------------------------------------------------------------------------
+# dsc run
+# --------------------------------------------------------------------------
+
+
+def _dsc_run(name: str, model_path: Path, inputs: dict[str, np.ndarray], out_dir: Path):
+    paths = T.write_inputs(out_dir.parent / (out_dir.name + "_inputs"), inputs)
+    proc = T.run_cmd([T.dsc_path(), "run", model_path, *T.input_args(paths),
+                      "--output-dir", out_dir], timeout=T.COMPILE_TIMEOUT_S)
+    T.check_no_crash(proc, "dsc run")
+    if proc.returncode != 0:
+        raise T.CaseFailure(f"dsc run failed\n{proc.describe()}")
+    return T.load_outputs(out_dir, ["y"], proc)
+
+
+def _dsc_run_works():
+    name = "dsc_run_working_model"
+    d = T.case_dir(name)
+    model = valid_model(1)
+    path = T.save_model(model, d / "model.onnx")
+    x = T.randn(11, 1, 3, 4, 4)
+    expected = T.reference(model, {"x": x})
+    for attempt in ("first", "cached"):
+        got = _dsc_run(name, path, {"x": x}, d / f"out_{attempt}")
+        try:
+            T.compare_outputs(got, expected, 1e-4, 1e-5)
+        except T.CaseFailure as e:
+            raise T.CaseFailure(f"{attempt} dsc run: {e}") from e
+
+
+T.add_case("dsc_run_working_model", _dsc_run_works)
+
+
+def _dsc_run_cache_invalidation():
+    """Overwriting the model file must not serve the stale compiled model."""
+    d = T.case_dir("dsc_run_recompiles_changed_model")
+    path = d / "changing.onnx"
+    x = T.randn(12, 1, 3, 4, 4)
+    for seed in (2, 3):
+        model = valid_model(seed)
+        T.save_model(model, path)
+        got = _dsc_run("dsc_run_recompiles_changed_model", path, {"x": x}, d / f"out_{seed}")
+        try:
+            T.compare_outputs(got, T.reference(model, {"x": x}), 1e-4, 1e-5)
+        except T.CaseFailure as e:
+            raise T.CaseFailure(f"after writing the model with seed {seed}: {e}") from e
+
+
+T.add_case("dsc_run_recompiles_changed_model", _dsc_run_cache_invalidation)
+
+
+def _dsc_run_bad_model():
+    d = T.case_dir("dsc_run_bad_model")
+    path = T.save_model(b"not a model", d / "bad.onnx")
+    proc = T.run_cmd([T.dsc_path(), "run", path, "--input", f"x={d / 'x.npy'}",
+                      "--output-dir", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
+    T.check_no_crash(proc, "dsc run")
+    if proc.returncode != 1 or "error:" not in proc.stderr:
+        raise T.CaseFailure(f"expected exit 1 with 'error:'\n{proc.describe()}")
+
+
+T.add_case("dsc_run_bad_model", _dsc_run_bad_model)
+
+
+if __name__ == "__main__":
+    sys.exit(T.main(description=__doc__))

@@ -1,0 +1,591 @@
+#!/usr/bin/env python3
+"""Per-op execution tests: every supported op, its attributes and the opset
+versions whose semantics differ, compiled with dsc and compared with
+onnxruntime.
+
+    python test/Execution/test_ops.py [--dsc PATH] [--family F] [-k SUBSTR] [-j N]
+
+Families: elementwise, activation, linear, conv, pool, norm, shape.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dsc_testing as T  # noqa: E402
+
+FAMILIES = ("elementwise", "activation", "linear", "conv", "pool", "norm", "shape")
+
+_seed = [1000]
+
+
+def next_seed() -> int:
+    _seed[0] += 1
+    return _seed[0]
+
+
+def build_op_model(
+    op: str,
+    graph_inputs: dict[str, np.ndarray],
+    initializers: dict[str, np.ndarray],
+    node_inputs: Sequence[str],
+    attrs: dict,
+    opset: int,
+    n_outputs: int = 1,
+    pre_nodes: Sequence[onnx.NodeProto] = (),
+    node_name: str | None = None,
+) -> onnx.ModelProto:
+    """A one-node model (plus optional pre_nodes, e.g. Constants) whose output
+    shapes are filled in from an onnxruntime run, so every graph output has a
+    static declared shape."""
+    outs = [f"y{i}" if n_outputs > 1 else "y" for i in range(n_outputs)]
+    node = helper.make_node(op, list(node_inputs), outs, name=node_name or op.lower() + "_0",
+                            **attrs)
+    ins = [T.tensor_info(n, a.shape) for n, a in graph_inputs.items()]
+    inits = [T.init(n, a) for n, a in initializers.items()]
+    probe = T.make_model([*pre_nodes, node], ins,
+                         [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outs],
+                         inits, opset=opset, check=False)
+    ref = T.reference(probe, graph_inputs)
+    out_infos = [T.tensor_info(o, ref[o].shape) for o in outs]
+    return T.make_model([*pre_nodes, node], ins, out_infos, inits, opset=opset)
+
+
+def op_case(name: str, family: str, op: str, graph_inputs: dict[str, np.ndarray],
+            node_inputs: Sequence[str] | None = None,
+            initializers: dict[str, np.ndarray] | None = None,
+            attrs: dict | None = None, opset: int = 13, rtol: float = 1e-4,
+            atol: float = 1e-5, pre_nodes: Sequence[onnx.NodeProto] = ()) -> None:
+    initializers = initializers or {}
+    if node_inputs is None:
+        node_inputs = [*graph_inputs, *initializers]
+
+    def fn():
+        model = build_op_model(op, graph_inputs, initializers, node_inputs, attrs or {}, opset,
+                               pre_nodes=pre_nodes)
+        T.run_case(name, model, graph_inputs, rtol=rtol, atol=atol)
+
+    T.add_case(name, fn, family)
+
+
+def rn(*shape: int, scale: float = 1.0) -> np.ndarray:
+    return T.randn(next_seed(), *shape, scale=scale)
+
+
+def away_from_zero(*shape: int) -> np.ndarray:
+    """Values in +-[0.5, 2] (divisors)."""
+    r = T.rng(next_seed())
+    mag = r.uniform(0.5, 2.0, size=shape)
+    sign = np.where(r.random(size=shape) < 0.5, -1.0, 1.0)
+    return np.asarray(mag * sign, dtype=np.float32)
+
+
+def scalar(v: float) -> np.ndarray:
+    return np.array(v, dtype=np.float32)
+
+
+# ==========================================================================
+# elementwise: Add / Sub / Mul / Div with numpy broadcasting
+# ==========================================================================
+F = "elementwise"
+
+
+def binary(name, op, sa, sb, opset=13, b_init=False, a_init=False, b=None):
+    a_arr = rn(*sa)
+    b_arr = b if b is not None else (away_from_zero(*sb) if op == "Div" else rn(*sb))
+    gi, inits = {}, {}
+    (inits if a_init else gi)["a"] = a_arr
+    (inits if b_init else gi)["b"] = b_arr
+    op_case(name, F, op, gi, node_inputs=["a", "b"], initializers=inits, opset=opset)
+
+
+binary("add_same_shape_4d", "Add", (2, 3, 4, 5), (2, 3, 4, 5), opset=14)
+binary("add_rank0_rhs", "Add", (2, 3), (), opset=13)
+binary("add_row_broadcast_opset7", "Add", (3, 4), (4,), opset=7)
+binary("add_col_broadcast", "Add", (3, 4), (3, 1), opset=13)
+binary("add_both_broadcast", "Add", (2, 1, 4), (3, 1), opset=14)
+binary("add_channel_bias_init", "Add", (1, 3, 4, 4), (3, 1, 1), b_init=True)
+binary("add_lhs_lower_rank", "Add", (4,), (2, 3, 4), opset=13)
+binary("add_5d_broadcast", "Add", (2, 1, 3, 1, 2), (1, 2, 1, 4, 1), opset=13)
+binary("sub_broadcast_opset7", "Sub", (2, 3, 4), (3, 1), opset=7)
+binary("sub_rank0_init_lhs", "Sub", (), (2, 5), a_init=True, opset=14)
+binary("mul_broadcast_opset7", "Mul", (2, 3, 4), (1, 3, 1), opset=7)
+binary("mul_broadcast_opset14", "Mul", (2, 3, 4), (1, 3, 1), opset=14)
+binary("mul_init_scalar_1elem", "Mul", (3, 4), (1,), b_init=True)
+binary("div_same_shape", "Div", (2, 3, 4), (2, 3, 4), opset=13)
+binary("div_row_broadcast_opset7", "Div", (3, 4, 5), (5,), opset=7)
+binary("div_init_lhs_broadcast", "Div", (4,), (3, 4), a_init=True, opset=14,
+       b=away_from_zero(3, 4))
+
+
+def _self_add():
+    x = rn(3, 5)
+    model = T.make_model([helper.make_node("Add", ["x", "x"], ["y"], name="add_self")],
+                         [T.tensor_info("x", x.shape)], [T.tensor_info("y", x.shape)])
+    T.run_case("add_same_operand_twice", model, {"x": x})
+
+
+T.add_case("add_same_operand_twice", _self_add, F)
+
+
+def _chain():
+    x, y = rn(2, 3, 4), rn(3, 1)
+    d = away_from_zero(4)
+    nodes = [
+        helper.make_node("Add", ["x", "y"], ["t0"], name="add0"),
+        helper.make_node("Mul", ["t0", "x"], ["t1"], name="mul0"),
+        helper.make_node("Sub", ["t1", "y"], ["t2"], name="sub0"),
+        helper.make_node("Div", ["t2", "d"], ["out"], name="div0"),
+    ]
+    model = T.make_model(nodes, [T.tensor_info("x", x.shape), T.tensor_info("y", y.shape)],
+                         [T.tensor_info("out", (2, 3, 4))], [T.init("d", d)], opset=14)
+    T.run_case("chain_add_mul_sub_div", model, {"x": x, "y": y})
+
+
+T.add_case("chain_add_mul_sub_div", _chain, F)
+
+
+def _two_outputs():
+    x, y = rn(2, 3), rn(2, 3)
+    nodes = [helper.make_node("Add", ["x", "y"], ["sum"], name="add0"),
+             helper.make_node("Mul", ["x", "y"], ["prod"], name="mul0"),
+             helper.make_node("Sub", ["sum", "prod"], ["diff"], name="sub0")]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 3)), T.tensor_info("y", (2, 3))],
+                         [T.tensor_info("diff", (2, 3)), T.tensor_info("sum", (2, 3)),
+                          T.tensor_info("prod", (2, 3))])
+    T.run_case("intermediate_also_output", model, {"x": x, "y": y})
+
+
+T.add_case("intermediate_also_output", _two_outputs, F)
+
+# ==========================================================================
+# activation: Relu, Sigmoid, Tanh, Clip, Softmax
+# ==========================================================================
+F = "activation"
+
+op_case("relu_opset7", F, "Relu", {"x": rn(2, 3, 4, 5)}, opset=7)
+op_case("relu_opset14", F, "Relu", {"x": rn(3, 7)}, opset=14)
+op_case("relu_1d_odd_length", F, "Relu", {"x": rn(37)}, opset=13)
+op_case("sigmoid_opset6", F, "Sigmoid", {"x": rn(2, 3, 4, scale=4.0)}, opset=7)
+op_case("sigmoid_opset13_wide_range", F, "Sigmoid",
+        {"x": np.linspace(-30, 30, 61, dtype=np.float32).reshape(1, 61)}, opset=13)
+op_case("tanh_opset6", F, "Tanh", {"x": rn(2, 3, 4, scale=2.0)}, opset=7)
+op_case("tanh_opset13_wide_range", F, "Tanh",
+        {"x": np.linspace(-12, 12, 49, dtype=np.float32).reshape(7, 7)}, opset=13)
+
+# Clip-6: min/max attributes (defaults: -FLT_MAX / FLT_MAX)
+op_case("clip6_min_max_attrs", F, "Clip", {"x": rn(3, 4, 5)}, attrs={"min": -0.5, "max": 0.7},
+        opset=7)
+op_case("clip6_min_only_attr", F, "Clip", {"x": rn(3, 4, 5)}, attrs={"min": 0.1}, opset=7)
+op_case("clip6_max_only_attr", F, "Clip", {"x": rn(3, 4, 5)}, attrs={"max": -0.1}, opset=10)
+op_case("clip6_no_attrs", F, "Clip", {"x": rn(2, 6)}, opset=7)
+# Clip-11+: min/max are optional inputs (scalars)
+op_case("clip11_min_max_inputs", F, "Clip", {"x": rn(3, 4, 5)},
+        initializers={"lo": scalar(-0.3), "hi": scalar(0.4)}, node_inputs=["x", "lo", "hi"],
+        opset=11)
+op_case("clip11_min_only_input", F, "Clip", {"x": rn(3, 4, 5)},
+        initializers={"lo": scalar(0.2)}, node_inputs=["x", "lo"], opset=11)
+op_case("clip11_max_only_input", F, "Clip", {"x": rn(3, 4, 5)},
+        initializers={"hi": scalar(0.25)}, node_inputs=["x", "", "hi"], opset=11)
+op_case("clip11_no_bounds", F, "Clip", {"x": rn(4, 4)}, node_inputs=["x"], opset=11)
+op_case("clip12_min_max_inputs", F, "Clip", {"x": rn(2, 3, 4)},
+        initializers={"lo": scalar(-1.0), "hi": scalar(0.0)}, node_inputs=["x", "lo", "hi"],
+        opset=12)
+op_case("clip13_bounds_from_constant_nodes", F, "Clip", {"x": rn(2, 3, 4)},
+        node_inputs=["x", "lo", "hi"], opset=13,
+        pre_nodes=[helper.make_node("Constant", [], ["lo"], name="c_lo", value=T.init("lo", scalar(-0.6))),
+                   helper.make_node("Constant", [], ["hi"], name="c_hi", value=T.init("hi", scalar(0.6)))])
+op_case("clip13_max_only_input", F, "Clip", {"x": rn(2, 3, 4)},
+        initializers={"hi": scalar(6.0)}, node_inputs=["x", "", "hi"], opset=13)
+
+# Softmax-1/11: coerce the input to 2-D at `axis` (default 1) and normalize
+# over the flattened trailing dims. Softmax-13: normalize along `axis`
+# (default -1) only.
+op_case("softmax7_axis1_3d_coerce", F, "Softmax", {"x": rn(2, 3, 4)}, attrs={"axis": 1},
+        opset=7)
+op_case("softmax11_default_axis_4d_coerce", F, "Softmax", {"x": rn(2, 3, 2, 2)}, opset=11)
+op_case("softmax11_axis2_4d_coerce", F, "Softmax", {"x": rn(2, 3, 2, 2)}, attrs={"axis": 2},
+        opset=11)
+op_case("softmax11_axis_last_3d", F, "Softmax", {"x": rn(2, 3, 4)}, attrs={"axis": -1},
+        opset=11)
+op_case("softmax11_axis0_coerce_all", F, "Softmax", {"x": rn(2, 3, 4)}, attrs={"axis": 0},
+        opset=11)
+op_case("softmax11_neg_axis_coerce", F, "Softmax", {"x": rn(2, 3, 4)}, attrs={"axis": -2},
+        opset=11)
+op_case("softmax13_default_axis_3d", F, "Softmax", {"x": rn(2, 3, 4)}, opset=13)
+op_case("softmax13_axis1_3d", F, "Softmax", {"x": rn(2, 3, 4)}, attrs={"axis": 1}, opset=13)
+op_case("softmax13_axis0_3d", F, "Softmax", {"x": rn(3, 2, 4)}, attrs={"axis": 0}, opset=13)
+op_case("softmax13_axis2_4d", F, "Softmax", {"x": rn(2, 3, 4, 2)}, attrs={"axis": 2}, opset=13)
+op_case("softmax13_2d_large_values", F, "Softmax", {"x": rn(4, 10, scale=60.0)}, opset=13)
+op_case("softmax13_1d", F, "Softmax", {"x": rn(9)}, opset=13)
+
+# ==========================================================================
+# linear: Gemm, MatMul
+# ==========================================================================
+F = "linear"
+M, K, N = 3, 5, 4
+
+
+def gemm(name, trans_a=0, trans_b=0, c_shape=(N,), alpha=None, beta=None, opset=13,
+         b_input=False, c_input=False, m=M):
+    a = rn(*((K, m) if trans_a else (m, K)))
+    b = rn(*((N, K) if trans_b else (K, N)))
+    gi, inits = {"a": a}, {}
+    (gi if b_input else inits)["b"] = b
+    node_inputs = ["a", "b"]
+    if c_shape is not None:
+        (gi if c_input else inits)["c"] = rn(*c_shape)
+        node_inputs.append("c")
+    attrs = {}
+    if trans_a:
+        attrs["transA"] = 1
+    if trans_b:
+        attrs["transB"] = 1
+    if alpha is not None:
+        attrs["alpha"] = alpha
+    if beta is not None:
+        attrs["beta"] = beta
+    op_case(name, F, "Gemm", gi, node_inputs=node_inputs, initializers=inits, attrs=attrs,
+            opset=opset)
+
+
+gemm("gemm_nn_c_n")
+gemm("gemm_tn_c_n", trans_a=1)
+gemm("gemm_nt_c_n", trans_b=1)
+gemm("gemm_tt_c_n", trans_a=1, trans_b=1)
+gemm("gemm_c_rank0", c_shape=())
+gemm("gemm_c_1", c_shape=(1,), opset=9)
+gemm("gemm_c_m1", c_shape=(M, 1))
+gemm("gemm_c_mn", c_shape=(M, N), trans_b=1)
+gemm("gemm_c_1n", c_shape=(1, N), trans_a=1)
+gemm("gemm_no_c_opset11", c_shape=None, opset=11)
+gemm("gemm_no_c_tt_opset13", c_shape=None, trans_a=1, trans_b=1)
+gemm("gemm_alpha_beta_c_mn", c_shape=(M, N), alpha=0.5, beta=-2.0)
+gemm("gemm_alpha_no_c", c_shape=None, alpha=3.0, trans_b=1)
+gemm("gemm_opset9_alpha_beta", c_shape=(N,), alpha=1.5, beta=0.25, opset=9)
+gemm("gemm_opset7_c_mn", c_shape=(M, N), opset=7)
+gemm("gemm_runtime_b_and_c", b_input=True, c_input=True, c_shape=(M, N), trans_b=1)
+gemm("gemm_single_row", m=1, trans_b=1, c_shape=(N,), opset=11)
+
+
+def matmul(name, sa, sb, opset=13, b_init=False):
+    gi, inits = {"a": rn(*sa)}, {}
+    (inits if b_init else gi)["b"] = rn(*sb)
+    op_case(name, F, "MatMul", gi, node_inputs=["a", "b"], initializers=inits, opset=opset)
+
+
+matmul("matmul_2d_2d", (3, 5), (5, 4))
+matmul("matmul_2d_2d_opset9_weight_init", (4, 8), (8, 6), opset=9, b_init=True)
+matmul("matmul_1d_2d", (5,), (5, 4))
+matmul("matmul_2d_1d", (3, 5), (5,))
+matmul("matmul_1d_1d", (6,), (6,))
+matmul("matmul_3d_2d", (2, 3, 5), (5, 4))
+matmul("matmul_2d_3d", (3, 5), (2, 5, 4))
+matmul("matmul_3d_3d", (2, 3, 5), (2, 5, 4))
+matmul("matmul_3d_1d", (2, 3, 5), (5,))
+matmul("matmul_1d_3d", (5,), (2, 5, 4))
+matmul("matmul_4d_broadcast", (2, 1, 3, 5), (1, 3, 5, 4))
+matmul("matmul_4d_3d_broadcast", (2, 2, 3, 5), (2, 5, 4), opset=9)
+matmul("matmul_larger_k", (4, 67), (67, 9), b_init=True)
+
+# ==========================================================================
+# conv: Conv 1-D / 2-D / 3-D, groups, strides, pads, dilations, auto_pad
+# ==========================================================================
+F = "conv"
+
+
+def conv(name, x_shape, w_shape, bias=True, opset=11, w_input=False, rtol=1e-4, atol=1e-5,
+         **attrs):
+    gi, inits = {"x": rn(*x_shape)}, {}
+    (gi if w_input else inits)["w"] = rn(*w_shape, scale=0.5)
+    node_inputs = ["x", "w"]
+    if bias:
+        inits["bias"] = rn(w_shape[0])
+        node_inputs.append("bias")
+    op_case(name, F, "Conv", gi, node_inputs=node_inputs, initializers=inits, attrs=attrs,
+            opset=opset, rtol=rtol, atol=atol)
+
+
+conv("conv2d_basic_no_bias", (1, 3, 8, 8), (4, 3, 3, 3), bias=False)
+conv("conv2d_bias", (1, 3, 8, 8), (4, 3, 3, 3))
+conv("conv2d_pads1", (1, 3, 8, 8), (5, 3, 3, 3), pads=[1, 1, 1, 1])
+conv("conv2d_pads_asymmetric", (1, 2, 7, 6), (3, 2, 3, 3), pads=[0, 1, 2, 1])
+conv("conv2d_stride2_pads1", (1, 3, 9, 9), (4, 3, 3, 3), strides=[2, 2], pads=[1, 1, 1, 1])
+conv("conv2d_stride_2x1", (1, 2, 8, 7), (3, 2, 3, 2), strides=[2, 1])
+conv("conv2d_dilation2", (1, 2, 9, 9), (3, 2, 3, 3), dilations=[2, 2])
+conv("conv2d_dilation_stride_pads", (2, 2, 10, 9), (4, 2, 3, 3), dilations=[2, 1],
+     strides=[2, 2], pads=[2, 1, 1, 0])
+conv("conv2d_kernel_shape_attr_2x3", (1, 3, 6, 7), (2, 3, 2, 3), kernel_shape=[2, 3])
+conv("conv2d_1x1", (2, 8, 5, 5), (6, 8, 1, 1))
+conv("conv2d_auto_same_upper", (1, 2, 8, 8), (3, 2, 3, 3), auto_pad="SAME_UPPER",
+     strides=[2, 2])
+conv("conv2d_auto_same_lower", (1, 2, 8, 8), (3, 2, 3, 3), auto_pad="SAME_LOWER",
+     strides=[2, 2])
+conv("conv2d_auto_same_upper_even_kernel", (1, 2, 6, 6), (2, 2, 2, 2), auto_pad="SAME_UPPER")
+conv("conv2d_auto_same_lower_even_kernel", (1, 2, 6, 6), (2, 2, 2, 2), auto_pad="SAME_LOWER")
+conv("conv2d_auto_valid", (1, 2, 9, 8), (3, 2, 3, 3), auto_pad="VALID", strides=[2, 2])
+conv("conv2d_auto_notset_explicit", (1, 2, 6, 6), (2, 2, 3, 3), auto_pad="NOTSET",
+     pads=[1, 0, 1, 0])
+conv("conv2d_depthwise", (1, 4, 8, 8), (4, 1, 3, 3), group=4, pads=[1, 1, 1, 1])
+conv("conv2d_depthwise_multiplier2_stride2", (1, 3, 9, 9), (6, 1, 3, 3), group=3,
+     strides=[2, 2], pads=[1, 1, 1, 1])
+conv("conv2d_group2", (1, 4, 7, 7), (6, 2, 3, 3), group=2)
+conv("conv1d_basic", (1, 2, 10), (3, 2, 3))
+conv("conv1d_group2_stride_pads_dilation", (2, 4, 13), (4, 2, 3), group=2, strides=[2],
+     pads=[1, 2], dilations=[2])
+conv("conv1d_auto_same_upper", (1, 3, 9), (2, 3, 4), auto_pad="SAME_UPPER", bias=False)
+conv("conv3d_basic_pads", (1, 2, 5, 5, 5), (3, 2, 3, 3, 3), pads=[1, 1, 1, 1, 1, 1])
+conv("conv3d_group2_stride2", (1, 4, 6, 6, 6), (4, 2, 3, 3, 3), group=2, strides=[2, 2, 2],
+     bias=False)
+conv("conv_opset7", (1, 3, 6, 6), (2, 3, 3, 3), opset=7, pads=[1, 1, 1, 1])
+conv("conv_opset22", (1, 3, 6, 6), (2, 3, 3, 3), opset=22, strides=[2, 2])
+conv("conv2d_weight_runtime_input", (1, 3, 6, 6), (4, 3, 3, 3), w_input=True,
+     pads=[1, 1, 1, 1])
+conv("conv2d_wide_channels", (1, 32, 6, 6), (16, 32, 3, 3), pads=[1, 1, 1, 1], rtol=2e-4,
+     atol=1e-4)
+
+# ==========================================================================
+# pool: MaxPool, AveragePool, GlobalAveragePool
+# ==========================================================================
+F = "pool"
+
+
+def pool(name, op, x_shape, opset, x=None, **attrs):
+    op_case(name, F, op, {"x": x if x is not None else rn(*x_shape)}, attrs=attrs, opset=opset)
+
+
+def negative(*shape):
+    """Strictly negative values: zero padding would show up in max pooling."""
+    return -np.abs(rn(*shape)) - 0.1
+
+
+pool("maxpool8_k2_s2", "MaxPool", (1, 2, 8, 8), 8, kernel_shape=[2, 2], strides=[2, 2])
+pool("maxpool8_k3_pads1_negative", "MaxPool", (1, 2, 6, 6), 8, x=negative(1, 2, 6, 6),
+     kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+pool("maxpool8_same_upper_s2", "MaxPool", (1, 2, 8, 8), 8, x=negative(1, 2, 8, 8),
+     kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER")
+pool("maxpool8_same_lower_s2", "MaxPool", (1, 2, 8, 8), 8, x=negative(1, 2, 8, 8),
+     kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_LOWER")
+pool("maxpool8_valid", "MaxPool", (1, 2, 9, 8), 8, kernel_shape=[3, 2], strides=[2, 2],
+     auto_pad="VALID")
+pool("maxpool10_ceil_mode", "MaxPool", (1, 2, 7, 7), 10, kernel_shape=[2, 2], strides=[2, 2],
+     ceil_mode=1)
+pool("maxpool10_floor_mode_explicit", "MaxPool", (1, 2, 7, 7), 10, kernel_shape=[2, 2],
+     strides=[2, 2], ceil_mode=0)
+pool("maxpool12_dilation2", "MaxPool", (1, 1, 8, 8), 12, kernel_shape=[2, 2], dilations=[2, 2])
+pool("maxpool12_ceil_dilation_pads", "MaxPool", (1, 2, 10, 10), 12, x=negative(1, 2, 10, 10),
+     kernel_shape=[3, 3], strides=[2, 2], dilations=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+pool("maxpool12_1d", "MaxPool", (2, 3, 11), 12, kernel_shape=[3], strides=[2], pads=[1, 1])
+pool("maxpool12_3d", "MaxPool", (1, 2, 5, 6, 6), 12, kernel_shape=[2, 2, 2], strides=[2, 2, 2])
+pool("maxpool22_nonsquare_asym_pads", "MaxPool", (1, 2, 7, 8), 22, kernel_shape=[2, 3],
+     strides=[2, 1], pads=[1, 0, 0, 2])
+
+pool("avgpool7_k2_s2", "AveragePool", (1, 2, 8, 8), 7, kernel_shape=[2, 2], strides=[2, 2])
+pool("avgpool7_pads_exclude_pad", "AveragePool", (1, 2, 6, 6), 7, kernel_shape=[3, 3],
+     pads=[1, 1, 1, 1])
+pool("avgpool7_pads_include_pad", "AveragePool", (1, 2, 6, 6), 7, kernel_shape=[3, 3],
+     pads=[1, 1, 1, 1], count_include_pad=1)
+pool("avgpool10_ceil_mode", "AveragePool", (1, 2, 7, 7), 10, kernel_shape=[2, 2],
+     strides=[2, 2], ceil_mode=1)
+pool("avgpool11_ceil_pads_exclude", "AveragePool", (1, 1, 8, 8), 11, kernel_shape=[3, 3],
+     strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+pool("avgpool11_same_upper", "AveragePool", (1, 2, 8, 8), 11, kernel_shape=[3, 3],
+     strides=[2, 2], auto_pad="SAME_UPPER")
+pool("avgpool11_same_lower_include_pad", "AveragePool", (1, 2, 8, 8), 11, kernel_shape=[3, 3],
+     strides=[2, 2], auto_pad="SAME_LOWER", count_include_pad=1)
+pool("avgpool11_valid", "AveragePool", (1, 2, 7, 9), 11, kernel_shape=[2, 3], strides=[1, 2],
+     auto_pad="VALID")
+pool("avgpool19_dilation2", "AveragePool", (1, 2, 9, 9), 19, kernel_shape=[2, 2],
+     dilations=[2, 2])
+pool("avgpool19_dilation_strides_pads_include", "AveragePool", (1, 2, 10, 9), 19,
+     kernel_shape=[3, 2], dilations=[2, 2], strides=[2, 1], pads=[2, 1, 2, 1],
+     count_include_pad=1)
+pool("avgpool19_1d", "AveragePool", (2, 3, 10), 19, kernel_shape=[3], strides=[2], pads=[1, 1])
+pool("avgpool19_3d", "AveragePool", (1, 2, 4, 6, 6), 19, kernel_shape=[2, 2, 2],
+     strides=[2, 2, 2])
+
+pool("globalavgpool_2d", "GlobalAveragePool", (2, 3, 5, 5), 7)
+pool("globalavgpool_1d", "GlobalAveragePool", (2, 3, 7), 13)
+pool("globalavgpool_3d", "GlobalAveragePool", (1, 2, 3, 4, 5), 22)
+pool("globalavgpool_1x1_spatial", "GlobalAveragePool", (1, 4, 1, 1), 13)
+
+# ==========================================================================
+# norm: BatchNormalization (inference)
+# ==========================================================================
+F = "norm"
+
+
+def bn(name, x_shape, opset, eps=None, var_scale=1.0, **attrs):
+    c = x_shape[1]
+    r = T.rng(next_seed())
+    inits = {
+        "scale": r.uniform(0.5, 1.5, c).astype(np.float32),
+        "bias": r.standard_normal(c).astype(np.float32),
+        "mean": r.standard_normal(c).astype(np.float32) * 0.5,
+        "var": (r.uniform(0.2, 2.0, c) * var_scale).astype(np.float32),
+    }
+    if eps is not None:
+        attrs["epsilon"] = eps
+    op_case(name, F, "BatchNormalization", {"x": rn(*x_shape)},
+            node_inputs=["x", "scale", "bias", "mean", "var"], initializers=inits,
+            attrs=attrs, opset=opset)
+
+
+bn("batchnorm7_4d_spatial", (2, 3, 4, 4), 7, spatial=1)
+bn("batchnorm9_4d", (2, 3, 4, 4), 9)
+bn("batchnorm14_4d", (1, 4, 5, 5), 14)
+bn("batchnorm14_training_mode0", (1, 4, 3, 3), 14, training_mode=0)
+bn("batchnorm15_4d", (2, 3, 4, 4), 15)
+bn("batchnorm15_2d", (4, 5), 15)
+bn("batchnorm15_3d", (2, 3, 6), 15)
+bn("batchnorm15_5d", (1, 2, 3, 3, 3), 15)
+bn("batchnorm15_large_epsilon", (1, 3, 4, 4), 15, eps=0.1)
+bn("batchnorm9_tiny_variance", (1, 3, 4, 4), 9, eps=1e-5, var_scale=1e-4)
+
+# ==========================================================================
+# shape: Flatten, Reshape, Transpose, Concat, Constant, Identity
+# ==========================================================================
+F = "shape"
+
+op_case("flatten9_default_axis", F, "Flatten", {"x": rn(2, 3, 4, 5)}, opset=9)
+op_case("flatten11_axis0", F, "Flatten", {"x": rn(2, 3, 4)}, attrs={"axis": 0}, opset=11)
+op_case("flatten13_axis2", F, "Flatten", {"x": rn(2, 3, 4, 5)}, attrs={"axis": 2}, opset=13)
+op_case("flatten13_axis_neg1", F, "Flatten", {"x": rn(2, 3, 4)}, attrs={"axis": -1}, opset=13)
+op_case("flatten21_axis_rank", F, "Flatten", {"x": rn(2, 3, 4)}, attrs={"axis": 3}, opset=21)
+
+
+def reshape(name, x_shape, shape, opset, via_constant=False, **attrs):
+    s = np.array(shape, dtype=np.int64)
+    if via_constant:
+        op_case(name, F, "Reshape", {"x": rn(*x_shape)}, node_inputs=["x", "shape"],
+                attrs=attrs, opset=opset,
+                pre_nodes=[helper.make_node("Constant", [], ["shape"], name="shape_const",
+                                            value=T.init("shape", s))])
+    else:
+        op_case(name, F, "Reshape", {"x": rn(*x_shape)}, node_inputs=["x", "shape"],
+                initializers={"shape": s}, attrs=attrs, opset=opset)
+
+
+reshape("reshape5_plain", (2, 3, 4), [4, 6], 7)  # Reshape-5 semantics
+reshape("reshape5_zero_and_neg1", (2, 3, 4), [0, -1], 7)
+reshape("reshape13_neg1_middle", (2, 3, 4), [2, -1, 2], 13)
+reshape("reshape13_zero_copies_dim", (2, 3, 4), [0, 3, 2, 2], 13)
+reshape("reshape14_allowzero0_copies", (2, 3, 4), [0, 0, 4, 1], 14, allowzero=0)
+reshape("reshape14_allowzero1_no_zero_dims", (2, 3, 4), [6, -1], 14, allowzero=1)
+reshape("reshape19_shape_from_constant", (2, 12), [3, 2, 4], 19, via_constant=True)
+reshape("reshape14_to_rank1", (2, 3, 4), [-1], 14)
+
+op_case("transpose_default_reverse_3d", F, "Transpose", {"x": rn(2, 3, 4)}, opset=13)
+op_case("transpose_2d", F, "Transpose", {"x": rn(5, 3)}, attrs={"perm": [1, 0]}, opset=7)
+op_case("transpose_nchw_to_nhwc", F, "Transpose", {"x": rn(2, 3, 4, 5)},
+        attrs={"perm": [0, 2, 3, 1]}, opset=13)
+op_case("transpose_4d_0213", F, "Transpose", {"x": rn(2, 3, 4, 5)},
+        attrs={"perm": [0, 2, 1, 3]}, opset=21)
+op_case("transpose_5d", F, "Transpose", {"x": rn(2, 1, 3, 2, 4)},
+        attrs={"perm": [4, 2, 0, 3, 1]}, opset=13)
+
+
+def concat(name, shapes, axis, opset, init_index=None):
+    gi, inits, names = {}, {}, []
+    for i, s in enumerate(shapes):
+        n = f"x{i}"
+        (inits if i == init_index else gi)[n] = rn(*s)
+        names.append(n)
+    op_case(name, F, "Concat", gi, node_inputs=names, initializers=inits,
+            attrs={"axis": axis}, opset=opset)
+
+
+concat("concat7_axis0", [(2, 3), (4, 3)], 0, 7)
+concat("concat11_axis_neg1", [(2, 3, 1), (2, 3, 4)], -1, 11)
+concat("concat13_axis1_three_inputs", [(1, 2, 4, 4), (1, 3, 4, 4), (1, 1, 4, 4)], 1, 13)
+concat("concat13_with_initializer", [(2, 3), (2, 5)], 1, 13, init_index=1)
+concat("concat13_middle_axis_3d", [(2, 1, 3), (2, 2, 3), (2, 3, 3)], 1, 13)
+
+
+def _constant_case(name, opset, const_attr, shape):
+    def fn():
+        x = rn(*shape)
+        nodes = [helper.make_node("Constant", [], ["c"], name="const0", **const_attr),
+                 helper.make_node("Add", ["x", "c"], ["y"], name="add0")]
+        model = T.make_model(nodes, [T.tensor_info("x", shape)], [T.tensor_info("y", shape)],
+                             opset=opset)
+        T.run_case(name, model, {"x": x})
+
+    T.add_case(name, fn, F)
+
+
+_constant_case("constant_value_tensor", 9,
+               {"value": T.init("c", T.randn(7, 3, 4))}, (2, 3, 4))
+_constant_case("constant_value_float", 12, {"value_float": 2.5}, (2, 3))
+_constant_case("constant_value_floats", 13, {"value_floats": [1.0, -2.0, 3.5, 0.25]}, (3, 4))
+
+
+def _constant_as_output():
+    x = rn(2, 2)
+    c = T.randn(8, 3, 2)
+    nodes = [helper.make_node("Constant", [], ["c"], name="const0", value=T.init("c", c)),
+             helper.make_node("Relu", ["x"], ["y"], name="relu0")]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 2))],
+                         [T.tensor_info("y", (2, 2)), T.tensor_info("c", (3, 2))])
+    T.run_case("constant_is_graph_output", model, {"x": x})
+
+
+T.add_case("constant_is_graph_output", _constant_as_output, F)
+
+op_case("identity13", F, "Identity", {"x": rn(3, 4)}, opset=13)
+op_case("identity16", F, "Identity", {"x": rn(2, 3, 4)}, opset=16)
+
+
+def _identity_of_initializer():
+    x = rn(2, 3)
+    nodes = [helper.make_node("Identity", ["w"], ["w2"], name="id_w"),
+             helper.make_node("Mul", ["x", "w2"], ["y"], name="mul0")]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))],
+                         [T.init("w", T.randn(9, 2, 3))], opset=14)
+    T.run_case("identity_of_initializer", model, {"x": x})
+
+
+T.add_case("identity_of_initializer", _identity_of_initializer, F)
+
+
+def _identity_chain():
+    x = rn(2, 5)
+    nodes = [helper.make_node("Identity", ["x"], ["a"], name="id0"),
+             helper.make_node("Relu", ["a"], ["b"], name="relu0"),
+             helper.make_node("Identity", ["b"], ["y"], name="id1"),
+             helper.make_node("Identity", ["x"], ["x_copy"], name="id2")]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 5))],
+                         [T.tensor_info("y", (2, 5)), T.tensor_info("x_copy", (2, 5))],
+                         opset=16)
+    T.run_case("identity_chain_and_passthrough", model, {"x": x})
+
+
+T.add_case("identity_chain_and_passthrough", _identity_chain, F)
+
+
+def _shape_chain():
+    """Flatten -> Reshape -> Transpose -> Concat with its own input, in one graph."""
+    x = rn(2, 3, 4)
+    nodes = [
+        helper.make_node("Flatten", ["x"], ["f"], name="flat0", axis=1),        # [2, 12]
+        helper.make_node("Reshape", ["f", "s"], ["r"], name="reshape0"),        # [2, 4, 3]
+        helper.make_node("Transpose", ["r"], ["t"], name="tr0", perm=[0, 2, 1]),  # [2, 3, 4]
+        helper.make_node("Concat", ["t", "x"], ["y"], name="cat0", axis=2),     # [2, 3, 8]
+    ]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 3, 4))], [T.tensor_info("y", (2, 3, 8))],
+                         [T.init("s", np.array([2, 4, 3], np.int64))], opset=14)
+    T.run_case("shape_op_chain", model, {"x": x})
+
+
+T.add_case("shape_op_chain", _shape_chain, F)
+
+
+if __name__ == "__main__":
+    sys.exit(T.main(families=FAMILIES, description=__doc__))
