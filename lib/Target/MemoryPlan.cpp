@@ -135,9 +135,7 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
     auto arenaType =
         MemRefType::get({std::max<int64_t>(arenaBytes, 1)}, builder.getI8Type());
     if (failed(func.insertArgument(func.getNumArguments(), arenaType,
-                                   builder.getDictionaryAttr(
-                                       builder.getNamedAttr(
-                                           "dsc.arena", builder.getUnitAttr())),
+                                   builder.getDictionaryAttr({}),
                                    func.getLoc())))
       return func.emitError("cannot add the arena argument");
     Value arena = body.getArgument(body.getNumArguments() - 1);

@@ -1,0 +1,57 @@
+//===- Artifact.h - header, libraries and runner of a model -----*- C++ -*-===//
+#ifndef DSC_ARTIFACT_ARTIFACT_H
+#define DSC_ARTIFACT_ARTIFACT_H
+
+#include "dsc/Target/TargetInfo.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace dsc {
+
+struct TensorInfo {
+  std::string name;
+  int32_t dtype; // ONNX TensorProto.DataType
+  llvm::SmallVector<int64_t> shape;
+};
+
+struct ArtifactSpec {
+  std::string name;        // a C identifier (file names and symbol prefix)
+  std::string modelPath;   // for the header comment
+  std::vector<TensorInfo> inputs, outputs;
+  int64_t arenaBytes = 0;
+  int64_t weightsBytes = 0;
+  /// The generated function: void entry(in..., out..., arena), bare pointers.
+  std::string entrySymbol;
+};
+
+/// Where the artefact writer finds the runtime and the C driver.
+struct Toolchain {
+  std::string cc;         // clang driver (links .so and the runner)
+  std::string runtimeDir; // holds libdsc_rt.a and include/dsc_runtime.h
+  /// Finds both next to the running executable (`<bin>/../lib/dsc`), unless
+  /// DSC_RUNTIME_DIR / DSC_CC say otherwise.
+  static llvm::Expected<Toolchain> find(const char *argv0, void *mainAddr);
+};
+
+/// `stem` made a C identifier: characters outside [A-Za-z0-9_] become '_',
+/// and a leading digit gets an 'm' prefix.
+std::string cIdentifier(llvm::StringRef stem);
+
+/// Writes `<name>.h`, `lib<name>.a`, `lib<name>.so` and the runner `<name>`
+/// into `outDir`. Everything is built in a temporary sibling directory and
+/// moved into place only when all steps succeeded, so a failure never leaves
+/// a half-written `outDir`.
+llvm::Error writeArtifacts(const ArtifactSpec &spec,
+                           llvm::ArrayRef<char> object,
+                           const TargetInfo &target,
+                           const Toolchain &toolchain,
+                           llvm::StringRef outDir);
+
+} // namespace dsc
+
+#endif // DSC_ARTIFACT_ARTIFACT_H

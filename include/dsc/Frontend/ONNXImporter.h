@@ -1,0 +1,36 @@
+//===- ONNXImporter.h - ONNX models to the dsc dialect ----------*- C++ -*-===//
+#ifndef DSC_FRONTEND_ONNXIMPORTER_H
+#define DSC_FRONTEND_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace dsc {
+
+/// The opsets of the default ONNX domain that the importer handles.
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 22;
+
+struct ImportOptions {
+  /// Sizes for symbolic dimensions (`--shape N=8`), by dim_param name.
+  llvm::StringMap<int64_t> dimSizes;
+  /// Name of the generated function.
+  std::string functionName = "main_graph";
+};
+
+/// Imports an ONNX model from a binary `.onnx` file or the ONNX text format
+/// (chosen by content), resolving external data relative to the file. All
+/// problems are reported as MLIR diagnostics located at the ONNX node
+/// (`loc("node_name"("OpType"))`); returns null after an error.
+mlir::OwningOpRef<mlir::ModuleOp> importONNXFile(mlir::MLIRContext &context,
+                                                 llvm::StringRef path,
+                                                 const ImportOptions &options);
+
+/// Describes a diagnostic location made by the importer, e.g.
+/// "node 'conv1' (Conv)"; empty for other locations.
+std::string describeONNXLocation(mlir::Location loc);
+
+} // namespace dsc
+
+#endif // DSC_FRONTEND_ONNXIMPORTER_H

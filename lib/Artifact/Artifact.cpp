@@ -1,0 +1,383 @@
+//===- Artifact.cpp - header, libraries and runner of a model -------------===//
+//
+// The model object comes from the in-process LLVM backend. Around it this
+// file writes the C header and a small C "glue" translation unit (the model
+// descriptor and the create/run/destroy API over the generic runtime),
+// archives model + glue + runtime into lib<name>.a in-process, and drives
+// clang to link lib<name>.so and the runner.
+//
+//===----------------------------------------------------------------------===//
+#include "dsc/Artifact/Artifact.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Object/Archive.h"
+#include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#ifndef DSC_DEFAULT_CC
+#define DSC_DEFAULT_CC "cc"
+#endif
+
+using namespace llvm;
+
+namespace dsc {
+
+static Error fail(const Twine &msg) {
+  return createStringError(inconvertibleErrorCode(), msg);
+}
+
+std::string cIdentifier(StringRef stem) {
+  std::string id;
+  for (char c : stem)
+    id += isAlnum(c) || c == '_' ? c : '_';
+  if (id.empty() || isDigit(id.front()))
+    id = "m" + id;
+  return id;
+}
+
+Expected<Toolchain> Toolchain::find(const char *argv0, void *mainAddr) {
+  Toolchain tc;
+  if (const char *cc = std::getenv("DSC_CC"))
+    tc.cc = cc;
+  else
+    tc.cc = DSC_DEFAULT_CC;
+  if (!sys::fs::exists(tc.cc)) {
+    auto found = sys::findProgramByName(tc.cc);
+    if (!found)
+      return fail("cannot find the C compiler driver '" + tc.cc +
+                  "' used to link artefacts (install clang-22 or set DSC_CC)");
+    tc.cc = *found;
+  }
+  if (const char *dir = std::getenv("DSC_RUNTIME_DIR")) {
+    tc.runtimeDir = dir;
+  } else {
+    SmallString<256> path(sys::fs::getMainExecutable(argv0, mainAddr));
+    sys::path::remove_filename(path); // bin/
+    sys::path::remove_filename(path); // prefix
+    sys::path::append(path, "lib", "dsc");
+    tc.runtimeDir = std::string(path);
+  }
+  SmallString<256> lib(tc.runtimeDir);
+  sys::path::append(lib, "libdsc_rt.a");
+  if (!sys::fs::exists(lib))
+    return fail("cannot find the dsc runtime library '" + lib +
+                "' (set DSC_RUNTIME_DIR)");
+  return tc;
+}
+
+/// A C string literal (escaped; never breaks out of the quotes).
+static std::string cString(StringRef s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (c >= 0x20 && c < 0x7f && c != '?')
+      out += c;
+    else {
+      char buf[5];
+      snprintf(buf, sizeof(buf), "\\%03o", c);
+      out += buf;
+    }
+  }
+  return out + "\"";
+}
+
+static const char *dtypeComment(int32_t dtype) {
+  switch (dtype) {
+  case 1: return "float32";
+  case 2: return "uint8";
+  case 3: return "int8";
+  case 4: return "uint16";
+  case 5: return "int16";
+  case 6: return "int32";
+  case 7: return "int64";
+  case 9: return "bool";
+  case 10: return "float16";
+  case 11: return "float64";
+  case 12: return "uint32";
+  case 13: return "uint64";
+  case 16: return "bfloat16";
+  default: return "unknown";
+  }
+}
+
+static std::string shapeInit(ArrayRef<int64_t> shape) {
+  std::string s = "{";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + "}";
+}
+
+static void writeTensorMacros(raw_ostream &os, StringRef upper,
+                              StringRef kind, ArrayRef<TensorInfo> tensors) {
+  for (auto [i, t] : llvm::enumerate(tensors)) {
+    std::string p = (upper + "_" + kind + "_" + Twine(i)).str();
+    int64_t numel = 1;
+    for (int64_t d : t.shape)
+      numel *= d;
+    os << "#define " << p << "_NAME " << cString(t.name) << "\n"
+       << "#define " << p << "_DTYPE " << t.dtype << " /* "
+       << dtypeComment(t.dtype) << " */\n"
+       << "#define " << p << "_RANK " << t.shape.size() << "\n"
+       << "#define " << p << "_SHAPE " << shapeInit(t.shape) << "\n"
+       << "#define " << p << "_NUMEL " << numel << "\n";
+  }
+}
+
+static std::string header(const ArtifactSpec &spec) {
+  std::string out;
+  raw_string_ostream os(out);
+  std::string upper = StringRef(spec.name).upper();
+  const std::string &n = spec.name;
+  os << "/* " << n << ".h: C API of the model compiled by dsc from "
+     << sys::path::filename(spec.modelPath) << ".\n"
+     << " * Link with lib" << n << ".a -lm -lpthread (self-contained: model "
+     << "code, weights, runtime). */\n"
+     << "#ifndef DSC_MODEL_" << upper << "_H\n#define DSC_MODEL_" << upper
+     << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
+     << "#endif\n\n"
+     << "/* Constant data in the library (bytes). */\n"
+     << "#define " << upper << "_WEIGHTS_BYTES " << spec.weightsBytes
+     << "ULL\n"
+     << "/* Scratch for all intermediates, allocated once per session. */\n"
+     << "#define " << upper << "_ARENA_BYTES " << spec.arenaBytes << "ULL\n"
+     << "#define " << upper << "_NUM_INPUTS " << spec.inputs.size() << "\n"
+     << "#define " << upper << "_NUM_OUTPUTS " << spec.outputs.size()
+     << "\n\n"
+     << "/* Inputs and outputs in argument order; DTYPE is the ONNX\n"
+     << " * TensorProto.DataType code, data is dense C order. */\n";
+  writeTensorMacros(os, upper, "INPUT", spec.inputs);
+  writeTensorMacros(os, upper, "OUTPUT", spec.outputs);
+  os << "\ntypedef struct " << n << "_session " << n << "_session;\n\n"
+     << "/* Creates a session: allocates the arena and a pool of num_threads\n"
+     << " * threads (<= 0: one per CPU). Returns 0 on success. */\n"
+     << "int " << n << "_create(" << n
+     << "_session **out, int num_threads);\n"
+     << "/* Runs the model once on caller buffers (arrays of pointers in the\n"
+     << " * order above). Allocates nothing. Returns 0 on success. */\n"
+     << "int " << n << "_run(" << n
+     << "_session *session, const void *const *inputs,\n"
+     << "    void *const *outputs);\n"
+     << "void " << n << "_destroy(" << n << "_session *session);\n"
+     << "/* A message for a non-zero status. */\n"
+     << "const char *" << n << "_status_string(int status);\n\n"
+     << "/* The descriptor for the generic runtime API (dsc_runtime.h). */\n"
+     << "struct dsc_model_desc;\n"
+     << "const struct dsc_model_desc *" << n << "_model_desc(void);\n\n"
+     << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+  return out;
+}
+
+static std::string glue(const ArtifactSpec &spec) {
+  std::string out;
+  raw_string_ostream os(out);
+  const std::string &n = spec.name;
+  os << "/* Generated by dsc: descriptor and API of model " << n << ". */\n"
+     << "#include \"dsc_runtime.h\"\n#include \"" << n << ".h\"\n\n"
+     << "extern void " << spec.entrySymbol << "(";
+  size_t numArgs = spec.inputs.size() + spec.outputs.size() + 1;
+  for (size_t i = 0; i < numArgs; ++i)
+    os << (i ? ", " : "") << "void *";
+  os << ");\n\n"
+     << "static void " << n << "_entry(void *const *inputs, void *const "
+     << "*outputs, void *arena,\n    dsc_context *ctx) {\n  (void)ctx;\n  "
+     << spec.entrySymbol << "(";
+  for (size_t i = 0; i < spec.inputs.size(); ++i)
+    os << "inputs[" << i << "], ";
+  for (size_t i = 0; i < spec.outputs.size(); ++i)
+    os << "outputs[" << i << "], ";
+  os << "arena);\n}\n\n";
+  auto tables = [&](StringRef kind, ArrayRef<TensorInfo> tensors) {
+    for (auto [i, t] : llvm::enumerate(tensors))
+      os << "static const int64_t " << n << "_" << kind << i << "_shape[] = "
+         << (t.shape.empty() ? std::string("{0}") : shapeInit(t.shape))
+         << ";\n";
+    os << "static const dsc_tensor_desc " << n << "_" << kind << "s[] = {\n";
+    for (auto [i, t] : llvm::enumerate(tensors))
+      os << "    {" << cString(t.name) << ", " << t.dtype << ", "
+         << t.shape.size() << ", " << n << "_" << kind << i << "_shape},\n";
+    os << "};\n";
+  };
+  tables("input", spec.inputs);
+  tables("output", spec.outputs);
+  os << "\nstatic const dsc_model_desc " << n << "_desc = {\n    "
+     << cString(n) << ", " << spec.inputs.size() << ", "
+     << spec.outputs.size() << ", " << n << "_inputs, " << n << "_outputs,\n"
+     << "    " << spec.arenaBytes << "ULL, " << spec.weightsBytes << "ULL, "
+     << n << "_entry};\n\n"
+     << "const struct dsc_model_desc *" << n << "_model_desc(void) {\n"
+     << "  return &" << n << "_desc;\n}\n\n"
+     << "int " << n << "_create(" << n << "_session **out, int num_threads) "
+     << "{\n  return (int)dsc_session_create(&" << n
+     << "_desc, num_threads, (dsc_session **)out);\n}\n\n"
+     << "int " << n << "_run(" << n << "_session *session, const void *const "
+     << "*inputs,\n    void *const *outputs) {\n"
+     << "  return (int)dsc_session_run((dsc_session *)session, inputs, "
+     << "outputs);\n}\n\n"
+     << "void " << n << "_destroy(" << n << "_session *session) {\n"
+     << "  dsc_session_destroy((dsc_session *)session);\n}\n\n"
+     << "const char *" << n << "_status_string(int status) {\n"
+     << "  return dsc_status_string((dsc_status)status);\n}\n";
+  return out;
+}
+
+static std::string runnerMain(const ArtifactSpec &spec) {
+  return "/* Generated by dsc: the command-line runner. */\n"
+         "#include \"dsc_runtime.h\"\n\n"
+         "const struct dsc_model_desc *" +
+         spec.name +
+         "_model_desc(void);\n\n"
+         "int main(int argc, char **argv) {\n  return dsc_runner_main(" +
+         spec.name + "_model_desc(), argc, argv);\n}\n";
+}
+
+static Error writeFile(StringRef path, StringRef contents) {
+  std::error_code ec;
+  raw_fd_ostream os(path, ec);
+  if (ec)
+    return fail("cannot write '" + path + "': " + ec.message());
+  os << contents;
+  os.close();
+  if (os.has_error())
+    return fail("cannot write '" + path + "': " + os.error().message());
+  return Error::success();
+}
+
+/// Runs the C driver; its output goes to a log file quoted in the error.
+static Error runCC(const Toolchain &tc, ArrayRef<std::string> args,
+                   StringRef logPath, StringRef what) {
+  SmallVector<StringRef> argv = {tc.cc};
+  for (const std::string &a : args)
+    argv.push_back(a);
+  std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
+  std::string errMsg;
+  int rc = sys::ExecuteAndWait(tc.cc, argv, std::nullopt, redirects, 0, 0,
+                               &errMsg);
+  if (rc == 0)
+    return Error::success();
+  std::string log;
+  if (auto buf = MemoryBuffer::getFile(logPath))
+    log = (*buf)->getBuffer().take_front(2000).str();
+  return fail("linking failed while " + what + " with " + tc.cc +
+              (errMsg.empty() ? "" : " (" + errMsg + ")") + ":\n" + log);
+}
+
+/// lib<name>.a: the model and glue objects plus every runtime member.
+static Error writeArchive(StringRef path, StringRef modelObj, StringRef glueObj,
+                          StringRef runtimeLib) {
+  std::vector<NewArchiveMember> members;
+  for (StringRef obj : {modelObj, glueObj}) {
+    Expected<NewArchiveMember> m = NewArchiveMember::getFile(obj, true);
+    if (!m)
+      return m.takeError();
+    members.push_back(std::move(*m));
+  }
+  auto buffer = MemoryBuffer::getFile(runtimeLib, false, false);
+  if (!buffer)
+    return fail("cannot read '" + runtimeLib +
+                "': " + buffer.getError().message());
+  Expected<std::unique_ptr<object::Archive>> archive =
+      object::Archive::create((*buffer)->getMemBufferRef());
+  if (!archive)
+    return archive.takeError();
+  Error err = Error::success();
+  for (const object::Archive::Child &child : (*archive)->children(err)) {
+    Expected<NewArchiveMember> m =
+        NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
+    if (!m)
+      return m.takeError();
+    members.push_back(std::move(*m));
+  }
+  if (err)
+    return err;
+  return llvm::writeArchive(path, members, SymtabWritingMode::NormalSymtab,
+                            object::Archive::K_GNU, /*Deterministic=*/true,
+                            /*Thin=*/false);
+}
+
+Error writeArtifacts(const ArtifactSpec &spec, ArrayRef<char> object,
+                     const TargetInfo &target, const Toolchain &tc,
+                     StringRef outDir) {
+  if (sys::fs::exists(outDir) && !sys::fs::is_directory(outDir))
+    return fail("'" + outDir + "' exists and is not a directory");
+  // Build in a temporary sibling of outDir, so the final moves are renames
+  // within one file system.
+  SmallString<256> absOut(outDir);
+  if (std::error_code ec = sys::fs::make_absolute(absOut))
+    return fail("cannot resolve '" + outDir + "': " + ec.message());
+  sys::path::remove_dots(absOut, /*remove_dot_dot=*/true);
+  SmallString<256> parent = sys::path::parent_path(absOut);
+  if (std::error_code ec = sys::fs::create_directories(parent))
+    return fail("cannot create '" + parent + "': " + ec.message());
+  SmallString<256> tmp;
+  if (std::error_code ec = sys::fs::createUniqueDirectory(
+          parent + "/." + sys::path::filename(absOut) + ".dsc-tmp", tmp))
+    return fail("cannot create a temporary directory in '" + parent +
+                "': " + ec.message());
+  scope_exit cleanup([&] { sys::fs::remove_directories(tmp); });
+  auto in = [&](StringRef file) {
+    SmallString<256> p(tmp);
+    sys::path::append(p, file);
+    return std::string(p);
+  };
+  const std::string &n = spec.name;
+  std::string modelObj = in(n + "_model.o"), glueSrc = in(n + "_glue.c"),
+              glueObj = in(n + "_glue.o"), runnerSrc = in(n + "_runner.c"),
+              headerPath = in(n + ".h"), archive = in("lib" + n + ".a"),
+              shared = in("lib" + n + ".so"), runner = in(n),
+              log = in("cc.log");
+  SmallString<256> rtInclude(tc.runtimeDir), rtLib(tc.runtimeDir);
+  sys::path::append(rtInclude, "include");
+  sys::path::append(rtLib, "libdsc_rt.a");
+
+  if (Error e = writeFile(modelObj, StringRef(object.data(), object.size())))
+    return e;
+  if (Error e = writeFile(headerPath, header(spec)))
+    return e;
+  if (Error e = writeFile(glueSrc, glue(spec)))
+    return e;
+  if (Error e = writeFile(runnerSrc, runnerMain(spec)))
+    return e;
+  std::string targetFlag = "--target=" + target.triple;
+  if (Error e = runCC(tc,
+                      {targetFlag, "-std=c99", "-O2", "-fPIC", "-c",
+                       "-I" + std::string(rtInclude), "-I" + std::string(tmp),
+                       glueSrc, "-o", glueObj},
+                      log, "compiling the model glue"))
+    return e;
+  if (Error e = writeArchive(archive, modelObj, glueObj, rtLib))
+    return e;
+  if (Error e = runCC(tc,
+                      {targetFlag, "-shared", "-fuse-ld=lld", "-o", shared,
+                       modelObj, glueObj, std::string(rtLib), "-lm",
+                       "-lpthread"},
+                      log, "linking lib" + n + ".so"))
+    return e;
+  if (Error e = runCC(tc,
+                      {targetFlag, "-std=c99", "-O2", "-fuse-ld=lld",
+                       "-I" + std::string(rtInclude), runnerSrc, archive,
+                       "-o", runner, "-lm", "-lpthread"},
+                      log, "linking the runner"))
+    return e;
+
+  // Everything is built: move the four deliverables into place.
+  if (std::error_code ec = sys::fs::create_directories(absOut))
+    return fail("cannot create '" + absOut + "': " + ec.message());
+  for (const std::string &file :
+       {n + ".h", "lib" + n + ".a", "lib" + n + ".so", n}) {
+    SmallString<256> to(absOut);
+    sys::path::append(to, file);
+    if (std::error_code ec = sys::fs::rename(in(file), to))
+      return fail("cannot move '" + file + "' into '" + absOut +
+                  "': " + ec.message());
+  }
+  return Error::success();
+}
+
+} // namespace dsc

@@ -1,0 +1,796 @@
+//===- Importer.cpp - ONNX ModelProto to a dsc-dialect function -----------===//
+//
+// Loads binary or text ONNX models, turns initializers into constants and
+// graph inputs/outputs into the function signature, and dispatches every
+// node to its per-op importer. Exceptions thrown by the ONNX library are
+// caught in this file and become diagnostics.
+//
+//===----------------------------------------------------------------------===//
+#include "NodeImporter.h"
+#include "dsc/Frontend/ONNXImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include "onnx/defs/parser.h"
+
+#include <exception>
+
+using namespace mlir;
+
+namespace dsc {
+
+//===----------------------------------------------------------------------===//
+// Locations
+//===----------------------------------------------------------------------===//
+
+static Location nodeLoc(MLIRContext *ctx, StringRef name, StringRef opType) {
+  return NameLoc::get(StringAttr::get(ctx, name),
+                      NameLoc::get(StringAttr::get(ctx, opType)));
+}
+
+std::string describeONNXLocation(Location loc) {
+  // Fused or call-site locations made by passes keep the node inside.
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location l : fused.getLocations())
+      if (std::string s = describeONNXLocation(l); !s.empty())
+        return s;
+    return "";
+  }
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return "";
+  auto opType = dyn_cast<NameLoc>(name.getChildLoc());
+  if (!opType)
+    return "";
+  return ("node '" + name.getName().getValue() + "' (" +
+          opType.getName().getValue() + ")")
+      .str();
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+/// The MLIR element type of an ONNX TensorProto.DataType, or null.
+static Type elementType(MLIRContext *ctx, int32_t dtype) {
+  Builder b(ctx);
+  switch (dtype) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case onnx::TensorProto::FLOAT16:
+    return b.getF16Type();
+  case onnx::TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return b.getIntegerType(8);
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+    return b.getIntegerType(16);
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::UINT32:
+    return b.getIntegerType(32);
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT64:
+    return b.getIntegerType(64);
+  case onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return {};
+  }
+}
+
+static std::string dtypeName(int32_t dtype) {
+  if (onnx::TensorProto::DataType_IsValid(dtype))
+    return onnx::TensorProto::DataType_Name(
+        static_cast<onnx::TensorProto::DataType>(dtype));
+  return "data type " + std::to_string(dtype);
+}
+
+namespace {
+
+/// Builds the DenseElementsAttr of a TensorProto (raw, typed or external
+/// data). `baseDir` resolves external data files.
+class TensorReader {
+public:
+  TensorReader(MLIRContext *ctx, StringRef baseDir)
+      : ctx(ctx), baseDir(baseDir) {}
+
+  FailureOr<DenseElementsAttr> read(const onnx::TensorProto &t,
+                                    EmitErrorFn emitError) {
+    Type elem = elementType(ctx, t.data_type());
+    if (!elem)
+      return emitError() << "tensor '" << t.name() << "' has unsupported "
+                         << dtypeName(t.data_type());
+    SmallVector<int64_t> shape;
+    int64_t numel = 1;
+    for (int64_t d : t.dims()) {
+      if (d < 0)
+        return emitError() << "tensor '" << t.name()
+                           << "' has a negative dimension";
+      if (d != 0 && numel > (int64_t(1) << 40) / d)
+        return emitError() << "tensor '" << t.name() << "' is too large";
+      shape.push_back(d);
+      numel *= d;
+    }
+    auto type = RankedTensorType::get(shape, elem);
+    int64_t elemBytes = elem.isInteger(1) ? 1 : (elem.getIntOrFloatBitWidth() / 8);
+    int64_t bytes = numel * elemBytes;
+
+    std::string external;
+    const std::string *raw = nullptr;
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+      if (failed(readExternal(t, bytes, external, emitError)))
+        return failure();
+      raw = &external;
+    } else if (t.has_raw_data()) {
+      raw = &t.raw_data();
+    }
+    if (raw) {
+      if (static_cast<int64_t>(raw->size()) != bytes)
+        return emitError() << "tensor '" << t.name() << "' holds "
+                           << raw->size() << " bytes of data but its shape "
+                           << type << " needs " << bytes;
+      if (elem.isInteger(1)) {
+        SmallVector<bool> values;
+        for (char c : *raw)
+          values.push_back(c != 0);
+        return DenseElementsAttr::get(type, ArrayRef<bool>(values));
+      }
+      return DenseElementsAttr::getFromRawBuffer(
+          type, ArrayRef<char>(raw->data(), raw->size()));
+    }
+    return readTyped(t, type, numel, emitError);
+  }
+
+private:
+  template <typename T, typename Field>
+  FailureOr<DenseElementsAttr> fromField(const onnx::TensorProto &t,
+                                         RankedTensorType type, int64_t numel,
+                                         const Field &field,
+                                         EmitErrorFn emitError) {
+    if (field.size() != numel)
+      return emitError() << "tensor '" << t.name() << "' holds "
+                         << field.size() << " values but its shape " << type
+                         << " needs " << numel;
+    SmallVector<T> values(field.begin(), field.end());
+    return DenseElementsAttr::get(type, ArrayRef<T>(values));
+  }
+
+  FailureOr<DenseElementsAttr> readTyped(const onnx::TensorProto &t,
+                                         RankedTensorType type, int64_t numel,
+                                         EmitErrorFn emitError) {
+    switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      return fromField<float>(t, type, numel, t.float_data(), emitError);
+    case onnx::TensorProto::DOUBLE:
+      return fromField<double>(t, type, numel, t.double_data(), emitError);
+    case onnx::TensorProto::INT64:
+      return fromField<int64_t>(t, type, numel, t.int64_data(), emitError);
+    case onnx::TensorProto::UINT64:
+      return fromField<uint64_t>(t, type, numel, t.uint64_data(), emitError);
+    case onnx::TensorProto::UINT32:
+      return fromField<uint32_t>(t, type, numel, t.uint64_data(), emitError);
+    case onnx::TensorProto::INT32:
+      return fromField<int32_t>(t, type, numel, t.int32_data(), emitError);
+    case onnx::TensorProto::INT16:
+    case onnx::TensorProto::UINT16:
+      return fromField<int16_t>(t, type, numel, t.int32_data(), emitError);
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+      return fromField<int8_t>(t, type, numel, t.int32_data(), emitError);
+    case onnx::TensorProto::BOOL:
+      return fromField<bool>(t, type, numel, t.int32_data(), emitError);
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16: {
+      // Stored as the 16-bit patterns in int32_data.
+      if (t.int32_data_size() != numel)
+        return emitError() << "tensor '" << t.name() << "' holds "
+                           << t.int32_data_size() << " values but needs "
+                           << numel;
+      SmallVector<char> rawBits;
+      for (int32_t v : t.int32_data()) {
+        rawBits.push_back(static_cast<char>(v & 0xff));
+        rawBits.push_back(static_cast<char>((v >> 8) & 0xff));
+      }
+      return DenseElementsAttr::getFromRawBuffer(type, rawBits);
+    }
+    default:
+      return emitError() << "tensor '" << t.name() << "' has unsupported "
+                         << dtypeName(t.data_type());
+    }
+  }
+
+  LogicalResult readExternal(const onnx::TensorProto &t, int64_t bytes,
+                             std::string &out, EmitErrorFn emitError) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset" || kv.key() == "length") {
+        int64_t v;
+        if (StringRef(kv.value()).getAsInteger(10, v) || v < 0)
+          return emitError() << "tensor '" << t.name() << "' has a bad "
+                             << kv.key() << " '" << kv.value() << "'";
+        (kv.key() == "offset" ? offset : length) = v;
+      }
+    }
+    if (location.empty())
+      return emitError() << "tensor '" << t.name()
+                         << "' is stored externally but names no location";
+    SmallString<256> path(baseDir);
+    llvm::sys::path::append(path, location);
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return emitError() << "cannot read external data file '" << path
+                         << "' of tensor '" << t.name()
+                         << "': " << buffer.getError().message();
+    int64_t size = (*buffer)->getBufferSize();
+    if (length < 0)
+      length = size - offset;
+    if (offset > size || length > size - offset)
+      return emitError() << "external data of tensor '" << t.name()
+                         << "' (offset " << offset << ", length " << length
+                         << ") lies beyond the end of '" << path << "' ("
+                         << size << " bytes)";
+    if (length != bytes)
+      return emitError() << "external data of tensor '" << t.name()
+                         << "' has " << length << " bytes but its shape needs "
+                         << bytes;
+    out.assign((*buffer)->getBufferStart() + offset, length);
+    return success();
+  }
+
+  MLIRContext *ctx;
+  std::string baseDir;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef baseDir,
+                const ImportOptions &options)
+      : ctx(ctx), builder(ctx), tensors(ctx, baseDir), options(options) {}
+
+  OwningOpRef<ModuleOp> import(const onnx::ModelProto &model,
+                               StringRef modelName);
+
+  OpBuilder &getBuilder() { return builder; }
+
+  FailureOr<Value> lookup(StringRef name, NodeImporter &node) {
+    auto it = values.find(name);
+    if (it != values.end())
+      return it->second;
+    auto c = constants.find(name);
+    if (c != constants.end()) {
+      Value v = materialize(c->second);
+      values[name] = v;
+      return v;
+    }
+    auto init = initializers.find(name);
+    if (init != initializers.end()) {
+      FailureOr<DenseElementsAttr> attr =
+          tensors.read(*init->second, node.errorFn());
+      if (failed(attr))
+        return failure();
+      constants[name] = *attr;
+      Value v = materialize(*attr);
+      values[name] = v;
+      return v;
+    }
+    return node.emitError() << "input '" << name
+                            << "' is not produced by any earlier node and is "
+                               "neither a graph input nor an initializer";
+  }
+
+  FailureOr<DenseElementsAttr> lookupConstant(StringRef name,
+                                              NodeImporter &node) {
+    auto c = constants.find(name);
+    if (c != constants.end())
+      return c->second;
+    auto init = initializers.find(name);
+    if (init != initializers.end()) {
+      FailureOr<DenseElementsAttr> attr =
+          tensors.read(*init->second, node.errorFn());
+      if (succeeded(attr))
+        constants[name] = *attr;
+      return attr;
+    }
+    return failure();
+  }
+
+  void define(StringRef name, Value v) { values[name] = v; }
+  void defineConstant(StringRef name, DenseElementsAttr attr) {
+    constants[name] = attr;
+    values.erase(name);
+  }
+  TensorReader &tensorReader() { return tensors; }
+
+private:
+  /// Constants go to the top of the function body.
+  Value materialize(DenseElementsAttr attr) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(entryBlock);
+    return arith::ConstantOp::create(builder, builder.getUnknownLoc(), attr);
+  }
+
+  FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
+                                            StringRef role, Location loc);
+
+  MLIRContext *ctx;
+  OpBuilder builder;
+  TensorReader tensors;
+  const ImportOptions &options;
+  Block *entryBlock = nullptr;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<DenseElementsAttr> constants;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+};
+
+FailureOr<RankedTensorType>
+GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, StringRef role,
+                             Location loc) {
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << role << " '" << info.name()
+                          << "' is not a tensor (sequences, maps and "
+                             "optionals are not supported)";
+  const auto &tt = info.type().tensor_type();
+  Type elem = elementType(ctx, tt.elem_type());
+  if (!elem)
+    return emitError(loc) << role << " '" << info.name() << "' has "
+                          << (tt.elem_type() ? dtypeName(tt.elem_type())
+                                             : std::string("no element type"))
+                          << ", which dsc does not support";
+  if (!tt.has_shape())
+    return emitError(loc) << role << " '" << info.name()
+                          << "' has no shape; dsc needs ranked inputs";
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tt.shape().dim()) {
+    if (dim.has_dim_value() && dim.dim_value() >= 0) {
+      shape.push_back(dim.dim_value());
+      continue;
+    }
+    if (dim.has_dim_param()) {
+      auto it = options.dimSizes.find(dim.dim_param());
+      if (it != options.dimSizes.end()) {
+        shape.push_back(it->second);
+        continue;
+      }
+      return emitError(loc) << role << " '" << info.name()
+                            << "' has the symbolic dimension '"
+                            << dim.dim_param()
+                            << "'; give it a size with --shape "
+                            << dim.dim_param() << "=<size>";
+    }
+    return emitError(loc) << role << " '" << info.name()
+                          << "' has a dimension of unknown size; dsc needs "
+                             "static shapes";
+  }
+  return RankedTensorType::get(shape, elem);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
+                                            StringRef modelName) {
+  Location modelLoc =
+      FileLineColLoc::get(StringAttr::get(ctx, modelName), 0, 0);
+  // The default domain's opset.
+  int64_t opset = -1;
+  for (const auto &imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx")
+      opset = imp.version();
+  if (opset < 0) {
+    emitError(modelLoc) << "the model imports no opset of the default ONNX "
+                           "domain";
+    return nullptr;
+  }
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    emitError(modelLoc) << "the model uses ONNX opset " << opset
+                        << "; dsc supports opsets " << kMinOpset << " to "
+                        << kMaxOpset
+                        << " (convert it with onnx.version_converter)";
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  for (const auto &t : graph.initializer()) {
+    if (t.name().empty()) {
+      emitError(modelLoc) << "the graph has an initializer without a name";
+      return nullptr;
+    }
+    initializers[t.name()] = &t;
+  }
+  for (const auto &t : graph.sparse_initializer()) {
+    emitError(modelLoc) << "sparse initializer '" << t.values().name()
+                        << "' is not supported";
+    return nullptr;
+  }
+
+  // Signature: graph inputs that are not initializers.
+  SmallVector<Type> argTypes;
+  SmallVector<Attribute> inputNames;
+  SmallVector<int32_t> inputDtypes;
+  llvm::StringSet<> seenInputs;
+  for (const auto &in : graph.input()) {
+    if (initializers.count(in.name()))
+      continue;
+    Location loc = NameLoc::get(StringAttr::get(ctx, in.name()), modelLoc);
+    if (!seenInputs.insert(in.name()).second) {
+      emitError(loc) << "graph input '" << in.name() << "' is declared twice";
+      return nullptr;
+    }
+    FailureOr<RankedTensorType> type = valueInfoType(in, "graph input", loc);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    inputNames.push_back(StringAttr::get(ctx, in.name()));
+    inputDtypes.push_back(in.type().tensor_type().elem_type());
+  }
+  if (graph.output_size() == 0) {
+    emitError(modelLoc) << "the graph has no outputs";
+    return nullptr;
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, modelLoc, options.functionName,
+                                   builder.getFunctionType(argTypes, {}));
+  entryBlock = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(inputNames))
+    values[cast<StringAttr>(name).getValue()] = entryBlock->getArgument(i);
+  builder.setInsertionPointToEnd(entryBlock);
+
+  const OpRegistry &registry = OpRegistry::get();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    Location loc = nodeLoc(ctx, name, node.op_type());
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      emitError(loc) << "operator domain '" << node.domain()
+                     << "' is not supported (only the default ONNX domain)";
+      return nullptr;
+    }
+    int64_t oldest = 0;
+    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest);
+    if (!fn) {
+      if (oldest)
+        emitError(loc) << "dsc supports " << node.op_type()
+                       << " from opset " << oldest
+                       << "; the model uses opset " << opset;
+      else
+        emitError(loc) << "operator '" << node.op_type()
+                       << "' is not supported by dsc";
+      return nullptr;
+    }
+    NodeImporter importer(*this, node, loc, opset);
+    if (failed(fn(importer)))
+      return nullptr;
+    for (int i = 0; i < node.output_size(); ++i)
+      if (!node.output(i).empty() && !values.count(node.output(i)) &&
+          !constants.count(node.output(i))) {
+        emitError(loc) << "output " << i << " ('" << node.output(i)
+                       << "') is not supported";
+        return nullptr;
+      }
+  }
+
+  // Results: graph outputs, checked against their declared types.
+  SmallVector<Value> results;
+  SmallVector<Attribute> outputNames;
+  SmallVector<int32_t> outputDtypes;
+  for (const auto &out : graph.output()) {
+    Location loc = NameLoc::get(StringAttr::get(ctx, out.name()), modelLoc);
+    auto known = values.find(out.name());
+    Value v;
+    if (known != values.end()) {
+      v = known->second;
+    } else if (auto c = constants.find(out.name()); c != constants.end()) {
+      v = materialize(c->second);
+    } else if (auto init = initializers.find(out.name());
+               init != initializers.end()) {
+      FailureOr<DenseElementsAttr> attr = tensors.read(
+          *init->second, [&] { return emitError(loc); });
+      if (failed(attr))
+        return nullptr;
+      v = materialize(*attr);
+    } else {
+      emitError(loc) << "graph output '" << out.name()
+                     << "' is not produced by any node";
+      return nullptr;
+    }
+    auto type = cast<RankedTensorType>(v.getType());
+    int32_t dtype = out.type().tensor_type().elem_type();
+    if (out.type().has_tensor_type() && dtype != 0) {
+      if (elementType(ctx, dtype) != type.getElementType()) {
+        emitError(loc) << "graph output '" << out.name() << "' is declared "
+                       << dtypeName(dtype) << " but computes "
+                       << type.getElementType();
+        return nullptr;
+      }
+      const auto &tt = out.type().tensor_type();
+      if (tt.has_shape()) {
+        bool mismatch = tt.shape().dim_size() != type.getRank();
+        for (int d = 0; !mismatch && d < tt.shape().dim_size(); ++d)
+          mismatch = tt.shape().dim(d).has_dim_value() &&
+                     tt.shape().dim(d).dim_value() != type.getDimSize(d);
+        if (mismatch) {
+          emitError(loc) << "graph output '" << out.name()
+                         << "' is declared with a shape that differs from "
+                            "the inferred "
+                         << type;
+          return nullptr;
+        }
+      }
+    } else {
+      // Undeclared: take the dtype from the computed type (signless ints are
+      // taken as signed).
+      Type e = type.getElementType();
+      dtype = e.isF32()   ? onnx::TensorProto::FLOAT
+              : e.isF64() ? onnx::TensorProto::DOUBLE
+              : e.isF16() ? onnx::TensorProto::FLOAT16
+              : e.isInteger(64) ? onnx::TensorProto::INT64
+              : e.isInteger(32) ? onnx::TensorProto::INT32
+              : e.isInteger(1)  ? onnx::TensorProto::BOOL
+                                : onnx::TensorProto::FLOAT;
+    }
+    results.push_back(v);
+    outputNames.push_back(StringAttr::get(ctx, out.name()));
+    outputDtypes.push_back(dtype);
+  }
+  func::ReturnOp::create(builder, modelLoc, results);
+  func.setFunctionType(
+      builder.getFunctionType(argTypes, TypeRange(ValueRange(results))));
+  func->setAttr("dsc.input_names", builder.getArrayAttr(inputNames));
+  func->setAttr("dsc.input_dtypes", builder.getDenseI32ArrayAttr(inputDtypes));
+  func->setAttr("dsc.output_names", builder.getArrayAttr(outputNames));
+  func->setAttr("dsc.output_dtypes",
+                builder.getDenseI32ArrayAttr(outputDtypes));
+  module->getOperation()->setAttr("dsc.opset",
+                                  builder.getI64IntegerAttr(opset));
+  if (failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// NodeImporter
+//===----------------------------------------------------------------------===//
+
+NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+                           Location loc, int64_t opset)
+    : graph_(graph), node_(node), loc_(loc), opset_(opset) {}
+
+OpBuilder &NodeImporter::builder() { return graph_.getBuilder(); }
+
+InFlightDiagnostic NodeImporter::emitError() { return mlir::emitError(loc_); }
+
+FailureOr<Value> NodeImporter::input(int i) {
+  if (!hasInput(i))
+    return emitError() << "input " << i << " is required but missing";
+  FailureOr<Value> v = graph_.lookup(node_.input(i), *this);
+  if (failed(v))
+    return failure();
+  if (!isa<RankedTensorType>(v->getType()))
+    return emitError() << "input '" << node_.input(i) << "' is not a tensor";
+  return v;
+}
+
+FailureOr<Value> NodeImporter::optionalInput(int i) {
+  if (!hasInput(i))
+    return Value();
+  return input(i);
+}
+
+FailureOr<DenseElementsAttr> NodeImporter::constantInput(int i,
+                                                         StringRef what) {
+  if (!hasInput(i))
+    return emitError() << what << " (input " << i << ") is missing";
+  FailureOr<DenseElementsAttr> c = graph_.lookupConstant(node_.input(i), *this);
+  if (failed(c))
+    return emitError() << what << " ('" << node_.input(i)
+                       << "') must be a constant (an initializer or a "
+                          "Constant node); computed values are not "
+                          "supported yet";
+  return c;
+}
+
+FailureOr<DenseElementsAttr>
+NodeImporter::readTensor(const onnx::TensorProto &tensor) {
+  return graph_.tensorReader().read(tensor, errorFn());
+}
+
+const onnx::AttributeProto *NodeImporter::attr(StringRef name) const {
+  for (const auto &a : node_.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+FailureOr<int64_t> NodeImporter::intAttr(StringRef name, int64_t dflt) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return dflt;
+  if (a->type() != onnx::AttributeProto::INT && !a->has_i())
+    return emitError() << "attribute '" << name << "' must be an integer";
+  return a->i();
+}
+
+FailureOr<float> NodeImporter::floatAttr(StringRef name, float dflt) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return dflt;
+  if (a->type() != onnx::AttributeProto::FLOAT && !a->has_f())
+    return emitError() << "attribute '" << name << "' must be a float";
+  return a->f();
+}
+
+FailureOr<std::string> NodeImporter::stringAttr(StringRef name,
+                                                StringRef dflt) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return dflt.str();
+  if (a->type() != onnx::AttributeProto::STRING && !a->has_s())
+    return emitError() << "attribute '" << name << "' must be a string";
+  return a->s();
+}
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+NodeImporter::intsAttr(StringRef name) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return std::optional<SmallVector<int64_t>>();
+  if (a->type() != onnx::AttributeProto::INTS && a->ints_size() == 0 &&
+      a->type() != onnx::AttributeProto::UNDEFINED)
+    return emitError() << "attribute '" << name
+                       << "' must be a list of integers";
+  return std::optional<SmallVector<int64_t>>(
+      SmallVector<int64_t>(a->ints().begin(), a->ints().end()));
+}
+
+LogicalResult NodeImporter::checkAttributes(ArrayRef<StringRef> known) {
+  for (const auto &a : node_.attribute())
+    if (!llvm::is_contained(known, a.name()))
+      return emitError() << "attribute '" << a.name()
+                         << "' is not supported for " << node_.op_type()
+                         << " at opset " << opset_;
+  return success();
+}
+
+LogicalResult NodeImporter::checkOutputsAtMost(int n, StringRef why) {
+  for (int i = n; i < node_.output_size(); ++i)
+    if (!node_.output(i).empty())
+      return emitError() << "output " << i << " ('" << node_.output(i)
+                         << "') is not supported: " << why;
+  return success();
+}
+
+void NodeImporter::setOutput(int i, Value value) {
+  if (hasOutput(i))
+    graph_.define(node_.output(i), value);
+}
+
+void NodeImporter::setConstantOutput(int i, DenseElementsAttr value) {
+  if (hasOutput(i))
+    graph_.defineConstant(node_.output(i), value);
+}
+
+//===----------------------------------------------------------------------===//
+// OpRegistry
+//===----------------------------------------------------------------------===//
+
+void OpRegistry::add(StringRef opType, std::initializer_list<int64_t> versions,
+                     ImportFn fn) {
+  auto &entries = ops_[opType];
+  for (int64_t v : versions)
+    entries.push_back({v, fn});
+  llvm::sort(entries, [](auto &a, auto &b) { return a.first < b.first; });
+}
+
+ImportFn OpRegistry::lookup(StringRef opType, int64_t opset,
+                            int64_t *oldest) const {
+  auto it = ops_.find(opType);
+  if (it == ops_.end())
+    return nullptr;
+  ImportFn best = nullptr;
+  for (auto &[since, fn] : it->second)
+    if (since <= opset)
+      best = fn;
+  if (!best && oldest)
+    *oldest = it->second.front().first;
+  return best;
+}
+
+const OpRegistry &OpRegistry::get() {
+  static const OpRegistry registry = [] {
+    OpRegistry r;
+    registerElementwiseImporters(r);
+    registerNNImporters(r);
+    registerTensorImporters(r);
+    return r;
+  }();
+  return registry;
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
+                                     const ImportOptions &options) {
+  context.loadDialect<DSCDialect, arith::ArithDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
+  if (!buffer) {
+    emitError(fileLoc) << "cannot read '" << path
+                       << "': " << buffer.getError().message();
+    return nullptr;
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  if (bytes.empty()) {
+    emitError(fileLoc) << "'" << path << "' is empty, not an ONNX model";
+    return nullptr;
+  }
+
+  onnx::ModelProto model;
+  std::string why;
+  try {
+    // The text format starts with '<' (the model header) or an identifier;
+    // binary protobuf starts with a field tag byte. Try binary first.
+    bool parsed = model.ParseFromArray(bytes.data(), bytes.size()) &&
+                  model.has_graph();
+    if (!parsed) {
+      StringRef trimmed = bytes.ltrim();
+      if (!trimmed.empty() && (trimmed.front() == '<' ||
+                               std::isalpha(static_cast<unsigned char>(
+                                   trimmed.front())))) {
+        model.Clear();
+        std::string text = bytes.str();
+        onnx::Common::Status status =
+            onnx::OnnxParser::Parse(model, text.c_str());
+        if (status.IsOK())
+          parsed = true;
+        else
+          why = " (as ONNX text: " + status.ErrorMessage() + ")";
+      }
+    }
+    if (!parsed) {
+      emitError(fileLoc) << "'" << path
+                         << "' is not a valid ONNX model: it does not parse "
+                            "as a ModelProto"
+                         << why;
+      return nullptr;
+    }
+  } catch (const std::exception &e) {
+    emitError(fileLoc) << "'" << path
+                       << "' is not a valid ONNX model: " << e.what();
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(fileLoc) << "'" << path << "' has no graph";
+    return nullptr;
+  }
+
+  SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  GraphImporter importer(&context, dir, options);
+  return importer.import(model, llvm::sys::path::filename(path));
+}
+
+} // namespace dsc

@@ -1,0 +1,145 @@
+//===- NodeImporter.h - the API every ONNX op importer uses -----*- C++ -*-===//
+//
+// One importer function per ONNX op, registered with the opset versions at
+// which the op's specification changed; the importer picks the newest entry
+// not newer than the model's opset. An importer reads inputs and attributes
+// through NodeImporter, builds dsc ops with types from ShapeInference.h, and
+// reports every problem at the node.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DSC_LIB_FRONTEND_NODEIMPORTER_H
+#define DSC_LIB_FRONTEND_NODEIMPORTER_H
+
+#include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/ShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <functional>
+#include <optional>
+
+namespace dsc {
+
+class GraphImporter;
+
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               mlir::Location loc, int64_t opset);
+
+  const onnx::NodeProto &node() const { return node_; }
+  mlir::Location loc() const { return loc_; }
+  int64_t opset() const { return opset_; }
+  mlir::OpBuilder &builder();
+  mlir::MLIRContext *context() { return builder().getContext(); }
+
+  /// Diagnostics at the node.
+  mlir::InFlightDiagnostic emitError();
+  EmitErrorFn errorFn() { return emitErrorFn_; }
+
+  // ---- inputs -------------------------------------------------------------
+  /// Number of inputs, counting empty (omitted optional) ones.
+  int numInputs() const { return node_.input_size(); }
+  bool hasInput(int i) const {
+    return i < node_.input_size() && !node_.input(i).empty();
+  }
+  /// The input's value; errors if absent.
+  mlir::FailureOr<mlir::Value> input(int i);
+  /// The input's value, or a null Value when omitted.
+  mlir::FailureOr<mlir::Value> optionalInput(int i);
+  /// The input's value when it is a compile-time constant (initializer or
+  /// Constant output); errors if absent or not constant.
+  mlir::FailureOr<mlir::DenseElementsAttr> constantInput(int i,
+                                                         llvm::StringRef what);
+  /// A TensorProto (e.g. a Constant's value) as an attribute.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  readTensor(const onnx::TensorProto &tensor);
+  static mlir::RankedTensorType type(mlir::Value v) {
+    return mlir::cast<mlir::RankedTensorType>(v.getType());
+  }
+
+  // ---- attributes ---------------------------------------------------------
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef name, int64_t dflt);
+  mlir::FailureOr<float> floatAttr(llvm::StringRef name, float dflt);
+  mlir::FailureOr<std::string> stringAttr(llvm::StringRef name,
+                                          llvm::StringRef dflt);
+  /// Integer list attribute; `std::nullopt` when absent.
+  mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>
+  intsAttr(llvm::StringRef name);
+  /// Errors on any attribute not in `known` (so that an attribute dsc would
+  /// silently ignore cannot change the meaning of a model).
+  mlir::LogicalResult checkAttributes(llvm::ArrayRef<llvm::StringRef> known);
+
+  // ---- outputs ------------------------------------------------------------
+  int numOutputs() const { return node_.output_size(); }
+  bool hasOutput(int i) const {
+    return i < node_.output_size() && !node_.output(i).empty();
+  }
+  /// Errors if any output beyond the first `n` is requested.
+  mlir::LogicalResult checkOutputsAtMost(int n, llvm::StringRef why);
+  void setOutput(int i, mlir::Value value);
+  /// Records a compile-time constant output (also usable as a value).
+  void setConstantOutput(int i, mlir::DenseElementsAttr value);
+
+  /// Builds `OpTy` with a result type computed by `inferred`; reports at the
+  /// node and fails when inference failed.
+  template <typename OpTy, typename... Args>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::FailureOr<mlir::RankedTensorType> inferred, Args &&...args) {
+    if (mlir::failed(inferred))
+      return mlir::failure();
+    return OpTy::create(builder(), loc_, mlir::TypeRange{*inferred},
+                        std::forward<Args>(args)...)
+        .getResult();
+  }
+
+private:
+  GraphImporter &graph_;
+  const onnx::NodeProto &node_;
+  mlir::Location loc_;
+  int64_t opset_;
+  std::function<mlir::InFlightDiagnostic()> emitErrorFn_ = [this] {
+    return emitError();
+  };
+};
+
+using ImportFn = mlir::LogicalResult (*)(NodeImporter &);
+
+/// op type -> importers keyed by the opset version they start at.
+class OpRegistry {
+public:
+  /// Registers `fn` for `opType` at each version in `sinceVersions` (the
+  /// opsets where ONNX changed the op; `fn` reads `opset()` where the
+  /// versions differ in semantics).
+  void add(llvm::StringRef opType, std::initializer_list<int64_t> sinceVersions,
+           ImportFn fn);
+  /// The importer for `opType` at `opset`; `oldest` receives the first
+  /// supported version when the op is known but `opset` predates it.
+  ImportFn lookup(llvm::StringRef opType, int64_t opset,
+                  int64_t *oldest) const;
+  static const OpRegistry &get();
+
+private:
+  llvm::StringMap<llvm::SmallVector<std::pair<int64_t, ImportFn>>> ops_;
+};
+
+// Per-family registration (lib/Frontend/Ops/*.cpp).
+void registerElementwiseImporters(OpRegistry &registry);
+void registerNNImporters(OpRegistry &registry);
+void registerTensorImporters(OpRegistry &registry);
+
+/// Resolves auto_pad into explicit [begins..., ends...] pads for window ops
+/// (Conv, pooling); `pads` is the attribute value when auto_pad is NOTSET.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+resolvePads(NodeImporter &node, llvm::ArrayRef<int64_t> inputSpatial,
+            llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+            llvm::ArrayRef<int64_t> dilations);
+
+} // namespace dsc
+
+#endif // DSC_LIB_FRONTEND_NODEIMPORTER_H
