@@ -36,11 +36,13 @@ static LogicalResult checkFloat(EmitErrorFn emitError, RankedTensorType t) {
 
 FailureOr<int64_t> normalizeAxis(EmitErrorFn emitError, int64_t axis,
                                  int64_t rank, bool inclusive) {
+  // Negative axes count from the end: -1 is the last dimension even when
+  // `rank` itself is allowed (Flatten's axis lies in [-rank, rank]).
   int64_t hi = inclusive ? rank + 1 : rank;
-  if (axis < -hi || axis >= hi)
+  if (axis < -rank || axis >= hi)
     return emitError() << "axis " << axis << " is out of range for rank "
                        << rank;
-  return axis < 0 ? axis + hi : axis;
+  return axis < 0 ? axis + rank : axis;
 }
 
 FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> lhs,

@@ -271,7 +271,7 @@ LogicalResult importSoftmax(NodeImporter &n) {
   auto axisAttr = n.intAttr("axis", coerce ? 1 : -1);
   if (failed(axisAttr))
     return failure();
-  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank(), coerce);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
   if (failed(axis))
     return failure();
   OpBuilder &b = n.builder();
