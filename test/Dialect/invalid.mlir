@@ -1,0 +1,276 @@
+// RUN: dsc-opt %s --split-input-file --verify-diagnostics
+
+// Tests that operands whose shapes cannot be broadcast are rejected.
+func.func @broadcast_mismatch(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'dsc.add' op shapes [2,3] and [4] cannot be broadcast together}}
+  %0 = dsc.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that binary operands must share the element type.
+func.func @binary_element_types(%a: tensor<3xf32>, %b: tensor<3xi32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'dsc.mul' op operands have different element types ('f32' and 'i32')}}
+  %0 = dsc.mul %a, %b : (tensor<3xf32>, tensor<3xi32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Tests that a result type other than the inferred one is rejected.
+func.func @wrong_result_type(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'dsc.sub' op result type 'tensor<3x3xf32>' differs from the inferred type 'tensor<2x3xf32>'}}
+  %0 = dsc.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+// Tests that relu rejects integer tensors.
+func.func @relu_integer(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'dsc.relu' op expects a floating-point tensor}}
+  %0 = dsc.relu %a : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// Tests that clip rejects min > max.
+func.func @clip_min_gt_max(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.clip' op min 6 is greater than max 1}}
+  %0 = dsc.clip %a {min = 6.0 : f64, max = 1.0 : f64} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that matmul rejects differing contraction dimensions.
+func.func @matmul_k_mismatch(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{'dsc.matmul' op matmul contraction dimensions differ: [2,3] x [4,5]}}
+  %0 = dsc.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// Tests that matmul rejects batch dimensions that do not broadcast.
+func.func @matmul_batch_mismatch(%a: tensor<2x2x3xf32>, %b: tensor<3x3x5xf32>) -> tensor<2x2x5xf32> {
+  // expected-error @+1 {{'dsc.matmul' op matmul batch dimensions of [2,2,3] and [3,3,5] cannot be broadcast}}
+  %0 = dsc.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3x3x5xf32>) -> tensor<2x2x5xf32>
+  return %0 : tensor<2x2x5xf32>
+}
+
+// -----
+
+// Tests that gemm rejects a C that does not broadcast to [M, N].
+func.func @gemm_c_not_broadcastable(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'dsc.gemm' op Gemm C of shape [3] does not broadcast to [2,4]}}
+  %0 = dsc.gemm %a, %b, %c {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false}
+      : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that gemm rejects a C that would broadcast the result beyond [M, N].
+func.func @gemm_c_too_large(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'dsc.gemm' op Gemm C of shape [2,4] does not broadcast to [1,4]}}
+  %0 = dsc.gemm %a, %b, %c {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false}
+      : (tensor<1x3xf32>, tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// Tests that gemm checks the inner dimensions after transposition.
+func.func @gemm_inner_mismatch(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'dsc.gemm' op Gemm inner dimensions differ (3 vs 4)}}
+  %0 = dsc.gemm %a, %b {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = true}
+      : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that conv rejects a group count that does not divide the channels.
+func.func @conv_group(%x: tensor<1x6x8x8xf32>, %w: tensor<8x2x3x3xf32>) -> tensor<1x8x6x6xf32> {
+  // expected-error @+1 {{'dsc.conv' op group 4 must divide input channels 6 and output channels 8}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 4 : i64,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+      : (tensor<1x6x8x8xf32>, tensor<8x2x3x3xf32>) -> tensor<1x8x6x6xf32>
+  return %0 : tensor<1x8x6x6xf32>
+}
+
+// -----
+
+// Tests that conv rejects weights with the wrong number of input channels.
+func.func @conv_weight_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<16x4x3x3xf32>) -> tensor<1x16x6x6xf32> {
+  // expected-error @+1 {{'dsc.conv' op weights have 4 input channels per group but the input has 3 channels in 1 group(s)}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+      : (tensor<1x3x8x8xf32>, tensor<16x4x3x3xf32>) -> tensor<1x16x6x6xf32>
+  return %0 : tensor<1x16x6x6xf32>
+}
+
+// -----
+
+// Tests that conv rejects a pads array of the wrong length.
+func.func @conv_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32> {
+  // expected-error @+1 {{'dsc.conv' op expects 2 strides, 2 dilations and 4 pads for 2 spatial dimensions, got 2, 2 and 2}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                        pads = array<i64: 1, 1>, strides = array<i64: 1, 1>}
+      : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return %0 : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Tests that conv rejects a bias whose length is not the output channels.
+func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<16x3x3x3xf32>, %b: tensor<8xf32>) -> tensor<1x16x6x6xf32> {
+  // expected-error @+1 {{'dsc.conv' op bias must be [16], got 'tensor<8xf32>'}}
+  %0 = dsc.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64,
+                            pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+      : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<8xf32>) -> tensor<1x16x6x6xf32>
+  return %0 : tensor<1x16x6x6xf32>
+}
+
+// -----
+
+// Tests that a conv whose result type ignores the strides is rejected (the
+// inferred-type check).
+func.func @conv_wrong_result(%x: tensor<1x3x8x8xf32>, %w: tensor<16x3x3x3xf32>) -> tensor<1x16x6x6xf32> {
+  // expected-error @+1 {{'dsc.conv' op result type 'tensor<1x16x6x6xf32>' differs from the inferred type 'tensor<1x16x3x3xf32>'}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x6x6xf32>
+  return %0 : tensor<1x16x6x6xf32>
+}
+
+// -----
+
+// Tests that pooling rejects a pad as large as the kernel.
+func.func @pool_pad_ge_kernel(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x5x5xf32> {
+  // expected-error @+1 {{'dsc.max_pool' op pads must be smaller than the kernel}}
+  %0 = dsc.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+                        kernel_shape = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>,
+                        strides = array<i64: 2, 2>}
+      : (tensor<1x8x8x8xf32>) -> tensor<1x8x5x5xf32>
+  return %0 : tensor<1x8x5x5xf32>
+}
+
+// -----
+
+// Tests that avg_pool checks its result type against ceil_mode.
+func.func @avg_pool_ceil_result(%x: tensor<1x8x7x7xf32>) -> tensor<1x8x3x3xf32> {
+  // expected-error @+1 {{'dsc.avg_pool' op result type 'tensor<1x8x3x3xf32>' differs from the inferred type 'tensor<1x8x4x4xf32>'}}
+  %0 = dsc.avg_pool %x {ceil_mode = true, count_include_pad = false,
+                        dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x8x7x7xf32>) -> tensor<1x8x3x3xf32>
+  return %0 : tensor<1x8x3x3xf32>
+}
+
+// -----
+
+// Tests that global_avg_pool needs spatial dimensions.
+func.func @global_pool_rank(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'dsc.global_avg_pool' op global pooling expects [N,C,D...] input, got 'tensor<1x8xf32>'}}
+  %0 = dsc.global_avg_pool %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+// Tests that batch_norm parameters must be [C].
+func.func @batch_norm_param_shape(%x: tensor<1x8x4x4xf32>, %s: tensor<8xf32>, %b: tensor<4xf32>)
+    -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'dsc.batch_norm' op scale, bias, mean and variance must be [8], got 'tensor<4xf32>'}}
+  %0 = dsc.batch_norm %x, %s, %b, %s, %s {epsilon = 1.0e-05 : f64}
+      : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<4xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Tests that batch_norm rejects a negative epsilon.
+func.func @batch_norm_epsilon(%x: tensor<1x8x4x4xf32>, %s: tensor<8xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'dsc.batch_norm' op epsilon must be >= 0}}
+  %0 = dsc.batch_norm %x, %s, %s, %s, %s {epsilon = -1.0 : f64}
+      : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Tests that softmax rejects an axis outside [0, rank).
+func.func @softmax_axis(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  // expected-error @+1 {{'dsc.softmax' op axis 2 is out of range for rank 2}}
+  %0 = dsc.softmax %x {axis = 2 : i64} : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// Tests that softmax rejects a negative axis (axes are normalized at import).
+func.func @softmax_negative_axis(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  // expected-error @+1 {{'dsc.softmax' op axis -1 is out of range for rank 2}}
+  %0 = dsc.softmax %x {axis = -1 : i64} : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// Tests that reshape must keep the number of elements.
+func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
+  // expected-error @+1 {{'dsc.reshape' op changes the number of elements (6 to 7)}}
+  %0 = dsc.reshape %x : (tensor<2x3xf32>) -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+// Tests that reshape must keep the element type.
+func.func @reshape_element_type(%x: tensor<2x3xf32>) -> tensor<6xf16> {
+  // expected-error @+1 {{'dsc.reshape' op changes the element type}}
+  %0 = dsc.reshape %x : (tensor<2x3xf32>) -> tensor<6xf16>
+  return %0 : tensor<6xf16>
+}
+
+// -----
+
+// Tests that transpose rejects a perm that repeats a dimension.
+func.func @transpose_not_permutation(%x: tensor<2x3x4xf32>) -> tensor<2x2x4xf32> {
+  // expected-error @+1 {{'dsc.transpose' op perm is not a permutation of [0, 3)}}
+  %0 = dsc.transpose %x {perm = array<i64: 0, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<2x2x4xf32>
+  return %0 : tensor<2x2x4xf32>
+}
+
+// -----
+
+// Tests that transpose rejects a perm of the wrong length.
+func.func @transpose_perm_length(%x: tensor<2x3x4xf32>) -> tensor<3x2x4xf32> {
+  // expected-error @+1 {{'dsc.transpose' op perm has 2 entries for rank 3}}
+  %0 = dsc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+  return %0 : tensor<3x2x4xf32>
+}
+
+// -----
+
+// Tests that concat inputs must agree on every dimension but the axis.
+func.func @concat_dimension_mismatch(%a: tensor<1x2xf32>, %b: tensor<2x3xf32>) -> tensor<1x5xf32> {
+  // expected-error @+1 {{'dsc.concat' op Concat inputs differ in dimension 0 ([1,2] vs [2,3])}}
+  %0 = dsc.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x5xf32>
+  return %0 : tensor<1x5xf32>
+}
+
+// -----
+
+// Tests that concat checks the result's axis size.
+func.func @concat_result(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) -> tensor<1x6xf32> {
+  // expected-error @+1 {{'dsc.concat' op result type 'tensor<1x6xf32>' differs from the inferred type 'tensor<1x5xf32>'}}
+  %0 = dsc.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x6xf32>
+  return %0 : tensor<1x6xf32>
+}
