@@ -261,6 +261,10 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     return fail("internal error: the entry function disappeared in lowering");
   if (auto a = entry->getAttrOfType<IntegerAttr>("dsc.arena_bytes"))
     spec.arenaBytes = a.getInt();
+  if (auto t = entry->getAttrOfType<DenseI64ArrayAttr>(
+          "dsc.parallel_trip_counts"))
+    spec.parallelTripCounts.assign(t.asArrayRef().begin(),
+                                   t.asArrayRef().end());
   if (auto w = (*module)->getAttrOfType<IntegerAttr>("dsc.weights_bytes"))
     spec.weightsBytes = w.getInt();
 

@@ -25,8 +25,12 @@ struct ArtifactSpec {
   std::vector<TensorInfo> inputs, outputs;
   int64_t arenaBytes = 0;
   int64_t weightsBytes = 0;
-  /// The generated function: void entry(in..., out..., arena), bare pointers.
+  /// The generated function: void entry(in..., out..., arena, ctx), bare
+  /// pointers.
   std::string entrySymbol;
+  /// Iterations of each outlined parallel loop k: the glue implements
+  /// `<entry>_launch<k>` with dsc_parallel_for over them.
+  std::vector<int64_t> parallelTripCounts;
 };
 
 /// Where the artefact writer finds the runtime and the C driver.

@@ -39,6 +39,31 @@ def DSCCopiesToLinalg : Pass<"dsc-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Run top-level parallel loops on the runtime's thread pool";
+  let description = [{
+    Runs on the planned entry function (the one with `dsc.arena_bytes`),
+    after linalg became `scf.parallel` loops. The entry gets a trailing
+    `!llvm.ptr` argument: the runtime context (`dsc_context *`).
+
+    Each top-level `scf.parallel` with static bounds and enough work is
+    outlined into a public function `@<entry>_par<k>(args..., %begin,
+    %end)` that runs the linearized iterations [begin, end) and has the
+    entry's own arguments (the loop's other operands are constants and views
+    that are re-created inside). The loop is replaced by a call to the
+    external `@<entry>_launch<k>(ctx, args...)`, which the artefact's C glue
+    implements with `dsc_parallel_for` over the iteration count recorded in
+    the entry's `dsc.parallel_trip_counts`.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Outline a loop only when its iterations times the static trip "
+           "counts of its nested loops reach this">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"];
+}
+
 def DSCVerifyStage : Pass<"dsc-verify-stage", "mlir::ModuleOp"> {
   let summary = "Check that only the ops allowed at a pipeline stage remain";
   let description = [{

@@ -1,0 +1,188 @@
+//===- OutlineParallel.cpp - parallel loops onto the runtime thread pool --===//
+//
+// The generated code never creates threads: a parallel loop becomes a
+// function over a range of linearized iterations, and the runtime's
+// dsc_parallel_for splits the range over its pool (the C glue bridges the
+// runtime's `void (*)(void *, int64_t, int64_t)` to the outlined function).
+//
+//===----------------------------------------------------------------------===//
+#include "dsc/Target/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCOUTLINEPARALLEL
+#include "dsc/Target/Passes.h.inc"
+
+namespace {
+
+/// Static trip count of one dimension of a loop, or nullopt.
+std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb),
+                         u = getConstantIntValue(ub),
+                         s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return std::nullopt;
+  return std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+}
+
+/// Iterations of `loop` times the static trip counts of loops nested in it:
+/// a rough measure of its work.
+int64_t estimateWork(scf::ParallelOp loop, int64_t iterations) {
+  int64_t inner = 1;
+  loop.getBody()->walk([&](Operation *op) {
+    std::optional<int64_t> n;
+    if (auto f = dyn_cast<scf::ForOp>(op))
+      n = tripCount(f.getLowerBound(), f.getUpperBound(), f.getStep());
+    if (n && *n > 0)
+      inner = std::min<int64_t>(inner * *n, int64_t(1) << 40);
+  });
+  return iterations * inner;
+}
+
+/// Clones into `b` (recursively) the side-effect-free, region-free ops that
+/// define `v` outside `loop`, mapping entry arguments via `map`. Fails on a
+/// value that cannot be re-created (e.g. the result of a write).
+LogicalResult rematerialize(Value v, Operation *loop, OpBuilder &b,
+                            IRMapping &map) {
+  if (map.contains(v))
+    return success();
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return failure(); // a block argument that is not an entry argument
+  if (def->getNumRegions() != 0 || !isMemoryEffectFree(def))
+    return failure();
+  for (Value operand : def->getOperands())
+    if (failed(rematerialize(operand, loop, b, map)))
+      return failure();
+  b.clone(*def, map);
+  return success();
+}
+
+struct DSCOutlineParallelPass
+    : impl::DSCOutlineParallelBase<DSCOutlineParallelPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> entries;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (!f.isExternal() && f->hasAttr("dsc.arena_bytes"))
+        entries.push_back(f);
+    for (func::FuncOp entry : entries)
+      if (failed(outline(entry)))
+        return signalPassFailure();
+  }
+
+  LogicalResult outline(func::FuncOp entry) {
+    MLIRContext *ctx = &getContext();
+    OpBuilder b(ctx);
+    Type ptrType = LLVM::LLVMPointerType::get(ctx);
+    // Arguments the outlined bodies receive: the entry's own, before ctx.
+    unsigned numArgs = entry.getNumArguments();
+    if (failed(entry.insertArgument(numArgs, ptrType, b.getDictionaryAttr({}),
+                                    entry.getLoc())))
+      return entry.emitError("cannot add the runtime context argument");
+    Block &body = entry.getBody().front();
+    Value ctxArg = body.getArgument(numArgs);
+    SmallVector<Type> argTypes(entry.getArgumentTypes().take_front(numArgs));
+
+    SmallVector<int64_t> tripCounts;
+    SmallVector<scf::ParallelOp> loops(body.getOps<scf::ParallelOp>());
+    for (scf::ParallelOp loop : loops) {
+      if (!loop.getInitVals().empty())
+        continue;
+      SmallVector<int64_t> counts;
+      for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
+                                           loop.getUpperBound(),
+                                           loop.getStep())) {
+        std::optional<int64_t> n = tripCount(lb, ub, step);
+        if (!n)
+          break;
+        counts.push_back(*n);
+      }
+      if (counts.size() != loop.getNumLoops())
+        continue;
+      int64_t iterations = 1;
+      for (int64_t c : counts)
+        iterations *= c;
+      if (iterations < 2 || estimateWork(loop, iterations) < minWork)
+        continue;
+
+      // The outlined body: for i in [begin, end): delinearize, run.
+      int64_t k = tripCounts.size();
+      std::string name = (entry.getSymName() + "_par" + Twine(k)).str();
+      SmallVector<Type> parTypes(argTypes);
+      parTypes.append({b.getIndexType(), b.getIndexType()});
+      b.setInsertionPointAfter(entry);
+      auto par = func::FuncOp::create(b, loop.getLoc(), name,
+                                      b.getFunctionType(parTypes, {}));
+      Block *parBody = par.addEntryBlock();
+      b.setInsertionPointToStart(parBody);
+      IRMapping map;
+      for (unsigned i = 0; i < numArgs; ++i)
+        map.map(body.getArgument(i), parBody->getArgument(i));
+      bool ok = true;
+      loop.getBody()->walk([&](Operation *op) {
+        for (Value operand : op->getOperands())
+          if (!loop->isAncestor(operand.getParentRegion()->getParentOp()) &&
+              failed(rematerialize(operand, loop, b, map)))
+            ok = false;
+      });
+      for (Value bound : llvm::concat<Value>(loop.getLowerBound(),
+                                             loop.getStep()))
+        if (failed(rematerialize(bound, loop, b, map)))
+          ok = false;
+      if (!ok || map.contains(ctxArg)) {
+        par.erase();
+        continue;
+      }
+      Location loc = loop.getLoc();
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      auto forOp = scf::ForOp::create(b, loc, parBody->getArgument(numArgs),
+                                      parBody->getArgument(numArgs + 1), one);
+      func::ReturnOp::create(b, loc);
+      b.setInsertionPointToStart(forOp.getBody());
+      Value rest = forOp.getInductionVar();
+      for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
+        Value count = arith::ConstantIndexOp::create(b, loc, counts[d]);
+        Value idx = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, count);
+        if (d > 0)
+          rest = arith::DivUIOp::create(b, loc, rest, count);
+        Value scaled = arith::MulIOp::create(
+            b, loc, idx, map.lookup(loop.getStep()[d]));
+        Value iv = arith::AddIOp::create(b, loc, scaled,
+                                         map.lookup(loop.getLowerBound()[d]));
+        map.map(loop.getInductionVars()[d], iv);
+      }
+      for (Operation &op : loop.getBody()->without_terminator())
+        b.clone(op, map);
+
+      // The loop becomes a call to the glue's launcher.
+      std::string launchName =
+          (entry.getSymName() + "_launch" + Twine(k)).str();
+      SmallVector<Type> launchTypes = {ptrType};
+      launchTypes.append(argTypes);
+      b.setInsertionPoint(par);
+      auto launch = func::FuncOp::create(b, loc, launchName,
+                                         b.getFunctionType(launchTypes, {}));
+      launch.setPrivate();
+      b.setInsertionPoint(loop);
+      SmallVector<Value> callArgs = {ctxArg};
+      for (unsigned i = 0; i < numArgs; ++i)
+        callArgs.push_back(body.getArgument(i));
+      func::CallOp::create(b, loc, launch, callArgs);
+      loop.erase();
+      tripCounts.push_back(iterations);
+    }
+    entry->setAttr("dsc.parallel_trip_counts",
+                   b.getDenseI64ArrayAttr(tripCounts));
+    return success();
+  }
+};
+
+} // namespace
+} // namespace dsc
