@@ -332,6 +332,17 @@ private:
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                             StringRef role, Location loc);
 
+  /// Tensors with a zero-size dimension are refused for now: the bare-pointer
+  /// ABI and the memory planner assume every buffer holds data.
+  static LogicalResult checkNotEmpty(ShapedType type, StringRef name,
+                                     Location loc) {
+    if (!llvm::is_contained(type.getShape(), 0))
+      return success();
+    return emitError(loc) << "tensor '" << name << "' (" << type
+                          << ") has a zero-size dimension; empty tensors are "
+                             "not supported yet";
+  }
+
   MLIRContext *ctx;
   OpBuilder builder;
   TensorReader tensors;
@@ -435,7 +446,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       return nullptr;
     }
     FailureOr<RankedTensorType> type = valueInfoType(in, "graph input", loc);
-    if (failed(type))
+    if (failed(type) || failed(checkNotEmpty(*type, in.name(), loc)))
       return nullptr;
     argTypes.push_back(*type);
     inputNames.push_back(StringAttr::get(ctx, in.name()));
@@ -480,13 +491,21 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     NodeImporter importer(*this, node, loc, opset);
     if (failed(fn(importer)))
       return nullptr;
-    for (int i = 0; i < node.output_size(); ++i)
-      if (!node.output(i).empty() && !values.count(node.output(i)) &&
-          !constants.count(node.output(i))) {
-        emitError(loc) << "output " << i << " ('" << node.output(i)
+    for (int i = 0; i < node.output_size(); ++i) {
+      const std::string &out = node.output(i);
+      if (out.empty())
+        continue;
+      if (!values.count(out) && !constants.count(out)) {
+        emitError(loc) << "output " << i << " ('" << out
                        << "') is not supported";
         return nullptr;
       }
+      auto v = values.find(out);
+      if (v != values.end() &&
+          failed(checkNotEmpty(cast<ShapedType>(v->second.getType()), out,
+                               loc)))
+        return nullptr;
+    }
   }
 
   // Results: graph outputs, checked against their declared types.
@@ -734,54 +753,60 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
                                      const ImportOptions &options) {
   context.loadDialect<DSCDialect, arith::ArithDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  // Messages are located at the file, which the driver prints first.
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
   if (!buffer) {
-    emitError(fileLoc) << "cannot read '" << path
-                       << "': " << buffer.getError().message();
+    emitError(fileLoc) << "cannot read the model: "
+                       << buffer.getError().message();
     return nullptr;
   }
   StringRef bytes = (*buffer)->getBuffer();
   if (bytes.empty()) {
-    emitError(fileLoc) << "'" << path << "' is empty, not an ONNX model";
+    emitError(fileLoc) << "the file is empty, not an ONNX model";
     return nullptr;
   }
 
   onnx::ModelProto model;
-  std::string why;
   try {
-    // The text format starts with '<' (the model header) or an identifier;
-    // binary protobuf starts with a field tag byte. Try binary first.
-    bool parsed = model.ParseFromArray(bytes.data(), bytes.size()) &&
-                  model.has_graph();
-    if (!parsed) {
+    // Binary protobuf first; then the ONNX text format, which starts with
+    // '<' (the model header) or an identifier.
+    bool binary = model.ParseFromArray(bytes.data(), bytes.size());
+    if (!binary)
+      model.Clear(); // a failed parse leaves partial fields behind
+    if (binary && model.has_graph()) {
+      // parsed
+    } else {
       StringRef trimmed = bytes.ltrim();
-      if (!trimmed.empty() && (trimmed.front() == '<' ||
-                               std::isalpha(static_cast<unsigned char>(
-                                   trimmed.front())))) {
-        model.Clear();
+      bool looksText = !trimmed.empty() &&
+                       (trimmed.front() == '<' ||
+                        std::isalpha(static_cast<unsigned char>(trimmed.front())));
+      std::string why;
+      if (looksText) {
+        onnx::ModelProto textModel;
         std::string text = bytes.str();
         onnx::Common::Status status =
-            onnx::OnnxParser::Parse(model, text.c_str());
-        if (status.IsOK())
-          parsed = true;
+            onnx::OnnxParser::Parse(textModel, text.c_str());
+        if (status.IsOK()) {
+          model = std::move(textModel);
+          binary = false;
+        } else {
+          // The parser's message continues with a context dump: keep line 1.
+          why = StringRef(status.ErrorMessage()).split('\n').first.trim().str();
+        }
+      }
+      if (!model.has_graph()) {
+        if (binary && why.empty())
+          emitError(fileLoc) << "the model has no graph";
         else
-          why = " (as ONNX text: " + status.ErrorMessage() + ")";
+          emitError(fileLoc)
+              << "not a valid ONNX model: it parses neither as a binary "
+                 "ModelProto nor as the ONNX text format"
+              << (why.empty() ? "" : " (text format: " + why + ")");
+        return nullptr;
       }
     }
-    if (!parsed) {
-      emitError(fileLoc) << "'" << path
-                         << "' is not a valid ONNX model: it does not parse "
-                            "as a ModelProto"
-                         << why;
-      return nullptr;
-    }
   } catch (const std::exception &e) {
-    emitError(fileLoc) << "'" << path
-                       << "' is not a valid ONNX model: " << e.what();
-    return nullptr;
-  }
-  if (!model.has_graph()) {
-    emitError(fileLoc) << "'" << path << "' has no graph";
+    emitError(fileLoc) << "not a valid ONNX model: " << e.what();
     return nullptr;
   }
 

@@ -400,9 +400,9 @@ def assert_close(name: str, actual: np.ndarray, expected: np.ndarray,
     e = expected.astype(np.float64)
     nan_a, nan_e = np.isnan(a), np.isnan(e)
     if not np.array_equal(nan_a, nan_e):
-        idx = np.argwhere(nan_a != nan_e)[0]
+        idx = tuple(int(i) for i in np.argwhere(nan_a != nan_e)[0])
         raise CaseFailure(
-            f"output {name!r}: NaN mismatch at {tuple(idx)}: got {a[tuple(idx)]}, "
+            f"output {name!r}: NaN mismatch at {idx}: got {a[idx]}, "
             f"expected {e[tuple(idx)]} ({int((nan_a != nan_e).sum())} elements)"
         )
     a = np.where(nan_a, 0.0, a)
@@ -483,14 +483,17 @@ def expect_compile_error(
     substrings: Sequence[str | tuple[str, ...]] = (),
     model_path: Path | None = None,
     max_error_lines: int = 1,
+    file_stem: str | None = None,
 ) -> Proc:
     """`dsc compile` must fail cleanly: exit code 1, `error:` on stderr with
     every substring, at most `max_error_lines` lines containing `error:`, no
-    crash markers, and no output directory left behind. With model_or_bytes
-    None, `model_path` is compiled as is (e.g. a nonexistent file)."""
+    crash markers, and no output directory left behind. The model is saved as
+    <file_stem or "model">.onnx (the diagnostic may quote the file name: keep
+    expected words out of it). With model_or_bytes None, `model_path` is
+    compiled as is (e.g. a nonexistent file)."""
     d = case_dir(name)
     if model_or_bytes is not None:
-        model_path = save_model(model_or_bytes, d / f"{name}.onnx")
+        model_path = save_model(model_or_bytes, d / f"{file_stem or 'model'}.onnx")
     assert model_path is not None
     outdir = d / "out"
     proc = run_cmd([dsc_path(), "compile", model_path, "-o", outdir], timeout=COMPILE_TIMEOUT_S)
@@ -627,6 +630,8 @@ def main(argv: Sequence[str] | None = None, families: Sequence[str] | None = Non
     base.mkdir(parents=True, exist_ok=True)
     script = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "dsc"
     CONFIG.workdir = Path(tempfile.mkdtemp(prefix=f"dsc-{script}-", dir=base))
+    # `dsc run` caches compiled models; keep the tests' cache out of ~/.cache.
+    os.environ.setdefault("DSC_CACHE_DIR", str(CONFIG.workdir / "dsc-cache"))
 
     t0 = time.monotonic()
     failed: list[tuple[Case, str]] = []

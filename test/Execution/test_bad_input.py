@@ -10,6 +10,7 @@ reject bad inputs with exit 1 and exactly one `error: ` line. Also checks
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -20,6 +21,11 @@ from onnx import TensorProto, helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dsc_testing as T  # noqa: E402
+
+
+def Q(name: str) -> tuple[str, ...]:
+    """A name as a diagnostic quotes it: 'name', "name" or `name`."""
+    return (f"'{name}'", f'"{name}"', f"`{name}`")
 
 
 def valid_model(seed: int = 0) -> onnx.ModelProto:
@@ -117,20 +123,20 @@ def _missing_init():
                      [T.tensor_info("x", (1, 3, 4, 4))], [T.tensor_info("y", (1, 2, 2, 2))])
 
 
-@compile_error("undefined_graph_output", ["not_produced"])
+@compile_error("undefined_graph_output", [Q("not_produced")])
 def _missing_output():
     return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
                      [T.tensor_info("x", (2, 3))],
                      [T.tensor_info("y", (2, 3)), T.tensor_info("not_produced", (2, 3))])
 
 
-@compile_error("unsupported_opset_3", [("opset", "version")])
+@compile_error("unsupported_opset_3", [("opset", "version"), "3"])
 def _opset3():
     return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
                      [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], opset=3)
 
 
-@compile_error("unsupported_opset_99", [("opset", "version")])
+@compile_error("unsupported_opset_99", [("opset", "version"), "99"])
 def _opset99():
     return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
                      [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], opset=99)
@@ -152,11 +158,27 @@ def _type_mismatch():
                      [T.tensor_info("y", (2, 3))])
 
 
-@compile_error("unsupported_dtype_float64", [("double", "float64", "f64", "type")])
 def _float64():
-    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu_f64")],
-                     [T.tensor_info("x", (2, 3), TensorProto.DOUBLE)],
-                     [T.tensor_info("y", (2, 3), TensorProto.DOUBLE)])
+    """float64 is outside the documented float32 support: dsc must either
+    compile it correctly or reject it cleanly."""
+    name = "float64_model_correct_or_clean_error"
+    model = T.make_model([helper.make_node("Relu", ["x"], ["y"], name="relu_f64")],
+                         [T.tensor_info("x", (2, 3), TensorProto.DOUBLE)],
+                         [T.tensor_info("y", (2, 3), TensorProto.DOUBLE)])
+    d = T.case_dir(name)
+    path = T.save_model(model, d / "f64.onnx")
+    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
+    T.check_no_crash(proc, "dsc compile")
+    if proc.returncode != 0:
+        T.expect_compile_error(name, model, [("double", "float64", "f64", "type")])
+        return
+    x = np.array([[-1.5, 2.0, -3.0], [4.25, -5.0, 6.0]], np.float64)
+    c = T.Compiled(path, d / "out", "f64", proc)
+    got, _ = T.run_runner(c, {"x": x}, ["y"])
+    T.compare_outputs(got, T.reference(model, {"x": x}), 1e-12, 0)
+
+
+T.add_case("float64_model_correct_or_clean_error", _float64)
 
 
 @compile_error("dynamic_input_shape", ["dyn_input"])
@@ -183,6 +205,117 @@ def _reshape_dynamic():
     return raw_model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape_dyn")],
                      [T.tensor_info("x", (2, 6)), T.tensor_info("shape", (2,), TensorProto.INT64)],
                      [T.tensor_info("y", (3, 4))])
+
+
+@compile_error("conv_channel_mismatch", ["conv_chan", "Conv"])
+def _conv_channels():
+    return raw_model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv_chan")],
+                     [T.tensor_info("x", (1, 3, 8, 8))], [T.tensor_info("y", (1, 2, 6, 6))],
+                     [T.init("w", T.randn(3, 2, 2, 3, 3))])
+
+
+@compile_error("conv_group_not_dividing_channels", ["conv_group", "Conv"])
+def _conv_group():
+    return raw_model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv_group", group=2)],
+                     [T.tensor_info("x", (1, 3, 5, 5))], [T.tensor_info("y", (1, 4, 3, 3))],
+                     [T.init("w", T.randn(4, 4, 1, 3, 3))])
+
+
+@compile_error("concat_mismatched_dims", ["cat_bad", "Concat"])
+def _concat_bad():
+    return raw_model([helper.make_node("Concat", ["a", "b"], ["y"], name="cat_bad", axis=0)],
+                     [T.tensor_info("a", (2, 3)), T.tensor_info("b", (2, 4))],
+                     [T.tensor_info("y", (4, 3))])
+
+
+@compile_error("reshape_two_minus_one", ["reshape_bad", "Reshape"])
+def _reshape_bad():
+    return raw_model([helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape_bad")],
+                     [T.tensor_info("x", (2, 6))], [T.tensor_info("y", (3, 4))],
+                     [T.init("s", np.array([-1, -1], np.int64))])
+
+
+@compile_error("reshape_element_count_mismatch", ["reshape_count", "Reshape"])
+def _reshape_count():
+    return raw_model([helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape_count")],
+                     [T.tensor_info("x", (2, 6))], [T.tensor_info("y", (5, 3))],
+                     [T.init("s", np.array([5, 3], np.int64))])
+
+
+@compile_error("transpose_invalid_perm", ["transpose_bad", "Transpose"])
+def _transpose_bad():
+    return raw_model([helper.make_node("Transpose", ["x"], ["y"], name="transpose_bad",
+                                       perm=[0, 0])],
+                     [T.tensor_info("x", (2, 6))], [T.tensor_info("y", (2, 2))])
+
+
+@compile_error("gemm_rank3_operand", ["gemm_r3", "Gemm"])
+def _gemm_rank3():
+    return raw_model([helper.make_node("Gemm", ["a", "b"], ["y"], name="gemm_r3")],
+                     [T.tensor_info("a", (2, 3, 4)), T.tensor_info("b", (4, 5))],
+                     [T.tensor_info("y", (2, 5))])
+
+
+@compile_error("maxpool_kernel_larger_than_input", ["pool_big", "MaxPool"])
+def _pool_big():
+    return raw_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool_big",
+                                       kernel_shape=[5, 5])],
+                     [T.tensor_info("x", (1, 1, 3, 3))], [T.tensor_info("y", (1, 1, 1, 1))])
+
+
+@compile_error("maxpool_missing_kernel_shape", ["pool_nokernel", "MaxPool", "kernel_shape"])
+def _pool_nokernel():
+    return raw_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool_nokernel")],
+                     [T.tensor_info("x", (1, 1, 4, 4))], [T.tensor_info("y", (1, 1, 4, 4))])
+
+
+@compile_error("declared_output_shape_wrong", [Q("y"), "shape"])
+def _declared_shape():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu_decl")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (3, 2))])
+
+
+@compile_error("batchnorm_training_mode_unsupported", ["bn_train", "BatchNormalization"])
+def _bn_training():
+    r = np.random.default_rng(3)
+    inits = [T.init(n, r.uniform(0.5, 1.0, 3).astype(np.float32)) for n in ("s", "b", "m", "v")]
+    return T.make_model(
+        [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
+                          ["y", "running_mean", "running_var"], name="bn_train", training_mode=1)],
+        [T.tensor_info("x", (2, 3, 4, 4))],
+        [T.tensor_info("y", (2, 3, 4, 4)), T.tensor_info("running_mean", (3,)),
+         T.tensor_info("running_var", (3,))], inits, opset=15)
+
+
+def _zero_sized():
+    """A tensor with a zero dimension: dsc must either run it correctly or
+    reject it with a diagnostic that says so (not an internal pipeline error)."""
+    name = "zero_sized_tensor_correct_or_clear_error"
+    model = T.make_model(
+        [helper.make_node("Reshape", ["x", "s"], ["r"], name="reshape_zero", allowzero=1),
+         helper.make_node("Relu", ["r"], ["y"], name="relu0")],
+        [T.tensor_info("x", (0, 3))], [T.tensor_info("y", (3, 0))],
+        [T.init("s", np.array([3, 0], np.int64))], opset=14)
+    d = T.case_dir(name)
+    path = T.save_model(model, d / "zs.onnx")
+    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
+    T.check_no_crash(proc, "dsc compile")
+    if proc.returncode == 0:
+        c = T.Compiled(path, d / "out", "zs", proc)
+        got, _ = T.run_runner(c, {"x": np.zeros((0, 3), np.float32)}, ["y"])
+        T.compare_outputs(got, {"y": np.zeros((3, 0), np.float32)}, 0, 0)
+        return
+    T.expect_compile_error(name, model, [("zero", "empty", "size 0", "0 elements", "0-sized")],
+                           file_stem="zs")
+
+
+T.add_case("zero_sized_tensor_correct_or_clear_error", _zero_sized)
+
+
+@compile_error("node_name_with_special_characters", ["/model/layer.0/Foo Bar", "FooBar"])
+def _special_name():
+    return raw_model([helper.make_node("FooBar", ["x"], ["y"], name="/model/layer.0/Foo Bar")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))])
 
 
 # --------------------------------------------------------------------------
@@ -231,30 +364,30 @@ def runner_error(name: str, substrings=()):
     return deco
 
 
-@runner_error("runner_wrong_input_name", ["bogus"])
+@runner_error("runner_wrong_input_name", [Q("bogus")])
 def _r_name(d, a, b):
     return ["--input", f"a={a}", "--input", f"bogus={b}", "--output-dir", d / "out"]
 
 
-@runner_error("runner_wrong_dtype", ["b"])
+@runner_error("runner_wrong_dtype", [Q("b"), "float64"])
 def _r_dtype(d, a, b):
     np.save(d / "b64.npy", np.zeros((2, 3), np.float64))
     return ["--input", f"a={a}", "--input", f"b={d / 'b64.npy'}", "--output-dir", d / "out"]
 
 
-@runner_error("runner_int64_dtype", ["a"])
+@runner_error("runner_int64_dtype", [Q("a"), "int64"])
 def _r_dtype_int(d, a, b):
     np.save(d / "a_i64.npy", np.zeros((2, 3), np.int64))
     return ["--input", f"a={d / 'a_i64.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
 
 
-@runner_error("runner_wrong_shape", ["b"])
+@runner_error("runner_wrong_shape", [Q("b"), "shape"])
 def _r_shape(d, a, b):
     np.save(d / "b32.npy", np.zeros((3, 2), np.float32))
     return ["--input", f"a={a}", "--input", f"b={d / 'b32.npy'}", "--output-dir", d / "out"]
 
 
-@runner_error("runner_wrong_rank", ["a"])
+@runner_error("runner_wrong_rank", [Q("a"), ("shape", "rank")])
 def _r_rank(d, a, b):
     np.save(d / "a6.npy", np.zeros(6, np.float32))
     return ["--input", f"a={d / 'a6.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
@@ -282,7 +415,7 @@ def _r_truncated(d, a, b):
     return ["--input", f"a={d / 'truncated.npy'}", "--input", f"b={b}", "--output-dir", d / "out"]
 
 
-@runner_error("runner_missing_input", ["b"])
+@runner_error("runner_missing_input", [Q("b"), ("missing", "not given", "required", "no input")])
 def _r_missing(d, a, b):
     return ["--input", f"a={a}", "--output-dir", d / "out"]
 
@@ -402,6 +535,109 @@ def _dsc_run_bad_model():
 
 
 T.add_case("dsc_run_bad_model", _dsc_run_bad_model)
+
+
+def _dsc_run_concurrent():
+    """Several `dsc run` of one not yet cached model at once all succeed."""
+    import subprocess
+
+    name = "dsc_run_concurrent_same_model"
+    d = T.case_dir(name)
+    model = valid_model(4)
+    path = T.save_model(model, d / "concurrent.onnx")
+    x = T.randn(13, 1, 3, 4, 4)
+    paths = T.write_inputs(d / "inputs", {"x": x})
+    env = dict(os.environ, DSC_CACHE_DIR=str(d / "cache"))
+    procs = []
+    for i in range(4):
+        cmd = [str(T.dsc_path()), "run", str(path), *T.input_args(paths),
+               "--output-dir", str(d / f"out{i}")]
+        procs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            env=env)))
+    expected = T.reference(model, {"x": x})
+    for i, (cmd, p) in enumerate(procs):
+        out, err = p.communicate(timeout=T.COMPILE_TIMEOUT_S)
+        proc = T.Proc(cmd, p.returncode, out.decode(errors="replace"),
+                      err.decode(errors="replace"), 0.0)
+        T.check_no_crash(proc, "dsc run")
+        if p.returncode != 0:
+            raise T.CaseFailure(f"concurrent dsc run #{i} failed\n{proc.describe()}")
+        T.compare_outputs(T.load_outputs(d / f"out{i}", ["y"], proc), expected, 1e-4, 1e-5)
+
+
+T.add_case("dsc_run_concurrent_same_model", _dsc_run_concurrent)
+
+
+# --------------------------------------------------------------------------
+# output directory handling
+# --------------------------------------------------------------------------
+
+
+def _recompile_same_outdir():
+    """Compiling a changed model into an existing out dir replaces the artifacts."""
+    name = "compile_into_existing_outdir"
+    d = T.case_dir(name)
+    x = T.randn(14, 1, 3, 4, 4)
+    for seed in (5, 6):
+        model = valid_model(seed)
+        c = T.compile_model(name, model, workdir=d, file_stem="same")
+        got, _ = T.run_runner(c, {"x": x}, ["y"], run_dir=d / f"run{seed}")
+        try:
+            T.compare_outputs(got, T.reference(model, {"x": x}), 1e-4, 1e-5)
+        except T.CaseFailure as e:
+            raise T.CaseFailure(f"after recompiling with seed {seed}: {e}") from e
+
+
+T.add_case("compile_into_existing_outdir", _recompile_same_outdir)
+
+
+def _failed_compile_keeps_outdir():
+    """A failing compile into an out dir that holds earlier artifacts leaves
+    them as they were (no half-written output)."""
+    import hashlib
+
+    name = "failed_compile_keeps_existing_outdir"
+    d = T.case_dir(name)
+    c = T.compile_model(name, valid_model(7), workdir=d, file_stem="keep")
+
+    def digest():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(c.outdir.iterdir()) if p.is_file()}
+
+    before = digest()
+    bad = raw_model([helper.make_node("FooBar", ["x"], ["y"], name="mystery_node")],
+                    [T.tensor_info("x", (1, 3, 4, 4))], [T.tensor_info("y", (1, 5))])
+    T.save_model(bad, c.model_path)
+    proc = T.run_cmd([T.dsc_path(), "compile", c.model_path, "-o", c.outdir],
+                     timeout=T.COMPILE_TIMEOUT_S)
+    T.check_no_crash(proc, "dsc compile")
+    if proc.returncode != 1 or "error:" not in proc.stderr:
+        raise T.CaseFailure(f"expected exit 1 with 'error:'\n{proc.describe()}")
+    after = digest() if c.outdir.is_dir() else {}
+    if after != before:
+        raise T.CaseFailure(f"the failed compile changed the out dir: {sorted(before)} -> "
+                            f"{sorted(after)}")
+    leftovers = [p.name for p in d.iterdir() if p.name not in ("out", c.model_path.name)]
+    if leftovers:
+        raise T.CaseFailure(f"the failed compile left files next to the out dir: {leftovers}")
+
+
+T.add_case("failed_compile_keeps_existing_outdir", _failed_compile_keeps_outdir)
+
+
+def _symbolic_dim_with_shape_option():
+    """`--shape N=4` binds a symbolic input dimension (dsc option beyond the
+    basic contract)."""
+    model = T.make_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                         [T.tensor_info("x", ("N", 3))], [T.tensor_info("y", ("N", 3))])
+    c = T.compile_model("symbolic_dim_with_shape_option", model, file_stem="symbolic",
+                        extra_args=["--shape", "N=4"])
+    x = T.randn(15, 4, 3)
+    got, _ = T.run_runner(c, {"x": x}, ["y"])
+    T.compare_outputs(got, {"y": np.maximum(x, 0)}, 0, 0)
+
+
+T.add_case("symbolic_dim_with_shape_option", _symbolic_dim_with_shape_option)
 
 
 if __name__ == "__main__":

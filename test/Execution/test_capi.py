@@ -169,6 +169,13 @@ def app_source(model: onnx.ModelProto, prefix: str = PREFIX, stem: str = STEM) -
         "    }",
         "  }",
     ]
+    lines.append("  int inputs_unchanged = 1;")
+    for i in range(n_in):
+        lines += [
+            f"  for (long long k = 0; k < (long long)({prefix}_INPUT_{i}_NUMEL); ++k)",
+            f"    if (in{i}[k] != (float)((int)((k * 7 + {i} * 3) % 13) - 6) / 8.0f) inputs_unchanged = 0;",
+        ]
+    lines.append('  printf("inputs_unchanged=%d\\n", inputs_unchanged);')
     for i in range(n_out):
         lines += [
             f'  printf("values 0 {i}");',
@@ -293,6 +300,8 @@ def _static():
     info = run_app(exe, "1")
     check_macros(info, model)
     check_app_values(info, model)
+    if info.get("inputs_unchanged") != "1":
+        raise T.CaseFailure("running the model modified the caller's input buffers")
     if info.get("status_ok") in (None, "(null)", ""):
         raise T.CaseFailure("status_string(0) returned NULL or empty")
 

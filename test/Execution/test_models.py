@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Whole-network execution tests: small generated networks with seeded random
 weights (MLP, CNN, ResNet-style residual blocks, a depthwise-separable block,
-an attention block, and the committed digits demo model), compiled with dsc
-and compared with onnxruntime.
+an attention block, random DAGs that stress buffer reuse, multi-threaded
+runs, and the committed digits demo model) plus graph-structure edge cases
+(unused inputs, dead nodes, initializers listed as inputs, inputs or
+initializers that are outputs, ...), compiled with dsc and compared with
+onnxruntime.
 
     python test/Execution/test_models.py [--dsc PATH] [-k SUBSTR] [-j N]
 """
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from onnx import helper
+from onnx import TensorProto, helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dsc_testing as T  # noqa: E402
@@ -223,6 +226,171 @@ def _attention():
     model = g.model([T.tensor_info("tokens", (batch, seq, dim))],
                     [T.tensor_info("out", (batch, seq, dim))], opset=14)
     return model, {"tokens": T.randn(71, batch, seq, dim)}
+
+
+def random_dag(seed: int, n_nodes: int = 28):
+    """A seeded random DAG over [1,8,6,6] tensors with long-lived skip
+    connections, fan-out and several graph outputs taken from the middle:
+    stresses liveness analysis and arena buffer reuse."""
+    g = GraphBuilder(seed)
+    r = g.rng
+    c, hw = 8, 6
+    values = ["x"]
+    for _ in range(n_nodes):
+        a = values[-1] if r.random() < 0.5 else values[int(r.integers(len(values)))]
+        b = values[int(r.integers(len(values)))]
+        kind = r.choice(["add", "sub", "gate", "relu", "tanh", "conv", "bn", "concat", "pool"])
+        if kind == "add":
+            out = g.node("Add", [a, b])
+        elif kind == "sub":
+            out = g.node("Sub", [a, b])
+        elif kind == "gate":
+            out = g.node("Mul", [a, g.node("Sigmoid", [b])])
+        elif kind == "relu":
+            out = g.relu(a)
+        elif kind == "tanh":
+            out = g.node("Tanh", [a])
+        elif kind == "conv":
+            out = g.conv(a, c, c, int(r.choice([1, 3])))
+        elif kind == "bn":
+            out = g.bn(a, c)
+        elif kind == "concat":
+            cat = g.node("Concat", [a, b], axis=1)
+            out = g.conv(cat, 2 * c, c, 1)
+        else:
+            out = g.node("MaxPool", [a], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+        # keep magnitudes bounded
+        if r.random() < 0.3:
+            out = g.node("Tanh", [out])
+        values.append(out)
+    picks = sorted({len(values) - 1, *(int(i) for i in r.integers(1, len(values), 3))})
+    outputs = []
+    for k, i in enumerate(picks):
+        outputs.append(g.node("Identity", [values[i]], name=f"result{k}"))
+    shape = (1, c, hw, hw)
+    model = g.model([T.tensor_info("x", shape)], [T.tensor_info(o, shape) for o in outputs],
+                    opset=13)
+    return model, {"x": T.randn(seed + 1, *shape)}
+
+
+for _seed in (100, 101, 102, 103):
+    def _dag_case(seed=_seed):
+        name = f"random_dag_seed{seed}"
+        model, inputs = random_dag(seed)
+        T.run_case(name, model, inputs, rtol=RTOL, atol=ATOL)
+
+    T.add_case(f"random_dag_seed{_seed}", _dag_case)
+
+
+def _resnet_threads():
+    model, inputs = _resnet_tiny()
+    T.run_case("resnet_tiny_runner_threads3", model, inputs, rtol=RTOL, atol=ATOL,
+               runner_args=["--threads", "3"])
+
+
+T.add_case("resnet_tiny_runner_threads3", _resnet_threads)
+
+
+def _wide_batch_cnn():
+    """Larger batch and channel counts so the kernels' parallel and tiled
+    paths run, with 4 threads."""
+    g = GraphBuilder(80)
+    x = g.relu(g.bn(g.conv("x", 16, 32, 3, bias=False), 32))
+    x = g.conv(x, 32, 32, 3, group=32)
+    x = g.relu(g.conv(x, 32, 24, 1, pad=0))
+    x = g.node("AveragePool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    x = g.node("Flatten", [x])
+    g.gemm(x, 24 * 10 * 10, 33)
+    g.rename_last_output("y")
+    model = g.model([T.tensor_info("x", (8, 16, 20, 20))], [T.tensor_info("y", (8, 33))])
+    T.run_case("cnn_wide_batch8_threads4", model, {"x": T.randn(81, 8, 16, 20, 20)},
+               rtol=RTOL, atol=ATOL, runner_args=["--threads", "4"])
+
+
+T.add_case("cnn_wide_batch8_threads4", _wide_batch_cnn)
+
+
+# --------------------------------------------------------------------------
+# graph-structure edge cases (valid ONNX that exporters produce)
+# --------------------------------------------------------------------------
+
+
+def graph_case(name: str):
+    """Decorator for a builder returning (model, inputs); compared with onnxruntime."""
+
+    def deco(build):
+        T.add_case(name, lambda: T.run_case(name, *build()))
+        return build
+
+    return deco
+
+
+def _model(nodes, inputs, outputs, inits=(), opset=13, ir_version=8):
+    g = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = ir_version
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+@graph_case("graph_unused_input_initializer_dead_node")
+def _unused():
+    m = _model([helper.make_node("Relu", ["x"], ["y"], name="relu0"),
+                helper.make_node("Sigmoid", ["x"], ["dead"], name="dead_node")],
+               [T.tensor_info("x", (2, 3)), T.tensor_info("unused", (4,))],
+               [T.tensor_info("y", (2, 3))], [T.init("unused_w", T.randn(5, 7))])
+    return m, {"x": T.randn(200, 2, 3), "unused": T.randn(201, 4)}
+
+
+@graph_case("graph_unnamed_nodes")
+def _unnamed():
+    m = _model([helper.make_node("Relu", ["x"], ["a"]), helper.make_node("Tanh", ["a"], ["y"])],
+               [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))])
+    return m, {"x": T.randn(202, 2, 3)}
+
+
+@graph_case("graph_float_data_and_int64_data_initializers")
+def _typed_data():
+    w = T.randn(203, 3, 4)
+    m = _model([helper.make_node("Reshape", ["x", "s"], ["r"], name="reshape0"),
+                helper.make_node("Add", ["r", "w"], ["y"], name="add0")],
+               [T.tensor_info("x", (2, 6))], [T.tensor_info("y", (3, 4))],
+               [helper.make_tensor("w", TensorProto.FLOAT, [3, 4], w.reshape(-1).tolist()),
+                helper.make_tensor("s", TensorProto.INT64, [2], [3, 4])])
+    return m, {"x": T.randn(204, 2, 6)}
+
+
+@graph_case("graph_initializers_listed_as_inputs_ir3")
+def _ir3():
+    """Old exporters list every initializer among the graph inputs."""
+    m = _model([helper.make_node("Add", ["x", "w"], ["y"], name="add0")],
+               [T.tensor_info("x", (2, 3)), T.tensor_info("w", (2, 3))],
+               [T.tensor_info("y", (2, 3))], [T.init("w", T.randn(205, 2, 3))],
+               opset=9, ir_version=3)
+    return m, {"x": T.randn(206, 2, 3)}
+
+
+@graph_case("graph_input_is_also_output")
+def _input_output():
+    m = _model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+               [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3)), T.tensor_info("x", (2, 3))])
+    return m, {"x": T.randn(207, 2, 3)}
+
+
+@graph_case("graph_initializer_is_output")
+def _init_output():
+    m = _model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+               [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3)), T.tensor_info("w", (4,))],
+               [T.init("w", T.randn(208, 4))])
+    return m, {"x": T.randn(209, 2, 3)}
+
+
+@graph_case("graph_same_value_in_two_outputs")
+def _two_outputs_same():
+    m = _model([helper.make_node("Relu", ["x"], ["y"], name="relu0"),
+                helper.make_node("Identity", ["y"], ["y2"], name="id0")],
+               [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3)), T.tensor_info("y2", (2, 3))])
+    return m, {"x": T.randn(210, 2, 3)}
 
 
 DIGITS = T.REPO_ROOT / "models" / "digits"

@@ -123,6 +123,9 @@ binary("div_same_shape", "Div", (2, 3, 4), (2, 3, 4), opset=13)
 binary("div_row_broadcast_opset7", "Div", (3, 4, 5), (5,), opset=7)
 binary("div_init_lhs_broadcast", "Div", (4,), (3, 4), a_init=True, opset=14,
        b=away_from_zero(3, 4))
+binary("add_outer_broadcast_1x5_4x1", "Add", (1, 5), (4, 1), opset=13)
+binary("mul_all_ones_shape", "Mul", (1, 1, 1, 1), (1, 1, 1, 1), opset=13)
+binary("sub_large_odd_broadcast", "Sub", (3, 37, 29), (37, 1), opset=14)
 
 
 def _self_add():
@@ -294,6 +297,18 @@ matmul("matmul_1d_3d", (5,), (2, 5, 4))
 matmul("matmul_4d_broadcast", (2, 1, 3, 5), (1, 3, 5, 4))
 matmul("matmul_4d_3d_broadcast", (2, 2, 3, 5), (2, 5, 4), opset=9)
 matmul("matmul_larger_k", (4, 67), (67, 9), b_init=True)
+matmul("matmul_odd_dims_33x65x17", (33, 65), (65, 17))
+matmul("matmul_batched_odd_dims", (3, 17, 31), (3, 31, 13))
+
+
+def _gemm_long_k():
+    a, b, c = rn(5, 1000, scale=0.1), rn(7, 1000, scale=0.1), rn(7)
+    model = build_op_model("Gemm", {"a": a}, {"b": b, "c": c}, ["a", "b", "c"], {"transB": 1}, 13)
+    T.run_case("gemm_long_k_1000", model, {"a": a}, rtol=1e-4, atol=1e-4)
+
+
+T.add_case("gemm_long_k_1000", _gemm_long_k, F)
+
 
 # ==========================================================================
 # conv: Conv 1-D / 2-D / 3-D, groups, strides, pads, dilations, auto_pad
@@ -348,6 +363,13 @@ conv("conv_opset7", (1, 3, 6, 6), (2, 3, 3, 3), opset=7, pads=[1, 1, 1, 1])
 conv("conv_opset22", (1, 3, 6, 6), (2, 3, 3, 3), opset=22, strides=[2, 2])
 conv("conv2d_weight_runtime_input", (1, 3, 6, 6), (4, 3, 3, 3), w_input=True,
      pads=[1, 1, 1, 1])
+conv("conv2d_pads_exceed_kernel", (1, 2, 4, 4), (3, 2, 3, 3), pads=[3, 3, 3, 3])
+conv("conv2d_stride_exceeds_kernel", (1, 3, 10, 10), (4, 3, 1, 1), strides=[3, 3])
+conv("conv2d_odd_channels_and_sizes", (2, 17, 13, 11), (19, 17, 3, 3), pads=[1, 1, 1, 1],
+     rtol=2e-4, atol=1e-4)
+conv("conv2d_kernel_covers_input", (1, 4, 5, 5), (6, 4, 5, 5))
+conv("conv1d_depthwise_dilated_asym_pads", (1, 6, 20), (6, 1, 3), group=6, dilations=[3],
+     pads=[0, 4])
 conv("conv2d_wide_channels", (1, 32, 6, 6), (16, 32, 3, 3), pads=[1, 1, 1, 1], rtol=2e-4,
      atol=1e-4)
 
@@ -507,6 +529,10 @@ concat("concat11_axis_neg1", [(2, 3, 1), (2, 3, 4)], -1, 11)
 concat("concat13_axis1_three_inputs", [(1, 2, 4, 4), (1, 3, 4, 4), (1, 1, 4, 4)], 1, 13)
 concat("concat13_with_initializer", [(2, 3), (2, 5)], 1, 13, init_index=1)
 concat("concat13_middle_axis_3d", [(2, 1, 3), (2, 2, 3), (2, 3, 3)], 1, 13)
+concat("concat13_single_input", [(2, 3)], 0, 13)
+op_case("transpose_identity_perm", F, "Transpose", {"x": rn(2, 3, 4)}, attrs={"perm": [0, 1, 2]},
+        opset=13)
+reshape("reshape14_same_shape", (2, 3, 4), [2, 3, 4], 14)
 
 
 def _constant_case(name, opset, const_attr, shape):

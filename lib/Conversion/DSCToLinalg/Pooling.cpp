@@ -94,7 +94,8 @@ struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
     Value result = buildWindowReduction(
         rewriter, op.getLoc(), op.getInput(), geometry(op), outType, lowest,
         lowest, [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
-          return arith::MaximumFOp::create(b, l, acc, x);
+          // NaN inputs lose, as in ONNX Runtime's MaxPool.
+          return arith::MaxNumFOp::create(b, l, acc, x);
         });
     rewriter.replaceOp(op, result);
     return success();
