@@ -62,6 +62,10 @@ LogicalResult rematerialize(Value v, Operation *loop, OpBuilder &b,
   return success();
 }
 
+/// Chunks a split loop should offer at least (load balance for pools of up
+/// to a few dozen threads).
+constexpr int64_t kMinChunks = 64;
+
 struct DSCOutlineParallelPass
     : impl::DSCOutlineParallelBase<DSCOutlineParallelPass> {
   using Base::Base;
@@ -106,11 +110,18 @@ struct DSCOutlineParallelPass
       }
       if (counts.size() != loop.getNumLoops())
         continue;
-      int64_t iterations = 1;
+      int64_t total = 1;
       for (int64_t c : counts)
-        iterations *= c;
-      if (iterations < 2 || estimateWork(loop, iterations) < minWork)
+        total *= c;
+      if (total < 2 || estimateWork(loop, total) < minWork)
         continue;
+      // Split only the shortest prefix of dimensions that gives enough
+      // chunks; the remaining dimensions stay a structured inner loop nest
+      // (cheap to index, vectorizable).
+      size_t prefix = 0;
+      int64_t iterations = 1;
+      while (prefix < counts.size() && iterations < kMinChunks)
+        iterations *= counts[prefix++];
 
       // The outlined body: for i in [begin, end): delinearize, run.
       int64_t k = tripCounts.size();
@@ -133,6 +144,7 @@ struct DSCOutlineParallelPass
             ok = false;
       });
       for (Value bound : llvm::concat<Value>(loop.getLowerBound(),
+                                             loop.getUpperBound(),
                                              loop.getStep()))
         if (failed(rematerialize(bound, loop, b, map)))
           ok = false;
@@ -147,7 +159,7 @@ struct DSCOutlineParallelPass
       func::ReturnOp::create(b, loc);
       b.setInsertionPointToStart(forOp.getBody());
       Value rest = forOp.getInductionVar();
-      for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
+      for (int64_t d = prefix - 1; d >= 0; --d) {
         Value count = arith::ConstantIndexOp::create(b, loc, counts[d]);
         Value idx = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, count);
         if (d > 0)
@@ -157,6 +169,21 @@ struct DSCOutlineParallelPass
         Value iv = arith::AddIOp::create(b, loc, scaled,
                                          map.lookup(loop.getLowerBound()[d]));
         map.map(loop.getInductionVars()[d], iv);
+      }
+      if (prefix < loop.getNumLoops()) {
+        auto mapped = [&](OperandRange values) {
+          SmallVector<Value> out;
+          for (Value v : values.drop_front(prefix))
+            out.push_back(map.lookup(v));
+          return out;
+        };
+        auto inner = scf::ParallelOp::create(
+            b, loc, mapped(loop.getLowerBound()), mapped(loop.getUpperBound()),
+            mapped(loop.getStep()));
+        for (size_t d = prefix; d < loop.getNumLoops(); ++d)
+          map.map(loop.getInductionVars()[d],
+                  inner.getInductionVars()[d - prefix]);
+        b.setInsertionPointToStart(inner.getBody());
       }
       for (Operation &op : loop.getBody()->without_terminator())
         b.clone(op, map);
