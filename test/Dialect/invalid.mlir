@@ -38,7 +38,7 @@ func.func @relu_integer(%a: tensor<4xi32>) -> tensor<4xi32> {
 
 // Tests that clip rejects min > max.
 func.func @clip_min_gt_max(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'dsc.clip' op min 6 is greater than max 1}}
+  // expected-error @+1 {{'dsc.clip' op min 6.000000e+00 is greater than max 1.000000e+00}}
   %0 = dsc.clip %a {min = 6.0 : f64, max = 1.0 : f64} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -214,15 +214,6 @@ func.func @softmax_axis(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
 
 // -----
 
-// Tests that softmax rejects a negative axis (axes are normalized at import).
-func.func @softmax_negative_axis(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
-  // expected-error @+1 {{'dsc.softmax' op axis -1 is out of range for rank 2}}
-  %0 = dsc.softmax %x {axis = -1 : i64} : tensor<2x10xf32>
-  return %0 : tensor<2x10xf32>
-}
-
-// -----
-
 // Tests that reshape must keep the number of elements.
 func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
   // expected-error @+1 {{'dsc.reshape' op changes the number of elements (6 to 7)}}
@@ -273,4 +264,84 @@ func.func @concat_result(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) -> tensor<1x6
   // expected-error @+1 {{'dsc.concat' op result type 'tensor<1x6xf32>' differs from the inferred type 'tensor<1x5xf32>'}}
   %0 = dsc.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x6xf32>
   return %0 : tensor<1x6xf32>
+}
+
+// -----
+
+// Tests that concat rejects a negative axis (axes are normalized at import).
+func.func @concat_negative_axis(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) -> tensor<1x5xf32> {
+  // expected-error @+1 {{'dsc.concat' op axis -1 is out of range for rank 2}}
+  %0 = dsc.concat %a, %b {axis = -1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  return %0 : tensor<1x5xf32>
+}
+
+// -----
+
+// Tests that conv rejects a kernel larger than the padded input.
+func.func @conv_kernel_too_large(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32> {
+  // expected-error @+1 {{'dsc.conv' op kernel is larger than the padded input in spatial dimension 0}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+      : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return %0 : tensor<1x4x1x1xf32>
+}
+
+// -----
+
+// Tests that conv rejects a stride of 0.
+func.func @conv_zero_stride(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'dsc.conv' op strides must be >= 1}}
+  %0 = dsc.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 0, 1>}
+      : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Tests that pooling needs one kernel entry per spatial dimension.
+func.func @pool_kernel_rank(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32> {
+  // expected-error @+1 {{'dsc.avg_pool' op kernel_shape has 1 entries for 2 spatial dimensions}}
+  %0 = dsc.avg_pool %x {ceil_mode = false, count_include_pad = false,
+                        dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2>,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Tests that matmul rejects rank-0 operands.
+func.func @matmul_scalar(%a: tensor<f32>, %b: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'dsc.matmul' op matmul operands must have rank >= 1}}
+  %0 = dsc.matmul %a, %b : (tensor<f32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Tests that gemm requires rank-2 A and B.
+func.func @gemm_rank(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{'dsc.gemm' op Gemm expects rank-2 A and B, got 'tensor<2x3x4xf32>' and 'tensor<4x5xf32>'}}
+  %0 = dsc.gemm %a, %b {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false}
+      : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// Tests that transpose rejects an out-of-range perm entry.
+func.func @transpose_out_of_range(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{'dsc.transpose' op perm is not a permutation of [0, 2)}}
+  %0 = dsc.transpose %x {perm = array<i64: 1, 2>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests that sigmoid and tanh, like relu, reject integer tensors.
+func.func @tanh_integer(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{'dsc.tanh' op expects a floating-point tensor}}
+  %0 = dsc.tanh %a : tensor<4xi8>
+  return %0 : tensor<4xi8>
 }
