@@ -118,8 +118,9 @@ LogicalResult BatchNormOp::verify() {
 LogicalResult SoftmaxOp::verify() {
   if (failed(verifyFloatUnary(*this)))
     return failure();
-  if (getAxis() < 0 || getAxis() >= rt(getInput()).getRank())
-    return emitOpError() << "axis " << getAxis()
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rt(getInput()).getRank())
+    return emitOpError() << "axis " << axis
                          << " is out of range for rank "
                          << rt(getInput()).getRank();
   return success();

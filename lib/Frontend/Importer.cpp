@@ -314,6 +314,11 @@ public:
     return failure();
   }
 
+  /// The ONNX element type of a value (0 when unknown): the signedness that
+  /// MLIR's signless integers do not carry.
+  int32_t onnxType(StringRef name) const { return onnxTypes.lookup(name); }
+  void setONNXType(StringRef name, int32_t dtype) { onnxTypes[name] = dtype; }
+
   void define(StringRef name, Value v) { values[name] = v; }
   void defineConstant(StringRef name, DenseElementsAttr attr) {
     constants[name] = attr;
@@ -351,6 +356,7 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<DenseElementsAttr> constants;
   llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<int32_t> onnxTypes;
 };
 
 FailureOr<RankedTensorType>
@@ -425,6 +431,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       return nullptr;
     }
     initializers[t.name()] = &t;
+    onnxTypes[t.name()] = t.data_type();
   }
   for (const auto &t : graph.sparse_initializer()) {
     emitError(modelLoc) << "sparse initializer '" << t.values().name()
@@ -449,6 +456,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     if (failed(type) || failed(checkNotEmpty(*type, in.name(), loc)))
       return nullptr;
     argTypes.push_back(*type);
+    onnxTypes[in.name()] = in.type().tensor_type().elem_type();
     inputNames.push_back(StringAttr::get(ctx, in.name()));
     inputDtypes.push_back(in.type().tensor_type().elem_type());
   }
@@ -491,10 +499,18 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     NodeImporter importer(*this, node, loc, opset);
     if (failed(fn(importer)))
       return nullptr;
+    // Outputs keep the ONNX type of the first typed input unless the
+    // importer said otherwise (true of every op imported so far).
+    int32_t inherited = 0;
+    for (const std::string &in : node.input())
+      if (!inherited && !in.empty())
+        inherited = onnxTypes.lookup(in);
     for (int i = 0; i < node.output_size(); ++i) {
       const std::string &out = node.output(i);
       if (out.empty())
         continue;
+      if (!onnxTypes.count(out) && inherited)
+        onnxTypes[out] = inherited;
       if (!values.count(out) && !constants.count(out)) {
         emitError(loc) << "output " << i << " ('" << out
                        << "') is not supported";
@@ -703,9 +719,16 @@ void NodeImporter::setOutput(int i, Value value) {
     graph_.define(node_.output(i), value);
 }
 
-void NodeImporter::setConstantOutput(int i, DenseElementsAttr value) {
-  if (hasOutput(i))
-    graph_.defineConstant(node_.output(i), value);
+void NodeImporter::setConstantOutput(int i, DenseElementsAttr value,
+                                     int32_t onnxType) {
+  if (!hasOutput(i))
+    return;
+  graph_.defineConstant(node_.output(i), value);
+  graph_.setONNXType(node_.output(i), onnxType);
+}
+
+int32_t NodeImporter::onnxType(int i) const {
+  return hasInput(i) ? graph_.onnxType(node_.input(i)) : 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -769,7 +792,7 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
   onnx::ModelProto model;
   try {
     // Binary protobuf first; then the ONNX text format, which starts with
-    // '<' (the model header) or an identifier.
+    // '<' (the model header), an identifier or a '#' comment.
     bool binary = model.ParseFromArray(bytes.data(), bytes.size());
     if (!binary)
       model.Clear(); // a failed parse leaves partial fields behind
@@ -778,7 +801,7 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
     } else {
       StringRef trimmed = bytes.ltrim();
       bool looksText = !trimmed.empty() &&
-                       (trimmed.front() == '<' ||
+                       (trimmed.front() == '<' || trimmed.front() == '#' ||
                         std::isalpha(static_cast<unsigned char>(trimmed.front())));
       std::string why;
       if (looksText) {

@@ -83,8 +83,13 @@ public:
   /// Errors if any output beyond the first `n` is requested.
   mlir::LogicalResult checkOutputsAtMost(int n, llvm::StringRef why);
   void setOutput(int i, mlir::Value value);
-  /// Records a compile-time constant output (also usable as a value).
-  void setConstantOutput(int i, mlir::DenseElementsAttr value);
+  /// Records a compile-time constant output (also usable as a value) of
+  /// ONNX element type `onnxType`.
+  void setConstantOutput(int i, mlir::DenseElementsAttr value,
+                         int32_t onnxType);
+  /// The ONNX TensorProto.DataType of input `i` (0 when unknown); it tells
+  /// unsigned from signed integers.
+  int32_t onnxType(int i) const;
 
   /// Builds `OpTy` with a result type computed by `inferred`; reports at the
   /// node and fails when inference failed.

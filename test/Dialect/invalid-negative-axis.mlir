@@ -1,8 +1,4 @@
 // RUN: dsc-opt %s --split-input-file --verify-diagnostics
-// XFAIL: *
-// Known bug: SoftmaxOp::verify reads the I64Attr axis as uint64_t, so a
-// negative axis is reported as 18446744073709551615. Remove the XFAIL once
-// the verifier prints the signed value.
 
 // Tests that softmax rejects a negative axis (axes are normalized at import)
 // and reports it as written.

@@ -4,7 +4,7 @@
 #include "dsc/Dialect/DSCDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
 
@@ -17,11 +17,6 @@ struct ConvertDSCToLinalgPass
     : impl::ConvertDSCToLinalgBase<ConvertDSCToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    ConversionTarget target(*ctx);
-    target.addIllegalDialect<DSCDialect>();
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     populateElementwisePatterns(patterns);
     populateLinearPatterns(patterns);
@@ -29,8 +24,17 @@ struct ConvertDSCToLinalgPass
     populatePoolingPatterns(patterns);
     populateNormalizationPatterns(patterns);
     populateDataMovementPatterns(patterns);
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+    // Every pattern rewrites its op completely; an op no pattern accepts is
+    // left for dsc-verify-stage, which reports it at its ONNX node.
+    // Only the dsc ops are rewritten: no folding or constant hoisting, so the
+    // output keeps the input's order (canonicalize runs next anyway).
+    GreedyRewriteConfig config;
+    config.enableFolding(false)
+        .enableConstantCSE(false)
+        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled)
+        .setStrictness(GreedyRewriteStrictness::ExistingOps);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
       signalPassFailure();
   }
 };

@@ -144,11 +144,18 @@ struct AvgPoolLowering : OpRewritePattern<AvgPoolOp> {
                                          floatConst(b, l, elem, recip[0]));
           });
     } else {
-      auto divType = RankedTensorType::get(spatial, rewriter.getF32Type());
+      // The divisors in the element type of the pooled tensor.
+      auto divType = RankedTensorType::get(spatial, elem);
+      const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
+      SmallVector<APFloat> values;
+      for (float r : recip) {
+        APFloat v(r);
+        bool lost;
+        v.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+        values.push_back(v);
+      }
       Value divisors = arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(divType, ArrayRef(recip)));
-      if (elem != rewriter.getF32Type())
-        return rewriter.notifyMatchFailure(op, "only f32 average pooling");
+          rewriter, loc, DenseElementsAttr::get(divType, values));
       result = buildElementwise(
           rewriter, loc, outType, {sum, divisors},
           [](OpBuilder &b, Location l, ValueRange args) -> Value {

@@ -6,10 +6,21 @@ using namespace mlir;
 namespace dsc {
 namespace {
 
+bool isUnsignedInteger(int32_t onnxType) {
+  return onnxType == onnx::TensorProto::UINT8 ||
+         onnxType == onnx::TensorProto::UINT16 ||
+         onnxType == onnx::TensorProto::UINT32 ||
+         onnxType == onnx::TensorProto::UINT64;
+}
+
 template <typename OpTy>
 LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
+  // Integers are signless in MLIR; Add/Sub/Mul agree for both signednesses
+  // in two's complement, division does not.
+  if (std::is_same_v<OpTy, DivOp> && isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "Div on unsigned integers is not supported yet";
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();

@@ -105,6 +105,7 @@ LogicalResult importConstant(NodeImporter &n) {
   const onnx::AttributeProto &a = n.node().attribute(0);
   Builder b(n.context());
   DenseElementsAttr value;
+  int32_t onnxType = onnx::TensorProto::FLOAT;
   StringRef name = a.name();
   if (name == "value") {
     FailureOr<DenseElementsAttr> t =
@@ -112,6 +113,7 @@ LogicalResult importConstant(NodeImporter &n) {
     if (failed(t))
       return failure();
     value = *t;
+    onnxType = a.t().data_type();
   } else if (name == "value_float") {
     value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
                                    a.f());
@@ -122,9 +124,11 @@ LogicalResult importConstant(NodeImporter &n) {
                               b.getF32Type()),
         ArrayRef<float>(v));
   } else if (name == "value_int") {
+    onnxType = onnx::TensorProto::INT64;
     value = DenseElementsAttr::get(
         RankedTensorType::get({}, b.getIntegerType(64)), a.i());
   } else if (name == "value_ints") {
+    onnxType = onnx::TensorProto::INT64;
     SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
     value = DenseElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(v.size())},
@@ -135,7 +139,7 @@ LogicalResult importConstant(NodeImporter &n) {
                          << "' attribute is not supported (sparse and string "
                             "constants are not)";
   }
-  n.setConstantOutput(0, value);
+  n.setConstantOutput(0, value, onnxType);
   return success();
 }
 
@@ -156,7 +160,7 @@ void registerTensorImporters(OpRegistry &r) {
   r.add("Reshape", {5, 13, 14, 19, 21}, importReshape);
   r.add("Transpose", {1, 13, 21}, importTranspose);
   r.add("Concat", {4, 11, 13}, importConcat);
-  r.add("Constant", {9, 11, 12, 13, 19, 21}, importConstant);
+  r.add("Constant", {1, 9, 11, 12, 13, 19, 21}, importConstant);
   r.add("Identity", {1, 13, 14, 16, 19, 21}, importIdentity);
 }
 

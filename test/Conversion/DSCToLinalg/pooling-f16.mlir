@@ -1,10 +1,4 @@
 // RUN: dsc-opt %s --dsc-convert-to-linalg --mlir-print-local-scope | FileCheck %s
-// XFAIL: *
-// Known bug: AvgPoolLowering builds its non-uniform divisor tensor as f32
-// only and bails out ("only f32 average pooling") for other float types, so
-// an f16 average pool with count_include_pad = false and pads (or ceil-mode
-// overhang) fails with "failed to legalize operation 'dsc.avg_pool'".
-// The verifier and the importer accept it. Remove the XFAIL once fixed.
 
 // Tests that a non-uniform divisor tensor is built in the pool's element type.
 // CHECK-LABEL: func @avg_pool_exclude_pad_f16
