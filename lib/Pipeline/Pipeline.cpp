@@ -74,6 +74,7 @@ void buildBufferizePipeline(OpPassManager &pm) {
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createDSCElideOutputCopies());
   pm.addPass(createDSCCopiesToLinalg());
   pm.addPass(createDSCPlanMemory());
 }

@@ -39,6 +39,18 @@ def DSCCopiesToLinalg : Pass<"dsc-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def DSCElideOutputCopies : Pass<"dsc-elide-output-copies", "mlir::ModuleOp"> {
+  let summary = "Compute results directly into the caller's output buffers";
+  let description = [{
+    After `buffer-results-to-out-params`, each result is computed into a
+    `memref.alloc` and then copied into its out-parameter. When that copy is
+    the allocation's last use and the out-parameter has no other use, the
+    allocation is replaced by the out-parameter and the copy disappears: one
+    pass over the data and one arena buffer fewer per output. (Callers pass
+    output buffers that alias no input, as the C API requires.)
+  }];
+}
+
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run top-level parallel loops on the runtime's thread pool";
   let description = [{
