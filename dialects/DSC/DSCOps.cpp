@@ -1,4 +1,5 @@
-//===- DSCOps.cpp - dsc dialect ops and verifiers --------------------------===//
+//===- DSCOps.cpp - dsc dialect ops and verifiers
+//--------------------------===//
 #include "dsc/Dialect/DSCDialect.h"
 #include "dsc/Dialect/ShapeInference.h"
 
@@ -26,8 +27,7 @@ static LogicalResult checkResult(Operation *op,
   Type actual = op->getResult(0).getType();
   if (actual != *inferred)
     return op->emitOpError() << "result type " << actual
-                             << " differs from the inferred type "
-                             << *inferred;
+                             << " differs from the inferred type " << *inferred;
   return success();
 }
 
@@ -59,8 +59,8 @@ LogicalResult TanhOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult ClipOp::verify() {
   if (failed(verifyFloatUnary(*this)))
     return failure();
-  if (getMin() && getMax() && getMin()->convertToDouble() >
-                                  getMax()->convertToDouble())
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
     return emitOpError() << "min " << getMin()->convertToDouble()
                          << " is greater than max "
                          << getMax()->convertToDouble();
@@ -73,18 +73,16 @@ LogicalResult MatMulOp::verify() {
 }
 
 LogicalResult GemmOp::verify() {
-  return checkResult(*this,
-                     inferGemmType([&] { return emitOpError(); }, rt(getA()),
-                                   rt(getB()), rt(getC()), getTransA(),
-                                   getTransB()));
+  return checkResult(*this, inferGemmType([&] { return emitOpError(); },
+                                          rt(getA()), rt(getB()), rt(getC()),
+                                          getTransA(), getTransB()));
 }
 
 LogicalResult ConvOp::verify() {
-  return checkResult(*this, inferConvType([&] { return emitOpError(); },
-                                          rt(getInput()), rt(getWeight()),
-                                          rt(getBias()), getStrides(),
-                                          getPads(), getDilations(),
-                                          getGroup()));
+  return checkResult(
+      *this, inferConvType([&] { return emitOpError(); }, rt(getInput()),
+                           rt(getWeight()), rt(getBias()), getStrides(),
+                           getPads(), getDilations(), getGroup()));
 }
 
 LogicalResult MaxPoolOp::verify() {
@@ -102,8 +100,8 @@ LogicalResult AvgPoolOp::verify() {
 }
 
 LogicalResult GlobalAvgPoolOp::verify() {
-  return checkResult(*this, inferGlobalPoolType(
-                                [&] { return emitOpError(); }, rt(getInput())));
+  return checkResult(*this, inferGlobalPoolType([&] { return emitOpError(); },
+                                                rt(getInput())));
 }
 
 LogicalResult BatchNormOp::verify() {
@@ -120,8 +118,7 @@ LogicalResult SoftmaxOp::verify() {
     return failure();
   int64_t axis = static_cast<int64_t>(getAxis());
   if (axis < 0 || axis >= rt(getInput()).getRank())
-    return emitOpError() << "axis " << axis
-                         << " is out of range for rank "
+    return emitOpError() << "axis " << axis << " is out of range for rank "
                          << rt(getInput()).getRank();
   return success();
 }
@@ -148,8 +145,8 @@ LogicalResult ConcatOp::verify() {
   SmallVector<RankedTensorType> types;
   for (Value v : getInputs())
     types.push_back(rt(v));
-  return checkResult(*this, inferConcatType([&] { return emitOpError(); },
-                                            types, getAxis()));
+  return checkResult(
+      *this, inferConcatType([&] { return emitOpError(); }, types, getAxis()));
 }
 
 #define GET_OP_CLASSES

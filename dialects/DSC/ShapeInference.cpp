@@ -89,8 +89,10 @@ FailureOr<RankedTensorType> inferMatMulType(EmitErrorFn emitError,
   if (k1 != k2)
     return emitError() << "matmul contraction dimensions differ: "
                        << shapeStr(a) << " x " << shapeStr(b);
-  ArrayRef<int64_t> aBatch = a.size() > 2 ? a.drop_back(2) : ArrayRef<int64_t>();
-  ArrayRef<int64_t> bBatch = b.size() > 2 ? b.drop_back(2) : ArrayRef<int64_t>();
+  ArrayRef<int64_t> aBatch =
+      a.size() > 2 ? a.drop_back(2) : ArrayRef<int64_t>();
+  ArrayRef<int64_t> bBatch =
+      b.size() > 2 ? b.drop_back(2) : ArrayRef<int64_t>();
   auto batch = broadcastShapes(aBatch, bBatch);
   if (failed(batch))
     return emitError() << "matmul batch dimensions of " << shapeStr(a)
@@ -103,11 +105,9 @@ FailureOr<RankedTensorType> inferMatMulType(EmitErrorFn emitError,
   return RankedTensorType::get(out, lhs.getElementType());
 }
 
-FailureOr<RankedTensorType> inferGemmType(EmitErrorFn emitError,
-                                          RankedTensorType a,
-                                          RankedTensorType b,
-                                          RankedTensorType c, bool transA,
-                                          bool transB) {
+FailureOr<RankedTensorType>
+inferGemmType(EmitErrorFn emitError, RankedTensorType a, RankedTensorType b,
+              RankedTensorType c, bool transA, bool transB) {
   if (failed(checkSameElementType(emitError, {a, b, c})) ||
       failed(checkFloat(emitError, a)))
     return failure();
@@ -119,16 +119,15 @@ FailureOr<RankedTensorType> inferGemmType(EmitErrorFn emitError,
   int64_t kb = transB ? b.getDimSize(1) : b.getDimSize(0);
   int64_t n = transB ? b.getDimSize(0) : b.getDimSize(1);
   if (ka != kb)
-    return emitError() << "Gemm inner dimensions differ (" << ka << " vs "
-                       << kb << ")";
+    return emitError() << "Gemm inner dimensions differ (" << ka << " vs " << kb
+                       << ")";
   if (c) {
     if (c.getRank() > 2)
       return emitError() << "Gemm C must have rank <= 2, got " << c;
     auto s = broadcastShapes({m, n}, c.getShape());
     if (failed(s) || (*s)[0] != m || (*s)[1] != n)
       return emitError() << "Gemm C of shape " << shapeStr(c.getShape())
-                         << " does not broadcast to [" << m << "," << n
-                         << "]";
+                         << " does not broadcast to [" << m << "," << n << "]";
   }
   return RankedTensorType::get({m, n}, a.getElementType());
 }
@@ -149,8 +148,7 @@ int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 }
 
 /// Checks strides/pads/dilations against `spatialRank`.
-static LogicalResult checkWindowAttrs(EmitErrorFn emitError,
-                                      size_t spatialRank,
+static LogicalResult checkWindowAttrs(EmitErrorFn emitError, size_t spatialRank,
                                       ArrayRef<int64_t> strides,
                                       ArrayRef<int64_t> pads,
                                       ArrayRef<int64_t> dilations) {
@@ -190,9 +188,8 @@ inferConvType(EmitErrorFn emitError, RankedTensorType input,
     return failure();
   int64_t c = input.getDimSize(1), m = weight.getDimSize(0);
   if (group < 1 || c % group != 0 || m % group != 0)
-    return emitError() << "group " << group
-                       << " must divide input channels " << c
-                       << " and output channels " << m;
+    return emitError() << "group " << group << " must divide input channels "
+                       << c << " and output channels " << m;
   if (weight.getDimSize(1) * group != c)
     return emitError() << "weights have " << weight.getDimSize(1)
                        << " input channels per group but the input has " << c
@@ -201,9 +198,9 @@ inferConvType(EmitErrorFn emitError, RankedTensorType input,
     return emitError() << "bias must be [" << m << "], got " << bias;
   SmallVector<int64_t> out = {input.getDimSize(0), m};
   for (size_t i = 0; i < k; ++i) {
-    int64_t o = windowOutputSize(input.getDimSize(2 + i),
-                                 weight.getDimSize(2 + i), strides[i], pads[i],
-                                 pads[k + i], dilations[i], false);
+    int64_t o =
+        windowOutputSize(input.getDimSize(2 + i), weight.getDimSize(2 + i),
+                         strides[i], pads[i], pads[k + i], dilations[i], false);
     if (o < 1)
       return emitError() << "kernel is larger than the padded input in "
                             "spatial dimension "
@@ -234,9 +231,8 @@ inferPoolType(EmitErrorFn emitError, RankedTensorType input,
       return emitError() << "kernel_shape entries must be >= 1";
     if (pads[i] >= kernel[i] || pads[k + i] >= kernel[i])
       return emitError() << "pads must be smaller than the kernel";
-    int64_t o = windowOutputSize(input.getDimSize(2 + i), kernel[i],
-                                 strides[i], pads[i], pads[k + i],
-                                 dilations[i], ceilMode);
+    int64_t o = windowOutputSize(input.getDimSize(2 + i), kernel[i], strides[i],
+                                 pads[i], pads[k + i], dilations[i], ceilMode);
     if (o < 1)
       return emitError() << "kernel is larger than the padded input in "
                             "spatial dimension "
@@ -267,8 +263,7 @@ inferBatchNormType(EmitErrorFn emitError, RankedTensorType input,
       failed(checkFloat(emitError, input)))
     return failure();
   if (input.getRank() < 2)
-    return emitError() << "BatchNormalization expects rank >= 2, got "
-                       << input;
+    return emitError() << "BatchNormalization expects rank >= 2, got " << input;
   int64_t c = input.getDimSize(1);
   for (RankedTensorType p : params)
     if (p.getRank() != 1 || p.getDimSize(0) != c)
@@ -313,8 +308,8 @@ FailureOr<RankedTensorType> inferConcatType(EmitErrorFn emitError,
       return emitError() << "Concat inputs have different ranks";
     for (int64_t d = 0; d < t.getRank(); ++d)
       if (d != axis && t.getDimSize(d) != first.getDimSize(d))
-        return emitError() << "Concat inputs differ in dimension " << d
-                           << " (" << shapeStr(first.getShape()) << " vs "
+        return emitError() << "Concat inputs differ in dimension " << d << " ("
+                           << shapeStr(first.getShape()) << " vs "
                            << shapeStr(t.getShape()) << ")";
     out[axis] += t.getDimSize(axis);
   }

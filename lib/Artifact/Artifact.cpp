@@ -90,20 +90,34 @@ static std::string cString(StringRef s) {
 
 static const char *dtypeComment(int32_t dtype) {
   switch (dtype) {
-  case 1: return "float32";
-  case 2: return "uint8";
-  case 3: return "int8";
-  case 4: return "uint16";
-  case 5: return "int16";
-  case 6: return "int32";
-  case 7: return "int64";
-  case 9: return "bool";
-  case 10: return "float16";
-  case 11: return "float64";
-  case 12: return "uint32";
-  case 13: return "uint64";
-  case 16: return "bfloat16";
-  default: return "unknown";
+  case 1:
+    return "float32";
+  case 2:
+    return "uint8";
+  case 3:
+    return "int8";
+  case 4:
+    return "uint16";
+  case 5:
+    return "int16";
+  case 6:
+    return "int32";
+  case 7:
+    return "int64";
+  case 9:
+    return "bool";
+  case 10:
+    return "float16";
+  case 11:
+    return "float64";
+  case 12:
+    return "uint32";
+  case 13:
+    return "uint64";
+  case 16:
+    return "bfloat16";
+  default:
+    return "unknown";
   }
 }
 
@@ -114,8 +128,8 @@ static std::string shapeInit(ArrayRef<int64_t> shape) {
   return s + "}";
 }
 
-static void writeTensorMacros(raw_ostream &os, StringRef upper,
-                              StringRef kind, ArrayRef<TensorInfo> tensors) {
+static void writeTensorMacros(raw_ostream &os, StringRef upper, StringRef kind,
+                              ArrayRef<TensorInfo> tensors) {
   for (auto [i, t] : llvm::enumerate(tensors)) {
     std::string p = (upper + "_" + kind + "_" + Twine(i)).str();
     int64_t numel = 1;
@@ -143,13 +157,11 @@ static std::string header(const ArtifactSpec &spec) {
      << "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n"
      << "#endif\n\n"
      << "/* Constant data in the library (bytes). */\n"
-     << "#define " << upper << "_WEIGHTS_BYTES " << spec.weightsBytes
-     << "ULL\n"
+     << "#define " << upper << "_WEIGHTS_BYTES " << spec.weightsBytes << "ULL\n"
      << "/* Scratch for all intermediates, allocated once per session. */\n"
      << "#define " << upper << "_ARENA_BYTES " << spec.arenaBytes << "ULL\n"
      << "#define " << upper << "_NUM_INPUTS " << spec.inputs.size() << "\n"
-     << "#define " << upper << "_NUM_OUTPUTS " << spec.outputs.size()
-     << "\n\n"
+     << "#define " << upper << "_NUM_OUTPUTS " << spec.outputs.size() << "\n\n"
      << "/* Inputs and outputs in argument order; DTYPE is the ONNX\n"
      << " * TensorProto.DataType code, data is dense C order. */\n";
   writeTensorMacros(os, upper, "INPUT", spec.inputs);
@@ -157,8 +169,7 @@ static std::string header(const ArtifactSpec &spec) {
   os << "\ntypedef struct " << n << "_session " << n << "_session;\n\n"
      << "/* Creates a session: allocates the arena and a pool of num_threads\n"
      << " * threads (<= 0: one per CPU). Returns 0 on success. */\n"
-     << "int " << n << "_create(" << n
-     << "_session **out, int num_threads);\n"
+     << "int " << n << "_create(" << n << "_session **out, int num_threads);\n"
      << "/* Runs the model once on caller buffers (arrays of pointers in the\n"
      << " * order above). Allocates nothing. Returns 0 on success. */\n"
      << "int " << n << "_run(" << n
@@ -212,8 +223,8 @@ static std::string glue(const ArtifactSpec &spec) {
        << ");\n"
        << "void " << e << "_launch" << k << "(void *ctx, " << params("a")
        << ") {\n  void *p[] = {" << args("a") << "};\n"
-       << "  (void)dsc_parallel_for((dsc_context *)ctx, " << trips << ", "
-       << n << "_task" << k << ", p);\n}\n\n";
+       << "  (void)dsc_parallel_for((dsc_context *)ctx, " << trips << ", " << n
+       << "_task" << k << ", p);\n}\n\n";
   }
   os << "static void " << n << "_entry(void *const *inputs, void *const "
      << "*outputs, void *arena,\n    dsc_context *ctx) {\n  "
@@ -236,9 +247,9 @@ static std::string glue(const ArtifactSpec &spec) {
   };
   tables("input", spec.inputs);
   tables("output", spec.outputs);
-  os << "\nstatic const dsc_model_desc " << n << "_desc = {\n    "
-     << cString(n) << ", " << spec.inputs.size() << ", "
-     << spec.outputs.size() << ", " << n << "_inputs, " << n << "_outputs,\n"
+  os << "\nstatic const dsc_model_desc " << n << "_desc = {\n    " << cString(n)
+     << ", " << spec.inputs.size() << ", " << spec.outputs.size() << ", " << n
+     << "_inputs, " << n << "_outputs,\n"
      << "    " << spec.arenaBytes << "ULL, " << spec.weightsBytes << "ULL, "
      << n << "_entry};\n\n"
      << "const struct dsc_model_desc *" << n << "_model_desc(void) {\n"
@@ -287,8 +298,8 @@ static Error runCC(const Toolchain &tc, ArrayRef<std::string> args,
     argv.push_back(a);
   std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
   std::string errMsg;
-  int rc = sys::ExecuteAndWait(tc.cc, argv, std::nullopt, redirects, 0, 0,
-                               &errMsg);
+  int rc =
+      sys::ExecuteAndWait(tc.cc, argv, std::nullopt, redirects, 0, 0, &errMsg);
   if (rc == 0)
     return Error::success();
   std::string log;
@@ -383,16 +394,16 @@ Error writeArtifacts(const ArtifactSpec &spec, ArrayRef<char> object,
     return e;
   if (Error e = writeArchive(archive, modelObj, glueObj, rtLib))
     return e;
-  if (Error e = runCC(tc,
-                      {targetFlag, "-shared", "-fuse-ld=lld", "-o", shared,
-                       modelObj, glueObj, std::string(rtLib), "-lm",
-                       "-lpthread"},
-                      log, "linking lib" + n + ".so"))
+  if (Error e =
+          runCC(tc,
+                {targetFlag, "-shared", "-fuse-ld=lld", "-o", shared, modelObj,
+                 glueObj, std::string(rtLib), "-lm", "-lpthread"},
+                log, "linking lib" + n + ".so"))
     return e;
   if (Error e = runCC(tc,
                       {targetFlag, "-std=c99", "-O2", "-fuse-ld=lld",
-                       "-I" + std::string(rtInclude), runnerSrc, archive,
-                       "-o", runner, "-lm", "-lpthread"},
+                       "-I" + std::string(rtInclude), runnerSrc, archive, "-o",
+                       runner, "-lm", "-lpthread"},
                       log, "linking the runner"))
     return e;
 

@@ -122,7 +122,8 @@ public:
       numel *= d;
     }
     auto type = RankedTensorType::get(shape, elem);
-    int64_t elemBytes = elem.isInteger(1) ? 1 : (elem.getIntOrFloatBitWidth() / 8);
+    int64_t elemBytes =
+        elem.isInteger(1) ? 1 : (elem.getIntOrFloatBitWidth() / 8);
     int64_t bytes = numel * elemBytes;
 
     std::string external;
@@ -153,14 +154,13 @@ public:
 
 private:
   template <typename T, typename Field>
-  FailureOr<DenseElementsAttr> fromField(const onnx::TensorProto &t,
-                                         RankedTensorType type, int64_t numel,
-                                         const Field &field,
-                                         EmitErrorFn emitError) {
+  FailureOr<DenseElementsAttr>
+  fromField(const onnx::TensorProto &t, RankedTensorType type, int64_t numel,
+            const Field &field, EmitErrorFn emitError) {
     if (field.size() != numel)
-      return emitError() << "tensor '" << t.name() << "' holds "
-                         << field.size() << " values but its shape " << type
-                         << " needs " << numel;
+      return emitError() << "tensor '" << t.name() << "' holds " << field.size()
+                         << " values but its shape " << type << " needs "
+                         << numel;
     SmallVector<T> values(field.begin(), field.end());
     return DenseElementsAttr::get(type, ArrayRef<T>(values));
   }
@@ -244,9 +244,8 @@ private:
                          << ") lies beyond the end of '" << path << "' ("
                          << size << " bytes)";
     if (length != bytes)
-      return emitError() << "external data of tensor '" << t.name()
-                         << "' has " << length << " bytes but its shape needs "
-                         << bytes;
+      return emitError() << "external data of tensor '" << t.name() << "' has "
+                         << length << " bytes but its shape needs " << bytes;
     out.assign((*buffer)->getBufferStart() + offset, length);
     return success();
   }
@@ -388,11 +387,10 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, StringRef role,
         shape.push_back(it->second);
         continue;
       }
-      return emitError(loc) << role << " '" << info.name()
-                            << "' has the symbolic dimension '"
-                            << dim.dim_param()
-                            << "'; give it a size with --shape "
-                            << dim.dim_param() << "=<size>";
+      return emitError(loc)
+             << role << " '" << info.name() << "' has the symbolic dimension '"
+             << dim.dim_param() << "'; give it a size with --shape "
+             << dim.dim_param() << "=<size>";
     }
     return emitError(loc) << role << " '" << info.name()
                           << "' has a dimension of unknown size; dsc needs "
@@ -488,9 +486,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     ImportFn fn = registry.lookup(node.op_type(), opset, &oldest);
     if (!fn) {
       if (oldest)
-        emitError(loc) << "dsc supports " << node.op_type()
-                       << " from opset " << oldest
-                       << "; the model uses opset " << opset;
+        emitError(loc) << "dsc supports " << node.op_type() << " from opset "
+                       << oldest << "; the model uses opset " << opset;
       else
         emitError(loc) << "operator '" << node.op_type()
                        << "' is not supported by dsc";
@@ -518,8 +515,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       }
       auto v = values.find(out);
       if (v != values.end() &&
-          failed(checkNotEmpty(cast<ShapedType>(v->second.getType()), out,
-                               loc)))
+          failed(
+              checkNotEmpty(cast<ShapedType>(v->second.getType()), out, loc)))
         return nullptr;
     }
   }
@@ -538,8 +535,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       v = materialize(c->second);
     } else if (auto init = initializers.find(out.name());
                init != initializers.end()) {
-      FailureOr<DenseElementsAttr> attr = tensors.read(
-          *init->second, [&] { return emitError(loc); });
+      FailureOr<DenseElementsAttr> attr =
+          tensors.read(*init->second, [&] { return emitError(loc); });
       if (failed(attr))
         return nullptr;
       v = materialize(*attr);
@@ -575,9 +572,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       // Undeclared: take the dtype from the computed type (signless ints are
       // taken as signed).
       Type e = type.getElementType();
-      dtype = e.isF32()   ? onnx::TensorProto::FLOAT
-              : e.isF64() ? onnx::TensorProto::DOUBLE
-              : e.isF16() ? onnx::TensorProto::FLOAT16
+      dtype = e.isF32()         ? onnx::TensorProto::FLOAT
+              : e.isF64()       ? onnx::TensorProto::DOUBLE
+              : e.isF16()       ? onnx::TensorProto::FLOAT16
               : e.isInteger(64) ? onnx::TensorProto::INT64
               : e.isInteger(32) ? onnx::TensorProto::INT32
               : e.isInteger(1)  ? onnx::TensorProto::BOOL
@@ -800,9 +797,10 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
       // parsed
     } else {
       StringRef trimmed = bytes.ltrim();
-      bool looksText = !trimmed.empty() &&
-                       (trimmed.front() == '<' || trimmed.front() == '#' ||
-                        std::isalpha(static_cast<unsigned char>(trimmed.front())));
+      bool looksText =
+          !trimmed.empty() &&
+          (trimmed.front() == '<' || trimmed.front() == '#' ||
+           std::isalpha(static_cast<unsigned char>(trimmed.front())));
       std::string why;
       if (looksText) {
         onnx::ModelProto textModel;

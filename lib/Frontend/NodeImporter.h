@@ -83,6 +83,13 @@ public:
   /// Errors if any output beyond the first `n` is requested.
   mlir::LogicalResult checkOutputsAtMost(int n, llvm::StringRef why);
   void setOutput(int i, mlir::Value value);
+  /// Output 0 := `value` when it was built: `return n.setResult(n.create...)`.
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
+    if (mlir::failed(value))
+      return mlir::failure();
+    setOutput(0, *value);
+    return mlir::success();
+  }
   /// Records a compile-time constant output (also usable as a value) of
   /// ONNX element type `onnxType`.
   void setConstantOutput(int i, mlir::DenseElementsAttr value,
@@ -125,8 +132,7 @@ public:
            ImportFn fn);
   /// The importer for `opType` at `opset`; `oldest` receives the first
   /// supported version when the op is known but `opset` predates it.
-  ImportFn lookup(llvm::StringRef opType, int64_t opset,
-                  int64_t *oldest) const;
+  ImportFn lookup(llvm::StringRef opType, int64_t opset, int64_t *oldest) const;
   static const OpRegistry &get();
 
 private:

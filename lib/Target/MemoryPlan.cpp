@@ -132,8 +132,8 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
 
     // The arena becomes the trailing argument; allocs become views.
     OpBuilder builder(func.getContext());
-    auto arenaType =
-        MemRefType::get({std::max<int64_t>(arenaBytes, 1)}, builder.getI8Type());
+    auto arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, 1)},
+                                     builder.getI8Type());
     if (failed(func.insertArgument(func.getNumArguments(), arenaType,
                                    builder.getDictionaryAttr({}),
                                    func.getLoc())))
@@ -143,9 +143,9 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
       builder.setInsertionPoint(b.alloc);
       Value offset =
           arith::ConstantIndexOp::create(builder, b.alloc.getLoc(), b.offset);
-      Value view = memref::ViewOp::create(builder, b.alloc.getLoc(),
-                                          b.alloc.getType(), arena, offset,
-                                          ValueRange{});
+      Value view =
+          memref::ViewOp::create(builder, b.alloc.getLoc(), b.alloc.getType(),
+                                 arena, offset, ValueRange{});
       b.alloc.replaceAllUsesWith(view);
       b.alloc.erase();
     }

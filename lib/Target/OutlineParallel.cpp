@@ -100,9 +100,8 @@ struct DSCOutlineParallelPass
       if (!loop.getInitVals().empty())
         continue;
       SmallVector<int64_t> counts;
-      for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
-                                           loop.getUpperBound(),
-                                           loop.getStep())) {
+      for (auto [lb, ub, step] : llvm::zip(
+               loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
         std::optional<int64_t> n = tripCount(lb, ub, step);
         if (!n)
           break;
@@ -143,9 +142,8 @@ struct DSCOutlineParallelPass
               failed(rematerialize(operand, loop, b, map)))
             ok = false;
       });
-      for (Value bound : llvm::concat<Value>(loop.getLowerBound(),
-                                             loop.getUpperBound(),
-                                             loop.getStep()))
+      for (Value bound : llvm::concat<Value>(
+               loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
         if (failed(rematerialize(bound, loop, b, map)))
           ok = false;
       if (!ok || map.contains(ctxArg)) {
@@ -164,8 +162,8 @@ struct DSCOutlineParallelPass
         Value idx = d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, count);
         if (d > 0)
           rest = arith::DivUIOp::create(b, loc, rest, count);
-        Value scaled = arith::MulIOp::create(
-            b, loc, idx, map.lookup(loop.getStep()[d]));
+        Value scaled =
+            arith::MulIOp::create(b, loc, idx, map.lookup(loop.getStep()[d]));
         Value iv = arith::AddIOp::create(b, loc, scaled,
                                          map.lookup(loop.getLowerBound()[d]));
         map.map(loop.getInductionVars()[d], iv);

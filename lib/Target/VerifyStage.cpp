@@ -15,8 +15,8 @@ struct DSCVerifyStagePass : impl::DSCVerifyStageBase<DSCVerifyStagePass> {
   using Base::Base;
   void runOnOperation() override {
     if (stage != "linalg" && stage != "llvm") {
-      getOperation().emitError("unknown stage '") << stage
-                                                  << "' (expected linalg or llvm)";
+      getOperation().emitError("unknown stage '")
+          << stage << "' (expected linalg or llvm)";
       return signalPassFailure();
     }
     bool ok = true;

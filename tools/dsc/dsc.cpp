@@ -90,11 +90,9 @@ cl::opt<std::string> runOutputDir("output-dir",
                                   cl::desc("Directory for <output>.npy files"),
                                   cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<unsigned> runRepeat("repeat", cl::desc("Timed runs (prints median)"),
-                            cl::init(0), cl::sub(runCmd),
-                            cl::cat(dscCategory));
+                            cl::init(0), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<unsigned> runWarmup("warmup", cl::desc("Untimed runs first"),
-                            cl::init(0), cl::sub(runCmd),
-                            cl::cat(dscCategory));
+                            cl::init(0), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<unsigned> runThreads("threads", cl::desc("Threads (0: one per CPU)"),
                              cl::init(1), cl::sub(runCmd),
                              cl::cat(dscCategory));
@@ -216,7 +214,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   auto options = importOptions();
   if (!options)
     return fail(toString(options.takeError()));
-  Expected<dsc::TargetInfo> target = dsc::TargetInfo::lookup(targetName, cpuName);
+  Expected<dsc::TargetInfo> target =
+      dsc::TargetInfo::lookup(targetName, cpuName);
   if (!target)
     return fail(toString(target.takeError()));
   std::string name = dsc::cIdentifier(sys::path::stem(model));
@@ -261,8 +260,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     return fail("internal error: the entry function disappeared in lowering");
   if (auto a = entry->getAttrOfType<IntegerAttr>("dsc.arena_bytes"))
     spec.arenaBytes = a.getInt();
-  if (auto t = entry->getAttrOfType<DenseI64ArrayAttr>(
-          "dsc.parallel_trip_counts"))
+  if (auto t =
+          entry->getAttrOfType<DenseI64ArrayAttr>("dsc.parallel_trip_counts"))
     spec.parallelTripCounts.assign(t.asArrayRef().begin(),
                                    t.asArrayRef().end());
   if (auto w = (*module)->getAttrOfType<IntegerAttr>("dsc.weights_bytes"))

@@ -20,8 +20,8 @@ struct TensorInfo {
 };
 
 struct ArtifactSpec {
-  std::string name;        // a C identifier (file names and symbol prefix)
-  std::string modelPath;   // for the header comment
+  std::string name;      // a C identifier (file names and symbol prefix)
+  std::string modelPath; // for the header comment
   std::vector<TensorInfo> inputs, outputs;
   int64_t arenaBytes = 0;
   int64_t weightsBytes = 0;
@@ -52,8 +52,7 @@ std::string cIdentifier(llvm::StringRef stem);
 /// a half-written `outDir`.
 llvm::Error writeArtifacts(const ArtifactSpec &spec,
                            llvm::ArrayRef<char> object,
-                           const TargetInfo &target,
-                           const Toolchain &toolchain,
+                           const TargetInfo &target, const Toolchain &toolchain,
                            llvm::StringRef outDir);
 
 } // namespace dsc

@@ -18,9 +18,9 @@ using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
 using mlir::RankedTensorType;
 
 /// numpy broadcasting of two shapes (also checks equal element types).
-mlir::FailureOr<RankedTensorType>
-inferBroadcastType(EmitErrorFn emitError, RankedTensorType lhs,
-                   RankedTensorType rhs);
+mlir::FailureOr<RankedTensorType> inferBroadcastType(EmitErrorFn emitError,
+                                                     RankedTensorType lhs,
+                                                     RankedTensorType rhs);
 /// The broadcast shape of two shapes, or failure when incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);

@@ -101,15 +101,16 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
     SmallVector<utils::IteratorType> iters(3 + k,
                                            utils::IteratorType::parallel);
     iters.append(1 + k, utils::IteratorType::reduction);
-    Value acc = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{ogType}, ValueRange{xg, wg},
-                    ValueRange{init}, maps, iters,
-                    [](OpBuilder &b, Location l, ValueRange args) {
-                      Value p = arith::MulFOp::create(b, l, args[0], args[1]);
-                      linalg::YieldOp::create(
-                          b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
-                    })
-                    .getResult(0);
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{ogType}, ValueRange{xg, wg},
+            ValueRange{init}, maps, iters,
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value p = arith::MulFOp::create(b, l, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
+            })
+            .getResult(0);
 
     SmallVector<ReassociationIndices> oReassoc = {{0}, {1, 2}};
     for (int64_t i = 0; i < k; ++i)

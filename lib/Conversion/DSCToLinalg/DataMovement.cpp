@@ -59,9 +59,8 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
   LogicalResult matchAndRewrite(TransposeOp op,
                                 PatternRewriter &rewriter) const override {
     auto outType = cast<RankedTensorType>(op.getType());
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
-                                         outType.getShape(),
-                                         outType.getElementType());
+    Value init = tensor::EmptyOp::create(
+        rewriter, op.getLoc(), outType.getShape(), outType.getElementType());
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
                                                        op.getInput(), init,
                                                        op.getPerm())
@@ -82,8 +81,8 @@ struct ConcatLowering : OpRewritePattern<ConcatOp> {
     int64_t offset = 0;
     for (Value in : op.getInputs()) {
       auto inType = cast<RankedTensorType>(in.getType());
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          sizes, strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = rewriter.getIndexAttr(offset);
       for (int64_t d : inType.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));

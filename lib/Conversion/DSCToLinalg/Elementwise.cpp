@@ -34,19 +34,18 @@ struct BinaryLowering : OpRewritePattern<SrcOp> {
 };
 
 /// Unary float ops: `fn(builder, loc, x)` computes one element.
-template <typename SrcOp>
-struct UnaryLowering : OpRewritePattern<SrcOp> {
+template <typename SrcOp> struct UnaryLowering : OpRewritePattern<SrcOp> {
   using Fn = Value (*)(OpBuilder &, Location, Value, SrcOp);
   UnaryLowering(MLIRContext *ctx, Fn fn)
       : OpRewritePattern<SrcOp>(ctx), fn(fn) {}
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, {op.getInput()},
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return fn(b, loc, args[0], op);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), type, {op.getInput()},
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return fn(b, loc, args[0], op);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -43,11 +43,11 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
     Value init = buildFilled(rewriter, loc, type,
                              rewriter.getFloatAttr(type.getElementType(), 0));
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      rewriter.replaceOp(op, linalg::MatmulOp::create(
-                                 rewriter, loc, ValueRange{op.getLhs(),
-                                                           op.getRhs()},
-                                 ValueRange{init})
-                                 .getResult(0));
+      rewriter.replaceOp(
+          op, linalg::MatmulOp::create(rewriter, loc,
+                                       ValueRange{op.getLhs(), op.getRhs()},
+                                       ValueRange{init})
+                  .getResult(0));
       return success();
     }
     // General numpy matmul: loops (batch..., m?, n?, k); rank-1 operands
@@ -83,13 +83,12 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
     }
     for (int64_t d = 0; d < type.getRank(); ++d)
       outExprs.push_back(getAffineDimExpr(d, ctx));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(numLoops, 0, lhsExprs, ctx),
-        AffineMap::get(numLoops, 0, rhsExprs, ctx),
-        AffineMap::get(numLoops, 0, outExprs, ctx)};
-    rewriter.replaceOp(op, buildContraction(rewriter, loc, op.getLhs(),
-                                            op.getRhs(), init, maps,
-                                            type.getRank()));
+    SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, lhsExprs, ctx),
+                                   AffineMap::get(numLoops, 0, rhsExprs, ctx),
+                                   AffineMap::get(numLoops, 0, outExprs, ctx)};
+    rewriter.replaceOp(op,
+                       buildContraction(rewriter, loc, op.getLhs(), op.getRhs(),
+                                        init, maps, type.getRank()));
     return success();
   }
 };
@@ -126,11 +125,11 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
     auto map = [&](ArrayRef<AffineExpr> e) {
       return AffineMap::get(3, 0, e, ctx);
     };
-    SmallVector<AffineMap> maps = {
-        op.getTransA() ? map({k, m}) : map({m, k}),
-        op.getTransB() ? map({n, k}) : map({k, n}), map({m, n})};
-    Value acc = buildContraction(rewriter, loc, op.getA(), op.getB(), init,
-                                 maps, 2);
+    SmallVector<AffineMap> maps = {op.getTransA() ? map({k, m}) : map({m, k}),
+                                   op.getTransB() ? map({n, k}) : map({k, n}),
+                                   map({m, n})};
+    Value acc =
+        buildContraction(rewriter, loc, op.getA(), op.getB(), init, maps, 2);
     if (alpha != 1.0) {
       SmallVector<Value> ins = {acc};
       if (c)

@@ -22,7 +22,8 @@ struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
     int64_t rank = type.getRank();
     double eps = op.getEpsilon().convertToDouble();
     AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    AffineMap channel =
+        AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
     Value result =
         linalg::GenericOp::create(
@@ -35,14 +36,14 @@ struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
                                              utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange a) {
               // (x - mean) * scale / sqrt(var + eps) + bias
-              Value var =
-                  arith::AddFOp::create(b, l, a[4], floatConst(b, l, elem, eps));
+              Value var = arith::AddFOp::create(b, l, a[4],
+                                                floatConst(b, l, elem, eps));
               Value inv = math::RsqrtOp::create(b, l, var);
               Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
               Value scaled = arith::MulFOp::create(
                   b, l, centered, arith::MulFOp::create(b, l, a[1], inv));
-              linalg::YieldOp::create(b, l,
-                                      arith::AddFOp::create(b, l, scaled, a[2]).getResult());
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, scaled, a[2]).getResult());
             })
             .getResult(0);
     rewriter.replaceOp(op, result);
@@ -72,22 +73,23 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
     AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
     SmallVector<utils::IteratorType> parallel(type.getRank(),
                                               utils::IteratorType::parallel);
-    auto fullGeneric = [&](Value x, Value reduced,
-                           function_ref<Value(OpBuilder &, Location, Value,
-                                              Value)>
-                               fn) {
-      Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
-      return linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
-                 ValueRange{init}, SmallVector<AffineMap>{id, reducedMap, id},
-                 parallel,
-                 [&](OpBuilder &b, Location l, ValueRange a) {
-                   linalg::YieldOp::create(b, l, fn(b, l, a[0], a[1]));
-                 })
-          .getResult(0);
-    };
+    auto fullGeneric =
+        [&](Value x, Value reduced,
+            function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
+          Value init =
+              tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+          return linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
+                     ValueRange{init},
+                     SmallVector<AffineMap>{id, reducedMap, id}, parallel,
+                     [&](OpBuilder &b, Location l, ValueRange a) {
+                       linalg::YieldOp::create(b, l, fn(b, l, a[0], a[1]));
+                     })
+              .getResult(0);
+        };
 
-    Value maxInit = buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
+    Value maxInit =
+        buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
     Value max = buildAxisReduction(
         rewriter, loc, op.getInput(), maxInit, axis,
         [](OpBuilder &b, Location l, Value acc, Value x) -> Value {

@@ -30,8 +30,7 @@ struct WindowGeometry {
   }
 };
 
-template <typename PoolOp>
-SmallVector<WindowGeometry> geometry(PoolOp op) {
+template <typename PoolOp> SmallVector<WindowGeometry> geometry(PoolOp op) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t k = inType.getRank() - 2;
@@ -47,8 +46,8 @@ SmallVector<WindowGeometry> geometry(PoolOp op) {
 /// every window with `combine`, starting from `init`.
 Value buildWindowReduction(
     PatternRewriter &rewriter, Location loc, Value input,
-    ArrayRef<WindowGeometry> dims, RankedTensorType outType,
-    TypedAttr padValue, TypedAttr initValue,
+    ArrayRef<WindowGeometry> dims, RankedTensorType outType, TypedAttr padValue,
+    TypedAttr initValue,
     function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = rewriter.getContext();
   int64_t k = dims.size();
@@ -67,7 +66,8 @@ Value buildWindowReduction(
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineExpr> xExprs = {d(0), d(1)}, wExprs, oExprs = {d(0), d(1)};
   for (int64_t i = 0; i < k; ++i) {
-    xExprs.push_back(d(2 + i) * dims[i].stride + d(2 + k + i) * dims[i].dilation);
+    xExprs.push_back(d(2 + i) * dims[i].stride +
+                     d(2 + k + i) * dims[i].dilation);
     wExprs.push_back(d(2 + k + i));
     oExprs.push_back(d(2 + i));
   }
@@ -90,7 +90,8 @@ struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
   LogicalResult matchAndRewrite(MaxPoolOp op,
                                 PatternRewriter &rewriter) const override {
     auto outType = cast<RankedTensorType>(op.getType());
-    TypedAttr lowest = lowestFloatAttr(cast<FloatType>(outType.getElementType()));
+    TypedAttr lowest =
+        lowestFloatAttr(cast<FloatType>(outType.getElementType()));
     Value result = buildWindowReduction(
         rewriter, op.getLoc(), op.getInput(), geometry(op), outType, lowest,
         lowest, [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
@@ -179,7 +180,8 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
     int64_t rank = inType.getRank();
     auto ncType = RankedTensorType::get(
         {inType.getDimSize(0), inType.getDimSize(1)}, elem);
-    Value init = buildFilled(rewriter, loc, ncType, rewriter.getFloatAttr(elem, 0));
+    Value init =
+        buildFilled(rewriter, loc, ncType, rewriter.getFloatAttr(elem, 0));
     SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
     iters.append(rank - 2, utils::IteratorType::reduction);
     SmallVector<AffineMap> maps = {
@@ -187,14 +189,16 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
         AffineMap::get(rank, 0,
                        {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)},
                        ctx)};
-    Value sum = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{ncType}, ValueRange{op.getInput()},
-                    ValueRange{init}, maps, iters,
-                    [](OpBuilder &b, Location l, ValueRange args) {
-                      linalg::YieldOp::create(
-                          b, l, arith::AddFOp::create(b, l, args[1], args[0]).getResult());
-                    })
-                    .getResult(0);
+    Value sum =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{ncType}, ValueRange{op.getInput()},
+            ValueRange{init}, maps, iters,
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[1], args[0]).getResult());
+            })
+            .getResult(0);
     double count = static_cast<double>(inType.getNumElements()) /
                    (inType.getDimSize(0) * inType.getDimSize(1));
     Value mean = buildElementwise(

@@ -59,13 +59,12 @@ mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 
 /// A linalg.generic reducing dimension `axis` of `input` into `init` (whose
 /// shape drops that dimension) with `combine(acc, x)`.
-mlir::Value buildAxisReduction(mlir::OpBuilder &b, mlir::Location loc,
-                               mlir::Value input, mlir::Value init,
-                               int64_t axis,
-                               llvm::function_ref<mlir::Value(
-                                   mlir::OpBuilder &, mlir::Location,
+mlir::Value buildAxisReduction(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input, mlir::Value init,
+    int64_t axis,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    mlir::Value, mlir::Value)>
-                                   combine);
+        combine);
 
 } // namespace dsc
 

@@ -27,9 +27,9 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value in : inputs)
-    maps.push_back(broadcastMap(
-        ctx, cast<RankedTensorType>(in.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(broadcastMap(ctx,
+                                cast<RankedTensorType>(in.getType()).getShape(),
+                                resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());

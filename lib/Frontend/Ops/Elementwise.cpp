@@ -13,8 +13,7 @@ bool isUnsignedInteger(int32_t onnxType) {
          onnxType == onnx::TensorProto::UINT64;
 }
 
-template <typename OpTy>
-LogicalResult importBinary(NodeImporter &n) {
+template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   // Integers are signless in MLIR; Add/Sub/Mul agree for both signednesses
@@ -24,23 +23,17 @@ LogicalResult importBinary(NodeImporter &n) {
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  FailureOr<Value> r = n.create<OpTy>(
-      inferBroadcastType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<OpTy>(
+      inferBroadcastType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
 }
 
 LogicalResult requireFloat(NodeImporter &n, Value v) {
   if (!isa<FloatType>(n.type(v).getElementType()))
-    return n.emitError() << "expects a floating-point input, got "
-                         << n.type(v);
+    return n.emitError() << "expects a floating-point input, got " << n.type(v);
   return success();
 }
 
-template <typename OpTy>
-LogicalResult importUnary(NodeImporter &n) {
+template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> x = n.input(0);
@@ -75,7 +68,8 @@ LogicalResult importClip(NodeImporter &n) {
           n.constantInput(i, i == 1 ? "Clip's min" : "Clip's max");
       if (failed(bound))
         return failure();
-      if (bound->getNumElements() != 1 || !isa<FloatType>(bound->getElementType()))
+      if (bound->getNumElements() != 1 ||
+          !isa<FloatType>(bound->getElementType()))
         return n.emitError() << "Clip's bounds must be float scalars";
       double v = (*bound).getSplatValue<APFloat>().convertToDouble();
       (i == 1 ? minAttr : maxAttr) = b.getF64FloatAttr(v);
@@ -86,9 +80,9 @@ LogicalResult importClip(NodeImporter &n) {
     // ONNX: min > max sets every element to max.
     minAttr = maxAttr;
   }
-  n.setOutput(0, ClipOp::create(n.builder(), n.loc(), n.type(*x), *x, minAttr,
-                                maxAttr)
-                     .getResult());
+  n.setOutput(
+      0, ClipOp::create(n.builder(), n.loc(), n.type(*x), *x, minAttr, maxAttr)
+             .getResult());
   return success();
 }
 

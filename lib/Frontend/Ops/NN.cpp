@@ -62,17 +62,13 @@ LogicalResult importMatMul(NodeImporter &n) {
   FailureOr<Value> a = n.input(0), b = n.input(1);
   if (failed(a) || failed(b))
     return failure();
-  FailureOr<Value> r = n.create<MatMulOp>(
-      inferMatMulType(n.errorFn(), n.type(*a), n.type(*b)), *a, *b);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<MatMulOp>(
+      inferMatMulType(n.errorFn(), n.type(*a), n.type(*b)), *a, *b));
 }
 
 LogicalResult importGemm(NodeImporter &n) {
-  if (failed(n.checkAttributes({"alpha", "beta", "transA", "transB",
-                                "broadcast"})))
+  if (failed(n.checkAttributes(
+          {"alpha", "beta", "transA", "transB", "broadcast"})))
     return failure();
   FailureOr<Value> a = n.input(0), b = n.input(1), c = n.optionalInput(2);
   auto alpha = n.floatAttr("alpha", 1.0f), beta = n.floatAttr("beta", 1.0f);
@@ -81,16 +77,12 @@ LogicalResult importGemm(NodeImporter &n) {
       failed(transA) || failed(transB))
     return failure();
   Builder bld(n.context());
-  FailureOr<Value> r = n.create<GemmOp>(
+  return n.setResult(n.create<GemmOp>(
       inferGemmType(n.errorFn(), n.type(*a), n.type(*b),
                     *c ? n.type(*c) : RankedTensorType(), *transA != 0,
                     *transB != 0),
       *a, *b, *c, bld.getF64FloatAttr(*alpha), bld.getF64FloatAttr(*beta),
-      bld.getBoolAttr(*transA != 0), bld.getBoolAttr(*transB != 0));
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+      bld.getBoolAttr(*transA != 0), bld.getBoolAttr(*transB != 0)));
 }
 
 LogicalResult importConv(NodeImporter &n) {
@@ -118,25 +110,20 @@ LogicalResult importConv(NodeImporter &n) {
   auto group = n.intAttr("group", 1);
   if (failed(strides) || failed(dilations) || failed(group))
     return failure();
-  auto pads = resolvePads(n, xt.getShape().drop_front(2), kernel, *strides,
-                          *dilations);
+  auto pads =
+      resolvePads(n, xt.getShape().drop_front(2), kernel, *strides, *dilations);
   if (failed(pads))
     return failure();
-  FailureOr<Value> r = n.create<ConvOp>(
-      inferConvType(n.errorFn(), xt, wt,
-                    *bias ? n.type(*bias) : RankedTensorType(), *strides,
-                    *pads, *dilations, *group),
-      *x, *w, *bias, *strides, *pads, *dilations, *group);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(
+      n.create<ConvOp>(inferConvType(n.errorFn(), xt, wt,
+                                     *bias ? n.type(*bias) : RankedTensorType(),
+                                     *strides, *pads, *dilations, *group),
+                       *x, *w, *bias, *strides, *pads, *dilations, *group));
 }
 
 /// MaxPool and AveragePool share attribute handling; they differ in which
 /// attributes exist at which opset.
-template <typename OpTy>
-LogicalResult importPool(NodeImporter &n) {
+template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   bool isMax = std::is_same_v<OpTy, MaxPoolOp>;
   SmallVector<StringRef> known = {"auto_pad", "kernel_shape", "pads",
                                   "strides"};
@@ -177,9 +164,8 @@ LogicalResult importPool(NodeImporter &n) {
   if (failed(pads))
     return failure();
   Builder b(n.context());
-  FailureOr<RankedTensorType> type =
-      inferPoolType(n.errorFn(), xt, **kernel, *strides, *pads, *dilations,
-                    *ceil != 0);
+  FailureOr<RankedTensorType> type = inferPoolType(
+      n.errorFn(), xt, **kernel, *strides, *pads, *dilations, *ceil != 0);
   FailureOr<Value> r;
   if constexpr (std::is_same_v<OpTy, MaxPoolOp>) {
     r = n.create<MaxPoolOp>(type, *x, **kernel, *strides, *pads, *dilations,
@@ -203,12 +189,8 @@ LogicalResult importGlobalAveragePool(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> r = n.create<GlobalAvgPoolOp>(
-      inferGlobalPoolType(n.errorFn(), n.type(*x)), *x);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<GlobalAvgPoolOp>(
+      inferGlobalPoolType(n.errorFn(), n.type(*x)), *x));
 }
 
 LogicalResult importBatchNorm(NodeImporter &n) {
@@ -244,14 +226,10 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     if (i)
       params.push_back(n.type(*v));
   }
-  FailureOr<Value> r = n.create<BatchNormOp>(
-      inferBatchNormType(n.errorFn(), n.type(operands[0]), params),
-      operands[0], operands[1], operands[2], operands[3], operands[4],
-      Builder(n.context()).getF64FloatAttr(*eps));
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<BatchNormOp>(
+      inferBatchNormType(n.errorFn(), n.type(operands[0]), params), operands[0],
+      operands[1], operands[2], operands[3], operands[4],
+      Builder(n.context()).getF64FloatAttr(*eps)));
 }
 
 /// Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 on
@@ -277,9 +255,9 @@ LogicalResult importSoftmax(NodeImporter &n) {
   OpBuilder &b = n.builder();
   Builder bld(n.context());
   if (!coerce) {
-    n.setOutput(0, SoftmaxOp::create(b, n.loc(), xt, *x,
-                                     bld.getI64IntegerAttr(*axis))
-                       .getResult());
+    n.setOutput(
+        0, SoftmaxOp::create(b, n.loc(), xt, *x, bld.getI64IntegerAttr(*axis))
+               .getResult());
     return success();
   }
   int64_t outer = 1, inner = 1;
@@ -287,8 +265,8 @@ LogicalResult importSoftmax(NodeImporter &n) {
     (d < *axis ? outer : inner) *= xt.getDimSize(d);
   auto flatType = RankedTensorType::get({outer, inner}, xt.getElementType());
   Value flat = ReshapeOp::create(b, n.loc(), flatType, *x);
-  Value sm = SoftmaxOp::create(b, n.loc(), flatType, flat,
-                               bld.getI64IntegerAttr(1));
+  Value sm =
+      SoftmaxOp::create(b, n.loc(), flatType, flat, bld.getI64IntegerAttr(1));
   n.setOutput(0, ReshapeOp::create(b, n.loc(), xt, sm).getResult());
   return success();
 }

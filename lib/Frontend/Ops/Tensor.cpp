@@ -40,12 +40,8 @@ LogicalResult importReshape(NodeImporter &n) {
   if (!shape->getElementType().isInteger(64) || shape->getType().getRank() != 1)
     return n.emitError() << "Reshape's shape must be a 1-D int64 tensor";
   SmallVector<int64_t> dims(shape->getValues<int64_t>());
-  FailureOr<Value> r = n.create<ReshapeOp>(
-      inferReshapeType(n.errorFn(), n.type(*x), dims, *allowZero != 0), *x);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<ReshapeOp>(
+      inferReshapeType(n.errorFn(), n.type(*x), dims, *allowZero != 0), *x));
 }
 
 LogicalResult importTranspose(NodeImporter &n) {
@@ -62,12 +58,8 @@ LogicalResult importTranspose(NodeImporter &n) {
   else
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
-  FailureOr<Value> r = n.create<TransposeOp>(
-      inferTransposeType(n.errorFn(), n.type(*x), perm), *x, perm);
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(n.create<TransposeOp>(
+      inferTransposeType(n.errorFn(), n.type(*x), perm), *x, perm));
 }
 
 LogicalResult importConcat(NodeImporter &n) {
@@ -90,9 +82,8 @@ LogicalResult importConcat(NodeImporter &n) {
                             types.front().getRank());
   if (failed(axis))
     return failure();
-  FailureOr<Value> r =
-      n.create<ConcatOp>(inferConcatType(n.errorFn(), types, *axis), inputs,
-                         *axis);
+  FailureOr<Value> r = n.create<ConcatOp>(
+      inferConcatType(n.errorFn(), types, *axis), inputs, *axis);
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
@@ -108,8 +99,7 @@ LogicalResult importConstant(NodeImporter &n) {
   int32_t onnxType = onnx::TensorProto::FLOAT;
   StringRef name = a.name();
   if (name == "value") {
-    FailureOr<DenseElementsAttr> t =
-        n.readTensor(a.t());
+    FailureOr<DenseElementsAttr> t = n.readTensor(a.t());
     if (failed(t))
       return failure();
     value = *t;
@@ -120,8 +110,7 @@ LogicalResult importConstant(NodeImporter &n) {
   } else if (name == "value_floats") {
     SmallVector<float> v(a.floats().begin(), a.floats().end());
     value = DenseElementsAttr::get(
-        RankedTensorType::get({static_cast<int64_t>(v.size())},
-                              b.getF32Type()),
+        RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getF32Type()),
         ArrayRef<float>(v));
   } else if (name == "value_int") {
     onnxType = onnx::TensorProto::INT64;

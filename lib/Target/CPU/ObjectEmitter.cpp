@@ -53,8 +53,8 @@ Error emitObject(mlir::ModuleOp module, const TargetInfo &target,
     return fail("no LLVM backend for " + target.triple + ": " + lookupError);
   TargetOptions options;
   std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, target.cpu, target.features, options, Reloc::PIC_,
-      std::nullopt, CodeGenOptLevel::Aggressive));
+      triple, target.cpu, target.features, options, Reloc::PIC_, std::nullopt,
+      CodeGenOptLevel::Aggressive));
   if (!machine)
     return fail("cannot create a target machine for " + target.triple);
   llvmModule->setTargetTriple(triple);
@@ -82,7 +82,8 @@ Error emitObject(mlir::ModuleOp module, const TargetInfo &target,
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O3);
+  ModulePassManager mpm =
+      pb.buildPerModuleDefaultPipeline(OptimizationLevel::O3);
   mpm.run(*llvmModule, mam);
 
   raw_svector_ostream os(object);
