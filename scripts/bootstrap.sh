@@ -10,6 +10,7 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libprotobuf-dev protobuf-compiler libonnx-dev libdnnl-dev
   ninja-build cmake make
+  qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 PY_PACKAGES=(onnx onnxruntime numpy scikit-learn)
 

@@ -41,7 +41,14 @@ std::string cIdentifier(StringRef stem) {
   return id;
 }
 
-Expected<Toolchain> Toolchain::find(const char *argv0, void *mainAddr) {
+std::string Toolchain::runtimeLibrary(const TargetInfo &target) const {
+  SmallString<256> lib(runtimeDir);
+  sys::path::append(lib, target.arch, "libdsc_rt.a");
+  return std::string(lib);
+}
+
+Expected<Toolchain> Toolchain::find(const char *argv0, void *mainAddr,
+                                    const TargetInfo &target) {
   Toolchain tc;
   if (const char *cc = std::getenv("DSC_CC"))
     tc.cc = cc;
@@ -63,11 +70,12 @@ Expected<Toolchain> Toolchain::find(const char *argv0, void *mainAddr) {
     sys::path::append(path, "lib", "dsc");
     tc.runtimeDir = std::string(path);
   }
-  SmallString<256> lib(tc.runtimeDir);
-  sys::path::append(lib, "libdsc_rt.a");
+  std::string lib = tc.runtimeLibrary(target);
   if (!sys::fs::exists(lib))
-    return fail("cannot find the dsc runtime library '" + lib +
-                "' (set DSC_RUNTIME_DIR)");
+    return fail("cannot find the dsc runtime for " + target.arch + " ('" +
+                lib +
+                "'); it is built with dsc when the target's C toolchain is "
+                "installed (scripts/bootstrap.sh), or set DSC_RUNTIME_DIR");
   return tc;
 }
 
@@ -373,9 +381,9 @@ Error writeArtifacts(const ArtifactSpec &spec, ArrayRef<char> object,
               headerPath = in(n + ".h"), archive = in("lib" + n + ".a"),
               shared = in("lib" + n + ".so"), runner = in(n),
               log = in("cc.log");
-  SmallString<256> rtInclude(tc.runtimeDir), rtLib(tc.runtimeDir);
+  SmallString<256> rtInclude(tc.runtimeDir);
   sys::path::append(rtInclude, "include");
-  sys::path::append(rtLib, "libdsc_rt.a");
+  std::string rtLib = tc.runtimeLibrary(target);
 
   if (Error e = writeFile(modelObj, StringRef(object.data(), object.size())))
     return e;
@@ -397,14 +405,19 @@ Error writeArtifacts(const ArtifactSpec &spec, ArrayRef<char> object,
   if (Error e =
           runCC(tc,
                 {targetFlag, "-shared", "-fuse-ld=lld", "-o", shared, modelObj,
-                 glueObj, std::string(rtLib), "-lm", "-lpthread"},
+                 glueObj, rtLib, "-lm", "-lpthread"},
                 log, "linking lib" + n + ".so"))
     return e;
-  if (Error e = runCC(tc,
-                      {targetFlag, "-std=c99", "-O2", "-fuse-ld=lld",
-                       "-I" + std::string(rtInclude), runnerSrc, archive, "-o",
-                       runner, "-lm", "-lpthread"},
-                      log, "linking the runner"))
+  // Cross-target runners are static so they run on any Linux of that
+  // architecture with nothing installed.
+  std::vector<std::string> runnerArgs = {targetFlag, "-std=c99", "-O2",
+                                         "-fuse-ld=lld"};
+  if (!target.native)
+    runnerArgs.push_back("-static");
+  runnerArgs.insert(runnerArgs.end(),
+                    {"-I" + std::string(rtInclude), runnerSrc, archive, "-o",
+                     runner, "-lm", "-lpthread"});
+  if (Error e = runCC(tc, runnerArgs, log, "linking the runner"))
     return e;
 
   // Everything is built: move the four deliverables into place.

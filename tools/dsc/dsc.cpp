@@ -59,8 +59,8 @@ cl::opt<std::string>
                cl::cat(dscCategory));
 cl::opt<std::string>
     targetName("target",
-               cl::desc("Target: x86_64 or host (aarch64 and cuda are not "
-                        "built yet). Default: host"),
+               cl::desc("Target: host, x86_64 or aarch64 (cuda is not built "
+                        "yet). Default: host"),
                cl::init("host"), cl::sub(compileCmd), cl::sub(runCmd),
                cl::cat(dscCategory));
 cl::opt<std::string>
@@ -68,6 +68,11 @@ cl::opt<std::string>
             cl::desc("Target CPU (LLVM name, e.g. znver4, x86-64-v3); "
                      "default: this machine's CPU for the host target"),
             cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
+cl::opt<bool> noVectorize(
+    "no-vectorize",
+    cl::desc("Turn LLVM's loop and SLP vectorizers off (for measuring what "
+             "vector code buys)"),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<std::string> compileTo(
     "compile-to",
     cl::desc("Stop after a phase and print its MLIR: dsc, linalg or llvm"),
@@ -218,6 +223,7 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
       dsc::TargetInfo::lookup(targetName, cpuName);
   if (!target)
     return fail(toString(target.takeError()));
+  target->vectorize = !noVectorize;
   std::string name = dsc::cIdentifier(sys::path::stem(model));
   options->functionName = name + "_forward";
 
@@ -231,7 +237,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   // Find the runtime before any work, so a broken install fails fast.
   Expected<dsc::Toolchain> toolchain =
       stopAt ? dsc::Toolchain{}
-             : dsc::Toolchain::find(argv0, reinterpret_cast<void *>(&fail));
+             : dsc::Toolchain::find(argv0, reinterpret_cast<void *>(&fail),
+                                    *target);
   if (!toolchain)
     return fail(toString(toolchain.takeError()));
 
@@ -307,7 +314,8 @@ int runRun(MLIRContext &ctx, const char *argv0) {
   SHA256 hash;
   hash.update((*bytes)->getBuffer());
   std::string config = std::string(DSC_VERSION) + "|" + targetName + "|" +
-                       cpuName + "|" + join(shapes, ",");
+                       cpuName + "|" + join(shapes, ",") + "|" +
+                       (noVectorize ? "novec" : "vec");
   hash.update(config);
   std::string key = toHex(hash.final(), /*LowerCase=*/true).substr(0, 24);
   std::string name = dsc::cIdentifier(sys::path::stem(inputFile));
@@ -328,9 +336,28 @@ int runRun(MLIRContext &ctx, const char *argv0) {
   if (runWarmup)
     args.push_back("--warmup=" + std::to_string(runWarmup));
   args.push_back("--threads=" + std::to_string(runThreads));
+  // A runner for another architecture runs under qemu-user.
+  Expected<dsc::TargetInfo> target =
+      dsc::TargetInfo::lookup(targetName, cpuName);
+  if (!target)
+    return fail(toString(target.takeError()));
+  std::string program(runner);
+  if (!target->native) {
+    std::string qemu = "qemu-" + target->arch;
+    if (const char *env = std::getenv("DSC_QEMU"))
+      qemu = env;
+    auto found = sys::findProgramByName(qemu);
+    if (!found)
+      return fail("the " + target->arch + " runner needs '" + qemu +
+                  "' to run on this machine (Debian: qemu-user; or set "
+                  "DSC_QEMU)");
+    program = *found;
+    args.insert(args.begin(),
+                {program, "-L", "/usr/" + target->arch + "-linux-gnu"});
+  }
   SmallVector<StringRef> argv(args.begin(), args.end());
   std::string err;
-  int rc = sys::ExecuteAndWait(runner, argv, std::nullopt, {}, 0, 0, &err);
+  int rc = sys::ExecuteAndWait(program, argv, std::nullopt, {}, 0, 0, &err);
   if (rc < 0)
     return fail("running '" + runner + "' failed: " + err);
   return rc;

@@ -36,10 +36,14 @@ struct ArtifactSpec {
 /// Where the artefact writer finds the runtime and the C driver.
 struct Toolchain {
   std::string cc;         // clang driver (links .so and the runner)
-  std::string runtimeDir; // holds libdsc_rt.a and include/dsc_runtime.h
+  std::string runtimeDir; // include/dsc_runtime.h and <arch>/libdsc_rt.a
+  /// The runtime library built for `target`'s architecture.
+  std::string runtimeLibrary(const TargetInfo &target) const;
   /// Finds both next to the running executable (`<bin>/../lib/dsc`), unless
-  /// DSC_RUNTIME_DIR / DSC_CC say otherwise.
-  static llvm::Expected<Toolchain> find(const char *argv0, void *mainAddr);
+  /// DSC_RUNTIME_DIR / DSC_CC say otherwise, and checks that the runtime was
+  /// built for `target`.
+  static llvm::Expected<Toolchain> find(const char *argv0, void *mainAddr,
+                                        const TargetInfo &target);
 };
 
 /// `stem` made a C identifier: characters outside [A-Za-z0-9_] become '_',

@@ -16,14 +16,18 @@ namespace dsc {
 struct TargetInfo {
   enum class Kind { X86_64, AArch64 };
   Kind kind;
-  std::string name;     // as given to --target
+  std::string arch;     // x86_64 or aarch64: names the runtime build to link
   std::string triple;   // LLVM target triple
   std::string cpu;      // LLVM CPU name
   std::string features; // LLVM feature string
   unsigned vectorBits;  // widest native vector register
+  bool native = false;  // generated code runs on this machine
+  bool vectorize = true; // LLVM's loop and SLP vectorizers
 
-  /// `target` is x86_64 or host (aarch64/cuda are named but not built yet);
-  /// `cpu` empty means: the host CPU for a host target, else a portable one.
+  /// `target` is host, x86_64 or aarch64 (cuda is named but not built yet);
+  /// `cpu` empty means: the host CPU for a native target, else a portable
+  /// baseline (x86-64-v3; generic AArch64 with NEON). Unknown CPUs are
+  /// refused with the list of valid ones.
   static llvm::Expected<TargetInfo> lookup(llvm::StringRef target,
                                            llvm::StringRef cpu);
 };

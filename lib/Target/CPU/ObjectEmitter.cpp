@@ -74,8 +74,8 @@ Error emitObject(mlir::ModuleOp module, const TargetInfo &target,
   CGSCCAnalysisManager cgam;
   ModuleAnalysisManager mam;
   PipelineTuningOptions tuning;
-  tuning.LoopVectorization = true;
-  tuning.SLPVectorization = true;
+  tuning.LoopVectorization = target.vectorize;
+  tuning.SLPVectorization = target.vectorize;
   PassBuilder pb(machine.get(), tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
