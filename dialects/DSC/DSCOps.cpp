@@ -55,6 +55,16 @@ static LogicalResult verifyFloatUnary(Operation *op) {
 LogicalResult ReluOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult SigmoidOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult TanhOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult ErfOp::verify() { return verifyFloatUnary(*this); }
+
+LogicalResult LayerNormOp::verify() {
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError() << "epsilon must be >= 0";
+  return checkResult(*this, inferLayerNormType(
+                                [&] { return emitOpError(); }, rt(getInput()),
+                                rt(getScale()), rt(getBias()),
+                                static_cast<int64_t>(getAxis())));
+}
 
 LogicalResult ClipOp::verify() {
   if (failed(verifyFloatUnary(*this)))

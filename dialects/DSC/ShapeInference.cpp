@@ -272,6 +272,31 @@ inferBatchNormType(EmitErrorFn emitError, RankedTensorType input,
   return input;
 }
 
+FailureOr<RankedTensorType> inferLayerNormType(EmitErrorFn emitError,
+                                               RankedTensorType input,
+                                               RankedTensorType scale,
+                                               RankedTensorType bias,
+                                               int64_t axis) {
+  if (failed(checkSameElementType(emitError, {input, scale, bias})) ||
+      failed(checkFloat(emitError, input)))
+    return failure();
+  if (axis < 0 || axis >= input.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << input.getRank();
+  ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
+  for (RankedTensorType p : {scale, bias}) {
+    if (!p)
+      continue;
+    auto b = broadcastShapes(normalized, p.getShape());
+    if (failed(b) || ArrayRef<int64_t>(*b) != normalized)
+      return emitError() << "scale and bias must broadcast to the normalized "
+                            "shape "
+                         << shapeStr(normalized) << ", got "
+                         << shapeStr(p.getShape());
+  }
+  return input;
+}
+
 FailureOr<RankedTensorType> inferTransposeType(EmitErrorFn emitError,
                                                RankedTensorType input,
                                                ArrayRef<int64_t> perm) {

@@ -345,3 +345,13 @@ func.func @tanh_integer(%a: tensor<4xi8>) -> tensor<4xi8> {
   %0 = dsc.tanh %a : tensor<4xi8>
   return %0 : tensor<4xi8>
 }
+
+// -----
+
+// Tests that layer_norm's scale must broadcast to the normalized shape.
+func.func @layer_norm_bad_scale(%x: tensor<2x4x5xf32>, %g: tensor<4xf32>) -> tensor<2x4x5xf32> {
+  // expected-error @+1 {{'dsc.layer_norm' op scale and bias must broadcast to the normalized shape [5], got [4]}}
+  %0 = dsc.layer_norm %x, %g {axis = 2 : i64, epsilon = 1.0e-05 : f64}
+      : (tensor<2x4x5xf32>, tensor<4xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}

@@ -169,3 +169,17 @@ func.func @data_movement(%x: tensor<1x16x2x2xf32>, %s: tensor<1xf32>, %t: tensor
   %4 = dsc.concat %a, %b, %a {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>, tensor<1x2xf32>) -> tensor<1x7xf32>
   return %0, %1, %2, %3, %4 : tensor<1x64xf32>, tensor<f32>, tensor<1x1xf32>, tensor<1x4x5x3xf32>, tensor<1x7xf32>
 }
+
+// -----
+
+// Tests that erf and layer_norm (with and without bias) round-trip.
+// CHECK-LABEL: func @layer_norm_erf
+// CHECK: dsc.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 2 : i64, epsilon = 1.000000e-05 : f64} : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+// CHECK: dsc.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 1.000000e-03 : f64} : (tensor<1x4x8xf32>, tensor<4x8xf32>) -> tensor<1x4x8xf32>
+// CHECK: dsc.erf %{{.*}} : tensor<1x4x8xf32>
+func.func @layer_norm_erf(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %g2: tensor<4x8xf32>) -> tensor<1x4x8xf32> {
+  %0 = dsc.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f64} : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  %1 = dsc.layer_norm %0, %g2 {axis = 1 : i64, epsilon = 1.0e-03 : f64} : (tensor<1x4x8xf32>, tensor<4x8xf32>) -> tensor<1x4x8xf32>
+  %2 = dsc.erf %1 : tensor<1x4x8xf32>
+  return %2 : tensor<1x4x8xf32>
+}

@@ -83,6 +83,7 @@ class DSC_UnaryOp<string mnemonic, string formula>
 def DSC_ReluOp : DSC_UnaryOp<"relu", "max(x, 0)">;
 def DSC_SigmoidOp : DSC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DSC_TanhOp : DSC_UnaryOp<"tanh", "tanh(x)">;
+def DSC_ErfOp : DSC_UnaryOp<"erf", "erf(x)">;
 
 def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType]> {
   let summary = "elementwise clamp to [min, max]";
@@ -260,6 +261,31 @@ def DSC_BatchNormOp : DSC_Op<"batch_norm"> {
   let assemblyFormat = [{
     $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
     functional-type(operands, results)
+  }];
+}
+
+def DSC_LayerNormOp : DSC_Op<"layer_norm", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "normalization over the trailing dimensions from `axis` on";
+  let description = [{
+    ONNX LayerNormalization (opset 17, first output only): for every index
+    of the leading dimensions `[0, axis)`, the elements of the trailing
+    dimensions are normalized to zero mean and unit variance,
+    `(x - mean) / sqrt(var + epsilon)`, then multiplied by `scale` and
+    shifted by the optional `bias`; both broadcast (numpy rules) to the
+    trailing shape.
+
+    Example:
+    ```mlir
+    %0 = dsc.layer_norm %x, %gamma, %beta {axis = 2 : i64, epsilon = 1.0e-05 : f64}
+        : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$scale,
+                   Optional<AnyRankedTensor>:$bias, I64Attr:$axis,
+                   F64Attr:$epsilon);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

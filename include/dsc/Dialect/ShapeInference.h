@@ -59,6 +59,13 @@ mlir::FailureOr<RankedTensorType>
 inferBatchNormType(EmitErrorFn emitError, RankedTensorType input,
                    llvm::ArrayRef<RankedTensorType> params);
 
+/// LayerNormalization: `scale` and `bias` (may be null) must broadcast to
+/// the input's dimensions [axis, rank).
+mlir::FailureOr<RankedTensorType>
+inferLayerNormType(EmitErrorFn emitError, RankedTensorType input,
+                   RankedTensorType scale, RankedTensorType bias,
+                   int64_t axis);
+
 mlir::FailureOr<RankedTensorType>
 inferTransposeType(EmitErrorFn emitError, RankedTensorType input,
                    llvm::ArrayRef<int64_t> perm);

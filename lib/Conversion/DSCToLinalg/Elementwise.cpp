@@ -70,6 +70,10 @@ Value tanhFn(OpBuilder &b, Location loc, Value x, TanhOp) {
   return math::TanhOp::create(b, loc, x);
 }
 
+Value erf(OpBuilder &b, Location loc, Value x, ErfOp) {
+  return math::ErfOp::create(b, loc, x);
+}
+
 Value clip(OpBuilder &b, Location loc, Value x, ClipOp op) {
   Value v = x;
   if (auto lo = op.getMin())
@@ -93,6 +97,7 @@ void populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<UnaryLowering<SigmoidOp>>(ctx, sigmoid);
   patterns.add<UnaryLowering<TanhOp>>(ctx, tanhFn);
   patterns.add<UnaryLowering<ClipOp>>(ctx, clip);
+  patterns.add<UnaryLowering<ErfOp>>(ctx, erf);
 }
 
 } // namespace dsc

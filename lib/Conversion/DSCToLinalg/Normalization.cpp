@@ -116,10 +116,109 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
   }
 };
 
+/// Mean, then variance about it (two passes, as ONNX Runtime does), then
+/// one elementwise pass that normalizes, scales and shifts.
+struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto elem = cast<FloatType>(type.getElementType());
+    int64_t rank = type.getRank(), axis = static_cast<int64_t>(op.getAxis());
+    int64_t count = 1;
+    for (int64_t d = axis; d < rank; ++d)
+      count *= type.getDimSize(d);
+    auto reducedType =
+        RankedTensorType::get(type.getShape().take_front(axis), elem);
+    SmallVector<AffineExpr> lead;
+    for (int64_t d = 0; d < axis; ++d)
+      lead.push_back(getAffineDimExpr(d, ctx));
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap reducedMap = AffineMap::get(rank, 0, lead, ctx);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    for (int64_t d = axis; d < rank; ++d)
+      iters[d] = utils::IteratorType::reduction;
+
+    // sum over the trailing dims of f(x, mean?) into a zeroed reduced tensor.
+    auto reduce = [&](ValueRange ins, ArrayRef<AffineMap> inMaps,
+                      function_ref<Value(OpBuilder &, Location, ValueRange)>
+                          term) {
+      Value init = buildFilled(rewriter, loc, reducedType,
+                               rewriter.getFloatAttr(elem, 0));
+      SmallVector<AffineMap> maps(inMaps);
+      maps.push_back(reducedMap);
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{reducedType}, ins, ValueRange{init},
+                 maps, iters,
+                 [&](OpBuilder &b, Location l, ValueRange a) {
+                   Value t = term(b, l, a.drop_back());
+                   linalg::YieldOp::create(
+                       b, l, arith::AddFOp::create(b, l, a.back(), t).getResult());
+                 })
+          .getResult(0);
+    };
+    Value sum = reduce({op.getInput()}, {id},
+                       [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value mean = buildElementwise(
+        rewriter, loc, reducedType, {sum},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::DivFOp::create(b, l, a[0],
+                                       floatConst(b, l, elem, count));
+        });
+    Value sqSum = reduce({op.getInput(), mean}, {id, reducedMap},
+                         [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           Value c = arith::SubFOp::create(b, l, a[0], a[1]);
+                           return arith::MulFOp::create(b, l, c, c);
+                         });
+    // 1 / sqrt(var + eps) once per normalized group.
+    double eps = op.getEpsilon().convertToDouble();
+    Value invStd = buildElementwise(
+        rewriter, loc, reducedType, {sqSum},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value var = arith::DivFOp::create(b, l, a[0],
+                                            floatConst(b, l, elem, count));
+          Value v = arith::AddFOp::create(b, l, var, floatConst(b, l, elem, eps));
+          return math::RsqrtOp::create(b, l, v);
+        });
+    SmallVector<Value> ins = {op.getInput(), mean, invStd, op.getScale()};
+    SmallVector<AffineMap> maps = {
+        id, reducedMap, reducedMap,
+        broadcastMap(ctx, cast<RankedTensorType>(op.getScale().getType()).getShape(),
+                     type.getShape())};
+    if (Value bias = op.getBias()) {
+      ins.push_back(bias);
+      maps.push_back(broadcastMap(
+          ctx, cast<RankedTensorType>(bias.getType()).getShape(),
+          type.getShape()));
+    }
+    maps.push_back(id);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ins, ValueRange{init}, maps,
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value c = arith::SubFOp::create(b, l, a[0], a[1]);
+              Value n = arith::MulFOp::create(b, l, c, a[2]);
+              Value v = arith::MulFOp::create(b, l, n, a[3]);
+              if (a.size() == 6)
+                v = arith::AddFOp::create(b, l, v, a[4]);
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateNormalizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormLowering, SoftmaxLowering>(patterns.getContext());
+  patterns.add<BatchNormLowering, LayerNormLowering, SoftmaxLowering>(
+      patterns.getContext());
 }
 
 } // namespace dsc

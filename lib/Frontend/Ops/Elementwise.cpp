@@ -96,6 +96,7 @@ void registerElementwiseImporters(OpRegistry &r) {
   r.add("Relu", {6, 13, 14}, importUnary<ReluOp>);
   r.add("Sigmoid", {6, 13}, importUnary<SigmoidOp>);
   r.add("Tanh", {6, 13}, importUnary<TanhOp>);
+  r.add("Erf", {9, 13}, importUnary<ErfOp>);
   r.add("Clip", {6, 11, 12, 13}, importClip);
 }
 

@@ -232,6 +232,35 @@ LogicalResult importBatchNorm(NodeImporter &n) {
       Builder(n.context()).getF64FloatAttr(*eps)));
 }
 
+LogicalResult importLayerNorm(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis", "epsilon", "stash_type"})) ||
+      failed(n.checkOutputsAtMost(
+          1, "LayerNormalization's Mean and InvStdDev outputs are training "
+             "outputs; export the model for inference")))
+    return failure();
+  FailureOr<Value> x = n.input(0), scale = n.input(1),
+                   bias = n.optionalInput(2);
+  auto axisAttr = n.intAttr("axis", -1);
+  auto eps = n.floatAttr("epsilon", 1e-5f);
+  auto stash = n.intAttr("stash_type", 1);
+  if (failed(x) || failed(scale) || failed(bias) || failed(axisAttr) ||
+      failed(eps) || failed(stash))
+    return failure();
+  if (*stash != 1)
+    return n.emitError() << "stash_type " << *stash
+                         << " is not supported (only 1: float32 statistics)";
+  RankedTensorType xt = n.type(*x);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
+  if (failed(axis))
+    return failure();
+  Builder b(n.context());
+  return n.setResult(n.create<LayerNormOp>(
+      inferLayerNormType(n.errorFn(), xt, n.type(*scale),
+                         *bias ? n.type(*bias) : RankedTensorType(), *axis),
+      *x, *scale, *bias, b.getI64IntegerAttr(*axis),
+      b.getF64FloatAttr(*eps)));
+}
+
 /// Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 on
 /// it works along one axis (default -1).
 LogicalResult importSoftmax(NodeImporter &n) {
@@ -282,6 +311,7 @@ void registerNNImporters(OpRegistry &r) {
   r.add("GlobalAveragePool", {1, 22}, importGlobalAveragePool);
   r.add("BatchNormalization", {7, 9, 14, 15}, importBatchNorm);
   r.add("Softmax", {1, 11, 13}, importSoftmax);
+  r.add("LayerNormalization", {17}, importLayerNorm);
 }
 
 } // namespace dsc

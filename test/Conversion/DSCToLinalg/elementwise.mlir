@@ -147,3 +147,14 @@ func.func @relu_f16(%x: tensor<3xf16>) -> tensor<3xf16> {
   %0 = dsc.relu %x : tensor<3xf16>
   return %0 : tensor<3xf16>
 }
+
+// -----
+
+// Tests that erf lowers to math.erf in an elementwise generic.
+// CHECK-LABEL: func @erf
+// CHECK: linalg.generic
+// CHECK: math.erf %{{.+}} : f32
+func.func @erf(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = dsc.erf %x : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

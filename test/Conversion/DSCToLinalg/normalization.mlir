@@ -102,3 +102,37 @@ func.func @softmax_middle_axis(%x: tensor<3x4x5xf32>) -> tensor<3x4x5xf32> {
   %0 = dsc.softmax %x {axis = 1 : i64} : tensor<3x4x5xf32>
   return %0 : tensor<3x4x5xf32>
 }
+
+// -----
+
+// Tests that layer_norm over the last two dims sums, divides by the group
+// size, sums squared deviations about the mean, takes rsqrt(var + eps) once
+// per group and normalizes, scales (broadcast over the trailing dims) and
+// shifts in one elementwise pass.
+// CHECK-LABEL: func @layer_norm_axis1
+// CHECK: linalg.generic
+// CHECK-SAME: indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>]
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "reduction"]
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.constant 2.000000e+01 : f32
+// CHECK: arith.divf
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "reduction"]
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: linalg.generic
+// CHECK: arith.constant 1.000000e-03 : f32
+// CHECK: math.rsqrt
+// CHECK: linalg.generic
+// CHECK-SAME: indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>, affine_map<(d0, d1, d2) -> (d0)>, affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @layer_norm_axis1(%x: tensor<2x4x5xf32>, %g: tensor<5xf32>, %b: tensor<4x5xf32>) -> tensor<2x4x5xf32> {
+  %0 = dsc.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-03 : f64}
+      : (tensor<2x4x5xf32>, tensor<5xf32>, tensor<4x5xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
+}
