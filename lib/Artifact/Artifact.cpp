@@ -325,6 +325,9 @@ static Error writeArchive(StringRef path, StringRef modelObj, StringRef glueObj,
     Expected<NewArchiveMember> m = NewArchiveMember::getFile(obj, true);
     if (!m)
       return m.takeError();
+    // Members are named by file name, not the temporary path: archives are
+    // reproducible and `ar x lib<m>.a <m>_model.o` works.
+    m->MemberName = sys::path::filename(obj);
     members.push_back(std::move(*m));
   }
   auto buffer = MemoryBuffer::getFile(runtimeLib, false, false);

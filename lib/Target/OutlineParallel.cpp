@@ -205,6 +205,10 @@ struct DSCOutlineParallelPass
     }
     entry->setAttr("dsc.parallel_trip_counts",
                    b.getDenseI64ArrayAttr(tripCounts));
+    // What stays in the entry is many small loops: LLVM would unroll each
+    // into one huge block whose instruction selection is superlinear, for
+    // no gain. Optimizing the entry for size keeps them loops.
+    entry->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("optsize")}));
     return success();
   }
 };
