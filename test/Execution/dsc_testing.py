@@ -7,8 +7,25 @@ exception) to fail. The command line is
 
     python SCRIPT.py [--dsc PATH] [-k SUBSTR] [-j N] [--family NAME]
                      [--keep] [--list] [-v]
+                     [--target host|x86_64|aarch64] [--compile-arg ARG ...]
+                     [--runner-repeat N] [--timings FILE.json]
 
 ``--dsc`` defaults to ``$DSC``, then to ``build/bin/dsc`` in the repository.
+
+``--target`` defaults to ``$DSC_TEST_TARGET``, else ``host`` (nothing is added
+to the dsc command lines). Any other target adds ``--target=TARGET`` to
+``dsc compile``; ``--compile-arg`` (repeatable, e.g. ``--compile-arg=--cpu=cortex-a76``)
+adds an argument to every ``dsc compile``. A runner (any executable) that is an
+AArch64 ELF file on a non-AArch64 machine is run under
+``qemu-aarch64 -L /usr/aarch64-linux-gnu`` (``$DSC_QEMU`` overrides the
+command, split like a shell word list), with 10x the timeout.
+
+Every PASS/FAIL line ends with the case's runner wall time (summed over its
+runner invocations, emulation included). ``--runner-repeat N`` passes
+``--repeat N`` to the runner (unless a case passes its own ``--repeat``) and
+adds the median latency the runner prints to that line; ``--timings FILE``
+writes all per-case times as JSON.
+
 Work files go to a fresh directory under ``$DSC_TEST_TMP`` (else the system
 temp dir); it is removed at the end unless ``--keep`` is given or a case
 failed (then its path is printed so the artifacts can be inspected).
@@ -16,15 +33,21 @@ failed (then its path is printed so the artifacts can be inspected).
 Helpers: :func:`run_case` (compile with dsc, run the runner, compare with
 onnxruntime), :func:`compile_model`, :func:`run_runner`,
 :func:`expect_compile_error`, :func:`expect_runner_error`, :func:`make_model`,
-:func:`reference`, :func:`assert_close`.
+:func:`reference`, :func:`assert_close`; for the target: :func:`target_args`
+(what to add to a hand-made `dsc compile`/`dsc run` command), :func:`target_cc_args`
+(clang flags to link a C program with a cross-compiled library), :func:`exec_prefix`,
+:func:`run_timeout`, :func:`case_stats`.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import json
 import os
+import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +67,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 COMPILE_TIMEOUT_S = 600
 RUN_TIMEOUT_S = 300
+# Timeouts of commands run under an emulator (qemu-user) are multiplied by this.
+EMULATION_TIMEOUT_FACTOR = 10
+
+TARGETS = ("host", "x86_64", "aarch64")
+DEFAULT_QEMU = ("qemu-aarch64", "-L", "/usr/aarch64-linux-gnu")
 
 # Things that must never appear in a diagnostic: crashes and internal errors.
 CRASH_MARKERS = (
@@ -74,9 +102,133 @@ class Config:
     dsc: Path | None = None
     workdir: Path | None = None
     verbose: bool = False
+    # "host" adds nothing to dsc's command line; others add --target=<target>.
+    target: str = "host"
+    # extra arguments of every `dsc compile` (e.g. --cpu=cortex-a76)
+    compile_args: list[str] = field(default_factory=list)
+    # the emulator command line for AArch64 executables
+    qemu: list[str] = field(default_factory=lambda: list(DEFAULT_QEMU))
+    # --repeat N for every runner invocation (None: the runner's default)
+    runner_repeat: int | None = None
 
 
 CONFIG = Config()
+
+
+def _default_qemu() -> list[str]:
+    env = os.environ.get("DSC_QEMU")
+    return shlex.split(env) if env and env.strip() else list(DEFAULT_QEMU)
+
+
+def target_args() -> list[str]:
+    """What the configured target adds to `dsc compile` / `dsc run`:
+    `--target=T` (nothing for host) and the --compile-arg values."""
+    args = [] if CONFIG.target == "host" else [f"--target={CONFIG.target}"]
+    return args + list(CONFIG.compile_args)
+
+
+def target_cc_args() -> list[str]:
+    """Flags that make the clang driver build C programs for the configured
+    target (to link a cross-compiled libMODEL.a): [] for host/x86_64 here,
+    `--target=aarch64-linux-gnu -fuse-ld=lld` for aarch64 (Debian's cross
+    sysroot; add -static, or the program runs with qemu's -L for the loader)."""
+    if CONFIG.target == "aarch64" and _HOST_MACHINE != "aarch64":
+        return ["--target=aarch64-linux-gnu", "-fuse-ld=lld"]
+    return []
+
+
+def _merge_compile_args(extra_args: Sequence[str]) -> list[str]:
+    """target_args() minus the options a case sets itself (by option name), then
+    the case's own arguments: a case that passes --target or --cpu wins."""
+    own = {str(a).split("=", 1)[0] for a in extra_args if str(a).startswith("-")}
+    return [a for a in target_args() if a.split("=", 1)[0] not in own] + [str(a) for a in extra_args]
+
+
+_ELF_MACHINES = {62: "x86_64", 183: "aarch64"}
+_HOST_MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(),
+                                                           platform.machine().lower())
+
+
+def elf_machine(path: str | os.PathLike) -> str | None:
+    """'x86_64' / 'aarch64' for an ELF executable of that machine, the e_machine
+    number as a string for another one, None if `path` is not an ELF file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    order = "little" if head[5] == 1 else "big"
+    machine = int.from_bytes(head[18:20], order)
+    return _ELF_MACHINES.get(machine, str(machine))
+
+
+def exec_prefix(executable: str | os.PathLike) -> list[str]:
+    """The emulator command to prepend when `executable` is an AArch64 ELF file
+    and this machine is not AArch64; [] otherwise."""
+    if _HOST_MACHINE != "aarch64" and os.sep in str(executable) \
+            and elf_machine(executable) == "aarch64":
+        return list(CONFIG.qemu)
+    return []
+
+
+def is_emulated() -> bool:
+    """Whether the configured target's runners run under an emulator here."""
+    return CONFIG.target == "aarch64" and _HOST_MACHINE != "aarch64"
+
+
+def run_timeout() -> float:
+    """The runner timeout for the configured target (x10 under emulation)."""
+    return RUN_TIMEOUT_S * (EMULATION_TIMEOUT_FACTOR if is_emulated() else 1)
+
+
+@dataclass
+class CaseStats:
+    """Per-case measurements, collected by the helpers in the case's thread."""
+
+    compile_s: float = 0.0
+    compiles: int = 0
+    runner_s: float = 0.0
+    runner_runs: int = 0
+    emulated: bool = False
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        if self.compiles:
+            parts.append(f"compile {self.compile_s:.2f}s")
+        if self.runner_runs:
+            parts.append(f"run {self.runner_s:.2f}s" + (" (qemu)" if self.emulated else ""))
+        if self.latencies_ms:
+            parts.append("median " + ", ".join(f"{m:.3f}" for m in self.latencies_ms) + " ms")
+        return ("  [" + ", ".join(parts) + "]") if parts else ""
+
+    def as_dict(self) -> dict:
+        return {"compile_s": round(self.compile_s, 4), "compiles": self.compiles,
+                "runner_s": round(self.runner_s, 4), "runner_runs": self.runner_runs,
+                "emulated": self.emulated, "median_latency_ms": list(self.latencies_ms)}
+
+
+_local = threading.local()
+
+
+def case_stats() -> CaseStats:
+    """The measurements of the case running in this thread (a throwaway record
+    outside a case)."""
+    st = getattr(_local, "stats", None)
+    if st is None:
+        st = _local.stats = CaseStats()
+    return st
+
+
+LATENCY_LINE_RE = re.compile(r"^latency: median (\d+(?:\.\d+)?) ms", re.M)
+
+
+def parse_median_latency(text: str) -> float | None:
+    """The median (ms) from the runner's `latency: median X ms, ...` line."""
+    m = LATENCY_LINE_RE.search(text)
+    return float(m.group(1)) if m else None
 
 
 def dsc_path() -> Path:
@@ -209,7 +361,13 @@ class Proc:
 
 
 def run_cmd(cmd: Sequence[str | os.PathLike], timeout: float, cwd=None, env=None) -> Proc:
+    """Runs `cmd`; an AArch64 executable on another machine runs under the
+    emulator (see exec_prefix) with EMULATION_TIMEOUT_FACTOR x the timeout."""
     cmd = [str(c) for c in cmd]
+    prefix = exec_prefix(cmd[0]) if cmd else []
+    if prefix:
+        cmd = prefix + cmd
+        timeout = timeout * EMULATION_TIMEOUT_FACTOR
     if CONFIG.verbose:
         print("  $ " + " ".join(cmd), flush=True)
     t0 = time.monotonic()
@@ -291,12 +449,17 @@ def compile_model(
     extra_args: Sequence[str] = (),
 ) -> Compiled:
     """Saves `model` as WORKDIR/<file_stem or name>.onnx and compiles it into
-    WORKDIR/out; checks the artifacts of the contract exist."""
+    WORKDIR/out for the configured target (target_args(); options in
+    `extra_args` override theirs); checks the artifacts of the contract exist."""
     d = workdir if workdir is not None else case_dir(name)
     model_path = save_model(model, d / f"{file_stem or name}.onnx")
     outdir = d / "out"
-    proc = run_cmd([dsc_path(), "compile", model_path, "-o", outdir, *extra_args],
+    proc = run_cmd([dsc_path(), "compile", model_path, "-o", outdir,
+                    *_merge_compile_args(extra_args)],
                    timeout=COMPILE_TIMEOUT_S)
+    st = case_stats()
+    st.compiles += 1
+    st.compile_s += proc.seconds
     check_no_crash(proc, "dsc compile")
     if proc.returncode != 0:
         raise CaseFailure(f"dsc compile failed\n{proc.describe()}")
@@ -335,17 +498,32 @@ def run_runner(
     run_dir: Path | None = None,
     extra_args: Sequence[str] = (),
 ) -> tuple[dict[str, np.ndarray], Proc]:
-    """Runs the compiled runner on `inputs`; returns the loaded outputs."""
+    """Runs the compiled runner on `inputs` (under the emulator for an AArch64
+    runner); returns the loaded outputs and the Proc, whose `seconds` is the
+    runner's wall time. With --runner-repeat N, `--repeat N` is added unless
+    `extra_args` has its own --repeat; a median latency printed by the runner
+    is recorded in the case's stats either way."""
     d = run_dir if run_dir is not None else compiled.outdir.parent / "run"
     paths = write_inputs(d / "inputs", inputs)
     out_dir = d / "outputs"
+    extra = [str(a) for a in extra_args]
+    if CONFIG.runner_repeat and not any(a == "--repeat" or a.startswith("--repeat=")
+                                        for a in extra):
+        extra += ["--repeat", str(CONFIG.runner_repeat)]
     proc = run_cmd(
-        [compiled.runner, *input_args(paths), "--output-dir", out_dir, *extra_args],
+        [compiled.runner, *input_args(paths), "--output-dir", out_dir, *extra],
         timeout=RUN_TIMEOUT_S,
     )
+    st = case_stats()
+    st.runner_runs += 1
+    st.runner_s += proc.seconds
+    st.emulated = st.emulated or proc.cmd[0] != str(compiled.runner)
     check_no_crash(proc, "runner")
     if proc.returncode != 0:
         raise CaseFailure(f"runner failed\n{proc.describe()}")
+    median = parse_median_latency(proc.stdout)
+    if median is not None:
+        st.latencies_ms.append(median)
     return load_outputs(out_dir, output_names, proc), proc
 
 
@@ -496,7 +674,8 @@ def expect_compile_error(
         model_path = save_model(model_or_bytes, d / f"{file_stem or 'model'}.onnx")
     assert model_path is not None
     outdir = d / "out"
-    proc = run_cmd([dsc_path(), "compile", model_path, "-o", outdir], timeout=COMPILE_TIMEOUT_S)
+    proc = run_cmd([dsc_path(), "compile", model_path, "-o", outdir, *target_args()],
+                   timeout=COMPILE_TIMEOUT_S)
     check_no_crash(proc, "dsc compile")
     if proc.returncode != 1:
         raise CaseFailure(f"expected exit code 1, got {proc.returncode}\n{proc.describe()}")
@@ -570,8 +749,9 @@ def case(name: str | None = None, family: str | None = None):
 _print_lock = threading.Lock()
 
 
-def _run_one(c: Case) -> tuple[Case, bool, str, float]:
+def _run_one(c: Case) -> tuple[Case, bool, str, float, CaseStats]:
     t0 = time.monotonic()
+    stats = _local.stats = CaseStats()
     try:
         c.fn()
         ok, msg = True, ""
@@ -579,7 +759,9 @@ def _run_one(c: Case) -> tuple[Case, bool, str, float]:
         ok, msg = False, str(e)
     except Exception:  # noqa: BLE001 - a bug in the test itself or in the reference
         ok, msg = False, "exception in test:\n" + traceback.format_exc()
-    return c, ok, msg, time.monotonic() - t0
+    finally:
+        _local.stats = None
+    return c, ok, msg, time.monotonic() - t0, stats
 
 
 def _resolve_dsc(arg: str | None) -> Path:
@@ -603,7 +785,24 @@ def main(argv: Sequence[str] | None = None, families: Sequence[str] | None = Non
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--list", action="store_true", help="list the selected cases and exit")
     ap.add_argument("-v", "--verbose", action="store_true", help="print commands")
+    env_target = os.environ.get("DSC_TEST_TARGET") or "host"
+    ap.add_argument("--target", choices=TARGETS, default=env_target,
+                    help="target of `dsc compile` (default $DSC_TEST_TARGET, else host); "
+                         "aarch64 runners run under qemu-aarch64 ($DSC_QEMU overrides)")
+    ap.add_argument("--compile-arg", dest="compile_args", action="append", default=[],
+                    metavar="ARG", help="extra argument of every `dsc compile` "
+                    "(repeatable; write --compile-arg=--cpu=cortex-a76)")
+    ap.add_argument("--runner-repeat", type=int, metavar="N",
+                    help="pass --repeat N to the runner and report its median latency")
+    ap.add_argument("--timings", metavar="FILE", help="write per-case times as JSON to FILE")
     args = ap.parse_args(argv)
+    if env_target not in TARGETS and args.target == env_target:
+        print(f"error: DSC_TEST_TARGET={env_target!r} is not one of {', '.join(TARGETS)}",
+              file=sys.stderr)
+        return 2
+    if args.runner_repeat is not None and args.runner_repeat < 1:
+        print("error: --runner-repeat must be at least 1", file=sys.stderr)
+        return 2
 
     selected = CASES
     if families and args.family:
@@ -626,6 +825,18 @@ def main(argv: Sequence[str] | None = None, families: Sequence[str] | None = Non
         return 1
     CONFIG.dsc = dsc
     CONFIG.verbose = args.verbose
+    CONFIG.target = args.target
+    CONFIG.compile_args = list(args.compile_args)
+    CONFIG.runner_repeat = args.runner_repeat
+    CONFIG.qemu = _default_qemu()
+    if is_emulated():
+        if shutil.which(CONFIG.qemu[0]) is None:
+            print(f"error: emulator {CONFIG.qemu[0]!r} not found (install qemu-user or set "
+                  f"DSC_QEMU)", file=sys.stderr)
+            return 1
+    if CONFIG.target != "host" or CONFIG.compile_args:
+        how = f", runners via {' '.join(CONFIG.qemu)}" if is_emulated() else ""
+        print(f"target: {' '.join(target_args())}{how}", flush=True)
     base = Path(os.environ.get("DSC_TEST_TMP") or tempfile.gettempdir())
     base.mkdir(parents=True, exist_ok=True)
     script = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "dsc"
@@ -637,12 +848,15 @@ def main(argv: Sequence[str] | None = None, families: Sequence[str] | None = Non
     failed: list[tuple[Case, str]] = []
     jobs = max(1, args.jobs)
     width = max(len(c.name) for c in selected)
+    timings: dict[str, dict] = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_run_one, c) for c in selected]
         for fut in concurrent.futures.as_completed(futures):
-            c, ok, msg, secs = fut.result()
+            c, ok, msg, secs, stats = fut.result()
+            timings[c.name] = {"ok": ok, "seconds": round(secs, 4), **stats.as_dict()}
             with _print_lock:
-                print(f"{'PASS' if ok else 'FAIL'}  {c.name:<{width}}  {secs:6.2f}s", flush=True)
+                print(f"{'PASS' if ok else 'FAIL'}  {c.name:<{width}}  {secs:6.2f}s"
+                      f"{stats.summary()}", flush=True)
                 if not ok:
                     failed.append((c, msg))
                     print("      " + msg.replace("\n", "\n      "), flush=True)
@@ -650,6 +864,16 @@ def main(argv: Sequence[str] | None = None, families: Sequence[str] | None = Non
     n = len(selected)
     elapsed = time.monotonic() - t0
     print(f"\n{n - len(failed)}/{n} passed, {len(failed)} failed in {elapsed:.1f}s")
+    runner_total = sum(t["runner_s"] for t in timings.values())
+    if any(t["runner_runs"] for t in timings.values()):
+        print(f"runner wall time {runner_total:.1f}s in all"
+              + (" (emulated)" if any(t["emulated"] for t in timings.values()) else ""))
+    if args.timings:
+        report = {"target": CONFIG.target, "compile_args": CONFIG.compile_args,
+                  "qemu": CONFIG.qemu if is_emulated() else None,
+                  "runner_repeat": CONFIG.runner_repeat, "elapsed_s": round(elapsed, 3),
+                  "cases": dict(sorted(timings.items()))}
+        Path(args.timings).write_text(json.dumps(report, indent=2) + "\n")
     if failed:
         print("failed cases:")
         for c, _ in sorted(failed, key=lambda x: x[0].name):

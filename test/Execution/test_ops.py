@@ -229,6 +229,14 @@ op_case("softmax13_axis2_4d", F, "Softmax", {"x": rn(2, 3, 4, 2)}, attrs={"axis"
 op_case("softmax13_2d_large_values", F, "Softmax", {"x": rn(4, 10, scale=60.0)}, opset=13)
 op_case("softmax13_1d", F, "Softmax", {"x": rn(9)}, opset=13)
 
+# Erf (opset 9; opset 13 adds bfloat16 only): odd, saturates to +-1 beyond
+# |x| ~ 4; small arguments check the relative accuracy near 0 (erf x ~ 1.128 x).
+op_case("erf9_4d", F, "Erf", {"x": rn(2, 3, 4, 5)}, opset=9)
+op_case("erf13_wide_range", F, "Erf",
+        {"x": np.linspace(-6, 6, 97, dtype=np.float32).reshape(1, 97)}, opset=13)
+op_case("erf13_small_arguments", F, "Erf", {"x": rn(3, 17, scale=1e-3)}, opset=13)
+op_case("erf13_gelu_range_odd_length", F, "Erf", {"x": rn(37, scale=2.0)}, opset=13)
+
 # ==========================================================================
 # linear: Gemm, MatMul
 # ==========================================================================
@@ -474,6 +482,44 @@ bn("batchnorm15_3d", (2, 3, 6), 15)
 bn("batchnorm15_5d", (1, 2, 3, 3, 3), 15)
 bn("batchnorm15_large_epsilon", (1, 3, 4, 4), 15, eps=0.1)
 bn("batchnorm9_tiny_variance", (1, 3, 4, 4), 9, eps=1e-5, var_scale=1e-4)
+
+
+# LayerNormalization-17: normalize over the dims from `axis` (default -1) on,
+# then Y = normalized * Scale + B (B optional); Scale and B have the
+# normalized shape. epsilon defaults to 1e-5.
+def layernorm(name, x_shape, axis=None, bias=True, eps=None, opset=17, offset=0.0,
+              scale_input=False):
+    r = T.rng(next_seed())
+    norm_axis = (axis if axis is not None else -1) % len(x_shape)
+    nshape = tuple(x_shape[norm_axis:])
+    gi = {"x": (rn(*x_shape) * 2.0 + offset).astype(np.float32)}
+    inits = {}
+    (gi if scale_input else inits)["scale"] = r.uniform(0.5, 1.5, nshape).astype(np.float32)
+    node_inputs = ["x", "scale"]
+    if bias:
+        inits["bias"] = r.standard_normal(nshape).astype(np.float32)
+        node_inputs.append("bias")
+    attrs = {}
+    if axis is not None:
+        attrs["axis"] = axis
+    if eps is not None:
+        attrs["epsilon"] = eps
+    op_case(name, F, "LayerNormalization", gi, node_inputs=node_inputs, initializers=inits,
+            attrs=attrs, opset=opset)
+
+
+layernorm("layernorm17_default_axis_3d", (2, 5, 16))
+layernorm("layernorm17_axis_neg1_no_bias", (2, 5, 16), axis=-1, bias=False)
+layernorm("layernorm17_axis1_3d", (2, 3, 8), axis=1)
+layernorm("layernorm17_axis1_3d_no_bias", (3, 4, 5), axis=1, bias=False)
+layernorm("layernorm17_axis_neg2_4d", (2, 3, 4, 6), axis=-2)
+layernorm("layernorm17_axis0_all_dims", (3, 7), axis=0)
+layernorm("layernorm17_2d_odd_width", (4, 33))
+layernorm("layernorm17_epsilon_large", (2, 4, 8), eps=0.5)
+layernorm("layernorm17_epsilon_bert_1e-12", (1, 6, 32), eps=1e-12)
+layernorm("layernorm17_mean_offset_10", (3, 64), offset=10.0)
+layernorm("layernorm17_scale_runtime_input", (2, 3, 10), scale_input=True)
+layernorm("layernorm17_in_opset22_model", (2, 4, 12), opset=22)
 
 # ==========================================================================
 # shape: Flatten, Reshape, Transpose, Concat, Constant, Identity

@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""Builders of standard network architectures with seeded random weights, for
+execution tests and benchmarks: ResNet-18, MobileNetV2 and a BERT-style
+encoder. Each builder returns an ``onnx.ModelProto`` (opset 17, IR version 8)
+that passes ``onnx.checker.check_model(full_check=True)``; the size
+parameters default to the full-size architectures and can be shrunk for
+tests. Weights use He (convolutions) or Xavier (fully connected) scaling and
+BatchNormalization gets positive variances, so activations stay O(1) through
+the whole network. The matching ``*_inputs`` functions make seeded inputs.
+
+    python test/Execution/zoo.py resnet18 -o r18.onnx [--size 64] [--batch 1] [--stats]
+    python test/Execution/zoo.py mobilenetv2 -o mnv2.onnx
+    python test/Execution/zoo.py bert -o enc.onnx [--layers 4 --d-model 256 --seq 128 ...]
+
+No model is committed: they are regenerated from the seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 17
+IR_VERSION = 8
+
+
+class Builder:
+    """Appends nodes and seeded random initializers; names are unique and
+    readable (`layer2.0.conv1`, ...)."""
+
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed)
+        self.nodes: list[onnx.NodeProto] = []
+        self.inits: list[onnx.TensorProto] = []
+        self.names: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        base, i = name, 1
+        while name in self.names:
+            i += 1
+            name = f"{base}_{i}"
+        self.names.add(name)
+        return name
+
+    def param(self, name: str, array, dtype=np.float32) -> str:
+        name = self.unique(name)
+        self.inits.append(numpy_helper.from_array(np.asarray(array, dtype=dtype), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], name: str, output: str | None = None,
+             **attrs) -> str:
+        name = self.unique(name)
+        out = output or name + "_out"
+        self.nodes.append(helper.make_node(op, inputs, [out], name=name, **attrs))
+        return out
+
+    # ---- layers ----------------------------------------------------------
+
+    def conv(self, x: str, cin: int, cout: int, k: int, name: str, stride: int = 1,
+             pad: int | None = None, group: int = 1, bias: bool = False,
+             gain: float = 2.0) -> str:
+        """He-initialized Conv (std sqrt(gain / fan_in))."""
+        pad = k // 2 if pad is None else pad
+        fan_in = cin // group * k * k
+        w = self.rng.standard_normal((cout, cin // group, k, k)) * np.sqrt(gain / fan_in)
+        ins = [x, self.param(name + ".weight", w)]
+        if bias:
+            ins.append(self.param(name + ".bias", self.rng.standard_normal(cout) * 0.05))
+        return self.node("Conv", ins, name, kernel_shape=[k, k], strides=[stride, stride],
+                         pads=[pad] * 4, group=group, dilations=[1, 1])
+
+    def bn(self, x: str, c: int, name: str, gamma: tuple[float, float] = (0.8, 1.2)) -> str:
+        """Inference BatchNormalization with plausible running statistics:
+        small means, variances around 1 (strictly positive)."""
+        r = self.rng
+        return self.node("BatchNormalization", [
+            x,
+            self.param(name + ".weight", r.uniform(*gamma, c)),
+            self.param(name + ".bias", r.standard_normal(c) * 0.05),
+            self.param(name + ".running_mean", r.standard_normal(c) * 0.05),
+            self.param(name + ".running_var", r.uniform(0.8, 1.2, c)),
+        ], name, epsilon=1e-5, momentum=0.9)
+
+    def relu(self, x: str, name: str) -> str:
+        return self.node("Relu", [x], name)
+
+    def gemm(self, x: str, fin: int, fout: int, name: str, output: str | None = None) -> str:
+        """Fully connected layer as exported by PyTorch: Gemm with transB=1,
+        Xavier-uniform-like weights."""
+        w = self.rng.standard_normal((fout, fin)) * np.sqrt(1.0 / fin)
+        b = self.rng.standard_normal(fout) * 0.05
+        return self.node("Gemm", [x, self.param(name + ".weight", w),
+                                  self.param(name + ".bias", b)], name, output=output,
+                         alpha=1.0, beta=1.0, transB=1)
+
+    def linear(self, x: str, fin: int, fout: int, name: str, gain: float = 1.0) -> str:
+        """MatMul with a [fin, fout] weight plus an Add of the bias (the
+        transformer export pattern)."""
+        w = self.rng.standard_normal((fin, fout)) * np.sqrt(gain / fin)
+        b = self.rng.standard_normal(fout) * 0.02
+        y = self.node("MatMul", [x, self.param(name + ".weight", w)], name + ".matmul")
+        return self.node("Add", [y, self.param(name + ".bias", b)], name + ".add")
+
+    def layer_norm(self, x: str, d: int, name: str, epsilon: float, bias: bool = True,
+                   output: str | None = None) -> str:
+        r = self.rng
+        ins = [x, self.param(name + ".weight", r.uniform(0.8, 1.2, d))]
+        if bias:
+            ins.append(self.param(name + ".bias", r.standard_normal(d) * 0.05))
+        return self.node("LayerNormalization", ins, name, output=output, axis=-1,
+                         epsilon=epsilon)
+
+    def model(self, inputs, outputs, graph_name: str, doc: str = "") -> onnx.ModelProto:
+        graph = helper.make_graph(self.nodes, graph_name, inputs, outputs, self.inits)
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="dsc-tests-zoo", doc_string=doc)
+        m.ir_version = IR_VERSION
+        onnx.checker.check_model(m, full_check=True)
+        return m
+
+
+def _info(name: str, shape) -> onnx.ValueInfoProto:
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, list(shape))
+
+
+# ==========================================================================
+# ResNet-18
+# ==========================================================================
+
+
+def _basic_block(g: Builder, x: str, cin: int, cout: int, stride: int, name: str) -> str:
+    y = g.relu(g.bn(g.conv(x, cin, cout, 3, name + ".conv1", stride=stride), cout,
+                    name + ".bn1"), name + ".relu1")
+    # The second BN of the residual branch gets smaller gammas (as with
+    # zero-init-residual training): the residual sum then grows slowly
+    # instead of doubling its variance at every block.
+    y = g.bn(g.conv(y, cout, cout, 3, name + ".conv2"), cout, name + ".bn2", gamma=(0.3, 0.6))
+    if stride != 1 or cin != cout:
+        sc = g.bn(g.conv(x, cin, cout, 1, name + ".downsample.0", stride=stride, pad=0), cout,
+                  name + ".downsample.1")
+    else:
+        sc = x
+    return g.relu(g.node("Add", [y, sc], name + ".add"), name + ".relu2")
+
+
+def resnet18(batch: int = 1, size: int = 224, num_classes: int = 1000,
+             seed: int = 18) -> onnx.ModelProto:
+    """torchvision ResNet-18: 7x7/2 conv, BN, ReLU, 3x3/2 max pool, 4 stages x 2
+    BasicBlocks (64, 128, 256, 512 channels; 1x1/2 projection shortcuts at
+    the first block of stages 2-4), global average pool, flatten, FC. Input
+    `input` [batch, 3, size, size], output `logits` [batch, num_classes]."""
+    g = Builder(seed)
+    x = g.relu(g.bn(g.conv("input", 3, 64, 7, "conv1", stride=2, pad=3), 64, "bn1"), "relu")
+    x = g.node("MaxPool", [x], "maxpool", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])
+    cin = 64
+    for stage, cout in enumerate((64, 128, 256, 512), start=1):
+        for blk in range(2):
+            stride = 2 if (stage > 1 and blk == 0) else 1
+            x = _basic_block(g, x, cin, cout, stride, f"layer{stage}.{blk}")
+            cin = cout
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    g.gemm(x, 512, num_classes, "fc", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "resnet18",
+                   f"ResNet-18, batch {batch}, {size}x{size}, seed {seed}")
+
+
+def image_inputs(batch: int = 1, size: int = 224, seed: int = 0,
+                 name: str = "input") -> dict[str, np.ndarray]:
+    """A normalized-image-like input: N(0, 1), [batch, 3, size, size]."""
+    x = np.random.default_rng(seed).standard_normal((batch, 3, size, size))
+    return {name: x.astype(np.float32)}
+
+
+# ==========================================================================
+# MobileNetV2
+# ==========================================================================
+
+# (expand ratio t, output channels c, repeats n, first stride s), as in the paper
+MOBILENETV2_SETTINGS = (
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+)
+
+
+def _make_divisible(v: float, divisor: int = 8) -> int:
+    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
+def mobilenetv2(batch: int = 1, size: int = 224, num_classes: int = 1000, width: float = 1.0,
+                seed: int = 2) -> onnx.ModelProto:
+    """torchvision MobileNetV2: 3x3/2 stem conv to 32 channels, inverted
+    residual blocks (expand 1x1 conv + BN + ReLU6, depthwise 3x3 conv
+    (group = channels) + BN + ReLU6, project 1x1 conv + BN, residual Add when
+    the stride is 1 and the channel counts match), 1x1 conv to 1280 + BN +
+    ReLU6, global average pool, flatten, FC. ReLU6 is Clip with min/max
+    inputs (opset-13 form) from shared scalar initializers. Input `input`
+    [batch, 3, size, size], output `logits` [batch, num_classes]."""
+    g = Builder(seed)
+    lo = g.param("relu6.min", np.array(0.0))
+    hi = g.param("relu6.max", np.array(6.0))
+
+    def relu6(x: str, name: str) -> str:
+        return g.node("Clip", [x, lo, hi], name)
+
+    def cbr(x, cin, cout, k, name, stride=1, group=1):
+        y = g.conv(x, cin, cout, k, name + ".0", stride=stride, group=group)
+        return relu6(g.bn(y, cout, name + ".1"), name + ".2")
+
+    cin = _make_divisible(32 * width)
+    last = _make_divisible(1280 * max(1.0, width))
+    x = cbr("input", 3, cin, 3, "features.0", stride=2)
+    idx = 1
+    for t, c, n, s in MOBILENETV2_SETTINGS:
+        cout = _make_divisible(c * width)
+        for i in range(n):
+            stride = s if i == 0 else 1
+            name = f"features.{idx}.conv"
+            hidden = cin * t
+            y = x
+            j = 0
+            if t != 1:
+                y = cbr(y, cin, hidden, 1, f"{name}.{j}")
+                j += 1
+            y = cbr(y, hidden, hidden, 3, f"{name}.{j}", stride=stride, group=hidden)
+            # Linear bottleneck: 1x1 projection + BN, no activation. Smaller
+            # BN gammas on blocks with a residual keep the sum O(1).
+            use_res = stride == 1 and cin == cout
+            y = g.conv(y, hidden, cout, 1, f"{name}.{j + 1}", gain=1.0)
+            y = g.bn(y, cout, f"{name}.{j + 2}", gamma=(0.3, 0.6) if use_res else (0.8, 1.2))
+            if use_res:
+                y = g.node("Add", [x, y], f"features.{idx}.add")
+            x = y
+            cin = cout
+            idx += 1
+    x = cbr(x, cin, last, 1, f"features.{idx}")
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    g.gemm(x, last, num_classes, "classifier.1", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "mobilenetv2",
+                   f"MobileNetV2 width {width}, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
+# BERT-style encoder
+# ==========================================================================
+
+
+def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int = 1024,
+                 seq: int = 128, batch: int = 1, ln_epsilon: float = 1e-12,
+                 seed: int = 7) -> onnx.ModelProto:
+    """A post-LN BERT encoder stack as PyTorch exports it (without the
+    embedding lookup). Inputs: `embeddings` [batch, seq, d_model] and
+    `attention_mask` [batch, 1, 1, seq] (0 to attend, -10000 to mask);
+    output `last_hidden_state` [batch, seq, d_model]. Per layer: Q/K/V
+    MatMul + Add, Reshape [b, s, h, d/h], Transpose to [b, h, s, d/h] (K to
+    [b, h, d/h, s]), MatMul, Mul by 1/sqrt(d/h), Add mask, Softmax(-1),
+    MatMul V, Transpose back, Reshape [b, s, d], output MatMul + Add, residual
+    Add, LayerNormalization; FFN MatMul + Add, GELU as x * 0.5 * (1 + Erf(x /
+    sqrt(2))) (Div, Erf, Add, Mul, Mul), MatMul + Add, residual Add,
+    LayerNormalization."""
+    if d_model % heads:
+        raise ValueError(f"d_model {d_model} is not a multiple of heads {heads}")
+    hd = d_model // heads
+    g = Builder(seed)
+    split = g.param("shape.split_heads", [batch, seq, heads, hd], np.int64)
+    merge = g.param("shape.merge_heads", [0, 0, d_model], np.int64)
+    scale = g.param("attention.scale", np.array(1.0 / np.sqrt(hd)))
+    sqrt2 = g.param("gelu.sqrt2", np.array(np.sqrt(2.0)))
+    one = g.param("gelu.one", np.array(1.0))
+    half = g.param("gelu.half", np.array(0.5))
+
+    x = "embeddings"
+    for i in range(layers):
+        p = f"encoder.layer.{i}"
+
+        def heads_of(name: str, perm: list[int]) -> str:
+            y = g.linear(x, d_model, d_model, f"{p}.attention.self.{name}")
+            y = g.node("Reshape", [y, split], f"{p}.attention.self.{name}.reshape")
+            return g.node("Transpose", [y], f"{p}.attention.self.{name}.transpose", perm=perm)
+
+        q = heads_of("query", [0, 2, 1, 3])
+        k = heads_of("key", [0, 2, 3, 1])
+        v = heads_of("value", [0, 2, 1, 3])
+        s = g.node("MatMul", [q, k], f"{p}.attention.self.scores")
+        s = g.node("Mul", [s, scale], f"{p}.attention.self.scale")
+        s = g.node("Add", [s, "attention_mask"], f"{p}.attention.self.mask")
+        a = g.node("Softmax", [s], f"{p}.attention.self.softmax", axis=-1)
+        c = g.node("MatMul", [a, v], f"{p}.attention.self.context")
+        c = g.node("Transpose", [c], f"{p}.attention.self.context.transpose", perm=[0, 2, 1, 3])
+        c = g.node("Reshape", [c, merge], f"{p}.attention.self.context.reshape")
+        o = g.linear(c, d_model, d_model, f"{p}.attention.output.dense")
+        o = g.node("Add", [o, x], f"{p}.attention.output.residual")
+        x = g.layer_norm(o, d_model, f"{p}.attention.output.LayerNorm", ln_epsilon)
+
+        h = g.linear(x, d_model, ffn, f"{p}.intermediate.dense", gain=2.0)
+        e = g.node("Div", [h, sqrt2], f"{p}.intermediate.gelu.div")
+        e = g.node("Erf", [e], f"{p}.intermediate.gelu.erf")
+        e = g.node("Add", [e, one], f"{p}.intermediate.gelu.add")
+        e = g.node("Mul", [h, e], f"{p}.intermediate.gelu.mul")
+        h = g.node("Mul", [e, half], f"{p}.intermediate.gelu.mul_half")
+        o = g.linear(h, ffn, d_model, f"{p}.output.dense")
+        o = g.node("Add", [o, x], f"{p}.output.residual")
+        x = g.layer_norm(o, d_model, f"{p}.output.LayerNorm", ln_epsilon,
+                         output="last_hidden_state" if i == layers - 1 else None)
+    if layers == 0:
+        x = g.node("Identity", [x], "identity", output="last_hidden_state")
+    return g.model([_info("embeddings", (batch, seq, d_model)),
+                    _info("attention_mask", (batch, 1, 1, seq))],
+                   [_info("last_hidden_state", (batch, seq, d_model))], "bert_encoder",
+                   f"BERT-style encoder: {layers} layers, d_model {d_model}, {heads} heads, "
+                   f"ffn {ffn}, seq {seq}, batch {batch}, seed {seed}")
+
+
+def bert_inputs(d_model: int = 256, seq: int = 128, batch: int = 1,
+                seed: int = 0) -> dict[str, np.ndarray]:
+    """N(0, 1) embeddings and an additive attention mask: sequence i of the
+    batch has its last i * seq // (2 * batch) positions masked (-10000)."""
+    r = np.random.default_rng(seed)
+    emb = r.standard_normal((batch, seq, d_model)).astype(np.float32)
+    mask = np.zeros((batch, 1, 1, seq), np.float32)
+    for b in range(batch):
+        pad = b * seq // (2 * batch)
+        if pad:
+            mask[b, ..., seq - pad:] = -10000.0
+    return {"embeddings": emb, "attention_mask": mask}
+
+
+# ==========================================================================
+# command line: write a model, optionally print output statistics
+# ==========================================================================
+
+
+def _stats(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> None:
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    for name, out in zip([o.name for o in sess.get_outputs()], sess.run(None, inputs)):
+        print(f"{name}: shape {out.shape}, finite {bool(np.isfinite(out).all())}, "
+              f"mean {out.mean():.4g}, std {out.std():.4g}, max |x| {np.abs(out).max():.4g}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("arch", choices=["resnet18", "mobilenetv2", "bert"])
+    ap.add_argument("-o", "--output", help="write the model here (.onnx)")
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--size", type=int, default=224, help="image side (CNNs)")
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--d-model", type=int, default=256)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--ffn", type=int, default=1024)
+    ap.add_argument("--seq", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=None, help="weight seed (default: the builder's)")
+    ap.add_argument("--inputs-dir", help="also write seeded inputs as NAME.npy here")
+    ap.add_argument("--stats", action="store_true",
+                    help="run onnxruntime on seeded inputs and print output statistics")
+    a = ap.parse_args(argv)
+    kw = {} if a.seed is None else {"seed": a.seed}
+    if a.arch == "bert":
+        model = bert_encoder(a.layers, a.d_model, a.heads, a.ffn, a.seq, a.batch, **kw)
+        inputs = bert_inputs(a.d_model, a.seq, a.batch)
+    else:
+        build = resnet18 if a.arch == "resnet18" else mobilenetv2
+        model = build(batch=a.batch, size=a.size, **kw)
+        inputs = image_inputs(a.batch, a.size)
+    if a.output:
+        onnx.save(model, a.output)
+        print(f"wrote {a.output}")
+    if a.inputs_dir:
+        from pathlib import Path
+
+        d = Path(a.inputs_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        for name, arr in inputs.items():
+            np.save(d / f"{name}.npy", arr)
+            print(f"wrote {d / (name + '.npy')}")
+    if a.stats:
+        _stats(model, inputs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
