@@ -72,8 +72,7 @@ Expected<Toolchain> Toolchain::find(const char *argv0, void *mainAddr,
   }
   std::string lib = tc.runtimeLibrary(target);
   if (!sys::fs::exists(lib))
-    return fail("cannot find the dsc runtime for " + target.arch + " ('" +
-                lib +
+    return fail("cannot find the dsc runtime for " + target.arch + " ('" + lib +
                 "'); it is built with dsc when the target's C toolchain is "
                 "installed (scripts/bootstrap.sh), or set DSC_RUNTIME_DIR");
   return tc;
@@ -318,10 +317,10 @@ static Error runCC(const Toolchain &tc, ArrayRef<std::string> args,
 }
 
 /// lib<name>.a: the model and glue objects plus every runtime member.
-static Error writeArchive(StringRef path, StringRef modelObj, StringRef glueObj,
+static Error writeArchive(StringRef path, ArrayRef<std::string> objects,
                           StringRef runtimeLib) {
   std::vector<NewArchiveMember> members;
-  for (StringRef obj : {modelObj, glueObj}) {
+  for (StringRef obj : objects) {
     Expected<NewArchiveMember> m = NewArchiveMember::getFile(obj, true);
     if (!m)
       return m.takeError();
@@ -403,13 +402,35 @@ Error writeArtifacts(const ArtifactSpec &spec, ArrayRef<char> object,
                        glueSrc, "-o", glueObj},
                       log, "compiling the model glue"))
     return e;
-  if (Error e = writeArchive(archive, modelObj, glueObj, rtLib))
+  // Weights: raw bytes, assembled into their own object with .incbin.
+  std::vector<std::string> objects = {modelObj, glueObj};
+  if (!spec.weights.symbols.empty()) {
+    std::string bin = in(n + "_weights.bin"), asmSrc = in(n + "_weights.s"),
+                obj = in(n + "_weights.o");
+    if (Error e = writeFile(bin, StringRef(spec.weights.bytes.data(),
+                                           spec.weights.bytes.size())))
+      return e;
+    std::string text = "  .section .rodata." + n + "_weights,\"a\"\n";
+    for (const WeightBlob::Symbol &w : spec.weights.symbols)
+      text += "  .p2align 6\n  .globl " + w.name + "\n  .hidden " + w.name +
+              "\n  .type " + w.name + ",@object\n  .size " + w.name + ", " +
+              std::to_string(w.size) + "\n" + w.name + ":\n  .incbin \"" + bin +
+              "\", " + std::to_string(w.offset) + ", " +
+              std::to_string(w.size) + "\n";
+    if (Error e = writeFile(asmSrc, text))
+      return e;
+    if (Error e = runCC(tc, {targetFlag, "-c", asmSrc, "-o", obj}, log,
+                        "assembling the weights"))
+      return e;
+    objects.push_back(obj);
+  }
+  if (Error e = writeArchive(archive, objects, rtLib))
     return e;
-  if (Error e =
-          runCC(tc,
-                {targetFlag, "-shared", "-fuse-ld=lld", "-o", shared, modelObj,
-                 glueObj, rtLib, "-lm", "-lpthread"},
-                log, "linking lib" + n + ".so"))
+  std::vector<std::string> sharedArgs = {targetFlag, "-shared", "-fuse-ld=lld",
+                                         "-o", shared};
+  sharedArgs.insert(sharedArgs.end(), objects.begin(), objects.end());
+  sharedArgs.insert(sharedArgs.end(), {rtLib, "-lm", "-lpthread"});
+  if (Error e = runCC(tc, sharedArgs, log, "linking lib" + n + ".so"))
     return e;
   // Cross-target runners are static so they run on any Linux of that
   // architecture with nothing installed.

@@ -274,6 +274,7 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   if (auto w = (*module)->getAttrOfType<IntegerAttr>("dsc.weights_bytes"))
     spec.weightsBytes = w.getInt();
 
+  spec.weights = dsc::extractWeights(*module, name);
   SmallVector<char> object;
   if (Error e = dsc::emitObject(*module, *target, object))
     return fail(toString(std::move(e)));

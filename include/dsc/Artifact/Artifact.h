@@ -4,6 +4,7 @@
 
 #include "dsc/Target/TargetInfo.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
@@ -19,6 +20,24 @@ struct TensorInfo {
   llvm::SmallVector<int64_t> shape;
 };
 
+/// Constant data moved out of the LLVM module: written as raw bytes and
+/// assembled with `.incbin`, so large weights never become LLVM IR constants
+/// (whose translation, verification and emission dominate compile time).
+struct WeightBlob {
+  struct Symbol {
+    std::string name;
+    uint64_t offset, size;
+  };
+  std::vector<Symbol> symbols;
+  std::vector<char> bytes; // every symbol at a 64-byte aligned offset
+};
+
+/// Moves the initializers of constant `llvm.mlir.global`s of at least
+/// `minBytes` (byte-sized element types) into a blob; the globals become
+/// hidden external declarations named `<prefix>_w<k>`.
+WeightBlob extractWeights(mlir::ModuleOp module, llvm::StringRef prefix,
+                          uint64_t minBytes = 256);
+
 struct ArtifactSpec {
   std::string name;      // a C identifier (file names and symbol prefix)
   std::string modelPath; // for the header comment
@@ -31,6 +50,8 @@ struct ArtifactSpec {
   /// Iterations of each outlined parallel loop k: the glue implements
   /// `<entry>_launch<k>` with dsc_parallel_for over them.
   std::vector<int64_t> parallelTripCounts;
+  /// Weights taken out of the model object (see extractWeights).
+  WeightBlob weights;
 };
 
 /// Where the artefact writer finds the runtime and the C driver.
