@@ -167,7 +167,7 @@ def _float64():
                          [T.tensor_info("y", (2, 3), TensorProto.DOUBLE)])
     d = T.case_dir(name)
     path = T.save_model(model, d / "f64.onnx")
-    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
+    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out", *T.target_args()], timeout=T.COMPILE_TIMEOUT_S)
     T.check_no_crash(proc, "dsc compile")
     if proc.returncode != 0:
         T.expect_compile_error(name, model, [("double", "float64", "f64", "type")])
@@ -298,7 +298,7 @@ def _zero_sized():
         [T.init("s", np.array([3, 0], np.int64))], opset=14)
     d = T.case_dir(name)
     path = T.save_model(model, d / "zs.onnx")
-    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
+    proc = T.run_cmd([T.dsc_path(), "compile", path, "-o", d / "out", *T.target_args()], timeout=T.COMPILE_TIMEOUT_S)
     T.check_no_crash(proc, "dsc compile")
     if proc.returncode == 0:
         c = T.Compiled(path, d / "out", "zs", proc)
@@ -480,7 +480,7 @@ _correct_or_clean_error("runner_big_endian_npy", _base.astype(">f4"))
 
 def _dsc_run(name: str, model_path: Path, inputs: dict[str, np.ndarray], out_dir: Path):
     paths = T.write_inputs(out_dir.parent / (out_dir.name + "_inputs"), inputs)
-    proc = T.run_cmd([T.dsc_path(), "run", model_path, *T.input_args(paths),
+    proc = T.run_cmd([T.dsc_path(), "run", *T.target_args(), model_path, *T.input_args(paths),
                       "--output-dir", out_dir], timeout=T.COMPILE_TIMEOUT_S)
     T.check_no_crash(proc, "dsc run")
     if proc.returncode != 0:
@@ -527,7 +527,7 @@ T.add_case("dsc_run_recompiles_changed_model", _dsc_run_cache_invalidation)
 def _dsc_run_bad_model():
     d = T.case_dir("dsc_run_bad_model")
     path = T.save_model(b"not a model", d / "bad.onnx")
-    proc = T.run_cmd([T.dsc_path(), "run", path, "--input", f"x={d / 'x.npy'}",
+    proc = T.run_cmd([T.dsc_path(), "run", *T.target_args(), path, "--input", f"x={d / 'x.npy'}",
                       "--output-dir", d / "out"], timeout=T.COMPILE_TIMEOUT_S)
     T.check_no_crash(proc, "dsc run")
     if proc.returncode != 1 or "error:" not in proc.stderr:
@@ -550,7 +550,7 @@ def _dsc_run_concurrent():
     env = dict(os.environ, DSC_CACHE_DIR=str(d / "cache"))
     procs = []
     for i in range(4):
-        cmd = [str(T.dsc_path()), "run", str(path), *T.input_args(paths),
+        cmd = [str(T.dsc_path()), "run", *T.target_args(), str(path), *T.input_args(paths),
                "--output-dir", str(d / f"out{i}")]
         procs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                             env=env)))
@@ -608,7 +608,7 @@ def _failed_compile_keeps_outdir():
     bad = raw_model([helper.make_node("FooBar", ["x"], ["y"], name="mystery_node")],
                     [T.tensor_info("x", (1, 3, 4, 4))], [T.tensor_info("y", (1, 5))])
     T.save_model(bad, c.model_path)
-    proc = T.run_cmd([T.dsc_path(), "compile", c.model_path, "-o", c.outdir],
+    proc = T.run_cmd([T.dsc_path(), "compile", c.model_path, "-o", c.outdir, *T.target_args()],
                      timeout=T.COMPILE_TIMEOUT_S)
     T.check_no_crash(proc, "dsc compile")
     if proc.returncode != 1 or "error:" not in proc.stderr:
