@@ -2,6 +2,7 @@
 #include "dsc/Pipeline/Pipeline.h"
 #include "dsc/Conversion/Passes.h"
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Passes/Fusion/Passes.h"
 #include "dsc/Target/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -100,7 +101,15 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"llvm"}));
 }
 
-void buildPipeline(OpPassManager &pm, Phase compileTo) {
+void buildGraphPipeline(OpPassManager &pm) {
+  pm.addPass(createDSCFoldBatchNorm());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt) {
+  if (graphOpt)
+    buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
     return;
   buildLinalgPipeline(pm);
@@ -135,18 +144,23 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       *this, "compile-to",
       llvm::cl::desc("Last phase: dsc, linalg or llvm (default llvm)"),
       llvm::cl::init("llvm")};
+  Option<bool> graphOpt{*this, "graph-opt",
+                        llvm::cl::desc("Run the dsc-level graph "
+                                       "optimizations first (default true)"),
+                        llvm::cl::init(true)};
 };
 } // namespace
 
 void registerPasses() {
   registerDSCConversionPasses();
   registerDSCTargetPasses();
+  registerDSCFusionPasses();
   PassPipelineRegistration<PipelineOptions>(
       "dsc-pipeline",
       "The phases of `dsc compile` after import, up to compile-to",
       [](OpPassManager &pm, const PipelineOptions &options) {
         std::optional<Phase> phase = parsePhase(options.compileTo);
-        buildPipeline(pm, phase.value_or(Phase::LLVM));
+        buildPipeline(pm, phase.value_or(Phase::LLVM), options.graphOpt);
       });
 }
 

@@ -73,6 +73,10 @@ cl::opt<bool> noVectorize(
     cl::desc("Turn LLVM's loop and SLP vectorizers off (for measuring what "
              "vector code buys)"),
     cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
+cl::opt<bool> noFusion(
+    "no-fusion",
+    cl::desc("Skip the dsc-level graph optimizations (folding, fusion)"),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<std::string> compileTo(
     "compile-to",
     cl::desc("Stop after a phase and print its MLIR: dsc, linalg or llvm"),
@@ -256,7 +260,7 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
                              "dsc.output_dtypes");
 
   PassManager pm(&ctx);
-  dsc::buildPipeline(pm, stopAt.value_or(dsc::Phase::LLVM));
+  dsc::buildPipeline(pm, stopAt.value_or(dsc::Phase::LLVM), !noFusion);
   if (failed(pm.run(*module)))
     return 1;
   if (stopAt)
@@ -316,7 +320,8 @@ int runRun(MLIRContext &ctx, const char *argv0) {
   hash.update((*bytes)->getBuffer());
   std::string config = std::string(DSC_VERSION) + "|" + targetName + "|" +
                        cpuName + "|" + join(shapes, ",") + "|" +
-                       (noVectorize ? "novec" : "vec");
+                       (noVectorize ? "novec" : "vec") +
+                       (noFusion ? "|nofusion" : "");
   hash.update(config);
   std::string key = toHex(hash.final(), /*LowerCase=*/true).substr(0, 24);
   std::string name = dsc::cIdentifier(sys::path::stem(inputFile));

@@ -15,14 +15,18 @@ enum class Phase { DSC, Linalg, LLVM };
 std::optional<Phase> parsePhase(llvm::StringRef name);
 llvm::StringRef phaseName(Phase phase);
 
+/// Graph optimizations on the dsc dialect (folding, fusion).
+void buildGraphPipeline(mlir::OpPassManager &pm);
 /// dsc -> linalg on tensors (stage-checked).
 void buildLinalgPipeline(mlir::OpPassManager &pm);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// planned memrefs -> LLVM dialect with bare-pointer arguments.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
-/// Everything after import up to `compileTo`.
-void buildPipeline(mlir::OpPassManager &pm, Phase compileTo);
+/// Everything after import up to `compileTo` (the dsc phase ends after the
+/// graph optimizations, which `graphOpt` = false skips).
+void buildPipeline(mlir::OpPassManager &pm, Phase compileTo,
+                   bool graphOpt = true);
 
 /// Every dialect dsc's pipelines use.
 void registerDialects(mlir::DialectRegistry &registry);
