@@ -1,6 +1,7 @@
 //===- FoldBatchNorm.cpp - batch_norm folded into conv weights
 //-------------===//
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/Utils.h"
 #include "dsc/Passes/Fusion/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -32,17 +33,7 @@ std::optional<SmallVector<double>> constantValues(Value v) {
 /// A dense constant of `type` from doubles (rounded to its element type).
 Value makeConstant(PatternRewriter &rewriter, Location loc,
                    RankedTensorType type, ArrayRef<double> values) {
-  const llvm::fltSemantics &sem =
-      cast<FloatType>(type.getElementType()).getFloatSemantics();
-  SmallVector<APFloat> converted;
-  for (double d : values) {
-    APFloat f(d);
-    bool lost;
-    f.convert(sem, APFloat::rmNearestTiesToEven, &lost);
-    converted.push_back(f);
-  }
-  return arith::ConstantOp::create(rewriter, loc,
-                                   DenseElementsAttr::get(type, converted));
+  return arith::ConstantOp::create(rewriter, loc, denseFloatAttr(type, values));
 }
 
 struct FoldIntoConv : OpRewritePattern<BatchNormOp> {

@@ -2,6 +2,7 @@
 #include "PopulatePatterns.h"
 #include "dsc/Dialect/DSCDialect.h"
 #include "dsc/Dialect/ShapeInference.h"
+#include "dsc/Dialect/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -146,17 +147,10 @@ struct AvgPoolLowering : OpRewritePattern<AvgPoolOp> {
           });
     } else {
       // The divisors in the element type of the pooled tensor.
-      auto divType = RankedTensorType::get(spatial, elem);
-      const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
-      SmallVector<APFloat> values;
-      for (float r : recip) {
-        APFloat v(r);
-        bool lost;
-        v.convert(sem, APFloat::rmNearestTiesToEven, &lost);
-        values.push_back(v);
-      }
+      SmallVector<double> values(recip.begin(), recip.end());
       Value divisors = arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(divType, values));
+          rewriter, loc,
+          denseFloatAttr(RankedTensorType::get(spatial, elem), values));
       result = buildElementwise(
           rewriter, loc, outType, {sum, divisors},
           [](OpBuilder &b, Location l, ValueRange args) -> Value {
