@@ -161,3 +161,11 @@ LogicalResult ConcatOp::verify() {
 
 #define GET_OP_CLASSES
 #include "dsc/Dialect/DSCOps.cpp.inc"
+
+LogicalResult KernelOp::verify() {
+  auto yielded = getYielded();
+  if (!llvm::equal(yielded.getTypes(), getResultTypes()))
+    return emitOpError() << "yields " << yielded.size()
+                         << " values whose types differ from its results";
+  return success();
+}

@@ -12,6 +12,16 @@
 
 #include "dsc/Dialect/DSCDialect.h.inc"
 
+namespace dsc::OpTrait {
+/// Marks ops computed element by element after numpy broadcasting of their
+/// operands to the result shape (add, relu, clip, ...): one scalar function
+/// per result element, no reduction, no data movement. Fusion groups them
+/// into kernels and the kernel lowering builds their scalar bodies.
+template <typename ConcreteType>
+class ElementwiseBroadcast
+    : public mlir::OpTrait::TraitBase<ConcreteType, ElementwiseBroadcast> {};
+} // namespace dsc::OpTrait
+
 #define GET_OP_CLASSES
 #include "dsc/Dialect/DSCOps.h.inc"
 

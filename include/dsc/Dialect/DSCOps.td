@@ -30,6 +30,11 @@ def DSC_Dialect : Dialect {
   }];
 }
 
+/// See dsc::OpTrait::ElementwiseBroadcast.
+def DSC_Elementwise : NativeOpTrait<"ElementwiseBroadcast"> {
+  let cppNamespace = "::dsc::OpTrait";
+}
+
 class DSC_Op<string mnemonic, list<Trait> traits = []>
     : Op<DSC_Dialect, mnemonic, !listconcat(traits, [Pure])> {
   let hasVerifier = 1;
@@ -40,7 +45,7 @@ class DSC_Op<string mnemonic, list<Trait> traits = []>
 //===----------------------------------------------------------------------===//
 
 class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
-    : DSC_Op<mnemonic, traits> {
+    : DSC_Op<mnemonic, !listconcat(traits, [DSC_Elementwise])> {
   let summary = "elementwise " # onnxName # " with numpy broadcasting";
   let description = [{
     Applies the operation elementwise after broadcasting both operands to a
@@ -65,7 +70,7 @@ def DSC_MulOp : DSC_BinaryOp<"mul", "Mul", [Commutative]>;
 def DSC_DivOp : DSC_BinaryOp<"div", "Div">;
 
 class DSC_UnaryOp<string mnemonic, string formula>
-    : DSC_Op<mnemonic, [SameOperandsAndResultType]> {
+    : DSC_Op<mnemonic, [SameOperandsAndResultType, DSC_Elementwise]> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` for every element of a floating-point tensor.
@@ -85,7 +90,7 @@ def DSC_SigmoidOp : DSC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DSC_TanhOp : DSC_UnaryOp<"tanh", "tanh(x)">;
 def DSC_ErfOp : DSC_UnaryOp<"erf", "erf(x)">;
 
-def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType]> {
+def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType, DSC_Elementwise]> {
   let summary = "elementwise clamp to [min, max]";
   let description = [{
     Clamps every element to `[min, max]`; a missing bound is unbounded.
@@ -358,5 +363,7 @@ def DSC_ConcatOp : DSC_Op<"concat"> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
 }
+
+include "dsc/Dialect/DSCKernelOps.td"
 
 #endif // DSC_OPS_TD

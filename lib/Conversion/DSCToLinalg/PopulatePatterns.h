@@ -44,6 +44,13 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type, mlir::TypedAttr value);
 
+/// One element of an ElementwiseBroadcast op: `args` are the scalars of its
+/// operands (already broadcast); fails for an op without a scalar function.
+mlir::FailureOr<mlir::Value> buildScalarElementwise(mlir::OpBuilder &b,
+                                                    mlir::Location loc,
+                                                    mlir::Operation *op,
+                                                    mlir::ValueRange args);
+
 /// A float constant of type `type`.
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);
