@@ -82,6 +82,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // A kernel's root, bias initialization and in-place epilogue iterate the
+  // same space over the same buffer: one loop nest.
+  pm.addPass(createDSCFuseParallelLoops());
   pm.addPass(createDSCOutlineParallel());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -105,6 +108,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createDSCFoldBatchNorm());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createDSCFormKernels());
 }
 
 void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt) {

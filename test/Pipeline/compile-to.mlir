@@ -6,10 +6,13 @@
 // Tests the phases of the pipeline on a small conv + relu + gemm function
 // whose weights are constants.
 
-// Tests that compile-to=dsc runs no pass.
+// Tests that compile-to=dsc stops after the graph passes: conv and relu
+// form one kernel.
 // DSC-LABEL: func @model
+// DSC: dsc.kernel "conv+relu"
 // DSC: dsc.conv
 // DSC: dsc.relu
+// DSC: dsc.yield
 // DSC: dsc.reshape
 // DSC: dsc.gemm
 
@@ -26,13 +29,13 @@
 // LINALG-SAME: (%{{.+}}: tensor<1x3x8x8xf32>) -> tensor<1x10xf32>
 // LINALG: arith.constant
 // LINALG: tensor.pad
-// LINALG: tensor.expand_shape
 // LINALG: linalg.generic
-// LINALG-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]
+// LINALG-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// The conv+relu kernel's epilogue runs in place on the conv's result.
+// LINALG: %[[ACC:.+]] = linalg.generic
+// LINALG-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
 // LINALG: linalg.generic
-// LINALG-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-// LINALG: tensor.collapse_shape
-// LINALG: linalg.generic
+// LINALG-SAME: outs(%[[ACC]] :
 // LINALG: arith.maximumf
 // LINALG: tensor.collapse_shape
 // LINALG: linalg.generic

@@ -51,6 +51,16 @@ def DSCElideOutputCopies : Pass<"dsc-elide-output-copies", "mlir::ModuleOp"> {
   }];
 }
 
+def DSCFuseParallelLoops : Pass<"dsc-fuse-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Fuse adjacent scf.parallel loops over the same space";
+  let description = [{
+    Runs upstream's sibling parallel-loop fusion with an alias model that
+    knows the entry ABI: distinct memref arguments and globals never alias,
+    arena views alias only when their byte ranges overlap. A kernel's bias
+    initialization, root loops and in-place epilogue become one loop nest.
+  }];
+}
+
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run top-level parallel loops on the runtime's thread pool";
   let description = [{

@@ -17,6 +17,8 @@ struct ConvertDSCToLinalgPass
     : impl::ConvertDSCToLinalgBase<ConvertDSCToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (failed(lowerKernels(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(ctx);
     populateElementwisePatterns(patterns);
     populateLinearPatterns(patterns);

@@ -21,6 +21,11 @@ void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 
+/// Rewrites every dsc.kernel under `scope` into its root op (still dsc) and
+/// one in-place elementwise epilogue generic (Kernel.cpp); runs before the
+/// per-op patterns.
+mlir::LogicalResult lowerKernels(mlir::Operation *scope);
+
 //===----------------------------------------------------------------------===//
 // Shared helpers
 //===----------------------------------------------------------------------===//

@@ -17,4 +17,26 @@ def DSCFoldBatchNorm : Pass<"dsc-fold-batch-norm"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DSCFormKernels : Pass<"dsc-form-kernels", "mlir::ModuleOp"> {
+  let summary = "Group conv/matmul/gemm epilogues and elementwise chains "
+                "into dsc.kernel regions";
+  let description = [{
+    A root (dsc.conv, dsc.matmul, dsc.gemm) takes the elementwise ops that
+    consume it at its result type (bias and residual adds, activations,
+    scales, SiLU's `x * sigmoid(x)`), greedily in program order; the
+    remaining elementwise ops of one shape form chains. A group is kept only
+    when no value but its last is used outside it, so its tail can be
+    computed in place inside the root's loop nest. Each group becomes one
+    `dsc.kernel` named after its ops (`"conv+add+relu"`).
+  }];
+  let options = [
+    Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",
+           "The most ops one kernel may hold">
+  ];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Kernels formed">,
+    Statistic<"numFusedOps", "fused-ops", "Ops placed in kernels">
+  ];
+}
+
 #endif // DSC_PASSES_FUSION_PASSES
