@@ -594,6 +594,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                 builder.getDenseI32ArrayAttr(outputDtypes));
   module->getOperation()->setAttr("dsc.opset",
                                   builder.getI64IntegerAttr(opset));
+  // For `dsc compile --report`: how many ONNX nodes went in.
+  module->getOperation()->setAttr(
+      "dsc.onnx_nodes", builder.getI64IntegerAttr(graph.node_size()));
   if (failed(mlir::verify(*module)))
     return nullptr;
   return module;

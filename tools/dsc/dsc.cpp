@@ -8,6 +8,7 @@
 #include "dsc/Artifact/Artifact.h"
 #include "dsc/Frontend/ONNXImporter.h"
 #include "dsc/Pipeline/Pipeline.h"
+#include "dsc/Pipeline/Report.h"
 #include "dsc/Target/ObjectEmitter.h"
 #include "dsc/Target/TargetInfo.h"
 
@@ -26,6 +27,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SHA256.h"
+#include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -86,6 +88,14 @@ cl::list<std::string>
            cl::desc("Size of a symbolic input dimension, e.g. --shape N=8"),
            cl::value_desc("name=size"), cl::sub(compileCmd), cl::sub(runCmd),
            cl::sub(importCmd), cl::cat(dscCategory));
+cl::opt<bool> report(
+    "report",
+    cl::desc("Print what the compile did: ONNX nodes in, kernels out, the "
+             "fusions formed, intermediate bytes saved, arena, phase times"),
+    cl::sub(compileCmd), cl::cat(dscCategory));
+cl::opt<std::string> reportJSON(
+    "report-json", cl::desc("Write the --report figures as JSON to a file"),
+    cl::value_desc("file"), cl::sub(compileCmd), cl::cat(dscCategory));
 cl::opt<bool> printLocations("print-locations",
                              cl::desc("Print ONNX node locations in MLIR"),
                              cl::sub(compileCmd), cl::sub(importCmd),
@@ -246,9 +256,43 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   if (!toolchain)
     return fail(toString(toolchain.takeError()));
 
+  // Phases run one by one so that each can be timed; a compile longer than
+  // a few seconds shows a progress line per phase on a terminal.
+  dsc::CompileReport rep;
+  rep.model = model.str();
+  rep.graphOpt = !noFusion;
+  llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true),
+                   last = start;
+  bool progress = false;
+  auto phaseDone = [&](StringRef phase) {
+    llvm::TimeRecord now = llvm::TimeRecord::getCurrentTime(false);
+    double seconds = now.getWallTime() - last.getWallTime();
+    last = now;
+    rep.phases.emplace_back(phase.str(), seconds);
+    if (!progress && errs().is_displayed() &&
+        now.getWallTime() - start.getWallTime() > 3.0)
+      progress = true;
+    if (progress)
+      errs() << "dsc: " << phase << " " << format("%.2f", seconds) << " s\n";
+  };
+  auto runPhase = [&](StringRef phase,
+                      llvm::function_ref<void(OpPassManager &)> build,
+                      ModuleOp m) -> LogicalResult {
+    PassManager pm(&ctx);
+    build(pm);
+    if (failed(pm.run(m)))
+      return failure();
+    phaseDone(phase);
+    return success();
+  };
+
   OwningOpRef<ModuleOp> module = dsc::importONNXFile(ctx, model, *options);
   if (!module)
     return 1;
+  phaseDone("import");
+  if (auto n = (*module)->getAttrOfType<IntegerAttr>("dsc.onnx_nodes"))
+    rep.onnxNodes = n.getInt();
+  rep.imported = dsc::measureGraph(*module);
   auto func = cast<func::FuncOp>(*module->getOps<func::FuncOp>().begin());
   dsc::ArtifactSpec spec;
   spec.name = name;
@@ -259,32 +303,70 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   spec.outputs = tensorInfos(func, func.getResultTypes(), "dsc.output_names",
                              "dsc.output_dtypes");
 
-  PassManager pm(&ctx);
-  dsc::buildPipeline(pm, stopAt.value_or(dsc::Phase::LLVM), !noFusion);
-  if (failed(pm.run(*module)))
+  if (!noFusion &&
+      failed(runPhase("graph", dsc::buildGraphPipeline, *module)))
     return 1;
-  if (stopAt)
-    return failed(printModule(*module, outputPath)) ? 1 : 0;
+  rep.optimized = dsc::measureGraph(*module);
+  auto finishReport = [&]() -> int {
+    if (report)
+      rep.print(outs());
+    if (!reportJSON.empty()) {
+      std::string error;
+      auto out = openOutputFile(reportJSON, &error);
+      if (!out)
+        return fail("cannot write '" + reportJSON + "': " + error);
+      out->os() << formatv("{0:2}", rep.toJSON()) << "\n";
+      out->keep();
+    }
+    return 0;
+  };
+  auto stopHere = [&](dsc::Phase phase) {
+    return stopAt && *stopAt == phase;
+  };
+  if (!stopHere(dsc::Phase::DSC)) {
+    if (failed(runPhase("linalg", dsc::buildLinalgPipeline, *module)))
+      return 1;
+    if (!stopHere(dsc::Phase::Linalg) &&
+        failed(runPhase(
+            "lower",
+            [](OpPassManager &pm) {
+              dsc::buildBufferizePipeline(pm);
+              dsc::buildLowerToLLVMPipeline(pm);
+            },
+            *module)))
+      return 1;
+  }
+  if (stopAt) {
+    if (failed(printModule(*module, outputPath)))
+      return 1;
+    return finishReport();
+  }
 
   auto entry = module->lookupSymbol<LLVM::LLVMFuncOp>(spec.entrySymbol);
   if (!entry)
     return fail("internal error: the entry function disappeared in lowering");
   if (auto a = entry->getAttrOfType<IntegerAttr>("dsc.arena_bytes"))
     spec.arenaBytes = a.getInt();
+  if (auto a = entry->getAttrOfType<IntegerAttr>("dsc.arena_lower_bound"))
+    rep.arenaLowerBound = a.getInt();
   if (auto t =
           entry->getAttrOfType<DenseI64ArrayAttr>("dsc.parallel_trip_counts"))
     spec.parallelTripCounts.assign(t.asArrayRef().begin(),
                                    t.asArrayRef().end());
   if (auto w = (*module)->getAttrOfType<IntegerAttr>("dsc.weights_bytes"))
     spec.weightsBytes = w.getInt();
+  rep.arenaBytes = spec.arenaBytes;
+  rep.weightsBytes = spec.weightsBytes;
 
   spec.weights = dsc::extractWeights(*module, name);
   SmallVector<char> object;
   if (Error e = dsc::emitObject(*module, *target, object))
     return fail(toString(std::move(e)));
+  phaseDone("codegen");
   if (Error e = dsc::writeArtifacts(spec, object, *target, *toolchain, outDir))
     return fail(toString(std::move(e)));
-  return 0;
+  phaseDone("artefacts");
+  return finishReport();
 }
 
 int runCompile(MLIRContext &ctx, const char *argv0) {

@@ -1,0 +1,128 @@
+//===- Report.cpp - what the graph passes did, for --report ---------------===//
+#include "dsc/Pipeline/Report.h"
+#include "dsc/Dialect/DSCDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/Format.h"
+
+using namespace mlir;
+
+namespace dsc {
+
+namespace {
+
+int64_t tensorBytes(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || !t.hasStaticShape())
+    return 0;
+  int64_t bits = t.getElementType().getIntOrFloatBitWidth();
+  return t.getNumElements() * ((bits + 7) / 8);
+}
+
+bool isDSC(Operation *op) { return isa<DSCDialect>(op->getDialect()); }
+
+std::string megabytes(int64_t bytes) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format("%.2f MB", bytes / 1e6);
+  return s;
+}
+
+} // namespace
+
+GraphStats measureGraph(ModuleOp module) {
+  GraphStats stats;
+  module.walk([&](func::FuncOp func) {
+    llvm::SmallPtrSet<Value, 8> outputs;
+    for (Block &block : func.getBody())
+      if (auto ret = dyn_cast<func::ReturnOp>(block.getTerminator()))
+        outputs.insert(ret.getOperands().begin(), ret.getOperands().end());
+    func.walk([&](Operation *op) {
+      if (!isDSC(op) || isa<YieldOp>(op))
+        return;
+      if (!isa<KernelOp>(op))
+        ++stats.opCounts[op->getName().stripDialect().str()];
+      if (op->getParentOfType<KernelOp>() || isa<ReshapeOp>(op))
+        return;
+      ++stats.kernels;
+      if (auto kernel = dyn_cast<KernelOp>(op))
+        ++stats.fusions[kernel.getFusion().str()];
+      for (Value v : op->getResults())
+        if (!outputs.contains(v))
+          stats.intermediateBytes += tensorBytes(v.getType());
+    });
+  });
+  return stats;
+}
+
+void CompileReport::print(llvm::raw_ostream &os) const {
+  os << "dsc report: " << model << "\n";
+  os << "  ONNX nodes in:      " << onnxNodes << "\n";
+  os << "  kernels out:        " << optimized.kernels << "  (without graph "
+     << "passes: " << imported.kernels << ")\n";
+  if (!graphOpt)
+    os << "  graph passes:       off (--no-fusion)\n";
+  if (!optimized.fusions.empty()) {
+    os << "  fusions:\n";
+    for (const auto &[name, count] : optimized.fusions)
+      os << "    " << llvm::format("%5d", count) << " x " << name << "\n";
+  }
+  // Ops the graph passes removed (folded away or merged into others).
+  std::vector<std::string> removed;
+  for (const auto &[name, count] : imported.opCounts) {
+    auto it = optimized.opCounts.find(name);
+    int64_t after = it == optimized.opCounts.end() ? 0 : it->second;
+    if (after < count)
+      removed.push_back(std::to_string(count - after) + " x " + name);
+  }
+  if (!removed.empty()) {
+    os << "  removed by folding:";
+    for (const std::string &r : removed)
+      os << " " << r << ";";
+    os << "\n";
+  }
+  os << "  intermediate tensors: " << megabytes(imported.intermediateBytes)
+     << " -> " << megabytes(optimized.intermediateBytes) << " ("
+     << megabytes(imported.intermediateBytes - optimized.intermediateBytes)
+     << " never written)\n";
+  if (arenaBytes)
+    os << "  arena:              " << megabytes(arenaBytes)
+       << " (lower bound " << megabytes(arenaLowerBound) << ")\n";
+  os << "  weights:            " << megabytes(weightsBytes) << "\n";
+  os << "  phases:            ";
+  double total = 0;
+  for (const auto &[phase, seconds] : phases) {
+    os << " " << phase << " " << llvm::format("%.2f", seconds) << " s;";
+    total += seconds;
+  }
+  os << " total " << llvm::format("%.2f", total) << " s\n";
+}
+
+llvm::json::Value CompileReport::toJSON() const {
+  auto stats = [](const GraphStats &s) {
+    llvm::json::Object ops, fusions;
+    for (const auto &[name, count] : s.opCounts)
+      ops[name] = count;
+    for (const auto &[name, count] : s.fusions)
+      fusions[name] = count;
+    return llvm::json::Object{{"kernels", s.kernels},
+                              {"intermediate_bytes", s.intermediateBytes},
+                              {"ops", std::move(ops)},
+                              {"fusions", std::move(fusions)}};
+  };
+  llvm::json::Array phaseList;
+  for (const auto &[phase, seconds] : phases)
+    phaseList.push_back(llvm::json::Object{{"phase", phase},
+                                           {"seconds", seconds}});
+  return llvm::json::Object{{"model", model},
+                            {"onnx_nodes", onnxNodes},
+                            {"graph_passes", graphOpt},
+                            {"imported", stats(imported)},
+                            {"optimized", stats(optimized)},
+                            {"arena_bytes", arenaBytes},
+                            {"arena_lower_bound", arenaLowerBound},
+                            {"weights_bytes", weightsBytes},
+                            {"phases", std::move(phaseList)}};
+}
+
+} // namespace dsc
