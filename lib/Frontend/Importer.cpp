@@ -594,6 +594,11 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                 builder.getDenseI32ArrayAttr(outputDtypes));
   module->getOperation()->setAttr("dsc.opset",
                                   builder.getI64IntegerAttr(opset));
+  // Constants that folding made unused (their values live on as attributes).
+  func.walk([](arith::ConstantOp c) {
+    if (c->use_empty())
+      c->erase();
+  });
   // For `dsc compile --report`: how many ONNX nodes went in.
   module->getOperation()->setAttr(
       "dsc.onnx_nodes", builder.getI64IntegerAttr(graph.node_size()));
@@ -715,8 +720,17 @@ LogicalResult NodeImporter::checkOutputsAtMost(int n, StringRef why) {
 }
 
 void NodeImporter::setOutput(int i, Value value) {
-  if (hasOutput(i))
-    graph_.define(node_.output(i), value);
+  if (!hasOutput(i))
+    return;
+  // A folded value is a constant: later nodes may need it as one (e.g. the
+  // shape input of Reshape computed by Shape -> Gather -> Concat).
+  DenseElementsAttr folded;
+  if (auto c = value.getDefiningOp<arith::ConstantOp>();
+      c && (folded = dyn_cast<DenseElementsAttr>(c.getValue()))) {
+    graph_.defineConstant(node_.output(i), folded);
+    return;
+  }
+  graph_.define(node_.output(i), value);
 }
 
 void NodeImporter::setConstantOutput(int i, DenseElementsAttr value,

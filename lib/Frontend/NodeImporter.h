@@ -98,16 +98,17 @@ public:
   /// unsigned from signed integers.
   int32_t onnxType(int i) const;
 
-  /// Builds `OpTy` with a result type computed by `inferred`; reports at the
-  /// node and fails when inference failed.
+  /// Builds `OpTy` with a result type computed by `inferred`, folded when
+  /// its inputs allow (constant inputs give a constant, which later nodes
+  /// can read with constantInput); reports at the node and fails when
+  /// inference failed.
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Value>
   create(mlir::FailureOr<mlir::RankedTensorType> inferred, Args &&...args) {
     if (mlir::failed(inferred))
       return mlir::failure();
-    return OpTy::create(builder(), loc_, mlir::TypeRange{*inferred},
-                        std::forward<Args>(args)...)
-        .getResult();
+    return builder().createOrFold<OpTy>(loc_, mlir::TypeRange{*inferred},
+                                        std::forward<Args>(args)...);
   }
 
 private:

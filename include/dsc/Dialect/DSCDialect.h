@@ -3,6 +3,7 @@
 #define DSC_DIALECT_DSCDIALECT_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -21,6 +22,15 @@ template <typename ConcreteType>
 class ElementwiseBroadcast
     : public mlir::OpTrait::TraitBase<ConcreteType, ElementwiseBroadcast> {};
 } // namespace dsc::OpTrait
+
+namespace dsc {
+/// The folder shared by all binary elementwise ops (Folding.cpp).
+mlir::OpFoldResult foldBinary(mlir::Operation *op, mlir::Attribute lhs,
+                              mlir::Attribute rhs);
+/// Folding never builds a constant larger than this (bytes): beyond it the
+/// compile-time copy costs more than computing once at run time.
+constexpr int64_t kFoldLimitBytes = int64_t(64) << 20;
+} // namespace dsc
 
 #define GET_OP_CLASSES
 #include "dsc/Dialect/DSCOps.h.inc"

@@ -28,6 +28,8 @@ def DSC_Dialect : Dialect {
     at import (explicit pads, non-negative axes), so later passes never see
     ONNX's defaults or opset differences.
   }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+  let hasConstantMaterializer = 1;
 }
 
 /// See dsc::OpTrait::ElementwiseBroadcast.
@@ -62,6 +64,14 @@ class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  // Constant operands fold (Folding.cpp); x + 0, x - 0, x * 1, x / 1 fold
+  // to x when x already has the result type.
+  let hasFolder = 1;
+  let extraClassDefinition = [{
+    ::mlir::OpFoldResult $cppClass::fold(FoldAdaptor adaptor) {
+      return ::dsc::foldBinary(*this, adaptor.getLhs(), adaptor.getRhs());
+    }
+  }];
 }
 
 def DSC_AddOp : DSC_BinaryOp<"add", "Add", [Commutative]>;
@@ -85,12 +95,15 @@ class DSC_UnaryOp<string mnemonic, string formula>
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def DSC_ReluOp : DSC_UnaryOp<"relu", "max(x, 0)">;
+def DSC_ReluOp : DSC_UnaryOp<"relu", "max(x, 0)"> {
+  let hasFolder = 1;
+}
 def DSC_SigmoidOp : DSC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DSC_TanhOp : DSC_UnaryOp<"tanh", "tanh(x)">;
 def DSC_ErfOp : DSC_UnaryOp<"erf", "erf(x)">;
 
 def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType, DSC_Elementwise]> {
+  let hasFolder = 1;
   let summary = "elementwise clamp to [min, max]";
   let description = [{
     Clamps every element to `[min, max]`; a missing bound is unbounded.
@@ -316,6 +329,7 @@ def DSC_SoftmaxOp : DSC_Op<"softmax", [SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 def DSC_ReshapeOp : DSC_Op<"reshape"> {
+  let hasFolder = 1;
   let summary = "reinterpret a tensor with the result's static shape";
   let description = [{
     Row-major reshape; the target shape is the result type (ONNX Reshape's
@@ -332,6 +346,7 @@ def DSC_ReshapeOp : DSC_Op<"reshape"> {
 }
 
 def DSC_TransposeOp : DSC_Op<"transpose"> {
+  let hasFolder = 1;
   let summary = "permute dimensions";
   let description = [{
     `result.shape[i] = input.shape[perm[i]]`.
@@ -348,6 +363,7 @@ def DSC_TransposeOp : DSC_Op<"transpose"> {
 }
 
 def DSC_ConcatOp : DSC_Op<"concat"> {
+  let hasFolder = 1;
   let summary = "concatenate along one axis";
   let description = [{
     Joins tensors of equal rank and element type that agree on every
