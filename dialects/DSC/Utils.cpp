@@ -1,12 +1,19 @@
 //===- Utils.cpp - small helpers shared by dsc passes ---------------------===//
 #include "dsc/Dialect/Utils.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 
 namespace dsc {
 
 DenseElementsAttr denseFloatAttr(RankedTensorType type,
                                  ArrayRef<double> values) {
+  if (type.getElementType().isF32()) {
+    // The common case without an APFloat per element (weights are large).
+    SmallVector<float> floats(values.begin(), values.end());
+    return DenseElementsAttr::get(type, ArrayRef<float>(floats));
+  }
   const llvm::fltSemantics &sem =
       cast<FloatType>(type.getElementType()).getFloatSemantics();
   SmallVector<APFloat> converted;
@@ -17,6 +24,27 @@ DenseElementsAttr denseFloatAttr(RankedTensorType type,
     converted.push_back(f);
   }
   return DenseElementsAttr::get(type, converted);
+}
+
+} // namespace dsc
+
+namespace dsc {
+
+std::optional<SmallVector<double>> constantFloatValues(Value v) {
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)) ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<double> values;
+  values.reserve(attr.getNumElements());
+  if (attr.getElementType().isF32()) {
+    for (float f : attr.getValues<float>())
+      values.push_back(f);
+    return values;
+  }
+  for (const APFloat &f : attr.getValues<APFloat>())
+    values.push_back(f.convertToDouble());
+  return values;
 }
 
 } // namespace dsc

@@ -4,6 +4,9 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+
+#include <optional>
 
 namespace dsc {
 
@@ -11,6 +14,10 @@ namespace dsc {
 /// rounded to nearest in the element type (f32, f16, bf16, f64).
 mlir::DenseElementsAttr denseFloatAttr(mlir::RankedTensorType type,
                                        llvm::ArrayRef<double> values);
+
+/// The values of a constant float tensor in double precision, or nothing
+/// when `v` is not a constant.
+std::optional<llvm::SmallVector<double>> constantFloatValues(mlir::Value v);
 
 } // namespace dsc
 

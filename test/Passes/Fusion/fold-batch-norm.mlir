@@ -77,3 +77,59 @@ func.func @not_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %y = dsc.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-05 : f64} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// Tests batch_norm after a gemm with trans_b and a row bias: s = [2, 0.5],
+// t = shift - mean * s = [1, 0]; B rows (output columns) scale by s,
+// C' = beta * C * s + t = [2 * 3 * 2 + 1, 2 * 2 * 0.5] = [13, 2], beta' = 1.
+// CHECK-LABEL: func @gemm_trans_b
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<{{\[}}[2.000000e+00, 4.000000e+00], [5.000000e-01, 1.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[C:.+]] = arith.constant dense<[1.300000e+01, 2.000000e+00]> : tensor<2xf32>
+// CHECK: dsc.gemm %arg0, %[[B]], %[[C]] {alpha = 1.000000e+00 : f64, beta = 1.000000e+00 : f64, trans_a = false, trans_b = true}
+// CHECK-NOT: dsc.batch_norm
+func.func @gemm_trans_b(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %w = arith.constant dense<[[1.0, 2.0], [1.0, 2.0]]> : tensor<2x2xf32>
+  %c = arith.constant dense<[[3.0, 2.0]]> : tensor<1x2xf32>
+  %scale = arith.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[0.0, 0.0]> : tensor<2xf32>
+  %var = arith.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %g = dsc.gemm %x, %w, %c {alpha = 1.0 : f64, beta = 2.0 : f64, trans_a = false, trans_b = true} : (tensor<3x2xf32>, tensor<2x2xf32>, tensor<1x2xf32>) -> tensor<3x2xf32>
+  %y = dsc.batch_norm %g, %scale, %shift, %mean, %var {epsilon = 0.0 : f64} : (tensor<3x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests a gemm without C (B not transposed: columns scale): C' = t.
+// CHECK-LABEL: func @gemm_no_c
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<{{\[}}[2.000000e+00, 5.000000e-01]]> : tensor<1x2xf32>
+// CHECK-DAG: %[[C:.+]] = arith.constant dense<[-1.000000e+00, 0.000000e+00]> : tensor<2xf32>
+// CHECK: dsc.gemm %arg0, %[[B]], %[[C]]
+func.func @gemm_no_c(%x: tensor<3x1xf32>) -> tensor<3x2xf32> {
+  %w = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %scale = arith.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %var = arith.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %g = dsc.gemm %x, %w {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<3x1xf32>, tensor<1x2xf32>) -> tensor<3x2xf32>
+  %y = dsc.batch_norm %g, %scale, %shift, %mean, %var {epsilon = 0.0 : f64} : (tensor<3x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests that a gemm whose B is computed is left alone.
+// CHECK-LABEL: func @gemm_runtime_b
+// CHECK: dsc.gemm
+// CHECK: dsc.batch_norm
+func.func @gemm_runtime_b(%x: tensor<3x2xf32>, %w: tensor<2x2xf32>) -> tensor<3x2xf32> {
+  %scale = arith.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %shift = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %var = arith.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %g = dsc.gemm %x, %w {alpha = 1.0 : f64, beta = 1.0 : f64, trans_a = false, trans_b = false} : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %y = dsc.batch_norm %g, %scale, %shift, %mean, %var {epsilon = 0.0 : f64} : (tensor<3x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}

@@ -5,14 +5,17 @@
 include "mlir/Pass/PassBase.td"
 
 def DSCFoldBatchNorm : Pass<"dsc-fold-batch-norm"> {
-  let summary = "Fold inference batch normalization into the preceding conv";
+  let summary = "Fold inference batch normalization into the preceding "
+                "conv or gemm";
   let description = [{
     `batch_norm(conv(x, W, b), scale, bias, mean, var)` with constant
     weights, bias and statistics, where the conv has no other use, becomes
     `conv(x, W', b')` with `W'[m] = W[m] * s[m]`, `b'[m] = (b[m] - mean[m]) *
     s[m] + bias[m]` and `s = scale / sqrt(var + epsilon)`, computed at
     compile time in double precision. The new conv carries both ops'
-    locations.
+    locations. After a gemm (BN over `[M, N]`, channels = columns), column
+    `n` of `op(B)` scales by `s[n]` and the new C is
+    `(beta * C - mean) * s + bias` (per column, or `[M, N]` when C has rows).
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
