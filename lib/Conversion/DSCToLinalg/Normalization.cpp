@@ -9,6 +9,66 @@
 using namespace mlir;
 
 namespace dsc {
+
+/// exp(x - max) / sum, three passes along `axis`.
+Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input,
+                   int64_t axis) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto elem = cast<FloatType>(type.getElementType());
+  SmallVector<int64_t> reducedShape(type.getShape());
+  reducedShape.erase(reducedShape.begin() + axis);
+  auto reducedType = RankedTensorType::get(reducedShape, elem);
+  // Maps of the reduced tensors inside the full iteration space.
+  MLIRContext *ctx = rewriter.getContext();
+  SmallVector<AffineExpr> dropAxis;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != axis)
+      dropAxis.push_back(getAffineDimExpr(d, ctx));
+  AffineMap reducedMap = AffineMap::get(type.getRank(), 0, dropAxis, ctx);
+  AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                            utils::IteratorType::parallel);
+  auto fullGeneric =
+      [&](Value x, Value reduced,
+          function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
+        Value init =
+            tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+        return linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
+                   ValueRange{init}, SmallVector<AffineMap>{id, reducedMap, id},
+                   parallel,
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     linalg::YieldOp::create(b, l, fn(b, l, a[0], a[1]));
+                   })
+            .getResult(0);
+      };
+
+  Value maxInit =
+      buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
+  Value max = buildAxisReduction(
+      rewriter, loc, input, maxInit, axis,
+      [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+        return arith::MaximumFOp::create(b, l, acc, x);
+      });
+  Value exps =
+      fullGeneric(input, max, [](OpBuilder &b, Location l, Value x, Value m) {
+        return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, m))
+            .getResult();
+      });
+  Value sumInit =
+      buildFilled(rewriter, loc, reducedType, rewriter.getFloatAttr(elem, 0));
+  Value sum = buildAxisReduction(
+      rewriter, loc, exps, sumInit, axis,
+      [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+        return arith::AddFOp::create(b, l, acc, x);
+      });
+  Value result =
+      fullGeneric(exps, sum, [](OpBuilder &b, Location l, Value e, Value s) {
+        return arith::DivFOp::create(b, l, e, s).getResult();
+      });
+  return result;
+}
+
 namespace {
 
 struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
@@ -56,62 +116,8 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    auto elem = cast<FloatType>(type.getElementType());
-    int64_t axis = op.getAxis();
-    SmallVector<int64_t> reducedShape(type.getShape());
-    reducedShape.erase(reducedShape.begin() + axis);
-    auto reducedType = RankedTensorType::get(reducedShape, elem);
-    // Maps of the reduced tensors inside the full iteration space.
-    MLIRContext *ctx = getContext();
-    SmallVector<AffineExpr> dropAxis;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (d != axis)
-        dropAxis.push_back(getAffineDimExpr(d, ctx));
-    AffineMap reducedMap = AffineMap::get(type.getRank(), 0, dropAxis, ctx);
-    AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
-    SmallVector<utils::IteratorType> parallel(type.getRank(),
-                                              utils::IteratorType::parallel);
-    auto fullGeneric =
-        [&](Value x, Value reduced,
-            function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
-          Value init =
-              tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
-          return linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
-                     ValueRange{init},
-                     SmallVector<AffineMap>{id, reducedMap, id}, parallel,
-                     [&](OpBuilder &b, Location l, ValueRange a) {
-                       linalg::YieldOp::create(b, l, fn(b, l, a[0], a[1]));
-                     })
-              .getResult(0);
-        };
-
-    Value maxInit =
-        buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
-    Value max = buildAxisReduction(
-        rewriter, loc, op.getInput(), maxInit, axis,
-        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
-          return arith::MaximumFOp::create(b, l, acc, x);
-        });
-    Value exps = fullGeneric(
-        op.getInput(), max, [](OpBuilder &b, Location l, Value x, Value m) {
-          return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, m))
-              .getResult();
-        });
-    Value sumInit =
-        buildFilled(rewriter, loc, reducedType, rewriter.getFloatAttr(elem, 0));
-    Value sum = buildAxisReduction(
-        rewriter, loc, exps, sumInit, axis,
-        [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
-          return arith::AddFOp::create(b, l, acc, x);
-        });
-    Value result =
-        fullGeneric(exps, sum, [](OpBuilder &b, Location l, Value e, Value s) {
-          return arith::DivFOp::create(b, l, e, s).getResult();
-        });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, buildSoftmax(rewriter, op.getLoc(), op.getInput(), op.getAxis()));
     return success();
   }
 };
@@ -155,18 +161,20 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
                  [&](OpBuilder &b, Location l, ValueRange a) {
                    Value t = term(b, l, a.drop_back());
                    linalg::YieldOp::create(
-                       b, l, arith::AddFOp::create(b, l, a.back(), t).getResult());
+                       b, l,
+                       arith::AddFOp::create(b, l, a.back(), t).getResult());
                  })
           .getResult(0);
     };
-    Value sum = reduce({op.getInput()}, {id},
-                       [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-    Value mean = buildElementwise(
-        rewriter, loc, reducedType, {sum},
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::DivFOp::create(b, l, a[0],
-                                       floatConst(b, l, elem, count));
-        });
+    Value sum =
+        reduce({op.getInput()}, {id},
+               [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value mean =
+        buildElementwise(rewriter, loc, reducedType, {sum},
+                         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           return arith::DivFOp::create(
+                               b, l, a[0], floatConst(b, l, elem, count));
+                         });
     Value sqSum = reduce({op.getInput(), mean}, {id, reducedMap},
                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
                            Value c = arith::SubFOp::create(b, l, a[0], a[1]);
@@ -177,21 +185,23 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
     Value invStd = buildElementwise(
         rewriter, loc, reducedType, {sqSum},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value var = arith::DivFOp::create(b, l, a[0],
-                                            floatConst(b, l, elem, count));
-          Value v = arith::AddFOp::create(b, l, var, floatConst(b, l, elem, eps));
+          Value var =
+              arith::DivFOp::create(b, l, a[0], floatConst(b, l, elem, count));
+          Value v =
+              arith::AddFOp::create(b, l, var, floatConst(b, l, elem, eps));
           return math::RsqrtOp::create(b, l, v);
         });
     SmallVector<Value> ins = {op.getInput(), mean, invStd, op.getScale()};
     SmallVector<AffineMap> maps = {
         id, reducedMap, reducedMap,
-        broadcastMap(ctx, cast<RankedTensorType>(op.getScale().getType()).getShape(),
+        broadcastMap(ctx,
+                     cast<RankedTensorType>(op.getScale().getType()).getShape(),
                      type.getShape())};
     if (Value bias = op.getBias()) {
       ins.push_back(bias);
-      maps.push_back(broadcastMap(
-          ctx, cast<RankedTensorType>(bias.getType()).getShape(),
-          type.getShape()));
+      maps.push_back(
+          broadcastMap(ctx, cast<RankedTensorType>(bias.getType()).getShape(),
+                       type.getShape()));
     }
     maps.push_back(id);
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);

@@ -78,6 +78,10 @@ mlir::Value buildAxisReduction(
                                    mlir::Value, mlir::Value)>
         combine);
 
+/// Softmax of `input` along `axis`: max, exp(x - max) and its sum, divide.
+mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value input, int64_t axis);
+
 } // namespace dsc
 
 #endif // DSC_LIB_CONVERSION_DSCTOLINALG_POPULATEPATTERNS_H
