@@ -4,6 +4,9 @@
 
 #include "dsc/Dialect/Utils.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 
 namespace dsc {
@@ -79,8 +82,10 @@ FailureOr<bool> foldConcat(NodeImporter &n) {
   }
   if (values.empty())
     return false;
-  auto axis = normalizeAxis(n.errorFn(), *n.intAttr("axis", 0),
-                            types.front().getRank());
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(axisAttr))
+    return failure();
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, types.front().getRank());
   if (failed(axis))
     return failure();
   auto type = inferConcatType(n.errorFn(), types, *axis);
@@ -417,10 +422,11 @@ LogicalResult importRange(NodeImporter &n) {
          delta = scalar(args[2]);
   if (delta == 0)
     return n.emitError() << "Range's delta must be non-zero";
-  int64_t count = std::max<int64_t>(
-      0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-  if (count > kMaxFoldedElements)
-    return n.emitError() << "Range of " << count << " elements is too large";
+  double steps = std::ceil((limit - start) / delta);
+  if (!std::isfinite(steps) || steps > double(kMaxFoldedElements))
+    return n.emitError() << "Range from " << start << " to " << limit << " by "
+                         << delta << " is too large";
+  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
   auto type = RankedTensorType::get({count}, elem);
   SmallVector<double> values;
   for (int64_t i = 0; i < count; ++i)
@@ -541,7 +547,10 @@ LogicalResult importSlice(NodeImporter &n) {
     if (seen[*axis])
       return n.emitError() << "axis " << p->axes[i] << " is repeated";
     seen[*axis] = true;
-    int64_t dim = xt->getDimSize(*axis), step = p->steps[i];
+    // A step of INT64_MIN takes one element, as -INT64_MAX does; clamping
+    // keeps -step representable.
+    int64_t dim = xt->getDimSize(*axis),
+            step = std::max(p->steps[i], -std::numeric_limits<int64_t>::max());
     if (step == 0)
       return n.emitError() << "Slice's steps must be non-zero";
     // Negative starts/ends count from the end; then both clamp to the
@@ -555,11 +564,11 @@ LogicalResult importSlice(NodeImporter &n) {
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
+      size = end > start ? (end - start - 1) / step + 1 : 0;
     } else {
       start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end - step - 1) / -step : 0;
+      size = start > end ? (start - end - 1) / -step + 1 : 0;
     }
     starts[*axis] = size ? start : 0;
     steps[*axis] = step;
