@@ -45,7 +45,44 @@ DSC_BINARY_VERIFIER(AddOp)
 DSC_BINARY_VERIFIER(SubOp)
 DSC_BINARY_VERIFIER(MulOp)
 DSC_BINARY_VERIFIER(DivOp)
+DSC_BINARY_VERIFIER(MaxOp)
+DSC_BINARY_VERIFIER(MinOp)
 #undef DSC_BINARY_VERIFIER
+
+#define DSC_COMPARE_VERIFIER(OP)                                               \
+  LogicalResult OP::verify() {                                                 \
+    return checkResult(*this, inferCompareType([&] { return emitOpError(); },  \
+                                               rt(getLhs()), rt(getRhs())));   \
+  }
+DSC_COMPARE_VERIFIER(EqualOp)
+DSC_COMPARE_VERIFIER(LessOp)
+DSC_COMPARE_VERIFIER(LessEqualOp)
+DSC_COMPARE_VERIFIER(GreaterOp)
+DSC_COMPARE_VERIFIER(GreaterEqualOp)
+#undef DSC_COMPARE_VERIFIER
+
+LogicalResult PowOp::verify() {
+  return checkResult(*this, inferPowType([&] { return emitOpError(); },
+                                         rt(getBase()), rt(getExponent())));
+}
+
+LogicalResult WhereOp::verify() {
+  return checkResult(*this, inferWhereType([&] { return emitOpError(); },
+                                           rt(getCondition()), rt(getX()),
+                                           rt(getY())));
+}
+
+LogicalResult CastOp::verify() {
+  return checkResult(*this, inferCastType([&] { return emitOpError(); },
+                                          rt(getInput()),
+                                          rt(getResult()).getElementType()));
+}
+
+LogicalResult ExpandOp::verify() {
+  return checkResult(*this, inferExpandType([&] { return emitOpError(); },
+                                            rt(getInput()),
+                                            rt(getResult()).getShape()));
+}
 
 static LogicalResult verifyFloatUnary(Operation *op) {
   if (!isa<FloatType>(rt(op->getOperand(0)).getElementType()))
@@ -56,6 +93,36 @@ LogicalResult ReluOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult SigmoidOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult TanhOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult ErfOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult ExpOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult LogOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SqrtOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult ReciprocalOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult FloorOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult CeilOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SoftplusOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult HardSwishOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult LeakyReluOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult HardSigmoidOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult EluOp::verify() { return verifyFloatUnary(*this); }
+
+/// Neg and Abs also take integers (i1 has no sign).
+static LogicalResult verifyNumericUnary(Operation *op) {
+  Type elem = rt(op->getOperand(0)).getElementType();
+  if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
+    return op->emitOpError() << "expects a floating-point or integer tensor";
+  return success();
+}
+LogicalResult NegOp::verify() { return verifyNumericUnary(*this); }
+LogicalResult AbsOp::verify() { return verifyNumericUnary(*this); }
+
+LogicalResult GeluOp::verify() {
+  if (failed(verifyFloatUnary(*this)))
+    return failure();
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError() << "approximate must be \"none\" or \"tanh\", got \""
+                         << getApproximate() << "\"";
+  return success();
+}
 
 LogicalResult LayerNormOp::verify() {
   if (getEpsilon().convertToDouble() < 0)
@@ -149,6 +216,25 @@ LogicalResult ReshapeOp::verify() {
 LogicalResult TransposeOp::verify() {
   return checkResult(*this, inferTransposeType([&] { return emitOpError(); },
                                                rt(getInput()), getPerm()));
+}
+
+LogicalResult ReduceOp::verify() {
+  return checkResult(*this, inferReduceType([&] { return emitOpError(); },
+                                            rt(getInput()), getKind(),
+                                            getAxes(), getKeepdims()));
+}
+
+LogicalResult GatherOp::verify() {
+  return checkResult(*this, inferGatherType([&] { return emitOpError(); },
+                                            rt(getData()), rt(getIndices()),
+                                            getAxis()));
+}
+
+LogicalResult SliceOp::verify() {
+  return checkResult(*this,
+                     inferSliceType([&] { return emitOpError(); },
+                                    rt(getInput()), getStarts(), getSteps(),
+                                    rt(getResult()).getShape()));
 }
 
 LogicalResult ConcatOp::verify() {

@@ -381,4 +381,208 @@ FailureOr<RankedTensorType> inferReshapeType(EmitErrorFn emitError,
   return RankedTensorType::get(out, input.getElementType());
 }
 
+FailureOr<RankedTensorType>
+inferBroadcastShape(EmitErrorFn emitError, ArrayRef<RankedTensorType> operands,
+                    Type elementType) {
+  SmallVector<int64_t> shape;
+  for (RankedTensorType t : operands) {
+    auto b = broadcastShapes(shape, t.getShape());
+    if (failed(b))
+      return emitError() << "shapes " << shapeStr(shape) << " and "
+                         << shapeStr(t.getShape())
+                         << " cannot be broadcast together";
+    shape = *b;
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+FailureOr<RankedTensorType> inferPowType(EmitErrorFn emitError,
+                                         RankedTensorType base,
+                                         RankedTensorType exponent) {
+  if (!isa<FloatType>(base.getElementType()))
+    return emitError() << "expects a floating-point base, got " << base;
+  if (!isa<FloatType, IntegerType>(exponent.getElementType()) ||
+      exponent.getElementType().isInteger(1))
+    return emitError() << "expects a floating-point or integer exponent, got "
+                       << exponent;
+  return inferBroadcastShape(emitError, {base, exponent},
+                             base.getElementType());
+}
+
+FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
+                                             RankedTensorType lhs,
+                                             RankedTensorType rhs) {
+  if (failed(checkSameElementType(emitError, {lhs, rhs})))
+    return failure();
+  if (!isa<FloatType, IntegerType>(lhs.getElementType()))
+    return emitError() << "expects float, integer or bool operands, got "
+                       << lhs;
+  return inferBroadcastShape(emitError, {lhs, rhs},
+                             IntegerType::get(lhs.getContext(), 1));
+}
+
+FailureOr<RankedTensorType> inferWhereType(EmitErrorFn emitError,
+                                           RankedTensorType condition,
+                                           RankedTensorType x,
+                                           RankedTensorType y) {
+  if (!condition.getElementType().isInteger(1))
+    return emitError() << "expects a bool (i1) condition, got " << condition;
+  if (failed(checkSameElementType(emitError, {x, y})))
+    return failure();
+  return inferBroadcastShape(emitError, {condition, x, y}, x.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferCastType(EmitErrorFn emitError, RankedTensorType input, Type elementType) {
+  for (Type t : {input.getElementType(), elementType})
+    if (!isa<FloatType, IntegerType>(t))
+      return emitError() << "casts only between float, integer and bool "
+                            "types, got "
+                         << t;
+  return RankedTensorType::get(input.getShape(), elementType);
+}
+
+FailureOr<RankedTensorType> inferExpandType(EmitErrorFn emitError,
+                                            RankedTensorType input,
+                                            ArrayRef<int64_t> shape) {
+  for (int64_t d : shape)
+    if (d < 0)
+      return emitError() << "Expand's shape " << shapeStr(shape)
+                         << " has a negative entry";
+  auto out = broadcastShapes(input.getShape(), shape);
+  if (failed(out))
+    return emitError() << "shape " << shapeStr(input.getShape())
+                       << " cannot be expanded to " << shapeStr(shape);
+  return RankedTensorType::get(*out, input.getElementType());
+}
+
+bool isReduceKind(StringRef kind) {
+  return llvm::is_contained({"sum", "mean", "max", "min", "prod", "l1", "l2",
+                             "sum_square", "log_sum", "log_sum_exp"},
+                            kind);
+}
+
+FailureOr<RankedTensorType>
+inferReduceType(EmitErrorFn emitError, RankedTensorType input, StringRef kind,
+                ArrayRef<int64_t> axes, bool keepDims) {
+  if (!isReduceKind(kind))
+    return emitError() << "unknown reduction kind '" << kind << "'";
+  Type elem = input.getElementType();
+  bool intKind = llvm::is_contained(
+      {"sum", "max", "min", "prod", "l1", "sum_square"}, kind);
+  if (!isa<FloatType>(elem) &&
+      !(intKind && isa<IntegerType>(elem) && !elem.isInteger(1)))
+    return emitError() << "reduction '" << kind << "' does not support "
+                       << input;
+  int64_t rank = input.getRank();
+  for (auto [i, a] : llvm::enumerate(axes)) {
+    if (a < 0 || a >= rank)
+      return emitError() << "axis " << a << " is out of range for rank "
+                         << rank;
+    if (i && a <= axes[i - 1])
+      return emitError() << "axes must be sorted and unique";
+  }
+  SmallVector<int64_t> out;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!llvm::is_contained(axes, d))
+      out.push_back(input.getDimSize(d));
+    else if (keepDims)
+      out.push_back(1);
+  }
+  return RankedTensorType::get(out, elem);
+}
+
+FailureOr<RankedTensorType> inferGatherType(EmitErrorFn emitError,
+                                            RankedTensorType data,
+                                            RankedTensorType indices,
+                                            int64_t axis) {
+  Type idx = indices.getElementType();
+  if (!isa<IntegerType>(idx) || idx.isInteger(1))
+    return emitError() << "expects integer indices, got " << indices;
+  if (axis < 0 || axis >= data.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << data.getRank();
+  SmallVector<int64_t> out(data.getShape().take_front(axis));
+  llvm::append_range(out, indices.getShape());
+  llvm::append_range(out, data.getShape().drop_front(axis + 1));
+  return RankedTensorType::get(out, data.getElementType());
+}
+
+FailureOr<RankedTensorType> inferSliceType(EmitErrorFn emitError,
+                                           RankedTensorType input,
+                                           ArrayRef<int64_t> starts,
+                                           ArrayRef<int64_t> steps,
+                                           ArrayRef<int64_t> sizes) {
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(starts.size()) != rank ||
+      static_cast<int64_t>(steps.size()) != rank ||
+      static_cast<int64_t>(sizes.size()) != rank)
+    return emitError() << "expects one start, step and size per dimension "
+                          "of rank "
+                       << rank;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = input.getDimSize(d);
+    if (steps[d] == 0)
+      return emitError() << "steps must be non-zero";
+    if (sizes[d] < 0)
+      return emitError() << "sizes must be >= 0";
+    if (sizes[d] == 0)
+      continue;
+    int64_t last = starts[d] + (sizes[d] - 1) * steps[d];
+    if (starts[d] < 0 || starts[d] >= dim || last < 0 || last >= dim)
+      return emitError() << "slice of dimension " << d << " reads outside [0, "
+                         << dim << ")";
+  }
+  return RankedTensorType::get(sizes, input.getElementType());
+}
+
+FailureOr<RankedTensorType> inferUnsqueezeType(EmitErrorFn emitError,
+                                               RankedTensorType input,
+                                               ArrayRef<int64_t> axes) {
+  int64_t outRank = input.getRank() + static_cast<int64_t>(axes.size());
+  SmallVector<bool> inserted(outRank, false);
+  for (int64_t a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(emitError, a, outRank);
+    if (failed(axis))
+      return failure();
+    if (inserted[*axis])
+      return emitError() << "axis " << a << " is repeated";
+    inserted[*axis] = true;
+  }
+  SmallVector<int64_t> out;
+  ArrayRef<int64_t> in = input.getShape();
+  for (int64_t d = 0; d < outRank; ++d) {
+    if (inserted[d]) {
+      out.push_back(1);
+    } else {
+      out.push_back(in.front());
+      in = in.drop_front();
+    }
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType> inferSqueezeType(EmitErrorFn emitError,
+                                             RankedTensorType input,
+                                             ArrayRef<int64_t> axes) {
+  int64_t rank = input.getRank();
+  SmallVector<bool> dropped(rank, false);
+  for (int64_t a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(emitError, a, rank);
+    if (failed(axis))
+      return failure();
+    if (input.getDimSize(*axis) != 1)
+      return emitError() << "cannot squeeze axis " << a << " of size "
+                         << input.getDimSize(*axis);
+    dropped[*axis] = true;
+  }
+  SmallVector<int64_t> out;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool drop = axes.empty() ? input.getDimSize(d) == 1 : dropped[d];
+    if (!drop)
+      out.push_back(input.getDimSize(d));
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
 } // namespace dsc

@@ -649,6 +649,22 @@ FailureOr<DenseElementsAttr> NodeImporter::constantInput(int i,
   return c;
 }
 
+DenseElementsAttr NodeImporter::constantInputOrNull(int i) {
+  if (!hasInput(i))
+    return {};
+  FailureOr<DenseElementsAttr> c = graph_.lookupConstant(node_.input(i), *this);
+  return succeeded(c) ? *c : DenseElementsAttr();
+}
+
+FailureOr<RankedTensorType> NodeImporter::inputType(int i) {
+  if (DenseElementsAttr c = constantInputOrNull(i))
+    return cast<RankedTensorType>(c.getType());
+  FailureOr<Value> v = input(i);
+  if (failed(v))
+    return failure();
+  return type(*v);
+}
+
 FailureOr<DenseElementsAttr>
 NodeImporter::readTensor(const onnx::TensorProto &tensor) {
   return graph_.tensorReader().read(tensor, errorFn());
@@ -745,6 +761,19 @@ int32_t NodeImporter::onnxType(int i) const {
   return hasInput(i) ? graph_.onnxType(node_.input(i)) : 0;
 }
 
+void NodeImporter::setOutputONNXType(int i, int32_t onnxType) {
+  if (hasOutput(i))
+    graph_.setONNXType(node_.output(i), onnxType);
+}
+
+Type NodeImporter::elementType(int32_t onnxType) {
+  return dsc::elementType(context(), onnxType);
+}
+
+std::string NodeImporter::dtypeName(int32_t onnxType) {
+  return dsc::dtypeName(onnxType);
+}
+
 //===----------------------------------------------------------------------===//
 // OpRegistry
 //===----------------------------------------------------------------------===//
@@ -777,6 +806,7 @@ const OpRegistry &OpRegistry::get() {
     registerElementwiseImporters(r);
     registerNNImporters(r);
     registerTensorImporters(r);
+    registerReductionImporters(r);
     return r;
   }();
   return registry;

@@ -55,6 +55,11 @@ public:
   /// Constant output); errors if absent or not constant.
   mlir::FailureOr<mlir::DenseElementsAttr> constantInput(int i,
                                                          llvm::StringRef what);
+  /// The input's value when it is a compile-time constant, else null (no
+  /// diagnostic): importers fold when every input is known.
+  mlir::DenseElementsAttr constantInputOrNull(int i);
+  /// The input's type, without materializing a constant input.
+  mlir::FailureOr<mlir::RankedTensorType> inputType(int i);
   /// A TensorProto (e.g. a Constant's value) as an attribute.
   mlir::FailureOr<mlir::DenseElementsAttr>
   readTensor(const onnx::TensorProto &tensor);
@@ -97,6 +102,19 @@ public:
   /// The ONNX TensorProto.DataType of input `i` (0 when unknown); it tells
   /// unsigned from signed integers.
   int32_t onnxType(int i) const;
+  /// Records the ONNX type of output `i` where it differs from the first
+  /// input's (Cast, comparisons).
+  void setOutputONNXType(int i, int32_t onnxType);
+  /// The MLIR element type of an ONNX data type, or null if unsupported.
+  mlir::Type elementType(int32_t onnxType);
+  /// The name of an ONNX data type (FLOAT, INT64, ...) for diagnostics.
+  static std::string dtypeName(int32_t onnxType);
+  static bool isUnsignedInteger(int32_t onnxType) {
+    return onnxType == onnx::TensorProto::UINT8 ||
+           onnxType == onnx::TensorProto::UINT16 ||
+           onnxType == onnx::TensorProto::UINT32 ||
+           onnxType == onnx::TensorProto::UINT64;
+  }
 
   /// Builds `OpTy` with a result type computed by `inferred`, folded when
   /// its inputs allow (constant inputs give a constant, which later nodes
@@ -144,6 +162,7 @@ private:
 void registerElementwiseImporters(OpRegistry &registry);
 void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
+void registerReductionImporters(OpRegistry &registry);
 
 /// Resolves auto_pad into explicit [begins..., ends...] pads for window ops
 /// (Conv, pooling); `pads` is the attribute value when auto_pad is NOTSET.

@@ -355,3 +355,120 @@ func.func @layer_norm_bad_scale(%x: tensor<2x4x5xf32>, %g: tensor<4xf32>) -> ten
       : (tensor<2x4x5xf32>, tensor<4xf32>) -> tensor<2x4x5xf32>
   return %0 : tensor<2x4x5xf32>
 }
+
+// -----
+
+// Tests that gelu only knows the "none" and "tanh" forms.
+func.func @gelu_approximate(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.gelu' op approximate must be "none" or "tanh", got "fast"}}
+  %0 = dsc.gelu %x {approximate = "fast"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that neg rejects bool tensors.
+func.func @neg_bool(%x: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error @+1 {{'dsc.neg' op expects a floating-point or integer tensor}}
+  %0 = dsc.neg %x : tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// Tests that pow needs a float base.
+func.func @pow_int_base(%x: tensor<4xi32>, %e: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'dsc.pow' op expects a floating-point base, got 'tensor<4xi32>'}}
+  %0 = dsc.pow %x, %e : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// Tests that a comparison's result is i1.
+func.func @compare_result(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.less' op result type 'tensor<4xf32>' differs from the inferred type 'tensor<4xi1>'}}
+  %0 = dsc.less %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that where's condition is i1.
+func.func @where_condition(%c: tensor<4xi32>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.where' op expects a bool (i1) condition, got 'tensor<4xi32>'}}
+  %0 = dsc.where %c, %x, %x : (tensor<4xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that cast keeps the shape.
+func.func @cast_shape(%x: tensor<4xf32>) -> tensor<2x2xi32> {
+  // expected-error @+1 {{'dsc.cast' op result type 'tensor<2x2xi32>' differs from the inferred type 'tensor<4xi32>'}}
+  %0 = dsc.cast %x : (tensor<4xf32>) -> tensor<2x2xi32>
+  return %0 : tensor<2x2xi32>
+}
+
+// -----
+
+// Tests that expand's result must be a broadcast of the input.
+func.func @expand_shape(%x: tensor<3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'dsc.expand' op shape [3] cannot be expanded to [2,4]}}
+  %0 = dsc.expand %x : (tensor<3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that reduce's kind is one of the known reductions.
+func.func @reduce_kind(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'dsc.reduce' op unknown reduction kind 'median'}}
+  %0 = dsc.reduce %x {axes = array<i64: 1>, keepdims = false, kind = "median"} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// Tests that reduce's axes are sorted and unique.
+func.func @reduce_axes(%x: tensor<2x3xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'dsc.reduce' op axes must be sorted and unique}}
+  %0 = dsc.reduce %x {axes = array<i64: 1, 0>, keepdims = false, kind = "sum"} : (tensor<2x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// Tests that float-only reductions reject integers.
+func.func @reduce_mean_int(%x: tensor<2x3xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{'dsc.reduce' op reduction 'mean' does not support 'tensor<2x3xi32>'}}
+  %0 = dsc.reduce %x {axes = array<i64: 1>, keepdims = false, kind = "mean"} : (tensor<2x3xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+// Tests that gather's indices are integers.
+func.func @gather_float_indices(%x: tensor<5xf32>, %i: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'dsc.gather' op expects integer indices, got 'tensor<2xf32>'}}
+  %0 = dsc.gather %x, %i {axis = 0 : i64} : (tensor<5xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// Tests that a slice may not read outside its input.
+func.func @slice_out_of_bounds(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.slice' op slice of dimension 0 reads outside [0, 8)}}
+  %0 = dsc.slice %x {starts = array<i64: 2>, steps = array<i64: 2>} : (tensor<8xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Tests that slice steps are non-zero.
+func.func @slice_zero_step(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dsc.slice' op steps must be non-zero}}
+  %0 = dsc.slice %x {starts = array<i64: 0>, steps = array<i64: 0>} : (tensor<8xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -183,3 +183,32 @@ func.func @layer_norm_erf(%x: tensor<1x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8
   %2 = dsc.erf %1 : tensor<1x4x8xf32>
   return %2 : tensor<1x4x8xf32>
 }
+
+// -----
+
+// Tests that the activations, comparisons, cast and data-movement ops added
+// for exported graphs round-trip.
+// CHECK-LABEL: func @widened
+// CHECK: dsc.gelu %{{.*}} {approximate = "tanh"} : tensor<2x3xf32>
+// CHECK: dsc.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f64} : tensor<2x3xf32>
+// CHECK: dsc.pow %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+// CHECK: dsc.greater %{{.*}}, %{{.*}} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+// CHECK: dsc.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: dsc.cast %{{.*}} {result_unsigned} : (tensor<2x3xf32>) -> tensor<2x3xi8>
+// CHECK: dsc.expand %{{.*}} : (tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK: dsc.reduce %{{.*}} {axes = array<i64: 1>, keepdims = true, kind = "log_sum_exp"} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+// CHECK: dsc.gather %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>, tensor<4xi32>) -> tensor<2x4xf32>
+// CHECK: dsc.slice %{{.*}} {starts = array<i64: 1, 2>, steps = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<1x3xf32>
+func.func @widened(%x: tensor<2x3xf32>, %b: tensor<3xf32>, %e: tensor<i64>, %i: tensor<4xi32>) -> (tensor<2x3xf32>, tensor<2x3xi8>, tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x4xf32>, tensor<1x3xf32>) {
+  %0 = dsc.gelu %x {approximate = "tanh"} : tensor<2x3xf32>
+  %1 = dsc.leaky_relu %0 {alpha = 0.1 : f64} : tensor<2x3xf32>
+  %2 = dsc.pow %1, %e : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+  %3 = dsc.greater %2, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+  %4 = dsc.where %3, %2, %b : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %5 = dsc.cast %4 {result_unsigned} : (tensor<2x3xf32>) -> tensor<2x3xi8>
+  %6 = dsc.expand %b : (tensor<3xf32>) -> tensor<2x3xf32>
+  %7 = dsc.reduce %x {axes = array<i64: 1>, keepdims = true, kind = "log_sum_exp"} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  %8 = dsc.gather %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<4xi32>) -> tensor<2x4xf32>
+  %9 = dsc.slice %x {starts = array<i64: 1, 2>, steps = array<i64: 1, -1>} : (tensor<2x3xf32>) -> tensor<1x3xf32>
+  return %4, %5, %6, %7, %8, %9 : tensor<2x3xf32>, tensor<2x3xi8>, tensor<2x3xf32>, tensor<2x1xf32>, tensor<2x4xf32>, tensor<1x3xf32>
+}

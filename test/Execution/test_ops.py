@@ -5,7 +5,7 @@ onnxruntime.
 
     python test/Execution/test_ops.py [--dsc PATH] [--family F] [-k SUBSTR] [-j N]
 
-Families: elementwise, activation, linear, conv, pool, norm, shape.
+Families: elementwise, activation, linear, conv, pool, norm, reduce, shape.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from onnx import TensorProto, helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dsc_testing as T  # noqa: E402
 
-FAMILIES = ("elementwise", "activation", "linear", "conv", "pool", "norm", "shape")
+FAMILIES = ("elementwise", "activation", "linear", "conv", "pool", "norm", "reduce", "shape")
 
 _seed = [1000]
 
@@ -41,20 +41,23 @@ def build_op_model(
     n_outputs: int = 1,
     pre_nodes: Sequence[onnx.NodeProto] = (),
     node_name: str | None = None,
+    out_dtype: int = TensorProto.FLOAT,
 ) -> onnx.ModelProto:
     """A one-node model (plus optional pre_nodes, e.g. Constants) whose output
     shapes are filled in from an onnxruntime run, so every graph output has a
-    static declared shape."""
+    static declared shape. Inputs keep their arrays' dtypes; outputs have
+    `out_dtype`."""
     outs = [f"y{i}" if n_outputs > 1 else "y" for i in range(n_outputs)]
     node = helper.make_node(op, list(node_inputs), outs, name=node_name or op.lower() + "_0",
                             **attrs)
-    ins = [T.tensor_info(n, a.shape) for n, a in graph_inputs.items()]
+    ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+           for n, a in graph_inputs.items()]
     inits = [T.init(n, a) for n, a in initializers.items()]
     probe = T.make_model([*pre_nodes, node], ins,
-                         [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outs],
+                         [helper.make_tensor_value_info(o, out_dtype, None) for o in outs],
                          inits, opset=opset, check=False)
     ref = T.reference(probe, graph_inputs)
-    out_infos = [T.tensor_info(o, ref[o].shape) for o in outs]
+    out_infos = [T.tensor_info(o, ref[o].shape, out_dtype) for o in outs]
     return T.make_model([*pre_nodes, node], ins, out_infos, inits, opset=opset)
 
 
@@ -62,14 +65,15 @@ def op_case(name: str, family: str, op: str, graph_inputs: dict[str, np.ndarray]
             node_inputs: Sequence[str] | None = None,
             initializers: dict[str, np.ndarray] | None = None,
             attrs: dict | None = None, opset: int = 13, rtol: float = 1e-4,
-            atol: float = 1e-5, pre_nodes: Sequence[onnx.NodeProto] = ()) -> None:
+            atol: float = 1e-5, pre_nodes: Sequence[onnx.NodeProto] = (),
+            out_dtype: int = TensorProto.FLOAT) -> None:
     initializers = initializers or {}
     if node_inputs is None:
         node_inputs = [*graph_inputs, *initializers]
 
     def fn():
         model = build_op_model(op, graph_inputs, initializers, node_inputs, attrs or {}, opset,
-                               pre_nodes=pre_nodes)
+                               pre_nodes=pre_nodes, out_dtype=out_dtype)
         T.run_case(name, model, graph_inputs, rtol=rtol, atol=atol)
 
     T.add_case(name, fn, family)
@@ -661,6 +665,334 @@ def _shape_chain():
 
 
 T.add_case("shape_op_chain", _shape_chain, F)
+
+
+# ==========================================================================
+# Ops added with the reduce family; kept after the older cases so that
+# their seeds (next_seed) are unchanged.
+# ==========================================================================
+F = "elementwise"
+
+# Pow: float base; the exponent may be float or integer (its own type from
+# opset 12), broadcast with numpy rules.
+def positive(*shape: int) -> np.ndarray:
+    return np.abs(rn(*shape)) + 0.1
+
+
+op_case("pow7_same_shape", F, "Pow", {"a": positive(2, 3, 4), "b": rn(2, 3, 4)}, opset=7)
+op_case("pow13_broadcast_exponent_row", F, "Pow", {"a": positive(3, 4), "b": rn(4)}, opset=13)
+op_case("pow15_const_square_negative_base", F, "Pow", {"a": rn(3, 5)},
+        initializers={"b": scalar(2.0)}, node_inputs=["a", "b"], opset=15)
+op_case("pow15_const_sqrt", F, "Pow", {"a": positive(2, 7)},
+        initializers={"b": scalar(0.5)}, node_inputs=["a", "b"], opset=15)
+op_case("pow12_int64_exponent", F, "Pow", {"a": rn(2, 3)},
+        initializers={"b": np.array([3, -2, 0], np.int64)}, node_inputs=["a", "b"], opset=12)
+op_case("pow13_int32_exponent_input", F, "Pow",
+        {"a": rn(4, 3), "b": np.array([[1], [2], [3], [-1]], np.int32)}, opset=13)
+
+# Max / Min: variadic, numpy broadcasting from opset 8, integers from 12.
+op_case("max6_one_input", F, "Max", {"a": rn(3, 4)}, opset=7)
+op_case("max8_two_broadcast", F, "Max", {"a": rn(3, 4), "b": rn(4)}, opset=8)
+op_case("max13_three_inputs", F, "Max", {"a": rn(2, 3, 4), "b": rn(3, 1), "c": rn(1, 4)},
+        opset=13)
+op_case("min8_two_broadcast", F, "Min", {"a": rn(2, 1, 3), "b": rn(4, 1)}, opset=8)
+op_case("min13_three_with_init", F, "Min", {"a": rn(3, 4), "b": rn(3, 4)},
+        initializers={"c": scalar(0.25)}, node_inputs=["a", "b", "c"], opset=13)
+op_case("max12_int64", F, "Max",
+        {"a": np.array([[1, -5, 7], [0, 2, -3]], np.int64), "b": np.array([2, -6, 5], np.int64)},
+        opset=12, out_dtype=TensorProto.INT64)
+op_case("min13_int32", F, "Min",
+        {"a": np.array([4, -1, 9, 0], np.int32), "b": np.array([3, 2, 9, -7], np.int32)},
+        opset=13, out_dtype=TensorProto.INT32)
+
+
+# Comparisons (bool results) and Where.
+def rounded(*shape: int) -> np.ndarray:
+    """Half-integers in [-2, 2]: equal elements are likely."""
+    return np.round(rn(*shape) * 2.0) / 2.0
+
+
+op_case("equal11_float_broadcast", F, "Equal", {"a": rounded(3, 4), "b": rounded(4)}, opset=11,
+        out_dtype=TensorProto.BOOL)
+op_case("equal13_int64", F, "Equal",
+        {"a": np.array([[1, 2, 3], [4, 5, 6]], np.int64), "b": np.array([1, 5, 6], np.int64)},
+        opset=13, out_dtype=TensorProto.BOOL)
+op_case("equal19_bool", F, "Equal",
+        {"a": np.array([True, False, True, False]), "b": np.array([True, True, False, False])},
+        opset=19, out_dtype=TensorProto.BOOL)
+op_case("less13_float", F, "Less", {"a": rounded(2, 3, 4), "b": rounded(3, 1)}, opset=13,
+        out_dtype=TensorProto.BOOL)
+op_case("less9_int32", F, "Less",
+        {"a": np.array([-3, 0, 5, 7], np.int32), "b": np.array([0, 0, 6, -8], np.int32)},
+        opset=9, out_dtype=TensorProto.BOOL)
+op_case("greater13_float", F, "Greater", {"a": rounded(3, 4), "b": rounded(1, 4)}, opset=13,
+        out_dtype=TensorProto.BOOL)
+op_case("less_or_equal16", F, "LessOrEqual", {"a": rounded(4, 3), "b": rounded(3)}, opset=16,
+        out_dtype=TensorProto.BOOL)
+op_case("greater_or_equal12_int64", F, "GreaterOrEqual",
+        {"a": np.array([[1, 2], [3, 4]], np.int64), "b": np.array([2, 2], np.int64)},
+        opset=12, out_dtype=TensorProto.BOOL)
+op_case("where16_broadcast", F, "Where",
+        {"c": rn(3, 1) > 0, "a": rn(3, 4), "b": rn(4)}, opset=16)
+op_case("where9_int64_scalar_b", F, "Where",
+        {"c": rn(2, 3) > 0, "a": np.arange(6, dtype=np.int64).reshape(2, 3)},
+        initializers={"b": np.array(-1, np.int64)}, node_inputs=["c", "a", "b"], opset=9,
+        out_dtype=TensorProto.INT64)
+
+
+def _compare_then_where():
+    """Greater -> Where in one graph (a ReLU spelled with a mask)."""
+    x = rn(3, 5)
+    nodes = [helper.make_node("Greater", ["x", "zero"], ["m"], name="gt0"),
+             helper.make_node("Where", ["m", "x", "zero"], ["y"], name="where0")]
+    model = T.make_model(nodes, [T.tensor_info("x", (3, 5))], [T.tensor_info("y", (3, 5))],
+                         [T.init("zero", scalar(0.0))], opset=13)
+    T.run_case("greater_then_where_relu", model, {"x": x})
+
+
+T.add_case("greater_then_where_relu", _compare_then_where, F)
+
+
+F = "activation"
+# Unary float ops and parametrized activations.
+op_case("exp13_3d", F, "Exp", {"x": rn(2, 3, 4, scale=2.0)}, opset=13)
+op_case("exp6_wide_range", F, "Exp",
+        {"x": np.linspace(-20, 20, 41, dtype=np.float32).reshape(1, 41)}, opset=7)
+op_case("log13_positive", F, "Log", {"x": positive(3, 7)}, opset=13)
+op_case("sqrt13_positive", F, "Sqrt", {"x": positive(4, 5)}, opset=13)
+op_case("sqrt6_opset7", F, "Sqrt", {"x": positive(9)}, opset=7)
+op_case("reciprocal13", F, "Reciprocal", {"x": away_from_zero(3, 4)}, opset=13)
+op_case("floor13", F, "Floor", {"x": rn(3, 5, scale=3.0)}, opset=13)
+op_case("ceil13", F, "Ceil", {"x": rn(3, 5, scale=3.0)}, opset=13)
+op_case("neg13_float", F, "Neg", {"x": rn(2, 6)}, opset=13)
+op_case("neg13_int64", F, "Neg", {"x": np.array([[3, -4, 0], [7, -9, 1]], np.int64)}, opset=13,
+        out_dtype=TensorProto.INT64)
+op_case("abs13_float", F, "Abs", {"x": rn(4, 4)}, opset=13)
+op_case("abs6_int32", F, "Abs", {"x": np.array([-5, 0, 3, -2147483647], np.int32)}, opset=7,
+        out_dtype=TensorProto.INT32)
+op_case("softplus1_wide_range", F, "Softplus",
+        {"x": np.linspace(-30, 30, 61, dtype=np.float32).reshape(1, 61)}, opset=13)
+op_case("softplus22", F, "Softplus", {"x": rn(3, 4, scale=3.0)}, opset=22)
+op_case("hardswish14", F, "HardSwish", {"x": rn(2, 3, 8, scale=4.0)}, opset=14)
+op_case("leakyrelu6_default_alpha", F, "LeakyRelu", {"x": rn(3, 5)}, opset=7)
+op_case("leakyrelu16_alpha", F, "LeakyRelu", {"x": rn(3, 5)}, attrs={"alpha": 0.2}, opset=16)
+op_case("hardsigmoid6_defaults", F, "HardSigmoid", {"x": rn(3, 5, scale=4.0)}, opset=7)
+op_case("hardsigmoid22_alpha_beta", F, "HardSigmoid", {"x": rn(4, 6, scale=4.0)},
+        attrs={"alpha": 0.3, "beta": 0.4}, opset=22)
+op_case("elu6_default_alpha", F, "Elu", {"x": rn(3, 5, scale=2.0)}, opset=7)
+op_case("elu22_alpha", F, "Elu", {"x": rn(3, 5, scale=2.0)}, attrs={"alpha": 0.5}, opset=22)
+op_case("gelu20_exact", F, "Gelu", {"x": rn(2, 3, 8, scale=2.0)}, opset=20)
+op_case("gelu20_exact_explicit_none", F, "Gelu", {"x": rn(37, scale=3.0)},
+        attrs={"approximate": "none"}, opset=20)
+op_case("gelu20_tanh", F, "Gelu", {"x": rn(2, 3, 8, scale=2.0)}, attrs={"approximate": "tanh"},
+        opset=20)
+op_case("gelu22_tanh_wide_range", F, "Gelu",
+        {"x": np.linspace(-8, 8, 65, dtype=np.float32).reshape(1, 65)},
+        attrs={"approximate": "tanh"}, opset=22)
+
+# ==========================================================================
+# reduce: Reduce* (axes attribute before opset 18, ReduceSum before 13;
+# constant input after), keepdims, noop_with_empty_axes
+# ==========================================================================
+F = "reduce"
+
+
+def reduce(name, op, x, opset, axes=None, axes_input=False, out_dtype=TensorProto.FLOAT,
+           **attrs):
+    gi, inits, node_inputs = {"x": x}, {}, ["x"]
+    if axes is not None:
+        if axes_input:
+            inits["axes"] = np.array(axes, np.int64)
+            node_inputs.append("axes")
+        else:
+            attrs["axes"] = axes
+    op_case(name, F, op, gi, node_inputs=node_inputs, initializers=inits, attrs=attrs,
+            opset=opset, out_dtype=out_dtype)
+
+
+reduce("reducesum11_axis1_keepdims", "ReduceSum", rn(2, 3, 4), 11, axes=[1])
+reduce("reducesum11_all_axes_no_keepdims", "ReduceSum", rn(2, 3, 4), 11, keepdims=0)
+reduce("reducesum13_axes_input_neg", "ReduceSum", rn(2, 3, 4), 13, axes=[-1, 0],
+       axes_input=True)
+reduce("reducesum13_no_axes_all", "ReduceSum", rn(3, 5), 13, keepdims=0)
+reduce("reducesum13_noop_empty_axes", "ReduceSum", rn(3, 5), 13, noop_with_empty_axes=1)
+reduce("reducesum13_int64", "ReduceSum", np.arange(24, dtype=np.int64).reshape(2, 3, 4) - 7,
+       13, axes=[1], axes_input=True, out_dtype=TensorProto.INT64)
+reduce("reducemean13_axes_attr", "ReduceMean", rn(2, 3, 4, 5), 13, axes=[2, 3])
+reduce("reducemean13_middle_no_keepdims", "ReduceMean", rn(2, 3, 4), 13, axes=[1], keepdims=0)
+reduce("reducemean18_axes_input", "ReduceMean", rn(2, 8, 6), 18, axes=[-1], axes_input=True)
+reduce("reducemean18_no_axes", "ReduceMean", rn(2, 3, 4), 18)
+reduce("reducemean18_noop_empty_axes", "ReduceMean", rn(2, 3), 18, noop_with_empty_axes=1)
+reduce("reducemax13_axis0", "ReduceMax", rn(4, 3, 2), 13, axes=[0])
+reduce("reducemax18_negative_values", "ReduceMax", -np.abs(rn(3, 7)) - 1.0, 18, axes=[1],
+       axes_input=True, keepdims=0)
+reduce("reducemax20_int32", "ReduceMax", np.array([[3, -9, 4], [-1, -2, -3]], np.int32), 20,
+       axes=[1], axes_input=True, out_dtype=TensorProto.INT32)
+reduce("reducemin13_all", "ReduceMin", rn(3, 4, 5), 13)
+reduce("reducemin18_axes_0_2", "ReduceMin", rn(3, 4, 5), 18, axes=[0, 2], axes_input=True)
+reduce("reduceprod13_axis1", "ReduceProd", rn(3, 4) * 0.5 + 1.0, 13, axes=[1])
+reduce("reduceprod18_int64", "ReduceProd", np.array([[1, 2, 3], [-4, 5, 1]], np.int64), 18,
+       axes=[0], axes_input=True, out_dtype=TensorProto.INT64)
+reduce("reducel1_13", "ReduceL1", rn(2, 3, 4), 13, axes=[2])
+reduce("reducel2_13_axis1", "ReduceL2", rn(2, 3, 4), 13, axes=[1])
+reduce("reducel2_18_all_no_keepdims", "ReduceL2", rn(5, 6), 18, keepdims=0)
+reduce("reducesumsquare13", "ReduceSumSquare", rn(2, 3, 4), 13, axes=[0, 2])
+reduce("reducesumsquare18_input", "ReduceSumSquare", rn(2, 3, 4), 18, axes=[1],
+       axes_input=True, keepdims=0)
+reduce("reducelogsum13", "ReduceLogSum", positive(3, 4), 13, axes=[1])
+reduce("reducelogsumexp13", "ReduceLogSumExp", rn(3, 4, scale=3.0), 13, axes=[1])
+reduce("reducelogsumexp18_large_values", "ReduceLogSumExp", rn(2, 5, scale=40.0) + 60.0, 18,
+       axes=[1], axes_input=True)
+reduce("reducemean11_4d_spatial_like_gap", "ReduceMean", rn(1, 8, 5, 5), 11, axes=[2, 3])
+
+F = "shape"
+# Shape / Size / Unsqueeze / Squeeze / Cast / Gather / ConstantOfShape /
+# Range / Expand / Slice; constant inputs fold at import.
+op_case("shape13", F, "Shape", {"x": rn(2, 3, 4)}, opset=13, out_dtype=TensorProto.INT64)
+op_case("shape15_start_end", F, "Shape", {"x": rn(2, 3, 4, 5)}, attrs={"start": 1, "end": -1},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("shape15_start_only_negative", F, "Shape", {"x": rn(2, 3, 4)}, attrs={"start": -2},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("size13", F, "Size", {"x": rn(2, 3, 4)}, opset=13, out_dtype=TensorProto.INT64)
+op_case("unsqueeze11_axes_attr", F, "Unsqueeze", {"x": rn(3, 4)}, attrs={"axes": [0, 3]},
+        opset=11)
+op_case("unsqueeze13_axes_input_neg", F, "Unsqueeze", {"x": rn(3, 4)},
+        initializers={"axes": np.array([-1, 1], np.int64)}, node_inputs=["x", "axes"], opset=13)
+op_case("squeeze11_axes_attr", F, "Squeeze", {"x": rn(1, 3, 1, 4)}, attrs={"axes": [0, -2]},
+        opset=11)
+op_case("squeeze13_all_unit_dims", F, "Squeeze", {"x": rn(1, 3, 1, 4, 1)}, opset=13)
+op_case("squeeze13_axes_input", F, "Squeeze", {"x": rn(2, 1, 4)},
+        initializers={"axes": np.array([1], np.int64)}, node_inputs=["x", "axes"], opset=13)
+op_case("cast13_float_to_int64_truncates", F, "Cast",
+        {"x": np.array([[-2.7, -0.5, 0.0], [0.5, 1.9, 123.99]], np.float32)},
+        attrs={"to": TensorProto.INT64}, opset=13, out_dtype=TensorProto.INT64)
+op_case("cast13_int64_to_float", F, "Cast", {"x": np.array([-7, 0, 3, 1 << 40], np.int64)},
+        attrs={"to": TensorProto.FLOAT}, opset=13)
+op_case("cast13_int32_to_int64", F, "Cast", {"x": np.array([-7, 0, 2147483647], np.int32)},
+        attrs={"to": TensorProto.INT64}, opset=13, out_dtype=TensorProto.INT64)
+op_case("cast13_int64_to_int32", F, "Cast", {"x": np.array([-7, 0, 65536], np.int64)},
+        attrs={"to": TensorProto.INT32}, opset=13, out_dtype=TensorProto.INT32)
+op_case("cast13_float_to_bool", F, "Cast", {"x": np.array([0.0, -0.0, 0.1, -3.0], np.float32)},
+        attrs={"to": TensorProto.BOOL}, opset=13, out_dtype=TensorProto.BOOL)
+op_case("cast9_bool_to_float", F, "Cast", {"x": np.array([True, False, True])},
+        attrs={"to": TensorProto.FLOAT}, opset=9)
+op_case("cast19_float_to_double", F, "Cast", {"x": rn(2, 3)}, attrs={"to": TensorProto.DOUBLE},
+        opset=19, out_dtype=TensorProto.DOUBLE)
+op_case("cast13_uint8_to_float", F, "Cast", {"x": np.array([0, 7, 200, 255], np.uint8)},
+        attrs={"to": TensorProto.FLOAT}, opset=13)
+op_case("cast13_float_to_float16", F, "Cast", {"x": rn(3, 4)}, attrs={"to": TensorProto.FLOAT16},
+        opset=13, out_dtype=TensorProto.FLOAT16)
+op_case("gather13_axis0_embedding", F, "Gather", {"ids": np.array([[0, 3], [9, -1]], np.int64)},
+        initializers={"table": rn(10, 4)}, node_inputs=["table", "ids"], opset=13)
+op_case("gather13_axis1_runtime_data", F, "Gather", {"x": rn(2, 5, 3)},
+        initializers={"i": np.array([4, 0, -2], np.int64)}, node_inputs=["x", "i"],
+        attrs={"axis": 1}, opset=13)
+op_case("gather11_scalar_index_neg_axis", F, "Gather", {"x": rn(2, 3, 4)},
+        initializers={"i": np.array(2, np.int64)}, node_inputs=["x", "i"], attrs={"axis": -1},
+        opset=11)
+op_case("gather13_int32_runtime_indices", F, "Gather",
+        {"x": rn(6, 2), "i": np.array([5, -6, 2, 2], np.int32)}, opset=13)
+op_case("constantofshape9_default_zero", F, "ConstantOfShape", {},
+        initializers={"s": np.array([2, 3], np.int64)}, node_inputs=["s"], opset=9)
+op_case("constantofshape20_int64_value", F, "ConstantOfShape", {},
+        initializers={"s": np.array([4], np.int64)}, node_inputs=["s"],
+        attrs={"value": T.init("v", np.array([7], np.int64))}, opset=20,
+        out_dtype=TensorProto.INT64)
+op_case("range11_int64", F, "Range", {},
+        initializers={"a": np.array(2, np.int64), "b": np.array(11, np.int64),
+                      "d": np.array(3, np.int64)},
+        node_inputs=["a", "b", "d"], opset=11, out_dtype=TensorProto.INT64)
+op_case("range11_float_negative_delta", F, "Range", {},
+        initializers={"a": scalar(1.0), "b": scalar(-2.0), "d": scalar(-0.75)},
+        node_inputs=["a", "b", "d"], opset=11)
+op_case("expand8_row_to_matrix", F, "Expand", {"x": rn(3, 1)},
+        initializers={"s": np.array([2, 3, 4], np.int64)}, node_inputs=["x", "s"], opset=8)
+op_case("expand13_shape_with_ones", F, "Expand", {"x": rn(2, 1, 4)},
+        initializers={"s": np.array([3, 1], np.int64)}, node_inputs=["x", "s"], opset=13)
+op_case("slice1_attrs", F, "Slice", {"x": rn(4, 6)},
+        attrs={"starts": [1, 0], "ends": [3, 5], "axes": [0, 1]}, opset=7)
+op_case("slice9_attrs_default_axes_clamped", F, "Slice", {"x": rn(3, 5)},
+        attrs={"starts": [-10, 2], "ends": [2, 1000]}, opset=9)
+
+
+def slice_case(name, x_shape, starts, ends, axes=None, steps=None, opset=13):
+    inits = {"st": np.array(starts, np.int64), "en": np.array(ends, np.int64)}
+    node_inputs = ["x", "st", "en"]
+    if axes is not None:
+        inits["ax"] = np.array(axes, np.int64)
+        node_inputs.append("ax")
+    if steps is not None:
+        if axes is None:
+            node_inputs.append("")
+        inits["sp"] = np.array(steps, np.int64)
+        node_inputs.append("sp")
+    op_case(name, F, "Slice", {"x": rn(*x_shape)}, node_inputs=node_inputs, initializers=inits,
+            opset=opset)
+
+
+slice_case("slice10_starts_ends", (4, 6), [1, 2], [3, 6], opset=10)
+slice_case("slice13_axes_neg_and_steps", (3, 8, 5), [1, 0], [8, -1], axes=[-2, 0], steps=[2, 1])
+slice_case("slice13_negative_step_reverse", (2, 7), [-1], [-1000], axes=[1], steps=[-1])
+slice_case("slice13_negative_step_stride2", (6, 4), [4, 3], [0, 0], axes=[0, 1], steps=[-2, -1])
+slice_case("slice13_int_max_end", (5, 3), [1], [9223372036854775807], axes=[0])
+slice_case("slice11_steps_no_axes", (6, 6), [0, 1], [6, 6], steps=[3, 2], opset=11)
+
+
+def _shape_subgraph():
+    """Exporter-style Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1]))
+    plus Cast/Size/Slice/Range/ConstantOfShape/Expand on shape values, all
+    folded at import."""
+    x = rn(2, 3, 4)
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape0"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="gather0", axis=0),
+        helper.make_node("Unsqueeze", ["n", "ax0"], ["n1"], name="unsq0"),
+        helper.make_node("Concat", ["n1", "minus1"], ["target"], name="cat0", axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["r"], name="reshape0"),       # [2, 12]
+        helper.make_node("Slice", ["s", "one", "big"], ["tail"], name="slice0"),    # [3, 4]
+        helper.make_node("ReduceProd", ["tail"], ["prod"], name="prod0", keepdims=1),
+        helper.make_node("Cast", ["prod"], ["prodf"], name="cast0", to=TensorProto.FLOAT),
+        helper.make_node("Size", ["x"], ["size"], name="size0"),
+        helper.make_node("Squeeze", ["n1", "ax0"], ["nsq"], name="squeeze0"),
+        helper.make_node("Range", ["zero", "nsq", "one_s"], ["rng"], name="range0"),   # [0, 1]
+        helper.make_node("Cast", ["rng"], ["rngf"], name="cast1", to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["rngf", "ax1"], ["col"], name="unsq1"),          # [2, 1]
+        helper.make_node("Concat", ["n1", "prod"], ["target2"], name="cat1", axis=0),  # [2, 12]
+        helper.make_node("ConstantOfShape", ["target2"], ["ones"], name="cos0",
+                         value=T.init("v", np.array([1.0], np.float32))),
+        helper.make_node("Expand", ["col", "target2"], ["colx"], name="expand0"),
+        helper.make_node("Mul", ["r", "ones"], ["r1"], name="mul0"),
+        helper.make_node("Add", ["r1", "colx"], ["r2"], name="add0"),
+        helper.make_node("Div", ["r2", "prodf"], ["y"], name="div0"),
+    ]
+    inits = [T.init("zero", np.array(0, np.int64)), T.init("ax0", np.array([0], np.int64)),
+             T.init("ax1", np.array([1], np.int64)), T.init("minus1", np.array([-1], np.int64)),
+             T.init("one", np.array([1], np.int64)), T.init("one_s", np.array(1, np.int64)),
+             T.init("big", np.array([100], np.int64))]
+    model = T.make_model(nodes, [T.tensor_info("x", (2, 3, 4))],
+                         [T.tensor_info("y", (2, 12)),
+                          T.tensor_info("size", (), TensorProto.INT64)], inits, opset=13)
+    T.run_case("shape_subgraph_folds_at_import", model, {"x": x})
+
+
+T.add_case("shape_subgraph_folds_at_import", _shape_subgraph, F)
+
+
+def _cast_chain():
+    """Runtime casts float -> int32 -> int64 -> float and a bool mask."""
+    x = rn(3, 4, scale=5.0)
+    nodes = [helper.make_node("Cast", ["x"], ["i"], name="c0", to=TensorProto.INT32),
+             helper.make_node("Cast", ["i"], ["l"], name="c1", to=TensorProto.INT64),
+             helper.make_node("Cast", ["l"], ["f"], name="c2", to=TensorProto.FLOAT),
+             helper.make_node("Cast", ["x"], ["b"], name="c3", to=TensorProto.BOOL),
+             helper.make_node("Cast", ["b"], ["bf"], name="c4", to=TensorProto.FLOAT),
+             helper.make_node("Add", ["f", "bf"], ["y"], name="add0")]
+    model = T.make_model(nodes, [T.tensor_info("x", (3, 4))], [T.tensor_info("y", (3, 4))],
+                         opset=13)
+    T.run_case("cast_chain_runtime", model, {"x": x})
+
+
+T.add_case("cast_chain_runtime", _cast_chain, F)
 
 
 if __name__ == "__main__":

@@ -78,12 +78,120 @@ def DSC_AddOp : DSC_BinaryOp<"add", "Add", [Commutative]>;
 def DSC_SubOp : DSC_BinaryOp<"sub", "Sub">;
 def DSC_MulOp : DSC_BinaryOp<"mul", "Mul", [Commutative]>;
 def DSC_DivOp : DSC_BinaryOp<"div", "Div">;
+def DSC_MaxOp : DSC_BinaryOp<"max", "Max", [Commutative]>;
+def DSC_MinOp : DSC_BinaryOp<"min", "Min", [Commutative]>;
 
-class DSC_UnaryOp<string mnemonic, string formula>
+def DSC_PowOp : DSC_Op<"pow", [DSC_Elementwise]> {
+  let summary = "elementwise power with numpy broadcasting";
+  let description = [{
+    `base ^ exponent` after numpy broadcasting (ONNX Pow). The base is a
+    floating-point tensor and the result has its element type; the exponent
+    is a floating-point or (signed) integer tensor.
+
+    Example:
+    ```mlir
+    %0 = dsc.pow %x, %e : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$base, AnyRankedTensor:$exponent);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $base `,` $exponent attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class DSC_CompareOp<string mnemonic, string onnxName, string formula>
+    : DSC_Op<mnemonic, [DSC_Elementwise]> {
+  let summary = "elementwise " # formula # " with numpy broadcasting";
+  let description = [{
+    Compares the operands elementwise after numpy broadcasting (ONNX
+    `}] # onnxName # [{`); operands share a float, signed integer or bool
+    element type and the result is `i1`. Float comparisons with NaN are
+    false.
+
+    Example:
+    ```mlir
+    %0 = dsc.}] # mnemonic # [{ %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_EqualOp : DSC_CompareOp<"equal", "Equal", "a == b">;
+def DSC_LessOp : DSC_CompareOp<"less", "Less", "a < b">;
+def DSC_LessEqualOp : DSC_CompareOp<"less_equal", "LessOrEqual", "a <= b">;
+def DSC_GreaterOp : DSC_CompareOp<"greater", "Greater", "a > b">;
+def DSC_GreaterEqualOp
+    : DSC_CompareOp<"greater_equal", "GreaterOrEqual", "a >= b">;
+
+def DSC_WhereOp : DSC_Op<"where", [DSC_Elementwise]> {
+  let summary = "elementwise select with numpy broadcasting";
+  let description = [{
+    `condition ? x : y` after broadcasting all three operands to a common
+    shape (ONNX Where). `condition` is `i1`; `x`, `y` and the result share
+    an element type.
+
+    Example:
+    ```mlir
+    %0 = dsc.where %c, %x, %y
+        : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$condition, AnyRankedTensor:$x,
+                   AnyRankedTensor:$y);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $x `,` $y attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_CastOp : DSC_Op<"cast", [DSC_Elementwise]> {
+  let summary = "elementwise conversion to the result's element type";
+  let description = [{
+    ONNX Cast between float, integer and bool (`i1`) element types; the shape
+    is unchanged. Float to integer rounds toward zero; to bool tests for
+    non-zero; bool to a number gives 0 or 1. Integers are sign-extended and
+    converted as signed unless `input_unsigned` is set; `result_unsigned`
+    makes float to integer conversions unsigned.
+
+    Example:
+    ```mlir
+    %0 = dsc.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, UnitAttr:$input_unsigned,
+                   UnitAttr:$result_unsigned);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_ExpandOp : DSC_Op<"expand", [DSC_Elementwise]> {
+  let summary = "numpy broadcast to the result's shape";
+  let description = [{
+    Copies the input broadcast (numpy rules) to the result's static shape,
+    which is the broadcast of the input shape with ONNX Expand's constant
+    shape input.
+
+    Example:
+    ```mlir
+    %0 = dsc.expand %x : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+class DSC_UnaryOp<string mnemonic, string formula,
+                  string operand = "a floating-point tensor">
     : DSC_Op<mnemonic, [SameOperandsAndResultType, DSC_Elementwise]> {
   let summary = "elementwise " # formula;
   let description = [{
-    Computes `}] # formula # [{` for every element of a floating-point tensor.
+    Computes `}] # formula # [{` for every element of }] # operand # [{.
 
     Example:
     ```mlir
@@ -101,6 +209,78 @@ def DSC_ReluOp : DSC_UnaryOp<"relu", "max(x, 0)"> {
 def DSC_SigmoidOp : DSC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def DSC_TanhOp : DSC_UnaryOp<"tanh", "tanh(x)">;
 def DSC_ErfOp : DSC_UnaryOp<"erf", "erf(x)">;
+def DSC_ExpOp : DSC_UnaryOp<"exp", "exp(x)">;
+def DSC_LogOp : DSC_UnaryOp<"log", "log(x)">;
+def DSC_SqrtOp : DSC_UnaryOp<"sqrt", "sqrt(x)">;
+def DSC_ReciprocalOp : DSC_UnaryOp<"reciprocal", "1 / x">;
+def DSC_FloorOp : DSC_UnaryOp<"floor", "floor(x)">;
+def DSC_CeilOp : DSC_UnaryOp<"ceil", "ceil(x)">;
+def DSC_SoftplusOp : DSC_UnaryOp<"softplus", "log(1 + exp(x))">;
+def DSC_HardSwishOp
+    : DSC_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
+def DSC_NegOp
+    : DSC_UnaryOp<"neg", "-x", "a floating-point or signed integer tensor">;
+def DSC_AbsOp
+    : DSC_UnaryOp<"abs", "|x|", "a floating-point or signed integer tensor">;
+
+/// A unary float op with scalar parameters (attributes).
+class DSC_ParamUnaryOp<string mnemonic, dag params>
+    : DSC_Op<mnemonic, [SameOperandsAndResultType, DSC_Elementwise]> {
+  let arguments = !con((ins AnyRankedTensor:$input), params);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def DSC_LeakyReluOp : DSC_ParamUnaryOp<"leaky_relu", (ins F64Attr:$alpha)> {
+  let summary = "elementwise x >= 0 ? x : alpha * x";
+  let description = [{
+    ONNX LeakyRelu (the default alpha 0.01 is made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.leaky_relu %x {alpha = 1.0e-01 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_HardSigmoidOp
+    : DSC_ParamUnaryOp<"hard_sigmoid", (ins F64Attr:$alpha, F64Attr:$beta)> {
+  let summary = "elementwise max(0, min(1, alpha * x + beta))";
+  let description = [{
+    ONNX HardSigmoid (defaults alpha 0.2, beta 0.5 made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.hard_sigmoid %x {alpha = 2.0e-01 : f64, beta = 5.0e-01 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_EluOp : DSC_ParamUnaryOp<"elu", (ins F64Attr:$alpha)> {
+  let summary = "elementwise x >= 0 ? x : alpha * (exp(x) - 1)";
+  let description = [{
+    ONNX Elu (the default alpha 1.0 is made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.elu %x {alpha = 1.0 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_GeluOp : DSC_ParamUnaryOp<"gelu", (ins StrAttr:$approximate)> {
+  let summary = "elementwise Gaussian error linear unit";
+  let description = [{
+    ONNX Gelu (opset 20). `approximate` is `"none"` for the exact form
+    `0.5 * x * (1 + erf(x / sqrt(2)))` or `"tanh"` for
+    `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))`.
+
+    Example:
+    ```mlir
+    %0 = dsc.gelu %x {approximate = "tanh"} : tensor<1x8xf32>
+    ```
+  }];
+}
 
 def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType, DSC_Elementwise]> {
   let hasFolder = 1;
@@ -325,6 +505,33 @@ def DSC_SoftmaxOp : DSC_Op<"softmax", [SameOperandsAndResultType]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+def DSC_ReduceOp : DSC_Op<"reduce"> {
+  let summary = "reduction over a set of axes";
+  let description = [{
+    ONNX ReduceSum / ReduceMean / ReduceMax / ReduceMin / ReduceProd /
+    ReduceL1 / ReduceL2 / ReduceSumSquare / ReduceLogSum / ReduceLogSumExp
+    as one op: `kind` is one of `sum`, `mean`, `max`, `min`, `prod`, `l1`,
+    `l2`, `sum_square`, `log_sum`, `log_sum_exp`. `axes` are non-negative,
+    sorted and unique (an empty list reduces nothing); `keepdims` keeps the
+    reduced dimensions with size 1. `sum`, `max`, `min`, `prod`, `l1` and
+    `sum_square` also accept signed integers.
+
+    Example:
+    ```mlir
+    %0 = dsc.reduce %x {axes = array<i64: 1>, keepdims = true, kind = "mean"}
+        : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind,
+                   DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 
@@ -378,6 +585,49 @@ def DSC_ConcatOp : DSC_Op<"concat"> {
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_GatherOp : DSC_Op<"gather"> {
+  let summary = "take slices of `data` along `axis` at `indices`";
+  let description = [{
+    ONNX Gather: `result[i..., j..., k...] = data[i..., indices[j...], k...]`
+    where `i...` are the `axis` leading indices (`axis` is non-negative).
+    Indices are signed integers; a negative index counts from the end of
+    the axis.
+
+    Example:
+    ```mlir
+    %0 = dsc.gather %data, %idx {axis = 0 : i64}
+        : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_SliceOp : DSC_Op<"slice"> {
+  let summary = "strided slice with static starts and steps";
+  let description = [{
+    `result[i...] = input[starts[d] + i_d * steps[d]...]` for every
+    dimension `d`; the result's shape gives the sizes. ONNX Slice's constant
+    starts/ends/axes/steps are normalized at import (negative and clamped
+    values resolved, one entry per dimension). Steps are non-zero and may be
+    negative.
+
+    Example:
+    ```mlir
+    %0 = dsc.slice %x {starts = array<i64: 0, 7>, steps = array<i64: 1, -2>}
+        : (tensor<2x8xf32>) -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$steps);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 include "dsc/Dialect/DSCKernelOps.td"

@@ -80,6 +80,75 @@ mlir::FailureOr<RankedTensorType>
 inferReshapeType(EmitErrorFn emitError, RankedTensorType input,
                  llvm::ArrayRef<int64_t> shape, bool allowZero);
 
+/// numpy broadcasting of the shapes of `operands` (any element types) to a
+/// tensor of `elementType`.
+mlir::FailureOr<RankedTensorType>
+inferBroadcastShape(EmitErrorFn emitError,
+                    llvm::ArrayRef<RankedTensorType> operands,
+                    mlir::Type elementType);
+
+/// Pow: a float base, a float or integer exponent; the base's element type.
+mlir::FailureOr<RankedTensorType> inferPowType(EmitErrorFn emitError,
+                                               RankedTensorType base,
+                                               RankedTensorType exponent);
+
+/// Comparisons: equal element types, an i1 result.
+mlir::FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
+                                                   RankedTensorType lhs,
+                                                   RankedTensorType rhs);
+
+/// Where: an i1 condition, x and y of one element type.
+mlir::FailureOr<RankedTensorType> inferWhereType(EmitErrorFn emitError,
+                                                 RankedTensorType condition,
+                                                 RankedTensorType x,
+                                                 RankedTensorType y);
+
+/// Cast: float, integer or i1 on both sides, same shape.
+mlir::FailureOr<RankedTensorType> inferCastType(EmitErrorFn emitError,
+                                                RankedTensorType input,
+                                                mlir::Type elementType);
+
+/// Expand: the numpy broadcast of the input's shape and `shape`.
+mlir::FailureOr<RankedTensorType>
+inferExpandType(EmitErrorFn emitError, RankedTensorType input,
+                llvm::ArrayRef<int64_t> shape);
+
+/// dsc.reduce's kinds (sum, mean, max, ...).
+bool isReduceKind(llvm::StringRef kind);
+
+/// Reduce: `axes` non-negative, sorted and unique; float input unless the
+/// kind also works on integers.
+mlir::FailureOr<RankedTensorType> inferReduceType(EmitErrorFn emitError,
+                                                  RankedTensorType input,
+                                                  llvm::StringRef kind,
+                                                  llvm::ArrayRef<int64_t> axes,
+                                                  bool keepDims);
+
+/// Gather: `axis` non-negative, integer indices.
+mlir::FailureOr<RankedTensorType> inferGatherType(EmitErrorFn emitError,
+                                                  RankedTensorType data,
+                                                  RankedTensorType indices,
+                                                  int64_t axis);
+
+/// Slice: one start and one non-zero step per dimension and the result's
+/// `sizes`; every accessed element must lie inside the input.
+mlir::FailureOr<RankedTensorType> inferSliceType(EmitErrorFn emitError,
+                                                 RankedTensorType input,
+                                                 llvm::ArrayRef<int64_t> starts,
+                                                 llvm::ArrayRef<int64_t> steps,
+                                                 llvm::ArrayRef<int64_t> sizes);
+
+/// Unsqueeze: `axes` index the result (negative counts from its end).
+mlir::FailureOr<RankedTensorType>
+inferUnsqueezeType(EmitErrorFn emitError, RankedTensorType input,
+                   llvm::ArrayRef<int64_t> axes);
+
+/// Squeeze: drops `axes` (each of size 1), or every size-1 dimension when
+/// `axes` is empty.
+mlir::FailureOr<RankedTensorType>
+inferSqueezeType(EmitErrorFn emitError, RankedTensorType input,
+                 llvm::ArrayRef<int64_t> axes);
+
 /// Checks that `axis` lies in [-rank, rank) (or [-rank-1, rank] when
 /// `inclusive`) and returns it made non-negative.
 mlir::FailureOr<int64_t> normalizeAxis(EmitErrorFn emitError, int64_t axis,

@@ -2,6 +2,7 @@
 #include "PopulatePatterns.h"
 #include "dsc/Dialect/DSCDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -95,11 +96,120 @@ struct ConcatLowering : OpRewritePattern<ConcatOp> {
   }
 };
 
+/// A generic over the result whose body reads `source` at the coordinates
+/// `coords(b, loc, ivs, inputs)` computes from the result's indices `ivs`
+/// and the scalars of `inputs` (read with `inputMaps`).
+Value buildExtractGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                          Value source, ValueRange inputs,
+                          ArrayRef<AffineMap> inputMaps,
+                          function_ref<SmallVector<Value>(
+                              OpBuilder &, Location, ValueRange, ValueRange)>
+                              coords) {
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               SmallVector<Value> ivs;
+               for (int64_t d = 0; d < rank; ++d)
+                 ivs.push_back(linalg::IndexOp::create(nb, nloc, d));
+               SmallVector<Value> at = coords(nb, nloc, ivs, args.drop_back());
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   tensor::ExtractOp::create(nb, nloc, source, at).getResult());
+             })
+      .getResult(0);
+}
+
+/// result[outer, j..., inner] = data[outer, wrap(indices[j...]), inner].
+struct GatherLowering : OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto dataType = cast<RankedTensorType>(op.getData().getType());
+    auto idxType = cast<RankedTensorType>(op.getIndices().getType());
+    int64_t axis = op.getAxis(), q = idxType.getRank();
+    int64_t dim = dataType.getDimSize(axis);
+    MLIRContext *ctx = getContext();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t j = 0; j < q; ++j)
+      idxExprs.push_back(getAffineDimExpr(axis + j, ctx));
+    AffineMap idxMap = AffineMap::get(outType.getRank(), 0, idxExprs, ctx);
+    Value result = buildExtractGeneric(
+        rewriter, loc, outType, op.getData(), {op.getIndices()}, {idxMap},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value size = arith::ConstantIndexOp::create(b, l, dim);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          // Negative indices count from the end.
+          Value isNeg =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+          i = arith::SelectOp::create(b, l, isNeg,
+                                      arith::AddIOp::create(b, l, i, size), i);
+          // Out-of-range indices are an error in ONNX; clamping keeps a bad
+          // index from reading outside the buffer.
+          i = arith::MaxSIOp::create(b, l, i, zero);
+          i = arith::MinSIOp::create(
+              b, l, i, arith::ConstantIndexOp::create(b, l, dim - 1));
+          SmallVector<Value> at(ivs.take_front(axis));
+          at.push_back(i);
+          llvm::append_range(at, ivs.drop_front(axis + q));
+          return at;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Positive steps are a strided extract_slice (a view after bufferization);
+/// a negative step reads element by element.
+struct SliceLowering : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (auto [i, start] : llvm::enumerate(starts)) {
+        offsets.push_back(rewriter.getIndexAttr(start));
+        sizes.push_back(rewriter.getIndexAttr(outType.getDimSize(i)));
+        strides.push_back(rewriter.getIndexAttr(steps[i]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+          op, outType, op.getInput(), offsets, sizes, strides);
+      return success();
+    }
+    Value result = buildExtractGeneric(
+        rewriter, loc, outType, op.getInput(), {}, {},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
+          SmallVector<Value> at;
+          for (auto [d, iv] : llvm::enumerate(ivs)) {
+            Value scaled = arith::MulIOp::create(
+                b, l, iv, arith::ConstantIndexOp::create(b, l, steps[d]));
+            at.push_back(arith::AddIOp::create(
+                b, l, scaled, arith::ConstantIndexOp::create(b, l, starts[d])));
+          }
+          return at;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateDataMovementPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering>(
-      patterns.getContext());
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering,
+               GatherLowering, SliceLowering>(patterns.getContext());
 }
 
 } // namespace dsc

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dsc {
@@ -25,6 +27,11 @@ Value arith2(OpBuilder &b, Location loc, ValueRange args) {
   if (isa<FloatType>(args[0].getType()))
     return FloatOp::create(b, loc, args[0], args[1]);
   return IntOp::create(b, loc, args[0], args[1]);
+}
+
+/// A one-operand math op (exp, log, ...).
+template <typename MathOp> Value math1(OpBuilder &b, Location loc, Value x) {
+  return MathOp::create(b, loc, x);
 }
 
 Value relu(OpBuilder &b, Location loc, Value x) {
@@ -50,6 +57,90 @@ Value clip(OpBuilder &b, Location loc, Value x, ClipOp op) {
     v = arith::MinimumFOp::create(
         b, loc, v, floatConst(b, loc, x.getType(), hi->convertToDouble()));
   return v;
+}
+
+/// cmpf for floats, cmpi for integers; bool (i1) compares unsigned so that
+/// true (1) is greater than false (0).
+Value compare(OpBuilder &b, Location loc, ValueRange args,
+              arith::CmpFPredicate fpred, arith::CmpIPredicate spred,
+              arith::CmpIPredicate upred) {
+  Type t = args[0].getType();
+  if (isa<FloatType>(t))
+    return arith::CmpFOp::create(b, loc, fpred, args[0], args[1]);
+  return arith::CmpIOp::create(b, loc, t.isInteger(1) ? upred : spred, args[0],
+                               args[1]);
+}
+
+Value negate(OpBuilder &b, Location loc, Value x) {
+  if (isa<FloatType>(x.getType()))
+    return arith::NegFOp::create(b, loc, x);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(x.getType()));
+  return arith::SubIOp::create(b, loc, zero, x);
+}
+
+Value absolute(OpBuilder &b, Location loc, Value x) {
+  if (isa<FloatType>(x.getType()))
+    return math::AbsFOp::create(b, loc, x);
+  return math::AbsIOp::create(b, loc, x);
+}
+
+Value mulConst(OpBuilder &b, Location loc, Value x, double c) {
+  return arith::MulFOp::create(b, loc, x, floatConst(b, loc, x.getType(), c));
+}
+
+/// x < 0 ? negative : x (NaN takes the x branch, as in ONNX's reference).
+Value selectNegative(OpBuilder &b, Location loc, Value x, Value negative) {
+  Value isNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                      floatConst(b, loc, x.getType(), 0.0));
+  return arith::SelectOp::create(b, loc, isNeg, negative, x);
+}
+
+/// max(0, min(1, alpha * x + beta)).
+Value hardSigmoid(OpBuilder &b, Location loc, Value x, double alpha,
+                  double beta) {
+  Type t = x.getType();
+  Value v = arith::AddFOp::create(b, loc, mulConst(b, loc, x, alpha),
+                                  floatConst(b, loc, t, beta));
+  v = arith::MinimumFOp::create(b, loc, v, floatConst(b, loc, t, 1.0));
+  return arith::MaximumFOp::create(b, loc, v, floatConst(b, loc, t, 0.0));
+}
+
+/// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows
+/// for large x nor loses the tail for very negative x.
+Value softplus(OpBuilder &b, Location loc, Value x) {
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  return arith::AddFOp::create(b, loc, relu(b, loc, x), tail);
+}
+
+Value gelu(OpBuilder &b, Location loc, Value x, GeluOp op) {
+  Type t = x.getType();
+  Value inner;
+  if (op.getApproximate() == "tanh") {
+    // sqrt(2 / pi) * (x + 0.044715 x^3)
+    Value x3 =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value poly =
+        arith::AddFOp::create(b, loc, x, mulConst(b, loc, x3, 0.044715));
+    inner = math::TanhOp::create(b, loc,
+                                 mulConst(b, loc, poly, 0.7978845608028654));
+  } else {
+    inner = math::ErfOp::create(b, loc, mulConst(b, loc, x, M_SQRT1_2));
+  }
+  Value onePlus =
+      arith::AddFOp::create(b, loc, floatConst(b, loc, t, 1.0), inner);
+  return arith::MulFOp::create(b, loc, mulConst(b, loc, x, 0.5), onePlus);
+}
+
+/// Float base, float or integer exponent converted to the base's type.
+Value power(OpBuilder &b, Location loc, Value base, Value exponent) {
+  Type t = base.getType();
+  if (isa<IntegerType>(exponent.getType()))
+    exponent = arith::SIToFPOp::create(b, loc, t, exponent);
+  else if (exponent.getType() != t)
+    exponent = castScalar(b, loc, exponent, t, false, false);
+  return math::PowFOp::create(b, loc, base, exponent);
 }
 
 /// Any op with the ElementwiseBroadcast trait: one broadcasting generic
@@ -85,6 +176,48 @@ struct ElementwiseLowering : RewritePattern {
 
 } // namespace
 
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to,
+                 bool inputUnsigned, bool resultUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  // To bool: non-zero (NaN included) is true.
+  if (to.isInteger(1)) {
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                   floatConst(b, loc, from, 0.0));
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(from));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+  }
+  // Bool is 0 or 1, never -1.
+  bool fromUnsigned = inputUnsigned || from.isInteger(1);
+  if (fromFloat && toFloat) {
+    if (fromFloat.getWidth() == toFloat.getWidth()) {
+      // f16 <-> bf16: through f32, which holds both exactly.
+      Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      return arith::TruncFOp::create(b, loc, to, wide);
+    }
+    if (fromFloat.getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, to, x);
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  // fptosi/fptoui round toward zero, as ONNX Cast does.
+  if (fromFloat)
+    return resultUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                          : Value(arith::FPToSIOp::create(b, loc, to, x));
+  if (toFloat)
+    return fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                        : Value(arith::SIToFPOp::create(b, loc, to, x));
+  unsigned fromWidth = from.getIntOrFloatBitWidth(),
+           toWidth = to.getIntOrFloatBitWidth();
+  if (toWidth < fromWidth)
+    return arith::TruncIOp::create(b, loc, to, x);
+  return fromUnsigned ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                      : Value(arith::ExtSIOp::create(b, loc, to, x));
+}
+
 FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
                                         Operation *op, ValueRange args) {
   return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
@@ -97,6 +230,74 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
       .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, args[0]); })
       .Case([&](ErfOp) -> Value { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](ClipOp c) { return clip(b, loc, args[0], c); })
+      .Case([&](MaxOp) {
+        return arith2<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args);
+      })
+      .Case([&](MinOp) {
+        return arith2<arith::MinimumFOp, arith::MinSIOp>(b, loc, args);
+      })
+      .Case([&](PowOp) { return power(b, loc, args[0], args[1]); })
+      .Case([&](EqualOp) {
+        return compare(b, loc, args, arith::CmpFPredicate::OEQ,
+                       arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
+      })
+      .Case([&](LessOp) {
+        return compare(b, loc, args, arith::CmpFPredicate::OLT,
+                       arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
+      })
+      .Case([&](LessEqualOp) {
+        return compare(b, loc, args, arith::CmpFPredicate::OLE,
+                       arith::CmpIPredicate::sle, arith::CmpIPredicate::ule);
+      })
+      .Case([&](GreaterOp) {
+        return compare(b, loc, args, arith::CmpFPredicate::OGT,
+                       arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
+      })
+      .Case([&](GreaterEqualOp) {
+        return compare(b, loc, args, arith::CmpFPredicate::OGE,
+                       arith::CmpIPredicate::sge, arith::CmpIPredicate::uge);
+      })
+      .Case([&](WhereOp) -> Value {
+        return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+      })
+      .Case([&](CastOp c) {
+        return castScalar(b, loc, args[0],
+                          getElementTypeOrSelf(c.getResult().getType()),
+                          c.getInputUnsigned(), c.getResultUnsigned());
+      })
+      .Case([&](ExpandOp) { return args[0]; })
+      .Case([&](ExpOp) { return math1<math::ExpOp>(b, loc, args[0]); })
+      .Case([&](LogOp) { return math1<math::LogOp>(b, loc, args[0]); })
+      .Case([&](SqrtOp) { return math1<math::SqrtOp>(b, loc, args[0]); })
+      .Case([&](FloorOp) { return math1<math::FloorOp>(b, loc, args[0]); })
+      .Case([&](CeilOp) { return math1<math::CeilOp>(b, loc, args[0]); })
+      .Case([&](ReciprocalOp) -> Value {
+        return arith::DivFOp::create(
+            b, loc, floatConst(b, loc, args[0].getType(), 1.0), args[0]);
+      })
+      .Case([&](NegOp) { return negate(b, loc, args[0]); })
+      .Case([&](AbsOp) { return absolute(b, loc, args[0]); })
+      .Case([&](SoftplusOp) { return softplus(b, loc, args[0]); })
+      .Case([&](HardSwishOp) {
+        Value hs = hardSigmoid(b, loc, args[0], 1.0 / 6.0, 0.5);
+        return Value(arith::MulFOp::create(b, loc, args[0], hs));
+      })
+      .Case([&](HardSigmoidOp h) {
+        return hardSigmoid(b, loc, args[0], h.getAlpha().convertToDouble(),
+                           h.getBeta().convertToDouble());
+      })
+      .Case([&](LeakyReluOp l) {
+        return selectNegative(
+            b, loc, args[0],
+            mulConst(b, loc, args[0], l.getAlpha().convertToDouble()));
+      })
+      .Case([&](EluOp e) {
+        Value em1 = math::ExpM1Op::create(b, loc, args[0]);
+        return selectNegative(
+            b, loc, args[0],
+            mulConst(b, loc, em1, e.getAlpha().convertToDouble()));
+      })
+      .Case([&](GeluOp g) { return gelu(b, loc, args[0], g); })
       .Default([](Operation *) { return failure(); });
 }
 

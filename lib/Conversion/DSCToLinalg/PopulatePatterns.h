@@ -20,6 +20,7 @@ void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 
 /// Rewrites every dsc.kernel under `scope` into its root op (still dsc) and
 /// one in-place elementwise epilogue generic (Kernel.cpp); runs before the
@@ -56,6 +57,11 @@ mlir::FailureOr<mlir::Value> buildScalarElementwise(mlir::OpBuilder &b,
                                                     mlir::Operation *op,
                                                     mlir::ValueRange args);
 
+/// `x` converted to `to` as ONNX Cast does (see dsc.cast); the flags say
+/// whether integers on either side are unsigned.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Type to, bool inputUnsigned, bool resultUnsigned);
+
 /// A float constant of type `type`.
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);
@@ -68,6 +74,17 @@ mlir::TypedAttr lowestFloatAttr(mlir::FloatType type);
 mlir::Value padTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                       llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
                       mlir::TypedAttr value);
+
+/// A linalg.generic reducing dimensions `axes` of `input` into `init` (whose
+/// shape drops them) with `combine(acc, x, reduced)`; `reducedInputs`,
+/// shaped like `init`, are read alongside and passed as `reduced`.
+mlir::Value buildReduction(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+    mlir::ValueRange reducedInputs, mlir::Value init,
+    llvm::ArrayRef<int64_t> axes,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::Value, mlir::Value, mlir::ValueRange)>
+        combine);
 
 /// A linalg.generic reducing dimension `axis` of `input` into `init` (whose
 /// shape drops that dimension) with `combine(acc, x)`.

@@ -82,30 +82,45 @@ Value padTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
       .getResult();
 }
 
-Value buildAxisReduction(
-    OpBuilder &b, Location loc, Value input, Value init, int64_t axis,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+Value buildReduction(
+    OpBuilder &b, Location loc, Value input, ValueRange reducedInputs,
+    Value init, ArrayRef<int64_t> axes,
+    function_ref<Value(OpBuilder &, Location, Value, Value, ValueRange)>
+        combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iters;
   for (int64_t d = 0; d < rank; ++d) {
-    iters.push_back(d == axis ? utils::IteratorType::reduction
-                              : utils::IteratorType::parallel);
-    if (d != axis)
+    bool reduced = llvm::is_contained(axes, d);
+    iters.push_back(reduced ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
+    if (!reduced)
       outExprs.push_back(getAffineDimExpr(d, ctx));
   }
-  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
-                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+  SmallVector<Value> inputs = {input};
+  llvm::append_range(inputs, reducedInputs);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  maps.append(reducedInputs.size() + 1, outMap);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{input},
-             ValueRange{init}, maps, iters,
+             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+             iters,
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                linalg::YieldOp::create(nb, nloc,
-                                       combine(nb, nloc, args[1], args[0]));
+                                       combine(nb, nloc, args.back(), args[0],
+                                               args.drop_front().drop_back()));
              })
       .getResult(0);
+}
+
+Value buildAxisReduction(
+    OpBuilder &b, Location loc, Value input, Value init, int64_t axis,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  return buildReduction(b, loc, input, {}, init, {axis},
+                        [&](OpBuilder &nb, Location nloc, Value acc, Value x,
+                            ValueRange) { return combine(nb, nloc, acc, x); });
 }
 
 } // namespace dsc

@@ -7,10 +7,7 @@ namespace dsc {
 namespace {
 
 bool isUnsignedInteger(int32_t onnxType) {
-  return onnxType == onnx::TensorProto::UINT8 ||
-         onnxType == onnx::TensorProto::UINT16 ||
-         onnxType == onnx::TensorProto::UINT32 ||
-         onnxType == onnx::TensorProto::UINT64;
+  return NodeImporter::isUnsignedInteger(onnxType);
 }
 
 template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
@@ -41,6 +38,173 @@ template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
     return failure();
   n.setOutput(0, OpTy::create(n.builder(), n.loc(), *x).getResult());
   return success();
+}
+
+/// Neg and Abs: floats and signed integers; Abs of an unsigned integer is
+/// the input itself.
+template <typename OpTy> LogicalResult importNumericUnary(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  Type elem = n.type(*x).getElementType();
+  if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
+    return n.emitError() << "expects a numeric input, got " << n.type(*x);
+  if (isUnsignedInteger(n.onnxType(0))) {
+    if (std::is_same_v<OpTy, AbsOp>) {
+      n.setOutput(0, *x);
+      return success();
+    }
+    return n.emitError() << "Neg of unsigned integers is not defined";
+  }
+  n.setOutput(0, OpTy::create(n.builder(), n.loc(), *x).getResult());
+  return success();
+}
+
+/// The float input of a unary op with parameters.
+FailureOr<Value> floatInput(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  if (failed(x) || failed(requireFloat(n, *x)))
+    return failure();
+  return x;
+}
+
+LogicalResult importLeakyRelu(NodeImporter &n) {
+  if (failed(n.checkAttributes({"alpha"})))
+    return failure();
+  FailureOr<Value> x = floatInput(n);
+  auto alpha = n.floatAttr("alpha", 0.01f);
+  if (failed(x) || failed(alpha))
+    return failure();
+  Builder b(n.context());
+  n.setOutput(0, LeakyReluOp::create(n.builder(), n.loc(), n.type(*x), *x,
+                                     b.getF64FloatAttr(*alpha))
+                     .getResult());
+  return success();
+}
+
+LogicalResult importElu(NodeImporter &n) {
+  if (failed(n.checkAttributes({"alpha"})))
+    return failure();
+  FailureOr<Value> x = floatInput(n);
+  auto alpha = n.floatAttr("alpha", 1.0f);
+  if (failed(x) || failed(alpha))
+    return failure();
+  Builder b(n.context());
+  n.setOutput(0, EluOp::create(n.builder(), n.loc(), n.type(*x), *x,
+                               b.getF64FloatAttr(*alpha))
+                     .getResult());
+  return success();
+}
+
+LogicalResult importHardSigmoid(NodeImporter &n) {
+  if (failed(n.checkAttributes({"alpha", "beta"})))
+    return failure();
+  FailureOr<Value> x = floatInput(n);
+  auto alpha = n.floatAttr("alpha", 0.2f), beta = n.floatAttr("beta", 0.5f);
+  if (failed(x) || failed(alpha) || failed(beta))
+    return failure();
+  Builder b(n.context());
+  n.setOutput(0, HardSigmoidOp::create(n.builder(), n.loc(), n.type(*x), *x,
+                                       b.getF64FloatAttr(*alpha),
+                                       b.getF64FloatAttr(*beta))
+                     .getResult());
+  return success();
+}
+
+LogicalResult importGelu(NodeImporter &n) {
+  if (failed(n.checkAttributes({"approximate"})))
+    return failure();
+  FailureOr<Value> x = floatInput(n);
+  auto approximate = n.stringAttr("approximate", "none");
+  if (failed(x) || failed(approximate))
+    return failure();
+  if (*approximate != "none" && *approximate != "tanh")
+    return n.emitError() << "approximate '" << *approximate
+                         << "' is not one of none, tanh";
+  n.setOutput(0,
+              GeluOp::create(n.builder(), n.loc(), n.type(*x), *x, *approximate)
+                  .getResult());
+  return success();
+}
+
+/// Pow: a float base; a float or signed integer exponent (a separate type
+/// from opset 12 on).
+LogicalResult importPow(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> base = n.input(0), exponent = n.input(1);
+  if (failed(base) || failed(exponent))
+    return failure();
+  if (!isa<FloatType>(n.type(*base).getElementType()))
+    return n.emitError() << "Pow of an integer base is not supported, got "
+                         << n.type(*base);
+  if (isUnsignedInteger(n.onnxType(1)))
+    return n.emitError() << "Pow with an unsigned integer exponent is not "
+                            "supported";
+  return n.setResult(n.create<PowOp>(
+      inferPowType(n.errorFn(), n.type(*base), n.type(*exponent)), *base,
+      *exponent));
+}
+
+/// Max and Min take one or more inputs: a chain of binary ops.
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  if (n.numInputs() == 0)
+    return n.emitError() << "needs at least one input";
+  FailureOr<Value> acc = n.input(0);
+  if (failed(acc))
+    return failure();
+  Type elem = n.type(*acc).getElementType();
+  // Integer inputs from opset 12 on; unsigned ones would need unsigned
+  // comparisons.
+  if (!isa<FloatType>(elem) &&
+      (n.opset() < 12 || !isa<IntegerType>(elem) || elem.isInteger(1) ||
+       isUnsignedInteger(n.onnxType(0))))
+    return n.emitError() << "expects floating-point"
+                         << (n.opset() >= 12 ? " or signed integer" : "")
+                         << " inputs, got " << n.type(*acc);
+  for (int i = 1; i < n.numInputs(); ++i) {
+    FailureOr<Value> next = n.input(i);
+    if (failed(next))
+      return failure();
+    acc = n.create<OpTy>(
+        inferBroadcastType(n.errorFn(), n.type(*acc), n.type(*next)), *acc,
+        *next);
+    if (failed(acc))
+      return failure();
+  }
+  n.setOutput(0, *acc);
+  return success();
+}
+
+/// Comparisons give bool; ordering of unsigned integers would need
+/// unsigned predicates.
+template <typename OpTy> LogicalResult importCompare(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (!std::is_same_v<OpTy, EqualOp> && isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "ordering of unsigned integers is not supported";
+  n.setOutputONNXType(0, onnx::TensorProto::BOOL);
+  return n.setResult(n.create<OpTy>(
+      inferCompareType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
+}
+
+LogicalResult importWhere(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> c = n.input(0), x = n.input(1), y = n.input(2);
+  if (failed(c) || failed(x) || failed(y))
+    return failure();
+  n.setOutputONNXType(0, n.onnxType(1));
+  return n.setResult(n.create<WhereOp>(
+      inferWhereType(n.errorFn(), n.type(*c), n.type(*x), n.type(*y)), *c, *x,
+      *y));
 }
 
 /// Clip: bounds are attributes before opset 11 and optional constant inputs
@@ -98,6 +262,29 @@ void registerElementwiseImporters(OpRegistry &r) {
   r.add("Tanh", {6, 13}, importUnary<TanhOp>);
   r.add("Erf", {9, 13}, importUnary<ErfOp>);
   r.add("Clip", {6, 11, 12, 13}, importClip);
+  r.add("Exp", {6, 13}, importUnary<ExpOp>);
+  r.add("Log", {6, 13}, importUnary<LogOp>);
+  r.add("Sqrt", {6, 13}, importUnary<SqrtOp>);
+  r.add("Reciprocal", {6, 13}, importUnary<ReciprocalOp>);
+  r.add("Floor", {6, 13}, importUnary<FloorOp>);
+  r.add("Ceil", {6, 13}, importUnary<CeilOp>);
+  r.add("Softplus", {1, 22}, importUnary<SoftplusOp>);
+  r.add("HardSwish", {14, 22}, importUnary<HardSwishOp>);
+  r.add("Neg", {6, 13}, importNumericUnary<NegOp>);
+  r.add("Abs", {6, 13}, importNumericUnary<AbsOp>);
+  r.add("LeakyRelu", {6, 16}, importLeakyRelu);
+  r.add("Elu", {6, 22}, importElu);
+  r.add("HardSigmoid", {6, 22}, importHardSigmoid);
+  r.add("Gelu", {20}, importGelu);
+  r.add("Pow", {7, 12, 13, 15}, importPow);
+  r.add("Max", {6, 8, 12, 13}, importVariadic<MaxOp>);
+  r.add("Min", {6, 8, 12, 13}, importVariadic<MinOp>);
+  r.add("Equal", {7, 11, 13, 19}, importCompare<EqualOp>);
+  r.add("Less", {7, 9, 13}, importCompare<LessOp>);
+  r.add("LessOrEqual", {12, 16}, importCompare<LessEqualOp>);
+  r.add("Greater", {7, 9, 13}, importCompare<GreaterOp>);
+  r.add("GreaterOrEqual", {12, 16}, importCompare<GreaterEqualOp>);
+  r.add("Where", {9, 16}, importWhere);
 }
 
 } // namespace dsc

@@ -1,5 +1,11 @@
 //===- Tensor.cpp - importers for shape and data-movement ONNX ops --------===//
+#include "../ConstantFolding.h"
 #include "../NodeImporter.h"
+
+#include "dsc/Dialect/Utils.h"
+
+#include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -62,11 +68,43 @@ LogicalResult importTranspose(NodeImporter &n) {
       inferTransposeType(n.errorFn(), n.type(*x), perm), *x, perm));
 }
 
+/// Concat of constants only (shape subgraphs): the folded result, or null
+/// when some input is computed.
+FailureOr<bool> foldConcat(NodeImporter &n) {
+  SmallVector<DenseElementsAttr> values;
+  SmallVector<RankedTensorType> types;
+  for (int i = 0; i < n.numInputs(); ++i) {
+    DenseElementsAttr c = n.constantInputOrNull(i);
+    if (!c)
+      return false;
+    values.push_back(c);
+    types.push_back(cast<RankedTensorType>(c.getType()));
+  }
+  if (values.empty())
+    return false;
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(axisAttr))
+    return failure();
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, types.front().getRank());
+  if (failed(axis))
+    return failure();
+  auto type = inferConcatType(n.errorFn(), types, *axis);
+  if (failed(type))
+    return failure();
+  if (!shouldFold(*type, values))
+    return false;
+  n.setConstantOutput(0, dsc::foldConcat(values, *axis, *type), n.onnxType(0));
+  return true;
+}
+
 LogicalResult importConcat(NodeImporter &n) {
   if (failed(n.checkAttributes({"axis"})))
     return failure();
   if (!n.attr("axis"))
     return n.emitError() << "the required attribute 'axis' is missing";
+  FailureOr<bool> folded = foldConcat(n);
+  if (failed(folded) || *folded)
+    return folded;
   SmallVector<Value> inputs;
   SmallVector<RankedTensorType> types;
   for (int i = 0; i < n.numInputs(); ++i) {
@@ -142,6 +180,419 @@ LogicalResult importIdentity(NodeImporter &n) {
   return success();
 }
 
+/// A 1-D (or scalar) integer constant input as int64 values.
+FailureOr<SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
+                                          StringRef what) {
+  FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
+  if (failed(c))
+    return failure();
+  Type elem = c->getElementType();
+  if (!isa<IntegerType>(elem) || elem.isInteger(1) ||
+      c->getType().getRank() > 1)
+    return n.emitError() << what << " must be a 1-D integer tensor, got "
+                         << c->getType();
+  return intValues(*c);
+}
+
+/// An int64 1-D constant of `values`.
+DenseElementsAttr int64Tensor(MLIRContext *ctx, ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    IntegerType::get(ctx, 64));
+  return DenseElementsAttr::get(type, values);
+}
+
+/// Shape: the input's static shape as a constant, dims [start, end) from
+/// opset 15 on.
+LogicalResult importShape(NodeImporter &n) {
+  SmallVector<StringRef> known;
+  if (n.opset() >= 15)
+    known = {"start", "end"};
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(xt))
+    return failure();
+  int64_t rank = xt->getRank();
+  auto start = n.intAttr("start", 0), end = n.intAttr("end", rank);
+  if (failed(start) || failed(end))
+    return failure();
+  // Negative values count from the end; both clamp to [0, rank].
+  auto clampDim = [&](int64_t v) {
+    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
+  };
+  int64_t lo = clampDim(*start), hi = std::max(lo, clampDim(*end));
+  n.setConstantOutput(
+      0, int64Tensor(n.context(), xt->getShape().slice(lo, hi - lo)),
+      onnx::TensorProto::INT64);
+  return success();
+}
+
+LogicalResult importSize(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(xt))
+    return failure();
+  auto type = RankedTensorType::get({}, IntegerType::get(n.context(), 64));
+  n.setConstantOutput(0, DenseElementsAttr::get(type, xt->getNumElements()),
+                      onnx::TensorProto::INT64);
+  return success();
+}
+
+/// Output 0 := input 0 reshaped to `type` (folded when the input is a
+/// constant).
+LogicalResult setReshaped(NodeImporter &n, FailureOr<RankedTensorType> type) {
+  if (failed(type))
+    return failure();
+  if (DenseElementsAttr c = n.constantInputOrNull(0)) {
+    n.setConstantOutput(0, c.reshape(*type), n.onnxType(0));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  return n.setResult(n.create<ReshapeOp>(type, *x));
+}
+
+/// Unsqueeze and Squeeze: `axes` is an attribute before opset 13 and a
+/// constant input from 13 on (optional for Squeeze).
+FailureOr<SmallVector<int64_t>> squeezeAxes(NodeImporter &n, bool required) {
+  if (n.opset() < 13) {
+    if (failed(n.checkAttributes({"axes"})))
+      return failure();
+    auto axes = n.intsAttr("axes");
+    if (failed(axes))
+      return failure();
+    if (!*axes && required)
+      return n.emitError() << "the required attribute 'axes' is missing";
+    return axes->value_or(SmallVector<int64_t>());
+  }
+  if (failed(n.checkAttributes({})))
+    return failure();
+  if (!n.hasInput(1) && !required)
+    return SmallVector<int64_t>();
+  return intsInput(n, 1, n.node().op_type() + "'s axes");
+}
+
+LogicalResult importUnsqueeze(NodeImporter &n) {
+  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(n, /*required=*/true);
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(axes) || failed(xt))
+    return failure();
+  return setReshaped(n, inferUnsqueezeType(n.errorFn(), *xt, *axes));
+}
+
+LogicalResult importSqueeze(NodeImporter &n) {
+  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(n, /*required=*/false);
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(axes) || failed(xt))
+    return failure();
+  return setReshaped(n, inferSqueezeType(n.errorFn(), *xt, *axes));
+}
+
+LogicalResult importCast(NodeImporter &n) {
+  SmallVector<StringRef> known = {"to"};
+  if (n.opset() >= 19)
+    known.push_back("saturate");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  if (!n.attr("to"))
+    return n.emitError() << "the required attribute 'to' is missing";
+  auto to = n.intAttr("to", 0);
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(to) || failed(xt))
+    return failure();
+  int32_t toType = static_cast<int32_t>(*to);
+  Type elem = n.elementType(toType);
+  if (!elem)
+    return n.emitError() << "Cast to " << NodeImporter::dtypeName(toType)
+                         << " is not supported";
+  FailureOr<RankedTensorType> type = inferCastType(n.errorFn(), *xt, elem);
+  if (failed(type))
+    return failure();
+  bool inUnsigned = NodeImporter::isUnsignedInteger(n.onnxType(0));
+  bool outUnsigned = NodeImporter::isUnsignedInteger(toType);
+  if (DenseElementsAttr c = n.constantInputOrNull(0)) {
+    n.setConstantOutput(0, foldCast(c, elem, inUnsigned, outUnsigned), toType);
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutputONNXType(0, toType);
+  return n.setResult(n.create<CastOp>(type, *x, inUnsigned, outUnsigned));
+}
+
+LogicalResult importGather(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis"})))
+    return failure();
+  FailureOr<RankedTensorType> dt = n.inputType(0), it = n.inputType(1);
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(dt) || failed(it) || failed(axisAttr))
+    return failure();
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, dt->getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<RankedTensorType> type =
+      inferGatherType(n.errorFn(), *dt, *it, *axis);
+  if (failed(type))
+    return failure();
+  if (isa<IntegerType>(it->getElementType()) &&
+      NodeImporter::isUnsignedInteger(n.onnxType(1)))
+    return n.emitError() << "unsigned indices are not supported";
+  DenseElementsAttr data = n.constantInputOrNull(0);
+  DenseElementsAttr indices = n.constantInputOrNull(1);
+  SmallVector<int64_t> idx;
+  if (indices) {
+    // Known indices are checked here; negative ones count from the end.
+    int64_t dim = dt->getDimSize(*axis);
+    idx = intValues(indices);
+    for (int64_t &i : idx) {
+      if (i < -dim || i >= dim)
+        return n.emitError() << "index " << i << " is out of range for axis "
+                             << *axis << " of size " << dim;
+      if (i < 0)
+        i += dim;
+    }
+  }
+  if (data && indices && shouldFold(*type, {data})) {
+    n.setConstantOutput(0, foldGather(data, idx, it->getShape(), *axis, *type),
+                        n.onnxType(0));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0), i = n.input(1);
+  if (failed(x) || failed(i))
+    return failure();
+  return n.setResult(n.create<GatherOp>(type, *x, *i, *axis));
+}
+
+LogicalResult importConstantOfShape(NodeImporter &n) {
+  if (failed(n.checkAttributes({"value"})))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape =
+      intsInput(n, 0, "ConstantOfShape's shape");
+  if (failed(shape))
+    return failure();
+  for (int64_t d : *shape)
+    if (d < 0)
+      return n.emitError() << "ConstantOfShape's shape has a negative entry";
+  Builder b(n.context());
+  DenseElementsAttr value =
+      DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()), 0.0f);
+  int32_t onnxType = onnx::TensorProto::FLOAT;
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> t = n.readTensor(a->t());
+    if (failed(t))
+      return failure();
+    if (t->getNumElements() != 1)
+      return n.emitError() << "ConstantOfShape's value must hold one element";
+    value = *t;
+    onnxType = a->t().data_type();
+  }
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  n.setConstantOutput(0, value.resizeSplat(type), onnxType);
+  return success();
+}
+
+/// Range of constant scalars: max(ceil((limit - start) / delta), 0) values.
+LogicalResult importRange(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  SmallVector<DenseElementsAttr> args;
+  for (int i = 0; i < 3; ++i) {
+    static const char *what[] = {"Range's start", "Range's limit",
+                                 "Range's delta"};
+    FailureOr<DenseElementsAttr> c = n.constantInput(i, what[i]);
+    if (failed(c))
+      return failure();
+    if (c->getNumElements() != 1)
+      return n.emitError() << what[i] << " must be a scalar";
+    args.push_back(*c);
+  }
+  Type elem = args[0].getElementType();
+  if (args[1].getElementType() != elem || args[2].getElementType() != elem ||
+      elem.isInteger(1))
+    return n.emitError() << "start, limit and delta must share a numeric type";
+  auto scalar = [&](DenseElementsAttr a) {
+    return isa<FloatType>(elem)
+               ? (*a.value_begin<APFloat>()).convertToDouble()
+               : double((*a.value_begin<APInt>()).getSExtValue());
+  };
+  double start = scalar(args[0]), limit = scalar(args[1]),
+         delta = scalar(args[2]);
+  if (delta == 0)
+    return n.emitError() << "Range's delta must be non-zero";
+  double steps = std::ceil((limit - start) / delta);
+  if (!std::isfinite(steps) || steps > double(kMaxFoldedElements))
+    return n.emitError() << "Range from " << start << " to " << limit << " by "
+                         << delta << " is too large";
+  int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
+  auto type = RankedTensorType::get({count}, elem);
+  SmallVector<double> values;
+  for (int64_t i = 0; i < count; ++i)
+    values.push_back(start + static_cast<double>(i) * delta);
+  DenseElementsAttr result;
+  if (isa<FloatType>(elem)) {
+    result = denseFloatAttr(type, values);
+  } else {
+    SmallVector<APInt> ints;
+    for (double v : values)
+      ints.push_back(APInt(elem.getIntOrFloatBitWidth(),
+                           static_cast<int64_t>(v), /*isSigned=*/true));
+    result = DenseElementsAttr::get(type, ints);
+  }
+  n.setConstantOutput(0, result, n.onnxType(0));
+  return success();
+}
+
+LogicalResult importExpand(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  FailureOr<SmallVector<int64_t>> shape = intsInput(n, 1, "Expand's shape");
+  if (failed(xt) || failed(shape))
+    return failure();
+  FailureOr<RankedTensorType> type = inferExpandType(n.errorFn(), *xt, *shape);
+  if (failed(type))
+    return failure();
+  DenseElementsAttr c = n.constantInputOrNull(0);
+  if (c && shouldFold(*type, {c})) {
+    n.setConstantOutput(0, foldBroadcast(c, *type), n.onnxType(0));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  if (*type == *xt) {
+    n.setOutput(0, *x);
+    return success();
+  }
+  return n.setResult(n.create<ExpandOp>(type, *x));
+}
+
+/// Slice's starts/ends/axes/steps: attributes before opset 10 (no steps),
+/// constant inputs from 10 on.
+struct SliceParams {
+  SmallVector<int64_t> starts, ends, axes, steps;
+};
+
+FailureOr<SliceParams> sliceParams(NodeImporter &n, int64_t rank) {
+  SliceParams p;
+  if (n.opset() < 10) {
+    if (failed(n.checkAttributes({"starts", "ends", "axes"})))
+      return failure();
+    auto starts = n.intsAttr("starts"), ends = n.intsAttr("ends"),
+         axes = n.intsAttr("axes");
+    if (failed(starts) || failed(ends) || failed(axes))
+      return failure();
+    if (!*starts || !*ends)
+      return n.emitError() << "the required attributes 'starts' and 'ends' "
+                              "are missing";
+    p.starts = **starts;
+    p.ends = **ends;
+    if (*axes)
+      p.axes = **axes;
+  } else {
+    if (failed(n.checkAttributes({})))
+      return failure();
+    auto starts = intsInput(n, 1, "Slice's starts");
+    auto ends = intsInput(n, 2, "Slice's ends");
+    if (failed(starts) || failed(ends))
+      return failure();
+    p.starts = *starts;
+    p.ends = *ends;
+    if (n.hasInput(3)) {
+      auto axes = intsInput(n, 3, "Slice's axes");
+      if (failed(axes))
+        return failure();
+      p.axes = *axes;
+    }
+    if (n.hasInput(4)) {
+      auto steps = intsInput(n, 4, "Slice's steps");
+      if (failed(steps))
+        return failure();
+      p.steps = *steps;
+    }
+  }
+  if (p.axes.empty())
+    for (size_t i = 0; i < p.starts.size(); ++i)
+      p.axes.push_back(i);
+  if (p.steps.empty())
+    p.steps.assign(p.starts.size(), 1);
+  if (p.ends.size() != p.starts.size() || p.axes.size() != p.starts.size() ||
+      p.steps.size() != p.starts.size())
+    return n.emitError() << "starts, ends, axes and steps must have the same "
+                            "length";
+  if (static_cast<int64_t>(p.starts.size()) > rank)
+    return n.emitError() << "Slice has more entries than the input's rank "
+                         << rank;
+  return p;
+}
+
+LogicalResult importSlice(NodeImporter &n) {
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(xt))
+    return failure();
+  int64_t rank = xt->getRank();
+  FailureOr<SliceParams> p = sliceParams(n, rank);
+  if (failed(p))
+    return failure();
+  // Per dimension: start 0, step 1, the whole dimension unless sliced.
+  SmallVector<int64_t> starts(rank, 0), steps(rank, 1), sizes(xt->getShape());
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < p->axes.size(); ++i) {
+    auto axis = normalizeAxis(n.errorFn(), p->axes[i], rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis])
+      return n.emitError() << "axis " << p->axes[i] << " is repeated";
+    seen[*axis] = true;
+    // A step of INT64_MIN takes one element, as -INT64_MAX does; clamping
+    // keeps -step representable.
+    int64_t dim = xt->getDimSize(*axis),
+            step = std::max(p->steps[i], -std::numeric_limits<int64_t>::max());
+    if (step == 0)
+      return n.emitError() << "Slice's steps must be non-zero";
+    // Negative starts/ends count from the end; then both clamp to the
+    // range a step in that direction can reach (ONNX Slice).
+    int64_t start = p->starts[i], end = p->ends[i];
+    if (start < 0)
+      start += dim;
+    if (end < 0)
+      end += dim;
+    int64_t size;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      size = end > start ? (end - start - 1) / step + 1 : 0;
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      size = start > end ? (start - end - 1) / -step + 1 : 0;
+    }
+    starts[*axis] = size ? start : 0;
+    steps[*axis] = step;
+    sizes[*axis] = size;
+  }
+  FailureOr<RankedTensorType> type =
+      inferSliceType(n.errorFn(), *xt, starts, steps, sizes);
+  if (failed(type))
+    return failure();
+  DenseElementsAttr c = n.constantInputOrNull(0);
+  if (c && shouldFold(*type, {c})) {
+    n.setConstantOutput(0, foldSlice(c, starts, steps, *type), n.onnxType(0));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  if (*type == *xt && llvm::all_of(steps, [](int64_t s) { return s == 1; })) {
+    n.setOutput(0, *x);
+    return success();
+  }
+  return n.setResult(n.create<SliceOp>(type, *x, starts, steps));
+}
+
 } // namespace
 
 void registerTensorImporters(OpRegistry &r) {
@@ -151,6 +602,16 @@ void registerTensorImporters(OpRegistry &r) {
   r.add("Concat", {4, 11, 13}, importConcat);
   r.add("Constant", {1, 9, 11, 12, 13, 19, 21}, importConstant);
   r.add("Identity", {1, 13, 14, 16, 19, 21}, importIdentity);
+  r.add("Shape", {1, 13, 15, 19, 21}, importShape);
+  r.add("Size", {1, 13, 19, 21}, importSize);
+  r.add("Unsqueeze", {1, 11, 13, 21}, importUnsqueeze);
+  r.add("Squeeze", {1, 11, 13, 21}, importSqueeze);
+  r.add("Cast", {6, 9, 13, 19, 21}, importCast);
+  r.add("Gather", {1, 11, 13}, importGather);
+  r.add("ConstantOfShape", {9, 20, 21}, importConstantOfShape);
+  r.add("Range", {11}, importRange);
+  r.add("Expand", {8, 13}, importExpand);
+  r.add("Slice", {1, 10, 11, 13}, importSlice);
 }
 
 } // namespace dsc

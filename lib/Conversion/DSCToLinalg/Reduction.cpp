@@ -1,0 +1,169 @@
+//===- Reduction.cpp - dsc.reduce to linalg.generic reductions ------------===//
+//
+// One reduction generic over the reduced axes (log_sum_exp needs two: the
+// maximum first, for stability), an elementwise finish (mean, sqrt, log),
+// and an expand_shape for keepdims.
+//
+//===----------------------------------------------------------------------===//
+#include "PopulatePatterns.h"
+#include "dsc/Dialect/DSCDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace dsc {
+namespace {
+
+/// The identity of the reduction's accumulation. Float max/min start from
+/// -inf/+inf so that a slice of infinities reduces to itself, as in ONNX.
+TypedAttr identityAttr(OpBuilder &b, StringRef kind, Type elem) {
+  if (auto f = dyn_cast<FloatType>(elem)) {
+    const llvm::fltSemantics &sem = f.getFloatSemantics();
+    if (kind == "max" || kind == "log_sum_exp")
+      return FloatAttr::get(f, APFloat::getInf(sem, /*Negative=*/true));
+    if (kind == "min")
+      return FloatAttr::get(f, APFloat::getInf(sem, /*Negative=*/false));
+    return FloatAttr::get(f, kind == "prod" ? 1.0 : 0.0);
+  }
+  unsigned width = elem.getIntOrFloatBitWidth();
+  if (kind == "max")
+    return IntegerAttr::get(elem, APInt::getSignedMinValue(width));
+  if (kind == "min")
+    return IntegerAttr::get(elem, APInt::getSignedMaxValue(width));
+  return IntegerAttr::get(elem, kind == "prod" ? 1 : 0);
+}
+
+/// acc (+) f(x) for the kind: the per-element transform (|x|, x^2) and the
+/// accumulation.
+Value combine(OpBuilder &b, Location loc, StringRef kind, Value acc, Value x) {
+  bool isFloat = isa<FloatType>(x.getType());
+  auto add = [&](Value l, Value r) -> Value {
+    return isFloat ? Value(arith::AddFOp::create(b, loc, l, r))
+                   : Value(arith::AddIOp::create(b, loc, l, r));
+  };
+  auto mul = [&](Value l, Value r) -> Value {
+    return isFloat ? Value(arith::MulFOp::create(b, loc, l, r))
+                   : Value(arith::MulIOp::create(b, loc, l, r));
+  };
+  if (kind == "max")
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, acc, x))
+                   : Value(arith::MaxSIOp::create(b, loc, acc, x));
+  if (kind == "min")
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, acc, x))
+                   : Value(arith::MinSIOp::create(b, loc, acc, x));
+  if (kind == "prod")
+    return mul(acc, x);
+  if (kind == "l1")
+    return add(acc, isFloat ? Value(math::AbsFOp::create(b, loc, x))
+                            : Value(math::AbsIOp::create(b, loc, x)));
+  if (kind == "l2" || kind == "sum_square")
+    return add(acc, mul(x, x));
+  // sum, mean, log_sum
+  return add(acc, x);
+}
+
+/// `reduced` (the reduction's result, reduced dims dropped) reshaped to
+/// `type`, which has size-1 dims at the reduced axes.
+Value keepDims(OpBuilder &b, Location loc, Value reduced, RankedTensorType type,
+               ArrayRef<int64_t> axes) {
+  auto reducedType = cast<RankedTensorType>(reduced.getType());
+  if (reducedType == type)
+    return reduced;
+  // Each kept dim groups with the reduced (unit) dims that follow it; unit
+  // dims before the first kept dim join the first group.
+  SmallVector<ReassociationIndices> groups(reducedType.getRank());
+  int64_t group = 0;
+  bool seenKept = false;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!llvm::is_contained(axes, d)) {
+      if (seenKept)
+        ++group;
+      seenKept = true;
+    }
+    if (!groups.empty())
+      groups[group].push_back(d);
+  }
+  return tensor::ExpandShapeOp::create(b, loc, type, reduced, groups);
+}
+
+struct ReduceLowering : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elem = inType.getElementType();
+    StringRef kind = op.getKind();
+    ArrayRef<int64_t> axes = op.getAxes();
+    SmallVector<int64_t> reducedShape;
+    int64_t count = 1;
+    for (int64_t d = 0; d < inType.getRank(); ++d) {
+      if (llvm::is_contained(axes, d))
+        count *= inType.getDimSize(d);
+      else
+        reducedShape.push_back(inType.getDimSize(d));
+    }
+    auto reducedType = RankedTensorType::get(reducedShape, elem);
+    Value x = op.getInput();
+
+    Value result;
+    if (kind == "log_sum_exp") {
+      // m + log(sum(exp(x - m))) with m the maximum: no overflow.
+      Value maxInit = buildFilled(rewriter, loc, reducedType,
+                                  identityAttr(rewriter, "max", elem));
+      Value max = buildReduction(
+          rewriter, loc, x, {}, maxInit, axes,
+          [&](OpBuilder &b, Location l, Value acc, Value v, ValueRange) {
+            return combine(b, l, "max", acc, v);
+          });
+      Value sumInit = buildFilled(rewriter, loc, reducedType,
+                                  identityAttr(rewriter, "sum", elem));
+      Value sum = buildReduction(
+          rewriter, loc, x, {max}, sumInit, axes,
+          [&](OpBuilder &b, Location l, Value acc, Value v, ValueRange m) {
+            Value e =
+                math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, m[0]));
+            return Value(arith::AddFOp::create(b, l, acc, e));
+          });
+      result =
+          buildElementwise(rewriter, loc, reducedType, {max, sum},
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return arith::AddFOp::create(
+                                 b, l, a[0], math::LogOp::create(b, l, a[1]));
+                           });
+    } else {
+      Value init = buildFilled(rewriter, loc, reducedType,
+                               identityAttr(rewriter, kind, elem));
+      result = buildReduction(
+          rewriter, loc, x, {}, init, axes,
+          [&](OpBuilder &b, Location l, Value acc, Value v, ValueRange) {
+            return combine(b, l, kind, acc, v);
+          });
+      if (kind == "mean" || kind == "l2" || kind == "log_sum")
+        result = buildElementwise(
+            rewriter, loc, reducedType, {result},
+            [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+              if (kind == "l2")
+                return math::SqrtOp::create(b, l, a[0]);
+              if (kind == "log_sum")
+                return math::LogOp::create(b, l, a[0]);
+              return arith::DivFOp::create(
+                  b, l, a[0], floatConst(b, l, elem, double(count)));
+            });
+    }
+    rewriter.replaceOp(op, keepDims(rewriter, loc, result, outType, axes));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateReductionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReduceLowering>(patterns.getContext());
+}
+
+} // namespace dsc

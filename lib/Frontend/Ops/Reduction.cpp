@@ -1,0 +1,118 @@
+//===- Reduction.cpp - importers for the ONNX Reduce* ops -----------------===//
+#include "../ConstantFolding.h"
+#include "../NodeImporter.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+
+namespace dsc {
+namespace {
+
+/// dsc.reduce's kind for an ONNX op type.
+StringRef reduceKind(StringRef opType) {
+  return llvm::StringSwitch<StringRef>(opType)
+      .Case("ReduceSum", "sum")
+      .Case("ReduceMean", "mean")
+      .Case("ReduceMax", "max")
+      .Case("ReduceMin", "min")
+      .Case("ReduceProd", "prod")
+      .Case("ReduceL1", "l1")
+      .Case("ReduceL2", "l2")
+      .Case("ReduceSumSquare", "sum_square")
+      .Case("ReduceLogSum", "log_sum")
+      .Case("ReduceLogSumExp", "log_sum_exp")
+      .Default("");
+}
+
+/// Every Reduce* op: `axes` is an attribute before opset 18 (ReduceSum: 13)
+/// and an optional constant input after, when `noop_with_empty_axes` also
+/// appears; no axes means all axes unless that flag is set.
+LogicalResult importReduce(NodeImporter &n) {
+  StringRef opType = n.node().op_type();
+  StringRef kind = reduceKind(opType);
+  bool axesInput = n.opset() >= (opType == "ReduceSum" ? 13 : 18);
+  SmallVector<StringRef> known = {"keepdims"};
+  known.push_back(axesInput ? "noop_with_empty_axes" : "axes");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  auto keepDims = n.intAttr("keepdims", 1);
+  auto noop = n.intAttr("noop_with_empty_axes", 0);
+  if (failed(xt) || failed(keepDims) || failed(noop))
+    return failure();
+  DenseElementsAttr constant = n.constantInputOrNull(0);
+  SmallVector<int64_t> axes;
+  if (axesInput) {
+    if (n.hasInput(1)) {
+      FailureOr<DenseElementsAttr> c =
+          n.constantInput(1, opType.str() + "'s axes");
+      if (failed(c))
+        return failure();
+      if (!isa<IntegerType>(c->getElementType()) || c->getType().getRank() > 1)
+        return n.emitError() << "axes must be a 1-D integer tensor";
+      axes = intValues(*c);
+    }
+  } else {
+    auto attr = n.intsAttr("axes");
+    if (failed(attr))
+      return failure();
+    if (*attr)
+      axes = **attr;
+  }
+  if (axes.empty()) {
+    if (*noop) {
+      if (constant) {
+        n.setConstantOutput(0, constant, n.onnxType(0));
+        return success();
+      }
+      return n.setResult(n.input(0));
+    }
+    for (int64_t d = 0; d < xt->getRank(); ++d)
+      axes.push_back(d);
+  }
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(n.errorFn(), a, xt->getRank());
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return n.emitError() << "axes contain a repeated axis";
+  if ((kind == "max" || kind == "min") &&
+      NodeImporter::isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << opType << " of unsigned integers is not supported";
+  FailureOr<RankedTensorType> type =
+      inferReduceType(n.errorFn(), *xt, kind, axes, *keepDims != 0);
+  if (failed(type))
+    return failure();
+  // Integer shape arithmetic on constants folds (e.g. ReduceProd of a
+  // Shape slice feeding a Reshape).
+  if (constant) {
+    if (DenseElementsAttr folded = foldIntReduce(constant, kind, axes, *type)) {
+      n.setConstantOutput(0, folded, n.onnxType(0));
+      return success();
+    }
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  Builder b(n.context());
+  return n.setResult(n.create<ReduceOp>(type, *x, b.getStringAttr(kind),
+                                        b.getDenseI64ArrayAttr(axes),
+                                        b.getBoolAttr(*keepDims != 0)));
+}
+
+} // namespace
+
+void registerReductionImporters(OpRegistry &r) {
+  r.add("ReduceSum", {1, 11, 13}, importReduce);
+  for (StringRef op : {"ReduceMean", "ReduceProd", "ReduceL1", "ReduceL2",
+                       "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"})
+    r.add(op, {1, 11, 13, 18}, importReduce);
+  for (StringRef op : {"ReduceMax", "ReduceMin"})
+    r.add(op, {1, 11, 12, 13, 18, 20}, importReduce);
+}
+
+} // namespace dsc
