@@ -255,3 +255,32 @@ LogicalResult KernelOp::verify() {
                          << " values whose types differ from its results";
   return success();
 }
+
+LogicalResult AttentionOp::verify() {
+  RankedTensorType q = rt(getQ()), k = rt(getK()), v = rt(getV()),
+                   out = getType();
+  int64_t rank = q.getRank();
+  if (rank < 2 || k.getRank() != rank || v.getRank() != rank ||
+      out.getRank() != rank)
+    return emitOpError() << "expects q, k, v and the result of one rank >= 2";
+  ArrayRef<int64_t> qs = q.getShape(), ks = k.getShape(), vs = v.getShape();
+  if (qs.drop_back(2) != ks.drop_back(2) || qs.drop_back(2) != vs.drop_back(2))
+    return emitOpError() << "expects equal leading dimensions of q, k and v";
+  if (qs[rank - 1] != ks[rank - 2] || ks[rank - 1] != vs[rank - 2])
+    return emitOpError() << "expects q [..., Sq, D], k [..., D, Sk] and "
+                            "v [..., Sk, Dv]";
+  SmallVector<int64_t> expected(qs.drop_back());
+  expected.push_back(vs[rank - 1]);
+  if (out.getShape() != ArrayRef<int64_t>(expected) ||
+      out.getElementType() != q.getElementType())
+    return emitOpError() << "result type differs from [..., Sq, Dv] of q's "
+                            "element type";
+  StringRef kind = getMaskKind();
+  if (kind != "none" && kind != "causal" && kind != "sliding_window")
+    return emitOpError() << "mask_kind must be none, causal or sliding_window";
+  if (kind != "none" && getMask())
+    return emitOpError() << "a structural mask takes no mask operand";
+  if (kind == "sliding_window" && getWindow() < 1)
+    return emitOpError() << "sliding_window needs window >= 1";
+  return success();
+}

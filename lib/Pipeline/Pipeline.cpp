@@ -105,7 +105,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
 }
 
 void buildGraphPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addPass(createDSCFoldBatchNorm());
+  pm.addPass(createDSCFusePatterns());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createDSCFormKernels());

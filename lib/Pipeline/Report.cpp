@@ -67,20 +67,30 @@ void CompileReport::print(llvm::raw_ostream &os) const {
     for (const auto &[name, count] : optimized.fusions)
       os << "    " << llvm::format("%5d", count) << " x " << name << "\n";
   }
-  // Ops the graph passes removed (folded away or merged into others).
-  std::vector<std::string> removed;
-  for (const auto &[name, count] : imported.opCounts) {
-    auto it = optimized.opCounts.find(name);
-    int64_t after = it == optimized.opCounts.end() ? 0 : it->second;
-    if (after < count)
+  // Ops the graph passes removed (folded, or replaced by named ops) and
+  // the named ops that patterns formed.
+  auto countIn = [](const std::map<std::string, int64_t> &m,
+                    const std::string &name) -> int64_t {
+    auto it = m.find(name);
+    return it == m.end() ? 0 : it->second;
+  };
+  std::vector<std::string> removed, formed;
+  for (const auto &[name, count] : imported.opCounts)
+    if (int64_t after = countIn(optimized.opCounts, name); after < count)
       removed.push_back(std::to_string(count - after) + " x " + name);
-  }
-  if (!removed.empty()) {
-    os << "  removed by folding:";
-    for (const std::string &r : removed)
+  for (const auto &[name, count] : optimized.opCounts)
+    if (int64_t before = countIn(imported.opCounts, name); before < count)
+      formed.push_back(std::to_string(count - before) + " x " + name);
+  auto printList = [&](StringRef label, ArrayRef<std::string> list) {
+    if (list.empty())
+      return;
+    os << label;
+    for (const std::string &r : list)
       os << " " << r << ";";
     os << "\n";
-  }
+  };
+  printList("  ops folded/replaced:", removed);
+  printList("  named ops formed:   ", formed);
   os << "  intermediate tensors: " << megabytes(imported.intermediateBytes)
      << " -> " << megabytes(optimized.intermediateBytes) << " ("
      << megabytes(imported.intermediateBytes - optimized.intermediateBytes)
@@ -88,7 +98,8 @@ void CompileReport::print(llvm::raw_ostream &os) const {
   if (arenaBytes)
     os << "  arena:              " << megabytes(arenaBytes)
        << " (lower bound " << megabytes(arenaLowerBound) << ")\n";
-  os << "  weights:            " << megabytes(weightsBytes) << "\n";
+  if (weightsBytes)
+    os << "  weights:            " << megabytes(weightsBytes) << "\n";
   os << "  phases:            ";
   double total = 0;
   for (const auto &[phase, seconds] : phases) {

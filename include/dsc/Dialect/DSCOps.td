@@ -531,6 +531,40 @@ def DSC_ReduceOp : DSC_Op<"reduce"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_AttentionOp : DSC_Op<"attention"> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    `softmax(q @ k * scale + mask) @ v` with the softmax over the last
+    dimension: `q` is `[..., Sq, D]`, `k` is `[..., D, Sk]` (already
+    transposed, as the product's right operand), `v` is `[..., Sk, Dv]`,
+    with equal leading (batch, head) dimensions; the result is
+    `[..., Sq, Dv]`. Formed by dsc-fuse-patterns from the MatMul - scale -
+    mask - Softmax - MatMul chain of exported models.
+
+    The mask is structural when `mask_kind` is `"causal"` (key j is masked
+    for query i when j > i + Sk - Sq) or `"sliding_window"` (also when
+    i + Sk - Sq - j >= window): masked scores get `mask_value` added, the
+    others nothing, and no mask tensor is read. With `"none"` the optional
+    `mask` operand (any tensor broadcastable to `[..., Sq, Sk]`) is added.
+
+    Example:
+    ```mlir
+    %0 = dsc.attention %q, %k, %v {mask_kind = "causal", mask_value = -1.0e+09 : f64,
+                                   scale = 0.125 : f64, window = 0 : i64}
+        : (tensor<1x4x16x64xf32>, tensor<1x4x64x16xf32>, tensor<1x4x16x64xf32>)
+        -> tensor<1x4x16x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$q, AnyRankedTensor:$k,
+                   AnyRankedTensor:$v, Optional<AnyRankedTensor>:$mask,
+                   F64Attr:$scale, StrAttr:$mask_kind, F64Attr:$mask_value,
+                   I64Attr:$window);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $q `,` $k `,` $v (`,` $mask^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//

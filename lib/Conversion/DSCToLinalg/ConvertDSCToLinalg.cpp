@@ -26,6 +26,7 @@ struct ConvertDSCToLinalgPass
     populatePoolingPatterns(patterns);
     populateNormalizationPatterns(patterns);
     populateDataMovementPatterns(patterns);
+    populateAttentionPatterns(patterns);
     populateReductionPatterns(patterns);
     // Every pattern rewrites its op completely; an op no pattern accepts is
     // left for dsc-verify-stage, which reports it at its ONNX node.

@@ -20,6 +20,20 @@ def DSCFoldBatchNorm : Pass<"dsc-fold-batch-norm"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DSCFusePatterns : Pass<"dsc-fuse-patterns"> {
+  let summary = "Recognize decomposed GELU, LayerNorm, Softmax and attention";
+  let description = [{
+    Replaces the primitive-op chains exporters emit with named ops:
+    `x * 0.5 * (1 + erf(x / sqrt 2))` and the tanh form with `dsc.gelu`;
+    `(x - mean) / sqrt(var + eps) [* gamma] [+ beta]` over trailing axes
+    with `dsc.layer_norm`; `exp(x - max) / sum` along one axis with
+    `dsc.softmax`; `matmul(softmax(q @ k * scale + mask), v)` with
+    `dsc.attention`, where a constant causal or sliding-window mask becomes
+    a structural attribute. Intermediates must have no other use.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def DSCFormKernels : Pass<"dsc-form-kernels", "mlir::ModuleOp"> {
   let summary = "Group conv/matmul/gemm epilogues and elementwise chains "
                 "into dsc.kernel regions";

@@ -1,0 +1,129 @@
+//===- Attention.cpp - dsc.attention to linalg ----------------------------===//
+//
+// scores = q @ k (one contraction), then one elementwise pass that scales
+// and adds the mask (structural masks compare linalg.index values, so no
+// mask tensor is read), the shared softmax, and probs @ v.
+//
+//===----------------------------------------------------------------------===//
+#include "PopulatePatterns.h"
+#include "dsc/Dialect/DSCDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace dsc {
+namespace {
+
+/// out[b..., i, j] = sum_r lhs[b..., i, r] * rhs[b..., r, j].
+Value batchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                    RankedTensorType outType) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = outType.getRank(), numLoops = rank + 1;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> batch;
+  for (int64_t i = 0; i < rank - 2; ++i)
+    batch.push_back(d(i));
+  AffineExpr i = d(rank - 2), j = d(rank - 1), r = d(rank);
+  auto with = [&](AffineExpr x, AffineExpr y) {
+    SmallVector<AffineExpr> e(batch);
+    e.push_back(x);
+    e.push_back(y);
+    return AffineMap::get(numLoops, 0, e, ctx);
+  };
+  Value init = buildFilled(b, loc, outType,
+                           b.getFloatAttr(outType.getElementType(), 0));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{lhs, rhs},
+             ValueRange{init},
+             SmallVector<AffineMap>{with(i, r), with(r, j), with(i, j)}, iters,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
+               linalg::YieldOp::create(nb, l,
+                                       arith::AddFOp::create(nb, l, a[2], p)
+                                           .getResult());
+             })
+      .getResult(0);
+}
+
+struct AttentionLowering : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto qType = cast<RankedTensorType>(op.getQ().getType());
+    auto kType = cast<RankedTensorType>(op.getK().getType());
+    Type elem = qType.getElementType();
+    int64_t rank = qType.getRank();
+    SmallVector<int64_t> scoreShape(qType.getShape().drop_back());
+    scoreShape.push_back(kType.getDimSize(rank - 1));
+    auto scoreType = RankedTensorType::get(scoreShape, elem);
+    Value scores =
+        batchedMatmul(rewriter, loc, op.getQ(), op.getK(), scoreType);
+
+    // scores * scale + mask.
+    int64_t sq = scoreShape[rank - 2], sk = scoreShape[rank - 1];
+    StringRef kind = op.getMaskKind();
+    double scale = op.getScale().convertToDouble();
+    double maskValue = op.getMaskValue().convertToDouble();
+    int64_t window = op.getWindow();
+    SmallVector<Value> ins = {scores};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    if (Value mask = op.getMask()) {
+      ins.push_back(mask);
+      maps.push_back(broadcastMap(
+          getContext(), cast<RankedTensorType>(mask.getType()).getShape(),
+          scoreShape));
+    }
+    maps.push_back(rewriter.getMultiDimIdentityMap(rank));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, scoreShape, elem);
+    Value masked =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{scoreType}, ins, ValueRange{empty}, maps,
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value v = arith::MulFOp::create(b, l, a[0],
+                                              floatConst(b, l, elem, scale));
+              if (ins.size() == 2)
+                v = arith::AddFOp::create(b, l, v, a[1]);
+              if (kind != "none") {
+                // Key j is masked for query i when j > i + (Sk - Sq), or,
+                // in a window, when i + (Sk - Sq) - j >= window.
+                Value i = linalg::IndexOp::create(b, l, rank - 2);
+                Value j = linalg::IndexOp::create(b, l, rank - 1);
+                Value diag = arith::AddIOp::create(
+                    b, l, i, arith::ConstantIndexOp::create(b, l, sk - sq));
+                Value cond = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::sgt, j, diag);
+                if (kind == "sliding_window") {
+                  Value dist = arith::SubIOp::create(b, l, diag, j);
+                  Value far = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::sge, dist,
+                      arith::ConstantIndexOp::create(b, l, window));
+                  cond = arith::OrIOp::create(b, l, cond, far);
+                }
+                Value added = arith::AddFOp::create(
+                    b, l, v, floatConst(b, l, elem, maskValue));
+                v = arith::SelectOp::create(b, l, cond, added, v);
+              }
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    Value probs = buildSoftmax(rewriter, loc, masked, rank - 1);
+    rewriter.replaceOp(op, batchedMatmul(rewriter, loc, probs, op.getV(),
+                                         cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<AttentionLowering>(patterns.getContext());
+}
+
+} // namespace dsc
