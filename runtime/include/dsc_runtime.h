@@ -80,7 +80,8 @@ typedef struct dsc_session dsc_session;
 /* num_threads <= 0 means "one per online CPU". */
 dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
                               dsc_session **out);
-/* Runs the model once; no allocation. */
+/* Runs the model once; no allocation. Output buffers must not overlap each
+   other or any input. */
 dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
                            void *const *outputs);
 void dsc_session_destroy(dsc_session *session);
