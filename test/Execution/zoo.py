@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Builders of standard network architectures with seeded random weights, for
-execution tests and benchmarks: ResNet-18, MobileNetV2 and a BERT-style
-encoder. Each builder returns an ``onnx.ModelProto`` (opset 17, IR version 8)
-that passes ``onnx.checker.check_model(full_check=True)``; the size
-parameters default to the full-size architectures and can be shrunk for
-tests. Weights use He (convolutions) or Xavier (fully connected) scaling and
-BatchNormalization gets positive variances, so activations stay O(1) through
-the whole network. The matching ``*_inputs`` functions make seeded inputs.
+execution tests and benchmarks: ResNet-18, ResNet-50, MobileNetV2, a
+BERT-style encoder (optionally with LayerNorm and Softmax decomposed into
+primitive ops) and a GPT-style pre-LN decoder written the way exporters emit
+it (decomposed LayerNorm, constant causal mask, tanh-form GELU). Each builder
+returns an ``onnx.ModelProto`` (opset 17, IR version 8) that passes
+``onnx.checker.check_model(full_check=True)``; the size parameters default
+to the full-size architectures and can be shrunk for tests. Weights use He
+(convolutions) or Xavier (fully connected) scaling and BatchNormalization
+gets positive variances, so activations stay O(1) through the whole network.
+The matching ``*_inputs`` functions make seeded inputs.
 
     python test/Execution/zoo.py resnet18 -o r18.onnx [--size 64] [--batch 1] [--stats]
     python test/Execution/zoo.py mobilenetv2 -o mnv2.onnx
+    python test/Execution/zoo.py resnet50 -o r50.onnx [--size 224] [--batch 1]
     python test/Execution/zoo.py bert -o enc.onnx [--layers 4 --d-model 256 --seq 128 ...]
+    python test/Execution/zoo.py bert-decomposed -o enc_dec.onnx [same options as bert]
+    python test/Execution/zoo.py gpt -o dec.onnx [--layers 2 --d-model 256 --heads 4 --seq 64]
 
 No model is committed: they are regenerated from the seeds.
 """
@@ -37,6 +43,8 @@ class Builder:
         self.nodes: list[onnx.NodeProto] = []
         self.inits: list[onnx.TensorProto] = []
         self.names: set[str] = set()
+        # shared constants (scalar / axes initializers), created on first use
+        self.consts: dict[tuple, str] = {}
 
     def unique(self, name: str) -> str:
         base, i = name, 1
@@ -114,6 +122,53 @@ class Builder:
         return self.node("LayerNormalization", ins, name, output=output, axis=-1,
                          epsilon=epsilon)
 
+    def scalar(self, name: str, value: float) -> str:
+        """A shared float32 scalar initializer (created on first use; draws no
+        random numbers, so it does not perturb the seeded weights)."""
+        key = (name, float(value))
+        if key not in self.consts:
+            self.consts[key] = self.param(name, np.array(value))
+        return self.consts[key]
+
+    def axes(self, name: str, axes: list[int]) -> str:
+        """A shared int64 axes initializer (ReduceSum-13's `axes` input)."""
+        key = (name, tuple(axes))
+        if key not in self.consts:
+            self.consts[key] = self.param(name, axes, np.int64)
+        return self.consts[key]
+
+    def layer_norm_decomposed(self, x: str, d: int, name: str, epsilon: float,
+                              bias: bool = True, output: str | None = None) -> str:
+        """LayerNormalization over the last axis as exporters emit it below
+        opset 17: ReduceMean, Sub, Pow(., 2), ReduceMean, Add(eps), Sqrt, Div,
+        Mul(gamma), Add(beta). Draws gamma and beta exactly like layer_norm, so
+        a model built either way from the same seed computes the same function."""
+        r = self.rng
+        gamma = self.param(name + ".weight", r.uniform(0.8, 1.2, d))
+        beta = self.param(name + ".bias", r.standard_normal(d) * 0.05) if bias else None
+        mean = self.node("ReduceMean", [x], name + ".mean", axes=[-1], keepdims=1)
+        dev = self.node("Sub", [x, mean], name + ".sub")
+        sq = self.node("Pow", [dev, self.scalar("layer_norm.two", 2.0)], name + ".pow")
+        var = self.node("ReduceMean", [sq], name + ".var", axes=[-1], keepdims=1)
+        var = self.node("Add", [var, self.scalar("layer_norm.epsilon", epsilon)],
+                        name + ".add_eps")
+        std = self.node("Sqrt", [var], name + ".sqrt")
+        y = self.node("Div", [dev, std], name + ".div")
+        y = self.node("Mul", [y, gamma], name + ".mul_gamma",
+                      output=None if beta is not None else output)
+        if beta is not None:
+            y = self.node("Add", [y, beta], name + ".add_beta", output=output)
+        return y
+
+    def softmax_decomposed(self, x: str, name: str) -> str:
+        """Softmax over the last axis as Exp(x - ReduceMax(x)) / ReduceSum(...)
+        (keepdims=1; ReduceMax-13's axes attribute, ReduceSum-13's axes input)."""
+        m = self.node("ReduceMax", [x], name + ".max", axes=[-1], keepdims=1)
+        e = self.node("Exp", [self.node("Sub", [x, m], name + ".sub")], name + ".exp")
+        s = self.node("ReduceSum", [e, self.axes("softmax.axes", [-1])], name + ".sum",
+                      keepdims=1)
+        return self.node("Div", [e, s], name + ".div")
+
     def model(self, inputs, outputs, graph_name: str, doc: str = "") -> onnx.ModelProto:
         graph = helper.make_graph(self.nodes, graph_name, inputs, outputs, self.inits)
         m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
@@ -169,6 +224,63 @@ def resnet18(batch: int = 1, size: int = 224, num_classes: int = 1000,
     return g.model([_info("input", (batch, 3, size, size))],
                    [_info("logits", (batch, num_classes))], "resnet18",
                    f"ResNet-18, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
+# ResNet-50
+# ==========================================================================
+
+RESNET50_STAGES = (3, 4, 6, 3)  # Bottleneck blocks per stage
+
+
+def _bottleneck(g: Builder, x: str, cin: int, width: int, stride: int, name: str) -> str:
+    """torchvision Bottleneck (v1.5: the stride sits on the 3x3 conv): 1x1
+    conv to `width`, BN, ReLU, 3x3 conv, BN, ReLU, 1x1 conv to 4 * width, BN,
+    Add of the shortcut (1x1 conv + BN projection when the shape changes),
+    ReLU."""
+    cout = 4 * width
+    y = g.relu(g.bn(g.conv(x, cin, width, 1, name + ".conv1", pad=0), width, name + ".bn1"),
+               name + ".relu1")
+    y = g.relu(g.bn(g.conv(y, width, width, 3, name + ".conv2", stride=stride), width,
+                    name + ".bn2"), name + ".relu2")
+    # Small gammas on the last BN of the branch (zero-init-residual style)
+    # keep the residual sum O(1) through 16 blocks.
+    y = g.bn(g.conv(y, width, cout, 1, name + ".conv3", pad=0), cout, name + ".bn3",
+             gamma=(0.2, 0.4))
+    if stride != 1 or cin != cout:
+        sc = g.bn(g.conv(x, cin, cout, 1, name + ".downsample.0", stride=stride, pad=0), cout,
+                  name + ".downsample.1")
+    else:
+        sc = x
+    return g.relu(g.node("Add", [y, sc], name + ".add"), name + ".relu3")
+
+
+def resnet50(batch: int = 1, size: int = 224, num_classes: int = 1000,
+             seed: int = 50) -> onnx.ModelProto:
+    """torchvision ResNet-50 as its ONNX export looks (Conv without bias +
+    BatchNormalization + Relu; BN not folded): 7x7/2 conv, BN, ReLU, 3x3/2
+    max pool, 4 stages of 3, 4, 6, 3 Bottleneck blocks (widths 64, 128, 256,
+    512, outputs 4x that; projection shortcut at the first block of each
+    stage, stride 2 from stage 2 on), global average pool, flatten, FC
+    (25,557,032 parameters). Input `input` [batch, 3, size, size], output
+    `logits` [batch, num_classes]."""
+    g = Builder(seed)
+    x = g.relu(g.bn(g.conv("input", 3, 64, 7, "conv1", stride=2, pad=3), 64, "bn1"), "relu")
+    x = g.node("MaxPool", [x], "maxpool", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])
+    cin = 64
+    for stage, (blocks, width) in enumerate(zip(RESNET50_STAGES, (64, 128, 256, 512)),
+                                            start=1):
+        for blk in range(blocks):
+            stride = 2 if (stage > 1 and blk == 0) else 1
+            x = _bottleneck(g, x, cin, width, stride, f"layer{stage}.{blk}")
+            cin = 4 * width
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    g.gemm(x, cin, num_classes, "fc", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "resnet50",
+                   f"ResNet-50, batch {batch}, {size}x{size}, seed {seed}")
 
 
 def image_inputs(batch: int = 1, size: int = 224, seed: int = 0,
@@ -263,7 +375,7 @@ def mobilenetv2(batch: int = 1, size: int = 224, num_classes: int = 1000, width:
 
 def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int = 1024,
                  seq: int = 128, batch: int = 1, ln_epsilon: float = 1e-12,
-                 seed: int = 7) -> onnx.ModelProto:
+                 seed: int = 7, decomposed: bool = False) -> onnx.ModelProto:
     """A post-LN BERT encoder stack as PyTorch exports it (without the
     embedding lookup). Inputs: `embeddings` [batch, seq, d_model] and
     `attention_mask` [batch, 1, 1, seq] (0 to attend, -10000 to mask);
@@ -273,7 +385,13 @@ def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int =
     MatMul V, Transpose back, Reshape [b, s, d], output MatMul + Add, residual
     Add, LayerNormalization; FFN MatMul + Add, GELU as x * 0.5 * (1 + Erf(x /
     sqrt(2))) (Div, Erf, Add, Mul, Mul), MatMul + Add, residual Add,
-    LayerNormalization."""
+    LayerNormalization.
+
+    With `decomposed=True` (see bert_encoder_decomposed) LayerNormalization
+    is written as ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add
+    and Softmax as ReduceMax, Sub, Exp, ReduceSum, Div, as older exporters
+    emit them; the weights are the same as without it (same seed, same
+    draws), so both forms compute the same function."""
     if d_model % heads:
         raise ValueError(f"d_model {d_model} is not a multiple of heads {heads}")
     hd = d_model // heads
@@ -284,6 +402,7 @@ def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int =
     sqrt2 = g.param("gelu.sqrt2", np.array(np.sqrt(2.0)))
     one = g.param("gelu.one", np.array(1.0))
     half = g.param("gelu.half", np.array(0.5))
+    ln = g.layer_norm_decomposed if decomposed else g.layer_norm
 
     x = "embeddings"
     for i in range(layers):
@@ -300,13 +419,16 @@ def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int =
         s = g.node("MatMul", [q, k], f"{p}.attention.self.scores")
         s = g.node("Mul", [s, scale], f"{p}.attention.self.scale")
         s = g.node("Add", [s, "attention_mask"], f"{p}.attention.self.mask")
-        a = g.node("Softmax", [s], f"{p}.attention.self.softmax", axis=-1)
+        if decomposed:
+            a = g.softmax_decomposed(s, f"{p}.attention.self.softmax")
+        else:
+            a = g.node("Softmax", [s], f"{p}.attention.self.softmax", axis=-1)
         c = g.node("MatMul", [a, v], f"{p}.attention.self.context")
         c = g.node("Transpose", [c], f"{p}.attention.self.context.transpose", perm=[0, 2, 1, 3])
         c = g.node("Reshape", [c, merge], f"{p}.attention.self.context.reshape")
         o = g.linear(c, d_model, d_model, f"{p}.attention.output.dense")
         o = g.node("Add", [o, x], f"{p}.attention.output.residual")
-        x = g.layer_norm(o, d_model, f"{p}.attention.output.LayerNorm", ln_epsilon)
+        x = ln(o, d_model, f"{p}.attention.output.LayerNorm", ln_epsilon)
 
         h = g.linear(x, d_model, ffn, f"{p}.intermediate.dense", gain=2.0)
         e = g.node("Div", [h, sqrt2], f"{p}.intermediate.gelu.div")
@@ -316,15 +438,26 @@ def bert_encoder(layers: int = 4, d_model: int = 256, heads: int = 4, ffn: int =
         h = g.node("Mul", [e, half], f"{p}.intermediate.gelu.mul_half")
         o = g.linear(h, ffn, d_model, f"{p}.output.dense")
         o = g.node("Add", [o, x], f"{p}.output.residual")
-        x = g.layer_norm(o, d_model, f"{p}.output.LayerNorm", ln_epsilon,
-                         output="last_hidden_state" if i == layers - 1 else None)
+        x = ln(o, d_model, f"{p}.output.LayerNorm", ln_epsilon,
+               output="last_hidden_state" if i == layers - 1 else None)
     if layers == 0:
         x = g.node("Identity", [x], "identity", output="last_hidden_state")
     return g.model([_info("embeddings", (batch, seq, d_model)),
                     _info("attention_mask", (batch, 1, 1, seq))],
                    [_info("last_hidden_state", (batch, seq, d_model))], "bert_encoder",
                    f"BERT-style encoder: {layers} layers, d_model {d_model}, {heads} heads, "
-                   f"ffn {ffn}, seq {seq}, batch {batch}, seed {seed}")
+                   f"ffn {ffn}, seq {seq}, batch {batch}, seed {seed}"
+                   + (", LayerNorm and Softmax decomposed" if decomposed else ""))
+
+
+def bert_encoder_decomposed(layers: int = 4, d_model: int = 256, heads: int = 4,
+                            ffn: int = 1024, seq: int = 128, batch: int = 1,
+                            ln_epsilon: float = 1e-12, seed: int = 7) -> onnx.ModelProto:
+    """bert_encoder(..., decomposed=True): the same encoder (same weights for
+    the same seed) with LayerNorm and Softmax decomposed into primitive ops
+    and GELU in its Erf form: what dsc's pattern fusion must recover."""
+    return bert_encoder(layers, d_model, heads, ffn, seq, batch, ln_epsilon, seed,
+                        decomposed=True)
 
 
 def bert_inputs(d_model: int = 256, seq: int = 128, batch: int = 1,
@@ -339,6 +472,98 @@ def bert_inputs(d_model: int = 256, seq: int = 128, batch: int = 1,
         if pad:
             mask[b, ..., seq - pad:] = -10000.0
     return {"embeddings": emb, "attention_mask": mask}
+
+
+# ==========================================================================
+# GPT-style decoder
+# ==========================================================================
+
+
+def causal_mask(seq: int, value: float = -1e9) -> np.ndarray:
+    """[seq, seq] additive mask: 0 on and below the diagonal, `value` above."""
+    return np.where(np.tril(np.ones((seq, seq), bool)), 0.0, value).astype(np.float32)
+
+
+def gpt_decoder(layers: int = 2, d_model: int = 256, heads: int = 4, seq: int = 64,
+                batch: int = 1, ffn: int | None = None, ln_epsilon: float = 1e-5,
+                mask_value: float = -1e9, seed: int = 24) -> onnx.ModelProto:
+    """A GPT-2-style stack of pre-LN decoder blocks (without the embedding
+    lookup and the LM head), written the way exporters emit it below opset
+    17. Input `embeddings` [batch, seq, d_model], output `last_hidden_state`
+    [batch, seq, d_model]. Per block: LayerNorm DECOMPOSED (ReduceMean, Sub,
+    Pow 2, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta); Q/K/V MatMul
+    + Add, Reshape [b, s, h, d/h], Transpose (K to [b, h, d/h, s]); MatMul;
+    Div by sqrt(d/h); Add of a constant causal mask [1, 1, seq, seq] (0 on
+    and below the diagonal, `mask_value` above); Softmax(-1); MatMul V,
+    Transpose, Reshape; output MatMul + Add; residual Add; decomposed
+    LayerNorm; FFN MatMul + Add (d -> ffn, default 4 d); GELU in tanh form
+    0.5 * x * (1 + tanh(0.7978845608 * (x + 0.044715 * Pow(x, 3)))) (Mul
+    by 0.5 first, as GPT-2's NewGELU exports); MatMul + Add (ffn -> d);
+    residual Add. A final decomposed LayerNorm (ln_f) gives the output."""
+    if d_model % heads:
+        raise ValueError(f"d_model {d_model} is not a multiple of heads {heads}")
+    ffn = 4 * d_model if ffn is None else ffn
+    hd = d_model // heads
+    g = Builder(seed)
+    split = g.param("shape.split_heads", [batch, seq, heads, hd], np.int64)
+    merge = g.param("shape.merge_heads", [0, 0, d_model], np.int64)
+    scale = g.param("attention.scale", np.array(np.sqrt(hd)))
+    mask = g.param("attention.causal_mask", causal_mask(seq, mask_value)[None, None])
+    three = g.param("gelu.three", np.array(3.0))
+    coef = g.param("gelu.coef", np.array(0.044715))
+    sqrt_2_pi = g.param("gelu.sqrt_2_over_pi", np.array(np.sqrt(2.0 / np.pi)))
+    one = g.param("gelu.one", np.array(1.0))
+    half = g.param("gelu.half", np.array(0.5))
+    # GPT-2 scales the residual projections by 1/sqrt(2 * layers).
+    proj_gain = 1.0 / (2 * max(layers, 1))
+
+    x = "embeddings"
+    for i in range(layers):
+        p = f"h.{i}"
+        h = g.layer_norm_decomposed(x, d_model, f"{p}.ln_1", ln_epsilon)
+
+        def heads_of(name: str, perm: list[int]) -> str:
+            y = g.linear(h, d_model, d_model, f"{p}.attn.{name}")
+            y = g.node("Reshape", [y, split], f"{p}.attn.{name}.reshape")
+            return g.node("Transpose", [y], f"{p}.attn.{name}.transpose", perm=perm)
+
+        q = heads_of("q_proj", [0, 2, 1, 3])
+        k = heads_of("k_proj", [0, 2, 3, 1])
+        v = heads_of("v_proj", [0, 2, 1, 3])
+        s = g.node("MatMul", [q, k], f"{p}.attn.scores")
+        s = g.node("Div", [s, scale], f"{p}.attn.scale")
+        s = g.node("Add", [s, mask], f"{p}.attn.causal_mask")
+        a = g.node("Softmax", [s], f"{p}.attn.softmax", axis=-1)
+        c = g.node("MatMul", [a, v], f"{p}.attn.context")
+        c = g.node("Transpose", [c], f"{p}.attn.context.transpose", perm=[0, 2, 1, 3])
+        c = g.node("Reshape", [c, merge], f"{p}.attn.context.reshape")
+        o = g.linear(c, d_model, d_model, f"{p}.attn.c_proj", gain=proj_gain)
+        x = g.node("Add", [x, o], f"{p}.attn.residual")
+
+        h = g.layer_norm_decomposed(x, d_model, f"{p}.ln_2", ln_epsilon)
+        m = g.linear(h, d_model, ffn, f"{p}.mlp.c_fc", gain=2.0)
+        hx = g.node("Mul", [m, half], f"{p}.mlp.gelu.mul_half")
+        t = g.node("Pow", [m, three], f"{p}.mlp.gelu.pow")
+        t = g.node("Mul", [t, coef], f"{p}.mlp.gelu.mul_coef")
+        t = g.node("Add", [m, t], f"{p}.mlp.gelu.add")
+        t = g.node("Mul", [t, sqrt_2_pi], f"{p}.mlp.gelu.mul_sqrt")
+        t = g.node("Tanh", [t], f"{p}.mlp.gelu.tanh")
+        t = g.node("Add", [t, one], f"{p}.mlp.gelu.add_one")
+        m = g.node("Mul", [hx, t], f"{p}.mlp.gelu.mul")
+        m = g.linear(m, ffn, d_model, f"{p}.mlp.c_proj", gain=proj_gain)
+        x = g.node("Add", [x, m], f"{p}.mlp.residual")
+    g.layer_norm_decomposed(x, d_model, "ln_f", ln_epsilon, output="last_hidden_state")
+    return g.model([_info("embeddings", (batch, seq, d_model))],
+                   [_info("last_hidden_state", (batch, seq, d_model))], "gpt_decoder",
+                   f"GPT-style pre-LN decoder: {layers} layers, d_model {d_model}, {heads} "
+                   f"heads, ffn {ffn}, seq {seq}, batch {batch}, mask {mask_value}, seed {seed}")
+
+
+def gpt_inputs(d_model: int = 256, seq: int = 64, batch: int = 1,
+               seed: int = 0) -> dict[str, np.ndarray]:
+    """N(0, 1) embeddings [batch, seq, d_model]."""
+    emb = np.random.default_rng(seed).standard_normal((batch, seq, d_model))
+    return {"embeddings": emb.astype(np.float32)}
 
 
 # ==========================================================================
@@ -358,26 +583,39 @@ def _stats(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("arch", choices=["resnet18", "mobilenetv2", "bert"])
+    ap.add_argument("arch", choices=["resnet18", "resnet50", "mobilenetv2", "bert",
+                                     "bert-decomposed", "gpt"])
     ap.add_argument("-o", "--output", help="write the model here (.onnx)")
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--size", type=int, default=224, help="image side (CNNs)")
-    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--layers", type=int, default=None,
+                    help="transformer layers (default: 4 for bert, 2 for gpt)")
     ap.add_argument("--d-model", type=int, default=256)
     ap.add_argument("--heads", type=int, default=4)
-    ap.add_argument("--ffn", type=int, default=1024)
-    ap.add_argument("--seq", type=int, default=128)
+    ap.add_argument("--ffn", type=int, default=None,
+                    help="FFN width (default: 1024 for bert, 4 x d_model for gpt)")
+    ap.add_argument("--seq", type=int, default=None,
+                    help="sequence length (default: 128 for bert, 64 for gpt)")
     ap.add_argument("--seed", type=int, default=None, help="weight seed (default: the builder's)")
     ap.add_argument("--inputs-dir", help="also write seeded inputs as NAME.npy here")
     ap.add_argument("--stats", action="store_true",
                     help="run onnxruntime on seeded inputs and print output statistics")
     a = ap.parse_args(argv)
     kw = {} if a.seed is None else {"seed": a.seed}
-    if a.arch == "bert":
-        model = bert_encoder(a.layers, a.d_model, a.heads, a.ffn, a.seq, a.batch, **kw)
-        inputs = bert_inputs(a.d_model, a.seq, a.batch)
+    if a.arch in ("bert", "bert-decomposed"):
+        layers = 4 if a.layers is None else a.layers
+        ffn = 1024 if a.ffn is None else a.ffn
+        seq = 128 if a.seq is None else a.seq
+        model = bert_encoder(layers, a.d_model, a.heads, ffn, seq, a.batch,
+                             decomposed=a.arch == "bert-decomposed", **kw)
+        inputs = bert_inputs(a.d_model, seq, a.batch)
+    elif a.arch == "gpt":
+        seq = 64 if a.seq is None else a.seq
+        model = gpt_decoder(2 if a.layers is None else a.layers, a.d_model, a.heads, seq,
+                            a.batch, ffn=a.ffn, **kw)
+        inputs = gpt_inputs(a.d_model, seq, a.batch)
     else:
-        build = resnet18 if a.arch == "resnet18" else mobilenetv2
+        build = {"resnet18": resnet18, "resnet50": resnet50, "mobilenetv2": mobilenetv2}[a.arch]
         model = build(batch=a.batch, size=a.size, **kw)
         inputs = image_inputs(a.batch, a.size)
     if a.output:
