@@ -278,8 +278,6 @@ LogicalResult AttentionOp::verify() {
   StringRef kind = getMaskKind();
   if (kind != "none" && kind != "causal" && kind != "sliding_window")
     return emitOpError() << "mask_kind must be none, causal or sliding_window";
-  if (kind != "none" && getMask())
-    return emitOpError() << "a structural mask takes no mask operand";
   if (kind == "sliding_window" && getWindow() < 1)
     return emitOpError() << "sliding_window needs window >= 1";
   return success();

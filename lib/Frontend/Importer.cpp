@@ -20,6 +20,7 @@
 #include "onnx/defs/parser.h"
 
 #include <exception>
+#include <limits>
 
 using namespace mlir;
 
@@ -95,6 +96,18 @@ static std::string dtypeName(int32_t dtype) {
   return "data type " + std::to_string(dtype);
 }
 
+/// The number of elements of the static `shape`, or failure past
+/// kMaxTensorElements; never overflows.
+static FailureOr<int64_t> checkNumElements(ArrayRef<int64_t> shape) {
+  int64_t numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d != 0 && numel > kMaxTensorElements / d))
+      return failure();
+    numel *= d;
+  }
+  return numel;
+}
+
 namespace {
 
 /// Builds the DenseElementsAttr of a TensorProto (raw, typed or external
@@ -111,20 +124,21 @@ public:
       return emitError() << "tensor '" << t.name() << "' has unsupported "
                          << dtypeName(t.data_type());
     SmallVector<int64_t> shape;
-    int64_t numel = 1;
     for (int64_t d : t.dims()) {
       if (d < 0)
         return emitError() << "tensor '" << t.name()
                            << "' has a negative dimension";
-      if (d != 0 && numel > (int64_t(1) << 40) / d)
-        return emitError() << "tensor '" << t.name() << "' is too large";
       shape.push_back(d);
-      numel *= d;
     }
+    FailureOr<int64_t> numel = checkNumElements(shape);
+    if (failed(numel))
+      return emitError() << "tensor '" << t.name() << "' has more than "
+                         << kMaxTensorElements
+                         << " elements, which dsc does not support";
     auto type = RankedTensorType::get(shape, elem);
     int64_t elemBytes =
         elem.isInteger(1) ? 1 : (elem.getIntOrFloatBitWidth() / 8);
-    int64_t bytes = numel * elemBytes;
+    int64_t bytes = *numel * elemBytes;
 
     std::string external;
     const std::string *raw = nullptr;
@@ -149,7 +163,7 @@ public:
       return DenseElementsAttr::getFromRawBuffer(
           type, ArrayRef<char>(raw->data(), raw->size()));
     }
-    return readTyped(t, type, numel, emitError);
+    return readTyped(t, type, *numel, emitError);
   }
 
 private:
@@ -227,8 +241,18 @@ private:
     if (location.empty())
       return emitError() << "tensor '" << t.name()
                          << "' is stored externally but names no location";
+    if (baseDir.empty())
+      return emitError() << "tensor '" << t.name()
+                         << "' is stored externally, but the model was not "
+                            "loaded from a file; load it from its directory";
     SmallString<256> path(baseDir);
     llvm::sys::path::append(path, location);
+    // Only regular files: a device or a pipe could be read without end.
+    llvm::sys::fs::file_status status;
+    if (!llvm::sys::fs::status(path, status) &&
+        !llvm::sys::fs::is_regular_file(status))
+      return emitError() << "external data file '" << path << "' of tensor '"
+                         << t.name() << "' is not a regular file";
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                               /*RequiresNullTerminator=*/false);
     if (!buffer)
@@ -292,6 +316,11 @@ public:
       values[name] = v;
       return v;
     }
+    if (auto later = laterProducers.find(name); later != laterProducers.end())
+      return node.emitError()
+             << "input '" << name << "' is produced by node '" << later->second
+             << "', which comes later: the graph has a cycle or is not "
+                "sorted topologically";
     return node.emitError() << "input '" << name
                             << "' is not produced by any earlier node and is "
                                "neither a graph input nor an initializer";
@@ -347,6 +376,21 @@ private:
                              "not supported yet";
   }
 
+  /// Tensors are limited to kMaxTensorElements: a declared or inferred shape
+  /// past it is an error, not an allocation (nor an overflow) later on.
+  static LogicalResult checkSize(ShapedType type, StringRef name,
+                                 Location loc) {
+    if (succeeded(checkNumElements(type.getShape())))
+      return success();
+    if (llvm::any_of(type.getShape(), [](int64_t d) { return d < 0; }))
+      return emitError(loc) << "tensor '" << name << "' (" << type
+                            << ") has a dimension of unknown size; dsc needs "
+                               "static shapes";
+    return emitError(loc) << "tensor '" << name << "' (" << type
+                          << ") has more than " << kMaxTensorElements
+                          << " elements, which dsc does not support";
+  }
+
   MLIRContext *ctx;
   OpBuilder builder;
   TensorReader tensors;
@@ -356,6 +400,9 @@ private:
   llvm::StringMap<DenseElementsAttr> constants;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<int32_t> onnxTypes;
+  /// Outputs of the nodes not imported yet, by name, with their node's name
+  /// (for the diagnostic about a cycle).
+  llvm::StringMap<std::string> laterProducers;
 };
 
 FailureOr<RankedTensorType>
@@ -451,7 +498,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       return nullptr;
     }
     FailureOr<RankedTensorType> type = valueInfoType(in, "graph input", loc);
-    if (failed(type) || failed(checkNotEmpty(*type, in.name(), loc)))
+    if (failed(type) || failed(checkNotEmpty(*type, in.name(), loc)) ||
+        failed(checkSize(*type, in.name(), loc)))
       return nullptr;
     argTypes.push_back(*type);
     onnxTypes[in.name()] = in.type().tensor_type().elem_type();
@@ -471,21 +519,35 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     values[cast<StringAttr>(name).getValue()] = entryBlock->getArgument(i);
   builder.setInsertionPointToEnd(entryBlock);
 
+  auto nodeName = [](const onnx::NodeProto &node, size_t index) {
+    return node.name().empty() ? node.op_type() + "_" + std::to_string(index)
+                               : node.name();
+  };
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        laterProducers.try_emplace(out, nodeName(node, index));
+
   const OpRegistry &registry = OpRegistry::get();
   for (auto [index, node] : llvm::enumerate(graph.node())) {
-    std::string name = node.name().empty()
-                           ? node.op_type() + "_" + std::to_string(index)
-                           : node.name();
+    std::string name = nodeName(node, index);
+    for (const std::string &out : node.output())
+      laterProducers.erase(out);
     Location loc = nodeLoc(ctx, name, node.op_type());
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
       emitError(loc) << "operator domain '" << node.domain()
                      << "' is not supported (only the default ONNX domain)";
       return nullptr;
     }
-    int64_t oldest = 0;
-    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest);
+    int64_t oldest = 0, newer = 0;
+    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest, &newer);
     if (!fn) {
-      if (oldest)
+      if (newer)
+        emitError(loc) << "dsc supports " << node.op_type()
+                       << " as defined before opset " << newer
+                       << "; the model's opset " << opset
+                       << " uses its newer definition";
+      else if (oldest)
         emitError(loc) << "dsc supports " << node.op_type() << " from opset "
                        << oldest << "; the model uses opset " << opset;
       else
@@ -513,10 +575,14 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                        << "') is not supported";
         return nullptr;
       }
-      auto v = values.find(out);
-      if (v != values.end() &&
-          failed(
-              checkNotEmpty(cast<ShapedType>(v->second.getType()), out, loc)))
+      Type type;
+      if (auto v = values.find(out); v != values.end())
+        type = v->second.getType();
+      else
+        type = constants.lookup(out).getType();
+      if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
+          (values.count(out) &&
+           failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
         return nullptr;
     }
   }
@@ -786,17 +852,41 @@ void OpRegistry::add(StringRef opType, std::initializer_list<int64_t> versions,
   llvm::sort(entries, [](auto &a, auto &b) { return a.first < b.first; });
 }
 
-ImportFn OpRegistry::lookup(StringRef opType, int64_t opset,
-                            int64_t *oldest) const {
+namespace {
+/// Per default-domain op, the opsets where its signature changed (generated
+/// from the onnx package's schema history).
+const llvm::StringMap<SmallVector<int64_t>> &signatureChanges() {
+  static const llvm::StringMap<SmallVector<int64_t>> table = {
+#include "ONNXOpVersions.inc"
+  };
+  return table;
+}
+} // namespace
+
+ImportFn OpRegistry::lookup(StringRef opType, int64_t opset, int64_t *oldest,
+                            int64_t *newerDefinition) const {
   auto it = ops_.find(opType);
   if (it == ops_.end())
     return nullptr;
   ImportFn best = nullptr;
+  int64_t bestSince = 0;
   for (auto &[since, fn] : it->second)
-    if (since <= opset)
+    if (since <= opset) {
       best = fn;
+      bestSince = since;
+    }
   if (!best && oldest)
     *oldest = it->second.front().first;
+  // A definition newer than every importer of the op must not be read with
+  // the old semantics.
+  auto changes = signatureChanges().find(opType);
+  if (best && changes != signatureChanges().end())
+    for (int64_t v : changes->second)
+      if (v > bestSince && v <= opset) {
+        if (newerDefinition)
+          *newerDefinition = v;
+        return nullptr;
+      }
   return best;
 }
 
@@ -816,18 +906,12 @@ const OpRegistry &OpRegistry::get() {
 // Loading
 //===----------------------------------------------------------------------===//
 
-OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
-                                     const ImportOptions &options) {
+OwningOpRef<ModuleOp> importONNXBuffer(MLIRContext &context, StringRef bytes,
+                                       const ImportOptions &options,
+                                       StringRef path, StringRef baseDir) {
   context.loadDialect<DSCDialect, arith::ArithDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   // Messages are located at the file, which the driver prints first.
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
-  if (!buffer) {
-    emitError(fileLoc) << "cannot read the model: "
-                       << buffer.getError().message();
-    return nullptr;
-  }
-  StringRef bytes = (*buffer)->getBuffer();
   if (bytes.empty()) {
     emitError(fileLoc) << "the file is empty, not an ONNX model";
     return nullptr;
@@ -837,7 +921,8 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
   try {
     // Binary protobuf first; then the ONNX text format, which starts with
     // '<' (the model header), an identifier or a '#' comment.
-    bool binary = model.ParseFromArray(bytes.data(), bytes.size());
+    bool binary = bytes.size() <= size_t(std::numeric_limits<int>::max()) &&
+                  model.ParseFromArray(bytes.data(), int(bytes.size()));
     if (!binary)
       model.Clear(); // a failed parse leaves partial fields behind
     if (binary && model.has_graph()) {
@@ -878,12 +963,23 @@ OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
     return nullptr;
   }
 
+  GraphImporter importer(&context, baseDir, options);
+  return importer.import(model, llvm::sys::path::filename(path));
+}
+
+OwningOpRef<ModuleOp> importONNXFile(MLIRContext &context, StringRef path,
+                                     const ImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot read the model: " << buffer.getError().message();
+    return nullptr;
+  }
   SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
-  GraphImporter importer(&context, dir, options);
-  return importer.import(model, llvm::sys::path::filename(path));
+  return importONNXBuffer(context, (*buffer)->getBuffer(), options, path, dir);
 }
 
 } // namespace dsc

@@ -150,8 +150,11 @@ public:
   void add(llvm::StringRef opType, std::initializer_list<int64_t> sinceVersions,
            ImportFn fn);
   /// The importer for `opType` at `opset`; `oldest` receives the first
-  /// supported version when the op is known but `opset` predates it.
-  ImportFn lookup(llvm::StringRef opType, int64_t opset, int64_t *oldest) const;
+  /// supported version when the op is known but `opset` predates it, and
+  /// `newerDefinition` the opset of a signature change (ONNXOpVersions.inc)
+  /// that no importer of the op covers yet.
+  ImportFn lookup(llvm::StringRef opType, int64_t opset, int64_t *oldest,
+                  int64_t *newerDefinition = nullptr) const;
   static const OpRegistry &get();
 
 private:

@@ -319,6 +319,94 @@ def _special_name():
 
 
 # --------------------------------------------------------------------------
+# structurally broken graphs and impossible sizes (the fuzzer's territory:
+# tools/dsc-fuzz-import)
+# --------------------------------------------------------------------------
+
+
+@compile_error("graph_with_cycle", ["add_cycle", "Add", Q("b"), "relu_cycle", "cycle"])
+def _cycle():
+    # add_cycle reads b, which relu_cycle computes from add_cycle's output.
+    return raw_model([helper.make_node("Add", ["x", "b"], ["a"], name="add_cycle"),
+                      helper.make_node("Relu", ["a"], ["b"], name="relu_cycle")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("b", (2, 3))])
+
+
+@compile_error("dangling_node_input_between_nodes", ["relu_dangling", "Relu", Q("never_made")])
+def _dangling():
+    return raw_model([helper.make_node("Relu", ["x"], ["r"], name="relu0"),
+                      helper.make_node("Relu", ["never_made"], ["y"], name="relu_dangling")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))])
+
+
+@compile_error("initializer_raw_data_size_mismatch", ["add_w", "Add", Q("w"), "bytes"])
+def _init_raw_size():
+    w = T.init("w", np.ones((2, 3), np.float32))
+    w.raw_data = w.raw_data[:-4]  # 5 floats for a [2, 3] tensor
+    return raw_model([helper.make_node("Add", ["x", "w"], ["y"], name="add_w")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], [w])
+
+
+@compile_error("initializer_typed_data_count_mismatch", ["mul_w", "Mul", Q("w"), "values"])
+def _init_typed_count():
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 3],
+                    float_data=[1.0, 2.0, 3.0, 4.0])
+    return raw_model([helper.make_node("Mul", ["x", "w"], ["y"], name="mul_w")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], [w])
+
+
+@compile_error("node_domain_missing_from_opset_import", ["ext_relu", "com.example.missing"])
+def _domain_not_imported():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="ext_relu",
+                                       domain="com.example.missing")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))])
+
+
+@compile_error("opset_import_only_unknown_domain", ["opset", ("default", "ai.onnx")])
+def _only_unknown_domain():
+    m = T.make_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], check=False)
+    del m.opset_import[:]
+    m.opset_import.append(helper.make_opsetid("com.example.unknown", 1))
+    return m.SerializeToString()
+
+
+@compile_error("huge_declared_input_shape", [Q("big"), "elements"])
+def _huge_input():
+    # 2^40 elements (4 TiB of float): refused, never allocated.
+    return raw_model([helper.make_node("Relu", ["big"], ["y"], name="relu_big")],
+                     [T.tensor_info("big", (1 << 20, 1 << 20))],
+                     [T.tensor_info("y", (1 << 20, 1 << 20))])
+
+
+@compile_error("declared_input_shape_overflows_int64", [Q("big"), "elements"])
+def _overflow_input():
+    return raw_model([helper.make_node("Relu", ["big"], ["y"], name="relu_big")],
+                     [T.tensor_info("big", (1 << 62, 1 << 62, 16))],
+                     [T.tensor_info("y", (1 << 62, 1 << 62, 16))])
+
+
+@compile_error("huge_inferred_intermediate_shape", ["expand_big", "Expand", "elements"])
+def _huge_expand():
+    return raw_model([helper.make_node("Expand", ["x", "s"], ["y"], name="expand_big")],
+                     [T.tensor_info("x", (1, 3))], [T.tensor_info("y", (1 << 40, 3))],
+                     [T.init("s", np.array([1 << 40, 3], np.int64))])
+
+
+@compile_error("huge_initializer_dims_without_data", [Q("w"), "elements"])
+def _huge_initializer():
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 30, 1 << 30])
+    return raw_model([helper.make_node("Add", ["x", "w"], ["y"], name="add_huge")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3))], [w])
+
+
+@compile_error("declared_output_rank_wrong", [Q("y"), "shape"])
+def _declared_rank():
+    return raw_model([helper.make_node("Relu", ["x"], ["y"], name="relu_rank")],
+                     [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (2, 3, 1))])
+
+
+# --------------------------------------------------------------------------
 # runner errors
 # --------------------------------------------------------------------------
 

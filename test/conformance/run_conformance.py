@@ -324,7 +324,7 @@ _CATEGORIES = (
     (re.compile(r"operator '[^']*' is not supported by dsc"), "unsupported-op"),
     (re.compile(r"operator domain '[^']*' is not supported|imports no opset of the default"),
      "unsupported-domain"),
-    (re.compile(r"dsc supports opsets|dsc supports \S+ from opset"), "unsupported-opset"),
+    (re.compile(r"dsc supports opsets|dsc supports \S+ from opset|dsc supports \S+ as defined before opset"), "unsupported-opset"),
     (re.compile(r"must be a constant|computed values are not supported"),
      "unsupported-dynamic"),
     (re.compile(r"empty tensors are not supported|zero-size"), "unsupported-empty"),

@@ -544,8 +544,10 @@ def DSC_AttentionOp : DSC_Op<"attention"> {
     The mask is structural when `mask_kind` is `"causal"` (key j is masked
     for query i when j > i + Sk - Sq) or `"sliding_window"` (also when
     i + Sk - Sq - j >= window): masked scores get `mask_value` added, the
-    others nothing, and no mask tensor is read. With `"none"` the optional
-    `mask` operand (any tensor broadcastable to `[..., Sq, Sk]`) is added.
+    others nothing, and no mask tensor is read. The optional `mask` operand
+    (any tensor broadcastable to `[..., Sq, Sk]`) is added in every case.
+    A query row whose every score is masked to -inf gives 0 (as ONNX
+    Attention specifies), not NaN.
 
     Example:
     ```mlir

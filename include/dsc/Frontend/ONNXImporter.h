@@ -8,9 +8,14 @@
 
 namespace dsc {
 
-/// The opsets of the default ONNX domain that the importer handles.
+/// The opsets of the default ONNX domain that the importer accepts (up to
+/// the newest the onnx package we test against knows). Per op, definitions
+/// newer than its importers are refused (lib/Frontend/ONNXOpVersions.inc).
 constexpr int64_t kMinOpset = 7;
-constexpr int64_t kMaxOpset = 22;
+constexpr int64_t kMaxOpset = 28;
+/// The most elements a tensor (input, initializer or intermediate) may have:
+/// larger declared or inferred shapes are refused at import.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
 
 struct ImportOptions {
   /// Sizes for symbolic dimensions (`--shape N=8`), by dim_param name.
@@ -26,6 +31,16 @@ struct ImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importONNXFile(mlir::MLIRContext &context,
                                                  llvm::StringRef path,
                                                  const ImportOptions &options);
+
+/// Imports an ONNX model held in memory, binary or text format (chosen by
+/// content); importONNXFile reads the file and calls this. `path` names the
+/// model in diagnostics; external data files are resolved relative to
+/// `baseDir`, and refused when it is empty (the fuzzer's setting).
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXBuffer(mlir::MLIRContext &context, llvm::StringRef bytes,
+                 const ImportOptions &options,
+                 llvm::StringRef path = "<memory>",
+                 llvm::StringRef baseDir = "");
 
 /// Describes a diagnostic location made by the importer, e.g.
 /// "node 'conv1' (Conv)"; empty for other locations.

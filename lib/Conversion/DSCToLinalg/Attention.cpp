@@ -113,7 +113,8 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
               linalg::YieldOp::create(b, l, v);
             })
             .getResult(0);
-    Value probs = buildSoftmax(rewriter, loc, masked, rank - 1);
+    Value probs = buildSoftmax(rewriter, loc, masked, rank - 1,
+                               /*zeroEmptyRows=*/true);
     rewriter.replaceOp(op, batchedMatmul(rewriter, loc, probs, op.getV(),
                                          cast<RankedTensorType>(op.getType())));
     return success();

@@ -16,6 +16,18 @@ using namespace mlir;
 namespace dsc {
 namespace {
 
+/// The conv's input zero-padded by its explicit pads (a no-op without pads).
+Value padConvInput(PatternRewriter &rewriter, ConvOp op) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t k = inType.getRank() - 2;
+  ArrayRef<int64_t> pads = op.getPads();
+  SmallVector<int64_t> low(2, 0), high(2, 0);
+  low.append(pads.begin(), pads.begin() + k);
+  high.append(pads.begin() + k, pads.end());
+  return padTensor(rewriter, op.getLoc(), op.getInput(), low, high,
+                   rewriter.getFloatAttr(inType.getElementType(), 0));
+}
+
 /// The output initialized with the bias broadcast along dimension 1 (or
 /// zero): the accumulator of the convolution generic.
 Value buildConvInit(PatternRewriter &rewriter, Location loc, Value bias,
@@ -76,13 +88,8 @@ struct DirectConvLowering : OpRewritePattern<ConvOp> {
     MLIRContext *ctx = getContext();
     auto outType = cast<RankedTensorType>(op.getType());
     int64_t k = inType.getRank() - 2;
-    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
-                      pads = op.getPads();
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    low.append(pads.begin(), pads.begin() + k);
-    high.append(pads.begin() + k, pads.end());
-    Value x = padTensor(rewriter, loc, op.getInput(), low, high,
-                        rewriter.getFloatAttr(outType.getElementType(), 0));
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    Value x = padConvInput(rewriter, op);
 
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
     int64_t numParallel = 2 + k, numReduction = k + (depthwise ? 0 : 1);
@@ -127,15 +134,10 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
     int64_t k = inType.getRank() - 2, g = op.getGroup();
     int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
     int64_t m = wType.getDimSize(0), cg = c / g, mg = m / g;
-    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
-                      pads = op.getPads();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
 
     // Zero-pad the input; split channels into [g, c/g].
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    low.append(pads.begin(), pads.begin() + k);
-    high.append(pads.begin() + k, pads.end());
-    Value x = padTensor(rewriter, loc, op.getInput(), low, high,
-                        rewriter.getFloatAttr(elem, 0));
+    Value x = padConvInput(rewriter, op);
     auto xShape = cast<RankedTensorType>(x.getType()).getShape();
     SmallVector<int64_t> xgShape = {n, g, cg};
     xgShape.append(xShape.begin() + 2, xShape.end());

@@ -10,9 +10,11 @@ using namespace mlir;
 
 namespace dsc {
 
-/// exp(x - max) / sum, three passes along `axis`.
-Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input,
-                   int64_t axis) {
+/// exp(x - max) / sum, three passes along `axis`. The max starts at the
+/// lowest finite value, so a row of -inf has exps 0 and sum 0; with
+/// `zeroEmptyRows` such a row gives 0 instead of 0 / 0.
+Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
+                   bool zeroEmptyRows) {
   auto type = cast<RankedTensorType>(input.getType());
   auto elem = cast<FloatType>(type.getElementType());
   SmallVector<int64_t> reducedShape(type.getShape());
@@ -63,7 +65,14 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input,
         return arith::AddFOp::create(b, l, acc, x);
       });
   Value result =
-      fullGeneric(exps, sum, [](OpBuilder &b, Location l, Value e, Value s) {
+      fullGeneric(exps, sum, [&](OpBuilder &b, Location l, Value e, Value s) {
+        if (zeroEmptyRows) {
+          Value zero = floatConst(b, l, elem, 0.0);
+          Value empty =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, s, zero);
+          s = arith::SelectOp::create(b, l, empty,
+                                      floatConst(b, l, elem, 1.0), s);
+        }
         return arith::DivFOp::create(b, l, e, s).getResult();
       });
   return result;

@@ -96,9 +96,11 @@ mlir::Value buildAxisReduction(
                                    mlir::Value, mlir::Value)>
         combine);
 
-/// Softmax of `input` along `axis`: max, exp(x - max) and its sum, divide.
+/// Softmax of `input` along `axis`: max, exp(x - max) and its sum, divide;
+/// `zeroEmptyRows` makes a row whose scores are all -inf 0, not NaN.
 mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value input, int64_t axis);
+                         mlir::Value input, int64_t axis,
+                         bool zeroEmptyRows = false);
 
 } // namespace dsc
 

@@ -1,6 +1,10 @@
 //===- NN.cpp - importers for linear algebra, conv, pooling, norms --------===//
 #include "../NodeImporter.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <cmath>
+
 using namespace mlir;
 
 namespace dsc {
@@ -232,11 +236,60 @@ LogicalResult importBatchNorm(NodeImporter &n) {
       Builder(n.context()).getF64FloatAttr(*eps)));
 }
 
+/// LayerNormalization's optional Mean and InvStdDev outputs (shape: the
+/// input's, with 1 for every normalized dimension), computed as the
+/// normalization defines them: mean, then 1 / sqrt(mean((x - mean)^2) + eps).
+LogicalResult importLayerNormStatistics(NodeImporter &n, Value x, int64_t axis,
+                                        double eps) {
+  RankedTensorType xt = n.type(x);
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < xt.getRank(); ++d)
+    axes.push_back(d);
+  Builder b(n.context());
+  auto reduceMean = [&](Value v) {
+    return n.create<ReduceOp>(
+        inferReduceType(n.errorFn(), n.type(v), "mean", axes, true), v,
+        b.getStringAttr("mean"), b.getDenseI64ArrayAttr(axes),
+        b.getBoolAttr(true));
+  };
+  FailureOr<Value> mean = reduceMean(x);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = n.create<SubOp>(
+      inferBroadcastType(n.errorFn(), xt, n.type(*mean)), x, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = n.create<MulOp>(
+      inferBroadcastType(n.errorFn(), xt, xt), *centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> var = reduceMean(*squared);
+  if (failed(var))
+    return failure();
+  RankedTensorType vt = n.type(*var);
+  auto scalarType = RankedTensorType::get({}, vt.getElementType());
+  Value epsValue = arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(scalarType,
+                             b.getFloatAttr(vt.getElementType(), eps)));
+  FailureOr<Value> shifted =
+      n.create<AddOp>(inferBroadcastType(n.errorFn(), vt, scalarType), *var,
+                      epsValue);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> root = n.create<SqrtOp>(vt, *shifted);
+  if (failed(root))
+    return failure();
+  FailureOr<Value> inv = n.create<ReciprocalOp>(vt, *root);
+  if (failed(inv))
+    return failure();
+  n.setOutput(1, *mean);
+  n.setOutput(2, *inv);
+  return success();
+}
+
 LogicalResult importLayerNorm(NodeImporter &n) {
-  if (failed(n.checkAttributes({"axis", "epsilon", "stash_type"})) ||
-      failed(n.checkOutputsAtMost(
-          1, "LayerNormalization's Mean and InvStdDev outputs are training "
-             "outputs; export the model for inference")))
+  if (failed(n.checkAttributes({"axis", "epsilon", "stash_type"})))
     return failure();
   FailureOr<Value> x = n.input(0), scale = n.input(1),
                    bias = n.optionalInput(2);
@@ -253,12 +306,21 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
   if (failed(axis))
     return failure();
+  if (!xt.getElementType().isF32() && (n.hasOutput(1) || n.hasOutput(2)))
+    return n.emitError() << "the Mean and InvStdDev outputs are supported "
+                            "for float32 inputs only (stash_type 1 keeps "
+                            "them in float32)";
   Builder b(n.context());
-  return n.setResult(n.create<LayerNormOp>(
-      inferLayerNormType(n.errorFn(), xt, n.type(*scale),
-                         *bias ? n.type(*bias) : RankedTensorType(), *axis),
-      *x, *scale, *bias, b.getI64IntegerAttr(*axis),
-      b.getF64FloatAttr(*eps)));
+  if (failed(n.setResult(n.create<LayerNormOp>(
+          inferLayerNormType(n.errorFn(), xt, n.type(*scale),
+                             *bias ? n.type(*bias) : RankedTensorType(),
+                             *axis),
+          *x, *scale, *bias, b.getI64IntegerAttr(*axis),
+          b.getF64FloatAttr(*eps)))))
+    return failure();
+  if (n.hasOutput(1) || n.hasOutput(2))
+    return importLayerNormStatistics(n, *x, *axis, *eps);
+  return success();
 }
 
 /// Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 on
@@ -300,6 +362,177 @@ LogicalResult importSoftmax(NodeImporter &n) {
   return success();
 }
 
+/// ONNX Attention (opsets 23-25) as dsc.attention on [B, H, S, D] tensors:
+/// 3-D inputs are split into heads, grouped-query K/V heads are repeated,
+/// a boolean mask becomes an additive 0 / -inf mask, is_causal and the
+/// opset-25 windows become the structural mask. KV caches, softcap and the
+/// extra outputs are refused.
+LogicalResult importAttention(NodeImporter &n) {
+  SmallVector<StringRef> known = {"is_causal", "kv_num_heads", "q_num_heads",
+                                  "qk_matmul_output_mode", "scale", "softcap",
+                                  "softmax_precision"};
+  if (n.opset() >= 25) {
+    known.push_back("left_window_size");
+    known.push_back("right_window_size");
+  }
+  if (failed(n.checkAttributes(known)) ||
+      failed(n.checkOutputsAtMost(
+          1, "present_key/present_value (KV cache) and qk_matmul_output "
+             "are not supported")))
+    return failure();
+  for (int i = 4; i < n.numInputs(); ++i)
+    if (n.hasInput(i))
+      return n.emitError() << "past_key/past_value (KV cache) and "
+                              "nonpad_kv_seqlen inputs are not supported";
+  FailureOr<Value> q = n.input(0), k = n.input(1), v = n.input(2),
+                   mask = n.optionalInput(3);
+  auto causal = n.intAttr("is_causal", 0);
+  auto qHeads = n.intAttr("q_num_heads", 0);
+  auto kvHeads = n.intAttr("kv_num_heads", 0);
+  auto softcap = n.floatAttr("softcap", 0.0f);
+  auto left = n.intAttr("left_window_size", -1);
+  auto right = n.intAttr("right_window_size", -1);
+  if (failed(q) || failed(k) || failed(v) || failed(mask) || failed(causal) ||
+      failed(qHeads) || failed(kvHeads) || failed(softcap) || failed(left) ||
+      failed(right))
+    return failure();
+  if (*softcap != 0.0f)
+    return n.emitError() << "softcap is not supported";
+  RankedTensorType qt = n.type(*q);
+  Type elem = qt.getElementType();
+  if (!elem.isF32())
+    return n.emitError() << "expects float32 Q, K and V, got " << qt;
+  Builder b(n.context());
+
+  // 3-D [B, S, H * D] -> 4-D [B, H, S, D].
+  auto toHeads = [&](Value x, int64_t heads) -> FailureOr<Value> {
+    RankedTensorType t = n.type(x);
+    if (t.getRank() == 4)
+      return x;
+    if (t.getRank() != 3 || heads <= 0 || t.getDimSize(2) % heads)
+      return n.emitError() << "3-D Q, K and V need q_num_heads and "
+                              "kv_num_heads dividing their last dimension";
+    SmallVector<int64_t> split = {t.getDimSize(0), t.getDimSize(1), heads,
+                                  t.getDimSize(2) / heads};
+    FailureOr<Value> r = n.create<ReshapeOp>(
+        inferReshapeType(n.errorFn(), t, split, false), x);
+    if (failed(r))
+      return failure();
+    SmallVector<int64_t> perm = {0, 2, 1, 3};
+    return n.create<TransposeOp>(
+        inferTransposeType(n.errorFn(), n.type(*r), perm), *r,
+        b.getDenseI64ArrayAttr(perm));
+  };
+  bool threeD = qt.getRank() == 3;
+  FailureOr<Value> q4 = toHeads(*q, *qHeads), k4 = toHeads(*k, *kvHeads),
+                   v4 = toHeads(*v, *kvHeads);
+  if (failed(q4) || failed(k4) || failed(v4))
+    return failure();
+  RankedTensorType q4t = n.type(*q4), k4t = n.type(*k4), v4t = n.type(*v4);
+  int64_t batch = q4t.getDimSize(0), hq = q4t.getDimSize(1);
+  int64_t sq = q4t.getDimSize(2), d = q4t.getDimSize(3);
+  int64_t hkv = k4t.getDimSize(1), sk = k4t.getDimSize(2);
+  if (k4t.getDimSize(0) != batch || v4t.getDimSize(0) != batch ||
+      v4t.getDimSize(1) != hkv || v4t.getDimSize(2) != sk ||
+      k4t.getDimSize(3) != d || hkv <= 0 || hq % hkv)
+    return n.emitError() << "Q " << q4t << ", K " << k4t << " and V " << v4t
+                         << " do not fit [B, H, S, D] attention (query "
+                            "heads a multiple of key/value heads)";
+  // K^T: [B, Hkv, D, Sk]; then repeat each K/V head Hq / Hkv times.
+  SmallVector<int64_t> kPerm = {0, 1, 3, 2};
+  FailureOr<Value> kt = n.create<TransposeOp>(
+      inferTransposeType(n.errorFn(), k4t, kPerm), *k4,
+      b.getDenseI64ArrayAttr(kPerm));
+  if (failed(kt))
+    return failure();
+  auto repeatHeads = [&](Value x) -> FailureOr<Value> {
+    if (hq == hkv)
+      return x;
+    RankedTensorType t = n.type(x);
+    int64_t g = hq / hkv;
+    SmallVector<int64_t> one = {batch, hkv, 1, t.getDimSize(2),
+                                t.getDimSize(3)};
+    FailureOr<Value> r = n.create<ReshapeOp>(
+        inferReshapeType(n.errorFn(), t, one, false), x);
+    if (failed(r))
+      return failure();
+    SmallVector<int64_t> wide = {batch, hkv, g, t.getDimSize(2),
+                                 t.getDimSize(3)};
+    FailureOr<Value> e =
+        n.create<ExpandOp>(inferExpandType(n.errorFn(), n.type(*r), wide), *r);
+    if (failed(e))
+      return failure();
+    SmallVector<int64_t> merged = {batch, hq, t.getDimSize(2),
+                                   t.getDimSize(3)};
+    return n.create<ReshapeOp>(
+        inferReshapeType(n.errorFn(), n.type(*e), merged, false), *e);
+  };
+  FailureOr<Value> kr = repeatHeads(*kt), vr = repeatHeads(*v4);
+  if (failed(kr) || failed(vr))
+    return failure();
+
+  // Masks: a boolean mask is additive 0 where true, -inf where false.
+  Value additive = *mask;
+  if (additive && n.type(additive).getElementType().isInteger(1)) {
+    auto scalar = RankedTensorType::get({}, elem);
+    auto constant = [&](double value) -> Value {
+      return arith::ConstantOp::create(
+          n.builder(), n.loc(),
+          DenseElementsAttr::get(scalar, b.getFloatAttr(elem, value)));
+    };
+    FailureOr<Value> w = n.create<WhereOp>(
+        inferWhereType(n.errorFn(), n.type(additive), scalar, scalar),
+        additive, constant(0.0), constant(-INFINITY));
+    if (failed(w))
+      return failure();
+    additive = *w;
+  } else if (additive && n.type(additive).getElementType() != elem) {
+    return n.emitError() << "attn_mask must be bool or of Q's element type";
+  }
+  StringRef kind = "none";
+  int64_t window = 0;
+  bool windowed = *left >= 0 || *right >= 0;
+  if (*causal || windowed) {
+    // Without a KV cache ONNX aligns the causal frontier at key 0; dsc's
+    // structural masks align it at Sk - Sq: the same when Sq == Sk.
+    if (sq != sk)
+      return n.emitError() << "is_causal and window sizes are supported when "
+                              "query and key lengths are equal (got "
+                           << sq << " and " << sk << ")";
+    if ((*right > 0) || (!*causal && *right != 0 && windowed))
+      return n.emitError() << "right_window_size > 0 (or a window without "
+                              "is_causal) is not supported";
+    kind = *left >= 0 ? "sliding_window" : "causal";
+    window = *left >= 0 ? *left + 1 : 0;
+  }
+  double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  if (const onnx::AttributeProto *a = n.attr("scale")) {
+    auto s = n.floatAttr("scale", 0.0f);
+    if (failed(s))
+      return failure();
+    scale = *s;
+    (void)a;
+  }
+  SmallVector<int64_t> outShape = {batch, hq, sq, v4t.getDimSize(3)};
+  auto outType = RankedTensorType::get(outShape, elem);
+  Value out = AttentionOp::create(
+      n.builder(), n.loc(), outType, *q4, *kr, *vr, additive,
+      b.getF64FloatAttr(scale), b.getStringAttr(kind),
+      b.getF64FloatAttr(-INFINITY), b.getI64IntegerAttr(window));
+  if (!threeD)
+    return n.setResult(out);
+  // Back to [B, Sq, Hq * Dv].
+  SmallVector<int64_t> perm = {0, 2, 1, 3};
+  FailureOr<Value> t = n.create<TransposeOp>(
+      inferTransposeType(n.errorFn(), outType, perm), out,
+      b.getDenseI64ArrayAttr(perm));
+  if (failed(t))
+    return failure();
+  SmallVector<int64_t> flat = {batch, sq, hq * v4t.getDimSize(3)};
+  return n.setResult(n.create<ReshapeOp>(
+      inferReshapeType(n.errorFn(), n.type(*t), flat, false), *t));
+}
+
 } // namespace
 
 void registerNNImporters(OpRegistry &r) {
@@ -312,6 +545,7 @@ void registerNNImporters(OpRegistry &r) {
   r.add("BatchNormalization", {7, 9, 14, 15}, importBatchNorm);
   r.add("Softmax", {1, 11, 13}, importSoftmax);
   r.add("LayerNormalization", {17}, importLayerNorm);
+  r.add("Attention", {23, 24, 25}, importAttention);
 }
 
 } // namespace dsc
