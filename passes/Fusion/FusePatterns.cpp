@@ -457,7 +457,9 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
     rewriter.replaceOpWithNewOp<AttentionOp>(
         out, out.getType(), q, k, v, mask, rewriter.getF64FloatAttr(scale),
         rewriter.getStringAttr(kind), rewriter.getF64FloatAttr(maskValue),
-        rewriter.getI64IntegerAttr(window));
+        rewriter.getI64IntegerAttr(window),
+        rewriter.getI64IntegerAttr(sType.getDimSize(rank - 1) -
+                                   sType.getDimSize(rank - 2)));
     return success();
   }
 };

@@ -542,8 +542,8 @@ def DSC_AttentionOp : DSC_Op<"attention"> {
     mask - Softmax - MatMul chain of exported models.
 
     The mask is structural when `mask_kind` is `"causal"` (key j is masked
-    for query i when j > i + Sk - Sq) or `"sliding_window"` (also when
-    i + Sk - Sq - j >= window): masked scores get `mask_value` added, the
+    for query i when j > i + offset) or `"sliding_window"` (also when
+    i + offset - j >= window): masked scores get `mask_value` added, the
     others nothing, and no mask tensor is read. The optional `mask` operand
     (any tensor broadcastable to `[..., Sq, Sk]`) is added in every case.
     A query row whose every score is masked to -inf gives 0 (as ONNX
@@ -552,7 +552,7 @@ def DSC_AttentionOp : DSC_Op<"attention"> {
     Example:
     ```mlir
     %0 = dsc.attention %q, %k, %v {mask_kind = "causal", mask_value = -1.0e+09 : f64,
-                                   scale = 0.125 : f64, window = 0 : i64}
+                                   offset = 0 : i64, scale = 0.125 : f64, window = 0 : i64}
         : (tensor<1x4x16x64xf32>, tensor<1x4x64x16xf32>, tensor<1x4x16x64xf32>)
         -> tensor<1x4x16x64xf32>
     ```
@@ -560,7 +560,7 @@ def DSC_AttentionOp : DSC_Op<"attention"> {
   let arguments = (ins AnyRankedTensor:$q, AnyRankedTensor:$k,
                    AnyRankedTensor:$v, Optional<AnyRankedTensor>:$mask,
                    F64Attr:$scale, StrAttr:$mask_kind, F64Attr:$mask_value,
-                   I64Attr:$window);
+                   I64Attr:$window, I64Attr:$offset);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`,` $mask^)? attr-dict `:` functional-type(operands, results)

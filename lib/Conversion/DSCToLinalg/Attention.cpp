@@ -65,11 +65,10 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
         batchedMatmul(rewriter, loc, op.getQ(), op.getK(), scoreType);
 
     // scores * scale + mask.
-    int64_t sq = scoreShape[rank - 2], sk = scoreShape[rank - 1];
     StringRef kind = op.getMaskKind();
     double scale = op.getScale().convertToDouble();
     double maskValue = op.getMaskValue().convertToDouble();
-    int64_t window = op.getWindow();
+    int64_t window = op.getWindow(), offset = op.getOffset();
     SmallVector<Value> ins = {scores};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
     if (Value mask = op.getMask()) {
@@ -91,12 +90,12 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
               if (ins.size() == 2)
                 v = arith::AddFOp::create(b, l, v, a[1]);
               if (kind != "none") {
-                // Key j is masked for query i when j > i + (Sk - Sq), or,
-                // in a window, when i + (Sk - Sq) - j >= window.
+                // Key j is masked for query i when j > i + offset, or, in
+                // a window, when i + offset - j >= window.
                 Value i = linalg::IndexOp::create(b, l, rank - 2);
                 Value j = linalg::IndexOp::create(b, l, rank - 1);
                 Value diag = arith::AddIOp::create(
-                    b, l, i, arith::ConstantIndexOp::create(b, l, sk - sq));
+                    b, l, i, arith::ConstantIndexOp::create(b, l, offset));
                 Value cond = arith::CmpIOp::create(
                     b, l, arith::CmpIPredicate::sgt, j, diag);
                 if (kind == "sliding_window") {

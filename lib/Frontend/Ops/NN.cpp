@@ -493,12 +493,8 @@ LogicalResult importAttention(NodeImporter &n) {
   int64_t window = 0;
   bool windowed = *left >= 0 || *right >= 0;
   if (*causal || windowed) {
-    // Without a KV cache ONNX aligns the causal frontier at key 0; dsc's
-    // structural masks align it at Sk - Sq: the same when Sq == Sk.
-    if (sq != sk)
-      return n.emitError() << "is_causal and window sizes are supported when "
-                              "query and key lengths are equal (got "
-                           << sq << " and " << sk << ")";
+    // Without a KV cache ONNX aligns the causal frontier at key 0
+    // (offset 0): query i attends keys j <= i.
     if ((*right > 0) || (!*causal && *right != 0 && windowed))
       return n.emitError() << "right_window_size > 0 (or a window without "
                               "is_causal) is not supported";
@@ -518,7 +514,8 @@ LogicalResult importAttention(NodeImporter &n) {
   Value out = AttentionOp::create(
       n.builder(), n.loc(), outType, *q4, *kr, *vr, additive,
       b.getF64FloatAttr(scale), b.getStringAttr(kind),
-      b.getF64FloatAttr(-INFINITY), b.getI64IntegerAttr(window));
+      b.getF64FloatAttr(-INFINITY), b.getI64IntegerAttr(window),
+      b.getI64IntegerAttr(0));
   if (!threeD)
     return n.setResult(out);
   // Back to [B, Sq, Hq * Dv].

@@ -184,7 +184,7 @@ func.func @softmax(%x: tensor<3x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
 // CHECK-LABEL: func @attention_causal
 // CHECK-SAME: (%[[Q:.+]]: tensor<1x2x3x4xf32>, %[[K:.+]]: tensor<1x2x4x3xf32>, %[[V:.+]]: tensor<1x2x3x4xf32>)
 // CHECK-NOT: dsc.softmax
-// CHECK: %[[A:.+]] = dsc.attention %[[Q]], %[[K]], %[[V]] {mask_kind = "causal", mask_value = -1.000000e+09 : f64, scale = 5.000000e-01 : f64, window = 0 : i64}
+// CHECK: %[[A:.+]] = dsc.attention %[[Q]], %[[K]], %[[V]] {mask_kind = "causal", mask_value = -1.000000e+09 : f64, offset = 0 : i64, scale = 5.000000e-01 : f64, window = 0 : i64}
 // CHECK: return %[[A]]
 func.func @attention_causal(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x4x3xf32>, %v: tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32> {
   %c = arith.constant dense<2.0> : tensor<f32>
@@ -202,8 +202,8 @@ func.func @attention_causal(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x4x3xf32>, %v
 // Tests a sliding-window mask of width 2 (keys i-1..i) and a runtime mask
 // (kept as the additive operand), both scaled by multiplication.
 // CHECK-LABEL: func @attention_window_and_runtime
-// CHECK: dsc.attention %arg0, %arg1, %arg2 {mask_kind = "sliding_window", mask_value = 0xFFF0000000000000 : f64, scale = 2.500000e-01 : f64, window = 2 : i64}
-// CHECK: dsc.attention %arg0, %arg1, %arg2, %arg3 {mask_kind = "none", mask_value = 0.000000e+00 : f64, scale = 2.500000e-01 : f64, window = 0 : i64}
+// CHECK: dsc.attention %arg0, %arg1, %arg2 {mask_kind = "sliding_window", mask_value = 0xFFF0000000000000 : f64, offset = 0 : i64, scale = 2.500000e-01 : f64, window = 2 : i64}
+// CHECK: dsc.attention %arg0, %arg1, %arg2, %arg3 {mask_kind = "none", mask_value = 0.000000e+00 : f64, offset = 0 : i64, scale = 2.500000e-01 : f64, window = 0 : i64}
 func.func @attention_window_and_runtime(%q: tensor<4x8xf32>, %k: tensor<8x4xf32>, %v: tensor<4x8xf32>, %rm: tensor<4x4xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
   %c = arith.constant dense<0.25> : tensor<f32>
   %mask = arith.constant dense<[[0.0, 0xFF800000, 0xFF800000, 0xFF800000], [0.0, 0.0, 0xFF800000, 0xFF800000], [0xFF800000, 0.0, 0.0, 0xFF800000], [0xFF800000, 0xFF800000, 0.0, 0.0]]> : tensor<4x4xf32>
