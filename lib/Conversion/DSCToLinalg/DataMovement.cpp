@@ -127,6 +127,22 @@ Value buildExtractGeneric(OpBuilder &b, Location loc, RankedTensorType type,
 }
 
 /// result[outer, j..., inner] = data[outer, wrap(indices[j...]), inner].
+/// An ONNX gather index as an in-bounds `index` for an axis of size `dim`.
+Value gatherIndex(OpBuilder &b, Location l, Value index, int64_t dim) {
+  Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), index);
+  Value size = arith::ConstantIndexOp::create(b, l, dim);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  // Negative indices count from the end.
+  Value isNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(b, l, isNeg, arith::AddIOp::create(b, l, i, size),
+                              i);
+  // Out-of-range indices are an error in ONNX; clamping keeps a bad index
+  // from reading outside the buffer.
+  i = arith::MaxSIOp::create(b, l, i, zero);
+  return arith::MinSIOp::create(b, l, i,
+                                arith::ConstantIndexOp::create(b, l, dim - 1));
+}
+
 struct GatherLowering : OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op,
@@ -145,22 +161,32 @@ struct GatherLowering : OpRewritePattern<GatherOp> {
     Value result = buildExtractGeneric(
         rewriter, loc, outType, op.getData(), {op.getIndices()}, {idxMap},
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
-          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value size = arith::ConstantIndexOp::create(b, l, dim);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          // Negative indices count from the end.
-          Value isNeg =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
-          i = arith::SelectOp::create(b, l, isNeg,
-                                      arith::AddIOp::create(b, l, i, size), i);
-          // Out-of-range indices are an error in ONNX; clamping keeps a bad
-          // index from reading outside the buffer.
-          i = arith::MaxSIOp::create(b, l, i, zero);
-          i = arith::MinSIOp::create(
-              b, l, i, arith::ConstantIndexOp::create(b, l, dim - 1));
           SmallVector<Value> at(ivs.take_front(axis));
-          at.push_back(i);
+          at.push_back(gatherIndex(b, l, args[0], dim));
           llvm::append_range(at, ivs.drop_front(axis + q));
+          return at;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// One generic over the indices' shape reading data at the iteration
+/// point with the axis coordinate replaced by the index.
+struct GatherElementsLowering : OpRewritePattern<GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto dataType = cast<RankedTensorType>(op.getData().getType());
+    int64_t axis = op.getAxis(), dim = dataType.getDimSize(axis);
+    AffineMap idxMap = rewriter.getMultiDimIdentityMap(outType.getRank());
+    Value result = buildExtractGeneric(
+        rewriter, op.getLoc(), outType, op.getData(), {op.getIndices()},
+        {idxMap},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
+          SmallVector<Value> at(ivs);
+          at[axis] = gatherIndex(b, l, args[0], dim);
           return at;
         });
     rewriter.replaceOp(op, result);
@@ -209,7 +235,8 @@ struct SliceLowering : OpRewritePattern<SliceOp> {
 
 void populateDataMovementPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering,
-               GatherLowering, SliceLowering>(patterns.getContext());
+               GatherLowering, GatherElementsLowering, SliceLowering>(
+      patterns.getContext());
 }
 
 } // namespace dsc

@@ -49,3 +49,17 @@ func.func @slice_negative(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %0 = dsc.slice %x {starts = array<i64: 0, 7>, steps = array<i64: 1, -2>} : (tensor<2x8xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// Tests that gather_elements iterates the indices' shape and reads data
+// with the axis coordinate replaced by the (normalized, clamped) index.
+// CHECK-LABEL: func @gather_elements
+// CHECK: linalg.generic
+// CHECK: %[[I0:.+]] = linalg.index 0 : index
+// CHECK: %[[IDX:.+]] = arith.minsi
+// CHECK: tensor.extract %{{.+}}[%[[I0]], %[[IDX]]] : tensor<3x4xf32>
+func.func @gather_elements(%d: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
+  %0 = dsc.gather_elements %d, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
