@@ -302,6 +302,20 @@ LogicalResult GatherElementsOp::verify() {
                                 rt(getIndices()), getAxis()));
 }
 
+LogicalResult ScatterElementsOp::verify() {
+  return checkResult(*this, inferScatterElementsType(
+                                [&] { return emitOpError(); }, rt(getData()),
+                                rt(getIndices()), rt(getUpdates()),
+                                getReduction(), getAxis()));
+}
+
+LogicalResult ScatterNDOp::verify() {
+  return checkResult(*this,
+                     inferScatterNDType([&] { return emitOpError(); },
+                                        rt(getData()), rt(getIndices()),
+                                        rt(getUpdates()), getReduction()));
+}
+
 LogicalResult GatherOp::verify() {
   return checkResult(*this, inferGatherType([&] { return emitOpError(); },
                                             rt(getData()), rt(getIndices()),

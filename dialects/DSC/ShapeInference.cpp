@@ -506,6 +506,61 @@ FailureOr<RankedTensorType> inferGatherElementsType(EmitErrorFn emitError,
   return RankedTensorType::get(indices.getShape(), data.getElementType());
 }
 
+/// What every scatter checks: the reduction, integer indices, updates of
+/// the data's element type.
+static LogicalResult checkScatter(EmitErrorFn emitError, RankedTensorType data,
+                                  RankedTensorType indices,
+                                  RankedTensorType updates,
+                                  StringRef reduction) {
+  if (reduction != "none" && reduction != "add" && reduction != "mul" &&
+      reduction != "max" && reduction != "min")
+    return emitError() << "reduction must be none, add, mul, max or min, got '"
+                       << reduction << "'";
+  Type idx = indices.getElementType();
+  if (!isa<IntegerType>(idx) || idx.isInteger(1))
+    return emitError() << "expects integer indices, got " << indices;
+  return checkSameElementType(emitError, {data, updates});
+}
+
+FailureOr<RankedTensorType>
+inferScatterElementsType(EmitErrorFn emitError, RankedTensorType data,
+                         RankedTensorType indices, RankedTensorType updates,
+                         StringRef reduction, int64_t axis) {
+  if (failed(checkScatter(emitError, data, indices, updates, reduction)))
+    return failure();
+  if (indices.getShape() != updates.getShape() ||
+      indices.getRank() != data.getRank())
+    return emitError() << "indices " << shapeStr(indices.getShape())
+                       << " and updates " << shapeStr(updates.getShape())
+                       << " must have one shape of the data's rank "
+                       << data.getRank();
+  if (axis < 0 || axis >= data.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << data.getRank();
+  return data;
+}
+
+FailureOr<RankedTensorType> inferScatterNDType(EmitErrorFn emitError,
+                                               RankedTensorType data,
+                                               RankedTensorType indices,
+                                               RankedTensorType updates,
+                                               StringRef reduction) {
+  if (failed(checkScatter(emitError, data, indices, updates, reduction)))
+    return failure();
+  if (indices.getRank() < 1 || indices.getShape().back() > data.getRank() ||
+      ShapedType::isDynamic(indices.getShape().back()))
+    return emitError() << "indices " << shapeStr(indices.getShape())
+                       << " must be [..., k] with k <= the data's rank "
+                       << data.getRank();
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected,
+                     data.getShape().drop_front(indices.getShape().back()));
+  if (updates.getShape() != ArrayRef<int64_t>(expected))
+    return emitError() << "updates " << shapeStr(updates.getShape())
+                       << " must be " << shapeStr(expected);
+  return data;
+}
+
 FailureOr<RankedTensorType> inferWhereType(EmitErrorFn emitError,
                                            RankedTensorType condition,
                                            RankedTensorType x,

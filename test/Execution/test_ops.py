@@ -1169,6 +1169,38 @@ op_case("gather_elements13_axis1_negative", F, "GatherElements",
 op_case("gather_elements11_axis0_int32", F, "GatherElements",
         {"x": rn(3, 2, 2), "i": np.array([[[2, 0]], [[1, 1]]], np.int32)}, opset=11)
 
+op_case("scatter_elements13_axis1_negative", F, "ScatterElements",
+        {"x": rn(3, 4), "i": np.array([[0, -1], [3, 1], [2, 2]], np.int64), "u": rn(3, 2)},
+        attrs={"axis": 1}, opset=13)
+op_case("scatter_elements16_add_duplicates", F, "ScatterElements",
+        {"x": rn(3, 3), "i": np.array([[1, 1, 0]], np.int64), "u": rn(1, 3)},
+        attrs={"axis": 0, "reduction": "add"}, opset=16)
+op_case("scatter_elements18_max", F, "ScatterElements",
+        {"x": rn(2, 4), "i": np.array([[1, 1], [3, 0]], np.int32), "u": rn(2, 2)},
+        attrs={"axis": 1, "reduction": "max"}, opset=18)
+op_case("scatternd11_rows", F, "ScatterND",
+        {"x": rn(4, 3), "i": np.array([[2], [0]], np.int64), "u": rn(2, 3)}, opset=11)
+op_case("scatternd16_mul_elements", F, "ScatterND",
+        {"x": rn(2, 3, 2), "i": np.array([[0, 1, 1], [1, 2, 0], [0, 1, 1]], np.int64),
+         "u": rn(3)}, attrs={"reduction": "mul"}, opset=16)
+
+op_case("onehot11_axis_negative_indices", F, "OneHot",
+        {"i": np.array([[1, -1], [5, 0]], np.int64)},
+        initializers={"d": np.array(4, np.int64), "v": np.array([-1.0, 2.0], np.float32)},
+        node_inputs=["i", "d", "v"], attrs={"axis": 1}, opset=11)
+op_case("onehot9_float_indices_last_axis", F, "OneHot",
+        {"i": np.array([0.0, 2.0, 1.0], np.float32)},
+        initializers={"d": np.array([3], np.int64), "v": np.array([0, 7], np.int64)},
+        node_inputs=["i", "d", "v"], opset=9, out_dtype=TensorProto.INT64)
+op_case("cumsum14_axis1", F, "CumSum", {"x": rn(2, 5, 3)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"], opset=14)
+op_case("cumsum11_exclusive_reverse", F, "CumSum", {"x": rn(6, 2)},
+        initializers={"a": np.array(-2, np.int32)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1, "reverse": 1}, opset=11)
+op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5, 6]], np.int64)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
+        attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
+
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

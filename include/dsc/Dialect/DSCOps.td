@@ -823,6 +823,51 @@ def DSC_GatherElementsOp : DSC_Op<"gather_elements"> {
   }];
 }
 
+class DSC_ScatterOp<string mnemonic, string what, dag params>
+    : DSC_Op<mnemonic> {
+  let summary = "copy of `data` with `updates` written at `indices` (" # what # ")";
+  let arguments = !con((ins AnyRankedTensor:$data, AnyRankedTensor:$indices,
+                            AnyRankedTensor:$updates, StrAttr:$reduction),
+                       params);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_ScatterElementsOp
+    : DSC_ScatterOp<"scatter_elements", "ONNX ScatterElements",
+                    (ins I64Attr:$axis)> {
+  let description = [{
+    For every element of `updates` (shaped like `indices`, of `data`'s
+    rank) at `i...`, the result at `i...` with `i_axis` replaced by
+    `indices[i...]` (negative counts from the end) becomes the update
+    (`reduction` "none") or is combined with it ("add", "mul", "max",
+    "min"), in row-major order of the updates.
+
+    Example:
+    ```mlir
+    %0 = dsc.scatter_elements %d, %i, %u {axis = 1 : i64, reduction = "none"}
+        : (tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+}
+
+def DSC_ScatterNDOp : DSC_ScatterOp<"scatter_nd", "ONNX ScatterND", (ins)> {
+  let description = [{
+    `indices` is `[..., k]`: each of its leading positions addresses a slice
+    `data[idx_0, ..., idx_{k-1}, :, ...]` that the matching slice of
+    `updates` (`indices.shape[:-1] + data.shape[k:]`) replaces or is
+    combined with (`reduction` as for scatter_elements), in row-major order.
+
+    Example:
+    ```mlir
+    %0 = dsc.scatter_nd %d, %i, %u {reduction = "add"}
+        : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+    ```
+  }];
+}
+
 def DSC_SliceOp : DSC_Op<"slice"> {
   let summary = "strided slice with static starts and steps";
   let description = [{

@@ -166,6 +166,20 @@ mlir::FailureOr<RankedTensorType>
 inferGatherElementsType(EmitErrorFn emitError, RankedTensorType data,
                         RankedTensorType indices, int64_t axis);
 
+/// ScatterElements: indices and updates of one shape and the data's rank,
+/// `axis` non-negative; ScatterND: indices [..., k] with k <= rank(data)
+/// and updates indices.shape[:-1] + data.shape[k:]. Both: `reduction` is
+/// none, add, mul, max or min; the result has the data's type.
+mlir::FailureOr<RankedTensorType>
+inferScatterElementsType(EmitErrorFn emitError, RankedTensorType data,
+                         RankedTensorType indices, RankedTensorType updates,
+                         llvm::StringRef reduction, int64_t axis);
+mlir::FailureOr<RankedTensorType> inferScatterNDType(EmitErrorFn emitError,
+                                                     RankedTensorType data,
+                                                     RankedTensorType indices,
+                                                     RankedTensorType updates,
+                                                     llvm::StringRef reduction);
+
 /// Slice: one start and one non-zero step per dimension and the result's
 /// `sizes`; every accessed element must lie inside the input.
 mlir::FailureOr<RankedTensorType> inferSliceType(EmitErrorFn emitError,

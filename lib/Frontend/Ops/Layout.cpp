@@ -1,16 +1,19 @@
 //===- Layout.cpp - importers for ops composed of data movement
 //------------===//
 //
-// Split, Tile, DepthToSpace, SpaceToDepth, Trilu and Pad are exact
-// compositions of dsc.slice, dsc.reshape, dsc.expand, dsc.transpose,
-// dsc.concat and dsc.where, so they need no ops (or lowerings) of their own;
-// GatherElements is dsc.gather_elements.
+// Split, Tile, DepthToSpace, SpaceToDepth, Trilu, Pad, OneHot and CumSum
+// are exact compositions of existing dsc ops (slice, reshape, expand,
+// transpose, concat, where, equal, reduce), so they need no ops (or
+// lowerings) of their own;
+// GatherElements and the scatters are ops of their own.
 //
 //===----------------------------------------------------------------------===//
 #include "../ConstantFolding.h"
 #include "../NodeImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <array>
 
 using namespace mlir;
 
@@ -372,8 +375,8 @@ FailureOr<Value> padBlock(NodeImporter &n, Value v, int64_t axis, int64_t count,
     if (dim == 0)
       return n.emitError() << "edge padding of an empty axis";
     FailureOr<Value> edge = sliceAlong(n, v, axis, before ? 0 : dim - 1, 1, 1);
-    if (failed(edge))
-      return failure();
+    if (failed(edge) || count == 1)
+      return edge;
     return n.create<ExpandOp>(
         inferExpandType(n.errorFn(), n.type(*edge), shape), *edge);
   }
@@ -472,6 +475,225 @@ LogicalResult importGatherElements(NodeImporter &n) {
       *indices, *axis));
 }
 
+/// The reduction of ScatterElements / ScatterND: none before opset 16, add
+/// and mul from 16, max and min from 18.
+FailureOr<std::string> scatterReduction(NodeImporter &n) {
+  auto reduction = n.stringAttr("reduction", "none");
+  if (failed(reduction))
+    return failure();
+  StringRef r = *reduction;
+  if (r == "none" || r == "add" || r == "mul" ||
+      ((r == "max" || r == "min") && n.opset() >= 18))
+    return reduction;
+  return n.emitError() << "reduction '" << r << "' is not one of none, add, mul"
+                       << (n.opset() >= 18 ? ", max, min" : "");
+}
+
+/// The data, indices and updates of a scatter (signed indices only).
+FailureOr<std::array<Value, 3>> scatterInputs(NodeImporter &n) {
+  FailureOr<Value> data = n.input(0), indices = n.input(1),
+                   updates = n.input(2);
+  if (failed(data) || failed(indices) || failed(updates))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(1)))
+    return n.emitError() << "unsigned indices are not supported";
+  return std::array<Value, 3>{*data, *indices, *updates};
+}
+
+/// ScatterElements (and the deprecated Scatter, its opset 9 spelling).
+LogicalResult importScatterElements(NodeImporter &n) {
+  SmallVector<StringRef> known = {"axis"};
+  if (n.opset() >= 16 && n.node().op_type() == "ScatterElements")
+    known.push_back("reduction");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = scatterInputs(n);
+  auto reduction = scatterReduction(n);
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(in) || failed(reduction) || failed(axisAttr))
+    return failure();
+  auto [data, indices, updates] = *in;
+  RankedTensorType dt = n.type(data);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, dt.getRank());
+  if (failed(axis))
+    return failure();
+  return n.setResult(n.create<ScatterElementsOp>(
+      inferScatterElementsType(n.errorFn(), dt, n.type(indices),
+                               n.type(updates), *reduction, *axis),
+      data, indices, updates, *reduction, *axis));
+}
+
+LogicalResult importScatterND(NodeImporter &n) {
+  SmallVector<StringRef> known;
+  if (n.opset() >= 16)
+    known.push_back("reduction");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = scatterInputs(n);
+  auto reduction = scatterReduction(n);
+  if (failed(in) || failed(reduction))
+    return failure();
+  auto [data, indices, updates] = *in;
+  return n.setResult(n.create<ScatterNDOp>(
+      inferScatterNDType(n.errorFn(), n.type(data), n.type(indices),
+                         n.type(updates), *reduction),
+      data, indices, updates, *reduction));
+}
+
+/// A scalar constant of `elem` holding `value`.
+Value scalarConstant(NodeImporter &n, Type elem, double value) {
+  Builder b(n.context());
+  TypedAttr attr =
+      isa<FloatType>(elem)
+          ? TypedAttr(b.getFloatAttr(elem, value))
+          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(RankedTensorType::get({}, elem), attr));
+}
+
+/// A single-element constant input as a number.
+FailureOr<double> scalarInput(NodeImporter &n, int i, StringRef what) {
+  FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
+  if (failed(c))
+    return failure();
+  if (c->getNumElements() != 1 || c->getElementType().isInteger(1))
+    return n.emitError() << what << " must be a numeric scalar";
+  if (isa<FloatType>(c->getElementType()))
+    return (*c->value_begin<APFloat>()).convertToDouble();
+  return double(intValues(*c).front());
+}
+
+/// OneHot: where(iota == index, on, off), the iota running along the new
+/// axis; negative indices count from the end, out-of-range ones match
+/// nothing.
+LogicalResult importOneHot(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis"})))
+    return failure();
+  FailureOr<Value> indices = n.input(0);
+  FailureOr<double> depthValue = scalarInput(n, 1, "OneHot's depth");
+  FailureOr<DenseElementsAttr> values = n.constantInput(2, "OneHot's values");
+  auto axisAttr = n.intAttr("axis", -1);
+  if (failed(indices) || failed(depthValue) || failed(values) ||
+      failed(axisAttr))
+    return failure();
+  if (values->getNumElements() != 2)
+    return n.emitError() << "OneHot's values must hold [off, on]";
+  int64_t depth = static_cast<int64_t>(*depthValue);
+  if (depth < 1)
+    return n.emitError() << "OneHot's depth must be positive";
+  RankedTensorType it = n.type(*indices);
+  int64_t rank = it.getRank() + 1;
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  Builder b(n.context());
+  Type i64 = b.getI64Type();
+  Value idx = *indices;
+  if (it.getElementType() != i64) {
+    FailureOr<Value> cast = n.create<CastOp>(
+        inferCastType(n.errorFn(), it, i64), idx, false, false);
+    if (failed(cast))
+      return failure();
+    idx = *cast;
+  }
+  auto broadcast = [&](Value l, Value r) {
+    return inferBroadcastType(n.errorFn(), n.type(l), n.type(r));
+  };
+  Value depthC = scalarConstant(n, i64, depth),
+        zero = scalarConstant(n, i64, 0);
+  FailureOr<Value> wrapped =
+      n.create<AddOp>(broadcast(idx, depthC), idx, depthC);
+  FailureOr<Value> negative = n.create<LessOp>(
+      inferCompareType(n.errorFn(), n.type(idx), n.type(zero)), idx, zero);
+  if (failed(wrapped) || failed(negative))
+    return failure();
+  FailureOr<Value> fixed =
+      n.create<WhereOp>(inferWhereType(n.errorFn(), n.type(*negative),
+                                       n.type(*wrapped), n.type(idx)),
+                        *negative, *wrapped, idx);
+  if (failed(fixed))
+    return failure();
+  SmallVector<int64_t> keptShape(it.getShape());
+  keptShape.insert(keptShape.begin() + *axis, 1);
+  FailureOr<Value> kept = reshape(n, *fixed, keptShape);
+  SmallVector<int64_t> iotaShape(rank, 1), iota;
+  iotaShape[*axis] = depth;
+  for (int64_t i = 0; i < depth; ++i)
+    iota.push_back(i);
+  auto iotaType = RankedTensorType::get(iotaShape, i64);
+  Value positions = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(iotaType, ArrayRef(iota)));
+  if (failed(kept))
+    return failure();
+  FailureOr<Value> hit = n.create<EqualOp>(
+      inferCompareType(n.errorFn(), iotaType, n.type(*kept)), positions, *kept);
+  if (failed(hit))
+    return failure();
+  auto scalarType = RankedTensorType::get({}, values->getElementType());
+  auto element = [&](int64_t i) -> Value {
+    return arith::ConstantOp::create(
+        n.builder(), n.loc(),
+        DenseElementsAttr::get(scalarType, values->getValues<Attribute>()[i]));
+  };
+  Value off = element(0), on = element(1);
+  n.setOutputONNXType(0, n.onnxType(2));
+  return n.setResult(n.create<WhereOp>(
+      inferWhereType(n.errorFn(), n.type(*hit), scalarType, scalarType), *hit,
+      on, off));
+}
+
+/// CumSum along a constant axis as a masked sum: x viewed with the axis as
+/// j next to a new axis i, where(mask[i, j], x, 0) summed over j. The mask
+/// keeps j <= i (j < i when exclusive; mirrored when reverse); the sum runs
+/// over j in order, so results match a sequential scan exactly.
+LogicalResult importCumSum(NodeImporter &n) {
+  if (failed(n.checkAttributes({"exclusive", "reverse"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  FailureOr<double> axisValue = scalarInput(n, 1, "CumSum's axis");
+  auto exclusive = n.intAttr("exclusive", 0), reverse = n.intAttr("reverse", 0);
+  if (failed(x) || failed(axisValue) || failed(exclusive) || failed(reverse))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "CumSum of unsigned integers is not supported";
+  RankedTensorType xt = n.type(*x);
+  auto axis = normalizeAxis(n.errorFn(), static_cast<int64_t>(*axisValue),
+                            xt.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = xt.getDimSize(*axis);
+  SmallVector<int64_t> spread(xt.getShape());
+  spread.insert(spread.begin() + *axis, 1);
+  FailureOr<Value> v = reshape(n, *x, spread);
+  if (failed(v))
+    return failure();
+  SmallVector<bool> mask;
+  for (int64_t i = 0; i < size; ++i)
+    for (int64_t j = 0; j < size; ++j) {
+      int64_t ahead = *reverse ? j - i : i - j;
+      mask.push_back(*exclusive ? ahead > 0 : ahead >= 0);
+    }
+  SmallVector<int64_t> maskShape = {size, size};
+  maskShape.append(xt.getRank() - *axis - 1, 1);
+  auto maskType =
+      RankedTensorType::get(maskShape, Builder(n.context()).getI1Type());
+  Value maskValue = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
+  Value zero = scalarConstant(n, xt.getElementType(), 0);
+  FailureOr<Value> masked = n.create<WhereOp>(
+      inferWhereType(n.errorFn(), maskType, n.type(*v), n.type(zero)),
+      maskValue, *v, zero);
+  if (failed(masked))
+    return failure();
+  Builder b(n.context());
+  SmallVector<int64_t> axes = {*axis + 1};
+  return n.setResult(n.create<ReduceOp>(
+      inferReduceType(n.errorFn(), n.type(*masked), "sum", axes, false),
+      *masked, b.getStringAttr("sum"), b.getDenseI64ArrayAttr(axes),
+      b.getBoolAttr(false)));
+}
+
 } // namespace
 
 void registerLayoutImporters(OpRegistry &r) {
@@ -482,6 +704,11 @@ void registerLayoutImporters(OpRegistry &r) {
   r.add("Trilu", {14}, importTrilu);
   r.add("Pad", {2, 11, 13, 18, 19, 21}, importPad);
   r.add("GatherElements", {11, 13}, importGatherElements);
+  r.add("Scatter", {9}, importScatterElements);
+  r.add("ScatterElements", {11, 13, 16, 18}, importScatterElements);
+  r.add("ScatterND", {11, 13, 16, 18}, importScatterND);
+  r.add("OneHot", {9, 11}, importOneHot);
+  r.add("CumSum", {11, 14}, importCumSum);
 }
 
 } // namespace dsc
