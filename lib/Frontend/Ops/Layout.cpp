@@ -223,11 +223,16 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
   return n.emitError() << "mode '" << *mode << "' is not one of DCR, CRD";
 }
 
+/// SpaceToDepth: DCR order (the only one before opset 28) or CRD.
 LogicalResult importSpaceToDepth(NodeImporter &n) {
-  if (failed(n.checkAttributes({"blocksize"})))
+  SmallVector<StringRef> known = {"blocksize"};
+  if (n.opset() >= 28)
+    known.push_back("mode");
+  if (failed(n.checkAttributes(known)))
     return failure();
   auto in = blockInput(n);
-  if (failed(in))
+  auto mode = n.stringAttr("mode", "DCR");
+  if (failed(in) || failed(mode))
     return failure();
   auto [x, b] = *in;
   ArrayRef<int64_t> s = n.type(x).getShape();
@@ -235,9 +240,13 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
   if (H % b || W % b)
     return n.emitError() << "spatial size " << H << "x" << W
                          << " is not a multiple of blocksize " << b;
-  return reshapeTransposeReshape(n, x, {N, C, H / b, b, W / b, b},
-                                 {0, 3, 5, 1, 2, 4},
-                                 {N, C * b * b, H / b, W / b});
+  SmallVector<int64_t> split = {N, C, H / b, b, W / b, b},
+                       result = {N, C * b * b, H / b, W / b};
+  if (*mode == "DCR")
+    return reshapeTransposeReshape(n, x, split, {0, 3, 5, 1, 2, 4}, result);
+  if (*mode == "CRD")
+    return reshapeTransposeReshape(n, x, split, {0, 1, 3, 5, 2, 4}, result);
+  return n.emitError() << "mode '" << *mode << "' is not one of DCR, CRD";
 }
 
 /// Trilu: where(mask, x, 0) with the constant mask of the kept triangle of
@@ -700,7 +709,7 @@ void registerLayoutImporters(OpRegistry &r) {
   r.add("Split", {2, 11, 13, 18}, importSplit);
   r.add("Tile", {6, 13}, importTile);
   r.add("DepthToSpace", {1, 11, 13}, importDepthToSpace);
-  r.add("SpaceToDepth", {1, 13}, importSpaceToDepth);
+  r.add("SpaceToDepth", {1, 13, 28}, importSpaceToDepth);
   r.add("Trilu", {14}, importTrilu);
   r.add("Pad", {2, 11, 13, 18, 19, 21}, importPad);
   r.add("GatherElements", {11, 13}, importGatherElements);
