@@ -105,6 +105,71 @@ LogicalResult LeakyReluOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult HardSigmoidOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult EluOp::verify() { return verifyFloatUnary(*this); }
 
+LogicalResult SinOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult CosOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult TanOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AsinOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AcosOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AtanOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SinhOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult CoshOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AsinhOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AcoshOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult AtanhOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult RoundOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SoftsignOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult MishOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult SeluOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult CeluOp::verify() {
+  if (getAlpha().convertToDouble() == 0)
+    return emitOpError() << "alpha must be non-zero";
+  return verifyFloatUnary(*this);
+}
+LogicalResult ThresholdedReluOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult ShrinkOp::verify() { return verifyFloatUnary(*this); }
+
+LogicalResult NotOp::verify() {
+  if (!rt(getInput()).getElementType().isInteger(1))
+    return emitOpError() << "expects a bool (i1) tensor";
+  return success();
+}
+
+#define DSC_LOGICAL_VERIFIER(OP)                                               \
+  LogicalResult OP::verify() {                                                 \
+    return checkResult(*this, inferLogicalType([&] { return emitOpError(); },  \
+                                               rt(getLhs()), rt(getRhs())));   \
+  }
+DSC_LOGICAL_VERIFIER(AndOp)
+DSC_LOGICAL_VERIFIER(OrOp)
+DSC_LOGICAL_VERIFIER(XorOp)
+#undef DSC_LOGICAL_VERIFIER
+
+LogicalResult BitShiftOp::verify() {
+  return checkResult(*this, inferBitShiftType([&] { return emitOpError(); },
+                                              rt(getLhs()), rt(getRhs())));
+}
+
+LogicalResult ModOp::verify() {
+  return checkResult(*this,
+                     inferModType([&] { return emitOpError(); }, rt(getLhs()),
+                                  rt(getRhs()), getFmod()));
+}
+
+LogicalResult PReluOp::verify() {
+  return checkResult(*this, inferPReluType([&] { return emitOpError(); },
+                                           rt(getLhs()), rt(getRhs())));
+}
+
+LogicalResult IsNaNOp::verify() {
+  return checkResult(
+      *this, inferFloatTestType([&] { return emitOpError(); }, rt(getInput())));
+}
+
+LogicalResult IsInfOp::verify() {
+  return checkResult(
+      *this, inferFloatTestType([&] { return emitOpError(); }, rt(getInput())));
+}
+
 /// Neg and Abs also take integers (i1 has no sign).
 static LogicalResult verifyNumericUnary(Operation *op) {
   Type elem = rt(op->getOperand(0)).getElementType();
@@ -113,6 +178,7 @@ static LogicalResult verifyNumericUnary(Operation *op) {
   return success();
 }
 LogicalResult NegOp::verify() { return verifyNumericUnary(*this); }
+LogicalResult SignOp::verify() { return verifyNumericUnary(*this); }
 LogicalResult AbsOp::verify() { return verifyNumericUnary(*this); }
 
 LogicalResult GeluOp::verify() {
@@ -222,6 +288,32 @@ LogicalResult ReduceOp::verify() {
   return checkResult(*this, inferReduceType([&] { return emitOpError(); },
                                             rt(getInput()), getKind(),
                                             getAxes(), getKeepdims()));
+}
+
+LogicalResult ArgReduceOp::verify() {
+  return checkResult(*this,
+                     inferArgReduceType([&] { return emitOpError(); },
+                                        rt(getInput()), getKind(), getAxis()));
+}
+
+LogicalResult GatherElementsOp::verify() {
+  return checkResult(*this, inferGatherElementsType(
+                                [&] { return emitOpError(); }, rt(getData()),
+                                rt(getIndices()), getAxis()));
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  return checkResult(*this, inferScatterElementsType(
+                                [&] { return emitOpError(); }, rt(getData()),
+                                rt(getIndices()), rt(getUpdates()),
+                                getReduction(), getAxis()));
+}
+
+LogicalResult ScatterNDOp::verify() {
+  return checkResult(*this,
+                     inferScatterNDType([&] { return emitOpError(); },
+                                        rt(getData()), rt(getIndices()),
+                                        rt(getUpdates()), getReduction()));
 }
 
 LogicalResult GatherOp::verify() {

@@ -421,6 +421,146 @@ FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
                              IntegerType::get(lhs.getContext(), 1));
 }
 
+FailureOr<RankedTensorType> inferLogicalType(EmitErrorFn emitError,
+                                             RankedTensorType lhs,
+                                             RankedTensorType rhs) {
+  if (!lhs.getElementType().isInteger(1))
+    return emitError() << "expects bool (i1) operands, got " << lhs;
+  return inferBroadcastType(emitError, lhs, rhs);
+}
+
+FailureOr<RankedTensorType> inferBitShiftType(EmitErrorFn emitError,
+                                              RankedTensorType lhs,
+                                              RankedTensorType rhs) {
+  Type elem = lhs.getElementType();
+  if (!isa<IntegerType>(elem) || elem.isInteger(1))
+    return emitError() << "expects integer operands, got " << lhs;
+  return inferBroadcastType(emitError, lhs, rhs);
+}
+
+FailureOr<RankedTensorType> inferModType(EmitErrorFn emitError,
+                                         RankedTensorType lhs,
+                                         RankedTensorType rhs, bool fmod) {
+  Type elem = lhs.getElementType();
+  if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
+    return emitError() << "expects numeric operands, got " << lhs;
+  if (isa<FloatType>(elem) && !fmod)
+    return emitError() << "a floating-point remainder needs fmod = 1";
+  return inferBroadcastType(emitError, lhs, rhs);
+}
+
+FailureOr<RankedTensorType> inferPReluType(EmitErrorFn emitError,
+                                           RankedTensorType input,
+                                           RankedTensorType slope) {
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  FailureOr<RankedTensorType> type =
+      inferBroadcastType(emitError, input, slope);
+  if (failed(type))
+    return failure();
+  if (type->getShape() != input.getShape())
+    return emitError() << "slope " << shapeStr(slope.getShape())
+                       << " does not broadcast to the input's shape "
+                       << shapeStr(input.getShape());
+  return type;
+}
+
+FailureOr<RankedTensorType> inferFloatTestType(EmitErrorFn emitError,
+                                               RankedTensorType input) {
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  return RankedTensorType::get(input.getShape(),
+                               IntegerType::get(input.getContext(), 1));
+}
+
+FailureOr<RankedTensorType> inferArgReduceType(EmitErrorFn emitError,
+                                               RankedTensorType input,
+                                               StringRef kind, int64_t axis) {
+  if (kind != "max" && kind != "min")
+    return emitError() << "kind must be max or min, got '" << kind << "'";
+  Type elem = input.getElementType();
+  if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
+    return emitError() << "expects a float or integer tensor, got " << input;
+  if (axis < 0 || axis >= input.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << input.getRank();
+  SmallVector<int64_t> shape(input.getShape());
+  shape.erase(shape.begin() + axis);
+  return RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64));
+}
+
+FailureOr<RankedTensorType> inferGatherElementsType(EmitErrorFn emitError,
+                                                    RankedTensorType data,
+                                                    RankedTensorType indices,
+                                                    int64_t axis) {
+  Type idx = indices.getElementType();
+  if (!isa<IntegerType>(idx) || idx.isInteger(1))
+    return emitError() << "expects integer indices, got " << indices;
+  if (indices.getRank() != data.getRank())
+    return emitError() << "indices " << shapeStr(indices.getShape())
+                       << " and data " << shapeStr(data.getShape())
+                       << " must have the same rank";
+  if (axis < 0 || axis >= data.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << data.getRank();
+  return RankedTensorType::get(indices.getShape(), data.getElementType());
+}
+
+/// What every scatter checks: the reduction, integer indices, updates of
+/// the data's element type.
+static LogicalResult checkScatter(EmitErrorFn emitError, RankedTensorType data,
+                                  RankedTensorType indices,
+                                  RankedTensorType updates,
+                                  StringRef reduction) {
+  if (reduction != "none" && reduction != "add" && reduction != "mul" &&
+      reduction != "max" && reduction != "min")
+    return emitError() << "reduction must be none, add, mul, max or min, got '"
+                       << reduction << "'";
+  Type idx = indices.getElementType();
+  if (!isa<IntegerType>(idx) || idx.isInteger(1))
+    return emitError() << "expects integer indices, got " << indices;
+  return checkSameElementType(emitError, {data, updates});
+}
+
+FailureOr<RankedTensorType>
+inferScatterElementsType(EmitErrorFn emitError, RankedTensorType data,
+                         RankedTensorType indices, RankedTensorType updates,
+                         StringRef reduction, int64_t axis) {
+  if (failed(checkScatter(emitError, data, indices, updates, reduction)))
+    return failure();
+  if (indices.getShape() != updates.getShape() ||
+      indices.getRank() != data.getRank())
+    return emitError() << "indices " << shapeStr(indices.getShape())
+                       << " and updates " << shapeStr(updates.getShape())
+                       << " must have one shape of the data's rank "
+                       << data.getRank();
+  if (axis < 0 || axis >= data.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << data.getRank();
+  return data;
+}
+
+FailureOr<RankedTensorType> inferScatterNDType(EmitErrorFn emitError,
+                                               RankedTensorType data,
+                                               RankedTensorType indices,
+                                               RankedTensorType updates,
+                                               StringRef reduction) {
+  if (failed(checkScatter(emitError, data, indices, updates, reduction)))
+    return failure();
+  if (indices.getRank() < 1 || indices.getShape().back() > data.getRank() ||
+      ShapedType::isDynamic(indices.getShape().back()))
+    return emitError() << "indices " << shapeStr(indices.getShape())
+                       << " must be [..., k] with k <= the data's rank "
+                       << data.getRank();
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected,
+                     data.getShape().drop_front(indices.getShape().back()));
+  if (updates.getShape() != ArrayRef<int64_t>(expected))
+    return emitError() << "updates " << shapeStr(updates.getShape())
+                       << " must be " << shapeStr(expected);
+  return data;
+}
+
 FailureOr<RankedTensorType> inferWhereType(EmitErrorFn emitError,
                                            RankedTensorType condition,
                                            RankedTensorType x,

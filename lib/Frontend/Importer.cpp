@@ -897,6 +897,7 @@ const OpRegistry &OpRegistry::get() {
     registerNNImporters(r);
     registerTensorImporters(r);
     registerReductionImporters(r);
+    registerLayoutImporters(r);
     return r;
   }();
   return registry;

@@ -166,6 +166,12 @@ void registerElementwiseImporters(OpRegistry &registry);
 void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
 void registerReductionImporters(OpRegistry &registry);
+void registerLayoutImporters(OpRegistry &registry);
+
+/// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
+/// `what` names it in diagnostics.
+mlir::FailureOr<llvm::SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
+                                                      llvm::StringRef what);
 
 /// Resolves auto_pad into explicit [begins..., ends...] pads for window ops
 /// (Conv, pooling); `pads` is the attribute value when auto_pad is NOTSET.

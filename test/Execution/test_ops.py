@@ -995,5 +995,212 @@ def _cast_chain():
 T.add_case("cast_chain_runtime", _cast_chain, F)
 
 
+
+# ==========================================================================
+# Ops of the second wave (kept after the older cases so that their seeds
+# are unchanged): more unary and parametrized activations, bool and integer
+# binaries, variadic Sum/Mean, LogSoftmax/Hardmax, ArgMax/ArgMin, CastLike,
+# Dropout.
+# ==========================================================================
+F = "activation"
+
+
+def unit(*shape: int) -> np.ndarray:
+    """Values in (-0.9, 0.9): inside asin/acos/atanh's domain."""
+    return np.asarray(T.rng(next_seed()).uniform(-0.9, 0.9, size=shape), dtype=np.float32)
+
+
+for _op, _x, _opset in [("Sin", rn(3, 4, scale=3.0), 7), ("Cos", rn(3, 4, scale=3.0), 22),
+                        ("Tan", unit(3, 4), 7), ("Asin", unit(3, 4), 7),
+                        ("Acos", unit(3, 4), 22), ("Atan", rn(3, 4, scale=3.0), 7),
+                        ("Sinh", rn(3, 4), 9), ("Cosh", rn(3, 4), 9),
+                        ("Asinh", rn(3, 4, scale=3.0), 9), ("Acosh", positive(3, 4) + 1.0, 9),
+                        ("Atanh", unit(3, 4), 22), ("Softsign", rn(3, 4, scale=3.0), 13),
+                        ("Mish", rn(3, 4, scale=3.0), 18), ("Sign", rn(3, 4), 13)]:
+    op_case(f"{_op.lower()}{_opset}", F, _op, {"x": _x}, opset=_opset)
+op_case("round11_halves_to_even", F, "Round",
+        {"x": np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -0.6, 3.7], np.float32)}, opset=11)
+op_case("sign13_int64", F, "Sign", {"x": np.array([-7, 0, 3], np.int64)}, opset=13,
+        out_dtype=TensorProto.INT64)
+op_case("selu6_defaults", F, "Selu", {"x": rn(3, 5, scale=2.0)}, opset=7)
+op_case("selu6_alpha_gamma", F, "Selu", {"x": rn(3, 5, scale=2.0)},
+        attrs={"alpha": 2.0, "gamma": 3.0}, opset=7)
+op_case("celu12_alpha", F, "Celu", {"x": rn(3, 5, scale=2.0)}, attrs={"alpha": 2.0}, opset=12)
+op_case("thresholded_relu10", F, "ThresholdedRelu", {"x": rn(3, 5, scale=2.0)}, opset=10)
+op_case("thresholded_relu22_alpha", F, "ThresholdedRelu", {"x": rn(3, 5, scale=2.0)},
+        attrs={"alpha": 0.5}, opset=22)
+op_case("shrink9_bias", F, "Shrink", {"x": rn(3, 5, scale=2.0)},
+        attrs={"bias": 0.5, "lambd": 1.0}, opset=9)
+op_case("prelu16_channel_slope", F, "PRelu", {"x": rn(1, 3, 4, 4)},
+        initializers={"s": rn(3, 1, 1)}, node_inputs=["x", "s"], opset=16)
+op_case("prelu9_scalar_slope_input", F, "PRelu", {"x": rn(2, 5), "s": rn(1)}, opset=9)
+op_case("logsoftmax13_last_axis", F, "LogSoftmax", {"x": rn(2, 3, 7, scale=5.0)}, opset=13)
+op_case("logsoftmax13_axis1", F, "LogSoftmax", {"x": rn(2, 6, 3, scale=5.0)},
+        attrs={"axis": 1}, opset=13)
+op_case("logsoftmax11_coerced", F, "LogSoftmax", {"x": rn(2, 3, 4, scale=5.0)}, opset=11)
+op_case("hardmax13_last_axis", F, "Hardmax", {"x": rn(3, 7)}, opset=13)
+op_case("hardmax11_coerced_ties", F, "Hardmax",
+        {"x": np.array([[[1, 3], [3, 0]], [[2, 2], [1, 2]]], np.float32)}, opset=11)
+
+F = "elementwise"
+_b1, _b2 = rn(2, 3, 4) > 0, rn(3, 1) > 0
+for _op in ("And", "Or", "Xor"):
+    op_case(f"{_op.lower()}7_broadcast", F, _op, {"a": _b1, "b": _b2}, opset=7,
+            out_dtype=TensorProto.BOOL)
+op_case("not1", F, "Not", {"a": _b1}, opset=7, out_dtype=TensorProto.BOOL)
+_special = np.array([np.nan, np.inf, -np.inf, 0.0, -1.5, 3.0], np.float32)
+op_case("isnan13", F, "IsNaN", {"x": _special}, opset=13, out_dtype=TensorProto.BOOL)
+op_case("isinf10_both", F, "IsInf", {"x": _special}, opset=10, out_dtype=TensorProto.BOOL)
+op_case("isinf20_negative_only", F, "IsInf", {"x": _special}, opset=20,
+        attrs={"detect_positive": 0}, out_dtype=TensorProto.BOOL)
+_ia = np.array([[-7, 7, -7, 7, 0, 9]], np.int32)
+_ib = np.array([[3, -3, -3, 3, 5, 4], [2, 2, -2, -2, 3, -5]], np.int32)
+op_case("mod10_int_python_sign", F, "Mod", {"a": _ia, "b": _ib}, opset=10,
+        out_dtype=TensorProto.INT32)
+op_case("mod13_int_fmod", F, "Mod", {"a": _ia, "b": _ib}, opset=13, attrs={"fmod": 1},
+        out_dtype=TensorProto.INT32)
+op_case("mod13_float_fmod", F, "Mod", {"a": rn(3, 4, scale=5.0), "b": away_from_zero(4)},
+        opset=13, attrs={"fmod": 1})
+op_case("mod13_uint8", F, "Mod",
+        {"a": np.array([200, 7, 9], np.uint8), "b": np.array([7, 200, 3], np.uint8)}, opset=13,
+        out_dtype=TensorProto.UINT8)
+op_case("bitshift11_left_uint16", F, "BitShift",
+        {"a": np.array([1, 3, 255], np.uint16), "b": np.array([1, 4, 8], np.uint16)},
+        attrs={"direction": "LEFT"}, opset=11, out_dtype=TensorProto.UINT16)
+op_case("bitshift11_right_uint8", F, "BitShift",
+        {"a": np.array([255, 128, 7], np.uint8), "b": np.array([1], np.uint8)},
+        attrs={"direction": "RIGHT"}, opset=11, out_dtype=TensorProto.UINT8)
+op_case("sum8_three_broadcast", F, "Sum", {"a": rn(2, 3, 4), "b": rn(3, 1), "c": rn(4)}, opset=8)
+op_case("sum13_one_input", F, "Sum", {"a": rn(3, 4)}, opset=13)
+op_case("mean13_three", F, "Mean", {"a": rn(2, 3), "b": rn(3), "c": rn(2, 1)}, opset=13)
+
+F = "reduce"
+op_case("argmax13_axis1_keepdims", F, "ArgMax", {"x": rn(2, 5, 3)}, attrs={"axis": 1}, opset=13,
+        out_dtype=TensorProto.INT64)
+op_case("argmax11_negative_axis_nokeep", F, "ArgMax", {"x": rn(3, 4)},
+        attrs={"axis": -1, "keepdims": 0}, opset=11, out_dtype=TensorProto.INT64)
+_ties = np.array([[1, 3, 3, 0], [2, 2, 1, 2]], np.float32)
+op_case("argmax12_select_last", F, "ArgMax", {"x": _ties},
+        attrs={"axis": 1, "select_last_index": 1}, opset=12, out_dtype=TensorProto.INT64)
+op_case("argmin13_first_tie", F, "ArgMin", {"x": -_ties}, attrs={"axis": 1}, opset=13,
+        out_dtype=TensorProto.INT64)
+op_case("argmin12_int32_last", F, "ArgMin", {"x": np.array([[3, 1, 1], [0, 5, 0]], np.int32)},
+        attrs={"axis": 1, "select_last_index": 1}, opset=12, out_dtype=TensorProto.INT64)
+
+F = "shape"
+op_case("castlike15_float_to_int64", F, "CastLike",
+        {"x": rn(3, 4, scale=5.0), "t": np.zeros((1,), np.int64)}, opset=15,
+        out_dtype=TensorProto.INT64)
+op_case("castlike19_int32_to_float", F, "CastLike",
+        {"x": np.array([1, -2, 3], np.int32), "t": np.zeros((2,), np.float32)}, opset=19)
+op_case("dropout13_inference", F, "Dropout", {"x": rn(3, 4)}, opset=13)
+op_case("dropout7_ratio_attr", F, "Dropout", {"x": rn(3, 4)}, attrs={"ratio": 0.3}, opset=7)
+
+
+# Compositions at import: Split, Tile, DepthToSpace/SpaceToDepth, Trilu, Pad.
+F = "shape"
+
+
+def _split(name, x, opset, n_out, split=None, axis=None, num_outputs=None):
+    def fn():
+        attrs = {} if axis is None else {"axis": axis}
+        inits, ins = [], ["x"]
+        if split is not None and opset < 13:
+            attrs["split"] = split
+        elif split is not None:
+            inits.append(T.init("s", np.array(split, np.int64)))
+            ins.append("s")
+        if num_outputs is not None:
+            attrs["num_outputs"] = num_outputs
+        outs = [f"y{i}" for i in range(n_out)]
+        node = helper.make_node("Split", ins, outs, name="split0", **attrs)
+        probe = T.make_model([node], [T.tensor_info("x", x.shape)],
+                             [helper.make_tensor_value_info(o, TensorProto.FLOAT, None)
+                              for o in outs], inits, opset=opset, check=False)
+        ref = T.reference(probe, {"x": x})
+        model = T.make_model([node], [T.tensor_info("x", x.shape)],
+                             [T.tensor_info(o, ref[o].shape) for o in outs], inits, opset=opset)
+        T.run_case(name, model, {"x": x})
+
+    T.add_case(name, fn, F)
+
+
+_split("split11_attr_axis1", rn(2, 6), 11, 2, split=[2, 4], axis=1)
+_split("split13_equal_default_axis", rn(6, 3), 13, 3)
+_split("split13_input_sizes", rn(3, 7), 13, 3, split=[1, 4, 2], axis=-1)
+_split("split18_num_outputs_uneven", rn(7, 2), 18, 3, num_outputs=3)
+op_case("tile13_repeats", F, "Tile", {"x": rn(2, 3)},
+        initializers={"r": np.array([2, 3], np.int64)}, node_inputs=["x", "r"], opset=13)
+op_case("tile6_3d", F, "Tile", {"x": rn(2, 1, 3)},
+        initializers={"r": np.array([1, 4, 2], np.int64)}, node_inputs=["x", "r"], opset=7)
+op_case("depthtospace13_dcr", F, "DepthToSpace", {"x": rn(1, 8, 2, 3)}, attrs={"blocksize": 2},
+        opset=13)
+op_case("depthtospace11_crd", F, "DepthToSpace", {"x": rn(2, 8, 3, 2)},
+        attrs={"blocksize": 2, "mode": "CRD"}, opset=11)
+op_case("spacetodepth13", F, "SpaceToDepth", {"x": rn(1, 2, 4, 6)}, attrs={"blocksize": 2},
+        opset=13)
+op_case("trilu14_upper_default", F, "Trilu", {"x": rn(2, 4, 5)}, opset=14)
+op_case("trilu14_lower_k", F, "Trilu", {"x": rn(4, 5)},
+        initializers={"k": np.array(-1, np.int64)}, node_inputs=["x", "k"],
+        attrs={"upper": 0}, opset=14)
+op_case("pad13_constant_value", F, "Pad", {"x": rn(2, 3)},
+        initializers={"p": np.array([1, 0, 2, 3], np.int64), "v": scalar(1.5)},
+        node_inputs=["x", "p", "v"], opset=13)
+op_case("pad13_negative_and_positive", F, "Pad", {"x": rn(3, 5)},
+        initializers={"p": np.array([-1, 2, 1, -2], np.int64)}, node_inputs=["x", "p"], opset=13)
+op_case("pad11_reflect", F, "Pad", {"x": rn(1, 2, 4, 5)},
+        initializers={"p": np.array([0, 0, 2, 3, 0, 0, 1, 4], np.int64)},
+        node_inputs=["x", "p"], attrs={"mode": "reflect"}, opset=11)
+op_case("pad13_edge", F, "Pad", {"x": rn(3, 4)},
+        initializers={"p": np.array([2, 1, 1, 3], np.int64)}, node_inputs=["x", "p"],
+        attrs={"mode": "edge"}, opset=13)
+op_case("pad19_wrap", F, "Pad", {"x": rn(3, 4)},
+        initializers={"p": np.array([1, 2, 2, 3], np.int64)}, node_inputs=["x", "p"],
+        attrs={"mode": "wrap"}, opset=19)
+op_case("pad18_axes", F, "Pad", {"x": rn(2, 3, 4)},
+        initializers={"p": np.array([1, 2, 0, 1], np.int64), "a": np.array([-1, 0], np.int64)},
+        node_inputs=["x", "p", "", "a"], opset=18)
+op_case("pad2_attr_value", F, "Pad", {"x": rn(2, 3)},
+        attrs={"pads": [0, 1, 1, 0], "value": -2.0}, opset=7)
+
+op_case("gather_elements13_axis1_negative", F, "GatherElements",
+        {"x": rn(3, 4), "i": np.array([[0, -1], [3, 1], [2, 2]], np.int64)}, attrs={"axis": 1},
+        opset=13)
+op_case("gather_elements11_axis0_int32", F, "GatherElements",
+        {"x": rn(3, 2, 2), "i": np.array([[[2, 0]], [[1, 1]]], np.int32)}, opset=11)
+
+op_case("scatter_elements13_axis1_negative", F, "ScatterElements",
+        {"x": rn(3, 4), "i": np.array([[0, -1], [3, 1], [2, 2]], np.int64), "u": rn(3, 2)},
+        attrs={"axis": 1}, opset=13)
+op_case("scatter_elements16_add_duplicates", F, "ScatterElements",
+        {"x": rn(3, 3), "i": np.array([[1, 1, 0]], np.int64), "u": rn(1, 3)},
+        attrs={"axis": 0, "reduction": "add"}, opset=16)
+op_case("scatter_elements18_max", F, "ScatterElements",
+        {"x": rn(2, 4), "i": np.array([[1, 1], [3, 0]], np.int32), "u": rn(2, 2)},
+        attrs={"axis": 1, "reduction": "max"}, opset=18)
+op_case("scatternd11_rows", F, "ScatterND",
+        {"x": rn(4, 3), "i": np.array([[2], [0]], np.int64), "u": rn(2, 3)}, opset=11)
+op_case("scatternd16_mul_elements", F, "ScatterND",
+        {"x": rn(2, 3, 2), "i": np.array([[0, 1, 1], [1, 2, 0], [0, 1, 1]], np.int64),
+         "u": rn(3)}, attrs={"reduction": "mul"}, opset=16)
+
+op_case("onehot11_axis_negative_indices", F, "OneHot",
+        {"i": np.array([[1, -1], [5, 0]], np.int64)},
+        initializers={"d": np.array(4, np.int64), "v": np.array([-1.0, 2.0], np.float32)},
+        node_inputs=["i", "d", "v"], attrs={"axis": 1}, opset=11)
+op_case("onehot9_float_indices_last_axis", F, "OneHot",
+        {"i": np.array([0.0, 2.0, 1.0], np.float32)},
+        initializers={"d": np.array([3], np.int64), "v": np.array([0, 7], np.int64)},
+        node_inputs=["i", "d", "v"], opset=9, out_dtype=TensorProto.INT64)
+op_case("cumsum14_axis1", F, "CumSum", {"x": rn(2, 5, 3)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"], opset=14)
+op_case("cumsum11_exclusive_reverse", F, "CumSum", {"x": rn(6, 2)},
+        initializers={"a": np.array(-2, np.int32)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1, "reverse": 1}, opset=11)
+op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5, 6]], np.int64)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
+        attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -282,6 +282,145 @@ def DSC_GeluOp : DSC_ParamUnaryOp<"gelu", (ins StrAttr:$approximate)> {
   }];
 }
 
+/// Further unary float ops (ONNX trigonometric, hyperbolic and rounding ops,
+/// Softsign, Mish).
+def DSC_SinOp : DSC_UnaryOp<"sin", "sin(x)">;
+def DSC_CosOp : DSC_UnaryOp<"cos", "cos(x)">;
+def DSC_TanOp : DSC_UnaryOp<"tan", "tan(x)">;
+def DSC_AsinOp : DSC_UnaryOp<"asin", "asin(x)">;
+def DSC_AcosOp : DSC_UnaryOp<"acos", "acos(x)">;
+def DSC_AtanOp : DSC_UnaryOp<"atan", "atan(x)">;
+def DSC_SinhOp : DSC_UnaryOp<"sinh", "sinh(x)">;
+def DSC_CoshOp : DSC_UnaryOp<"cosh", "cosh(x)">;
+def DSC_AsinhOp : DSC_UnaryOp<"asinh", "asinh(x)">;
+def DSC_AcoshOp : DSC_UnaryOp<"acosh", "acosh(x)">;
+def DSC_AtanhOp : DSC_UnaryOp<"atanh", "atanh(x)">;
+def DSC_RoundOp
+    : DSC_UnaryOp<"round", "x rounded to the nearest integer, halves to even">;
+def DSC_SoftsignOp : DSC_UnaryOp<"softsign", "x / (1 + |x|)">;
+def DSC_MishOp : DSC_UnaryOp<"mish", "x * tanh(log(1 + exp(x)))">;
+def DSC_SignOp
+    : DSC_UnaryOp<"sign", "x > 0 ? 1 : (x < 0 ? -1 : x)",
+                  "a floating-point or signed integer tensor">;
+def DSC_NotOp : DSC_UnaryOp<"not", "!x", "a bool (`i1`) tensor">;
+
+/// A binary op with numpy broadcasting and no folder; `params` are extra
+/// attributes.
+class DSC_BroadcastOp<string mnemonic, string summaryText, string onnxName,
+                      dag params = (ins)>
+    : DSC_Op<mnemonic, [DSC_Elementwise]> {
+  let summary = summaryText;
+  let description = [{
+    ONNX `}] # onnxName # [{` elementwise after broadcasting both operands
+    to a common shape with numpy rules; operands and result share the
+    element type.
+
+    Example:
+    ```mlir
+    %0 = dsc.}] # mnemonic # [{ %a, %b : (tensor<2x3xi1>, tensor<3xi1>) -> tensor<2x3xi1>
+    ```
+  }];
+  let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs), params);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_AndOp : DSC_BroadcastOp<"and", "elementwise logical and of bools", "And">;
+def DSC_OrOp : DSC_BroadcastOp<"or", "elementwise logical or of bools", "Or">;
+def DSC_XorOp : DSC_BroadcastOp<"xor", "elementwise logical xor of bools", "Xor">;
+def DSC_ModOp
+    : DSC_BroadcastOp<"mod", "elementwise remainder", "Mod",
+                      (ins BoolAttr:$fmod, UnitAttr:$is_unsigned)> {
+  // `fmod` truncates (the remainder has the dividend's sign, C fmod; the
+  // only mode for floats); otherwise the remainder has the divisor's sign
+  // (Python %). `is_unsigned` reads integers as unsigned.
+}
+def DSC_BitShiftOp
+    : DSC_BroadcastOp<"bit_shift", "elementwise shift of unsigned integers",
+                      "BitShift", (ins BoolAttr:$left)> {
+  // `left` shifts toward the most significant bit; a right shift is
+  // logical (ONNX BitShift takes unsigned integers only).
+}
+def DSC_PReluOp
+    : DSC_BroadcastOp<"prelu", "elementwise x < 0 ? slope * x : x", "PRelu"> {
+  // The slope (rhs) broadcasts to the input (lhs) shape; the result has the
+  // input's shape.
+}
+
+/// An elementwise float test with a bool result of the input's shape.
+class DSC_TestOp<string mnemonic, string summaryText, dag params = (ins)>
+    : DSC_Op<mnemonic, [DSC_Elementwise]> {
+  let summary = summaryText;
+  let description = [{
+    Example:
+    ```mlir
+    %0 = dsc.}] # mnemonic # [{ %x : (tensor<2x3xf32>) -> tensor<2x3xi1>
+    ```
+  }];
+  let arguments = !con((ins AnyRankedTensor:$input), params);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_IsNaNOp : DSC_TestOp<"is_nan", "elementwise x is NaN (ONNX IsNaN)">;
+def DSC_IsInfOp
+    : DSC_TestOp<"is_inf", "elementwise x is an infinity (ONNX IsInf)",
+                 (ins BoolAttr:$detect_negative, BoolAttr:$detect_positive)>;
+
+def DSC_SeluOp
+    : DSC_ParamUnaryOp<"selu", (ins F64Attr:$alpha, F64Attr:$gamma)> {
+  let summary = "elementwise gamma * (x > 0 ? x : alpha * (exp(x) - 1))";
+  let description = [{
+    ONNX Selu (defaults made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.selu %x {alpha = 1.67 : f64, gamma = 1.05 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_CeluOp : DSC_ParamUnaryOp<"celu", (ins F64Attr:$alpha)> {
+  let summary = "elementwise max(0, x) + min(0, alpha * (exp(x / alpha) - 1))";
+  let description = [{
+    ONNX Celu (the default alpha 1.0 is made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.celu %x {alpha = 1.0 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_ThresholdedReluOp
+    : DSC_ParamUnaryOp<"thresholded_relu", (ins F64Attr:$alpha)> {
+  let summary = "elementwise x > alpha ? x : 0";
+  let description = [{
+    ONNX ThresholdedRelu (the default alpha 1.0 is made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.thresholded_relu %x {alpha = 1.0 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
+def DSC_ShrinkOp
+    : DSC_ParamUnaryOp<"shrink", (ins F64Attr:$bias, F64Attr:$lambd)> {
+  let summary =
+      "elementwise x < -lambd ? x + bias : (x > lambd ? x - bias : 0)";
+  let description = [{
+    ONNX Shrink (defaults bias 0, lambd 0.5 made explicit at import).
+
+    Example:
+    ```mlir
+    %0 = dsc.shrink %x {bias = 0.0 : f64, lambd = 5.0e-01 : f64} : tensor<1x8xf32>
+    ```
+  }];
+}
+
 def DSC_ClipOp : DSC_Op<"clip", [SameOperandsAndResultType, DSC_Elementwise]> {
   let hasFolder = 1;
   let summary = "elementwise clamp to [min, max]";
@@ -531,6 +670,26 @@ def DSC_ReduceOp : DSC_Op<"reduce"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_ArgReduceOp : DSC_Op<"arg_reduce"> {
+  let summary = "index of the maximum or minimum along one axis";
+  let description = [{
+    ONNX ArgMax (`kind` = `"max"`) and ArgMin (`"min"`): the int64 index of
+    the first extreme element along `axis` (non-negative), or of the last
+    with `select_last_index`. The axis is dropped from the result (ONNX's
+    keepdims is a reshape at import). Float or signed integer input.
+
+    Example:
+    ```mlir
+    %0 = dsc.arg_reduce %x {axis = 1 : i64, kind = "max", select_last_index = false}
+        : (tensor<2x3x4xf32>) -> tensor<2x4xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind, I64Attr:$axis,
+                   BoolAttr:$select_last_index);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def DSC_AttentionOp : DSC_Op<"attention"> {
   let summary = "scaled dot-product attention";
   let description = [{
@@ -642,6 +801,72 @@ def DSC_GatherOp : DSC_Op<"gather"> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_GatherElementsOp : DSC_Op<"gather_elements"> {
+  let summary = "take elements of `data` along `axis` at `indices`";
+  let description = [{
+    ONNX GatherElements: `result[i...] = data[i... with i_axis replaced by
+    indices[i...]]`. `indices` has the rank of `data` and the result its
+    shape; a negative index counts from the end of the axis.
+
+    Example:
+    ```mlir
+    %0 = dsc.gather_elements %data, %idx {axis = 1 : i64}
+        : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class DSC_ScatterOp<string mnemonic, string what, dag params>
+    : DSC_Op<mnemonic> {
+  let summary = "copy of `data` with `updates` written at `indices` (" # what # ")";
+  let arguments = !con((ins AnyRankedTensor:$data, AnyRankedTensor:$indices,
+                            AnyRankedTensor:$updates, StrAttr:$reduction),
+                       params);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_ScatterElementsOp
+    : DSC_ScatterOp<"scatter_elements", "ONNX ScatterElements",
+                    (ins I64Attr:$axis)> {
+  let description = [{
+    For every element of `updates` (shaped like `indices`, of `data`'s
+    rank) at `i...`, the result at `i...` with `i_axis` replaced by
+    `indices[i...]` (negative counts from the end) becomes the update
+    (`reduction` "none") or is combined with it ("add", "mul", "max",
+    "min"), in row-major order of the updates.
+
+    Example:
+    ```mlir
+    %0 = dsc.scatter_elements %d, %i, %u {axis = 1 : i64, reduction = "none"}
+        : (tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+}
+
+def DSC_ScatterNDOp : DSC_ScatterOp<"scatter_nd", "ONNX ScatterND", (ins)> {
+  let description = [{
+    `indices` is `[..., k]`: each of its leading positions addresses a slice
+    `data[idx_0, ..., idx_{k-1}, :, ...]` that the matching slice of
+    `updates` (`indices.shape[:-1] + data.shape[k:]`) replaces or is
+    combined with (`reduction` as for scatter_elements), in row-major order.
+
+    Example:
+    ```mlir
+    %0 = dsc.scatter_nd %d, %i, %u {reduction = "add"}
+        : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+    ```
   }];
 }
 

@@ -97,6 +97,29 @@ mlir::FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
                                                    RankedTensorType lhs,
                                                    RankedTensorType rhs);
 
+/// And, Or, Xor: bool operands; BitShift: integer operands; Mod: numeric
+/// operands (`kind` names the op in diagnostics); the broadcast shape of
+/// the operands' element type.
+mlir::FailureOr<RankedTensorType> inferLogicalType(EmitErrorFn emitError,
+                                                   RankedTensorType lhs,
+                                                   RankedTensorType rhs);
+mlir::FailureOr<RankedTensorType> inferBitShiftType(EmitErrorFn emitError,
+                                                    RankedTensorType lhs,
+                                                    RankedTensorType rhs);
+mlir::FailureOr<RankedTensorType> inferModType(EmitErrorFn emitError,
+                                               RankedTensorType lhs,
+                                               RankedTensorType rhs, bool fmod);
+
+/// PRelu: a float input and a slope that broadcasts (numpy rules) to the
+/// input's shape, which the result keeps.
+mlir::FailureOr<RankedTensorType> inferPReluType(EmitErrorFn emitError,
+                                                 RankedTensorType input,
+                                                 RankedTensorType slope);
+
+/// IsNaN, IsInf: a float input; an i1 result of its shape.
+mlir::FailureOr<RankedTensorType> inferFloatTestType(EmitErrorFn emitError,
+                                                     RankedTensorType input);
+
 /// Where: an i1 condition, x and y of one element type.
 mlir::FailureOr<RankedTensorType> inferWhereType(EmitErrorFn emitError,
                                                  RankedTensorType condition,
@@ -124,11 +147,38 @@ mlir::FailureOr<RankedTensorType> inferReduceType(EmitErrorFn emitError,
                                                   llvm::ArrayRef<int64_t> axes,
                                                   bool keepDims);
 
+/// ArgReduce: kind "max" or "min", a float or integer input, `axis`
+/// non-negative; an i64 result without the axis.
+mlir::FailureOr<RankedTensorType> inferArgReduceType(EmitErrorFn emitError,
+                                                     RankedTensorType input,
+                                                     llvm::StringRef kind,
+                                                     int64_t axis);
+
 /// Gather: `axis` non-negative, integer indices.
 mlir::FailureOr<RankedTensorType> inferGatherType(EmitErrorFn emitError,
                                                   RankedTensorType data,
                                                   RankedTensorType indices,
                                                   int64_t axis);
+
+/// GatherElements: integer indices of the data's rank, `axis`
+/// non-negative; the data's element type in the indices' shape.
+mlir::FailureOr<RankedTensorType>
+inferGatherElementsType(EmitErrorFn emitError, RankedTensorType data,
+                        RankedTensorType indices, int64_t axis);
+
+/// ScatterElements: indices and updates of one shape and the data's rank,
+/// `axis` non-negative; ScatterND: indices [..., k] with k <= rank(data)
+/// and updates indices.shape[:-1] + data.shape[k:]. Both: `reduction` is
+/// none, add, mul, max or min; the result has the data's type.
+mlir::FailureOr<RankedTensorType>
+inferScatterElementsType(EmitErrorFn emitError, RankedTensorType data,
+                         RankedTensorType indices, RankedTensorType updates,
+                         llvm::StringRef reduction, int64_t axis);
+mlir::FailureOr<RankedTensorType> inferScatterNDType(EmitErrorFn emitError,
+                                                     RankedTensorType data,
+                                                     RankedTensorType indices,
+                                                     RankedTensorType updates,
+                                                     llvm::StringRef reduction);
 
 /// Slice: one start and one non-zero step per dimension and the result's
 /// `sizes`; every accessed element must lie inside the input.

@@ -133,6 +133,109 @@ Value gelu(OpBuilder &b, Location loc, Value x, GeluOp op) {
   return arith::MulFOp::create(b, loc, mulConst(b, loc, x, 0.5), onePlus);
 }
 
+/// An integer constant of `type`.
+Value intConst(OpBuilder &b, Location loc, Type type, int64_t value) {
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, value));
+}
+
+/// 1 for x > 0, -1 for x < 0, else x (zero, or NaN for floats).
+Value sign(OpBuilder &b, Location loc, Value x) {
+  Type t = x.getType();
+  Value gt, lt, one, minusOne;
+  if (isa<FloatType>(t)) {
+    Value zero = floatConst(b, loc, t, 0.0);
+    gt = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    lt = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    one = floatConst(b, loc, t, 1.0);
+    minusOne = floatConst(b, loc, t, -1.0);
+  } else {
+    Value zero = intConst(b, loc, t, 0);
+    gt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    lt = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    one = intConst(b, loc, t, 1);
+    minusOne = intConst(b, loc, t, -1);
+  }
+  Value v = arith::SelectOp::create(b, loc, lt, minusOne, x);
+  return arith::SelectOp::create(b, loc, gt, one, v);
+}
+
+/// ONNX Mod: with fmod the remainder of truncated division (C fmod, remf /
+/// remsi); otherwise integers take the divisor's sign (Python %), i.e. a
+/// non-zero remainder whose sign differs from the divisor's gets the
+/// divisor added.
+Value modulo(OpBuilder &b, Location loc, ValueRange args, ModOp op) {
+  Value a = args[0], d = args[1];
+  if (isa<FloatType>(a.getType()))
+    return arith::RemFOp::create(b, loc, a, d);
+  if (op.getIsUnsigned())
+    return arith::RemUIOp::create(b, loc, a, d);
+  Value r = arith::RemSIOp::create(b, loc, a, d);
+  if (op.getFmod())
+    return r;
+  Value zero = intConst(b, loc, a.getType(), 0);
+  Value nonZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+  Value rNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+  Value dNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, zero);
+  Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, dNeg);
+  Value fix = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  return arith::SelectOp::create(b, loc, fix,
+                                 arith::AddIOp::create(b, loc, r, d), r);
+}
+
+/// A right shift is logical: ONNX BitShift is defined on unsigned integers.
+Value bitShift(OpBuilder &b, Location loc, ValueRange args, BitShiftOp op) {
+  if (op.getLeft())
+    return arith::ShLIOp::create(b, loc, args[0], args[1]);
+  return arith::ShRUIOp::create(b, loc, args[0], args[1]);
+}
+
+Value isInf(OpBuilder &b, Location loc, Value x, IsInfOp op) {
+  Type t = x.getType();
+  auto ft = cast<FloatType>(t);
+  Value result = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+  auto matches = [&](bool negative) -> Value {
+    Value inf = arith::ConstantOp::create(
+        b, loc,
+        b.getFloatAttr(t, APFloat::getInf(ft.getFloatSemantics(), negative)));
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, inf);
+  };
+  if (op.getDetectPositive())
+    result = arith::OrIOp::create(b, loc, result, matches(false));
+  if (op.getDetectNegative())
+    result = arith::OrIOp::create(b, loc, result, matches(true));
+  return result;
+}
+
+/// max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+Value celu(OpBuilder &b, Location loc, Value x, double alpha) {
+  Type t = x.getType();
+  Value em1 = math::ExpM1Op::create(b, loc, mulConst(b, loc, x, 1.0 / alpha));
+  Value neg = arith::MinimumFOp::create(b, loc, mulConst(b, loc, em1, alpha),
+                                        floatConst(b, loc, t, 0.0));
+  return arith::AddFOp::create(b, loc, relu(b, loc, x), neg);
+}
+
+/// x < -lambd ? x + bias : (x > lambd ? x - bias : 0).
+Value shrink(OpBuilder &b, Location loc, Value x, ShrinkOp op) {
+  Type t = x.getType();
+  double lambd = op.getLambd().convertToDouble(),
+         bias = op.getBias().convertToDouble();
+  Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                      floatConst(b, loc, t, -lambd));
+  Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                      floatConst(b, loc, t, lambd));
+  Value v = arith::SelectOp::create(
+      b, loc, above,
+      arith::SubFOp::create(b, loc, x, floatConst(b, loc, t, bias)),
+      floatConst(b, loc, t, 0.0));
+  return arith::SelectOp::create(
+      b, loc, below,
+      arith::AddFOp::create(b, loc, x, floatConst(b, loc, t, bias)), v);
+}
+
 /// Float base, float or integer exponent converted to the base's type.
 Value power(OpBuilder &b, Location loc, Value base, Value exponent) {
   Type t = base.getType();
@@ -221,14 +324,25 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to,
 FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
                                         Operation *op, ValueRange args) {
   return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
-      .Case([&](AddOp) { return arith2<arith::AddFOp, arith::AddIOp>(b, loc, args); })
-      .Case([&](SubOp) { return arith2<arith::SubFOp, arith::SubIOp>(b, loc, args); })
-      .Case([&](MulOp) { return arith2<arith::MulFOp, arith::MulIOp>(b, loc, args); })
-      .Case([&](DivOp) { return arith2<arith::DivFOp, arith::DivSIOp>(b, loc, args); })
+      .Case([&](AddOp) {
+        return arith2<arith::AddFOp, arith::AddIOp>(b, loc, args);
+      })
+      .Case([&](SubOp) {
+        return arith2<arith::SubFOp, arith::SubIOp>(b, loc, args);
+      })
+      .Case([&](MulOp) {
+        return arith2<arith::MulFOp, arith::MulIOp>(b, loc, args);
+      })
+      .Case([&](DivOp) {
+        return arith2<arith::DivFOp, arith::DivSIOp>(b, loc, args);
+      })
       .Case([&](ReluOp) { return relu(b, loc, args[0]); })
       .Case([&](SigmoidOp) { return sigmoid(b, loc, args[0]); })
-      .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, args[0]); })
-      .Case([&](ErfOp) -> Value { return math::ErfOp::create(b, loc, args[0]); })
+      .Case([&](TanhOp) -> Value {
+        return math::TanhOp::create(b, loc, args[0]);
+      })
+      .Case(
+          [&](ErfOp) -> Value { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](ClipOp c) { return clip(b, loc, args[0], c); })
       .Case([&](MaxOp) {
         return arith2<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args);
@@ -298,6 +412,75 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
             mulConst(b, loc, em1, e.getAlpha().convertToDouble()));
       })
       .Case([&](GeluOp g) { return gelu(b, loc, args[0], g); })
+      .Case([&](SinOp) { return math1<math::SinOp>(b, loc, args[0]); })
+      .Case([&](CosOp) { return math1<math::CosOp>(b, loc, args[0]); })
+      .Case([&](TanOp) { return math1<math::TanOp>(b, loc, args[0]); })
+      .Case([&](AsinOp) { return math1<math::AsinOp>(b, loc, args[0]); })
+      .Case([&](AcosOp) { return math1<math::AcosOp>(b, loc, args[0]); })
+      .Case([&](AtanOp) { return math1<math::AtanOp>(b, loc, args[0]); })
+      .Case([&](SinhOp) { return math1<math::SinhOp>(b, loc, args[0]); })
+      .Case([&](CoshOp) { return math1<math::CoshOp>(b, loc, args[0]); })
+      .Case([&](AsinhOp) { return math1<math::AsinhOp>(b, loc, args[0]); })
+      .Case([&](AcoshOp) { return math1<math::AcoshOp>(b, loc, args[0]); })
+      .Case([&](AtanhOp) { return math1<math::AtanhOp>(b, loc, args[0]); })
+      .Case([&](RoundOp) { return math1<math::RoundEvenOp>(b, loc, args[0]); })
+      .Case([&](SoftsignOp) -> Value {
+        Value denom = arith::AddFOp::create(
+            b, loc, floatConst(b, loc, args[0].getType(), 1.0),
+            math::AbsFOp::create(b, loc, args[0]));
+        return arith::DivFOp::create(b, loc, args[0], denom);
+      })
+      .Case([&](MishOp) -> Value {
+        Value t = math::TanhOp::create(b, loc, softplus(b, loc, args[0]));
+        return arith::MulFOp::create(b, loc, args[0], t);
+      })
+      .Case([&](SignOp) { return sign(b, loc, args[0]); })
+      .Case([&](NotOp) -> Value {
+        Value one = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+        return arith::XOrIOp::create(b, loc, args[0], one);
+      })
+      .Case([&](AndOp) -> Value {
+        return arith::AndIOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](OrOp) -> Value {
+        return arith::OrIOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](XorOp) -> Value {
+        return arith::XOrIOp::create(b, loc, args[0], args[1]);
+      })
+      .Case([&](ModOp m) { return modulo(b, loc, args, m); })
+      .Case([&](BitShiftOp s) { return bitShift(b, loc, args, s); })
+      .Case([&](PReluOp) {
+        return selectNegative(
+            b, loc, args[0],
+            arith::MulFOp::create(b, loc, args[0], args[1]).getResult());
+      })
+      .Case([&](IsNaNOp) -> Value {
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, args[0],
+                                     args[0]);
+      })
+      .Case([&](IsInfOp i) { return isInf(b, loc, args[0], i); })
+      .Case([&](SeluOp s) {
+        Value em1 = math::ExpM1Op::create(b, loc, args[0]);
+        Value v = selectNegative(
+            b, loc, args[0],
+            mulConst(b, loc, em1, s.getAlpha().convertToDouble()));
+        // Selu's negative branch includes 0 (alpha * (exp(0) - 1) = 0).
+        return mulConst(b, loc, v, s.getGamma().convertToDouble());
+      })
+      .Case([&](CeluOp c) {
+        return celu(b, loc, args[0], c.getAlpha().convertToDouble());
+      })
+      .Case([&](ThresholdedReluOp t) -> Value {
+        Type ty = args[0].getType();
+        Value above = arith::CmpFOp::create(
+            b, loc, arith::CmpFPredicate::OGT, args[0],
+            floatConst(b, loc, ty, t.getAlpha().convertToDouble()));
+        return arith::SelectOp::create(b, loc, above, args[0],
+                                       floatConst(b, loc, ty, 0.0));
+      })
+      .Case([&](ShrinkOp s) { return shrink(b, loc, args[0], s); })
+
       .Default([](Operation *) { return failure(); });
 }
 

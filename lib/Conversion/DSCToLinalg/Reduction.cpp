@@ -160,10 +160,73 @@ struct ReduceLowering : OpRewritePattern<ReduceOp> {
   }
 };
 
+/// One generic over the input carrying (best value, its index) along the
+/// axis: a later element replaces the best when strictly better, or also
+/// when equal with select_last_index. The value starts at the kind's
+/// identity (+-inf for floats), the index at 0.
+struct ArgReduceLowering : OpRewritePattern<ArgReduceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ArgReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elem = inType.getElementType();
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+    bool isMax = op.getKind() == "max", last = op.getSelectLastIndex();
+    MLIRContext *ctx = rewriter.getContext();
+    Value valueInit = buildFilled(
+        rewriter, loc, RankedTensorType::get(outType.getShape(), elem),
+        identityAttr(rewriter, op.getKind(), elem));
+    Value indexInit =
+        buildFilled(rewriter, loc, outType, rewriter.getI64IntegerAttr(0));
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t d = 0; d < rank; ++d) {
+      iters.push_back(d == axis ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+      if (d != axis)
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   outMap, outMap};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueInit.getType(), outType},
+        ValueRange{op.getInput()}, ValueRange{valueInit, indexInit}, maps,
+        iters, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          Value better;
+          if (isa<FloatType>(elem)) {
+            auto pred = isMax ? (last ? arith::CmpFPredicate::OGE
+                                      : arith::CmpFPredicate::OGT)
+                              : (last ? arith::CmpFPredicate::OLE
+                                      : arith::CmpFPredicate::OLT);
+            better = arith::CmpFOp::create(b, l, pred, x, best);
+          } else {
+            auto pred = isMax ? (last ? arith::CmpIPredicate::sge
+                                      : arith::CmpIPredicate::sgt)
+                              : (last ? arith::CmpIPredicate::sle
+                                      : arith::CmpIPredicate::slt);
+            better = arith::CmpIOp::create(b, l, pred, x, best);
+          }
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, x, best),
+                  arith::SelectOp::create(b, l, better, index, bestIndex)});
+        });
+    rewriter.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateReductionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering>(patterns.getContext());
+  patterns.add<ReduceLowering, ArgReduceLowering>(patterns.getContext());
 }
 
 } // namespace dsc

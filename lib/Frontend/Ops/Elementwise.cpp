@@ -1,6 +1,8 @@
 //===- Elementwise.cpp - importers for elementwise ONNX ops ---------------===//
 #include "../NodeImporter.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 
 namespace dsc {
@@ -56,7 +58,8 @@ template <typename OpTy> LogicalResult importNumericUnary(NodeImporter &n) {
       n.setOutput(0, *x);
       return success();
     }
-    return n.emitError() << "Neg of unsigned integers is not defined";
+    return n.emitError() << n.node().op_type()
+                         << " of unsigned integers is not supported";
   }
   n.setOutput(0, OpTy::create(n.builder(), n.loc(), *x).getResult());
   return success();
@@ -148,8 +151,8 @@ LogicalResult importPow(NodeImporter &n) {
       *exponent));
 }
 
-/// Max and Min take one or more inputs: a chain of binary ops.
-template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+/// Max, Min and Sum take one or more inputs: a chain of binary ops.
+template <typename OpTy> FailureOr<Value> variadicChain(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   if (n.numInputs() == 0)
@@ -176,8 +179,11 @@ template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
     if (failed(acc))
       return failure();
   }
-  n.setOutput(0, *acc);
-  return success();
+  return acc;
+}
+
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+  return n.setResult(variadicChain<OpTy>(n));
 }
 
 /// Comparisons give bool; ordering of unsigned integers would need
@@ -250,6 +256,182 @@ LogicalResult importClip(NodeImporter &n) {
   return success();
 }
 
+/// The float input and the float attributes `params` (name, default) of a
+/// unary op with parameters, as f64 attributes.
+FailureOr<std::pair<Value, SmallVector<FloatAttr>>>
+paramUnary(NodeImporter &n, ArrayRef<std::pair<StringRef, float>> params) {
+  SmallVector<StringRef> names;
+  for (auto &p : params)
+    names.push_back(p.first);
+  if (failed(n.checkAttributes(names)))
+    return failure();
+  FailureOr<Value> x = floatInput(n);
+  if (failed(x))
+    return failure();
+  Builder b(n.context());
+  SmallVector<FloatAttr> attrs;
+  for (auto &[name, dflt] : params) {
+    FailureOr<float> v = n.floatAttr(name, dflt);
+    if (failed(v))
+      return failure();
+    attrs.push_back(b.getF64FloatAttr(*v));
+  }
+  return std::make_pair(*x, attrs);
+}
+
+LogicalResult importSelu(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.67326319217681884765625f},
+                          {"gamma", 1.05070102214813232421875f}});
+  if (failed(p))
+    return failure();
+  auto &[x, a] = *p;
+  n.setOutput(0, SeluOp::create(n.builder(), n.loc(), n.type(x), x, a[0], a[1])
+                     .getResult());
+  return success();
+}
+
+LogicalResult importCelu(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  if (failed(p))
+    return failure();
+  auto &[x, a] = *p;
+  if (a[0].getValueAsDouble() == 0)
+    return n.emitError() << "Celu's alpha must be non-zero";
+  n.setOutput(
+      0, CeluOp::create(n.builder(), n.loc(), n.type(x), x, a[0]).getResult());
+  return success();
+}
+
+LogicalResult importThresholdedRelu(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  if (failed(p))
+    return failure();
+  auto &[x, a] = *p;
+  n.setOutput(
+      0, ThresholdedReluOp::create(n.builder(), n.loc(), n.type(x), x, a[0])
+             .getResult());
+  return success();
+}
+
+LogicalResult importShrink(NodeImporter &n) {
+  auto p = paramUnary(n, {{"bias", 0.0f}, {"lambd", 0.5f}});
+  if (failed(p))
+    return failure();
+  auto &[x, a] = *p;
+  n.setOutput(0,
+              ShrinkOp::create(n.builder(), n.loc(), n.type(x), x, a[0], a[1])
+                  .getResult());
+  return success();
+}
+
+LogicalResult importNot(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  if (!n.type(*x).getElementType().isInteger(1))
+    return n.emitError() << "expects a bool input, got " << n.type(*x);
+  n.setOutput(0, NotOp::create(n.builder(), n.loc(), *x).getResult());
+  return success();
+}
+
+/// And, Or, Xor on bools.
+template <typename OpTy> LogicalResult importLogical(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return n.setResult(n.create<OpTy>(
+      inferLogicalType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
+}
+
+LogicalResult importBitShift(NodeImporter &n) {
+  if (failed(n.checkAttributes({"direction"})))
+    return failure();
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  auto direction = n.stringAttr("direction", "");
+  if (failed(lhs) || failed(rhs) || failed(direction))
+    return failure();
+  if (*direction != "LEFT" && *direction != "RIGHT")
+    return n.emitError() << "direction must be LEFT or RIGHT, got '"
+                         << *direction << "'";
+  if (!isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "BitShift is defined on unsigned integers, got "
+                         << NodeImporter::dtypeName(n.onnxType(0));
+  return n.setResult(n.create<BitShiftOp>(
+      inferBitShiftType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs,
+      *direction == "LEFT"));
+}
+
+/// Mod: `fmod` selects C fmod (truncated) over Python % (floored) remainders;
+/// floats need fmod = 1.
+LogicalResult importMod(NodeImporter &n) {
+  if (failed(n.checkAttributes({"fmod"})))
+    return failure();
+  FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
+  auto fmod = n.intAttr("fmod", 0);
+  if (failed(lhs) || failed(rhs) || failed(fmod))
+    return failure();
+  return n.setResult(n.create<ModOp>(
+      inferModType(n.errorFn(), n.type(*lhs), n.type(*rhs), *fmod != 0), *lhs,
+      *rhs, *fmod != 0, isUnsignedInteger(n.onnxType(0))));
+}
+
+LogicalResult importPRelu(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0), slope = n.input(1);
+  if (failed(x) || failed(slope))
+    return failure();
+  return n.setResult(n.create<PReluOp>(
+      inferPReluType(n.errorFn(), n.type(*x), n.type(*slope)), *x, *slope));
+}
+
+LogicalResult importIsNaN(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutputONNXType(0, onnx::TensorProto::BOOL);
+  return n.setResult(
+      n.create<IsNaNOp>(inferFloatTestType(n.errorFn(), n.type(*x)), *x));
+}
+
+LogicalResult importIsInf(NodeImporter &n) {
+  if (failed(n.checkAttributes({"detect_negative", "detect_positive"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto negative = n.intAttr("detect_negative", 1);
+  auto positive = n.intAttr("detect_positive", 1);
+  if (failed(x) || failed(negative) || failed(positive))
+    return failure();
+  n.setOutputONNXType(0, onnx::TensorProto::BOOL);
+  return n.setResult(
+      n.create<IsInfOp>(inferFloatTestType(n.errorFn(), n.type(*x)), *x,
+                        *negative != 0, *positive != 0));
+}
+
+/// Mean: the Sum chain divided by the number of inputs.
+LogicalResult importMean(NodeImporter &n) {
+  FailureOr<Value> sum = variadicChain<AddOp>(n);
+  if (failed(sum))
+    return failure();
+  RankedTensorType st = n.type(*sum);
+  if (!isa<FloatType>(st.getElementType()))
+    return n.emitError() << "expects floating-point inputs, got " << st;
+  auto scalarType = RankedTensorType::get({}, st.getElementType());
+  Value count = arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(
+          scalarType, Builder(n.context())
+                          .getFloatAttr(st.getElementType(), n.numInputs())));
+  return n.setResult(n.create<DivOp>(
+      inferBroadcastType(n.errorFn(), st, scalarType), *sum, count));
+}
+
 } // namespace
 
 void registerElementwiseImporters(OpRegistry &r) {
@@ -285,6 +467,36 @@ void registerElementwiseImporters(OpRegistry &r) {
   r.add("Greater", {7, 9, 13}, importCompare<GreaterOp>);
   r.add("GreaterOrEqual", {12, 16}, importCompare<GreaterEqualOp>);
   r.add("Where", {9, 16}, importWhere);
+  r.add("Sin", {7, 22}, importUnary<SinOp>);
+  r.add("Cos", {7, 22}, importUnary<CosOp>);
+  r.add("Tan", {7, 22}, importUnary<TanOp>);
+  r.add("Asin", {7, 22}, importUnary<AsinOp>);
+  r.add("Acos", {7, 22}, importUnary<AcosOp>);
+  r.add("Atan", {7, 22}, importUnary<AtanOp>);
+  r.add("Sinh", {9, 22}, importUnary<SinhOp>);
+  r.add("Cosh", {9, 22}, importUnary<CoshOp>);
+  r.add("Asinh", {9, 22}, importUnary<AsinhOp>);
+  r.add("Acosh", {9, 22}, importUnary<AcoshOp>);
+  r.add("Atanh", {9, 22}, importUnary<AtanhOp>);
+  r.add("Round", {11, 22}, importUnary<RoundOp>);
+  r.add("Softsign", {1, 22}, importUnary<SoftsignOp>);
+  r.add("Mish", {18, 22}, importUnary<MishOp>);
+  r.add("Sign", {9, 13}, importNumericUnary<SignOp>);
+  r.add("Selu", {6, 22}, importSelu);
+  r.add("Celu", {12}, importCelu);
+  r.add("ThresholdedRelu", {10, 22}, importThresholdedRelu);
+  r.add("Shrink", {9}, importShrink);
+  r.add("Not", {1}, importNot);
+  r.add("And", {7}, importLogical<AndOp>);
+  r.add("Or", {7}, importLogical<OrOp>);
+  r.add("Xor", {7}, importLogical<XorOp>);
+  r.add("BitShift", {11}, importBitShift);
+  r.add("Mod", {10, 13}, importMod);
+  r.add("PRelu", {7, 9, 16}, importPRelu);
+  r.add("IsNaN", {9, 13, 20}, importIsNaN);
+  r.add("IsInf", {10, 20}, importIsInf);
+  r.add("Sum", {6, 8, 13}, importVariadic<AddOp>);
+  r.add("Mean", {6, 8, 13}, importMean);
 }
 
 } // namespace dsc

@@ -323,9 +323,79 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   return success();
 }
 
-/// Softmax before opset 13 flattens to 2-D at `axis` (default 1); from 13 on
-/// it works along one axis (default -1).
-LogicalResult importSoftmax(NodeImporter &n) {
+/// Softmax of `x` along `axis` (an op of its own).
+FailureOr<Value> buildSoftmax(NodeImporter &n, Value x, int64_t axis) {
+  return SoftmaxOp::create(n.builder(), n.loc(), n.type(x), x,
+                           Builder(n.context()).getI64IntegerAttr(axis))
+      .getResult();
+}
+
+/// LogSoftmax of `x` along `axis`, composed so that it is exact and
+/// numerically stable: d = x - max(x), then d - log(sum(exp(d))).
+FailureOr<Value> buildLogSoftmax(NodeImporter &n, Value x, int64_t axis) {
+  Builder b(n.context());
+  auto reduce = [&](Value v, StringRef kind) {
+    return n.create<ReduceOp>(
+        inferReduceType(n.errorFn(), n.type(v), kind, {axis}, true), v,
+        b.getStringAttr(kind), b.getDenseI64ArrayAttr({axis}),
+        b.getBoolAttr(true));
+  };
+  auto sub = [&](Value l, Value r) {
+    return n.create<SubOp>(
+        inferBroadcastType(n.errorFn(), n.type(l), n.type(r)), l, r);
+  };
+  FailureOr<Value> max = reduce(x, "max");
+  if (failed(max))
+    return failure();
+  FailureOr<Value> shifted = sub(x, *max);
+  if (failed(shifted))
+    return failure();
+  Value e = ExpOp::create(n.builder(), n.loc(), *shifted);
+  FailureOr<Value> sum = reduce(e, "sum");
+  if (failed(sum))
+    return failure();
+  Value logSum = LogOp::create(n.builder(), n.loc(), *sum);
+  return sub(*shifted, logSum);
+}
+
+/// Hardmax of `x` along `axis`: 1 where the index along the axis equals
+/// the first maximum's (ArgMax), else 0.
+FailureOr<Value> buildHardmax(NodeImporter &n, Value x, int64_t axis) {
+  RankedTensorType xt = n.type(x);
+  Builder b(n.context());
+  FailureOr<Value> index = n.create<ArgReduceOp>(
+      inferArgReduceType(n.errorFn(), xt, "max", axis), x, "max", axis, false);
+  if (failed(index))
+    return failure();
+  SmallVector<int64_t> keptShape(xt.getShape());
+  keptShape[axis] = 1;
+  Value kept = ReshapeOp::create(
+      n.builder(), n.loc(), RankedTensorType::get(keptShape, b.getI64Type()),
+      *index);
+  // 0..n-1 along the axis, size 1 elsewhere.
+  int64_t size = xt.getDimSize(axis);
+  SmallVector<int64_t> iotaShape(xt.getRank(), 1), iota;
+  iotaShape[axis] = size;
+  for (int64_t i = 0; i < size; ++i)
+    iota.push_back(i);
+  auto iotaType = RankedTensorType::get(iotaShape, b.getI64Type());
+  Value positions = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(iotaType, ArrayRef(iota)));
+  FailureOr<Value> hit = n.create<EqualOp>(
+      inferCompareType(n.errorFn(), iotaType, n.type(kept)), positions, kept);
+  if (failed(hit))
+    return failure();
+  return n.create<CastOp>(
+      inferCastType(n.errorFn(), n.type(*hit), xt.getElementType()), *hit,
+      false, false);
+}
+
+using AlongAxisFn = FailureOr<Value> (*)(NodeImporter &, Value, int64_t);
+
+/// Softmax and LogSoftmax: before opset 13 they flatten to 2-D at `axis`
+/// (default 1) and work along the second dimension; from 13 on they work
+/// along one axis (default -1).
+template <AlongAxisFn build> LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(n.checkAttributes({"axis"})))
     return failure();
   FailureOr<Value> x = n.input(0);
@@ -343,22 +413,18 @@ LogicalResult importSoftmax(NodeImporter &n) {
   auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
   if (failed(axis))
     return failure();
+  if (!coerce)
+    return n.setResult(build(n, *x, *axis));
   OpBuilder &b = n.builder();
-  Builder bld(n.context());
-  if (!coerce) {
-    n.setOutput(
-        0, SoftmaxOp::create(b, n.loc(), xt, *x, bld.getI64IntegerAttr(*axis))
-               .getResult());
-    return success();
-  }
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < xt.getRank(); ++d)
     (d < *axis ? outer : inner) *= xt.getDimSize(d);
   auto flatType = RankedTensorType::get({outer, inner}, xt.getElementType());
   Value flat = ReshapeOp::create(b, n.loc(), flatType, *x);
-  Value sm =
-      SoftmaxOp::create(b, n.loc(), flatType, flat, bld.getI64IntegerAttr(1));
-  n.setOutput(0, ReshapeOp::create(b, n.loc(), xt, sm).getResult());
+  FailureOr<Value> sm = build(n, flat, 1);
+  if (failed(sm))
+    return failure();
+  n.setOutput(0, ReshapeOp::create(b, n.loc(), xt, *sm).getResult());
   return success();
 }
 
@@ -540,7 +606,9 @@ void registerNNImporters(OpRegistry &r) {
   r.add("AveragePool", {7, 10, 11, 19, 22}, importPool<AvgPoolOp>);
   r.add("GlobalAveragePool", {1, 22}, importGlobalAveragePool);
   r.add("BatchNormalization", {7, 9, 14, 15}, importBatchNorm);
-  r.add("Softmax", {1, 11, 13}, importSoftmax);
+  r.add("Softmax", {1, 11, 13}, importSoftmax<buildSoftmax>);
+  r.add("LogSoftmax", {1, 11, 13}, importSoftmax<buildLogSoftmax>);
+  r.add("Hardmax", {1, 11, 13}, importSoftmax<buildHardmax>);
   r.add("LayerNormalization", {17}, importLayerNorm);
   r.add("Attention", {23, 24, 25}, importAttention);
 }

@@ -104,6 +104,39 @@ LogicalResult importReduce(NodeImporter &n) {
                                         b.getBoolAttr(*keepDims != 0)));
 }
 
+/// ArgMax and ArgMin: dsc.arg_reduce drops the axis; keepdims (default)
+/// reshapes it back as size 1. select_last_index exists from opset 12.
+LogicalResult importArgReduce(NodeImporter &n) {
+  SmallVector<StringRef> known = {"axis", "keepdims"};
+  if (n.opset() >= 12)
+    known.push_back("select_last_index");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto axisAttr = n.intAttr("axis", 0), keepDims = n.intAttr("keepdims", 1),
+       last = n.intAttr("select_last_index", 0);
+  if (failed(x) || failed(axisAttr) || failed(keepDims) || failed(last))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << n.node().op_type()
+                         << " of unsigned integers is not supported";
+  RankedTensorType xt = n.type(*x);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
+  if (failed(axis))
+    return failure();
+  StringRef kind = n.node().op_type() == "ArgMax" ? "max" : "min";
+  n.setOutputONNXType(0, onnx::TensorProto::INT64);
+  FailureOr<Value> r =
+      n.create<ArgReduceOp>(inferArgReduceType(n.errorFn(), xt, kind, *axis),
+                            *x, kind, *axis, *last != 0);
+  if (failed(r) || !*keepDims)
+    return n.setResult(r);
+  SmallVector<int64_t> shape(xt.getShape());
+  shape[*axis] = 1;
+  return n.setResult(n.create<ReshapeOp>(
+      RankedTensorType::get(shape, n.type(*r).getElementType()), *r));
+}
+
 } // namespace
 
 void registerReductionImporters(OpRegistry &r) {
@@ -111,6 +144,8 @@ void registerReductionImporters(OpRegistry &r) {
   for (StringRef op : {"ReduceMean", "ReduceProd", "ReduceL1", "ReduceL2",
                        "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"})
     r.add(op, {1, 11, 13, 18}, importReduce);
+  r.add("ArgMax", {1, 11, 12, 13}, importArgReduce);
+  r.add("ArgMin", {1, 11, 12, 13}, importArgReduce);
   for (StringRef op : {"ReduceMax", "ReduceMin"})
     r.add(op, {1, 11, 12, 13, 18, 20}, importReduce);
 }

@@ -180,7 +180,8 @@ LogicalResult importIdentity(NodeImporter &n) {
   return success();
 }
 
-/// A 1-D (or scalar) integer constant input as int64 values.
+} // namespace
+
 FailureOr<SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
                                           StringRef what) {
   FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
@@ -193,6 +194,8 @@ FailureOr<SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
                          << c->getType();
   return intValues(*c);
 }
+
+namespace {
 
 /// An int64 1-D constant of `values`.
 DenseElementsAttr int64Tensor(MLIRContext *ctx, ArrayRef<int64_t> values) {
@@ -290,6 +293,8 @@ LogicalResult importSqueeze(NodeImporter &n) {
   return setReshaped(n, inferSqueezeType(n.errorFn(), *xt, *axes));
 }
 
+LogicalResult importCastTo(NodeImporter &n, int32_t toType);
+
 LogicalResult importCast(NodeImporter &n) {
   SmallVector<StringRef> known = {"to"};
   if (n.opset() >= 19)
@@ -303,10 +308,81 @@ LogicalResult importCast(NodeImporter &n) {
   if (!n.attr("to"))
     return n.emitError() << "the required attribute 'to' is missing";
   auto to = n.intAttr("to", 0);
-  FailureOr<RankedTensorType> xt = n.inputType(0);
-  if (failed(to) || failed(xt))
+  if (failed(to))
     return failure();
-  int32_t toType = static_cast<int32_t>(*to);
+  return importCastTo(n, static_cast<int32_t>(*to));
+}
+
+/// CastLike: Cast to the element type of input 1.
+LogicalResult importCastLike(NodeImporter &n) {
+  SmallVector<StringRef> known;
+  if (n.opset() >= 19)
+    known.push_back("saturate");
+  // round_mode (opset 24) only affects casts to float8e8m0, which dsc
+  // refuses like every float8 type.
+  if (n.opset() >= 24)
+    known.push_back("round_mode");
+  if (failed(n.checkAttributes(known)) || failed(n.inputType(1)))
+    return failure();
+  if (!n.onnxType(1))
+    return n.emitError() << "the element type of CastLike's target_type "
+                            "input is unknown";
+  return importCastTo(n, n.onnxType(1));
+}
+
+/// Dropout at inference is the identity; its optional mask output is all
+/// true (bool from opset 10, the input's type before). Training mode with a
+/// non-zero ratio drops random elements, which is refused.
+LogicalResult importDropout(NodeImporter &n) {
+  SmallVector<StringRef> known = {"ratio"};
+  if (n.opset() >= 12)
+    known = {"seed"};
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  if (n.opset() >= 12 && n.hasInput(2)) {
+    FailureOr<DenseElementsAttr> training =
+        n.constantInput(2, "Dropout's training_mode");
+    if (failed(training))
+      return failure();
+    if (training->getNumElements() != 1 ||
+        !training->getElementType().isInteger(1))
+      return n.emitError() << "Dropout's training_mode must be a bool scalar";
+    double ratio = 0.5;
+    if (n.hasInput(1)) {
+      FailureOr<DenseElementsAttr> r = n.constantInput(1, "Dropout's ratio");
+      if (failed(r))
+        return failure();
+      if (r->getNumElements() != 1 || !isa<FloatType>(r->getElementType()))
+        return n.emitError() << "Dropout's ratio must be a float scalar";
+      ratio = (*r->value_begin<APFloat>()).convertToDouble();
+    }
+    if (*training->value_begin<bool>() && ratio != 0)
+      return n.emitError() << "training_mode=1 (random dropout) is not "
+                              "supported; export the model for inference";
+  }
+  n.setOutput(0, *x);
+  if (!n.hasOutput(1))
+    return success();
+  RankedTensorType xt = n.type(*x);
+  bool boolMask = n.opset() >= 10;
+  Builder b(n.context());
+  Type elem = boolMask ? b.getI1Type() : xt.getElementType();
+  auto maskType = RankedTensorType::get(xt.getShape(), elem);
+  Attribute one = boolMask ? Attribute(b.getBoolAttr(true))
+                           : Attribute(b.getFloatAttr(elem, 1.0));
+  n.setConstantOutput(1, DenseElementsAttr::get(maskType, one),
+                      boolMask ? onnx::TensorProto::BOOL : n.onnxType(0));
+  return success();
+}
+
+/// Cast of input 0 to the ONNX data type `toType`.
+LogicalResult importCastTo(NodeImporter &n, int32_t toType) {
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  if (failed(xt))
+    return failure();
   Type elem = n.elementType(toType);
   if (!elem)
     return n.emitError() << "Cast to " << NodeImporter::dtypeName(toType)
@@ -616,6 +692,8 @@ void registerTensorImporters(OpRegistry &r) {
   r.add("Range", {11}, importRange);
   r.add("Expand", {8, 13}, importExpand);
   r.add("Slice", {1, 10, 11, 13}, importSlice);
+  r.add("CastLike", {15, 19, 21, 24}, importCastLike);
+  r.add("Dropout", {7, 10, 12, 13, 22}, importDropout);
 }
 
 } // namespace dsc

@@ -49,3 +49,38 @@ func.func @slice_negative(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %0 = dsc.slice %x {starts = array<i64: 0, 7>, steps = array<i64: 1, -2>} : (tensor<2x8xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// Tests that gather_elements iterates the indices' shape and reads data
+// with the axis coordinate replaced by the (normalized, clamped) index.
+// CHECK-LABEL: func @gather_elements
+// CHECK: linalg.generic
+// CHECK: %[[I0:.+]] = linalg.index 0 : index
+// CHECK: %[[IDX:.+]] = arith.minsi
+// CHECK: tensor.extract %{{.+}}[%[[I0]], %[[IDX]]] : tensor<3x4xf32>
+func.func @gather_elements(%d: tensor<3x4xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
+  %0 = dsc.gather_elements %d, %i {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// Tests that a scatter is one generic over the data's dimensions then the
+// updates' (reduction), selecting the combined value where the update
+// targets the element; scatter_nd reads its index tuple with extracts.
+// CHECK-LABEL: func @scatters
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: arith.addf
+// CHECK: arith.select
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}] : tensor<2x1xi64>
+// CHECK: arith.select
+func.func @scatters(%d: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>,
+                    %j: tensor<2x1xi64>, %v: tensor<2x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>) {
+  %0 = dsc.scatter_elements %d, %i, %u {axis = 1 : i64, reduction = "add"} : (tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x4xf32>
+  %1 = dsc.scatter_nd %d, %j, %v {reduction = "none"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %0, %1 : tensor<3x4xf32>, tensor<3x4xf32>
+}

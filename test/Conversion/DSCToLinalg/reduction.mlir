@@ -84,3 +84,22 @@ func.func @log_sum_exp(%x: tensor<3x4xf32>) -> tensor<3xf32> {
   %0 = dsc.reduce %x {axes = array<i64: 1>, keepdims = false, kind = "log_sum_exp"} : (tensor<3x4xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// Tests that arg_reduce is one generic carrying the best value and its
+// index: strict comparison for the first index, non-strict for the last.
+// CHECK-LABEL: func @arg_reduce
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: outs(%{{.+}}, %{{.+}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK: %[[GT:.+]] = arith.cmpf ogt
+// CHECK: %[[I:.+]] = linalg.index 1 : index
+// CHECK: arith.index_cast %[[I]] : index to i64
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sle
+func.func @arg_reduce(%x: tensor<2x3xf32>, %y: tensor<2x3xi32>) -> (tensor<2xi64>, tensor<2xi64>) {
+  %0 = dsc.arg_reduce %x {axis = 1 : i64, kind = "max", select_last_index = false} : (tensor<2x3xf32>) -> tensor<2xi64>
+  %1 = dsc.arg_reduce %y {axis = 1 : i64, kind = "min", select_last_index = true} : (tensor<2x3xi32>) -> tensor<2xi64>
+  return %0, %1 : tensor<2xi64>, tensor<2xi64>
+}

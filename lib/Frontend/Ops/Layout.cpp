@@ -1,0 +1,723 @@
+//===- Layout.cpp - importers for ops composed of data movement
+//------------===//
+//
+// Split, Tile, DepthToSpace, SpaceToDepth, Trilu, Pad, OneHot and CumSum
+// are exact compositions of existing dsc ops (slice, reshape, expand,
+// transpose, concat, where, equal, reduce), so they need no ops (or
+// lowerings) of their own;
+// GatherElements and the scatters are ops of their own.
+//
+//===----------------------------------------------------------------------===//
+#include "../ConstantFolding.h"
+#include "../NodeImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <array>
+
+using namespace mlir;
+
+namespace dsc {
+namespace {
+
+/// `x` reshaped to `shape` (its element type kept).
+FailureOr<Value> reshape(NodeImporter &n, Value x, ArrayRef<int64_t> shape) {
+  return n.create<ReshapeOp>(
+      RankedTensorType::get(shape, n.type(x).getElementType()), x);
+}
+
+/// Split's sizes along the axis: the `split` attribute (before opset 13) or
+/// input (from 13), else equal parts, one per output (num_outputs from 18
+/// allows a smaller last part).
+FailureOr<SmallVector<int64_t>> splitSizes(NodeImporter &n, int64_t dim) {
+  SmallVector<int64_t> sizes;
+  if (n.opset() < 13) {
+    auto attr = n.intsAttr("split");
+    if (failed(attr))
+      return failure();
+    if (*attr)
+      sizes = **attr;
+  } else if (n.hasInput(1)) {
+    auto in = intsInput(n, 1, "Split's split");
+    if (failed(in))
+      return failure();
+    sizes = *in;
+  }
+  if (!sizes.empty()) {
+    if (static_cast<int>(sizes.size()) != n.numOutputs())
+      return n.emitError() << "split has " << sizes.size() << " entries for "
+                           << n.numOutputs() << " outputs";
+    int64_t total = 0;
+    for (int64_t s : sizes) {
+      if (s < 0)
+        return n.emitError() << "split sizes must be non-negative";
+      total += s;
+    }
+    if (total != dim)
+      return n.emitError() << "split sizes add up to " << total
+                           << ", not the axis size " << dim;
+    return sizes;
+  }
+  int64_t parts = n.numOutputs();
+  if (n.opset() >= 18) {
+    auto num = n.intAttr("num_outputs", 0);
+    if (failed(num))
+      return failure();
+    if (!n.attr("num_outputs"))
+      return n.emitError() << "Split needs the split input or the "
+                              "num_outputs attribute";
+    if (*num != parts)
+      return n.emitError() << "num_outputs " << *num << " differs from the "
+                           << parts << " outputs";
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::clamp<int64_t>(dim - i * chunk, 0, chunk));
+    return sizes;
+  }
+  if (parts == 0 || dim % parts)
+    return n.emitError() << "the axis size " << dim
+                         << " does not split evenly into " << parts
+                         << " outputs";
+  sizes.assign(parts, dim / parts);
+  return sizes;
+}
+
+LogicalResult importSplit(NodeImporter &n) {
+  SmallVector<StringRef> known = {"axis"};
+  if (n.opset() < 13)
+    known.push_back("split");
+  if (n.opset() >= 18)
+    known.push_back("num_outputs");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(xt) || failed(axisAttr))
+    return failure();
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt->getRank());
+  if (failed(axis))
+    return failure();
+  auto sizes = splitSizes(n, xt->getDimSize(*axis));
+  if (failed(sizes))
+    return failure();
+  DenseElementsAttr constant = n.constantInputOrNull(0);
+  int64_t offset = 0;
+  for (auto [i, size] : llvm::enumerate(*sizes)) {
+    SmallVector<int64_t> starts(xt->getRank(), 0), steps(xt->getRank(), 1),
+        shape(xt->getShape());
+    starts[*axis] = offset;
+    shape[*axis] = size;
+    offset += size;
+    FailureOr<RankedTensorType> type =
+        inferSliceType(n.errorFn(), *xt, starts, steps, shape);
+    if (failed(type))
+      return failure();
+    if (constant && shouldFold(*type, {constant})) {
+      n.setConstantOutput(i, foldSlice(constant, starts, steps, *type),
+                          n.onnxType(0));
+      continue;
+    }
+    FailureOr<Value> x = n.input(0);
+    if (failed(x))
+      return failure();
+    FailureOr<Value> part = *x;
+    if (*type != *xt)
+      part = n.create<SliceOp>(type, *x, starts, steps);
+    if (failed(part))
+      return failure();
+    n.setOutput(i, *part);
+  }
+  return success();
+}
+
+/// Tile: x [d_0..] viewed as [1, d_0, 1, d_1, ..], broadcast to
+/// [r_0, d_0, r_1, d_1, ..] and flattened pairwise to [r_0 * d_0, ..].
+LogicalResult importTile(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  FailureOr<SmallVector<int64_t>> repeats = intsInput(n, 1, "Tile's repeats");
+  if (failed(x) || failed(repeats))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (static_cast<int64_t>(repeats->size()) != xt.getRank())
+    return n.emitError() << "repeats has " << repeats->size()
+                         << " entries for an input of rank " << xt.getRank();
+  if (llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return n.emitError() << "repeats must be non-negative";
+  if (llvm::all_of(*repeats, [](int64_t r) { return r == 1; })) {
+    n.setOutput(0, *x);
+    return success();
+  }
+  SmallVector<int64_t> interleaved, expanded, result;
+  for (int64_t d = 0; d < xt.getRank(); ++d) {
+    int64_t r = (*repeats)[d], size = xt.getDimSize(d);
+    interleaved.append({1, size});
+    expanded.append({r, size});
+    result.push_back(r * size);
+  }
+  FailureOr<Value> v = reshape(n, *x, interleaved);
+  if (failed(v))
+    return failure();
+  v = n.create<ExpandOp>(inferExpandType(n.errorFn(), n.type(*v), expanded),
+                         *v);
+  if (failed(v))
+    return failure();
+  return n.setResult(reshape(n, *v, result));
+}
+
+/// reshape -> transpose -> reshape, the standard spelling of
+/// DepthToSpace/SpaceToDepth.
+LogicalResult reshapeTransposeReshape(NodeImporter &n, Value x,
+                                      ArrayRef<int64_t> split,
+                                      ArrayRef<int64_t> perm,
+                                      ArrayRef<int64_t> result) {
+  FailureOr<Value> v = reshape(n, x, split);
+  if (failed(v))
+    return failure();
+  v = n.create<TransposeOp>(inferTransposeType(n.errorFn(), n.type(*v), perm),
+                            *v, perm);
+  if (failed(v))
+    return failure();
+  return n.setResult(reshape(n, *v, result));
+}
+
+/// The [N, C, H, W] input and blocksize of DepthToSpace / SpaceToDepth.
+FailureOr<std::pair<Value, int64_t>> blockInput(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  auto block = n.intAttr("blocksize", 0);
+  if (failed(x) || failed(block))
+    return failure();
+  if (!n.attr("blocksize"))
+    return n.emitError() << "the required attribute 'blocksize' is missing";
+  if (*block < 1)
+    return n.emitError() << "blocksize must be positive";
+  if (n.type(*x).getRank() != 4)
+    return n.emitError() << "expects an [N, C, H, W] input, got " << n.type(*x);
+  return std::make_pair(*x, *block);
+}
+
+LogicalResult importDepthToSpace(NodeImporter &n) {
+  SmallVector<StringRef> known = {"blocksize"};
+  if (n.opset() >= 11)
+    known.push_back("mode");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = blockInput(n);
+  auto mode = n.stringAttr("mode", "DCR");
+  if (failed(in) || failed(mode))
+    return failure();
+  auto [x, b] = *in;
+  ArrayRef<int64_t> s = n.type(x).getShape();
+  int64_t N = s[0], C = s[1], H = s[2], W = s[3];
+  if (C % (b * b))
+    return n.emitError() << "channels " << C
+                         << " are not a multiple of blocksize^2 " << b * b;
+  SmallVector<int64_t> result = {N, C / (b * b), H * b, W * b};
+  if (*mode == "DCR")
+    return reshapeTransposeReshape(n, x, {N, b, b, C / (b * b), H, W},
+                                   {0, 3, 4, 1, 5, 2}, result);
+  if (*mode == "CRD")
+    return reshapeTransposeReshape(n, x, {N, C / (b * b), b, b, H, W},
+                                   {0, 1, 4, 2, 5, 3}, result);
+  return n.emitError() << "mode '" << *mode << "' is not one of DCR, CRD";
+}
+
+/// SpaceToDepth: DCR order (the only one before opset 28) or CRD.
+LogicalResult importSpaceToDepth(NodeImporter &n) {
+  SmallVector<StringRef> known = {"blocksize"};
+  if (n.opset() >= 28)
+    known.push_back("mode");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = blockInput(n);
+  auto mode = n.stringAttr("mode", "DCR");
+  if (failed(in) || failed(mode))
+    return failure();
+  auto [x, b] = *in;
+  ArrayRef<int64_t> s = n.type(x).getShape();
+  int64_t N = s[0], C = s[1], H = s[2], W = s[3];
+  if (H % b || W % b)
+    return n.emitError() << "spatial size " << H << "x" << W
+                         << " is not a multiple of blocksize " << b;
+  SmallVector<int64_t> split = {N, C, H / b, b, W / b, b},
+                       result = {N, C * b * b, H / b, W / b};
+  if (*mode == "DCR")
+    return reshapeTransposeReshape(n, x, split, {0, 3, 5, 1, 2, 4}, result);
+  if (*mode == "CRD")
+    return reshapeTransposeReshape(n, x, split, {0, 1, 3, 5, 2, 4}, result);
+  return n.emitError() << "mode '" << *mode << "' is not one of DCR, CRD";
+}
+
+/// Trilu: where(mask, x, 0) with the constant mask of the kept triangle of
+/// the last two dimensions (j - i >= k for upper, <= k for lower).
+LogicalResult importTrilu(NodeImporter &n) {
+  if (failed(n.checkAttributes({"upper"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto upper = n.intAttr("upper", 1);
+  if (failed(x) || failed(upper))
+    return failure();
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    auto kValues = intsInput(n, 1, "Trilu's k");
+    if (failed(kValues))
+      return failure();
+    if (kValues->size() != 1)
+      return n.emitError() << "Trilu's k must be a scalar";
+    k = kValues->front();
+  }
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 2)
+    return n.emitError() << "expects an input of rank >= 2, got " << xt;
+  int64_t rows = xt.getDimSize(xt.getRank() - 2),
+          cols = xt.getDimSize(xt.getRank() - 1);
+  SmallVector<bool> mask;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      mask.push_back(*upper ? j - i >= k : j - i <= k);
+  Builder b(n.context());
+  auto maskType = RankedTensorType::get({rows, cols}, b.getI1Type());
+  Value maskValue = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
+  auto zeroType = RankedTensorType::get({}, xt.getElementType());
+  Value zero = arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(zeroType, b.getZeroAttr(xt.getElementType())));
+  return n.setResult(
+      n.create<WhereOp>(inferWhereType(n.errorFn(), maskType, xt, zeroType),
+                        maskValue, *x, zero));
+}
+
+/// `v`'s `size` elements along `axis` from `start` by `step`.
+FailureOr<Value> sliceAlong(NodeImporter &n, Value v, int64_t axis,
+                            int64_t start, int64_t step, int64_t size) {
+  RankedTensorType vt = n.type(v);
+  SmallVector<int64_t> starts(vt.getRank(), 0), steps(vt.getRank(), 1),
+      shape(vt.getShape());
+  starts[axis] = start;
+  steps[axis] = step;
+  shape[axis] = size;
+  return n.create<SliceOp>(
+      inferSliceType(n.errorFn(), vt, starts, steps, shape), v, starts, steps);
+}
+
+/// Pad's pads (begins then ends, one pair per padded axis), constant value
+/// and axes: attributes before opset 11, constant inputs from 11 (axes
+/// from 18).
+struct PadParams {
+  SmallVector<int64_t> pads, axes;
+  double value = 0;
+};
+
+FailureOr<PadParams> padParams(NodeImporter &n, int64_t rank) {
+  PadParams p;
+  if (n.opset() < 11) {
+    auto pads = n.intsAttr("pads");
+    auto value = n.floatAttr("value", 0.0f);
+    if (failed(pads) || failed(value))
+      return failure();
+    if (!*pads)
+      return n.emitError() << "the required attribute 'pads' is missing";
+    p.pads = **pads;
+    p.value = *value;
+  } else {
+    auto pads = intsInput(n, 1, "Pad's pads");
+    if (failed(pads))
+      return failure();
+    p.pads = *pads;
+    if (n.hasInput(2)) {
+      FailureOr<DenseElementsAttr> c = n.constantInput(2, "Pad's value");
+      if (failed(c))
+        return failure();
+      if (c->getNumElements() != 1)
+        return n.emitError() << "Pad's constant_value must be a scalar";
+      p.value = isa<FloatType>(c->getElementType())
+                    ? (*c->value_begin<APFloat>()).convertToDouble()
+                    : double(intValues(*c).front());
+    }
+    if (n.opset() >= 18 && n.hasInput(3)) {
+      auto axes = intsInput(n, 3, "Pad's axes");
+      if (failed(axes))
+        return failure();
+      p.axes = *axes;
+    }
+  }
+  if (p.axes.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      p.axes.push_back(d);
+  for (int64_t &a : p.axes) {
+    auto axis = normalizeAxis(n.errorFn(), a, rank);
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  if (p.pads.size() != 2 * p.axes.size())
+    return n.emitError() << "pads has " << p.pads.size() << " entries for "
+                         << p.axes.size() << " axes; expected "
+                         << 2 * p.axes.size();
+  return p;
+}
+
+/// The block Pad puts before (`before`) or after the input along `axis`:
+/// `count` elements of the constant, copies of the edge element, the
+/// mirrored elements next to the edge (reflect) or those of the other end
+/// (wrap).
+FailureOr<Value> padBlock(NodeImporter &n, Value v, int64_t axis, int64_t count,
+                          bool before, StringRef mode, double value) {
+  RankedTensorType vt = n.type(v);
+  int64_t dim = vt.getDimSize(axis);
+  SmallVector<int64_t> shape(vt.getShape());
+  shape[axis] = count;
+  auto type = RankedTensorType::get(shape, vt.getElementType());
+  if (mode == "constant") {
+    Type elem = vt.getElementType();
+    Builder b(n.context());
+    TypedAttr scalar =
+        isa<FloatType>(elem)
+            ? TypedAttr(b.getFloatAttr(elem, value))
+            : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
+    return Value(arith::ConstantOp::create(
+        n.builder(), n.loc(), DenseElementsAttr::get(type, scalar)));
+  }
+  if (mode == "edge") {
+    if (dim == 0)
+      return n.emitError() << "edge padding of an empty axis";
+    FailureOr<Value> edge = sliceAlong(n, v, axis, before ? 0 : dim - 1, 1, 1);
+    if (failed(edge) || count == 1)
+      return edge;
+    return n.create<ExpandOp>(
+        inferExpandType(n.errorFn(), n.type(*edge), shape), *edge);
+  }
+  if (mode == "reflect") {
+    if (count > dim - 1)
+      return n.emitError() << "reflect padding of " << count
+                           << " exceeds the axis size " << dim << " minus 1";
+    return sliceAlong(n, v, axis, before ? count : dim - 2, -1, count);
+  }
+  if (count > dim)
+    return n.emitError() << "wrap padding of " << count
+                         << " exceeds the axis size " << dim;
+  return sliceAlong(n, v, axis, before ? dim - count : 0, 1, count);
+}
+
+/// Pad, axis by axis as numpy does: negative pads slice, positive ones
+/// concatenate blocks before and after.
+LogicalResult importPad(NodeImporter &n) {
+  SmallVector<StringRef> known = {"mode"};
+  if (n.opset() < 11)
+    known.append({"pads", "value"});
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto mode = n.stringAttr("mode", "constant");
+  if (failed(x) || failed(mode))
+    return failure();
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge" &&
+      !(*mode == "wrap" && n.opset() >= 19))
+    return n.emitError() << "mode '" << *mode << "' is not one of constant, "
+                         << "reflect, edge"
+                         << (n.opset() >= 19 ? ", wrap" : "");
+  int64_t rank = n.type(*x).getRank();
+  auto p = padParams(n, rank);
+  if (failed(p))
+    return failure();
+  Value v = *x;
+  size_t k = p->axes.size();
+  for (size_t i = 0; i < k; ++i) {
+    int64_t axis = p->axes[i], lo = p->pads[i], hi = p->pads[k + i];
+    int64_t dim = n.type(v).getDimSize(axis);
+    if (lo < 0 || hi < 0) {
+      int64_t start = std::max<int64_t>(-lo, 0);
+      int64_t size = dim - start - std::max<int64_t>(-hi, 0);
+      if (size < 0)
+        return n.emitError()
+               << "negative pads remove more than axis " << axis << " holds";
+      FailureOr<Value> cut = sliceAlong(n, v, axis, start, 1, size);
+      if (failed(cut))
+        return failure();
+      v = *cut;
+    }
+    SmallVector<Value> parts;
+    SmallVector<RankedTensorType> types;
+    for (bool before : {true, false}) {
+      int64_t count = before ? lo : hi;
+      if (count > 0) {
+        FailureOr<Value> block =
+            padBlock(n, v, axis, count, before, *mode, p->value);
+        if (failed(block))
+          return failure();
+        parts.push_back(*block);
+      }
+      if (before)
+        parts.push_back(v);
+    }
+    if (parts.size() == 1)
+      continue;
+    for (Value part : parts)
+      types.push_back(n.type(part));
+    FailureOr<Value> joined = n.create<ConcatOp>(
+        inferConcatType(n.errorFn(), types, axis), parts, axis);
+    if (failed(joined))
+      return failure();
+    v = *joined;
+  }
+  n.setOutput(0, v);
+  return success();
+}
+
+LogicalResult importGatherElements(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis"})))
+    return failure();
+  FailureOr<Value> data = n.input(0), indices = n.input(1);
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(data) || failed(indices) || failed(axisAttr))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(1)))
+    return n.emitError() << "unsigned indices are not supported";
+  RankedTensorType dt = n.type(*data);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, dt.getRank());
+  if (failed(axis))
+    return failure();
+  return n.setResult(n.create<GatherElementsOp>(
+      inferGatherElementsType(n.errorFn(), dt, n.type(*indices), *axis), *data,
+      *indices, *axis));
+}
+
+/// The reduction of ScatterElements / ScatterND: none before opset 16, add
+/// and mul from 16, max and min from 18.
+FailureOr<std::string> scatterReduction(NodeImporter &n) {
+  auto reduction = n.stringAttr("reduction", "none");
+  if (failed(reduction))
+    return failure();
+  StringRef r = *reduction;
+  if (r == "none" || r == "add" || r == "mul" ||
+      ((r == "max" || r == "min") && n.opset() >= 18))
+    return reduction;
+  return n.emitError() << "reduction '" << r << "' is not one of none, add, mul"
+                       << (n.opset() >= 18 ? ", max, min" : "");
+}
+
+/// The data, indices and updates of a scatter (signed indices only).
+FailureOr<std::array<Value, 3>> scatterInputs(NodeImporter &n) {
+  FailureOr<Value> data = n.input(0), indices = n.input(1),
+                   updates = n.input(2);
+  if (failed(data) || failed(indices) || failed(updates))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(1)))
+    return n.emitError() << "unsigned indices are not supported";
+  return std::array<Value, 3>{*data, *indices, *updates};
+}
+
+/// ScatterElements (and the deprecated Scatter, its opset 9 spelling).
+LogicalResult importScatterElements(NodeImporter &n) {
+  SmallVector<StringRef> known = {"axis"};
+  if (n.opset() >= 16 && n.node().op_type() == "ScatterElements")
+    known.push_back("reduction");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = scatterInputs(n);
+  auto reduction = scatterReduction(n);
+  auto axisAttr = n.intAttr("axis", 0);
+  if (failed(in) || failed(reduction) || failed(axisAttr))
+    return failure();
+  auto [data, indices, updates] = *in;
+  RankedTensorType dt = n.type(data);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, dt.getRank());
+  if (failed(axis))
+    return failure();
+  return n.setResult(n.create<ScatterElementsOp>(
+      inferScatterElementsType(n.errorFn(), dt, n.type(indices),
+                               n.type(updates), *reduction, *axis),
+      data, indices, updates, *reduction, *axis));
+}
+
+LogicalResult importScatterND(NodeImporter &n) {
+  SmallVector<StringRef> known;
+  if (n.opset() >= 16)
+    known.push_back("reduction");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  auto in = scatterInputs(n);
+  auto reduction = scatterReduction(n);
+  if (failed(in) || failed(reduction))
+    return failure();
+  auto [data, indices, updates] = *in;
+  return n.setResult(n.create<ScatterNDOp>(
+      inferScatterNDType(n.errorFn(), n.type(data), n.type(indices),
+                         n.type(updates), *reduction),
+      data, indices, updates, *reduction));
+}
+
+/// A scalar constant of `elem` holding `value`.
+Value scalarConstant(NodeImporter &n, Type elem, double value) {
+  Builder b(n.context());
+  TypedAttr attr =
+      isa<FloatType>(elem)
+          ? TypedAttr(b.getFloatAttr(elem, value))
+          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(RankedTensorType::get({}, elem), attr));
+}
+
+/// A single-element constant input as a number.
+FailureOr<double> scalarInput(NodeImporter &n, int i, StringRef what) {
+  FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
+  if (failed(c))
+    return failure();
+  if (c->getNumElements() != 1 || c->getElementType().isInteger(1))
+    return n.emitError() << what << " must be a numeric scalar";
+  if (isa<FloatType>(c->getElementType()))
+    return (*c->value_begin<APFloat>()).convertToDouble();
+  return double(intValues(*c).front());
+}
+
+/// OneHot: where(iota == index, on, off), the iota running along the new
+/// axis; negative indices count from the end, out-of-range ones match
+/// nothing.
+LogicalResult importOneHot(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis"})))
+    return failure();
+  FailureOr<Value> indices = n.input(0);
+  FailureOr<double> depthValue = scalarInput(n, 1, "OneHot's depth");
+  FailureOr<DenseElementsAttr> values = n.constantInput(2, "OneHot's values");
+  auto axisAttr = n.intAttr("axis", -1);
+  if (failed(indices) || failed(depthValue) || failed(values) ||
+      failed(axisAttr))
+    return failure();
+  if (values->getNumElements() != 2)
+    return n.emitError() << "OneHot's values must hold [off, on]";
+  int64_t depth = static_cast<int64_t>(*depthValue);
+  if (depth < 1)
+    return n.emitError() << "OneHot's depth must be positive";
+  RankedTensorType it = n.type(*indices);
+  int64_t rank = it.getRank() + 1;
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  Builder b(n.context());
+  Type i64 = b.getI64Type();
+  Value idx = *indices;
+  if (it.getElementType() != i64) {
+    FailureOr<Value> cast = n.create<CastOp>(
+        inferCastType(n.errorFn(), it, i64), idx, false, false);
+    if (failed(cast))
+      return failure();
+    idx = *cast;
+  }
+  auto broadcast = [&](Value l, Value r) {
+    return inferBroadcastType(n.errorFn(), n.type(l), n.type(r));
+  };
+  Value depthC = scalarConstant(n, i64, depth),
+        zero = scalarConstant(n, i64, 0);
+  FailureOr<Value> wrapped =
+      n.create<AddOp>(broadcast(idx, depthC), idx, depthC);
+  FailureOr<Value> negative = n.create<LessOp>(
+      inferCompareType(n.errorFn(), n.type(idx), n.type(zero)), idx, zero);
+  if (failed(wrapped) || failed(negative))
+    return failure();
+  FailureOr<Value> fixed =
+      n.create<WhereOp>(inferWhereType(n.errorFn(), n.type(*negative),
+                                       n.type(*wrapped), n.type(idx)),
+                        *negative, *wrapped, idx);
+  if (failed(fixed))
+    return failure();
+  SmallVector<int64_t> keptShape(it.getShape());
+  keptShape.insert(keptShape.begin() + *axis, 1);
+  FailureOr<Value> kept = reshape(n, *fixed, keptShape);
+  SmallVector<int64_t> iotaShape(rank, 1), iota;
+  iotaShape[*axis] = depth;
+  for (int64_t i = 0; i < depth; ++i)
+    iota.push_back(i);
+  auto iotaType = RankedTensorType::get(iotaShape, i64);
+  Value positions = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(iotaType, ArrayRef(iota)));
+  if (failed(kept))
+    return failure();
+  FailureOr<Value> hit = n.create<EqualOp>(
+      inferCompareType(n.errorFn(), iotaType, n.type(*kept)), positions, *kept);
+  if (failed(hit))
+    return failure();
+  auto scalarType = RankedTensorType::get({}, values->getElementType());
+  auto element = [&](int64_t i) -> Value {
+    return arith::ConstantOp::create(
+        n.builder(), n.loc(),
+        DenseElementsAttr::get(scalarType, values->getValues<Attribute>()[i]));
+  };
+  Value off = element(0), on = element(1);
+  n.setOutputONNXType(0, n.onnxType(2));
+  return n.setResult(n.create<WhereOp>(
+      inferWhereType(n.errorFn(), n.type(*hit), scalarType, scalarType), *hit,
+      on, off));
+}
+
+/// CumSum along a constant axis as a masked sum: x viewed with the axis as
+/// j next to a new axis i, where(mask[i, j], x, 0) summed over j. The mask
+/// keeps j <= i (j < i when exclusive; mirrored when reverse); the sum runs
+/// over j in order, so results match a sequential scan exactly.
+LogicalResult importCumSum(NodeImporter &n) {
+  if (failed(n.checkAttributes({"exclusive", "reverse"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  FailureOr<double> axisValue = scalarInput(n, 1, "CumSum's axis");
+  auto exclusive = n.intAttr("exclusive", 0), reverse = n.intAttr("reverse", 0);
+  if (failed(x) || failed(axisValue) || failed(exclusive) || failed(reverse))
+    return failure();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "CumSum of unsigned integers is not supported";
+  RankedTensorType xt = n.type(*x);
+  auto axis = normalizeAxis(n.errorFn(), static_cast<int64_t>(*axisValue),
+                            xt.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = xt.getDimSize(*axis);
+  SmallVector<int64_t> spread(xt.getShape());
+  spread.insert(spread.begin() + *axis, 1);
+  FailureOr<Value> v = reshape(n, *x, spread);
+  if (failed(v))
+    return failure();
+  SmallVector<bool> mask;
+  for (int64_t i = 0; i < size; ++i)
+    for (int64_t j = 0; j < size; ++j) {
+      int64_t ahead = *reverse ? j - i : i - j;
+      mask.push_back(*exclusive ? ahead > 0 : ahead >= 0);
+    }
+  SmallVector<int64_t> maskShape = {size, size};
+  maskShape.append(xt.getRank() - *axis - 1, 1);
+  auto maskType =
+      RankedTensorType::get(maskShape, Builder(n.context()).getI1Type());
+  Value maskValue = arith::ConstantOp::create(
+      n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
+  Value zero = scalarConstant(n, xt.getElementType(), 0);
+  FailureOr<Value> masked = n.create<WhereOp>(
+      inferWhereType(n.errorFn(), maskType, n.type(*v), n.type(zero)),
+      maskValue, *v, zero);
+  if (failed(masked))
+    return failure();
+  Builder b(n.context());
+  SmallVector<int64_t> axes = {*axis + 1};
+  return n.setResult(n.create<ReduceOp>(
+      inferReduceType(n.errorFn(), n.type(*masked), "sum", axes, false),
+      *masked, b.getStringAttr("sum"), b.getDenseI64ArrayAttr(axes),
+      b.getBoolAttr(false)));
+}
+
+} // namespace
+
+void registerLayoutImporters(OpRegistry &r) {
+  r.add("Split", {2, 11, 13, 18}, importSplit);
+  r.add("Tile", {6, 13}, importTile);
+  r.add("DepthToSpace", {1, 11, 13}, importDepthToSpace);
+  r.add("SpaceToDepth", {1, 13, 28}, importSpaceToDepth);
+  r.add("Trilu", {14}, importTrilu);
+  r.add("Pad", {2, 11, 13, 18, 19, 21}, importPad);
+  r.add("GatherElements", {11, 13}, importGatherElements);
+  r.add("Scatter", {9}, importScatterElements);
+  r.add("ScatterElements", {11, 13, 16, 18}, importScatterElements);
+  r.add("ScatterND", {11, 13, 16, 18}, importScatterND);
+  r.add("OneHot", {9, 11}, importOneHot);
+  r.add("CumSum", {11, 14}, importCumSum);
+}
+
+} // namespace dsc
