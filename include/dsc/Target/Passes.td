@@ -61,6 +61,16 @@ def DSCFuseParallelLoops : Pass<"dsc-fuse-parallel-loops", "mlir::ModuleOp"> {
   }];
 }
 
+def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
+  let summary = "Expand f32 <-> bf16 conversions into integer arithmetic";
+  let description = [{
+    `arith.truncf` to bf16 and `arith.extf` from bf16 become integer
+    shifts and round-to-nearest-even, so no compiler-rt builtin
+    (`__truncsfbf2`) is needed at link time.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run top-level parallel loops on the runtime's thread pool";
   let description = [{
