@@ -147,6 +147,9 @@ int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return out;
 }
 
+/// The largest stride, dilation, pad or pooling kernel size accepted.
+constexpr int64_t kMaxWindowAttr = int64_t(1) << 31;
+
 /// Checks strides/pads/dilations against `spatialRank`.
 static LogicalResult checkWindowAttrs(EmitErrorFn emitError, size_t spatialRank,
                                       ArrayRef<int64_t> strides,
@@ -168,6 +171,12 @@ static LogicalResult checkWindowAttrs(EmitErrorFn emitError, size_t spatialRank,
   for (int64_t p : pads)
     if (p < 0)
       return emitError() << "pads must be >= 0";
+  // Bounded, so that the window arithmetic cannot overflow.
+  for (ArrayRef<int64_t> values : {strides, dilations, pads})
+    for (int64_t v : values)
+      if (v > kMaxWindowAttr)
+        return emitError() << "strides, dilations and pads must be at most "
+                           << kMaxWindowAttr << ", got " << v;
   return success();
 }
 
@@ -229,6 +238,9 @@ inferPoolType(EmitErrorFn emitError, RankedTensorType input,
   for (size_t i = 0; i < k; ++i) {
     if (kernel[i] < 1)
       return emitError() << "kernel_shape entries must be >= 1";
+    if (kernel[i] > kMaxWindowAttr)
+      return emitError() << "kernel_shape entries must be at most "
+                         << kMaxWindowAttr << ", got " << kernel[i];
     if (pads[i] >= kernel[i] || pads[k + i] >= kernel[i])
       return emitError() << "pads must be smaller than the kernel";
     int64_t o = windowOutputSize(input.getDimSize(2 + i), kernel[i], strides[i],

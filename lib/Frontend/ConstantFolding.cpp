@@ -10,7 +10,15 @@ namespace dsc {
 bool shouldFold(RankedTensorType type, ArrayRef<DenseElementsAttr> inputs) {
   if (llvm::all_of(inputs, [](DenseElementsAttr a) { return a.isSplat(); }))
     return true;
-  return type.getNumElements() <= kMaxFoldedElements;
+  // The element count without overflow (a huge shape must not wrap around
+  // to a small one).
+  int64_t numel = 1;
+  for (int64_t d : type.getShape()) {
+    if (d < 0 || (d != 0 && numel > kMaxFoldedElements / d))
+      return false;
+    numel *= d;
+  }
+  return true;
 }
 
 SmallVector<int64_t> intValues(DenseElementsAttr value) {

@@ -793,6 +793,17 @@ LogicalResult NodeImporter::checkAttributes(ArrayRef<StringRef> known) {
   return success();
 }
 
+LogicalResult NodeImporter::checkResultShape(ArrayRef<int64_t> shape) {
+  if (succeeded(checkNumElements(shape)))
+    return success();
+  std::string dims;
+  llvm::raw_string_ostream os(dims);
+  llvm::interleave(shape, os, ",");
+  return emitError() << "the result would have the shape [" << dims
+                     << "], more than " << kMaxTensorElements
+                     << " elements, which dsc does not support";
+}
+
 LogicalResult NodeImporter::checkOutputsAtMost(int n, StringRef why) {
   for (int i = n; i < node_.output_size(); ++i)
     if (!node_.output(i).empty())

@@ -79,6 +79,10 @@ public:
   /// Errors on any attribute not in `known` (so that an attribute dsc would
   /// silently ignore cannot change the meaning of a model).
   mlir::LogicalResult checkAttributes(llvm::ArrayRef<llvm::StringRef> known);
+  /// Errors when a result of static `shape` would have more than
+  /// kMaxTensorElements elements (computed without overflow): importers that
+  /// compute shapes from constant inputs check before building anything.
+  mlir::LogicalResult checkResultShape(llvm::ArrayRef<int64_t> shape);
 
   // ---- outputs ------------------------------------------------------------
   int numOutputs() const { return node_.output_size(); }

@@ -11,6 +11,8 @@
 #include "../ConstantFolding.h"
 #include "../NodeImporter.h"
 
+#include "dsc/Frontend/ONNXImporter.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <array>
@@ -51,6 +53,10 @@ FailureOr<SmallVector<int64_t>> splitSizes(NodeImporter &n, int64_t dim) {
     for (int64_t s : sizes) {
       if (s < 0)
         return n.emitError() << "split sizes must be non-negative";
+      if (s > dim - total)
+        return n.emitError() << "split sizes add up to more than the axis "
+                                "size "
+                             << dim;
       total += s;
     }
     if (total != dim)
@@ -145,6 +151,13 @@ LogicalResult importTile(NodeImporter &n) {
                          << " entries for an input of rank " << xt.getRank();
   if (llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
     return n.emitError() << "repeats must be non-negative";
+  for (int64_t d = 0; d < xt.getRank(); ++d) {
+    int64_t r = (*repeats)[d], size = xt.getDimSize(d);
+    if (size != 0 && r > kMaxTensorElements / size)
+      return n.emitError() << "repeats " << r << " of axis " << d
+                           << " make more than " << kMaxTensorElements
+                           << " elements, which dsc does not support";
+  }
   if (llvm::all_of(*repeats, [](int64_t r) { return r == 1; })) {
     n.setOutput(0, *x);
     return success();
@@ -210,9 +223,11 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
   auto [x, b] = *in;
   ArrayRef<int64_t> s = n.type(x).getShape();
   int64_t N = s[0], C = s[1], H = s[2], W = s[3];
-  if (C % (b * b))
+  // b <= C / b first: a huge blocksize must not overflow b * b.
+  if (b > C / b || C % (b * b))
     return n.emitError() << "channels " << C
-                         << " are not a multiple of blocksize^2 " << b * b;
+                         << " are not a multiple of blocksize^2 (blocksize "
+                         << b << ")";
   SmallVector<int64_t> result = {N, C / (b * b), H * b, W * b};
   if (*mode == "DCR")
     return reshapeTransposeReshape(n, x, {N, b, b, C / (b * b), H, W},
@@ -422,6 +437,19 @@ LogicalResult importPad(NodeImporter &n) {
   auto p = padParams(n, rank);
   if (failed(p))
     return failure();
+  // Bounded pads keep the sizes below from overflowing.
+  SmallVector<int64_t> padded(n.type(*x).getShape());
+  for (size_t i = 0, k = p->axes.size(); i < k; ++i) {
+    int64_t lo = p->pads[i], hi = p->pads[k + i];
+    if (lo < -kMaxTensorElements || lo > kMaxTensorElements ||
+        hi < -kMaxTensorElements || hi > kMaxTensorElements)
+      return n.emitError() << "pads " << lo << " and " << hi << " of axis "
+                           << p->axes[i] << " are out of range";
+    padded[p->axes[i]] += lo + hi;
+  }
+  if (llvm::all_of(padded, [](int64_t d) { return d >= 0; }) &&
+      failed(n.checkResultShape(padded)))
+    return failure();
   Value v = *x;
   size_t k = p->axes.size();
   for (size_t i = 0; i < k; ++i) {
@@ -588,13 +616,22 @@ LogicalResult importOneHot(NodeImporter &n) {
     return failure();
   if (values->getNumElements() != 2)
     return n.emitError() << "OneHot's values must hold [off, on]";
-  int64_t depth = static_cast<int64_t>(*depthValue);
-  if (depth < 1)
+  // Compared as a double first: a NaN or huge depth has no int64 value.
+  if (!(*depthValue >= 1))
     return n.emitError() << "OneHot's depth must be positive";
+  if (*depthValue > double(kMaxFoldedElements))
+    return n.emitError() << "OneHot's depth " << *depthValue
+                         << " is larger than dsc supports (at most "
+                         << kMaxFoldedElements << ")";
+  int64_t depth = static_cast<int64_t>(*depthValue);
   RankedTensorType it = n.type(*indices);
   int64_t rank = it.getRank() + 1;
   auto axis = normalizeAxis(n.errorFn(), *axisAttr, rank);
   if (failed(axis))
+    return failure();
+  SmallVector<int64_t> resultShape(it.getShape());
+  resultShape.insert(resultShape.begin() + *axis, depth);
+  if (failed(n.checkResultShape(resultShape)))
     return failure();
   Builder b(n.context());
   Type i64 = b.getI64Type();
