@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Execution tests of standard architectures built by zoo.py with seeded
-random weights: ResNet-18, MobileNetV2 and a BERT-style encoder (LayerNorm,
-GELU via Erf), in small configurations (batch 1 and batch 2), compiled with
+random weights: ResNet-18, MobileNetV2, MobileNetV3-Small (HardSwish,
+HardSigmoid, squeeze-excitation), EfficientNet-B0 (SiLU as Sigmoid + Mul,
+squeeze-excitation, depthwise 5x5), SqueezeNet 1.1 (Fire modules' Concat,
+MaxPool ceil_mode), DenseNet-121 (Concat-heavy, BN on concatenations),
+ShuffleNetV2 (Split, channel shuffle Reshape-Transpose-Reshape) and a
+BERT-style encoder (LayerNorm, GELU via Erf), in small configurations
+(batch 1 and batch 2), compiled with
 dsc and compared with onnxruntime at the default float32 tolerance
 (rtol 1e-4, atol 1e-5). With --target aarch64 the same cases run under qemu.
 One case checks the full-size default builders (topology, parameter counts,
@@ -69,6 +74,36 @@ arch_case("bert_encoder_l2_d64_h4_f256_s16_batch2_masked",
                                    seed=8),
           lambda: zoo.bert_inputs(d_model=64, seq=16, batch=2, seed=6))
 
+# MobileNetV3-Small: 64x64 (spatial 32 -> 16 -> 8 -> 4 -> 2; SE on 1x1 maps
+# broadcast back over H x W).
+arch_case("mobilenetv3_small_1x3x64x64", lambda: zoo.mobilenetv3_small(batch=1, size=64),
+          lambda: zoo.image_inputs(1, 64, seed=7))
+
+# EfficientNet-B0: 64x64 (spatial 32 -> 16 -> 8 -> 4 -> 4 -> 2 -> 2).
+arch_case("efficientnet_b0_1x3x64x64", lambda: zoo.efficientnet_b0(batch=1, size=64),
+          lambda: zoo.image_inputs(1, 64, seed=8))
+
+# SqueezeNet 1.1: 66x66 makes every ceil_mode MaxPool round up (the
+# unpadded 3x3/2 stem gives 32x32; pools 32 -> 16 -> 8 -> 4 where floor
+# mode gives 15, 7, 3). Batch 2 at 34x34: 16 -> 8 -> 4 -> 2.
+arch_case("squeezenet1_1_1x3x66x66", lambda: zoo.squeezenet1_1(batch=1, size=66),
+          lambda: zoo.image_inputs(1, 66, seed=9))
+arch_case("squeezenet1_1_2x3x34x34", lambda: zoo.squeezenet1_1(batch=2, size=34, seed=12),
+          lambda: zoo.image_inputs(2, 34, seed=10))
+
+# DenseNet-121 at full depth (58 Concats, up to 1024 channels), 32x32: the
+# blocks run at 8, 4, 2 and 1 pixels, so the case costs compile time only.
+arch_case("densenet121_1x3x32x32", lambda: zoo.densenet121(batch=1, size=32),
+          lambda: zoo.image_inputs(1, 32, seed=11))
+
+# ShuffleNetV2 x1.0: 64x64 (stages at 8, 4, 2); batch 2 at 32x32 (the
+# channel-shuffle reshapes carry the batch, stage 4 at 1x1).
+arch_case("shufflenet_v2_x1_0_1x3x64x64", lambda: zoo.shufflenet_v2_x1_0(batch=1, size=64),
+          lambda: zoo.image_inputs(1, 64, seed=12))
+arch_case("shufflenet_v2_x1_0_2x3x32x32",
+          lambda: zoo.shufflenet_v2_x1_0(batch=2, size=32, seed=13),
+          lambda: zoo.image_inputs(2, 32, seed=13))
+
 
 def _n_params(model: onnx.ModelProto) -> int:
     """Trainable parameters as PyTorch counts them (BN running statistics and
@@ -80,7 +115,9 @@ def _n_params(model: onnx.ModelProto) -> int:
 
 def _full_size_builders():
     """The defaults are the full-size architectures: torchvision's parameter
-    counts (ResNet-18 11,689,512; MobileNetV2 3,504,872), the BERT-like
+    counts (ResNet-18 11,689,512; MobileNetV2 3,504,872; MobileNetV3-Small
+    2,542,856; EfficientNet-B0 5,288,548; SqueezeNet 1.1 1,235,496;
+    DenseNet-121 7,978,856; ShuffleNetV2 x1.0 2,278,604), the BERT-like
     4 x d256 x s128 encoder, and their output shapes from shape inference."""
     def out_shape(m):
         m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
@@ -93,7 +130,12 @@ def _full_size_builders():
     per_layer = 4 * (d * d + d) + (d * ffn + ffn) + (ffn * d + d) + 2 * 2 * d
     want = {"resnet18": (r18, 11_689_512, [[1, 1000]]),
             "mobilenetv2": (mnv2, 3_504_872, [[1, 1000]]),
-            "bert_encoder": (enc, layers * per_layer, [[1, 128, d]])}
+            "bert_encoder": (enc, layers * per_layer, [[1, 128, d]]),
+            "mobilenetv3_small": (zoo.mobilenetv3_small(), 2_542_856, [[1, 1000]]),
+            "efficientnet_b0": (zoo.efficientnet_b0(), 5_288_548, [[1, 1000]]),
+            "squeezenet1_1": (zoo.squeezenet1_1(), 1_235_496, [[1, 1000]]),
+            "densenet121": (zoo.densenet121(), 7_978_856, [[1, 1000]]),
+            "shufflenet_v2_x1_0": (zoo.shufflenet_v2_x1_0(), 2_278_604, [[1, 1000]])}
     for name, (m, n, shapes) in want.items():
         got = _n_params(m)
         if got != n:

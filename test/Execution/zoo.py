@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Builders of standard network architectures with seeded random weights, for
-execution tests and benchmarks: ResNet-18, ResNet-50, MobileNetV2, a
+execution tests and benchmarks: ResNet-18, ResNet-50, MobileNetV2,
+MobileNetV3-Small, EfficientNet-B0, SqueezeNet 1.1, DenseNet-121 (or a
+reduced-depth DenseNet), ShuffleNetV2 x1.0 (torchvision layouts, BN kept as
+separate BatchNormalization nodes as in an unfolded export), a
 BERT-style encoder (optionally with LayerNorm and Softmax decomposed into
 primitive ops) and a GPT-style pre-LN decoder written the way exporters emit
 it (decomposed LayerNorm, constant causal mask, tanh-form GELU). Each builder
@@ -14,6 +17,8 @@ The matching ``*_inputs`` functions make seeded inputs.
     python test/Execution/zoo.py resnet18 -o r18.onnx [--size 64] [--batch 1] [--stats]
     python test/Execution/zoo.py mobilenetv2 -o mnv2.onnx
     python test/Execution/zoo.py resnet50 -o r50.onnx [--size 224] [--batch 1]
+    python test/Execution/zoo.py mobilenetv3_small -o mnv3s.onnx   (also efficientnet_b0,
+        squeezenet1_1, shufflenet_v2_x1_0; densenet121 [--dense-blocks 6,12,24,16])
     python test/Execution/zoo.py bert -o enc.onnx [--layers 4 --d-model 256 --seq 128 ...]
     python test/Execution/zoo.py bert-decomposed -o enc_dec.onnx [same options as bert]
     python test/Execution/zoo.py gpt -o dec.onnx [--layers 2 --d-model 256 --heads 4 --seq 64]
@@ -369,6 +374,359 @@ def mobilenetv2(batch: int = 1, size: int = 224, num_classes: int = 1000, width:
 
 
 # ==========================================================================
+# Squeeze-and-excitation (MobileNetV3, EfficientNet)
+# ==========================================================================
+
+
+def _squeeze_excite(g: Builder, x: str, c: int, squeeze: int, name: str, act, gate) -> str:
+    """torchvision SqueezeExcitation: GlobalAveragePool, 1x1 conv `fc1` (with
+    bias) to `squeeze` channels, `act`, 1x1 conv `fc2` back to `c`, `gate`
+    (HardSigmoid or Sigmoid), Mul(scale, x) broadcast over H x W."""
+    s = g.node("GlobalAveragePool", [x], name + ".avgpool")
+    s = act(g.conv(s, c, squeeze, 1, name + ".fc1", pad=0, bias=True), name + ".activation")
+    s = gate(g.conv(s, squeeze, c, 1, name + ".fc2", pad=0, bias=True, gain=1.0),
+             name + ".scale_activation")
+    return g.node("Mul", [s, x], name + ".mul")
+
+
+# ==========================================================================
+# MobileNetV3-Small
+# ==========================================================================
+
+# torchvision's mobilenet_v3_small bneck settings: (input channels, kernel,
+# expanded channels, output channels, squeeze-excite, activation, stride)
+MOBILENETV3_SMALL_SETTINGS = (
+    (16, 3, 16, 16, True, "RE", 2),
+    (16, 3, 72, 24, False, "RE", 2),
+    (24, 3, 88, 24, False, "RE", 1),
+    (24, 5, 96, 40, True, "HS", 2),
+    (40, 5, 240, 40, True, "HS", 1),
+    (40, 5, 240, 40, True, "HS", 1),
+    (40, 5, 120, 48, True, "HS", 1),
+    (48, 5, 144, 48, True, "HS", 1),
+    (48, 5, 288, 96, True, "HS", 2),
+    (96, 5, 576, 96, True, "HS", 1),
+    (96, 5, 576, 96, True, "HS", 1),
+)
+
+
+def mobilenetv3_small(batch: int = 1, size: int = 224, num_classes: int = 1000,
+                      seed: int = 3) -> onnx.ModelProto:
+    """torchvision MobileNetV3-Small (2,542,856 parameters): 3x3/2 stem conv
+    to 16 channels + BN + HardSwish; 11 inverted residual blocks (1x1 expand
+    conv + BN + act when the expansion changes the width, depthwise kxk conv
+    (k 3 or 5) + BN + act, optional squeeze-excitation (GlobalAveragePool,
+    1x1 conv + ReLU, 1x1 conv + HardSigmoid(alpha 1/6, beta 0.5), Mul), 1x1
+    projection conv + BN, residual Add when stride 1 and widths match; act is
+    Relu or HardSwish); 1x1 conv to 576 + BN + HardSwish; global average
+    pool, flatten, FC 576 -> 1024, HardSwish, FC 1024 -> num_classes
+    (dropout omitted: identity at inference). Input `input` [batch, 3, size,
+    size], output `logits` [batch, num_classes]."""
+    g = Builder(seed)
+
+    def hswish(x: str, name: str) -> str:
+        return g.node("HardSwish", [x], name)
+
+    def hsigmoid(x: str, name: str) -> str:
+        return g.node("HardSigmoid", [x], name, alpha=1.0 / 6.0, beta=0.5)
+
+    def cba(x, cin, cout, k, name, act, stride=1, group=1):
+        y = g.bn(g.conv(x, cin, cout, k, name + ".0", stride=stride, group=group), cout,
+                 name + ".1")
+        return act(y, name + ".2")
+
+    x = cba("input", 3, 16, 3, "features.0", hswish, stride=2)
+    for idx, (cin, k, exp, cout, se, act_name, stride) in enumerate(
+            MOBILENETV3_SMALL_SETTINGS, start=1):
+        act = hswish if act_name == "HS" else g.relu
+        name = f"features.{idx}.block"
+        y, j = x, 0
+        if exp != cin:
+            y = cba(y, cin, exp, 1, f"{name}.{j}", act)
+            j += 1
+        y = cba(y, exp, exp, k, f"{name}.{j}", act, stride=stride, group=exp)
+        j += 1
+        if se:
+            y = _squeeze_excite(g, y, exp, _make_divisible(exp // 4), f"{name}.{j}", g.relu,
+                                hsigmoid)
+            j += 1
+        use_res = stride == 1 and cin == cout
+        # Linear bottleneck; the projection's larger gain makes up for the
+        # SE gates (about 0.5), smaller BN gammas on residual blocks keep
+        # the sum O(1).
+        y = g.conv(y, exp, cout, 1, f"{name}.{j}.0", gain=4.0 if se else 1.0)
+        y = g.bn(y, cout, f"{name}.{j}.1", gamma=(0.3, 0.6) if use_res else (0.8, 1.2))
+        if use_res:
+            y = g.node("Add", [y, x], f"features.{idx}.add")
+        x = y
+    last_in = MOBILENETV3_SMALL_SETTINGS[-1][3]
+    x = cba(x, last_in, 6 * last_in, 1, f"features.{len(MOBILENETV3_SMALL_SETTINGS) + 1}",
+            hswish)
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    x = hswish(g.gemm(x, 6 * last_in, 1024, "classifier.0"), "classifier.1")
+    g.gemm(x, 1024, num_classes, "classifier.3", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "mobilenetv3_small",
+                   f"MobileNetV3-Small, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
+# EfficientNet-B0
+# ==========================================================================
+
+# torchvision's efficientnet_b0 stages: (expand ratio, kernel, stride,
+# input channels, output channels, layers)
+EFFICIENTNET_B0_STAGES = (
+    (1, 3, 1, 32, 16, 1),
+    (6, 3, 2, 16, 24, 2),
+    (6, 5, 2, 24, 40, 2),
+    (6, 3, 2, 40, 80, 3),
+    (6, 5, 1, 80, 112, 3),
+    (6, 5, 2, 112, 192, 4),
+    (6, 3, 1, 192, 320, 1),
+)
+
+
+def efficientnet_b0(batch: int = 1, size: int = 224, num_classes: int = 1000,
+                    seed: int = 0) -> onnx.ModelProto:
+    """torchvision EfficientNet-B0 (5,288,548 parameters): 3x3/2 stem conv to
+    32 channels + BN + SiLU; 16 MBConv blocks in 7 stages (1x1 expand conv +
+    BN + SiLU when the expand ratio is not 1, depthwise 3x3 or 5x5 conv + BN
+    + SiLU, squeeze-excitation with input_channels / 4 squeeze channels
+    (GlobalAveragePool, 1x1 conv + SiLU, 1x1 conv + Sigmoid, Mul), 1x1
+    projection conv + BN, residual Add when stride 1 and widths match;
+    stochastic depth is the identity at inference); 1x1 conv to 1280 + BN +
+    SiLU; global average pool, flatten, FC (dropout omitted). SiLU is written
+    as exporters emit it: Mul(x, Sigmoid(x)). Input `input` [batch, 3, size,
+    size], output `logits` [batch, num_classes]."""
+    g = Builder(seed)
+
+    def silu(x: str, name: str) -> str:
+        return g.node("Mul", [x, g.node("Sigmoid", [x], name + ".sigmoid")], name + ".mul")
+
+    def sigmoid(x: str, name: str) -> str:
+        return g.node("Sigmoid", [x], name)
+
+    def cba(x, cin, cout, k, name, stride=1, group=1, act=True, gamma=(0.8, 1.2), gain=2.0):
+        y = g.bn(g.conv(x, cin, cout, k, name + ".0", stride=stride, group=group, gain=gain),
+                 cout, name + ".1", gamma=gamma)
+        return silu(y, name + ".2") if act else y
+
+    x = cba("input", 3, 32, 3, "features.0", stride=2)
+    cin = 32
+    for stage, (t, k, s, _, cout, n) in enumerate(EFFICIENTNET_B0_STAGES, start=1):
+        for i in range(n):
+            stride = s if i == 0 else 1
+            name = f"features.{stage}.{i}.block"
+            exp = _make_divisible(cin * t)
+            y, j = x, 0
+            if exp != cin:
+                y = cba(y, cin, exp, 1, f"{name}.{j}")
+                j += 1
+            y = cba(y, exp, exp, k, f"{name}.{j}", stride=stride, group=exp)
+            j += 1
+            y = _squeeze_excite(g, y, exp, max(1, cin // 4), f"{name}.{j}", silu, sigmoid)
+            j += 1
+            use_res = stride == 1 and cin == cout
+            # Projection gain 4 makes up for the SE gates (about 0.5).
+            y = cba(y, exp, cout, 1, f"{name}.{j}", act=False, gain=4.0,
+                    gamma=(0.3, 0.6) if use_res else (0.8, 1.2))
+            if use_res:
+                y = g.node("Add", [y, x], f"features.{stage}.{i}.add")
+            x = y
+            cin = cout
+    x = cba(x, cin, 1280, 1, f"features.{len(EFFICIENTNET_B0_STAGES) + 1}")
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    g.gemm(x, 1280, num_classes, "classifier.1", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "efficientnet_b0",
+                   f"EfficientNet-B0, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
+# SqueezeNet 1.1
+# ==========================================================================
+
+# torchvision squeezenet1_1 Fire modules: (input, squeeze, expand1x1,
+# expand3x3 channels); None is a 3x3/2 MaxPool with ceil_mode.
+SQUEEZENET1_1_FEATURES = (
+    None,
+    (64, 16, 64, 64), (128, 16, 64, 64),
+    None,
+    (128, 32, 128, 128), (256, 32, 128, 128),
+    None,
+    (256, 48, 192, 192), (384, 48, 192, 192), (384, 64, 256, 256), (512, 64, 256, 256),
+)
+
+
+def squeezenet1_1(batch: int = 1, size: int = 224, num_classes: int = 1000,
+                  seed: int = 11) -> onnx.ModelProto:
+    """torchvision SqueezeNet 1.1 (1,235,496 parameters; no BatchNorm): 3x3/2
+    conv (no padding, with bias) to 64 + ReLU; 3x3/2 MaxPool with
+    ceil_mode=1 before Fire modules 1, 3 and 5; 8 Fire modules (1x1 squeeze
+    conv + ReLU, then 1x1 and 3x3 expand convs + ReLU each, Concat on the
+    channel axis); classifier 1x1 conv to num_classes + ReLU (dropout
+    omitted), GlobalAveragePool, Flatten. Input `input` [batch, 3, size,
+    size], output `logits` [batch, num_classes]."""
+    g = Builder(seed)
+
+    def conv_relu(x, cin, cout, k, name, pad=None, stride=1):
+        return g.relu(g.conv(x, cin, cout, k, name, stride=stride, pad=pad, bias=True),
+                      name + ".relu")
+
+    x = conv_relu("input", 3, 64, 3, "features.0", pad=0, stride=2)
+    for idx, fire in enumerate(SQUEEZENET1_1_FEATURES, start=2):
+        if fire is None:
+            x = g.node("MaxPool", [x], f"features.{idx}", kernel_shape=[3, 3],
+                       strides=[2, 2], pads=[0, 0, 0, 0], ceil_mode=1)
+            continue
+        cin, sq, e1, e3 = fire
+        name = f"features.{idx}"
+        s = conv_relu(x, cin, sq, 1, name + ".squeeze", pad=0)
+        a = conv_relu(s, sq, e1, 1, name + ".expand1x1", pad=0)
+        b = conv_relu(s, sq, e3, 3, name + ".expand3x3", pad=1)
+        x = g.node("Concat", [a, b], name + ".cat", axis=1)
+    x = conv_relu(x, 512, num_classes, 1, "classifier.1", pad=0)
+    x = g.node("GlobalAveragePool", [x], "classifier.3")
+    g.node("Flatten", [x], "flatten", output="logits", axis=1)
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "squeezenet1_1",
+                   f"SqueezeNet 1.1, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
+# DenseNet-121
+# ==========================================================================
+
+DENSENET121_BLOCKS = (6, 12, 24, 16)  # dense layers per block
+
+
+def densenet121(batch: int = 1, size: int = 224, num_classes: int = 1000,
+                blocks: tuple[int, ...] = DENSENET121_BLOCKS, growth: int = 32,
+                init_features: int = 64, bn_size: int = 4,
+                seed: int = 121) -> onnx.ModelProto:
+    """torchvision DenseNet-121 (7,978,856 parameters with the default
+    `blocks` (6, 12, 24, 16); pass fewer layers per block for a reduced-depth
+    DenseNet with the same structure): 7x7/2 conv (no bias) + BN + ReLU, 3x3/2
+    MaxPool; dense blocks whose layer i takes the Concat of the block input
+    and the i earlier layers' outputs (one Concat per layer, as the export of
+    torch.cat(prev_features) looks) and computes BN + ReLU + 1x1 conv to
+    bn_size * growth + BN + ReLU + 3x3 conv to `growth`; between blocks a
+    transition (Concat, BN + ReLU + 1x1 conv halving the channels, 2x2/2
+    AveragePool); after the last block Concat, BN, ReLU, global average pool,
+    flatten, FC. Input `input` [batch, 3, size, size], output `logits`
+    [batch, num_classes]."""
+    g = Builder(seed)
+    x = g.relu(g.bn(g.conv("input", 3, init_features, 7, "features.conv0", stride=2, pad=3),
+                    init_features, "features.norm0"), "features.relu0")
+    x = g.node("MaxPool", [x], "features.pool0", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])
+    c = init_features
+    for b, layers in enumerate(blocks, start=1):
+        feats = [x]
+        for i in range(1, layers + 1):
+            name = f"features.denseblock{b}.denselayer{i}"
+            cin = c + (i - 1) * growth
+            y = feats[0] if len(feats) == 1 else g.node("Concat", feats, name + ".cat", axis=1)
+            y = g.relu(g.bn(y, cin, name + ".norm1"), name + ".relu1")
+            y = g.conv(y, cin, bn_size * growth, 1, name + ".conv1", pad=0)
+            y = g.relu(g.bn(y, bn_size * growth, name + ".norm2"), name + ".relu2")
+            feats.append(g.conv(y, bn_size * growth, growth, 3, name + ".conv2"))
+        c += layers * growth
+        x = g.node("Concat", feats, f"features.denseblock{b}.cat", axis=1)
+        if b != len(blocks):
+            name = f"features.transition{b}"
+            y = g.relu(g.bn(x, c, name + ".norm"), name + ".relu")
+            y = g.conv(y, c, c // 2, 1, name + ".conv", pad=0)
+            x = g.node("AveragePool", [y], name + ".pool", kernel_shape=[2, 2], strides=[2, 2])
+            c //= 2
+    x = g.relu(g.bn(x, c, "features.norm5"), "relu")
+    x = g.node("GlobalAveragePool", [x], "avgpool")
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    g.gemm(x, c, num_classes, "classifier", output="logits")
+    depth = "121" if tuple(blocks) == DENSENET121_BLOCKS else "-" + "-".join(map(str, blocks))
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "densenet121",
+                   f"DenseNet{depth}, growth {growth}, batch {batch}, {size}x{size}, "
+                   f"seed {seed}")
+
+
+# ==========================================================================
+# ShuffleNetV2 x1.0
+# ==========================================================================
+
+SHUFFLENETV2_REPEATS = (4, 8, 4)
+SHUFFLENETV2_X1_0_CHANNELS = (24, 116, 232, 464, 1024)
+
+
+def shufflenet_v2_x1_0(batch: int = 1, size: int = 224, num_classes: int = 1000,
+                       seed: int = 10) -> onnx.ModelProto:
+    """torchvision ShuffleNetV2 x1.0 (2,278,604 parameters): 3x3/2 conv to
+    24 + BN + ReLU, 3x3/2 MaxPool; stages of 4, 8, 4 units (116, 232, 464
+    channels). A stride-2 unit concatenates two branches of the whole input
+    (depthwise 3x3/2 + BN, 1x1 + BN + ReLU; and 1x1 + BN + ReLU, depthwise
+    3x3/2 + BN, 1x1 + BN + ReLU); a stride-1 unit Splits the input into two
+    halves (chunk -> Split), passes the first through and runs the second
+    branch on the other, Concat. Every unit ends with the channel shuffle
+    (groups 2) as exported: Reshape [b, 2, c/2, h, w], Transpose (0, 2, 1, 3,
+    4), Reshape [b, -1, h, w]. Then 1x1 conv to 1024 + BN + ReLU,
+    ReduceMean over H and W (keepdims 0, the export of x.mean([2, 3])), FC.
+    Input `input` [batch, 3, size, size], output `logits` [batch,
+    num_classes]."""
+    g = Builder(seed)
+
+    def cb(x, cin, cout, k, name, stride=1, group=1, relu=True, gamma=(0.8, 1.2)):
+        y = g.bn(g.conv(x, cin, cout, k, name + ".conv", stride=stride, group=group,
+                        gain=2.0 if relu else 1.0), cout, name + ".bn", gamma=gamma)
+        return g.relu(y, name + ".relu") if relu else y
+
+    def out_side(s: int, k: int = 3, stride: int = 2, pad: int = 1) -> int:
+        return (s + 2 * pad - k) // stride + 1
+
+    chans = SHUFFLENETV2_X1_0_CHANNELS
+    x = cb("input", 3, chans[0], 3, "conv1", stride=2)
+    side = out_side(size)
+    x = g.node("MaxPool", [x], "maxpool", kernel_shape=[3, 3], strides=[2, 2],
+               pads=[1, 1, 1, 1])
+    side = out_side(side)
+    cin = chans[0]
+    for stage, (reps, cout) in enumerate(zip(SHUFFLENETV2_REPEATS, chans[1:4]), start=2):
+        bf = cout // 2
+        for i in range(reps):
+            name = f"stage{stage}.{i}"
+            if i == 0:
+                side = out_side(side)
+                b1 = cb(x, cin, cin, 3, name + ".branch1.0", stride=2, group=cin, relu=False)
+                b1 = cb(b1, cin, bf, 1, name + ".branch1.2")
+                b2_in, b2_cin, stride = x, cin, 2
+                first = b1
+            else:
+                split = g.param(f"shape.{name}.split", [bf, bf], np.int64)
+                halves = [g.unique(f"{name}.chunk_out{j}") for j in range(2)]
+                g.nodes.append(helper.make_node("Split", [x, split], halves,
+                                                name=g.unique(name + ".chunk"), axis=1))
+                first, b2_in, b2_cin, stride = halves[0], halves[1], bf, 1
+            y = cb(b2_in, b2_cin, bf, 1, name + ".branch2.0")
+            y = cb(y, bf, bf, 3, name + ".branch2.3", stride=stride, group=bf, relu=False)
+            y = cb(y, bf, bf, 1, name + ".branch2.5")
+            y = g.node("Concat", [first, y], name + ".cat", axis=1)
+            s1 = g.param(f"shape.{name}.shuffle1", [batch, 2, bf, side, side], np.int64)
+            s2 = g.param(f"shape.{name}.shuffle2", [batch, -1, side, side], np.int64)
+            y = g.node("Reshape", [y, s1], name + ".shuffle.reshape1")
+            y = g.node("Transpose", [y], name + ".shuffle.transpose", perm=[0, 2, 1, 3, 4])
+            x = g.node("Reshape", [y, s2], name + ".shuffle.reshape2")
+            cin = cout
+    x = cb(x, cin, chans[4], 1, "conv5")
+    x = g.node("ReduceMean", [x], "mean", axes=[2, 3], keepdims=0)
+    g.gemm(x, chans[4], num_classes, "fc", output="logits")
+    return g.model([_info("input", (batch, 3, size, size))],
+                   [_info("logits", (batch, num_classes))], "shufflenet_v2_x1_0",
+                   f"ShuffleNetV2 x1.0, batch {batch}, {size}x{size}, seed {seed}")
+
+
+# ==========================================================================
 # BERT-style encoder
 # ==========================================================================
 
@@ -580,11 +938,23 @@ def _stats(model: onnx.ModelProto, inputs: dict[str, np.ndarray]) -> None:
               f"mean {out.mean():.4g}, std {out.std():.4g}, max |x| {np.abs(out).max():.4g}")
 
 
+# The image classifiers: input `input` [batch, 3, size, size], output `logits`.
+CNN_BUILDERS = {
+    "resnet18": resnet18,
+    "resnet50": resnet50,
+    "mobilenetv2": mobilenetv2,
+    "mobilenetv3_small": mobilenetv3_small,
+    "efficientnet_b0": efficientnet_b0,
+    "squeezenet1_1": squeezenet1_1,
+    "densenet121": densenet121,
+    "shufflenet_v2_x1_0": shufflenet_v2_x1_0,
+}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("arch", choices=["resnet18", "resnet50", "mobilenetv2", "bert",
-                                     "bert-decomposed", "gpt"])
+    ap.add_argument("arch", choices=[*CNN_BUILDERS, "bert", "bert-decomposed", "gpt"])
     ap.add_argument("-o", "--output", help="write the model here (.onnx)")
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--size", type=int, default=224, help="image side (CNNs)")
@@ -596,6 +966,8 @@ def main(argv=None) -> int:
                     help="FFN width (default: 1024 for bert, 4 x d_model for gpt)")
     ap.add_argument("--seq", type=int, default=None,
                     help="sequence length (default: 128 for bert, 64 for gpt)")
+    ap.add_argument("--dense-blocks", default=None,
+                    help="densenet121: layers per dense block (default 6,12,24,16)")
     ap.add_argument("--seed", type=int, default=None, help="weight seed (default: the builder's)")
     ap.add_argument("--inputs-dir", help="also write seeded inputs as NAME.npy here")
     ap.add_argument("--stats", action="store_true",
@@ -615,8 +987,11 @@ def main(argv=None) -> int:
                             a.batch, ffn=a.ffn, **kw)
         inputs = gpt_inputs(a.d_model, seq, a.batch)
     else:
-        build = {"resnet18": resnet18, "resnet50": resnet50, "mobilenetv2": mobilenetv2}[a.arch]
-        model = build(batch=a.batch, size=a.size, **kw)
+        if a.dense_blocks:
+            if a.arch != "densenet121":
+                ap.error("--dense-blocks is for densenet121")
+            kw["blocks"] = tuple(int(v) for v in a.dense_blocks.split(","))
+        model = CNN_BUILDERS[a.arch](batch=a.batch, size=a.size, **kw)
         inputs = image_inputs(a.batch, a.size)
     if a.output:
         onnx.save(model, a.output)
