@@ -12,9 +12,12 @@
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -23,8 +26,10 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -80,19 +85,38 @@ void buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createDSCPlanMemory());
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm) {
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const CodegenOptions &options) {
+  if (options.vectorBits > 0) {
+    // Contractions and their init/epilogue ops as register-blocked vector
+    // loop nests (the rest stays linalg for the loop lowering below).
+    pm.addPass(createDSCContractionKernels(
+        DSCContractionKernelsOptions{options.vectorBits}));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   // A kernel's root, bias initialization and in-place epilogue iterate the
   // same space over the same buffer: one loop nest.
   pm.addPass(createDSCFuseParallelLoops());
+  pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createDSCOutlineParallel());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // bf16 arithmetic in f32 (LLVM would promote it the same way, but through
+  // __truncsfbf2 calls on CPUs without native bf16 conversions), then the
+  // conversions themselves as integer arithmetic.
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(
+      arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
   pm.addPass(createDSCExpandBF16());
   pm.addPass(createConvertMathToLLVMPass());
+  // After libm: it unrolls vector math it has no intrinsic for (erf, tanh)
+  // into per-lane calls with vector.extract / insert.
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -115,7 +139,8 @@ void buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createDSCFormKernels());
 }
 
-void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt) {
+void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
+                   const CodegenOptions &codegen) {
   if (graphOpt)
     buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
@@ -124,7 +149,7 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt) {
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);
-  buildLowerToLLVMPipeline(pm);
+  buildLowerToLLVMPipeline(pm, codegen);
 }
 
 void registerDialects(DialectRegistry &registry) {
@@ -132,7 +157,7 @@ void registerDialects(DialectRegistry &registry) {
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+                  tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
@@ -144,6 +169,7 @@ void registerDialects(DialectRegistry &registry) {
   cf::registerConvertControlFlowToLLVMInterface(registry);
   registerConvertMathToLLVMInterface(registry);
   index::registerConvertIndexToLLVMInterface(registry);
+  vector::registerConvertVectorToLLVMInterface(registry);
 }
 
 namespace {
@@ -156,6 +182,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                         llvm::cl::desc("Run the dsc-level graph "
                                        "optimizations first (default true)"),
                         llvm::cl::init(true)};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width for contraction kernels (0: "
+                     "leave them to the loop lowering)"),
+      llvm::cl::init(512)};
 };
 } // namespace
 
@@ -168,7 +199,8 @@ void registerPasses() {
       "The phases of `dsc compile` after import, up to compile-to",
       [](OpPassManager &pm, const PipelineOptions &options) {
         std::optional<Phase> phase = parsePhase(options.compileTo);
-        buildPipeline(pm, phase.value_or(Phase::LLVM), options.graphOpt);
+        buildPipeline(pm, phase.value_or(Phase::LLVM), options.graphOpt,
+                      CodegenOptions{options.vectorBits});
       });
 }
 

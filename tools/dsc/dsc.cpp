@@ -72,8 +72,8 @@ cl::opt<std::string>
             cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<bool> noVectorize(
     "no-vectorize",
-    cl::desc("Turn LLVM's loop and SLP vectorizers off (for measuring what "
-             "vector code buys)"),
+    cl::desc("Scalar code only: no vector contraction kernels, LLVM's loop "
+             "and SLP vectorizers off (for measuring what vector code buys)"),
     cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<bool> noFusion(
     "no-fusion",
@@ -329,9 +329,11 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     if (!stopHere(dsc::Phase::Linalg) &&
         failed(runPhase(
             "lower",
-            [](OpPassManager &pm) {
+            [&](OpPassManager &pm) {
               dsc::buildBufferizePipeline(pm);
-              dsc::buildLowerToLLVMPipeline(pm);
+              dsc::CodegenOptions codegen;
+              codegen.vectorBits = noVectorize ? 0 : target->vectorBits;
+              dsc::buildLowerToLLVMPipeline(pm, codegen);
             },
             *module)))
       return 1;

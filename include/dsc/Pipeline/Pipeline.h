@@ -21,12 +21,19 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 void buildLinalgPipeline(mlir::OpPassManager &pm);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
+/// What code generation needs from the target.
+struct CodegenOptions {
+  /// Vector register width for the contraction kernels (0: scalar loops).
+  int64_t vectorBits = 512;
+};
+
 /// planned memrefs -> LLVM dialect with bare-pointer arguments.
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const CodegenOptions &options = {});
 /// Everything after import up to `compileTo` (the dsc phase ends after the
 /// graph optimizations, which `graphOpt` = false skips).
 void buildPipeline(mlir::OpPassManager &pm, Phase compileTo,
-                   bool graphOpt = true);
+                   bool graphOpt = true, const CodegenOptions &codegen = {});
 
 /// Every dialect dsc's pipelines use.
 void registerDialects(mlir::DialectRegistry &registry);

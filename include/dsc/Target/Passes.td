@@ -71,6 +71,32 @@ def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
+  let summary = "Register-blocked vector code for contractions and their epilogues";
+  let description = [{
+    Runs on memrefs after memory planning. Each contraction `linalg.generic`
+    (out += a * b over f32: matmuls, batched matmuls, convolutions) whose
+    output's innermost loop can be vectorized becomes an `scf.parallel` over
+    output tiles whose body keeps a register block of vector accumulators
+    across an `scf.for` reduction: `a` (the operand independent of the
+    vector loop) is read as broadcast scalars, `b` as vectors (contiguous or
+    strided). The elementwise op that initializes the output right before
+    the contraction and the in-place elementwise epilogue right after it are
+    evaluated on the accumulators, so the output is written once. Tile sizes
+    come from a strategy table per vector width (`vector-bits`).
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's vector registers (512 AVX-512, 256 AVX2, "
+           "128 NEON)">
+  ];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run top-level parallel loops on the runtime's thread pool";
   let description = [{

@@ -1,0 +1,712 @@
+//===- ContractionKernels.cpp - register-blocked vector contractions ------===//
+//
+// Every contraction `linalg.generic` on memrefs (out += a * b: matmuls,
+// batched matmuls, convolutions, depthwise convolutions) becomes one loop
+// nest of register-blocked vector code, together with the elementwise op
+// that initializes its output just before it (bias broadcast, fill, beta*C)
+// and the in-place elementwise epilogue just after it (bias or residual add,
+// activations), which kernel formation and lowering put there:
+//
+//   scf.forall over output tiles (rows x vector lanes)       <- thread pool
+//     acc[r] = init(r)                       (vectors, in registers)
+//     scf.for over the reduction, iter_args = acc
+//       acc[r] = fma(broadcast(a[r, k]), b[r, k, v0 : v0 + L], acc[r])
+//     out[r, v0 : v0 + L] = epilogue(acc[r], ...)           (one store)
+//
+// The vector dimension is the output's innermost loop. The operand that does
+// not depend on it (`a`: matmul's lhs, a convolution's weights) is read as
+// broadcast scalars; the other (`b`) as vectors, contiguous or with a
+// constant stride (strided convolutions load 2L lanes and keep every other).
+// "Rows" are output loops that only `a` depends on (matmul's m, a
+// convolution's output channel), which reuse each `b` vector, and loops that
+// only `b` depends on (a convolution's output row), which reuse each `a`
+// scalar; their tile sizes come from the strategy table below, chosen to
+// keep the accumulators in the register file and to balance loads against
+// FMAs. Lanes past the end of the vector dimension are masked.
+//
+//===----------------------------------------------------------------------===//
+#include "dsc/Target/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCCONTRACTIONKERNELS
+#include "dsc/Target/Passes.h.inc"
+
+namespace {
+
+/// The strategy table: register-file limits per vector width. A row of the
+/// register block is `maxColumns` vectors at most; the block holds at most
+/// `maxAccumulators` vectors, leaving room for the loaded operands.
+struct KernelStrategy {
+  int64_t lanes;           // f32 lanes per vector register
+  int64_t maxAccumulators; // vector registers the accumulators may take
+  int64_t maxColumns;      // vector registers per row
+  int64_t maxUnroll;       // reduction iterations unrolled into one body
+};
+
+KernelStrategy strategyFor(int64_t vectorBits) {
+  if (vectorBits >= 512) // AVX-512: 32 zmm
+    return {16, 16, 2, 64};
+  if (vectorBits >= 256) // AVX2: 16 ymm
+    return {8, 12, 2, 32};
+  return {4, 20, 4, 32}; // NEON: 32 q registers of 4 floats
+}
+
+/// How an operand of an elementwise op or the contraction is read per row:
+/// one scalar broadcast to every lane, or a vector along the vector
+/// dimension (element stride `stride` in the operand's innermost dim).
+struct Access {
+  enum Kind { Scalar, Broadcast, Vector } kind = Scalar;
+  int64_t stride = 1;
+};
+
+/// Coefficient of `dim` in `expr` if `expr` is a sum of dims and
+/// dim * constant terms (0 if absent); nullopt for anything else.
+std::optional<int64_t> linearCoefficient(AffineExpr expr, unsigned dim) {
+  if (auto d = dyn_cast<AffineDimExpr>(expr))
+    return d.getPosition() == dim ? 1 : 0;
+  if (isa<AffineConstantExpr>(expr))
+    return 0;
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  if (bin.getKind() == AffineExprKind::Add) {
+    auto l = linearCoefficient(bin.getLHS(), dim);
+    auto r = linearCoefficient(bin.getRHS(), dim);
+    if (!l || !r)
+      return std::nullopt;
+    return *l + *r;
+  }
+  if (bin.getKind() == AffineExprKind::Mul) {
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    if (!c)
+      return std::nullopt;
+    auto l = linearCoefficient(bin.getLHS(), dim);
+    if (!l)
+      return std::nullopt;
+    return *l * c.getValue();
+  }
+  return std::nullopt;
+}
+
+bool innermostContiguous(Value memref) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  if (type.getRank() == 0)
+    return true;
+  auto [strides, offset] = type.getStridesAndOffset();
+  return strides.back() == 1;
+}
+
+/// The access of an operand with indexing map `map` when loop `vecDim` is
+/// vectorized: broadcast if the map does not use it; a vector if only the
+/// innermost index uses it, linearly with a positive coefficient, and that
+/// index is contiguous in memory.
+std::optional<Access> classify(Value operand, AffineMap map, unsigned vecDim) {
+  if (!isa<MemRefType>(operand.getType()))
+    return Access{Access::Scalar, 1};
+  if (!cast<MemRefType>(operand.getType()).hasStaticShape())
+    return std::nullopt;
+  ArrayRef<AffineExpr> results = map.getResults();
+  for (size_t i = 0; i + 1 < results.size(); ++i)
+    if (results[i].isFunctionOfDim(vecDim))
+      return std::nullopt;
+  if (results.empty() || !results.back().isFunctionOfDim(vecDim))
+    return Access{Access::Broadcast, 1};
+  std::optional<int64_t> c = linearCoefficient(results.back(), vecDim);
+  if (!c || *c <= 0 || *c > 4 || !innermostContiguous(operand))
+    return std::nullopt;
+  return Access{Access::Vector, *c};
+}
+
+/// Is `op` an elementwise linalg op (all loops parallel, out written through
+/// a permutation map) whose body can be evaluated on vectors? `readsOut`
+/// tells whether it may read its output (an epilogue) or not (an init).
+bool isVectorizableElementwise(linalg::LinalgOp op, bool readsOut) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return false;
+  OpOperand *out = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(out).isPermutation())
+    return false;
+  if (!readsOut && op.payloadUsesValueFromOperand(out))
+    return false;
+  Block *body = op.getBlock();
+  for (Operation &inner : body->without_terminator()) {
+    // Scalar constants in the body are broadcast like values from above.
+    if (isa<arith::ConstantOp>(inner) && inner.getResult(0).getType().isIntOrIndexOrFloat())
+      continue;
+    if (inner.getNumRegions() != 0 || inner.getNumResults() != 1 ||
+        !OpTrait::hasElementwiseMappableTraits(&inner))
+      return false;
+    // Vector forms of these lower to libm calls per lane, which the math
+    // lowering handles only for some ops: keep to arithmetic and the few
+    // math ops LLVM expands natively.
+    if (!isa<arith::ArithDialect>(inner.getDialect()) &&
+        !isa<math::AbsFOp, math::FmaOp, math::SqrtOp, math::ExpOp,
+             math::TanhOp, math::ErfOp, math::CopySignOp, math::FloorOp,
+             math::CeilOp, math::RoundEvenOp>(inner))
+      return false;
+    for (Type t : inner.getResultTypes())
+      if (!t.isIntOrIndexOrFloat())
+        return false;
+  }
+  return true;
+}
+
+/// One contraction with its optional init and epilogue ops.
+struct Group {
+  linalg::GenericOp contraction;
+  linalg::LinalgOp init;     // writes the output just before (optional)
+  linalg::LinalgOp epilogue; // updates the output in place after (optional)
+  Value out;
+  unsigned vecDim;
+  unsigned aIndex, bIndex; // operand numbers of the broadcast / vector input
+  int64_t bStride;
+  SmallVector<unsigned> aRows, bRows; // row-candidate loops
+};
+
+/// Matches out[...] = out + a * b (either association) over f32 with one
+/// broadcast and one vector operand.
+std::optional<Group> matchContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
+    return std::nullopt;
+  Block *body = op.getBlock();
+  if (!llvm::hasNItems(body->without_terminator(), 2))
+    return std::nullopt;
+  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!mul || !add || !yield || yield.getValues().front() != add.getResult())
+    return std::nullopt;
+  Value a0 = body->getArgument(0), a1 = body->getArgument(1),
+        acc = body->getArgument(2);
+  if (!((mul.getLhs() == a0 && mul.getRhs() == a1) ||
+        (mul.getLhs() == a1 && mul.getRhs() == a0)))
+    return std::nullopt;
+  if (!((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
+        (add.getRhs() == acc && add.getLhs() == mul.getResult())))
+    return std::nullopt;
+  if (!acc.getType().isF32())
+    return std::nullopt;
+
+  Group g;
+  g.contraction = op;
+  g.out = op.getDpsInitOperand(0)->get();
+  auto outType = dyn_cast<MemRefType>(g.out.getType());
+  if (!outType || !outType.hasStaticShape() || outType.getRank() == 0 ||
+      !innermostContiguous(g.out))
+    return std::nullopt;
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!outMap.isProjectedPermutation() ||
+      outMap.getNumResults() != op.getNumParallelLoops())
+    return std::nullopt;
+  g.vecDim = cast<AffineDimExpr>(outMap.getResults().back()).getPosition();
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  std::optional<Access> acc0 =
+      classify(op.getDpsInputOperand(0)->get(), maps[0], g.vecDim);
+  std::optional<Access> acc1 =
+      classify(op.getDpsInputOperand(1)->get(), maps[1], g.vecDim);
+  if (!acc0 || !acc1)
+    return std::nullopt;
+  if (acc0->kind == Access::Broadcast && acc1->kind == Access::Vector) {
+    g.aIndex = 0;
+    g.bIndex = 1;
+    g.bStride = acc1->stride;
+  } else if (acc1->kind == Access::Broadcast && acc0->kind == Access::Vector) {
+    g.aIndex = 1;
+    g.bIndex = 0;
+    g.bStride = acc0->stride;
+  } else {
+    return std::nullopt;
+  }
+  for (Value in : op.getDpsInputs())
+    if (in == g.out)
+      return std::nullopt;
+
+  AffineMap aMap = maps[g.aIndex], bMap = maps[g.bIndex];
+  for (AffineExpr e : outMap.getResults()) {
+    unsigned d = cast<AffineDimExpr>(e).getPosition();
+    if (d == g.vecDim)
+      continue;
+    bool inA = aMap.isFunctionOfDim(d), inB = bMap.isFunctionOfDim(d);
+    if (inA && !inB)
+      g.aRows.push_back(d);
+    else if (inB && !inA)
+      g.bRows.push_back(d);
+  }
+  return g;
+}
+
+/// The op right before / after `op` in its block, skipping ops without
+/// memory effects (views, constants) that the fused nest may move past.
+Operation *neighbour(Operation *op, bool before) {
+  Operation *n = before ? op->getPrevNode() : op->getNextNode();
+  while (n && isMemoryEffectFree(n) && n->getNumRegions() == 0)
+    n = before ? n->getPrevNode() : n->getNextNode();
+  return n;
+}
+
+/// Elementwise op writing exactly `out` (init) or updating it (epilogue)
+/// whose operands can be read per row of the contraction's register block.
+bool fitsGroup(linalg::LinalgOp op, Value out, bool readsOut) {
+  if (!op || !isVectorizableElementwise(op, readsOut) ||
+      op.getDpsInitOperand(0)->get() != out)
+    return false;
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  unsigned lane = cast<AffineDimExpr>(outMap.getResults().back()).getPosition();
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    if (in->get() == out)
+      return false;
+    std::optional<Access> a =
+        classify(in->get(), op.getMatchingIndexingMap(in), lane);
+    if (!a || a->stride != 1)
+      return false;
+  }
+  return true;
+}
+
+/// Largest divisor of `n` that is at most `limit` (at least 1).
+int64_t largestDivisorAtMost(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+  Group &g;
+  KernelStrategy s;
+  SmallVector<int64_t> loopSizes;
+  int64_t lanes = 0;     // vector length L (a multiple of s.lanes)
+  int64_t vecTile = 0;   // output elements per tile along the vector dim
+  bool masked = false;   // some tile has fewer than `lanes` valid lanes
+  unsigned aRow = ~0u, bRow = ~0u;
+  int64_t aRowTile = 1, bRowTile = 1;
+  VectorType vecType, maskType;
+
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// Register block shape: lanes per row and rows of each kind.
+  void plan() {
+    loopSizes = g.contraction.getStaticLoopRanges();
+    int64_t sizeV = loopSizes[g.vecDim];
+    int64_t maxLanes = s.lanes * s.maxColumns;
+    if (sizeV <= maxLanes) {
+      lanes = llvm::alignTo(sizeV, s.lanes);
+      vecTile = sizeV;
+    } else {
+      lanes = maxLanes;
+      vecTile = maxLanes;
+    }
+    masked = vecTile != lanes || sizeV % vecTile != 0;
+    int64_t columns = lanes / s.lanes;
+    int64_t rowBudget = std::max<int64_t>(1, s.maxAccumulators / columns);
+    auto pickLargest = [&](ArrayRef<unsigned> dims) {
+      unsigned best = ~0u;
+      for (unsigned d : dims)
+        if (best == ~0u || loopSizes[d] > loopSizes[best])
+          best = d;
+      return best;
+    };
+    aRow = pickLargest(g.aRows);
+    bRow = pickLargest(g.bRows);
+    // Minimize loads per FMA: a-rows cost one broadcast each, b-rows one
+    // vector load per column (twice the lanes when strided).
+    double bestCost = 1e9;
+    int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
+    int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
+    for (int64_t ra = 1; ra <= std::min(aSize, rowBudget); ++ra) {
+      if (aSize % ra)
+        continue;
+      for (int64_t rb = 1; ra * rb <= rowBudget && rb <= bSize; ++rb) {
+        if (bSize % rb)
+          continue;
+        double loads = ra + rb * columns * (g.bStride > 1 ? 2 : 1);
+        double fmas = ra * rb * columns;
+        double cost = loads / fmas;
+        if (cost < bestCost - 1e-9 ||
+            (cost < bestCost + 1e-9 && ra * rb > aRowTile * bRowTile)) {
+          bestCost = cost;
+          aRowTile = ra;
+          bRowTile = rb;
+        }
+      }
+    }
+    vecType = VectorType::get({lanes}, b.getF32Type());
+    maskType = VectorType::get({lanes}, b.getI1Type());
+  }
+
+  int64_t tileOf(unsigned d) const {
+    if (d == g.vecDim)
+      return vecTile;
+    if (d == aRow)
+      return aRowTile;
+    if (d == bRow)
+      return bRowTile;
+    return 1;
+  }
+
+  /// Indices of `map` applied to the loop values `dims`.
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> dims) {
+    SmallVector<Value> out;
+    SmallVector<OpFoldResult> operands(dims.begin(), dims.end());
+    for (AffineExpr e : map.getResults()) {
+      OpFoldResult r = affine::makeComposedFoldedAffineApply(
+          b, loc, AffineMap::get(map.getNumDims(), 0, e), operands);
+      out.push_back(getValueOrCreateConstantIndexOp(b, loc, r));
+    }
+    return out;
+  }
+
+  /// Valid lanes in the tile starting at `v0` along the vector dimension.
+  Value mask(Value v0, int64_t stride = 1) {
+    int64_t sizeV = loopSizes[g.vecDim];
+    if (stride == 1 && !masked)
+      return Value();
+    Value valid;
+    if (sizeV % vecTile == 0) {
+      valid = index((vecTile - 1) * stride + 1);
+    } else {
+      Value rest = arith::SubIOp::create(b, loc, index(sizeV), v0);
+      Value n = arith::MinSIOp::create(b, loc, rest, index(vecTile));
+      valid = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, n, index(1)),
+              index(stride)),
+          index(1));
+    }
+    auto type = VectorType::get({lanes * stride}, b.getI1Type());
+    return vector::CreateMaskOp::create(b, loc, type, ValueRange{valid});
+  }
+
+  Value loadVector(Value memref, ArrayRef<Value> idx, Value m,
+                   int64_t stride) {
+    auto type = VectorType::get({lanes * stride}, b.getF32Type());
+    Value v;
+    if (!m) {
+      v = vector::LoadOp::create(b, loc, type, memref, idx);
+    } else {
+      Value zero = arith::ConstantOp::create(
+          b, loc, type, DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
+      v = vector::MaskedLoadOp::create(b, loc, type, memref, idx, m, zero);
+    }
+    if (stride == 1)
+      return v;
+    SmallVector<int64_t> picks;
+    for (int64_t i = 0; i < lanes; ++i)
+      picks.push_back(i * stride);
+    return vector::ShuffleOp::create(b, loc, v, v, picks);
+  }
+
+  void storeVector(Value value, Value memref, ArrayRef<Value> idx, Value m) {
+    if (!m)
+      vector::StoreOp::create(b, loc, value, memref, idx);
+    else
+      vector::MaskedStoreOp::create(b, loc, memref, idx, m, value);
+  }
+
+  /// Evaluates the body of the elementwise `op` for one row: `dims` are the
+  /// contraction's loop values at the row's first lane, `acc` the value of
+  /// the output (epilogue) or null (init).
+  Value evalElementwise(linalg::LinalgOp op, ArrayRef<Value> dims, Value acc,
+                        Value m) {
+    // The op's loops in terms of the contraction's, through the output.
+    AffineMap cOut = g.contraction.getMatchingIndexingMap(
+        g.contraction.getDpsInitOperand(0));
+    AffineMap eOut = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    SmallVector<Value> eDims(op.getNumLoops());
+    for (unsigned p = 0; p < eOut.getNumResults(); ++p)
+      eDims[eOut.getDimPosition(p)] = dims[cOut.getDimPosition(p)];
+    unsigned lane = eOut.getDimPosition(eOut.getNumResults() - 1);
+
+    IRMapping map;
+    Block *body = op.getBlock();
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      BlockArgument arg = op.getMatchingBlockArgument(in);
+      Value v = in->get();
+      if (!isa<MemRefType>(v.getType())) {
+        map.map(arg, vector::BroadcastOp::create(
+                         b, loc, VectorType::get({lanes}, v.getType()), v));
+        continue;
+      }
+      AffineMap inMap = op.getMatchingIndexingMap(in);
+      SmallVector<Value> idx = indices(inMap, eDims);
+      Type elem = cast<MemRefType>(v.getType()).getElementType();
+      if (classify(v, inMap, lane)->kind == Access::Vector) {
+        auto type = VectorType::get({lanes}, elem);
+        Value loaded;
+        if (!m) {
+          loaded = vector::LoadOp::create(b, loc, type, v, idx);
+        } else {
+          Value zero = arith::ConstantOp::create(
+              b, loc, type, b.getZeroAttr(type));
+          loaded =
+              vector::MaskedLoadOp::create(b, loc, type, v, idx, m, zero);
+        }
+        map.map(arg, loaded);
+      } else {
+        Value scalar = memref::LoadOp::create(b, loc, v, idx);
+        map.map(arg, vector::BroadcastOp::create(
+                         b, loc, VectorType::get({lanes}, elem), scalar));
+      }
+    }
+    if (acc)
+      map.map(op.getMatchingBlockArgument(op.getDpsInitOperand(0)), acc);
+    auto vectorOf = [&](Value v) -> Value {
+      if (Value mapped = map.lookupOrNull(v))
+        return mapped;
+      // Defined above the op (a scalar constant or value): broadcast.
+      Value bc = vector::BroadcastOp::create(
+          b, loc, VectorType::get({lanes}, v.getType()), v);
+      map.map(v, bc);
+      return bc;
+    };
+    for (Operation &inner : body->without_terminator()) {
+      if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+        map.map(cst.getResult(),
+                vector::BroadcastOp::create(
+                    b, loc, VectorType::get({lanes}, cst.getType()),
+                    arith::ConstantOp::create(b, loc, cst.getValue())));
+        continue;
+      }
+      OperationState state(loc, inner.getName());
+      for (Value operand : inner.getOperands())
+        state.addOperands(vectorOf(operand));
+      for (Type t : inner.getResultTypes())
+        state.addTypes(VectorType::get({lanes}, t));
+      state.addAttributes(inner.getAttrs());
+      Operation *vec = b.create(state);
+      map.map(inner.getResult(0), vec->getResult(0));
+    }
+    auto yield = cast<linalg::YieldOp>(body->getTerminator());
+    return vectorOf(yield.getValues().front());
+  }
+
+  /// Loop values of every row of the register block, given the tile's base.
+  SmallVector<SmallVector<Value>> rowDims(ArrayRef<Value> base) {
+    SmallVector<SmallVector<Value>> rows;
+    for (int64_t i = 0; i < aRowTile; ++i)
+      for (int64_t j = 0; j < bRowTile; ++j) {
+        SmallVector<Value> dims(base.begin(), base.end());
+        if (i)
+          dims[aRow] = arith::AddIOp::create(b, loc, base[aRow], index(i));
+        if (j)
+          dims[bRow] = arith::AddIOp::create(b, loc, base[bRow], index(j));
+        rows.push_back(dims);
+      }
+    return rows;
+  }
+
+  void emit() {
+    linalg::GenericOp op = g.contraction;
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    SmallVector<unsigned> parallel, reduction;
+    for (auto [d, it] : llvm::enumerate(iters))
+      (it == utils::IteratorType::parallel ? parallel : reduction)
+          .push_back(d);
+
+    SmallVector<OpFoldResult> lbs, ubs, steps;
+    for (unsigned d : parallel) {
+      lbs.push_back(b.getIndexAttr(0));
+      ubs.push_back(b.getIndexAttr(loopSizes[d]));
+      steps.push_back(b.getIndexAttr(tileOf(d)));
+    }
+    // The reduction: small loops (kernel windows) unrolled into one body,
+    // the rest as scf.for, outermost first.
+    SmallVector<unsigned> looped, unrolled;
+    int64_t unrolledTrips = 1;
+    for (unsigned d : llvm::reverse(reduction)) {
+      if (loopSizes[d] <= 7 && unrolledTrips * loopSizes[d] <= s.maxUnroll) {
+        unrolled.push_back(d);
+        unrolledTrips *= loopSizes[d];
+      } else {
+        looped.push_back(d);
+      }
+    }
+    std::reverse(looped.begin(), looped.end());
+
+    AffineMap aMap = op.getIndexingMapsArray()[g.aIndex];
+    AffineMap bMap = op.getIndexingMapsArray()[g.bIndex];
+    AffineMap outMap =
+        op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    Value aBuf = op.getDpsInputOperand(g.aIndex)->get();
+    Value bBuf = op.getDpsInputOperand(g.bIndex)->get();
+
+    // scf.forall, not scf.parallel: upstream's sibling fusion of parallel
+    // loops sees only memref.load/store and would miss the vector accesses;
+    // it becomes scf.parallel after that fusion.
+    scf::ForallOp::create(
+        b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt,
+        [&](OpBuilder &nb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(nb.getInsertionBlock());
+          SmallVector<Value> base(op.getNumLoops());
+          for (auto [d, iv] : llvm::zip(parallel, ivs))
+            base[d] = iv;
+          Value zero = index(0);
+          for (unsigned d : reduction)
+            base[d] = zero;
+          Value v0 = base[g.vecDim];
+          Value outMask = mask(v0);
+          Value bMask = mask(v0, g.bStride);
+          SmallVector<SmallVector<Value>> rows = rowDims(base);
+
+          SmallVector<Value> accs;
+          for (auto &dims : rows) {
+            if (g.init)
+              accs.push_back(evalElementwise(g.init, dims, Value(), outMask));
+            else
+              accs.push_back(loadVector(g.out, indices(outMap, dims), outMask,
+                                        1));
+          }
+
+          // One reduction step at loop values `red` (reduction dims set).
+          auto step = [&](ArrayRef<Value> red, SmallVector<Value> &acc) {
+            DenseMap<unsigned, Value> bcasts, vecs;
+            for (auto [r, dims] : llvm::enumerate(rows)) {
+              SmallVector<Value> at(dims.begin(), dims.end());
+              for (unsigned d : reduction)
+                at[d] = red[d];
+              unsigned ai = (r / bRowTile), bi = (r % bRowTile);
+              Value &bc = bcasts[ai];
+              if (!bc) {
+                Value a = memref::LoadOp::create(b, loc, aBuf,
+                                                 indices(aMap, at));
+                bc = vector::BroadcastOp::create(b, loc, vecType, a);
+              }
+              Value &bv = vecs[bi];
+              if (!bv)
+                bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
+              acc[r] = vector::FMAOp::create(b, loc, vecType, bc, bv, acc[r]);
+            }
+          };
+          // Unrolled reduction dims enumerate every combination.
+          auto unrolledSteps = [&](SmallVector<Value> red,
+                                   SmallVector<Value> &acc) {
+            SmallVector<int64_t> counter(unrolled.size(), 0);
+            while (true) {
+              for (auto [k, d] : llvm::enumerate(unrolled))
+                red[d] = index(counter[k]);
+              step(red, acc);
+              size_t k = 0;
+              for (; k < unrolled.size(); ++k) {
+                if (++counter[k] < loopSizes[unrolled[k]])
+                  break;
+                counter[k] = 0;
+              }
+              if (k == unrolled.size())
+                break;
+            }
+          };
+          std::function<SmallVector<Value>(size_t, SmallVector<Value>,
+                                           SmallVector<Value>)>
+              nest = [&](size_t level, SmallVector<Value> red,
+                         SmallVector<Value> acc) -> SmallVector<Value> {
+            if (level == looped.size()) {
+              unrolledSteps(red, acc);
+              return acc;
+            }
+            unsigned d = looped[level];
+            auto loop = scf::ForOp::create(
+                b, loc, index(0), index(loopSizes[d]), index(1), acc,
+                [&](OpBuilder &fb, Location, Value iv, ValueRange iter) {
+                  OpBuilder::InsertionGuard inner(b);
+                  b.setInsertionPointToStart(fb.getInsertionBlock());
+                  SmallVector<Value> r2 = red;
+                  r2[d] = iv;
+                  SmallVector<Value> result =
+                      nest(level + 1, r2, SmallVector<Value>(iter));
+                  scf::YieldOp::create(b, loc, result);
+                });
+            return SmallVector<Value>(loop.getResults());
+          };
+          accs = nest(0, base, accs);
+
+          for (auto [r, dims] : llvm::enumerate(rows)) {
+            Value result = accs[r];
+            if (g.epilogue)
+              result = evalElementwise(g.epilogue, dims, result, outMask);
+            storeVector(result, g.out, indices(outMap, dims), outMask);
+          }
+          scf::InParallelOp::create(b, loc);
+        });
+  }
+};
+
+struct DSCContractionKernelsPass
+    : impl::DSCContractionKernelsBase<DSCContractionKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    IRRewriter rewriter(module.getContext());
+    // Named contractions become generics so one matcher sees them all.
+    SmallVector<linalg::LinalgOp> named;
+    module.walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
+          op.hasPureBufferSemantics())
+        named.push_back(op);
+    });
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+
+    SmallVector<Group> groups;
+    module.walk([&](linalg::GenericOp op) {
+      std::optional<Group> g = matchContraction(op);
+      if (!g)
+        return;
+      auto init =
+          dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/true));
+      if (fitsGroup(init, g->out, /*readsOut=*/false))
+        g->init = init;
+      auto epi =
+          dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/false));
+      if (fitsGroup(epi, g->out, /*readsOut=*/true))
+        g->epilogue = epi;
+      groups.push_back(*g);
+    });
+
+    KernelStrategy strategy = strategyFor(vectorBits);
+    for (Group &g : groups) {
+      Operation *last = g.epilogue ? g.epilogue.getOperation()
+                                   : g.contraction.getOperation();
+      OpBuilder b(last);
+      Emitter e{b, g.contraction.getLoc(), g, strategy};
+      e.plan();
+      b.setInsertionPointAfter(last);
+      e.emit();
+      if (g.epilogue)
+        g.epilogue->erase();
+      g.contraction->erase();
+      if (g.init)
+        g.init->erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace dsc

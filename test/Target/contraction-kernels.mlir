@@ -1,0 +1,150 @@
+// RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels | FileCheck %s
+// RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels="vector-bits=256" | FileCheck %s --check-prefix=AVX2
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#row = affine_map<(m, n) -> (n)>
+
+// Tests that a matmul with its bias initialization and ReLU epilogue becomes
+// one forall over 8x32 output tiles whose accumulators stay in vectors
+// across the k loop: a is broadcast, b loaded as two 16-lane halves of one
+// 32-lane vector, the output stored once, and no linalg op is left.
+// CHECK-LABEL: func @matmul_bias_relu
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 64) step (8, 32)
+// CHECK-COUNT-8: vector.load %arg3
+// CHECK:       scf.for {{.*}} iter_args
+// CHECK:         memref.load %arg0
+// CHECK:         vector.broadcast
+// CHECK:         vector.load %arg1
+// CHECK:         vector.fma
+// CHECK:       arith.maximumf {{.*}} : vector<32xf32>
+// CHECK:       vector.store {{.*}}, %arg2
+// CHECK-NOT:   linalg.generic
+// AVX2-LABEL: func @matmul_bias_relu
+// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 64) step (4, 16)
+// AVX2:       vector.fma {{.*}} : vector<16xf32>
+func.func @matmul_bias_relu(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
+                            %out: memref<64x64xf32>, %bias: memref<64xf32>) {
+  linalg.generic {indexing_maps = [#row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x128xf32>, memref<128x64xf32>)
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%o: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %o, %z : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Tests that a vector dimension that is not a multiple of the lanes (20 of
+// 32) reads and writes through masks, and that a named matmul is matched
+// too (it is generalized first).
+// CHECK-LABEL: func @masked_named
+// CHECK:       vector.create_mask
+// CHECK:       vector.maskedload %arg1
+// CHECK:       vector.fma
+// CHECK:       vector.maskedstore %arg2
+// CHECK-NOT:   linalg.
+func.func @masked_named(%a: memref<16x8xf32>, %b: memref<8x20xf32>,
+                        %out: memref<16x20xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x8xf32>, memref<8x20xf32>)
+                outs(%out : memref<16x20xf32>)
+  return
+}
+
+// -----
+
+#x = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>
+#o = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>
+
+// Tests that a stride-2 convolution reads its input as vectors of twice the
+// lanes and keeps every other lane, that the 3x3 window is unrolled (nine
+// FMAs per row of the register block and channel step) and that the loop
+// over input channels stays a loop.
+// CHECK-LABEL: func @conv_stride2
+// CHECK:       scf.forall
+// CHECK:       scf.for
+// CHECK:       vector.maskedload %arg0{{.*}} vector<32xf32>
+// CHECK:       vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK:       vector.fma
+// CHECK-NOT:   linalg.generic
+func.func @conv_stride2(%in: memref<1x8x17x33xf32>, %wt: memref<16x8x3x3xf32>,
+                        %out: memref<1x16x8x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x8x17x33xf32>, memref<16x8x3x3xf32>)
+      outs(%out : memref<1x16x8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#tr = affine_map<(m, n) -> (n, m)>
+#id = affine_map<(m, n) -> (m, n)>
+
+// Tests what stays for the loop lowering: an integer contraction, and an
+// epilogue reading another buffer transposed (not a vector along the
+// output's lanes); the f32 contraction before it is still vectorized.
+// CHECK-LABEL: func @left_alone
+// CHECK:       linalg.generic
+// CHECK-SAME:  ins(%arg0, %arg1 : memref<8x8xi32>, memref<8x8xi32>)
+// CHECK:       scf.forall
+// CHECK:       vector.fma
+// CHECK:       linalg.generic
+// CHECK-SAME:  ins(%arg5 : memref<16x16xf32>)
+func.func @left_alone(%ai: memref<8x8xi32>, %bi: memref<8x8xi32>, %oi: memref<8x8xi32>,
+                      %a: memref<16x16xf32>, %b: memref<16x16xf32>,
+                      %t: memref<16x16xf32>, %out: memref<16x16xf32>) {
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%ai, %bi : memref<8x8xi32>, memref<8x8xi32>) outs(%oi : memref<8x8xi32>) {
+  ^bb0(%x: i32, %y: i32, %acc: i32):
+    %p = arith.muli %x, %y : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x16xf32>, memref<16x16xf32>)
+      outs(%out : memref<16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%t : memref<16x16xf32>) outs(%out : memref<16x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.addf %o, %x : f32
+    linalg.yield %r : f32
+  }
+  return
+}
