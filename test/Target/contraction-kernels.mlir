@@ -110,16 +110,18 @@ func.func @conv_stride2(%in: memref<1x8x17x33xf32>, %wt: memref<16x8x3x3xf32>,
 #tr = affine_map<(m, n) -> (n, m)>
 #id = affine_map<(m, n) -> (m, n)>
 
-// Tests what stays for the loop lowering: an integer contraction, and an
-// epilogue reading another buffer transposed (not a vector along the
-// output's lanes); the f32 contraction before it is still vectorized.
+// Tests what stays for the loop lowering, an integer contraction, and that
+// an epilogue reading another buffer transposed (strided along the output's
+// lanes) is fused and reads that buffer lane by lane.
 // CHECK-LABEL: func @left_alone
 // CHECK:       linalg.generic
 // CHECK-SAME:  ins(%arg0, %arg1 : memref<8x8xi32>, memref<8x8xi32>)
 // CHECK:       scf.forall
 // CHECK:       vector.fma
-// CHECK:       linalg.generic
-// CHECK-SAME:  ins(%arg5 : memref<16x16xf32>)
+// CHECK:       memref.load %arg5
+// CHECK:       vector.from_elements
+// CHECK:       arith.addf {{.*}} : vector<16xf32>
+// CHECK-NOT:   linalg.generic
 func.func @left_alone(%ai: memref<8x8xi32>, %bi: memref<8x8xi32>, %oi: memref<8x8xi32>,
                       %a: memref<16x16xf32>, %b: memref<16x16xf32>,
                       %t: memref<16x16xf32>, %out: memref<16x16xf32>) {
@@ -145,6 +147,98 @@ func.func @left_alone(%ai: memref<8x8xi32>, %bi: memref<8x8xi32>, %oi: memref<8x
   ^bb0(%x: f32, %o: f32):
     %r = arith.addf %o, %x : f32
     linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw)>
+#w = affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>
+#o = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>
+#b = affine_map<(n, f, oh, ow) -> (f)>
+#id = affine_map<(n, f, oh, ow) -> (n, f, oh, ow)>
+memref.global "private" constant @weights : memref<64x8x3x3xf32> = dense<0.5>
+memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
+
+// Tests that a convolution with 7-wide output rows (9 of 16 lanes would be
+// wasted) is vectorized along its output channels instead: the constant
+// weights are re-laid [c, kh, kw, f] in a new global (the old one goes),
+// the input is broadcast, the bias is a vector along the channels, and the
+// output and the residual are read and written lane by lane (32 lanes, two
+// vectors of channels, 7 output rows per tile).
+// CHECK-LABEL: memref.global "private" constant @weights_packed0 : memref<8x3x3x64xf32>
+// CHECK-NOT:   @weights :
+// CHECK-LABEL: func @conv_channels
+// CHECK:       memref.get_global @weights_packed0
+// CHECK:       scf.forall
+// CHECK-SAME:  step (32, 1, 7, 1)
+// CHECK:       vector.load %{{.*}} : memref<64xf32>, vector<32xf32>
+// CHECK:       scf.for
+// CHECK:       memref.load %arg0
+// CHECK:       vector.broadcast
+// CHECK:       vector.load %{{.*}} : memref<8x3x3x64xf32>, vector<32xf32>
+// CHECK:       vector.fma
+// CHECK:       memref.load %arg2
+// CHECK:       vector.from_elements
+// CHECK:       arith.addf {{.*}} : vector<32xf32>
+// CHECK:       vector.extract
+// CHECK:       memref.store {{.*}}, %arg1
+// CHECK-NOT:   linalg.generic
+func.func @conv_channels(%in: memref<1x8x9x9xf32>, %out: memref<1x64x7x7xf32>,
+                         %res: memref<1x64x7x7xf32>) {
+  %wt = memref.get_global @weights : memref<64x8x3x3xf32>
+  %bias = memref.get_global @bias : memref<64xf32>
+  linalg.generic {indexing_maps = [#b, #id],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%out : memref<1x64x7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x8x9x9xf32>, memref<64x8x3x3xf32>)
+      outs(%out : memref<1x64x7x7xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%res : memref<1x64x7x7xf32>) outs(%out : memref<1x64x7x7xf32>) {
+  ^bb0(%r: f32, %o: f32):
+    %s = arith.addf %o, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mBt = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @fc : memref<1000x256xf32> = dense<0.25>
+
+// Tests that a Gemm with a transposed constant B (a fully connected layer
+// as exporters write it) reads B re-laid [k, n] as vectors.
+// CHECK-LABEL: memref.global "private" constant @fc_packed0 : memref<256x1000xf32>
+// CHECK-LABEL: func @gemm_trans_b
+// CHECK:       scf.forall
+// CHECK:       vector.fma
+// CHECK-NOT:   linalg.generic
+func.func @gemm_trans_b(%a: memref<1x256xf32>, %out: memref<1x1000xf32>) {
+  %b = memref.get_global @fc : memref<1000x256xf32>
+  linalg.generic {indexing_maps = [#mA, #mBt, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x256xf32>, memref<1000x256xf32>)
+      outs(%out : memref<1x1000xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
   }
   return
 }
