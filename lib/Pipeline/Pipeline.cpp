@@ -112,6 +112,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(arith::createArithEmulateUnsupportedFloats(
       arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
   pm.addPass(createDSCExpandBF16());
+  pm.addPass(createDSCApproximateMath());
   pm.addPass(createConvertMathToLLVMPass());
   // After libm: it unrolls vector math it has no intrinsic for (erf, tanh)
   // into per-lane calls with vector.extract / insert.

@@ -163,21 +163,22 @@ memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
 
 // Tests that a convolution with 7-wide output rows (9 of 16 lanes would be
 // wasted) is vectorized along its output channels instead: the constant
-// weights are re-laid [c, kh, kw, f] in a new global (the old one goes),
+// weights are re-laid [f / 32, c, kh, kw, 32] in a new global (the old one
+// goes),
 // the input is broadcast, the bias is a vector along the channels, and the
 // output and the residual are read and written lane by lane (32 lanes, two
 // vectors of channels, 7 output rows per tile).
-// CHECK-LABEL: memref.global "private" constant @weights_packed0 : memref<8x3x3x64xf32>
+// CHECK-LABEL: memref.global "private" constant @weights_packed0x32 : memref<2x8x3x3x32xf32>
 // CHECK-NOT:   @weights :
 // CHECK-LABEL: func @conv_channels
-// CHECK:       memref.get_global @weights_packed0
+// CHECK:       memref.get_global @weights_packed0x32
 // CHECK:       scf.forall
 // CHECK-SAME:  step (32, 1, 7, 1)
 // CHECK:       vector.load %{{.*}} : memref<64xf32>, vector<32xf32>
 // CHECK:       scf.for
 // CHECK:       memref.load %arg0
 // CHECK:       vector.broadcast
-// CHECK:       vector.load %{{.*}} : memref<8x3x3x64xf32>, vector<32xf32>
+// CHECK:       vector.load %{{.*}} : memref<2x8x3x3x32xf32>, vector<32xf32>
 // CHECK:       vector.fma
 // CHECK:       memref.load %arg2
 // CHECK:       vector.from_elements
@@ -223,7 +224,8 @@ func.func @conv_channels(%in: memref<1x8x9x9xf32>, %out: memref<1x64x7x7xf32>,
 memref.global "private" constant @fc : memref<1000x256xf32> = dense<0.25>
 
 // Tests that a Gemm with a transposed constant B (a fully connected layer
-// as exporters write it) reads B re-laid [k, n] as vectors.
+// as exporters write it) reads B re-laid [k, n] as vectors (not in lane
+// blocks: 1000 columns need a masked tile).
 // CHECK-LABEL: memref.global "private" constant @fc_packed0 : memref<256x1000xf32>
 // CHECK-LABEL: func @gemm_trans_b
 // CHECK:       scf.forall
@@ -235,6 +237,53 @@ func.func @gemm_trans_b(%a: memref<1x256xf32>, %out: memref<1x1000xf32>) {
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x256xf32>, memref<1000x256xf32>)
       outs(%out : memref<1x1000xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#v = affine_map<(k) -> (k)>
+#s = affine_map<(k) -> ()>
+
+// Tests that a contraction into a rank-0 output (a dot product, as a
+// LayerNormalization over every axis has) is left alone, not crashed on.
+// CHECK-LABEL: func @dot_to_scalar
+// CHECK:       linalg.generic
+func.func @dot_to_scalar(%a: memref<256xf32>, %b: memref<256xf32>, %out: memref<f32>) {
+  linalg.generic {indexing_maps = [#v, #v, #s], iterator_types = ["reduction"]}
+      ins(%a, %b : memref<256xf32>, memref<256xf32>) outs(%out : memref<f32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @w : memref<128x64xf32> = dense<0.25>
+
+// Tests that a constant B whose columns split into whole 32-lane tiles is
+// re-laid in lane blocks [n / 32, k, 32] and read at (n floordiv 32, k, 0).
+// CHECK-LABEL: memref.global "private" constant @w_packed1x32 : memref<2x128x32xf32>
+// CHECK-LABEL: func @matmul_const_b
+// CHECK:       scf.for %[[K:.*]] = {{.*}} iter_args
+// CHECK:       vector.load %{{.*}}[%{{.*}}, %[[K]], %{{.*}}] : memref<2x128x32xf32>, vector<32xf32>
+func.func @matmul_const_b(%a: memref<16x128xf32>, %out: memref<16x64xf32>) {
+  %b = memref.get_global @w : memref<128x64xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x128xf32>, memref<128x64xf32>)
+      outs(%out : memref<16x64xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

@@ -71,6 +71,20 @@ def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DSCApproximateMath : Pass<"dsc-approximate-math"> {
+  let summary = "f32 exp, tanh and erf as inline polynomials";
+  let description = [{
+    Rewrites f32 (scalar and vector) `math.exp`, `math.tanh` and `math.erf`
+    into upstream's polynomial approximations (arithmetic only, within a few
+    ulp of libm for exp), so that loops around them vectorize instead of
+    calling libm once per element. Other math ops and other types are left
+    to the libm and LLVM lowerings.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let summary = "Register-blocked vector code for contractions and their epilogues";
   let description = [{

@@ -229,35 +229,48 @@ bool packable(Value operand, AffineMap map, unsigned vecDim) {
   return pos && *pos + 1 != map.getNumResults() && constantGlobal(operand);
 }
 
-/// A copy of the constant `operand` with index `pos` moved innermost (a new
-/// global, shared by every kernel that asks for the same layout), and the
-/// indexing map that reads it.
+/// A copy of the constant `operand` re-laid for vector loads along loop
+/// `vecDim` (a new global, shared by every kernel that asks for the same
+/// layout), and the indexing map that reads it. The index that is `vecDim`
+/// moves innermost; with `blockLanes` it is also split into blocks of that
+/// many lanes that go outermost ([size / L, other indices..., L]), so a
+/// kernel's whole reduction over one block of lanes reads one contiguous
+/// stream instead of rows a power-of-two stride apart (which conflict in
+/// L1: a 1024-wide matmul's rows are 4 KB apart).
 std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
-                                         unsigned vecDim) {
+                                         unsigned vecDim,
+                                         int64_t blockLanes = 0) {
   auto get = operand.getDefiningOp<memref::GetGlobalOp>();
   memref::GlobalOp global = constantGlobal(operand);
   unsigned pos = *plainPosition(map, vecDim);
   unsigned rank = map.getNumResults();
-  SmallVector<unsigned> perm;
-  for (unsigned i = 0; i < rank; ++i)
-    if (i != pos)
-      perm.push_back(i);
-  perm.push_back(pos);
-  SmallVector<AffineExpr> exprs;
-  for (unsigned i : perm)
-    exprs.push_back(map.getResult(i));
-  AffineMap newMap =
-      AffineMap::get(map.getNumDims(), map.getNumSymbols(), exprs,
-                     map.getContext());
+  auto type = cast<MemRefType>(operand.getType());
+  int64_t size = type.getDimSize(pos);
+  bool blocked = blockLanes > 0;
+  MLIRContext *ctx = map.getContext();
 
-  std::string name =
-      (global.getSymName() + "_packed" + Twine(pos)).str();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> exprs;
+  AffineExpr v = map.getResult(pos);
+  if (blocked) {
+    shape.push_back(size / blockLanes);
+    exprs.push_back(v.floorDiv(blockLanes));
+  }
+  for (unsigned i = 0; i < rank; ++i)
+    if (i != pos) {
+      shape.push_back(type.getDimSize(i));
+      exprs.push_back(map.getResult(i));
+    }
+  shape.push_back(blocked ? blockLanes : size);
+  exprs.push_back(blocked ? v % blockLanes : v);
+  AffineMap newMap =
+      AffineMap::get(map.getNumDims(), map.getNumSymbols(), exprs, ctx);
+
+  std::string name = (global.getSymName() + "_packed" + Twine(pos) +
+                      (blocked ? "x" + Twine(blockLanes) : Twine()))
+                         .str();
   auto module = global->getParentOfType<ModuleOp>();
   auto packedGlobal = module.lookupSymbol<memref::GlobalOp>(name);
-  auto type = cast<MemRefType>(operand.getType());
-  SmallVector<int64_t> shape;
-  for (unsigned i : perm)
-    shape.push_back(type.getDimSize(i));
   auto newType = MemRefType::get(shape, type.getElementType());
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
@@ -269,20 +282,31 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
       int64_t width = type.getElementTypeBitWidth() / 8;
       ArrayRef<char> src = dense.getRawData();
       std::vector<char> dst(src.size());
-      SmallVector<int64_t> srcStrides(rank, 1);
-      for (int64_t i = rank - 2; i >= 0; --i)
-        srcStrides[i] = srcStrides[i + 1] * type.getDimSize(i + 1);
+      // Each source element's offset in the new layout.
+      SmallVector<int64_t> dstStrides(shape.size(), 1);
+      for (int64_t i = shape.size() - 2; i >= 0; --i)
+        dstStrides[i] = dstStrides[i + 1] * shape[i + 1];
+      SmallVector<int64_t> strideOf(rank); // for source indices != pos
+      unsigned k = blocked ? 1 : 0;
+      for (unsigned i = 0; i < rank; ++i)
+        if (i != pos)
+          strideOf[i] = dstStrides[k++];
       SmallVector<int64_t> idx(rank, 0);
       int64_t n = type.getNumElements();
       for (int64_t lin = 0; lin < n; ++lin) {
-        int64_t from = 0;
-        for (unsigned k = 0; k < rank; ++k)
-          from += idx[k] * srcStrides[perm[k]];
-        std::memcpy(&dst[lin * width], &src[from * width], width);
-        for (int64_t k = rank - 1; k >= 0; --k) {
-          if (++idx[k] < shape[k])
+        int64_t to = 0;
+        for (unsigned i = 0; i < rank; ++i)
+          if (i != pos)
+            to += idx[i] * strideOf[i];
+        if (blocked)
+          to += (idx[pos] / blockLanes) * dstStrides[0] + idx[pos] % blockLanes;
+        else
+          to += idx[pos];
+        std::memcpy(&dst[to * width], &src[lin * width], width);
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          if (++idx[d] < type.getDimSize(d))
             break;
-          idx[k] = 0;
+          idx[d] = 0;
         }
       }
       packed = DenseElementsAttr::getFromRawBuffer(tensorType, dst);
@@ -294,9 +318,9 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   }
   OpBuilder b(get);
   b.setInsertionPointAfter(get);
-  Value v = memref::GetGlobalOp::create(b, get.getLoc(), newType,
-                                        packedGlobal.getSymName());
-  return {v, newMap};
+  Value packedValue = memref::GetGlobalOp::create(b, get.getLoc(), newType,
+                                                  packedGlobal.getSymName());
+  return {packedValue, newMap};
 }
 
 /// Matches out[...] = out + a * b (either association) over f32 with one
@@ -881,6 +905,8 @@ std::optional<Group> matchAlongChannels(linalg::GenericOp op,
   if (reductionTrips < 64)
     return std::nullopt;
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (outMap.getNumResults() < 2)
+    return std::nullopt;
   std::optional<Group> best;
   for (AffineExpr e : outMap.getResults().drop_back()) {
     auto dim = dyn_cast<AffineDimExpr>(e);
@@ -938,18 +964,26 @@ struct DSCContractionKernelsPass
 
     SmallVector<memref::GlobalOp> packedFrom;
     for (Group &g : groups) {
-      Operation *unpacked = nullptr;
-      if (g.packB) {
-        packedFrom.push_back(constantGlobal(g.bBuf));
-        unpacked = g.bBuf.getDefiningOp();
-        std::tie(g.bBuf, g.bMap) = packConstant(g.bBuf, g.bMap, g.vecDim);
-        g.bStride = 1;
-      }
       Operation *last = g.epilogue ? g.epilogue.getOperation()
                                    : g.contraction.getOperation();
       OpBuilder b(last);
       Emitter e{b, g.contraction.getLoc(), g, strategy};
       e.plan();
+      // Constant vector operands (weights) in lane blocks when every tile
+      // starts at a block (no masks); else, if they must be, re-laid with
+      // the vector loop innermost.
+      Operation *unpacked = nullptr;
+      bool blockable = constantGlobal(g.bBuf) && g.bStride == 1 &&
+                       plainPosition(g.bMap, g.vecDim) &&
+                       g.bMap.getNumResults() >= 2 && !e.masked &&
+                       e.vecTile == e.lanes;
+      if (g.packB || blockable) {
+        packedFrom.push_back(constantGlobal(g.bBuf));
+        unpacked = g.bBuf.getDefiningOp();
+        std::tie(g.bBuf, g.bMap) = packConstant(g.bBuf, g.bMap, g.vecDim,
+                                                blockable ? e.lanes : 0);
+        g.bStride = 1;
+      }
       b.setInsertionPointAfter(last);
       e.emit();
       if (g.epilogue)

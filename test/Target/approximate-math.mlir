@@ -1,0 +1,26 @@
+// RUN: dsc-opt %s --split-input-file --dsc-approximate-math | FileCheck %s
+
+// Tests that f32 exp, tanh and erf (scalar and vector) become arithmetic,
+// and that f64 exp and f32 log are left to libm.
+// CHECK-LABEL: func @approximated
+// CHECK-NOT:   math.exp
+// CHECK-NOT:   math.tanh
+// CHECK-NOT:   math.erf
+// CHECK:       return
+func.func @approximated(%x: f32, %v: vector<16xf32>) -> (f32, f32, vector<16xf32>) {
+  %e = math.exp %x : f32
+  %t = math.tanh %x : f32
+  %r = math.erf %v : vector<16xf32>
+  return %e, %t, %r : f32, f32, vector<16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @left_to_libm
+// CHECK:       math.exp {{.*}} : f64
+// CHECK:       math.log {{.*}} : f32
+func.func @left_to_libm(%x: f64, %y: f32) -> (f64, f32) {
+  %e = math.exp %x : f64
+  %l = math.log %y : f32
+  return %e, %l : f64, f32
+}
