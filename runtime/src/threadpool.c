@@ -8,6 +8,13 @@
  * (a nested call from inside a loop body, or a concurrent call from another
  * thread sharing the pool) runs inline on its calling thread, so nesting can
  * never deadlock. Nothing is allocated per loop.
+ *
+ * Waking a parked thread costs tens to hundreds of microseconds (a futex and,
+ * in a VM, an idle vCPU's exit), which is most of a small kernel's time: so
+ * before parking, workers spin for a while on the loop generation and the
+ * caller on the finished-chunk count (read with atomic loads; everything is
+ * still decided under the mutex). A model's kernels follow one another
+ * closely, so the pool stays awake through an inference.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -36,6 +43,17 @@ struct dsc_context {
 
 /* Claims and runs chunks of the current loop until none is left. Called and
  * returns with c->mu held; the loop body runs unlocked. */
+/* Spin iterations before parking (about a millisecond or two). */
+#define DSC_SPIN_ITERATIONS 65536
+
+static void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 static void run_chunks(dsc_context *c) {
   while (c->next_chunk < c->num_chunks) {
     int64_t k = c->next_chunk++;
@@ -48,7 +66,8 @@ static void run_chunks(dsc_context *c) {
     pthread_mutex_unlock(&c->mu);
     fn(arg, begin, end);
     pthread_mutex_lock(&c->mu);
-    if (++c->chunks_done == c->num_chunks)
+    if (__atomic_add_fetch(&c->chunks_done, 1, __ATOMIC_RELEASE) ==
+        c->num_chunks)
       pthread_cond_signal(&c->done_cv);
   }
 }
@@ -59,6 +78,17 @@ static void *worker_main(void *p) {
 
   pthread_mutex_lock(&c->mu);
   for (;;) {
+    if (!c->shutdown && c->generation == seen) {
+      int i;
+      pthread_mutex_unlock(&c->mu);
+      for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
+        if (__atomic_load_n(&c->generation, __ATOMIC_ACQUIRE) != seen ||
+            __atomic_load_n(&c->shutdown, __ATOMIC_ACQUIRE))
+          break;
+        cpu_relax();
+      }
+      pthread_mutex_lock(&c->mu);
+    }
     while (!c->shutdown && c->generation == seen)
       pthread_cond_wait(&c->work_cv, &c->mu);
     if (c->shutdown)
@@ -93,9 +123,20 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
   ctx->num_chunks = n < ctx->num_threads ? n : ctx->num_threads;
   ctx->next_chunk = 0;
   ctx->chunks_done = 0;
-  ctx->generation++;
+  __atomic_store_n(&ctx->generation, ctx->generation + 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&ctx->work_cv);
   run_chunks(ctx);
+  if (ctx->chunks_done < ctx->num_chunks) {
+    int i;
+    pthread_mutex_unlock(&ctx->mu);
+    for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
+      if (__atomic_load_n(&ctx->chunks_done, __ATOMIC_ACQUIRE) ==
+          ctx->num_chunks)
+        break;
+      cpu_relax();
+    }
+    pthread_mutex_lock(&ctx->mu);
+  }
   while (ctx->chunks_done < ctx->num_chunks)
     pthread_cond_wait(&ctx->done_cv, &ctx->mu);
   ctx->busy = 0;
@@ -111,7 +152,7 @@ static void stop_workers(dsc_context *c) {
   int i;
 
   pthread_mutex_lock(&c->mu);
-  c->shutdown = 1;
+  __atomic_store_n(&c->shutdown, 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&c->work_cv);
   pthread_mutex_unlock(&c->mu);
   for (i = 0; i < c->num_workers; ++i)

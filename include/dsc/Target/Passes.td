@@ -128,9 +128,10 @@ def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
     the entry's `dsc.parallel_trip_counts`.
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
-           "Outline a loop only when its iterations times the static trip "
-           "counts of its nested loops reach this">
+    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
+           "Outline a loop only when the operations it executes (its "
+           "iterations times each body op weighted by the static trip counts "
+           "of the loops around it) reach this">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
                            "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"];
