@@ -22,8 +22,11 @@
 // CHECK:       arith.maximumf {{.*}} : vector<32xf32>
 // CHECK:       vector.store {{.*}}, %arg2
 // CHECK-NOT:   linalg.generic
+// With AVX2's 12 accumulators the block is 6 rows: 10 full tiles and a
+// remainder nest of 4 rows.
 // AVX2-LABEL: func @matmul_bias_relu
-// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 64) step (4, 16)
+// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (60, 64) step (6, 16)
+// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (60, 0) to (64, 64) step (4, 16)
 // AVX2:       vector.fma {{.*}} : vector<16xf32>
 func.func @matmul_bias_relu(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
                             %out: memref<64x64xf32>, %bias: memref<64xf32>) {

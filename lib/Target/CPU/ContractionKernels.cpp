@@ -503,19 +503,23 @@ struct Emitter {
     };
     aRow = pickLargest(g.aRows);
     bRow = pickLargest(g.bRows);
-    // Minimize loads per FMA: a-rows cost one broadcast each, b-rows one
-    // vector load per column (twice the lanes when strided).
+    // Minimize loads per FMA over the whole output: a-rows cost one
+    // broadcast each, b-rows one vector load per column (twice the lanes
+    // when strided). A row count that does not divide its loop leaves a
+    // remainder tile, emitted as a second loop nest (13 rows: 3 tiles of 4
+    // and one of 1), counted here at its own cost.
     double bestCost = 1e9;
     int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
     int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
+    int64_t bLoads = columns * (g.bStride > 1 ? 2 : 1);
     for (int64_t ra = 1; ra <= std::min(aSize, rowBudget); ++ra) {
-      if (aSize % ra)
-        continue;
       for (int64_t rb = 1; ra * rb <= rowBudget && rb <= bSize; ++rb) {
-        if (bSize % rb)
-          continue;
-        double loads = ra + rb * columns * (g.bStride > 1 ? 2 : 1);
-        double fmas = ra * rb * columns;
+        double loads = 0, fmas = 0;
+        for (auto [na, ta] : pieces(aSize, ra))
+          for (auto [nb, tb] : pieces(bSize, rb)) {
+            loads += double(na) * nb * (ta + tb * bLoads);
+            fmas += double(na) * nb * ta * tb * columns;
+          }
         double cost = loads / fmas;
         if (cost < bestCost - 1e-9 ||
             (cost < bestCost + 1e-9 && ra * rb > aRowTile * bRowTile)) {
@@ -528,6 +532,20 @@ struct Emitter {
     vecType = VectorType::get({lanes}, b.getF32Type());
     maskType = VectorType::get({lanes}, b.getI1Type());
   }
+
+  /// (tiles, rows per tile) covering `size` rows with tiles of `tile`.
+  static SmallVector<std::pair<int64_t, int64_t>> pieces(int64_t size,
+                                                         int64_t tile) {
+    SmallVector<std::pair<int64_t, int64_t>> out;
+    if (size / tile)
+      out.push_back({size / tile, tile});
+    if (size % tile)
+      out.push_back({1, size % tile});
+    return out;
+  }
+
+  /// Loop ranges the next emit() covers for the a-row and b-row loops.
+  int64_t aBegin = 0, aEnd = -1, bBegin = 0, bEnd = -1;
 
   int64_t tileOf(unsigned d) const {
     if (d == g.vecDim)
@@ -747,8 +765,13 @@ struct Emitter {
 
     SmallVector<OpFoldResult> lbs, ubs, steps;
     for (unsigned d : parallel) {
-      lbs.push_back(b.getIndexAttr(0));
-      ubs.push_back(b.getIndexAttr(loopSizes[d]));
+      int64_t lb = 0, ub = loopSizes[d];
+      if (d == aRow && aEnd >= 0)
+        std::tie(lb, ub) = std::make_pair(aBegin, aEnd);
+      if (d == bRow && bEnd >= 0)
+        std::tie(lb, ub) = std::make_pair(bBegin, bEnd);
+      lbs.push_back(b.getIndexAttr(lb));
+      ubs.push_back(b.getIndexAttr(ub));
       steps.push_back(b.getIndexAttr(tileOf(d)));
     }
     // The reduction: small loops (kernel windows) unrolled into one body,
@@ -985,7 +1008,30 @@ struct DSCContractionKernelsPass
         g.bStride = 1;
       }
       b.setInsertionPointAfter(last);
-      e.emit();
+      // One loop nest per combination of full and remainder row tiles.
+      auto ranges = [&](unsigned dim, int64_t tile) {
+        SmallVector<std::tuple<int64_t, int64_t, int64_t>> out;
+        if (dim == ~0u)
+          return SmallVector<std::tuple<int64_t, int64_t, int64_t>>{
+              {0, -1, tile}};
+        int64_t size = e.loopSizes[dim], main = size / tile * tile;
+        if (main)
+          out.push_back({0, main, tile});
+        if (main != size)
+          out.push_back({main, size, size - main});
+        return out;
+      };
+      int64_t raTile = e.aRowTile, rbTile = e.bRowTile;
+      for (auto [a0, a1, ta] : ranges(e.aRow, raTile))
+        for (auto [b0, b1, tb] : ranges(e.bRow, rbTile)) {
+          e.aBegin = a0;
+          e.aEnd = a1;
+          e.aRowTile = ta;
+          e.bBegin = b0;
+          e.bEnd = b1;
+          e.bRowTile = tb;
+          e.emit();
+        }
       if (g.epilogue)
         g.epilogue->erase();
       g.contraction->erase();
