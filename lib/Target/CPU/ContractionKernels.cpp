@@ -969,7 +969,9 @@ struct DSCContractionKernelsPass
     SmallVector<Group> groups;
     module.walk([&](linalg::GenericOp op) {
       std::optional<Group> g = matchContraction(op);
-      if (!g || laneUse(*g, strategy) < 0.6)
+      // Strided convolutions read twice the lanes and shuffle them: along
+      // output channels their input is a broadcast scalar instead.
+      if (!g || laneUse(*g, strategy) < 0.6 || g->bStride > 1)
         if (std::optional<Group> alt = matchAlongChannels(op, strategy))
           g = alt;
       if (!g)
