@@ -115,14 +115,14 @@ func.func @conv_stride2(%in: memref<1x8x17x33xf32>, %wt: memref<16x8x3x3xf32>,
 
 // Tests what stays for the loop lowering, an integer contraction, and that
 // an epilogue reading another buffer transposed (strided along the output's
-// lanes) is fused and reads that buffer lane by lane.
+// lanes) is fused and reads that buffer with a gather.
 // CHECK-LABEL: func @left_alone
 // CHECK:       linalg.generic
 // CHECK-SAME:  ins(%arg0, %arg1 : memref<8x8xi32>, memref<8x8xi32>)
 // CHECK:       scf.forall
 // CHECK:       vector.fma
-// CHECK:       memref.load %arg5
-// CHECK:       vector.from_elements
+// CHECK:       arith.constant dense<[0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240]> : vector<16xi32>
+// CHECK:       vector.gather %arg5
 // CHECK:       arith.addf {{.*}} : vector<16xf32>
 // CHECK-NOT:   linalg.generic
 func.func @left_alone(%ai: memref<8x8xi32>, %bi: memref<8x8xi32>, %oi: memref<8x8xi32>,
@@ -169,7 +169,7 @@ memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
 // weights are re-laid [f / 32, c, kh, kw, 32] in a new global (the old one
 // goes),
 // the input is broadcast, the bias is a vector along the channels, and the
-// output and the residual are read and written lane by lane (32 lanes, two
+// output and the residual are gathered and scattered (32 lanes, two
 // vectors of channels, 7 output rows per tile).
 // CHECK-LABEL: memref.global "private" constant @weights_packed0x32 : memref<2x8x3x3x32xf32>
 // CHECK-NOT:   @weights :
@@ -183,11 +183,9 @@ memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
 // CHECK:       vector.broadcast
 // CHECK:       vector.load %{{.*}} : memref<2x8x3x3x32xf32>, vector<32xf32>
 // CHECK:       vector.fma
-// CHECK:       memref.load %arg2
-// CHECK:       vector.from_elements
+// CHECK:       vector.gather %arg2
 // CHECK:       arith.addf {{.*}} : vector<32xf32>
-// CHECK:       vector.extract
-// CHECK:       memref.store {{.*}}, %arg1
+// CHECK:       vector.scatter %arg1
 // CHECK-NOT:   linalg.generic
 func.func @conv_channels(%in: memref<1x8x9x9xf32>, %out: memref<1x64x7x7xf32>,
                          %res: memref<1x64x7x7xf32>) {

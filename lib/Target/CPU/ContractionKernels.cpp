@@ -130,7 +130,7 @@ std::optional<unsigned> plainPosition(AffineMap map, unsigned vecDim) {
 /// The access of an operand with indexing map `map` when loop `vecDim` is
 /// vectorized: broadcast if the map does not use it; a vector if only the
 /// innermost index uses it, linearly with a positive coefficient, and that
-/// index is contiguous in memory; with `allowGather`, lanes read one by one
+/// index is contiguous in memory; with `allowGather`, lanes gathered
 /// if an outer index is `vecDim` itself (operands of a kernel's init and
 /// epilogue, read once per output).
 std::optional<Access> classify(Value operand, AffineMap map, unsigned vecDim,
@@ -196,7 +196,7 @@ struct Group {
   linalg::LinalgOp epilogue; // updates the output in place after (optional)
   Value out;
   unsigned vecDim;
-  bool outGather = false;  // vecDim is an outer output index: lane by lane
+  bool outGather = false;  // vecDim is an outer output index: gathered and scattered
   unsigned aIndex, bIndex; // operand numbers of the broadcast / vector input
   int64_t bStride;
   bool packB = false;      // b is a constant to re-lay with vecDim innermost
@@ -610,11 +610,43 @@ struct Emitter {
     return vector::ShuffleOp::create(b, loc, v, v, picks);
   }
 
-  /// Lanes read one by one: lane l at loop values `dims` with loop `vd`
-  /// advanced by l (operands strided along the vector loop; no masks).
+  /// Element offsets of the lanes (lane l at l * stride, the memory stride
+  /// of loop `vd` through `map`), for vector.gather / vector.scatter, or
+  /// null when the memref's layout does not give a static stride.
+  Value laneOffsets(Value memref, AffineMap map, unsigned vd) {
+    auto type = cast<MemRefType>(memref.getType());
+    auto [strides, offset] = type.getStridesAndOffset();
+    std::optional<unsigned> pos = plainPosition(map, vd);
+    if (!pos || ShapedType::isDynamic(strides[*pos]) || strides.back() != 1)
+      return Value();
+    SmallVector<int32_t> offsets;
+    for (int64_t l = 0; l < lanes; ++l)
+      offsets.push_back(static_cast<int32_t>(l * strides[*pos]));
+    auto vt = VectorType::get({lanes}, b.getI32Type());
+    return arith::ConstantOp::create(b, loc, vt,
+                                     DenseElementsAttr::get(vt, ArrayRef(offsets)));
+  }
+
+  Value allLanes() {
+    auto vt = VectorType::get({lanes}, b.getI1Type());
+    return arith::ConstantOp::create(b, loc, vt,
+                                     DenseElementsAttr::get(vt, true));
+  }
+
+  /// Lanes strided along the vector loop (operands of the init and epilogue
+  /// along output channels): one gather from lane 0's position (vgatherdps
+  /// with AVX-512; LLVM scalarizes it where there is none). No masks: these
+  /// kernels' tiles are whole.
   Value gatherLanes(Value memref, AffineMap map, ArrayRef<Value> dims,
                     unsigned vd) {
     Type elem = cast<MemRefType>(memref.getType()).getElementType();
+    auto vt = VectorType::get({lanes}, elem);
+    SmallVector<Value> idx = indices(map, dims);
+    if (Value offsets = laneOffsets(memref, map, vd)) {
+      Value zero = arith::ConstantOp::create(b, loc, vt, b.getZeroAttr(vt));
+      return vector::GatherOp::create(b, loc, vt, memref, idx, offsets,
+                                      allLanes(), zero);
+    }
     SmallVector<Value> elems;
     for (int64_t l = 0; l < lanes; ++l) {
       SmallVector<Value> at(dims.begin(), dims.end());
@@ -622,12 +654,17 @@ struct Emitter {
         at[vd] = arith::AddIOp::create(b, loc, dims[vd], index(l));
       elems.push_back(memref::LoadOp::create(b, loc, memref, indices(map, at)));
     }
-    return vector::FromElementsOp::create(
-        b, loc, VectorType::get({lanes}, elem), elems);
+    return vector::FromElementsOp::create(b, loc, vt, elems);
   }
 
   void scatterLanes(Value value, Value memref, AffineMap map,
                     ArrayRef<Value> dims, unsigned vd) {
+    SmallVector<Value> idx = indices(map, dims);
+    if (Value offsets = laneOffsets(memref, map, vd)) {
+      vector::ScatterOp::create(b, loc, Type(), memref, idx, offsets, allLanes(),
+                                value);
+      return;
+    }
     for (int64_t l = 0; l < lanes; ++l) {
       SmallVector<Value> at(dims.begin(), dims.end());
       if (l)
@@ -914,7 +951,7 @@ double laneUse(const Group &g, const KernelStrategy &s) {
 /// few columns more): vectorize along an outer output loop that only a
 /// constant operand reads (a convolution's output channels), packing that
 /// constant so the loop is its innermost index. The output and the
-/// epilogue's operands are then read and written lane by lane, once per
+/// epilogue's operands are then gathered and scattered, once per
 /// output, against a whole reduction of vector FMAs.
 std::optional<Group> matchAlongChannels(linalg::GenericOp op,
                                         const KernelStrategy &s) {
