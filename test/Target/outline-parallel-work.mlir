@@ -3,8 +3,7 @@
 // Tests that work is counted in ops, not innermost iterations: 128 tiles of
 // a short 8-step reduction whose body is 128 vector FMAs (a register-blocked
 // convolution tile, ~133K ops) reach the default threshold (131072) and are
-// outlined, although
-// 128 x 8 iterations alone would not.
+// outlined, although 128 x 8 iterations alone would not.
 // CHECK-LABEL: func.func @tiles(
 // CHECK:         call @tiles_launch0
 // CHECK-LABEL: func.func @tiles_par0(
