@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/Utils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -185,15 +186,6 @@ std::optional<APFloat> bound(std::optional<APFloat> b, Type elem) {
   return v;
 }
 
-/// The raw bytes of a non-splat constant whose elements are whole bytes
-/// (not i1, which MLIR may pack), or nothing.
-std::optional<ArrayRef<char>> rawBytes(DenseElementsAttr c) {
-  if (!c || c.isSplat() || c.getElementType().isInteger(1) ||
-      !elementBytes(c.getElementType()))
-    return std::nullopt;
-  return c.getRawData();
-}
-
 } // namespace
 
 OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
@@ -243,31 +235,7 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   auto type = getType();
   if (!c || !withinLimit(type))
     return {};
-  if (c.isSplat())
-    return SplatElementsAttr::get(type, c.getSplatValue<Attribute>());
-  std::optional<ArrayRef<char>> raw = rawBytes(c);
-  if (!raw)
-    return {};
-  int64_t eb = elementBytes(type.getElementType()), rank = perm.size();
-  ArrayRef<int64_t> inShape = c.getType().getShape();
-  SmallVector<int64_t> inStrides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
-  std::vector<char> out(type.getNumElements() * eb);
-  SmallVector<int64_t> idx(rank, 0);
-  ArrayRef<int64_t> outShape = type.getShape();
-  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
-    int64_t src = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      src += idx[d] * inStrides[perm[d]];
-    std::memcpy(&out[i * eb], raw->data() + src * eb, eb);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++idx[d] < outShape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
-  return DenseElementsAttr::getFromRawBuffer(type, out);
+  return transposeDense(c, c.getType().getShape(), perm, type);
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {

@@ -3,6 +3,8 @@
 
 #include "mlir/IR/Matchers.h"
 
+#include <cstring>
+
 using namespace mlir;
 
 namespace dsc {
@@ -45,6 +47,38 @@ std::optional<SmallVector<double>> constantFloatValues(Value v) {
   for (const APFloat &f : attr.getValues<APFloat>())
     values.push_back(f.convertToDouble());
   return values;
+}
+
+DenseElementsAttr transposeDense(DenseElementsAttr c,
+                                 ArrayRef<int64_t> sourceShape,
+                                 ArrayRef<int64_t> perm,
+                                 RankedTensorType resultType) {
+  if (c.isSplat())
+    return SplatElementsAttr::get(resultType, c.getSplatValue<Attribute>());
+  Type elem = c.getElementType();
+  if (!elem.isIntOrFloat() || elem.isInteger(1))
+    return {};
+  int64_t eb = (elem.getIntOrFloatBitWidth() + 7) / 8;
+  int64_t rank = perm.size();
+  ArrayRef<char> raw = c.getRawData();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * sourceShape[d + 1];
+  std::vector<char> out(resultType.getNumElements() * eb);
+  SmallVector<int64_t> idx(rank, 0);
+  ArrayRef<int64_t> outShape = resultType.getShape();
+  for (int64_t i = 0, n = resultType.getNumElements(); i < n; ++i) {
+    int64_t src = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      src += idx[d] * inStrides[perm[d]];
+    std::memcpy(&out[i * eb], raw.data() + src * eb, eb);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[d] < outShape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(resultType, out);
 }
 
 } // namespace dsc

@@ -114,8 +114,8 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createDSCExpandBF16());
   pm.addPass(createDSCApproximateMath());
   pm.addPass(createConvertMathToLLVMPass());
-  // After libm: it unrolls vector math it has no intrinsic for (erf, tanh)
-  // into per-lane calls with vector.extract / insert.
+  // Vector to LLVM after libm: the libm lowering unrolls vector math with
+  // no LLVM intrinsic into per-lane calls (vector.extract / insert).
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

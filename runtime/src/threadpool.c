@@ -41,8 +41,6 @@ struct dsc_context {
   int64_t n, num_chunks, next_chunk, chunks_done;
 };
 
-/* Claims and runs chunks of the current loop until none is left. Called and
- * returns with c->mu held; the loop body runs unlocked. */
 /* Spin iterations before parking (about a millisecond or two). */
 #define DSC_SPIN_ITERATIONS 65536
 
@@ -54,6 +52,8 @@ static void cpu_relax(void) {
 #endif
 }
 
+/* Claims and runs chunks of the current loop until none is left. Called and
+ * returns with c->mu held; the loop body runs unlocked. */
 static void run_chunks(dsc_context *c) {
   while (c->next_chunk < c->num_chunks) {
     int64_t k = c->next_chunk++;

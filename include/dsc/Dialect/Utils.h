@@ -19,6 +19,15 @@ mlir::DenseElementsAttr denseFloatAttr(mlir::RankedTensorType type,
 /// when `v` is not a constant.
 std::optional<llvm::SmallVector<double>> constantFloatValues(mlir::Value v);
 
+/// `c` (of any shape with `c`'s element count) read as `sourceShape` and
+/// transposed by `perm` into `resultType` (result dim d is source dim
+/// perm[d]); splats stay splats. Null for elements that are not whole bytes
+/// (i1, which MLIR may pack).
+mlir::DenseElementsAttr transposeDense(mlir::DenseElementsAttr c,
+                                       llvm::ArrayRef<int64_t> sourceShape,
+                                       llvm::ArrayRef<int64_t> perm,
+                                       mlir::RankedTensorType resultType);
+
 } // namespace dsc
 
 #endif // DSC_DIALECT_UTILS_H

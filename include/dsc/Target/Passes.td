@@ -89,15 +89,19 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let summary = "Register-blocked vector code for contractions and their epilogues";
   let description = [{
     Runs on memrefs after memory planning. Each contraction `linalg.generic`
-    (out += a * b over f32: matmuls, batched matmuls, convolutions) whose
-    output's innermost loop can be vectorized becomes an `scf.parallel` over
-    output tiles whose body keeps a register block of vector accumulators
-    across an `scf.for` reduction: `a` (the operand independent of the
-    vector loop) is read as broadcast scalars, `b` as vectors (contiguous or
-    strided). The elementwise op that initializes the output right before
-    the contraction and the in-place elementwise epilogue right after it are
-    evaluated on the accumulators, so the output is written once. Tile sizes
-    come from a strategy table per vector width (`vector-bits`).
+    (out += a * b over f32: matmuls, batched matmuls, convolutions) becomes
+    an `scf.forall` over output tiles whose body keeps a register block of
+    vector accumulators across an `scf.for` reduction: `a` (the operand
+    independent of the vector loop) is read as broadcast scalars, `b` as
+    vectors (contiguous or strided). The vector loop is the output's
+    innermost one, or an output channel when that wastes lanes or strides
+    (the constant weights are then packed with the channel innermost, and
+    the output is gathered and scattered). Constant `b` operands are re-laid
+    in lane blocks as new globals. The elementwise op that initializes the
+    output right before the contraction and the in-place elementwise
+    epilogue right after it are evaluated on the accumulators, so the output
+    is written once. Tile sizes come from a strategy table per vector width
+    (`vector-bits`); a remainder of rows gets its own loop nest.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

@@ -13,19 +13,26 @@
 //       acc[r] = fma(broadcast(a[r, k]), b[r, k, v0 : v0 + L], acc[r])
 //     out[r, v0 : v0 + L] = epilogue(acc[r], ...)           (one store)
 //
-// The vector dimension is the output's innermost loop. The operand that does
-// not depend on it (`a`: matmul's lhs, a convolution's weights) is read as
-// broadcast scalars; the other (`b`) as vectors, contiguous or with a
-// constant stride (strided convolutions load 2L lanes and keep every other).
+// The vector dimension is by default the output's innermost loop. The
+// operand that does not depend on it (`a`: matmul's lhs, a convolution's
+// weights) is read as broadcast scalars; the other (`b`) as vectors,
+// contiguous or with a constant stride (2L lanes loaded, every other kept).
+// Where that wastes lanes (7-wide feature maps) or strides, the vector
+// dimension is an output channel instead: the constant weights become `b`,
+// and the output and the epilogue's operands are gathered and scattered.
+// Constant `b` operands are re-laid at compile time in lane blocks
+// ([n / L, ..., L]) so a tile's reduction reads one contiguous stream.
 // "Rows" are output loops that only `a` depends on (matmul's m, a
 // convolution's output channel), which reuse each `b` vector, and loops that
 // only `b` depends on (a convolution's output row), which reuse each `a`
 // scalar; their tile sizes come from the strategy table below, chosen to
 // keep the accumulators in the register file and to balance loads against
-// FMAs. Lanes past the end of the vector dimension are masked.
+// FMAs; a row tile that does not divide its loop leaves a remainder nest.
+// Lanes past the end of the vector dimension are masked.
 //
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
+#include "dsc/Dialect/Utils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -197,7 +204,6 @@ struct Group {
   Value out;
   unsigned vecDim;
   bool outGather = false;  // vecDim is an outer output index: gathered and scattered
-  unsigned aIndex, bIndex; // operand numbers of the broadcast / vector input
   int64_t bStride;
   bool packB = false;      // b is a constant to re-lay with vecDim innermost
   int64_t forcedLanes = 0; // vector length fixed by the caller (no masks)
@@ -274,43 +280,26 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   auto newType = MemRefType::get(shape, type.getElementType());
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
-    auto tensorType = RankedTensorType::get(shape, type.getElementType());
-    DenseElementsAttr packed;
-    if (dense.isSplat()) {
-      packed = dense.resizeSplat(tensorType);
-    } else {
-      int64_t width = type.getElementTypeBitWidth() / 8;
-      ArrayRef<char> src = dense.getRawData();
-      std::vector<char> dst(src.size());
-      // Each source element's offset in the new layout.
-      SmallVector<int64_t> dstStrides(shape.size(), 1);
-      for (int64_t i = shape.size() - 2; i >= 0; --i)
-        dstStrides[i] = dstStrides[i + 1] * shape[i + 1];
-      SmallVector<int64_t> strideOf(rank); // for source indices != pos
-      unsigned k = blocked ? 1 : 0;
-      for (unsigned i = 0; i < rank; ++i)
-        if (i != pos)
-          strideOf[i] = dstStrides[k++];
-      SmallVector<int64_t> idx(rank, 0);
-      int64_t n = type.getNumElements();
-      for (int64_t lin = 0; lin < n; ++lin) {
-        int64_t to = 0;
-        for (unsigned i = 0; i < rank; ++i)
-          if (i != pos)
-            to += idx[i] * strideOf[i];
-        if (blocked)
-          to += (idx[pos] / blockLanes) * dstStrides[0] + idx[pos] % blockLanes;
-        else
-          to += idx[pos];
-        std::memcpy(&dst[to * width], &src[lin * width], width);
-        for (int64_t d = rank - 1; d >= 0; --d) {
-          if (++idx[d] < type.getDimSize(d))
-            break;
-          idx[d] = 0;
-        }
+    // The source viewed with `pos` split into [blocks, lanes] when blocked
+    // (the same bytes), then transposed into the new order.
+    SmallVector<int64_t> sourceShape, perm;
+    for (unsigned i = 0; i < rank; ++i) {
+      if (i == pos && blocked) {
+        sourceShape.append({size / blockLanes, blockLanes});
+        continue;
       }
-      packed = DenseElementsAttr::getFromRawBuffer(tensorType, dst);
+      sourceShape.push_back(type.getDimSize(i));
     }
+    auto source = [&](unsigned i) { return blocked && i > pos ? i + 1 : i; };
+    if (blocked)
+      perm.push_back(pos);
+    for (unsigned i = 0; i < rank; ++i)
+      if (i != pos)
+        perm.push_back(source(i));
+    perm.push_back(blocked ? pos + 1 : pos);
+    DenseElementsAttr packed = transposeDense(
+        dense, sourceShape, perm,
+        RankedTensorType::get(shape, type.getElementType()));
     OpBuilder mb(global);
     packedGlobal = memref::GlobalOp::create(
         mb, global.getLoc(), name, mb.getStringAttr("private"), newType,
@@ -380,35 +369,32 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
       pack[i] = true;
     }
   }
-  std::optional<Access> acc0 = accs[0], acc1 = accs[1];
-  if (!acc0 || !acc1)
+  if (!accs[0] || !accs[1])
     return std::nullopt;
-  if (acc0->kind == Access::Broadcast && acc1->kind == Access::Vector) {
-    g.aIndex = 0;
-    g.bIndex = 1;
-    g.bStride = acc1->stride;
-  } else if (acc1->kind == Access::Broadcast && acc0->kind == Access::Vector) {
-    g.aIndex = 1;
-    g.bIndex = 0;
-    g.bStride = acc0->stride;
-  } else {
+  // The broadcast operand is `a`, the vector operand `b`.
+  unsigned aIndex, bIndex;
+  if (accs[0]->kind == Access::Broadcast && accs[1]->kind == Access::Vector)
+    std::tie(aIndex, bIndex) = std::make_pair(0u, 1u);
+  else if (accs[1]->kind == Access::Broadcast &&
+           accs[0]->kind == Access::Vector)
+    std::tie(aIndex, bIndex) = std::make_pair(1u, 0u);
+  else
     return std::nullopt;
-  }
-  g.packB = pack[g.bIndex];
-  g.aBuf = op.getDpsInputOperand(g.aIndex)->get();
-  g.bBuf = op.getDpsInputOperand(g.bIndex)->get();
-  g.aMap = maps[g.aIndex];
-  g.bMap = maps[g.bIndex];
+  g.bStride = accs[bIndex]->stride;
+  g.packB = pack[bIndex];
+  g.aBuf = op.getDpsInputOperand(aIndex)->get();
+  g.bBuf = op.getDpsInputOperand(bIndex)->get();
+  g.aMap = maps[aIndex];
+  g.bMap = maps[bIndex];
   for (Value in : op.getDpsInputs())
     if (in == g.out)
       return std::nullopt;
 
-  AffineMap aMap = maps[g.aIndex], bMap = maps[g.bIndex];
   for (AffineExpr e : outMap.getResults()) {
     unsigned d = cast<AffineDimExpr>(e).getPosition();
     if (d == g.vecDim)
       continue;
-    bool inA = aMap.isFunctionOfDim(d), inB = bMap.isFunctionOfDim(d);
+    bool inA = g.aMap.isFunctionOfDim(d), inB = g.bMap.isFunctionOfDim(d);
     if (inA && !inB)
       g.aRows.push_back(d);
     else if (inB && !inA)
@@ -465,13 +451,13 @@ struct Emitter {
   Location loc;
   Group &g;
   KernelStrategy s;
-  SmallVector<int64_t> loopSizes;
+  SmallVector<int64_t> loopSizes = {};
   int64_t lanes = 0;     // vector length L (a multiple of s.lanes)
   int64_t vecTile = 0;   // output elements per tile along the vector dim
   bool masked = false;   // some tile has fewer than `lanes` valid lanes
   unsigned aRow = ~0u, bRow = ~0u;
   int64_t aRowTile = 1, bRowTile = 1;
-  VectorType vecType, maskType;
+  VectorType vecType = {};
 
   Value index(int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -530,7 +516,6 @@ struct Emitter {
       }
     }
     vecType = VectorType::get({lanes}, b.getF32Type());
-    maskType = VectorType::get({lanes}, b.getI1Type());
   }
 
   /// (tiles, rows per tile) covering `size` rows with tiles of `tile`.
@@ -591,15 +576,17 @@ struct Emitter {
     return vector::CreateMaskOp::create(b, loc, type, ValueRange{valid});
   }
 
+  /// `lanes` elements from `idx` on (every `stride`-th of `lanes * stride`
+  /// loaded), through mask `m` when there is one.
   Value loadVector(Value memref, ArrayRef<Value> idx, Value m,
-                   int64_t stride) {
-    auto type = VectorType::get({lanes * stride}, b.getF32Type());
+                   int64_t stride = 1) {
+    Type elem = cast<MemRefType>(memref.getType()).getElementType();
+    auto type = VectorType::get({lanes * stride}, elem);
     Value v;
     if (!m) {
       v = vector::LoadOp::create(b, loc, type, memref, idx);
     } else {
-      Value zero = arith::ConstantOp::create(
-          b, loc, type, DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
+      Value zero = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
       v = vector::MaskedLoadOp::create(b, loc, type, memref, idx, m, zero);
     }
     if (stride == 1)
@@ -608,6 +595,15 @@ struct Emitter {
     for (int64_t i = 0; i < lanes; ++i)
       picks.push_back(i * stride);
     return vector::ShuffleOp::create(b, loc, v, v, picks);
+  }
+
+  /// Indices of lane `l`: `map` at `dims` with loop `vd` advanced by l.
+  SmallVector<Value> laneIndices(AffineMap map, ArrayRef<Value> dims,
+                                 unsigned vd, int64_t l) {
+    SmallVector<Value> at(dims.begin(), dims.end());
+    if (l)
+      at[vd] = arith::AddIOp::create(b, loc, dims[vd], index(l));
+    return indices(map, at);
   }
 
   /// Element offsets of the lanes (lane l at l * stride, the memory stride
@@ -648,12 +644,9 @@ struct Emitter {
                                       allLanes(), zero);
     }
     SmallVector<Value> elems;
-    for (int64_t l = 0; l < lanes; ++l) {
-      SmallVector<Value> at(dims.begin(), dims.end());
-      if (l)
-        at[vd] = arith::AddIOp::create(b, loc, dims[vd], index(l));
-      elems.push_back(memref::LoadOp::create(b, loc, memref, indices(map, at)));
-    }
+    for (int64_t l = 0; l < lanes; ++l)
+      elems.push_back(
+          memref::LoadOp::create(b, loc, memref, laneIndices(map, dims, vd, l)));
     return vector::FromElementsOp::create(b, loc, vt, elems);
   }
 
@@ -666,11 +659,9 @@ struct Emitter {
       return;
     }
     for (int64_t l = 0; l < lanes; ++l) {
-      SmallVector<Value> at(dims.begin(), dims.end());
-      if (l)
-        at[vd] = arith::AddIOp::create(b, loc, dims[vd], index(l));
       Value lane = vector::ExtractOp::create(b, loc, value, ArrayRef<int64_t>{l});
-      memref::StoreOp::create(b, loc, lane, memref, indices(map, at));
+      memref::StoreOp::create(b, loc, lane, memref,
+                              laneIndices(map, dims, vd, l));
     }
   }
 
@@ -712,17 +703,7 @@ struct Emitter {
       if (kind == Access::Gather) {
         map.map(arg, gatherLanes(v, inMap, eDims, lane));
       } else if (kind == Access::Vector) {
-        auto type = VectorType::get({lanes}, elem);
-        Value loaded;
-        if (!m) {
-          loaded = vector::LoadOp::create(b, loc, type, v, idx);
-        } else {
-          Value zero = arith::ConstantOp::create(
-              b, loc, type, b.getZeroAttr(type));
-          loaded =
-              vector::MaskedLoadOp::create(b, loc, type, v, idx, m, zero);
-        }
-        map.map(arg, loaded);
+        map.map(arg, loadVector(v, idx, m));
       } else {
         Value scalar = memref::LoadOp::create(b, loc, v, idx);
         map.map(arg, vector::BroadcastOp::create(
@@ -856,8 +837,7 @@ struct Emitter {
             else if (g.outGather)
               accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
             else
-              accs.push_back(loadVector(g.out, indices(outMap, dims), outMask,
-                                        1));
+              accs.push_back(loadVector(g.out, indices(outMap, dims), outMask));
           }
 
           // One reduction step at loop values `red` (reduction dims set).
