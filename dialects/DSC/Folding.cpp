@@ -194,6 +194,52 @@ OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
   });
 }
 
+namespace {
+
+/// Applies `onFloat` / `onInt` to every element of a float / integer
+/// constant.
+OpFoldResult mapNumeric(Attribute input, Type resultType,
+                        llvm::function_ref<APFloat(APFloat)> onFloat,
+                        llvm::function_ref<APInt(APInt)> onInt) {
+  auto c = dyn_cast_or_null<DenseElementsAttr>(input);
+  auto type = dyn_cast<RankedTensorType>(resultType);
+  if (!c || !withinLimit(type))
+    return {};
+  if (isa<FloatType>(c.getElementType()))
+    return mapFloat(input, resultType, onFloat);
+  auto intType = dyn_cast<IntegerType>(c.getElementType());
+  if (!intType || intType.getWidth() == 1)
+    return {};
+  if (c.isSplat())
+    return SplatElementsAttr::get(type, onInt(c.getSplatValue<APInt>()));
+  SmallVector<APInt> out;
+  for (APInt v : c.getValues<APInt>())
+    out.push_back(onInt(v));
+  return DenseElementsAttr::get(type, out);
+}
+
+} // namespace
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return mapNumeric(
+      adaptor.getInput(), getType(),
+      [](APFloat v) {
+        v.changeSign();
+        return v;
+      },
+      [](APInt v) { return -v; });
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  return mapNumeric(
+      adaptor.getInput(), getType(),
+      [](APFloat v) {
+        v.clearSign();
+        return v;
+      },
+      [](APInt v) { return v.abs(); });
+}
+
 OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
   Type elem = getType().getElementType();
   std::optional<APFloat> lo, hi;

@@ -488,6 +488,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
   SmallVector<Type> argTypes;
   SmallVector<Attribute> inputNames;
   SmallVector<int32_t> inputDtypes;
+  SmallVector<std::pair<std::string, RankedTensorType>> emptyInputs;
   llvm::StringSet<> seenInputs;
   for (const auto &in : graph.input()) {
     if (initializers.count(in.name()))
@@ -498,9 +499,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       return nullptr;
     }
     FailureOr<RankedTensorType> type = valueInfoType(in, "graph input", loc);
-    if (failed(type) || failed(checkNotEmpty(*type, in.name(), loc)) ||
-        failed(checkSize(*type, in.name(), loc)))
+    if (failed(type) || failed(checkSize(*type, in.name(), loc)))
       return nullptr;
+    // A zero-element input carries no data: its value is known from its type
+    // alone (empty axes, the `like` of CastLike), so it imports as a constant
+    // and the runtime argument stays unread.
+    if (type->getNumElements() == 0)
+      emptyInputs.push_back({in.name(), *type});
     argTypes.push_back(*type);
     onnxTypes[in.name()] = in.type().tensor_type().elem_type();
     inputNames.push_back(StringAttr::get(ctx, in.name()));
@@ -517,6 +522,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
   entryBlock = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(inputNames))
     values[cast<StringAttr>(name).getValue()] = entryBlock->getArgument(i);
+  for (auto &[name, type] : emptyInputs)
+    defineConstant(name, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
   builder.setInsertionPointToEnd(entryBlock);
 
   auto nodeName = [](const onnx::NodeProto &node, size_t index) {

@@ -818,6 +818,17 @@ reduce("reducesum13_no_axes_all", "ReduceSum", rn(3, 5), 13, keepdims=0)
 reduce("reducesum13_noop_empty_axes", "ReduceSum", rn(3, 5), 13, noop_with_empty_axes=1)
 reduce("reducesum13_int64", "ReduceSum", np.arange(24, dtype=np.int64).reshape(2, 3, 4) - 7,
        13, axes=[1], axes_input=True, out_dtype=TensorProto.INT64)
+def _empty_axes_graph_input(name, noop):
+    # A zero-element graph input carries no data, so dsc imports it as a
+    # constant (empty axes: reduce all, or nothing with noop_with_empty_axes);
+    # the runner still takes the (empty) .npy.
+    gi = {"x": rn(3, 4), "axes": np.zeros((0,), np.int64)}
+    attrs = {"noop_with_empty_axes": 1} if noop else {}
+    op_case(name, F, "ReduceSum", gi, node_inputs=["x", "axes"], attrs=attrs, opset=13)
+
+
+_empty_axes_graph_input("reducesum13_empty_axes_graph_input", noop=False)
+_empty_axes_graph_input("reducesum13_empty_axes_graph_input_noop", noop=True)
 reduce("reducemean13_axes_attr", "ReduceMean", rn(2, 3, 4, 5), 13, axes=[2, 3])
 reduce("reducemean13_middle_no_keepdims", "ReduceMean", rn(2, 3, 4), 13, axes=[1], keepdims=0)
 reduce("reducemean18_axes_input", "ReduceMean", rn(2, 8, 6), 18, axes=[-1], axes_input=True)

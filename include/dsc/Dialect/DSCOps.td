@@ -219,9 +219,15 @@ def DSC_SoftplusOp : DSC_UnaryOp<"softplus", "log(1 + exp(x))">;
 def DSC_HardSwishOp
     : DSC_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
 def DSC_NegOp
-    : DSC_UnaryOp<"neg", "-x", "a floating-point or signed integer tensor">;
+    : DSC_UnaryOp<"neg", "-x", "a floating-point or signed integer tensor"> {
+  // Folds so that shape arithmetic on constants (e.g. Neg of an axis in the
+  // expanded LayerNormalization function) stays a compile-time constant.
+  let hasFolder = 1;
+}
 def DSC_AbsOp
-    : DSC_UnaryOp<"abs", "|x|", "a floating-point or signed integer tensor">;
+    : DSC_UnaryOp<"abs", "|x|", "a floating-point or signed integer tensor"> {
+  let hasFolder = 1;
+}
 
 /// A unary float op with scalar parameters (attributes).
 class DSC_ParamUnaryOp<string mnemonic, dag params>

@@ -61,7 +61,8 @@ template <typename OpTy> LogicalResult importNumericUnary(NodeImporter &n) {
     return n.emitError() << n.node().op_type()
                          << " of unsigned integers is not supported";
   }
-  n.setOutput(0, OpTy::create(n.builder(), n.loc(), *x).getResult());
+  // Folded on constants: shape arithmetic (Neg of an axis) stays constant.
+  n.setOutput(0, n.builder().createOrFold<OpTy>(n.loc(), *x));
   return success();
 }
 
