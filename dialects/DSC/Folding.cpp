@@ -322,4 +322,199 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::getFromRawBuffer(type, out);
 }
 
+//===----------------------------------------------------------------------===//
+// Comparisons, logical ops, Mod, Not and Where on constants
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct BroadcastOperands {
+  DenseElementsAttr lhs, rhs;
+  SmallVector<int64_t> lhsIndex, rhsIndex;
+  RankedTensorType type;
+};
+
+/// Both operands constant and the result small enough: their elements'
+/// indices for every result element (numpy broadcasting).
+std::optional<BroadcastOperands> broadcastConstants(Operation *op,
+                                                    Attribute lhs,
+                                                    Attribute rhs) {
+  auto l = dyn_cast_or_null<DenseElementsAttr>(lhs);
+  auto r = dyn_cast_or_null<DenseElementsAttr>(rhs);
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!l || !r || !withinLimit(type) ||
+      l.getElementType() != r.getElementType())
+    return std::nullopt;
+  return BroadcastOperands{
+      l, r, broadcastIndices(l.getType().getShape(), type.getShape()),
+      broadcastIndices(r.getType().getShape(), type.getShape()), type};
+}
+
+/// A comparison: `pred` of the ordering of each pair (unordered for NaN).
+/// Integers compare signed unless the op reads them as unsigned; bools as
+/// 0 < 1.
+OpFoldResult foldCompare(Operation *op, Attribute lhs, Attribute rhs,
+                         llvm::function_ref<bool(APFloat::cmpResult)> pred) {
+  std::optional<BroadcastOperands> c = broadcastConstants(op, lhs, rhs);
+  if (!c)
+    return {};
+  int64_t n = c->type.getNumElements();
+  SmallVector<bool> out;
+  out.reserve(n);
+  Type elem = c->lhs.getElementType();
+  if (isa<FloatType>(elem)) {
+    auto lv = c->lhs.getValues<APFloat>(), rv = c->rhs.getValues<APFloat>();
+    for (int64_t i = 0; i < n; ++i)
+      out.push_back(pred(lv[c->lhsIndex[i]].compare(rv[c->rhsIndex[i]])));
+  } else if (isa<IntegerType>(elem)) {
+    bool isUnsigned = op->hasAttr("is_unsigned") || elem.isInteger(1);
+    auto lv = c->lhs.getValues<APInt>(), rv = c->rhs.getValues<APInt>();
+    for (int64_t i = 0; i < n; ++i) {
+      APInt a = lv[c->lhsIndex[i]], b = rv[c->rhsIndex[i]];
+      APFloat::cmpResult cmp = a == b ? APFloat::cmpEqual
+                               : (isUnsigned ? a.ult(b) : a.slt(b))
+                                   ? APFloat::cmpLessThan
+                                   : APFloat::cmpGreaterThan;
+      out.push_back(pred(cmp));
+    }
+  } else {
+    return {};
+  }
+  return DenseElementsAttr::get(c->type, ArrayRef<bool>(out));
+}
+
+/// An integer (or bool) op of two operands; `fn` gives nullopt where the
+/// result is undefined (division by zero), which leaves the op unfolded.
+OpFoldResult
+foldIntBinary(Operation *op, Attribute lhs, Attribute rhs,
+              llvm::function_ref<std::optional<APInt>(APInt, APInt)> fn) {
+  std::optional<BroadcastOperands> c = broadcastConstants(op, lhs, rhs);
+  if (!c || !isa<IntegerType>(c->lhs.getElementType()) ||
+      c->type.getElementType() != c->lhs.getElementType())
+    return {};
+  int64_t n = c->type.getNumElements();
+  auto lv = c->lhs.getValues<APInt>(), rv = c->rhs.getValues<APInt>();
+  SmallVector<APInt> out;
+  out.reserve(n);
+  for (int64_t i = 0; i < n; ++i) {
+    std::optional<APInt> v = fn(lv[c->lhsIndex[i]], rv[c->rhsIndex[i]]);
+    if (!v)
+      return {};
+    out.push_back(*v);
+  }
+  return DenseElementsAttr::get(c->type, out);
+}
+
+using CmpResult = APFloat::cmpResult;
+
+} // namespace
+
+OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(*this, adaptor.getLhs(), adaptor.getRhs(),
+                     [](CmpResult r) { return r == APFloat::cmpEqual; });
+}
+
+OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(*this, adaptor.getLhs(), adaptor.getRhs(),
+                     [](CmpResult r) { return r == APFloat::cmpLessThan; });
+}
+
+OpFoldResult LessEqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(*this, adaptor.getLhs(), adaptor.getRhs(),
+                     [](CmpResult r) {
+                       return r == APFloat::cmpLessThan ||
+                              r == APFloat::cmpEqual;
+                     });
+}
+
+OpFoldResult GreaterOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(*this, adaptor.getLhs(), adaptor.getRhs(),
+                     [](CmpResult r) { return r == APFloat::cmpGreaterThan; });
+}
+
+OpFoldResult GreaterEqualOp::fold(FoldAdaptor adaptor) {
+  return foldCompare(*this, adaptor.getLhs(), adaptor.getRhs(),
+                     [](CmpResult r) {
+                       return r == APFloat::cmpGreaterThan ||
+                              r == APFloat::cmpEqual;
+                     });
+}
+
+OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(*this, adaptor.getLhs(), adaptor.getRhs(),
+                       [](APInt a, APInt b) -> std::optional<APInt> {
+                         return a & b;
+                       });
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(*this, adaptor.getLhs(), adaptor.getRhs(),
+                       [](APInt a, APInt b) -> std::optional<APInt> {
+                         return a | b;
+                       });
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(*this, adaptor.getLhs(), adaptor.getRhs(),
+                       [](APInt a, APInt b) -> std::optional<APInt> {
+                         return a ^ b;
+                       });
+}
+
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  bool truncated = getFmod(), isUnsigned = getIsUnsigned();
+  return foldIntBinary(*this, adaptor.getLhs(), adaptor.getRhs(),
+                       [&](APInt a, APInt b) -> std::optional<APInt> {
+                         if (b.isZero())
+                           return std::nullopt;
+                         if (isUnsigned)
+                           return a.urem(b);
+                         APInt r = a.srem(b);
+                         // Python's %: the remainder takes the divisor's
+                         // sign.
+                         if (!truncated && !r.isZero() &&
+                             r.isNegative() != b.isNegative())
+                           r += b;
+                         return r;
+                       });
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  auto c = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!c || !c.getElementType().isInteger(1) || !withinLimit(getType()))
+    return {};
+  SmallVector<bool> out;
+  for (bool v : c.getValues<bool>())
+    out.push_back(!v);
+  return DenseElementsAttr::get(getType(), ArrayRef<bool>(out));
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  auto cond = dyn_cast_or_null<DenseElementsAttr>(adaptor.getCondition());
+  if (!cond)
+    return {};
+  // A uniform condition selects one operand when it needs no broadcast.
+  if (cond.isSplat()) {
+    Value chosen = cond.getSplatValue<bool>() ? getX() : getY();
+    if (chosen.getType() == getType())
+      return chosen;
+  }
+  auto x = dyn_cast_or_null<DenseElementsAttr>(adaptor.getX());
+  auto y = dyn_cast_or_null<DenseElementsAttr>(adaptor.getY());
+  RankedTensorType type = getType();
+  if (!x || !y || !withinLimit(type) ||
+      x.getElementType() != type.getElementType())
+    return {};
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> ci = broadcastIndices(cond.getType().getShape(), shape),
+                       xi = broadcastIndices(x.getType().getShape(), shape),
+                       yi = broadcastIndices(y.getType().getShape(), shape);
+  auto cv = cond.getValues<bool>();
+  SmallVector<Attribute> out;
+  auto xv = x.getValues<Attribute>(), yv = y.getValues<Attribute>();
+  for (int64_t i = 0, n = type.getNumElements(); i < n; ++i)
+    out.push_back(cv[ci[i]] ? xv[xi[i]] : yv[yi[i]]);
+  return DenseElementsAttr::get(type, out);
+}
+
 } // namespace dsc

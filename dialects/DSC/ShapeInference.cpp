@@ -456,8 +456,6 @@ FailureOr<RankedTensorType> inferModType(EmitErrorFn emitError,
   Type elem = lhs.getElementType();
   if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
     return emitError() << "expects numeric operands, got " << lhs;
-  if (isa<FloatType>(elem) && !fmod)
-    return emitError() << "a floating-point remainder needs fmod = 1";
   return inferBroadcastType(emitError, lhs, rhs);
 }
 

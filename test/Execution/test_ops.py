@@ -313,6 +313,22 @@ matmul("matmul_odd_dims_33x65x17", (33, 65), (65, 17))
 matmul("matmul_batched_odd_dims", (3, 17, 31), (3, 31, 13))
 
 
+
+def _matmul_where_bool_constant(name, s):
+    # A constant bool mask selecting the scores of a batched MatMul (a causal
+    # mask folded at import): the epilogue must not read the bools as a
+    # bit-packed vector (each takes a byte in memory).
+    mask = np.tril(np.ones((s, s), bool)).reshape(1, 1, s, s)
+    pre = [helper.make_node("MatMul", ["a", "b"], ["scores"])]
+    op_case(name, F, "Where", {"a": rn(1, 2, s, 8), "b": rn(1, 2, 8, s)},
+            node_inputs=["mask", "scores", "fill"],
+            initializers={"mask": mask, "fill": np.array(-1e4, np.float32)},
+            pre_nodes=pre)
+
+
+_matmul_where_bool_constant("matmul_where_bool_constant_4", 4)
+_matmul_where_bool_constant("matmul_where_bool_constant_32", 32)
+
 # Long reductions (K = 1000, or 153-288 terms in the wide convolutions below)
 # are summed in a different order than ONNX Runtime's blocked kernels; float32
 # rounding then differs by a few ulps of the partial sums, so these cases use

@@ -119,6 +119,7 @@ class DSC_CompareOp<string mnemonic, string onnxName, string formula>
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def DSC_EqualOp : DSC_CompareOp<"equal", "Equal", "a == b">;
@@ -147,6 +148,7 @@ def DSC_WhereOp : DSC_Op<"where", [DSC_Elementwise]> {
   let assemblyFormat = [{
     $condition `,` $x `,` $y attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 def DSC_CastOp : DSC_Op<"cast", [DSC_Elementwise]> {
@@ -308,7 +310,9 @@ def DSC_MishOp : DSC_UnaryOp<"mish", "x * tanh(log(1 + exp(x)))">;
 def DSC_SignOp
     : DSC_UnaryOp<"sign", "x > 0 ? 1 : (x < 0 ? -1 : x)",
                   "a floating-point or signed integer tensor">;
-def DSC_NotOp : DSC_UnaryOp<"not", "!x", "a bool (`i1`) tensor">;
+def DSC_NotOp : DSC_UnaryOp<"not", "!x", "a bool (`i1`) tensor"> {
+  let hasFolder = 1;
+}
 
 /// A binary op with numpy broadcasting and no folder; `params` are extra
 /// attributes.
@@ -333,15 +337,25 @@ class DSC_BroadcastOp<string mnemonic, string summaryText, string onnxName,
   }];
 }
 
-def DSC_AndOp : DSC_BroadcastOp<"and", "elementwise logical and of bools", "And">;
-def DSC_OrOp : DSC_BroadcastOp<"or", "elementwise logical or of bools", "Or">;
-def DSC_XorOp : DSC_BroadcastOp<"xor", "elementwise logical xor of bools", "Xor">;
+// The logical ops, Mod, Not and the comparisons fold on constants: the
+// shape arithmetic of ONNX function bodies (e.g. expanded Attention's
+// grouped-query test Where(And(Not(Equal(h, g)), ...))) stays constant.
+def DSC_AndOp : DSC_BroadcastOp<"and", "elementwise logical and of bools", "And"> {
+  let hasFolder = 1;
+}
+def DSC_OrOp : DSC_BroadcastOp<"or", "elementwise logical or of bools", "Or"> {
+  let hasFolder = 1;
+}
+def DSC_XorOp : DSC_BroadcastOp<"xor", "elementwise logical xor of bools", "Xor"> {
+  let hasFolder = 1;
+}
 def DSC_ModOp
     : DSC_BroadcastOp<"mod", "elementwise remainder", "Mod",
                       (ins BoolAttr:$fmod, UnitAttr:$is_unsigned)> {
-  // `fmod` truncates (the remainder has the dividend's sign, C fmod; the
-  // only mode for floats); otherwise the remainder has the divisor's sign
-  // (Python %). `is_unsigned` reads integers as unsigned.
+  // `fmod` truncates (the remainder has the dividend's sign, C fmod);
+  // otherwise the remainder has the divisor's sign (Python %, numpy.mod,
+  // for integers and floats). `is_unsigned` reads integers as unsigned.
+  let hasFolder = 1;
 }
 def DSC_BitShiftOp
     : DSC_BroadcastOp<"bit_shift", "elementwise shift of unsigned integers",

@@ -165,8 +165,24 @@ Value sign(OpBuilder &b, Location loc, Value x) {
 /// divisor added.
 Value modulo(OpBuilder &b, Location loc, ValueRange args, ModOp op) {
   Value a = args[0], d = args[1];
-  if (isa<FloatType>(a.getType()))
-    return arith::RemFOp::create(b, loc, a, d);
+  if (isa<FloatType>(a.getType())) {
+    Value r = arith::RemFOp::create(b, loc, a, d);
+    if (op.getFmod())
+      return r;
+    // numpy's mod: a non-zero remainder takes the divisor's sign (NaN stays
+    // NaN; x mod inf of the other sign gives the infinity, as numpy).
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(a.getType(), 0));
+    Value nonZero =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, r, zero);
+    Value rNeg =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+    Value dNeg =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, d, zero);
+    Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, dNeg);
+    Value fix = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+    return arith::SelectOp::create(b, loc, fix,
+                                   arith::AddFOp::create(b, loc, r, d), r);
+  }
   if (op.getIsUnsigned())
     return arith::RemUIOp::create(b, loc, a, d);
   Value r = arith::RemSIOp::create(b, loc, a, d);

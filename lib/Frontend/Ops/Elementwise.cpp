@@ -333,7 +333,7 @@ LogicalResult importNot(NodeImporter &n) {
     return failure();
   if (!n.type(*x).getElementType().isInteger(1))
     return n.emitError() << "expects a bool input, got " << n.type(*x);
-  n.setOutput(0, NotOp::create(n.builder(), n.loc(), *x).getResult());
+  n.setOutput(0, n.builder().createOrFold<NotOp>(n.loc(), *x));
   return success();
 }
 
@@ -367,7 +367,7 @@ LogicalResult importBitShift(NodeImporter &n) {
 }
 
 /// Mod: `fmod` selects C fmod (truncated) over Python % (floored) remainders;
-/// floats need fmod = 1.
+/// for floats without fmod, numpy.mod.
 LogicalResult importMod(NodeImporter &n) {
   if (failed(n.checkAttributes({"fmod"})))
     return failure();

@@ -428,11 +428,16 @@ template <AlongAxisFn build> LogicalResult importSoftmax(NodeImporter &n) {
   return success();
 }
 
-/// ONNX Attention (opsets 23-25) as dsc.attention on [B, H, S, D] tensors:
-/// 3-D inputs are split into heads, grouped-query K/V heads are repeated,
-/// a boolean mask becomes an additive 0 / -inf mask, is_causal and the
-/// opset-25 windows become the structural mask. KV caches, softcap and the
-/// extra outputs are refused.
+/// ONNX Attention (opsets 23-25) on [B, H, S, D] tensors: 3-D inputs are
+/// split into heads, grouped-query K/V heads are repeated, an internal KV
+/// cache (past_key/past_value) is concatenated in front of K/V (the
+/// present_* outputs) and moves the causal frontier by its length, a boolean
+/// mask becomes an additive 0 / -inf mask, one shorter than the keys is
+/// padded with -inf. float16/bfloat16 inputs are computed in float32.
+/// The common case becomes one dsc.attention (is_causal and left windows as
+/// its structural mask); softcap, qk_matmul_output and right windows take
+/// the composed form (matmul, scale, softcap, bias, softmax, matmul) that
+/// follows the ONNX reference step by step.
 LogicalResult importAttention(NodeImporter &n) {
   SmallVector<StringRef> known = {"is_causal", "kv_num_heads", "q_num_heads",
                                   "qk_matmul_output_mode", "scale", "softcap",
@@ -442,33 +447,73 @@ LogicalResult importAttention(NodeImporter &n) {
     known.push_back("right_window_size");
   }
   if (failed(n.checkAttributes(known)) ||
-      failed(n.checkOutputsAtMost(
-          1, "present_key/present_value (KV cache) and qk_matmul_output "
-             "are not supported")))
+      failed(n.checkOutputsAtMost(4, "Attention has four outputs")))
     return failure();
-  for (int i = 4; i < n.numInputs(); ++i)
-    if (n.hasInput(i))
-      return n.emitError() << "past_key/past_value (KV cache) and "
-                              "nonpad_kv_seqlen inputs are not supported";
+  if (n.hasInput(6))
+    return n.emitError() << "nonpad_kv_seqlen (an external KV cache with "
+                            "per-batch lengths) is not supported";
+  if (n.hasInput(4) != n.hasInput(5))
+    return n.emitError() << "past_key and past_value must be given together";
   FailureOr<Value> q = n.input(0), k = n.input(1), v = n.input(2),
-                   mask = n.optionalInput(3);
+                   mask = n.optionalInput(3), pastK = n.optionalInput(4),
+                   pastV = n.optionalInput(5);
   auto causal = n.intAttr("is_causal", 0);
   auto qHeads = n.intAttr("q_num_heads", 0);
   auto kvHeads = n.intAttr("kv_num_heads", 0);
   auto softcap = n.floatAttr("softcap", 0.0f);
   auto left = n.intAttr("left_window_size", -1);
   auto right = n.intAttr("right_window_size", -1);
-  if (failed(q) || failed(k) || failed(v) || failed(mask) || failed(causal) ||
-      failed(qHeads) || failed(kvHeads) || failed(softcap) || failed(left) ||
-      failed(right))
+  auto qkMode = n.intAttr("qk_matmul_output_mode", 0);
+  if (failed(q) || failed(k) || failed(v) || failed(mask) || failed(pastK) ||
+      failed(pastV) || failed(causal) || failed(qHeads) || failed(kvHeads) ||
+      failed(softcap) || failed(left) || failed(right) || failed(qkMode))
     return failure();
-  if (*softcap != 0.0f)
-    return n.emitError() << "softcap is not supported";
+  if (*qkMode < 0 || *qkMode > 3)
+    return n.emitError() << "qk_matmul_output_mode " << *qkMode
+                         << " is not one of 0, 1, 2, 3";
+  if (*left < -1 || *right < -1)
+    return n.emitError() << "left_window_size and right_window_size must be "
+                            "-1 or non-negative";
   RankedTensorType qt = n.type(*q);
   Type elem = qt.getElementType();
-  if (!elem.isF32())
-    return n.emitError() << "expects float32 Q, K and V, got " << qt;
+  if (!isa<FloatType>(elem) || n.type(*k).getElementType() != elem ||
+      n.type(*v).getElementType() != elem)
+    return n.emitError() << "expects Q, K and V of one floating-point type, "
+                            "got "
+                         << qt << ", " << n.type(*k) << " and " << n.type(*v);
   Builder b(n.context());
+  Type f32 = b.getF32Type();
+  // Narrow floats are computed in f32 and rounded once at the end.
+  auto toF32 = [&](Value x) -> FailureOr<Value> {
+    if (!x || n.type(x).getElementType() == f32 ||
+        !isa<FloatType>(n.type(x).getElementType()))
+      return x;
+    return n.create<CastOp>(inferCastType(n.errorFn(), n.type(x), f32), x,
+                            false, false);
+  };
+  auto fromF32 = [&](Value x) -> FailureOr<Value> {
+    if (elem == f32)
+      return x;
+    return n.create<CastOp>(inferCastType(n.errorFn(), n.type(x), elem), x,
+                            false, false);
+  };
+  auto scalar = RankedTensorType::get({}, f32);
+  auto constant = [&](double value) -> Value {
+    return arith::ConstantOp::create(
+        n.builder(), n.loc(),
+        DenseElementsAttr::get(scalar, b.getFloatAttr(f32, value)));
+  };
+  auto binary = [&](auto tag, Value l, Value r) -> FailureOr<Value> {
+    using OpTy = decltype(tag);
+    return n.create<OpTy>(
+        inferBroadcastType(n.errorFn(), n.type(l), n.type(r)), l, r);
+  };
+  FailureOr<Value> qf = toF32(*q), kf = toF32(*k), vf = toF32(*v),
+                   maskf = toF32(*mask), pkf = toF32(*pastK),
+                   pvf = toF32(*pastV);
+  if (failed(qf) || failed(kf) || failed(vf) || failed(maskf) ||
+      failed(pkf) || failed(pvf))
+    return failure();
 
   // 3-D [B, S, H * D] -> 4-D [B, H, S, D].
   auto toHeads = [&](Value x, int64_t heads) -> FailureOr<Value> {
@@ -490,10 +535,37 @@ LogicalResult importAttention(NodeImporter &n) {
         b.getDenseI64ArrayAttr(perm));
   };
   bool threeD = qt.getRank() == 3;
-  FailureOr<Value> q4 = toHeads(*q, *qHeads), k4 = toHeads(*k, *kvHeads),
-                   v4 = toHeads(*v, *kvHeads);
+  FailureOr<Value> q4 = toHeads(*qf, *qHeads), k4 = toHeads(*kf, *kvHeads),
+                   v4 = toHeads(*vf, *kvHeads);
   if (failed(q4) || failed(k4) || failed(v4))
     return failure();
+  // The internal KV cache: present = concat(past, new) along the sequence.
+  int64_t past = 0;
+  if (*pkf) {
+    RankedTensorType pkt = n.type(*pkf), pvt = n.type(*pvf);
+    if (pkt.getRank() != 4 || pvt.getRank() != 4)
+      return n.emitError() << "past_key and past_value must be 4-D [B, Hkv, "
+                              "S_past, D], got "
+                           << pkt << " and " << pvt;
+    past = pkt.getDimSize(2);
+    auto cat = [&](Value a, Value c) {
+      return n.create<ConcatOp>(
+          inferConcatType(n.errorFn(), {n.type(a), n.type(c)}, 2),
+          ValueRange{a, c}, b.getI64IntegerAttr(2));
+    };
+    k4 = cat(*pkf, *k4);
+    v4 = cat(*pvf, *v4);
+    if (failed(k4) || failed(v4))
+      return failure();
+  }
+  for (int i : {1, 2}) {
+    if (!n.hasOutput(i))
+      continue;
+    FailureOr<Value> present = fromF32(i == 1 ? *k4 : *v4);
+    if (failed(present))
+      return failure();
+    n.setOutput(i, *present);
+  }
   RankedTensorType q4t = n.type(*q4), k4t = n.type(*k4), v4t = n.type(*v4);
   int64_t batch = q4t.getDimSize(0), hq = q4t.getDimSize(1);
   int64_t sq = q4t.getDimSize(2), d = q4t.getDimSize(3);
@@ -537,63 +609,181 @@ LogicalResult importAttention(NodeImporter &n) {
   if (failed(kr) || failed(vr))
     return failure();
 
-  // Masks: a boolean mask is additive 0 where true, -inf where false.
-  Value additive = *mask;
-  if (additive && n.type(additive).getElementType().isInteger(1)) {
-    auto scalar = RankedTensorType::get({}, elem);
-    auto constant = [&](double value) -> Value {
-      return arith::ConstantOp::create(
-          n.builder(), n.loc(),
-          DenseElementsAttr::get(scalar, b.getFloatAttr(elem, value)));
-    };
-    FailureOr<Value> w = n.create<WhereOp>(
-        inferWhereType(n.errorFn(), n.type(additive), scalar, scalar),
-        additive, constant(0.0), constant(-INFINITY));
-    if (failed(w))
-      return failure();
-    additive = *w;
-  } else if (additive && n.type(additive).getElementType() != elem) {
-    return n.emitError() << "attn_mask must be bool or of Q's element type";
-  }
-  StringRef kind = "none";
-  int64_t window = 0;
-  bool windowed = *left >= 0 || *right >= 0;
-  if (*causal || windowed) {
-    // Without a KV cache ONNX aligns the causal frontier at key 0
-    // (offset 0): query i attends keys j <= i.
-    if ((*right > 0) || (!*causal && *right != 0 && windowed))
-      return n.emitError() << "right_window_size > 0 (or a window without "
-                              "is_causal) is not supported";
-    kind = *left >= 0 ? "sliding_window" : "causal";
-    window = *left >= 0 ? *left + 1 : 0;
+  // The mask: padded to Sk keys (masked), then additive 0 / -inf.
+  Value additive = *maskf;
+  if (additive) {
+    RankedTensorType mt = n.type(additive);
+    bool isBool = mt.getElementType().isInteger(1);
+    if (!isBool && !isa<FloatType>(mt.getElementType()))
+      return n.emitError() << "attn_mask must be bool or floating-point, got "
+                           << mt;
+    if (mt.getRank() == 0 || mt.getDimSize(mt.getRank() - 1) > sk)
+      return n.emitError() << "attn_mask " << mt << " has more than the "
+                           << sk << " keys";
+    if (int64_t missing = sk - mt.getDimSize(mt.getRank() - 1)) {
+      SmallVector<int64_t> padShape(mt.getShape());
+      padShape.back() = missing;
+      auto padType = RankedTensorType::get(padShape, mt.getElementType());
+      Attribute fill = isBool ? Attribute(b.getBoolAttr(false))
+                              : Attribute(b.getFloatAttr(f32, -INFINITY));
+      Value pad = arith::ConstantOp::create(
+          n.builder(), n.loc(), DenseElementsAttr::get(padType, fill));
+      FailureOr<Value> padded = n.create<ConcatOp>(
+          inferConcatType(n.errorFn(), {mt, padType}, mt.getRank() - 1),
+          ValueRange{additive, pad}, b.getI64IntegerAttr(mt.getRank() - 1));
+      if (failed(padded))
+        return failure();
+      additive = *padded;
+    }
+    if (isBool) {
+      FailureOr<Value> w = n.create<WhereOp>(
+          inferWhereType(n.errorFn(), n.type(additive), scalar, scalar),
+          additive, constant(0.0), constant(-INFINITY));
+      if (failed(w))
+        return failure();
+      additive = *w;
+    }
   }
   double scale = 1.0 / std::sqrt(static_cast<double>(d));
-  if (const onnx::AttributeProto *a = n.attr("scale")) {
+  if (n.attr("scale")) {
     auto s = n.floatAttr("scale", 0.0f);
     if (failed(s))
       return failure();
     scale = *s;
-    (void)a;
   }
+  bool windowed = *left >= 0 || *right >= 0;
   SmallVector<int64_t> outShape = {batch, hq, sq, v4t.getDimSize(3)};
-  auto outType = RankedTensorType::get(outShape, elem);
-  Value out = AttentionOp::create(
-      n.builder(), n.loc(), outType, *q4, *kr, *vr, additive,
-      b.getF64FloatAttr(scale), b.getStringAttr(kind),
-      b.getF64FloatAttr(-INFINITY), b.getI64IntegerAttr(window),
-      b.getI64IntegerAttr(0));
-  if (!threeD)
-    return n.setResult(out);
-  // Back to [B, Sq, Hq * Dv].
-  SmallVector<int64_t> perm = {0, 2, 1, 3};
-  FailureOr<Value> t = n.create<TransposeOp>(
-      inferTransposeType(n.errorFn(), outType, perm), out,
-      b.getDenseI64ArrayAttr(perm));
-  if (failed(t))
+  auto outType = RankedTensorType::get(outShape, f32);
+  Value out;
+  // dsc.attention's structural mask: causal with an optional left window.
+  // (A right window bound only matters without is_causal; 0 makes it causal.)
+  bool fused = *softcap <= 0.0f && !n.hasOutput(3) &&
+               (!windowed || *causal || *right == 0);
+  if (fused) {
+    StringRef kind = "none";
+    int64_t window = 0;
+    if (*causal || windowed) {
+      kind = *left >= 0 ? "sliding_window" : "causal";
+      window = *left >= 0 ? *left + 1 : 0;
+    }
+    out = AttentionOp::create(n.builder(), n.loc(), outType, *q4, *kr, *vr,
+                              additive, b.getF64FloatAttr(scale),
+                              b.getStringAttr(kind),
+                              b.getF64FloatAttr(-INFINITY),
+                              b.getI64IntegerAttr(window),
+                              b.getI64IntegerAttr(past))
+              .getResult();
+  } else {
+    // Composed, as the ONNX reference: scores, softcap, + bias, softmax,
+    // rows whose bias masks every key give 0, then @ V.
+    FailureOr<Value> scores = n.create<MatMulOp>(
+        inferMatMulType(n.errorFn(), q4t, n.type(*kr)), *q4, *kr);
+    if (failed(scores))
+      return failure();
+    scores = binary(MulOp(), *scores, constant(scale));
+    if (succeeded(scores) && *softcap > 0.0f) {
+      scores = binary(MulOp(), *scores, constant(1.0 / *softcap));
+      if (succeeded(scores))
+        scores = n.create<TanhOp>(n.type(*scores), *scores);
+      if (succeeded(scores))
+        scores = binary(MulOp(), *scores, constant(*softcap));
+    }
+    if (failed(scores))
+      return failure();
+    Value qkOut = *scores;
+    if (*causal || windowed) {
+      // Key j is allowed for query i when j <= i + past (causal) and within
+      // the window around i + past.
+      SmallVector<float> bias(sq * sk, 0.0f);
+      for (int64_t i = 0; i < sq; ++i)
+        for (int64_t j = 0; j < sk; ++j) {
+          int64_t diff = i + past - j;
+          bool allowed = (!*causal || diff >= 0) &&
+                         (*left < 0 || diff <= *left) &&
+                         (*right < 0 || -diff <= *right);
+          if (!allowed)
+            bias[i * sk + j] = -INFINITY;
+        }
+      auto biasType = RankedTensorType::get({sq, sk}, f32);
+      Value structural = arith::ConstantOp::create(
+          n.builder(), n.loc(),
+          DenseElementsAttr::get(biasType, ArrayRef<float>(bias)));
+      if (additive) {
+        FailureOr<Value> sum = binary(AddOp(), additive, structural);
+        if (failed(sum))
+          return failure();
+        additive = *sum;
+      } else {
+        additive = structural;
+      }
+    }
+    Value withBias = *scores;
+    if (additive) {
+      FailureOr<Value> sum = binary(AddOp(), *scores, additive);
+      if (failed(sum))
+        return failure();
+      withBias = *sum;
+    }
+    if (*qkMode == 2)
+      qkOut = withBias;
+    FailureOr<Value> probs = buildSoftmax(n, withBias, 3);
+    if (failed(probs))
+      return failure();
+    if (additive) {
+      RankedTensorType at = n.type(additive);
+      int64_t last = at.getRank() - 1;
+      FailureOr<Value> rowMax = n.create<ReduceOp>(
+          inferReduceType(n.errorFn(), at, "max", {last}, true), additive,
+          b.getStringAttr("max"), b.getDenseI64ArrayAttr({last}),
+          b.getBoolAttr(true));
+      if (failed(rowMax))
+        return failure();
+      FailureOr<Value> masked = n.create<EqualOp>(
+          inferCompareType(n.errorFn(), n.type(*rowMax), scalar), *rowMax,
+          constant(-INFINITY));
+      if (failed(masked))
+        return failure();
+      probs = n.create<WhereOp>(inferWhereType(n.errorFn(), n.type(*masked),
+                                               scalar, n.type(*probs)),
+                                *masked, constant(0.0), *probs);
+      if (failed(probs))
+        return failure();
+    }
+    if (*qkMode == 3)
+      qkOut = *probs;
+    FailureOr<Value> y = n.create<MatMulOp>(
+        inferMatMulType(n.errorFn(), n.type(*probs), n.type(*vr)), *probs,
+        *vr);
+    if (failed(y))
+      return failure();
+    out = *y;
+    if (n.hasOutput(3)) {
+      FailureOr<Value> qk = fromF32(qkOut);
+      if (failed(qk))
+        return failure();
+      n.setOutput(3, *qk);
+    }
+  }
+  if (threeD) {
+    // Back to [B, Sq, Hq * Dv].
+    SmallVector<int64_t> perm = {0, 2, 1, 3};
+    FailureOr<Value> t = n.create<TransposeOp>(
+        inferTransposeType(n.errorFn(), n.type(out), perm), out,
+        b.getDenseI64ArrayAttr(perm));
+    if (failed(t))
+      return failure();
+    SmallVector<int64_t> flat = {batch, sq, hq * v4t.getDimSize(3)};
+    FailureOr<Value> r = n.create<ReshapeOp>(
+        inferReshapeType(n.errorFn(), n.type(*t), flat, false), *t);
+    if (failed(r))
+      return failure();
+    out = *r;
+  }
+  FailureOr<Value> y = fromF32(out);
+  if (failed(y))
     return failure();
-  SmallVector<int64_t> flat = {batch, sq, hq * v4t.getDimSize(3)};
-  return n.setResult(n.create<ReshapeOp>(
-      inferReshapeType(n.errorFn(), n.type(*t), flat, false), *t));
+  n.setOutput(0, *y);
+  return success();
 }
 
 } // namespace

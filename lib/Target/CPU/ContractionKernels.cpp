@@ -433,6 +433,12 @@ bool fitsGroup(linalg::LinalgOp op, const Group &g, bool readsOut) {
   for (OpOperand *in : op.getDpsInputOperands()) {
     if (in->get() == out)
       return false;
+    // Bools take a byte each in memory but a bit each in a vector load's
+    // <N x i1> (and a contiguous vector.gather canonicalizes back to such a
+    // load): an op reading them stays a loop of its own.
+    if (auto t = dyn_cast<MemRefType>(in->get().getType());
+        t && t.getElementType().isInteger(1))
+      return false;
     std::optional<Access> a = classify(
         in->get(), op.getMatchingIndexingMap(in), lane, /*allowGather=*/true);
     if (!a || a->stride != 1)
