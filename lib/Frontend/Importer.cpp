@@ -11,7 +11,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -295,6 +297,16 @@ public:
 
   OpBuilder &getBuilder() { return builder; }
 
+  using NodeList = google::protobuf::RepeatedPtrField<onnx::NodeProto>;
+  /// Imports `nodes` in order: the main graph's, or a subgraph's (whose
+  /// node names get `namePrefix`).
+  LogicalResult importNodes(const NodeList &nodes, StringRef namePrefix);
+  /// Imports a subgraph (an If branch, a Loop or Scan body) inline, its
+  /// inputs bound to `inputs`; returns its outputs (and their ONNX types).
+  FailureOr<SmallVector<Value>>
+  importSubgraph(const onnx::GraphProto &graph, ArrayRef<Value> inputs,
+                 NodeImporter &parent, SmallVectorImpl<int32_t> *outputTypes);
+
   FailureOr<Value> lookup(StringRef name, NodeImporter &node) {
     auto it = values.find(name);
     if (it != values.end())
@@ -391,6 +403,11 @@ private:
                           << " elements, which dsc does not support";
   }
 
+  /// Bodies nest (a Loop in an If branch); a corrupt model must not
+  /// recurse without bound.
+  static constexpr int kMaxSubgraphDepth = 16;
+  int subgraphDepth = 0;
+  int64_t opset = 0;
   MLIRContext *ctx;
   OpBuilder builder;
   TensorReader tensors;
@@ -526,73 +543,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     defineConstant(name, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
   builder.setInsertionPointToEnd(entryBlock);
 
-  auto nodeName = [](const onnx::NodeProto &node, size_t index) {
-    return node.name().empty() ? node.op_type() + "_" + std::to_string(index)
-                               : node.name();
-  };
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    for (const std::string &out : node.output())
-      if (!out.empty())
-        laterProducers.try_emplace(out, nodeName(node, index));
-
-  const OpRegistry &registry = OpRegistry::get();
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
-    std::string name = nodeName(node, index);
-    for (const std::string &out : node.output())
-      laterProducers.erase(out);
-    Location loc = nodeLoc(ctx, name, node.op_type());
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
-      emitError(loc) << "operator domain '" << node.domain()
-                     << "' is not supported (only the default ONNX domain)";
-      return nullptr;
-    }
-    int64_t oldest = 0, newer = 0;
-    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest, &newer);
-    if (!fn) {
-      if (newer)
-        emitError(loc) << "dsc supports " << node.op_type()
-                       << " as defined before opset " << newer
-                       << "; the model's opset " << opset
-                       << " uses its newer definition";
-      else if (oldest)
-        emitError(loc) << "dsc supports " << node.op_type() << " from opset "
-                       << oldest << "; the model uses opset " << opset;
-      else
-        emitError(loc) << "operator '" << node.op_type()
-                       << "' is not supported by dsc";
-      return nullptr;
-    }
-    NodeImporter importer(*this, node, loc, opset);
-    if (failed(fn(importer)))
-      return nullptr;
-    // Outputs keep the ONNX type of the first typed input unless the
-    // importer said otherwise (true of every op imported so far).
-    int32_t inherited = 0;
-    for (const std::string &in : node.input())
-      if (!inherited && !in.empty())
-        inherited = onnxTypes.lookup(in);
-    for (int i = 0; i < node.output_size(); ++i) {
-      const std::string &out = node.output(i);
-      if (out.empty())
-        continue;
-      if (!onnxTypes.count(out) && inherited)
-        onnxTypes[out] = inherited;
-      if (!values.count(out) && !constants.count(out)) {
-        emitError(loc) << "output " << i << " ('" << out
-                       << "') is not supported";
-        return nullptr;
-      }
-      Type type;
-      if (auto v = values.find(out); v != values.end())
-        type = v->second.getType();
-      else
-        type = constants.lookup(out).getType();
-      if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
-          (values.count(out) &&
-           failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
-        return nullptr;
-    }
-  }
+  this->opset = opset;
+  if (failed(importNodes(graph.node(), "")))
+    return nullptr;
 
   // Results: graph outputs, checked against their declared types.
   SmallVector<Value> results;
@@ -684,6 +637,140 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
 // NodeImporter
 //===----------------------------------------------------------------------===//
 
+LogicalResult
+GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
+  auto nodeName = [&](const onnx::NodeProto &node, size_t index) {
+    return (namePrefix + (node.name().empty()
+                              ? node.op_type() + "_" + std::to_string(index)
+                              : node.name()))
+        .str();
+  };
+  for (auto [index, node] : llvm::enumerate(nodes))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        laterProducers.try_emplace(out, nodeName(node, index));
+
+  const OpRegistry &registry = OpRegistry::get();
+  for (auto [index, node] : llvm::enumerate(nodes)) {
+    std::string name = nodeName(node, index);
+    for (const std::string &out : node.output())
+      laterProducers.erase(out);
+    Location loc = nodeLoc(ctx, name, node.op_type());
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      return emitError(loc) << "operator domain '" << node.domain()
+                            << "' is not supported (only the default ONNX "
+                               "domain)";
+    int64_t oldest = 0, newer = 0;
+    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest, &newer);
+    if (!fn) {
+      if (newer)
+        return emitError(loc)
+               << "dsc supports " << node.op_type()
+               << " as defined before opset " << newer << "; the model's opset "
+               << opset << " uses its newer definition";
+      if (oldest)
+        return emitError(loc) << "dsc supports " << node.op_type()
+                              << " from opset " << oldest
+                              << "; the model uses opset " << opset;
+      return emitError(loc) << "operator '" << node.op_type()
+                            << "' is not supported by dsc";
+    }
+    NodeImporter importer(*this, node, loc, opset);
+    if (failed(fn(importer)))
+      return failure();
+    // Outputs keep the ONNX type of the first typed input unless the
+    // importer said otherwise (true of every op imported so far).
+    int32_t inherited = 0;
+    for (const std::string &in : node.input())
+      if (!inherited && !in.empty())
+        inherited = onnxTypes.lookup(in);
+    for (int i = 0; i < node.output_size(); ++i) {
+      const std::string &out = node.output(i);
+      if (out.empty())
+        continue;
+      if (!onnxTypes.count(out) && inherited)
+        onnxTypes[out] = inherited;
+      if (!values.count(out) && !constants.count(out))
+        return emitError(loc)
+               << "output " << i << " ('" << out << "') is not supported";
+      Type type;
+      if (auto v = values.find(out); v != values.end())
+        type = v->second.getType();
+      else
+        type = constants.lookup(out).getType();
+      if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
+          (values.count(out) &&
+           failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
+        return failure();
+    }
+  }
+  return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                              ArrayRef<Value> inputs, NodeImporter &parent,
+                              SmallVectorImpl<int32_t> *outputTypes) {
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return parent.emitError()
+           << "subgraph '" << graph.name() << "' takes " << graph.input_size()
+           << " inputs; the node gives it " << inputs.size();
+  if (++subgraphDepth > kMaxSubgraphDepth) {
+    --subgraphDepth;
+    return parent.emitError() << "subgraphs are nested more than "
+                              << kMaxSubgraphDepth << " deep";
+  }
+  // The body sees the outer scope; what it defines (inputs, initializers,
+  // node outputs) shadows the outer names only while it is imported.
+  auto savedValues = values;
+  auto savedConstants = constants;
+  auto savedTypes = onnxTypes;
+  auto savedInitializers = initializers;
+  llvm::scope_exit restore([&] {
+    values = std::move(savedValues);
+    constants = std::move(savedConstants);
+    onnxTypes = std::move(savedTypes);
+    initializers = std::move(savedInitializers);
+    --subgraphDepth;
+  });
+  for (const auto &t : graph.initializer()) {
+    values.erase(t.name());
+    constants.erase(t.name());
+    initializers[t.name()] = &t;
+    onnxTypes[t.name()] = t.data_type();
+  }
+  for (auto [in, value] : llvm::zip(graph.input(), inputs)) {
+    values[in.name()] = value;
+    constants.erase(in.name());
+    // A constant input (an unrolled iteration's counter) keeps folding.
+    DenseElementsAttr attr;
+    if (matchPattern(value, m_Constant(&attr)))
+      constants[in.name()] = attr;
+    if (in.type().has_tensor_type() && in.type().tensor_type().elem_type())
+      onnxTypes[in.name()] = in.type().tensor_type().elem_type();
+  }
+  // Body nodes are named after their node: 'loop_1/add_0'.
+  std::string prefix;
+  if (auto name = dyn_cast<NameLoc>(parent.loc()))
+    prefix = name.getName().str() + "/";
+  if (failed(importNodes(graph.node(), prefix)))
+    return failure();
+  SmallVector<Value> results;
+  for (const auto &out : graph.output()) {
+    FailureOr<Value> v = lookup(out.name(), parent);
+    if (failed(v))
+      return failure();
+    results.push_back(*v);
+    if (outputTypes) {
+      int32_t t = onnxTypes.lookup(out.name());
+      if (!t && out.type().has_tensor_type())
+        t = out.type().tensor_type().elem_type();
+      outputTypes->push_back(t);
+    }
+  }
+  return results;
+}
+
 NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
                            Location loc, int64_t opset)
     : graph_(graph), node_(node), loc_(loc), opset_(opset) {}
@@ -691,6 +778,15 @@ NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
 OpBuilder &NodeImporter::builder() { return graph_.getBuilder(); }
 
 InFlightDiagnostic NodeImporter::emitError() { return mlir::emitError(loc_); }
+
+FailureOr<SmallVector<Value>>
+NodeImporter::subgraph(StringRef name, ArrayRef<Value> inputs,
+                       SmallVectorImpl<int32_t> *outputTypes) {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a || a->type() != onnx::AttributeProto::GRAPH || !a->has_g())
+    return emitError() << "needs the graph attribute '" << name << "'";
+  return graph_.importSubgraph(a->g(), inputs, *this, outputTypes);
+}
 
 FailureOr<Value> NodeImporter::input(int i) {
   if (!hasInput(i))
@@ -916,6 +1012,7 @@ const OpRegistry &OpRegistry::get() {
     registerTensorImporters(r);
     registerReductionImporters(r);
     registerLayoutImporters(r);
+    registerControlFlowImporters(r);
     return r;
   }();
   return registry;

@@ -84,6 +84,14 @@ public:
   /// compute shapes from constant inputs check before building anything.
   mlir::LogicalResult checkResultShape(llvm::ArrayRef<int64_t> shape);
 
+  // ---- subgraphs (If branches, Loop and Scan bodies) -----------------------
+  /// Imports the graph attribute `name` inline with its inputs bound to
+  /// `inputs` (it also sees every value defined before this node); returns
+  /// its outputs and, in `outputTypes`, their ONNX element types.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  subgraph(llvm::StringRef name, llvm::ArrayRef<mlir::Value> inputs,
+           llvm::SmallVectorImpl<int32_t> *outputTypes = nullptr);
+
   // ---- outputs ------------------------------------------------------------
   int numOutputs() const { return node_.output_size(); }
   bool hasOutput(int i) const {
@@ -171,6 +179,7 @@ void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
 void registerReductionImporters(OpRegistry &registry);
 void registerLayoutImporters(OpRegistry &registry);
+void registerControlFlowImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

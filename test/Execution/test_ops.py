@@ -5,7 +5,7 @@ onnxruntime.
 
     python test/Execution/test_ops.py [--dsc PATH] [--family F] [-k SUBSTR] [-j N]
 
-Families: elementwise, activation, linear, conv, pool, norm, reduce, shape.
+Families: elementwise, activation, linear, conv, pool, norm, reduce, shape, control.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from onnx import TensorProto, helper
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dsc_testing as T  # noqa: E402
 
-FAMILIES = ("elementwise", "activation", "linear", "conv", "pool", "norm", "reduce", "shape")
+FAMILIES = ("elementwise", "activation", "linear", "conv", "pool", "norm", "reduce", "shape",
+            "control")
 
 _seed = [1000]
 
@@ -1268,6 +1269,138 @@ op_case("cumsum11_exclusive_reverse", F, "CumSum", {"x": rn(6, 2)},
 op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5, 6]], np.int64)},
         initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
+
+
+# ==========================================================================
+# control: If, Loop and Scan (bodies imported inline; Loop and Scan unrolled)
+# ==========================================================================
+F = "control"
+
+
+def _control_case(name, nodes, inputs, outputs, feeds, inits=(), opset=13):
+    def fn():
+        model = T.make_model(nodes, inputs, outputs, inits, opset=opset)
+        T.run_case(name, model, feeds)
+
+    T.add_case(name, fn, F)
+
+
+def _if_graphs():
+    then_g = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Add", ["r", "x"], ["t"])],
+        "then", [], [T.tensor_info("t", (2, 3))])
+    else_g = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["e"])], "else", [], [T.tensor_info("e", (2, 3))])
+    return then_g, else_g
+
+
+def _if_runtime(name, cond):
+    # Both branches read the outer x; the condition is a graph input.
+    then_g, else_g = _if_graphs()
+    node = helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)
+    _control_case(name, [node], [T.tensor_info("x", (2, 3)), T.tensor_info("c", (), TensorProto.BOOL)],
+                  [T.tensor_info("y", (2, 3))], {"x": rn(2, 3), "c": np.array(cond)})
+
+
+_if_runtime("if11_runtime_cond_true", True)
+_if_runtime("if11_runtime_cond_false", False)
+
+
+def _if_constant_cond():
+    then_g, else_g = _if_graphs()
+    node = helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)
+    _control_case("if11_constant_cond", [node], [T.tensor_info("x", (2, 3))],
+                  [T.tensor_info("y", (2, 3))], {"x": rn(2, 3)},
+                  inits=[T.init("c", np.array([False]))])
+
+
+_if_constant_cond()
+
+
+def _loop_scan_outputs():
+    # y += x * i for i in 0..3, every partial y as a scan output.
+    body = helper.make_graph(
+        [helper.make_node("Cast", ["i"], ["fi"], to=TensorProto.FLOAT),
+         helper.make_node("Mul", ["x", "fi"], ["xi"]),
+         helper.make_node("Add", ["y_in", "xi"], ["y_out"]),
+         helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Identity", ["y_out"], ["scan"])],
+        "body",
+        [T.tensor_info("i", (), TensorProto.INT64), T.tensor_info("c_in", (), TensorProto.BOOL),
+         T.tensor_info("y_in", (3,))],
+        [T.tensor_info("c_out", (), TensorProto.BOOL), T.tensor_info("y_out", (3,)),
+         T.tensor_info("scan", (3,))])
+    node = helper.make_node("Loop", ["m", "", "y0"], ["y", "ys"], body=body)
+    _control_case("loop11_constant_trips_scan_output", [node],
+                  [T.tensor_info("x", (3,)), T.tensor_info("y0", (3,))],
+                  [T.tensor_info("y", (3,)), T.tensor_info("ys", (4, 3))],
+                  {"x": rn(3), "y0": rn(3)}, inits=[T.init("m", np.array(4, np.int64))],
+                  opset=11)
+
+
+_loop_scan_outputs()
+
+
+def _loop_runtime_cond():
+    # v *= 1.5 while sum(v) < limit, at most 8 times: a run-time condition
+    # masks the remaining unrolled iterations.
+    body = helper.make_graph(
+        [helper.make_node("Mul", ["v_in", "k"], ["v_out"]),
+         helper.make_node("ReduceSum", ["v_out"], ["s"], keepdims=0),
+         helper.make_node("Less", ["s", "limit"], ["c_out"])],
+        "body",
+        [T.tensor_info("i", (), TensorProto.INT64), T.tensor_info("c_in", (), TensorProto.BOOL),
+         T.tensor_info("v_in", (2, 2))],
+        [T.tensor_info("c_out", (), TensorProto.BOOL), T.tensor_info("v_out", (2, 2))])
+    node = helper.make_node("Loop", ["m", "c", "v0"], ["v"], body=body)
+    inits = [T.init("m", np.array(8, np.int64)), T.init("k", np.array(1.5, np.float32)),
+             T.init("limit", np.array(20.0, np.float32))]
+    _control_case("loop13_runtime_cond_masked", [node],
+                  [T.tensor_info("v0", (2, 2)), T.tensor_info("c", (), TensorProto.BOOL)],
+                  [T.tensor_info("v", (2, 2))],
+                  {"v0": np.abs(rn(2, 2)) + 0.5, "c": np.array(True)}, inits=inits)
+
+
+_loop_runtime_cond()
+
+
+def _scan_body(width):
+    return helper.make_graph(
+        [helper.make_node("Add", ["s_in", "x"], ["s_out"]),
+         helper.make_node("Mul", ["s_out", "x"], ["o"])],
+        "body", [T.tensor_info("s_in", (width,)), T.tensor_info("x", (width,))],
+        [T.tensor_info("s_out", (width,)), T.tensor_info("o", (width,))])
+
+
+def _scan11_axes_directions():
+    # Scans x [4, 5, 3] along axis 1 backwards; the outputs stacked on axis 1.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "x"], ["s_out"]),
+         helper.make_node("Mul", ["s_out", "x"], ["o"])],
+        "body", [T.tensor_info("s_in", (4, 3)), T.tensor_info("x", (4, 3))],
+        [T.tensor_info("s_out", (4, 3)), T.tensor_info("o", (4, 3))])
+    node = helper.make_node("Scan", ["s0", "x"], ["s", "o"], body=body, num_scan_inputs=1,
+                            scan_input_axes=[1], scan_input_directions=[1],
+                            scan_output_axes=[1])
+    _control_case("scan11_axis1_reverse", [node],
+                  [T.tensor_info("s0", (4, 3)), T.tensor_info("x", (4, 5, 3))],
+                  [T.tensor_info("s", (4, 3)), T.tensor_info("o", (4, 5, 3))],
+                  {"s0": rn(4, 3), "x": rn(4, 5, 3)}, opset=11)
+
+
+_scan11_axes_directions()
+
+
+def _scan8_batched():
+    node = helper.make_node("Scan", ["", "s0", "x"], ["s", "o"], body=_scan_body(2),
+                            num_scan_inputs=1)
+    _control_case("scan8_batch", [node],
+                  [T.tensor_info("s0", (3, 2)), T.tensor_info("x", (3, 4, 2))],
+                  [T.tensor_info("s", (3, 2)), T.tensor_info("o", (3, 4, 2))],
+                  {"s0": rn(3, 2), "x": rn(3, 4, 2)}, opset=8)
+
+
+_scan8_batched()
 
 
 if __name__ == "__main__":
