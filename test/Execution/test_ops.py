@@ -1201,6 +1201,105 @@ op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5,
         initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
 
+# ==========================================================================
+# norm: normalizations built from dsc ops at import (RMS, instance, group,
+# Lp, mean-variance, LRN); after the older cases so their seeds are kept.
+# ==========================================================================
+F = "norm"
+
+
+def _norm_case(name, op, x, inits, attrs, opset, node_inputs=None, rtol=1e-4, atol=1e-5):
+    op_case(name, F, op, {"x": x}, initializers=inits,
+            node_inputs=node_inputs or ["x", *inits], attrs=attrs, opset=opset, rtol=rtol,
+            atol=atol)
+
+
+def uniform(lo, hi, *shape):
+    return T.rng(next_seed()).uniform(lo, hi, shape).astype(np.float32)
+
+
+def op_case_vs(name, family, op, graph_inputs, attrs, opset, ref_nodes, ref_opset,
+               initializers=None, out_dtype=TensorProto.FLOAT, rtol=1e-4, atol=1e-5):
+    """Like op_case, for ops onnxruntime cannot run (too new, or deprecated
+    at `opset` for onnx.checker): dsc's result for the one-node model is
+    compared with onnxruntime's for `ref_nodes` (the op's ONNX function
+    body, same input and output names) at `ref_opset`."""
+    initializers = initializers or {}
+
+    def fn():
+        names = [*graph_inputs, *initializers]
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        inits = [T.init(n, a) for n, a in initializers.items()]
+        ref_model = T.make_model(ref_nodes, ins, [helper.make_tensor_value_info(
+            "y", out_dtype, None)], inits, opset=ref_opset, check=False)
+        expected = T.reference(ref_model, graph_inputs)
+        node = helper.make_node(op, names, ["y"], name=op.lower() + "_0", **attrs)
+        model = T.make_model([node], ins, [T.tensor_info("y", expected["y"].shape, out_dtype)],
+                             inits, opset=opset, check=False)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, graph_inputs, ["y"])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
+# RMSNormalization-23: x / sqrt(mean(x^2 over dims from axis) + eps) * scale;
+# scale broadcasts to the normalized shape.
+_norm_case("rmsnorm23_default_axis", "RMSNormalization", rn(2, 5, 16),
+           {"s": uniform(0.5, 1.5, 16)}, {}, 23)
+_norm_case("rmsnorm23_axis1_epsilon", "RMSNormalization", rn(2, 3, 4),
+           {"s": uniform(0.5, 1.5, 3, 4)}, {"axis": 1, "epsilon": 0.1}, 23)
+_norm_case("rmsnorm23_axis_neg3_4d", "RMSNormalization", rn(2, 3, 4, 5),
+           {"s": uniform(0.5, 1.5, 4, 5)}, {"axis": -3}, 23)
+_norm_case("rmsnorm23_axis0_scalar_scale", "RMSNormalization", rn(3, 7),
+           {"s": np.array([1.5], np.float32)}, {"axis": 0}, 23)
+op_case("rmsnorm23_scale_runtime_input", F, "RMSNormalization",
+        {"x": rn(4, 6), "s": uniform(0.5, 1.5, 6)}, opset=23)
+
+# InstanceNormalization: per (n, c) over the spatial dims, per-channel affine.
+for _name, _shape, _opset, _eps in [("instancenorm7_4d", (2, 3, 4, 5), 7, None),
+                                    ("instancenorm22_3d_epsilon", (2, 4, 7), 22, 0.01),
+                                    ("instancenorm7_5d", (1, 2, 3, 4, 2), 7, None)]:
+    _c = _shape[1]
+    _norm_case(_name, "InstanceNormalization", rn(*_shape) * 2.0 + 1.0,
+               {"s": uniform(0.5, 1.5, _c), "b": rn(_c)},
+               {} if _eps is None else {"epsilon": _eps}, _opset)
+
+# GroupNormalization: opset 18 has per-group scale/bias, 21 per-channel ones.
+# onnx.checker calls GroupNormalization-18 deprecated; onnxruntime runs it.
+op_case_vs("groupnorm18_per_group_affine", F, "GroupNormalization", {"x": rn(2, 6, 3, 3)},
+           {"num_groups": 3}, 18,
+           [helper.make_node("GroupNormalization", ["x", "s", "b"], ["y"], num_groups=3)], 18,
+           initializers={"s": uniform(0.5, 1.5, 3), "b": rn(3)})
+_norm_case("groupnorm21_per_channel_affine", "GroupNormalization", rn(2, 6, 3, 3),
+           {"s": uniform(0.5, 1.5, 6), "b": rn(6)}, {"num_groups": 2, "epsilon": 1e-3}, 21)
+_norm_case("groupnorm21_one_group_3d", "GroupNormalization", rn(3, 4, 5),
+           {"s": uniform(0.5, 1.5, 4), "b": rn(4)}, {"num_groups": 1}, 21)
+_norm_case("groupnorm21_instance_like", "GroupNormalization", rn(1, 4, 2, 3),
+           {"s": uniform(0.5, 1.5, 4), "b": rn(4)}, {"num_groups": 4}, 21)
+
+# LpNormalization: x / ||x||_p along axis (p 1 or 2); a zero slice stays 0.
+_x = rn(3, 4)
+_x[1, :] = 0.0
+_norm_case("lpnorm7_default_p2_zero_row", "LpNormalization", _x, {}, {}, 7)
+_norm_case("lpnorm13_p1_axis0", "LpNormalization", rn(3, 4, 2), {}, {"p": 1, "axis": 0}, 13)
+_norm_case("lpnorm22_p2_axis1", "LpNormalization", rn(2, 5, 3), {}, {"axis": 1}, 22)
+
+# MeanVarianceNormalization: (x - mean) / (std + 1e-9) over axes (default
+# [0, 2, 3]).
+_norm_case("mvn9_default_axes", "MeanVarianceNormalization", rn(2, 3, 4, 5) + 1.0, {}, {}, 9,
+           rtol=1e-3, atol=1e-4)
+_norm_case("mvn13_axes_last_two", "MeanVarianceNormalization", rn(2, 3, 6), {},
+           {"axes": [1, -1]}, 13, rtol=1e-3, atol=1e-4)
+
+# LRN: x / (bias + alpha / size * sum of squares of size neighbouring
+# channels)^beta (onnxruntime takes odd sizes and 4-D inputs only).
+_norm_case("lrn13_size3_defaults", "LRN", rn(2, 5, 3, 4), {}, {"size": 3}, 13)
+_norm_case("lrn7_size5_params", "LRN", rn(1, 6, 4, 4, scale=3.0), {},
+           {"size": 5, "alpha": 0.01, "beta": 0.6, "bias": 2.0}, 7)
+_norm_case("lrn13_size1", "LRN", rn(2, 3, 2, 5, scale=2.0), {}, {"size": 1, "alpha": 0.1}, 13)
+
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
