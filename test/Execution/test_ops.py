@@ -1300,6 +1300,65 @@ _norm_case("lrn7_size5_params", "LRN", rn(1, 6, 4, 4, scale=3.0), {},
            {"size": 5, "alpha": 0.01, "beta": 0.6, "bias": 2.0}, 7)
 _norm_case("lrn13_size1", "LRN", rn(2, 3, 2, 5, scale=2.0), {}, {"size": 1, "alpha": 0.1}, 13)
 
+# ==========================================================================
+# pool: GlobalMaxPool, GlobalLpPool, LpPool (window sums of |x|^p).
+# ==========================================================================
+F = "pool"
+pool("globalmaxpool1_2d", "GlobalMaxPool", (2, 3, 4, 5), 7)
+pool("globalmaxpool22_1d_negative", "GlobalMaxPool", (1, 3, 6), 22, x=negative(1, 3, 6))
+pool("globalmaxpool22_3d", "GlobalMaxPool", (1, 2, 3, 2, 4), 22)
+pool("globallppool2_default_p2", "GlobalLpPool", (2, 3, 4, 4), 7)
+pool("globallppool2_p1_1d", "GlobalLpPool", (1, 4, 9), 13, p=1)
+pool("globallppool2_p3", "GlobalLpPool", (1, 2, 3, 5), 13, p=3)
+pool("lppool11_p2_k2_s2", "LpPool", (1, 2, 6, 6), 11, kernel_shape=[2, 2], strides=[2, 2])
+pool("lppool11_p1_pads", "LpPool", (1, 2, 5, 5), 11, kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+     p=1)
+pool("lppool18_p3_dilations", "LpPool", (1, 1, 7, 7), 18, kernel_shape=[2, 2],
+     dilations=[2, 2], p=3)
+pool("lppool18_same_upper_1d", "LpPool", (2, 3, 9), 18, kernel_shape=[3], strides=[2],
+     auto_pad="SAME_UPPER")
+pool("lppool22_3d", "LpPool", (1, 2, 4, 4, 4), 22, kernel_shape=[2, 2, 2], strides=[2, 2, 2])
+
+# ==========================================================================
+# activation: Swish (opset 24) and SwiGLU (opset 28), newer than
+# onnxruntime; compared with their ONNX function bodies.
+# ==========================================================================
+F = "activation"
+
+
+def _swish_nodes(a, y, alpha, prefix):
+    if alpha == 1.0:
+        return [helper.make_node("Sigmoid", [a], [prefix + "s"]),
+                helper.make_node("Mul", [a, prefix + "s"], [y])]
+    return [helper.make_node("Constant", [], [prefix + "alpha"],
+                             value=helper.make_tensor("v", TensorProto.FLOAT, [], [alpha])),
+            helper.make_node("Mul", [a, prefix + "alpha"], [prefix + "ax"]),
+            helper.make_node("Sigmoid", [prefix + "ax"], [prefix + "s"]),
+            helper.make_node("Mul", [a, prefix + "s"], [y])]
+
+
+op_case_vs("swish24_default_alpha", F, "Swish", {"x": rn(3, 7, scale=3.0)}, {}, 24,
+           _swish_nodes("x", "y", 1.0, "t"), 13)
+op_case_vs("swish24_alpha", F, "Swish", {"x": rn(2, 3, 4, scale=3.0)}, {"alpha": 1.702}, 24,
+           _swish_nodes("x", "y", 1.702, "t"), 13)
+op_case_vs("swiglu28_default_alpha", F, "SwiGLU", {"a": rn(2, 8, scale=2.0), "b": rn(2, 8)}, {},
+           28, [*_swish_nodes("a", "g", 1.0, "t"), helper.make_node("Mul", ["g", "b"], ["y"])],
+           13)
+op_case_vs("swiglu28_alpha_b_init", F, "SwiGLU", {"a": rn(3, 5, scale=2.0)}, {"alpha": 0.5}, 28,
+           [*_swish_nodes("a", "g", 0.5, "t"), helper.make_node("Mul", ["g", "b"], ["y"])], 13,
+           initializers={"b": rn(3, 5)})
+
+# ==========================================================================
+# shape: EyeLike (a constant of the input's static shape).
+# ==========================================================================
+F = "shape"
+op_case("eyelike9_float_like_input", F, "EyeLike", {"x": rn(3, 4)}, opset=9)
+op_case("eyelike22_k2_int64_dtype", F, "EyeLike", {"x": rn(4, 5)},
+        attrs={"k": 2, "dtype": TensorProto.INT64}, opset=22, out_dtype=TensorProto.INT64)
+op_case("eyelike9_k_negative_int32_input", F, "EyeLike",
+        {"x": np.zeros((5, 3), np.int32)}, attrs={"k": -1}, opset=9,
+        out_dtype=TensorProto.INT32)
+
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -1,4 +1,5 @@
 //===- Elementwise.cpp - importers for elementwise ONNX ops ---------------===//
+#include "../Compose.h"
 #include "../NodeImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -279,6 +280,48 @@ paramUnary(NodeImporter &n, ArrayRef<std::pair<StringRef, float>> params) {
   return std::make_pair(*x, attrs);
 }
 
+/// x * sigmoid(alpha * x).
+Value buildSwish(Composer &c, Value x, double alpha) {
+  if (!x)
+    return {};
+  Value scaled =
+      alpha == 1.0
+          ? x
+          : c.mul(x, c.scalar(c.type(x).getElementType(), alpha));
+  return c.mul(x, c.unary<SigmoidOp>(scaled));
+}
+
+/// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult importSwish(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  if (failed(p))
+    return failure();
+  Composer c(n);
+  Value y = buildSwish(c, p->first, p->second[0].getValueAsDouble());
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// SwiGLU (opset 28): Swish_alpha(A) * B, A and B of one shape.
+LogicalResult importSwiGLU(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  FailureOr<Value> b = n.input(1);
+  if (failed(p) || failed(b))
+    return failure();
+  if (n.type(p->first) != n.type(*b))
+    return n.emitError() << "expects A and B of one type, got "
+                         << n.type(p->first) << " and " << n.type(*b);
+  Composer c(n);
+  Value y =
+      c.mul(buildSwish(c, p->first, p->second[0].getValueAsDouble()), *b);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
 LogicalResult importSelu(NodeImporter &n) {
   auto p = paramUnary(n, {{"alpha", 1.67326319217681884765625f},
                           {"gamma", 1.05070102214813232421875f}});
@@ -483,6 +526,8 @@ void registerElementwiseImporters(OpRegistry &r) {
   r.add("Mish", {18, 22}, importUnary<MishOp>);
   r.add("Sign", {9, 13}, importNumericUnary<SignOp>);
   r.add("Selu", {6, 22}, importSelu);
+  r.add("Swish", {24}, importSwish);
+  r.add("SwiGLU", {28}, importSwiGLU);
   r.add("Celu", {12}, importCelu);
   r.add("ThresholdedRelu", {10, 22}, importThresholdedRelu);
   r.add("Shrink", {9}, importShrink);

@@ -597,6 +597,141 @@ LogicalResult importLRN(NodeImporter &n) {
   return success();
 }
 
+/// GlobalMaxPool: the maximum over the spatial dims, kept as size 1.
+LogicalResult importGlobalMaxPool(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  Composer c(n);
+  Value y = c.reduce(*x, "max", axesFrom(2, xt.getRank()));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// |x|^p elementwise (x * x for p = 2, so negative inputs need no pow).
+Value absPow(Composer &c, Value x, int64_t p) {
+  if (p == 2)
+    return c.mul(x, x);
+  Value a = c.unary<AbsOp>(x);
+  if (p == 1 || !a)
+    return a;
+  return c.pow(a, c.scalar(c.type(a).getElementType(), p));
+}
+
+/// sum^(1/p), the inverse of absPow after the window sum.
+Value pRoot(Composer &c, Value sum, int64_t p) {
+  if (p == 1 || !sum)
+    return sum;
+  if (p == 2)
+    return c.unary<SqrtOp>(sum);
+  return c.pow(sum, c.scalar(c.type(sum).getElementType(), 1.0 / p));
+}
+
+/// GlobalLpPool (p an integer from opset 2): the Lp norm over the spatial
+/// dims, as ReduceL1/L2 or (sum |x|^p)^(1/p).
+LogicalResult importGlobalLpPool(NodeImporter &n) {
+  if (failed(n.checkAttributes({"p"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto p = n.intAttr("p", 2);
+  if (failed(x) || failed(p))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  if (*p < 1)
+    return n.emitError() << "p must be >= 1, got " << *p;
+  Composer c(n);
+  SmallVector<int64_t> axes = axesFrom(2, xt.getRank());
+  Value y = *p <= 2 ? c.reduce(*x, *p == 1 ? "l1" : "l2", axes)
+                    : pRoot(c, c.reduce(absPow(c, *x, *p), "sum", axes), *p);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// LpPool: (sum over the window of |x|^p)^(1/p). The window sum is an
+/// average pool over |x|^p counting pads (which add zero) times the kernel
+/// size; ceil_mode windows that reach past the pads would have a smaller
+/// divisor and are refused.
+LogicalResult importLpPool(NodeImporter &n) {
+  SmallVector<StringRef> known = {"auto_pad", "kernel_shape", "p", "pads",
+                                  "strides"};
+  if (n.opset() >= 18) {
+    known.push_back("ceil_mode");
+    known.push_back("dilations");
+  }
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto p = n.intAttr("p", 2);
+  auto kernel = n.intsAttr("kernel_shape");
+  auto ceil = n.intAttr("ceil_mode", 0);
+  if (failed(x) || failed(p) || failed(kernel) || failed(ceil))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 3 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  if (*p < 1)
+    return n.emitError() << "p must be >= 1, got " << *p;
+  size_t k = xt.getRank() - 2;
+  if (!*kernel)
+    return n.emitError() << "the required attribute 'kernel_shape' is missing";
+  if ((*kernel)->size() != k)
+    return n.emitError() << "kernel_shape has " << (*kernel)->size()
+                         << " entries for " << k << " spatial dimensions";
+  auto strides = spatialAttr(n, "strides", k);
+  auto dilations = spatialAttr(n, "dilations", k);
+  if (failed(strides) || failed(dilations))
+    return failure();
+  auto pads = resolvePads(n, xt.getShape().drop_front(2), **kernel, *strides,
+                          *dilations);
+  if (failed(pads))
+    return failure();
+  FailureOr<RankedTensorType> type = inferPoolType(
+      n.errorFn(), xt, **kernel, *strides, *pads, *dilations, *ceil != 0);
+  if (failed(type))
+    return failure();
+  if (*ceil) {
+    FailureOr<RankedTensorType> floorType = inferPoolType(
+        n.errorFn(), xt, **kernel, *strides, *pads, *dilations, false);
+    if (failed(floorType))
+      return failure();
+    if (*floorType != *type)
+      return n.emitError() << "ceil_mode=1 with a last window past the pads "
+                              "is not supported";
+  }
+  int64_t windowSize = 1;
+  for (int64_t w : **kernel)
+    windowSize *= w;
+  Composer c(n);
+  Value powered = absPow(c, *x, *p);
+  if (!powered)
+    return failure();
+  FailureOr<Value> mean =
+      n.create<AvgPoolOp>(type, powered, **kernel, *strides, *pads,
+                          *dilations, *ceil != 0, true);
+  if (failed(mean))
+    return failure();
+  Value y = pRoot(
+      c, c.mul(*mean, c.scalar(xt.getElementType(), windowSize)), *p);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
 /// Softmax of `x` along `axis` (an op of its own).
 FailureOr<Value> buildSoftmax(NodeImporter &n, Value x, int64_t axis) {
   return SoftmaxOp::create(n.builder(), n.loc(), n.type(x), x,
@@ -879,6 +1014,9 @@ void registerNNImporters(OpRegistry &r) {
   r.add("MaxPool", {1, 8, 10, 11, 12}, importPool<MaxPoolOp>);
   r.add("AveragePool", {7, 10, 11, 19, 22}, importPool<AvgPoolOp>);
   r.add("GlobalAveragePool", {1, 22}, importGlobalAveragePool);
+  r.add("GlobalMaxPool", {1, 22}, importGlobalMaxPool);
+  r.add("GlobalLpPool", {2, 22}, importGlobalLpPool);
+  r.add("LpPool", {2, 11, 18, 22}, importLpPool);
   r.add("BatchNormalization", {7, 9, 14, 15}, importBatchNorm);
   r.add("Softmax", {1, 11, 13}, importSoftmax<buildSoftmax>);
   r.add("LogSoftmax", {1, 11, 13}, importSoftmax<buildLogSoftmax>);
