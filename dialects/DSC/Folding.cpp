@@ -142,8 +142,8 @@ OpFoldResult foldBinary(Operation *op, Attribute lhs, Attribute rhs) {
       out.push_back(a - b);
     else if (isa<MulOp>(op))
       out.push_back(a * b);
-    else if (isa<DivOp>(op) && !b.isZero())
-      out.push_back(a.sdiv(b));
+    else if (auto div = dyn_cast<DivOp>(op); div && !b.isZero())
+      out.push_back(div.getIsUnsigned() ? a.udiv(b) : a.sdiv(b));
     else
       return {};
   }

@@ -10,10 +10,10 @@ namespace dsc {
 Value Composer::scalar(Type elem, double value) {
   auto type = RankedTensorType::get({}, elem);
   Builder b(n_.context());
-  TypedAttr attr = isa<FloatType>(elem)
-                       ? TypedAttr(b.getFloatAttr(elem, value))
-                       : TypedAttr(b.getIntegerAttr(
-                             elem, static_cast<int64_t>(value)));
+  TypedAttr attr =
+      isa<FloatType>(elem)
+          ? TypedAttr(b.getFloatAttr(elem, value))
+          : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
   return arith::ConstantOp::create(n_.builder(), n_.loc(),
                                    DenseElementsAttr::get(type, attr));
 }

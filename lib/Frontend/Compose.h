@@ -25,7 +25,8 @@ public:
                        llvm::ArrayRef<int64_t> values);
 
   /// Elementwise ops with numpy broadcasting.
-  template <typename OpTy> mlir::Value binary(mlir::Value lhs, mlir::Value rhs) {
+  template <typename OpTy>
+  mlir::Value binary(mlir::Value lhs, mlir::Value rhs) {
     if (!lhs || !rhs)
       return {};
     return get(n_.create<OpTy>(

@@ -1359,6 +1359,78 @@ op_case("eyelike9_k_negative_int32_input", F, "EyeLike",
         {"x": np.zeros((5, 3), np.int32)}, attrs={"k": -1}, opset=9,
         out_dtype=TensorProto.INT32)
 
+# ==========================================================================
+# elementwise: unsigned integers (ordering, Max/Min, Div), unsigned Pow
+# exponents, signed BitShift (opset 28), Bitwise* (opset 18).
+# ==========================================================================
+F = "elementwise"
+_u8a, _u8b = np.array([0, 7, 200, 255, 128], np.uint8), np.array([1, 7, 100, 254, 129], np.uint8)
+_u64a = np.array([1, 2**63 + 5, 2**64 - 1, 9], np.uint64)
+_u64b = np.array([2**63, 3, 2**64 - 2, 9], np.uint64)
+for _op, _opset in [("Less", 13), ("LessOrEqual", 16), ("Greater", 13), ("GreaterOrEqual", 16)]:
+    op_case(f"{_op.lower()}{_opset}_uint8_high_bit", F, _op, {"a": _u8a, "b": _u8b}, opset=_opset,
+            out_dtype=TensorProto.BOOL)
+    op_case(f"{_op.lower()}{_opset}_uint64_high_bit", F, _op, {"a": _u64a, "b": _u64b},
+            opset=_opset, out_dtype=TensorProto.BOOL)
+op_case("less13_uint32_broadcast", F, "Less",
+        {"a": np.array([[0, 2**31], [5, 2**32 - 1]], np.uint32),
+         "b": np.array([2**31 + 1, 4], np.uint32)}, opset=13, out_dtype=TensorProto.BOOL)
+op_case("max13_uint8_three_inputs", F, "Max",
+        {"a": _u8a, "b": _u8b, "c": np.array([3], np.uint8)}, opset=13,
+        out_dtype=TensorProto.UINT8)
+op_case("min12_uint64", F, "Min", {"a": _u64a, "b": _u64b}, opset=12,
+        out_dtype=TensorProto.UINT64)
+op_case("min13_uint32_broadcast", F, "Min",
+        {"a": np.array([[4000000000, 3], [7, 65535]], np.uint32),
+         "b": np.array([2**31, 9], np.uint32)}, opset=13, out_dtype=TensorProto.UINT32)
+op_case("div14_uint8", F, "Div", {"a": np.array([255, 200, 7, 0], np.uint8),
+                                  "b": np.array([2, 201, 3, 5], np.uint8)}, opset=14,
+        out_dtype=TensorProto.UINT8)
+op_case("div13_uint32_broadcast", F, "Div",
+        {"a": np.array([[4000000000, 9], [2**31, 100]], np.uint32), "b": np.array([3], np.uint32)},
+        opset=13, out_dtype=TensorProto.UINT32)
+op_case("div7_uint64_high_bit", F, "Div", {"a": _u64a, "b": np.array([3, 2, 2**63, 1], np.uint64)},
+        opset=7, out_dtype=TensorProto.UINT64)
+# onnxruntime has no Pow kernel for unsigned exponents: the reference casts
+# the exponent to int64 first.
+_pow_ref = [helper.make_node("Cast", ["b"], ["bi"], to=TensorProto.INT64),
+            helper.make_node("Pow", ["a", "bi"], ["y"])]
+op_case_vs("pow15_uint32_exponent", F, "Pow", {"a": rn(2, 3), "b": np.array([0, 1, 3], np.uint32)},
+           {}, 15, _pow_ref, 15)
+op_case_vs("pow12_uint64_exponent_init", F, "Pow", {"a": positive(4)}, {}, 12, _pow_ref, 12,
+           initializers={"b": np.array([2, 5, 0, 1], np.uint64)})
+
+# BitShift on signed integers (opset 28): arithmetic right shift.
+_i32 = np.array([1, -1, -8, 2**30, -2**31, 7], np.int32)
+op_case("bitshift28_left_int32", F, "BitShift",
+        {"a": _i32, "b": np.array([1, 3, 2, 1, 0, 31], np.int32)}, attrs={"direction": "LEFT"},
+        opset=28, out_dtype=TensorProto.INT32)
+op_case("bitshift28_right_int32_negative", F, "BitShift",
+        {"a": _i32, "b": np.array([1, 3, 2, 30, 31, 1], np.int32)}, attrs={"direction": "RIGHT"},
+        opset=28, out_dtype=TensorProto.INT32)
+op_case("bitshift28_right_int8_broadcast", F, "BitShift",
+        {"a": np.array([[-128, 127], [-3, 64]], np.int8), "b": np.array([2], np.int8)},
+        attrs={"direction": "RIGHT"}, opset=28, out_dtype=TensorProto.INT8)
+op_case("bitshift28_left_uint8_still_logical", F, "BitShift",
+        {"a": np.array([255, 1, 129], np.uint8), "b": np.array([1, 7, 0], np.uint8)},
+        attrs={"direction": "LEFT"}, opset=28, out_dtype=TensorProto.UINT8)
+
+# BitwiseAnd / Or / Xor / Not (opset 18) on signed and unsigned integers.
+_bi32a = np.array([[5, -1, 0x0F0F], [-2**31, 12345, 0]], np.int32)
+_bi32b = np.array([3, 0x7FFF, -256], np.int32)
+for _op in ("BitwiseAnd", "BitwiseOr", "BitwiseXor"):
+    op_case(f"{_op.lower()}18_int32_broadcast", F, _op, {"a": _bi32a, "b": _bi32b}, opset=18,
+            out_dtype=TensorProto.INT32)
+    op_case(f"{_op.lower()}18_uint8", F, _op, {"a": _u8a, "b": _u8b}, opset=18,
+            out_dtype=TensorProto.UINT8)
+op_case("bitwiseand18_uint64", F, "BitwiseAnd", {"a": _u64a, "b": _u64b}, opset=18,
+        out_dtype=TensorProto.UINT64)
+op_case("bitwisenot18_int16", F, "BitwiseNot", {"a": np.array([0, -1, 32767, -32768], np.int16)},
+        opset=18, out_dtype=TensorProto.INT16)
+op_case("bitwisenot18_uint32", F, "BitwiseNot",
+        {"a": np.array([[0, 2**32 - 1], [12345, 2**31]], np.uint32)}, opset=18,
+        out_dtype=TensorProto.UINT32)
+
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

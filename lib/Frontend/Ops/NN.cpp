@@ -462,9 +462,8 @@ LogicalResult importGroupNorm(NodeImporter &n) {
   int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1),
           rank = xt.getRank();
   if (*groups <= 0 || channels % *groups)
-    return n.emitError() << "num_groups " << *groups
-                         << " does not divide the " << channels
-                         << " channels";
+    return n.emitError() << "num_groups " << *groups << " does not divide the "
+                         << channels << " channels";
   FailureOr<Type> stats = statisticsType(n, elem);
   if (failed(stats))
     return failure();
@@ -479,8 +478,7 @@ LogicalResult importGroupNorm(NodeImporter &n) {
               perChannel(n, c, *bias, channels, rank, "bias"));
   } else {
     y = c.reshape(
-        c.add(c.mul(normalized,
-                    perChannel(n, c, *scale, *groups, 3, "scale")),
+        c.add(c.mul(normalized, perChannel(n, c, *scale, *groups, 3, "scale")),
               perChannel(n, c, *bias, *groups, 3, "bias")),
         xt.getShape());
   }
@@ -574,22 +572,23 @@ LogicalResult importLRN(NodeImporter &n) {
   if (*size <= 0)
     return n.emitError() << "the attribute 'size' must be positive";
   int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1);
-  int64_t spatial = xt.getNumElements() / std::max<int64_t>(1, batch * channels);
+  int64_t spatial =
+      xt.getNumElements() / std::max<int64_t>(1, batch * channels);
   Composer c(n);
   Value squares = c.reshape(c.mul(*x, *x), {batch, 1, channels, spatial});
   if (!squares)
     return failure();
   SmallVector<int64_t> kernel = {*size, 1}, ones = {1, 1};
   SmallVector<int64_t> pads = {(*size - 1) / 2, 0, *size / 2, 0};
-  FailureOr<Value> window = n.create<AvgPoolOp>(
-      inferPoolType(n.errorFn(), n.type(squares), kernel, ones, pads, ones,
-                    false),
-      squares, kernel, ones, pads, ones, false, true);
+  FailureOr<Value> window =
+      n.create<AvgPoolOp>(inferPoolType(n.errorFn(), n.type(squares), kernel,
+                                        ones, pads, ones, false),
+                          squares, kernel, ones, pads, ones, false, true);
   if (failed(window))
     return failure();
-  Value base = c.add(c.scalar(elem, *bias),
-                     c.mul(c.reshape(*window, xt.getShape()),
-                           c.scalar(elem, *alpha)));
+  Value base =
+      c.add(c.scalar(elem, *bias),
+            c.mul(c.reshape(*window, xt.getShape()), c.scalar(elem, *alpha)));
   Value y = c.div(*x, c.pow(base, c.scalar(elem, *beta)));
   if (!y)
     return failure();
@@ -719,13 +718,12 @@ LogicalResult importLpPool(NodeImporter &n) {
   Value powered = absPow(c, *x, *p);
   if (!powered)
     return failure();
-  FailureOr<Value> mean =
-      n.create<AvgPoolOp>(type, powered, **kernel, *strides, *pads,
-                          *dilations, *ceil != 0, true);
+  FailureOr<Value> mean = n.create<AvgPoolOp>(
+      type, powered, **kernel, *strides, *pads, *dilations, *ceil != 0, true);
   if (failed(mean))
     return failure();
-  Value y = pRoot(
-      c, c.mul(*mean, c.scalar(xt.getElementType(), windowSize)), *p);
+  Value y =
+      pRoot(c, c.mul(*mean, c.scalar(xt.getElementType(), windowSize)), *p);
   if (!y)
     return failure();
   n.setOutput(0, y);

@@ -474,8 +474,8 @@ LogicalResult importEyeLike(NodeImporter &n) {
     for (int64_t j = 0; j < cols; ++j)
       values.push_back(j - i == *k ? one : zero);
   n.setConstantOutput(
-      0, DenseElementsAttr::get(RankedTensorType::get({rows, cols}, elem),
-                                values),
+      0,
+      DenseElementsAttr::get(RankedTensorType::get({rows, cols}, elem), values),
       *dtype);
   return success();
 }
