@@ -1431,6 +1431,41 @@ op_case("bitwisenot18_uint32", F, "BitwiseNot",
         {"a": np.array([[0, 2**32 - 1], [12345, 2**31]], np.uint32)}, opset=18,
         out_dtype=TensorProto.UINT32)
 
+# ==========================================================================
+# Clip with run-time bounds or integer inputs, Trilu with a run-time k:
+# operands read in the loop (the output shape does not depend on them).
+# ==========================================================================
+F = "activation"
+op_case("clip13_runtime_min_max", F, "Clip",
+        {"x": rn(3, 4, 5), "lo": scalar(-0.4), "hi": scalar(0.6)}, opset=13)
+op_case("clip13_runtime_min_greater_than_max", F, "Clip",
+        {"x": rn(2, 5), "lo": scalar(0.5), "hi": scalar(-0.5)}, opset=13)
+op_case("clip11_runtime_max_only", F, "Clip", {"x": rn(4, 3), "hi": scalar(0.2)},
+        node_inputs=["x", "", "hi"], opset=11)
+op_case("clip12_runtime_min_const_max", F, "Clip", {"x": rn(2, 3, 4), "lo": scalar(-0.3)},
+        initializers={"hi": scalar(0.8)}, node_inputs=["x", "lo", "hi"], opset=12)
+op_case("clip12_int8_const_bounds", F, "Clip", {"x": np.array([-128, -5, 0, 9, 127], np.int8)},
+        initializers={"lo": np.array(-6, np.int8), "hi": np.array(8, np.int8)},
+        node_inputs=["x", "lo", "hi"], opset=12, out_dtype=TensorProto.INT8)
+op_case("clip13_int64_runtime_min", F, "Clip",
+        {"x": np.array([[-7, 3], [100, -1]], np.int64), "lo": np.array(-2, np.int64)},
+        opset=13, out_dtype=TensorProto.INT64)
+op_case("clip13_uint8_high_values", F, "Clip",
+        {"x": np.array([0, 100, 200, 255], np.uint8)},
+        initializers={"lo": np.array(50, np.uint8), "hi": np.array(210, np.uint8)},
+        node_inputs=["x", "lo", "hi"], opset=13, out_dtype=TensorProto.UINT8)
+
+F = "shape"
+for _name, _shape, _k, _upper in [("trilu14_runtime_k_upper", (4, 5), 1, 1),
+                                  ("trilu14_runtime_k_lower_negative", (2, 4, 3), -1, 0),
+                                  ("trilu14_runtime_k_upper_out_of_range", (3, 3), 5, 1),
+                                  ("trilu14_runtime_k_lower_beyond_width", (3, 4), 7, 0)]:
+    op_case(_name, F, "Trilu", {"x": rn(*_shape), "k": np.array(_k, np.int64)},
+            attrs={"upper": _upper}, opset=14)
+op_case("trilu14_runtime_k_int64_data", F, "Trilu",
+        {"x": np.arange(12, dtype=np.int64).reshape(3, 4), "k": np.array(-1, np.int64)},
+        opset=14, out_dtype=TensorProto.INT64)
+
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -224,12 +224,37 @@ LogicalResult importWhere(NodeImporter &n) {
       *y));
 }
 
-/// Clip: bounds are attributes before opset 11 and optional constant inputs
-/// from opset 11 on.
+/// max(y, bound) or min(y, bound) for a run-time Clip bound (none: y).
+template <typename OpTy>
+Value clipSide(NodeImporter &n, Composer &c, Value y, Value bound,
+               bool isUnsigned) {
+  if (!bound || !y)
+    return y;
+  // A [1] bound must not change a rank-0 input's rank.
+  bound = c.reshape(bound, {});
+  if (!bound)
+    return {};
+  FailureOr<Value> r =
+      n.create<OpTy>(inferBroadcastType(n.errorFn(), c.type(y), c.type(bound)),
+                     y, bound, isUnsigned);
+  return succeeded(r) ? *r : Value();
+}
+
+/// Clip: bounds are attributes before opset 11 and optional inputs from
+/// opset 11 on. Constant float bounds give dsc.clip; bounds computed at run
+/// time, or integer inputs (opset 12), give max(x, min) then min(_, max),
+/// which also yields max wherever min > max as ONNX asks.
 LogicalResult importClip(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
-  if (failed(x) || failed(requireFloat(n, *x)))
+  if (failed(x))
     return failure();
+  Type elem = n.type(*x).getElementType();
+  bool isFloat = isa<FloatType>(elem);
+  if (!isFloat &&
+      (n.opset() < 12 || !isa<IntegerType>(elem) || elem.isInteger(1)))
+    return n.emitError() << "expects a floating-point"
+                         << (n.opset() >= 12 ? " or integer" : "")
+                         << " input, got " << n.type(*x);
   FloatAttr minAttr, maxAttr;
   Builder b(n.context());
   if (n.opset() < 11) {
@@ -242,17 +267,37 @@ LogicalResult importClip(NodeImporter &n) {
   } else {
     if (failed(n.checkAttributes({})))
       return failure();
+    SmallVector<Value, 2> bounds;
+    bool runtime = !isFloat;
     for (int i : {1, 2}) {
-      if (!n.hasInput(i))
-        continue;
-      FailureOr<DenseElementsAttr> bound =
-          n.constantInput(i, i == 1 ? "Clip's min" : "Clip's max");
+      FailureOr<Value> bound = n.optionalInput(i);
       if (failed(bound))
         return failure();
-      if (bound->getNumElements() != 1 ||
-          !isa<FloatType>(bound->getElementType()))
-        return n.emitError() << "Clip's bounds must be float scalars";
-      double v = (*bound).getSplatValue<APFloat>().convertToDouble();
+      bounds.push_back(*bound);
+      if (!*bound)
+        continue;
+      RankedTensorType bt = n.type(*bound);
+      if (bt.getNumElements() != 1 || bt.getElementType() != elem)
+        return n.emitError() << "Clip's bounds must be scalars of the input's "
+                                "type, got "
+                             << bt;
+      runtime |= !n.constantInputOrNull(i);
+    }
+    if (runtime) {
+      Composer c(n);
+      bool isUnsigned = isUnsignedInteger(n.onnxType(0));
+      Value y = clipSide<MaxOp>(n, c, *x, bounds[0], isUnsigned);
+      y = clipSide<MinOp>(n, c, y, bounds[1], isUnsigned);
+      if (!y)
+        return failure();
+      n.setOutput(0, y);
+      return success();
+    }
+    for (int i : {1, 2}) {
+      if (!bounds[i - 1])
+        continue;
+      DenseElementsAttr bound = n.constantInputOrNull(i);
+      double v = bound.getSplatValue<APFloat>().convertToDouble();
       (i == 1 ? minAttr : maxAttr) = b.getF64FloatAttr(v);
     }
   }
