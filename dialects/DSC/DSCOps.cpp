@@ -129,8 +129,8 @@ LogicalResult ThresholdedReluOp::verify() { return verifyFloatUnary(*this); }
 LogicalResult ShrinkOp::verify() { return verifyFloatUnary(*this); }
 
 LogicalResult NotOp::verify() {
-  if (!rt(getInput()).getElementType().isInteger(1))
-    return emitOpError() << "expects a bool (i1) tensor";
+  if (!isa<IntegerType>(rt(getInput()).getElementType()))
+    return emitOpError() << "expects a bool (i1) or integer tensor";
   return success();
 }
 

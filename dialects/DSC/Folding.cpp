@@ -142,8 +142,8 @@ OpFoldResult foldBinary(Operation *op, Attribute lhs, Attribute rhs) {
       out.push_back(a - b);
     else if (isa<MulOp>(op))
       out.push_back(a * b);
-    else if (isa<DivOp>(op) && !b.isZero())
-      out.push_back(a.sdiv(b));
+    else if (auto div = dyn_cast<DivOp>(op); div && !b.isZero())
+      out.push_back(div.getIsUnsigned() ? a.udiv(b) : a.sdiv(b));
     else
       return {};
   }
@@ -480,13 +480,14 @@ OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  // Logical not of bools, bitwise not of integers.
   auto c = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
-  if (!c || !c.getElementType().isInteger(1) || !withinLimit(getType()))
+  if (!c || !isa<IntegerType>(c.getElementType()) || !withinLimit(getType()))
     return {};
-  SmallVector<bool> out;
-  for (bool v : c.getValues<bool>())
-    out.push_back(!v);
-  return DenseElementsAttr::get(getType(), ArrayRef<bool>(out));
+  SmallVector<APInt> out;
+  for (APInt v : c.getValues<APInt>())
+    out.push_back(~v);
+  return DenseElementsAttr::get(getType(), out);
 }
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {

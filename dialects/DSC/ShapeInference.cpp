@@ -436,8 +436,8 @@ FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
 FailureOr<RankedTensorType> inferLogicalType(EmitErrorFn emitError,
                                              RankedTensorType lhs,
                                              RankedTensorType rhs) {
-  if (!lhs.getElementType().isInteger(1))
-    return emitError() << "expects bool (i1) operands, got " << lhs;
+  if (!isa<IntegerType>(lhs.getElementType()))
+    return emitError() << "expects bool (i1) or integer operands, got " << lhs;
   return inferBroadcastType(emitError, lhs, rhs);
 }
 

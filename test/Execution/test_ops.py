@@ -1270,6 +1270,271 @@ op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5,
         initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
 
+# ==========================================================================
+# norm: normalizations built from dsc ops at import (RMS, instance, group,
+# Lp, mean-variance, LRN); after the older cases so their seeds are kept.
+# ==========================================================================
+F = "norm"
+
+
+def _norm_case(name, op, x, inits, attrs, opset, node_inputs=None, rtol=1e-4, atol=1e-5):
+    op_case(name, F, op, {"x": x}, initializers=inits,
+            node_inputs=node_inputs or ["x", *inits], attrs=attrs, opset=opset, rtol=rtol,
+            atol=atol)
+
+
+def uniform(lo, hi, *shape):
+    return T.rng(next_seed()).uniform(lo, hi, shape).astype(np.float32)
+
+
+def op_case_vs(name, family, op, graph_inputs, attrs, opset, ref_nodes, ref_opset,
+               initializers=None, out_dtype=TensorProto.FLOAT, rtol=1e-4, atol=1e-5):
+    """Like op_case, for ops onnxruntime cannot run (too new, or deprecated
+    at `opset` for onnx.checker): dsc's result for the one-node model is
+    compared with onnxruntime's for `ref_nodes` (the op's ONNX function
+    body, same input and output names) at `ref_opset`."""
+    initializers = initializers or {}
+
+    def fn():
+        names = [*graph_inputs, *initializers]
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        inits = [T.init(n, a) for n, a in initializers.items()]
+        ref_model = T.make_model(ref_nodes, ins, [helper.make_tensor_value_info(
+            "y", out_dtype, None)], inits, opset=ref_opset, check=False)
+        expected = T.reference(ref_model, graph_inputs)
+        node = helper.make_node(op, names, ["y"], name=op.lower() + "_0", **attrs)
+        model = T.make_model([node], ins, [T.tensor_info("y", expected["y"].shape, out_dtype)],
+                             inits, opset=opset, check=False)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, graph_inputs, ["y"])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
+# RMSNormalization-23: x / sqrt(mean(x^2 over dims from axis) + eps) * scale;
+# scale broadcasts to the normalized shape.
+_norm_case("rmsnorm23_default_axis", "RMSNormalization", rn(2, 5, 16),
+           {"s": uniform(0.5, 1.5, 16)}, {}, 23)
+_norm_case("rmsnorm23_axis1_epsilon", "RMSNormalization", rn(2, 3, 4),
+           {"s": uniform(0.5, 1.5, 3, 4)}, {"axis": 1, "epsilon": 0.1}, 23)
+_norm_case("rmsnorm23_axis_neg3_4d", "RMSNormalization", rn(2, 3, 4, 5),
+           {"s": uniform(0.5, 1.5, 4, 5)}, {"axis": -3}, 23)
+_norm_case("rmsnorm23_axis0_scalar_scale", "RMSNormalization", rn(3, 7),
+           {"s": np.array([1.5], np.float32)}, {"axis": 0}, 23)
+op_case("rmsnorm23_scale_runtime_input", F, "RMSNormalization",
+        {"x": rn(4, 6), "s": uniform(0.5, 1.5, 6)}, opset=23)
+
+# InstanceNormalization: per (n, c) over the spatial dims, per-channel affine.
+for _name, _shape, _opset, _eps in [("instancenorm7_4d", (2, 3, 4, 5), 7, None),
+                                    ("instancenorm22_3d_epsilon", (2, 4, 7), 22, 0.01),
+                                    ("instancenorm7_5d", (1, 2, 3, 4, 2), 7, None)]:
+    _c = _shape[1]
+    _norm_case(_name, "InstanceNormalization", rn(*_shape) * 2.0 + 1.0,
+               {"s": uniform(0.5, 1.5, _c), "b": rn(_c)},
+               {} if _eps is None else {"epsilon": _eps}, _opset)
+
+# GroupNormalization: opset 18 has per-group scale/bias, 21 per-channel ones.
+# onnx.checker calls GroupNormalization-18 deprecated; onnxruntime runs it.
+op_case_vs("groupnorm18_per_group_affine", F, "GroupNormalization", {"x": rn(2, 6, 3, 3)},
+           {"num_groups": 3}, 18,
+           [helper.make_node("GroupNormalization", ["x", "s", "b"], ["y"], num_groups=3)], 18,
+           initializers={"s": uniform(0.5, 1.5, 3), "b": rn(3)})
+_norm_case("groupnorm21_per_channel_affine", "GroupNormalization", rn(2, 6, 3, 3),
+           {"s": uniform(0.5, 1.5, 6), "b": rn(6)}, {"num_groups": 2, "epsilon": 1e-3}, 21)
+_norm_case("groupnorm21_one_group_3d", "GroupNormalization", rn(3, 4, 5),
+           {"s": uniform(0.5, 1.5, 4), "b": rn(4)}, {"num_groups": 1}, 21)
+_norm_case("groupnorm21_instance_like", "GroupNormalization", rn(1, 4, 2, 3),
+           {"s": uniform(0.5, 1.5, 4), "b": rn(4)}, {"num_groups": 4}, 21)
+
+# LpNormalization: x / ||x||_p along axis (p 1 or 2); a zero slice stays 0.
+_x = rn(3, 4)
+_x[1, :] = 0.0
+_norm_case("lpnorm7_default_p2_zero_row", "LpNormalization", _x, {}, {}, 7)
+_norm_case("lpnorm13_p1_axis0", "LpNormalization", rn(3, 4, 2), {}, {"p": 1, "axis": 0}, 13)
+_norm_case("lpnorm22_p2_axis1", "LpNormalization", rn(2, 5, 3), {}, {"axis": 1}, 22)
+
+# MeanVarianceNormalization: (x - mean) / (std + 1e-9) over axes (default
+# [0, 2, 3]).
+_norm_case("mvn9_default_axes", "MeanVarianceNormalization", rn(2, 3, 4, 5) + 1.0, {}, {}, 9,
+           rtol=1e-3, atol=1e-4)
+_norm_case("mvn13_axes_last_two", "MeanVarianceNormalization", rn(2, 3, 6), {},
+           {"axes": [1, -1]}, 13, rtol=1e-3, atol=1e-4)
+
+# LRN: x / (bias + alpha / size * sum of squares of size neighbouring
+# channels)^beta (onnxruntime takes odd sizes and 4-D inputs only).
+_norm_case("lrn13_size3_defaults", "LRN", rn(2, 5, 3, 4), {}, {"size": 3}, 13)
+_norm_case("lrn7_size5_params", "LRN", rn(1, 6, 4, 4, scale=3.0), {},
+           {"size": 5, "alpha": 0.01, "beta": 0.6, "bias": 2.0}, 7)
+_norm_case("lrn13_size1", "LRN", rn(2, 3, 2, 5, scale=2.0), {}, {"size": 1, "alpha": 0.1}, 13)
+
+# ==========================================================================
+# pool: GlobalMaxPool, GlobalLpPool, LpPool (window sums of |x|^p).
+# ==========================================================================
+F = "pool"
+pool("globalmaxpool1_2d", "GlobalMaxPool", (2, 3, 4, 5), 7)
+pool("globalmaxpool22_1d_negative", "GlobalMaxPool", (1, 3, 6), 22, x=negative(1, 3, 6))
+pool("globalmaxpool22_3d", "GlobalMaxPool", (1, 2, 3, 2, 4), 22)
+pool("globallppool2_default_p2", "GlobalLpPool", (2, 3, 4, 4), 7)
+pool("globallppool2_p1_1d", "GlobalLpPool", (1, 4, 9), 13, p=1)
+pool("globallppool2_p3", "GlobalLpPool", (1, 2, 3, 5), 13, p=3)
+pool("lppool11_p2_k2_s2", "LpPool", (1, 2, 6, 6), 11, kernel_shape=[2, 2], strides=[2, 2])
+pool("lppool11_p1_pads", "LpPool", (1, 2, 5, 5), 11, kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+     p=1)
+pool("lppool18_p3_dilations", "LpPool", (1, 1, 7, 7), 18, kernel_shape=[2, 2],
+     dilations=[2, 2], p=3)
+pool("lppool18_same_upper_1d", "LpPool", (2, 3, 9), 18, kernel_shape=[3], strides=[2],
+     auto_pad="SAME_UPPER")
+pool("lppool22_3d", "LpPool", (1, 2, 4, 4, 4), 22, kernel_shape=[2, 2, 2], strides=[2, 2, 2])
+
+# ==========================================================================
+# activation: Swish (opset 24) and SwiGLU (opset 28), newer than
+# onnxruntime; compared with their ONNX function bodies.
+# ==========================================================================
+F = "activation"
+
+
+def _swish_nodes(a, y, alpha, prefix):
+    if alpha == 1.0:
+        return [helper.make_node("Sigmoid", [a], [prefix + "s"]),
+                helper.make_node("Mul", [a, prefix + "s"], [y])]
+    return [helper.make_node("Constant", [], [prefix + "alpha"],
+                             value=helper.make_tensor("v", TensorProto.FLOAT, [], [alpha])),
+            helper.make_node("Mul", [a, prefix + "alpha"], [prefix + "ax"]),
+            helper.make_node("Sigmoid", [prefix + "ax"], [prefix + "s"]),
+            helper.make_node("Mul", [a, prefix + "s"], [y])]
+
+
+op_case_vs("swish24_default_alpha", F, "Swish", {"x": rn(3, 7, scale=3.0)}, {}, 24,
+           _swish_nodes("x", "y", 1.0, "t"), 13)
+op_case_vs("swish24_alpha", F, "Swish", {"x": rn(2, 3, 4, scale=3.0)}, {"alpha": 1.702}, 24,
+           _swish_nodes("x", "y", 1.702, "t"), 13)
+op_case_vs("swiglu28_default_alpha", F, "SwiGLU", {"a": rn(2, 8, scale=2.0), "b": rn(2, 8)}, {},
+           28, [*_swish_nodes("a", "g", 1.0, "t"), helper.make_node("Mul", ["g", "b"], ["y"])],
+           13)
+op_case_vs("swiglu28_alpha_b_init", F, "SwiGLU", {"a": rn(3, 5, scale=2.0)}, {"alpha": 0.5}, 28,
+           [*_swish_nodes("a", "g", 0.5, "t"), helper.make_node("Mul", ["g", "b"], ["y"])], 13,
+           initializers={"b": rn(3, 5)})
+
+# ==========================================================================
+# shape: EyeLike (a constant of the input's static shape).
+# ==========================================================================
+F = "shape"
+op_case("eyelike9_float_like_input", F, "EyeLike", {"x": rn(3, 4)}, opset=9)
+op_case("eyelike22_k2_int64_dtype", F, "EyeLike", {"x": rn(4, 5)},
+        attrs={"k": 2, "dtype": TensorProto.INT64}, opset=22, out_dtype=TensorProto.INT64)
+op_case("eyelike9_k_negative_int32_input", F, "EyeLike",
+        {"x": np.zeros((5, 3), np.int32)}, attrs={"k": -1}, opset=9,
+        out_dtype=TensorProto.INT32)
+
+# ==========================================================================
+# elementwise: unsigned integers (ordering, Max/Min, Div), unsigned Pow
+# exponents, signed BitShift (opset 28), Bitwise* (opset 18).
+# ==========================================================================
+F = "elementwise"
+_u8a, _u8b = np.array([0, 7, 200, 255, 128], np.uint8), np.array([1, 7, 100, 254, 129], np.uint8)
+_u64a = np.array([1, 2**63 + 5, 2**64 - 1, 9], np.uint64)
+_u64b = np.array([2**63, 3, 2**64 - 2, 9], np.uint64)
+for _op, _opset in [("Less", 13), ("LessOrEqual", 16), ("Greater", 13), ("GreaterOrEqual", 16)]:
+    op_case(f"{_op.lower()}{_opset}_uint8_high_bit", F, _op, {"a": _u8a, "b": _u8b}, opset=_opset,
+            out_dtype=TensorProto.BOOL)
+    op_case(f"{_op.lower()}{_opset}_uint64_high_bit", F, _op, {"a": _u64a, "b": _u64b},
+            opset=_opset, out_dtype=TensorProto.BOOL)
+op_case("less13_uint32_broadcast", F, "Less",
+        {"a": np.array([[0, 2**31], [5, 2**32 - 1]], np.uint32),
+         "b": np.array([2**31 + 1, 4], np.uint32)}, opset=13, out_dtype=TensorProto.BOOL)
+op_case("max13_uint8_three_inputs", F, "Max",
+        {"a": _u8a, "b": _u8b, "c": np.array([3], np.uint8)}, opset=13,
+        out_dtype=TensorProto.UINT8)
+op_case("min12_uint64", F, "Min", {"a": _u64a, "b": _u64b}, opset=12,
+        out_dtype=TensorProto.UINT64)
+op_case("min13_uint32_broadcast", F, "Min",
+        {"a": np.array([[4000000000, 3], [7, 65535]], np.uint32),
+         "b": np.array([2**31, 9], np.uint32)}, opset=13, out_dtype=TensorProto.UINT32)
+op_case("div14_uint8", F, "Div", {"a": np.array([255, 200, 7, 0], np.uint8),
+                                  "b": np.array([2, 201, 3, 5], np.uint8)}, opset=14,
+        out_dtype=TensorProto.UINT8)
+op_case("div13_uint32_broadcast", F, "Div",
+        {"a": np.array([[4000000000, 9], [2**31, 100]], np.uint32), "b": np.array([3], np.uint32)},
+        opset=13, out_dtype=TensorProto.UINT32)
+op_case("div7_uint64_high_bit", F, "Div", {"a": _u64a, "b": np.array([3, 2, 2**63, 1], np.uint64)},
+        opset=7, out_dtype=TensorProto.UINT64)
+# onnxruntime has no Pow kernel for unsigned exponents: the reference casts
+# the exponent to int64 first.
+_pow_ref = [helper.make_node("Cast", ["b"], ["bi"], to=TensorProto.INT64),
+            helper.make_node("Pow", ["a", "bi"], ["y"])]
+op_case_vs("pow15_uint32_exponent", F, "Pow", {"a": rn(2, 3), "b": np.array([0, 1, 3], np.uint32)},
+           {}, 15, _pow_ref, 15)
+op_case_vs("pow12_uint64_exponent_init", F, "Pow", {"a": positive(4)}, {}, 12, _pow_ref, 12,
+           initializers={"b": np.array([2, 5, 0, 1], np.uint64)})
+
+# BitShift on signed integers (opset 28): arithmetic right shift.
+_i32 = np.array([1, -1, -8, 2**30, -2**31, 7], np.int32)
+op_case("bitshift28_left_int32", F, "BitShift",
+        {"a": _i32, "b": np.array([1, 3, 2, 1, 0, 31], np.int32)}, attrs={"direction": "LEFT"},
+        opset=28, out_dtype=TensorProto.INT32)
+op_case("bitshift28_right_int32_negative", F, "BitShift",
+        {"a": _i32, "b": np.array([1, 3, 2, 30, 31, 1], np.int32)}, attrs={"direction": "RIGHT"},
+        opset=28, out_dtype=TensorProto.INT32)
+op_case("bitshift28_right_int8_broadcast", F, "BitShift",
+        {"a": np.array([[-128, 127], [-3, 64]], np.int8), "b": np.array([2], np.int8)},
+        attrs={"direction": "RIGHT"}, opset=28, out_dtype=TensorProto.INT8)
+op_case("bitshift28_left_uint8_still_logical", F, "BitShift",
+        {"a": np.array([255, 1, 129], np.uint8), "b": np.array([1, 7, 0], np.uint8)},
+        attrs={"direction": "LEFT"}, opset=28, out_dtype=TensorProto.UINT8)
+
+# BitwiseAnd / Or / Xor / Not (opset 18) on signed and unsigned integers.
+_bi32a = np.array([[5, -1, 0x0F0F], [-2**31, 12345, 0]], np.int32)
+_bi32b = np.array([3, 0x7FFF, -256], np.int32)
+for _op in ("BitwiseAnd", "BitwiseOr", "BitwiseXor"):
+    op_case(f"{_op.lower()}18_int32_broadcast", F, _op, {"a": _bi32a, "b": _bi32b}, opset=18,
+            out_dtype=TensorProto.INT32)
+    op_case(f"{_op.lower()}18_uint8", F, _op, {"a": _u8a, "b": _u8b}, opset=18,
+            out_dtype=TensorProto.UINT8)
+op_case("bitwiseand18_uint64", F, "BitwiseAnd", {"a": _u64a, "b": _u64b}, opset=18,
+        out_dtype=TensorProto.UINT64)
+op_case("bitwisenot18_int16", F, "BitwiseNot", {"a": np.array([0, -1, 32767, -32768], np.int16)},
+        opset=18, out_dtype=TensorProto.INT16)
+op_case("bitwisenot18_uint32", F, "BitwiseNot",
+        {"a": np.array([[0, 2**32 - 1], [12345, 2**31]], np.uint32)}, opset=18,
+        out_dtype=TensorProto.UINT32)
+
+# ==========================================================================
+# Clip with run-time bounds or integer inputs, Trilu with a run-time k:
+# operands read in the loop (the output shape does not depend on them).
+# ==========================================================================
+F = "activation"
+op_case("clip13_runtime_min_max", F, "Clip",
+        {"x": rn(3, 4, 5), "lo": scalar(-0.4), "hi": scalar(0.6)}, opset=13)
+op_case("clip13_runtime_min_greater_than_max", F, "Clip",
+        {"x": rn(2, 5), "lo": scalar(0.5), "hi": scalar(-0.5)}, opset=13)
+op_case("clip11_runtime_max_only", F, "Clip", {"x": rn(4, 3), "hi": scalar(0.2)},
+        node_inputs=["x", "", "hi"], opset=11)
+op_case("clip12_runtime_min_const_max", F, "Clip", {"x": rn(2, 3, 4), "lo": scalar(-0.3)},
+        initializers={"hi": scalar(0.8)}, node_inputs=["x", "lo", "hi"], opset=12)
+op_case("clip12_int8_const_bounds", F, "Clip", {"x": np.array([-128, -5, 0, 9, 127], np.int8)},
+        initializers={"lo": np.array(-6, np.int8), "hi": np.array(8, np.int8)},
+        node_inputs=["x", "lo", "hi"], opset=12, out_dtype=TensorProto.INT8)
+op_case("clip13_int64_runtime_min", F, "Clip",
+        {"x": np.array([[-7, 3], [100, -1]], np.int64), "lo": np.array(-2, np.int64)},
+        opset=13, out_dtype=TensorProto.INT64)
+op_case("clip13_uint8_high_values", F, "Clip",
+        {"x": np.array([0, 100, 200, 255], np.uint8)},
+        initializers={"lo": np.array(50, np.uint8), "hi": np.array(210, np.uint8)},
+        node_inputs=["x", "lo", "hi"], opset=13, out_dtype=TensorProto.UINT8)
+
+F = "shape"
+for _name, _shape, _k, _upper in [("trilu14_runtime_k_upper", (4, 5), 1, 1),
+                                  ("trilu14_runtime_k_lower_negative", (2, 4, 3), -1, 0),
+                                  ("trilu14_runtime_k_upper_out_of_range", (3, 3), 5, 1),
+                                  ("trilu14_runtime_k_lower_beyond_width", (3, 4), 7, 0)]:
+    op_case(_name, F, "Trilu", {"x": rn(*_shape), "k": np.array(_k, np.int64)},
+            attrs={"upper": _upper}, opset=14)
+op_case("trilu14_runtime_k_int64_data", F, "Trilu",
+        {"x": np.arange(12, dtype=np.int64).reshape(3, 4), "k": np.array(-1, np.int64)},
+        opset=14, out_dtype=TensorProto.INT64)
+
 
 # ==========================================================================
 # control: If, Loop and Scan (bodies imported inline; Loop and Scan unrolled)

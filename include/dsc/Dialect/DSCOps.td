@@ -46,20 +46,21 @@ class DSC_Op<string mnemonic, list<Trait> traits = []>
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
+class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = [],
+                   dag params = (ins), string more = "">
     : DSC_Op<mnemonic, !listconcat(traits, [DSC_Elementwise])> {
   let summary = "elementwise " # onnxName # " with numpy broadcasting";
   let description = [{
     Applies the operation elementwise after broadcasting both operands to a
     common shape with numpy rules (ONNX `}] # onnxName # [{`, opset 7+).
-    Operands and result share the element type.
+    Operands and result share the element type.}] # more # [{
 
     Example:
     ```mlir
     %0 = dsc.}] # mnemonic # [{ %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs), params);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -77,9 +78,16 @@ class DSC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
 def DSC_AddOp : DSC_BinaryOp<"add", "Add", [Commutative]>;
 def DSC_SubOp : DSC_BinaryOp<"sub", "Sub">;
 def DSC_MulOp : DSC_BinaryOp<"mul", "Mul", [Commutative]>;
-def DSC_DivOp : DSC_BinaryOp<"div", "Div">;
-def DSC_MaxOp : DSC_BinaryOp<"max", "Max", [Commutative]>;
-def DSC_MinOp : DSC_BinaryOp<"min", "Min", [Commutative]>;
+// Division and ordering differ between signed and unsigned integers (MLIR
+// integers are signless); `is_unsigned` reads integer operands as unsigned.
+defvar DSC_UnsignedDoc = [{ Integers are signed unless `is_unsigned` is
+    set, which reads them as unsigned (ONNX uint8..uint64).}];
+def DSC_DivOp : DSC_BinaryOp<"div", "Div", [], (ins UnitAttr:$is_unsigned),
+                             DSC_UnsignedDoc>;
+def DSC_MaxOp : DSC_BinaryOp<"max", "Max", [Commutative],
+                             (ins UnitAttr:$is_unsigned), DSC_UnsignedDoc>;
+def DSC_MinOp : DSC_BinaryOp<"min", "Min", [Commutative],
+                             (ins UnitAttr:$is_unsigned), DSC_UnsignedDoc>;
 
 def DSC_PowOp : DSC_Op<"pow", [DSC_Elementwise]> {
   let summary = "elementwise power with numpy broadcasting";
@@ -105,16 +113,18 @@ class DSC_CompareOp<string mnemonic, string onnxName, string formula>
   let summary = "elementwise " # formula # " with numpy broadcasting";
   let description = [{
     Compares the operands elementwise after numpy broadcasting (ONNX
-    `}] # onnxName # [{`); operands share a float, signed integer or bool
+    `}] # onnxName # [{`); operands share a float, integer or bool
     element type and the result is `i1`. Float comparisons with NaN are
-    false.
+    false. Integers compare as signed unless `is_unsigned` is set (ONNX
+    uint8..uint64); bools compare as unsigned.
 
     Example:
     ```mlir
     %0 = dsc.}] # mnemonic # [{ %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                   UnitAttr:$is_unsigned);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -310,7 +320,10 @@ def DSC_MishOp : DSC_UnaryOp<"mish", "x * tanh(log(1 + exp(x)))">;
 def DSC_SignOp
     : DSC_UnaryOp<"sign", "x > 0 ? 1 : (x < 0 ? -1 : x)",
                   "a floating-point or signed integer tensor">;
-def DSC_NotOp : DSC_UnaryOp<"not", "!x", "a bool (`i1`) tensor"> {
+// ONNX Not (bools) and BitwiseNot (integers): one op, as `~x` on `i1` is
+// logical not.
+def DSC_NotOp : DSC_UnaryOp<"not", "~x (bitwise not; logical not of bools)",
+                            "a bool (`i1`) or integer tensor"> {
   let hasFolder = 1;
 }
 
@@ -337,16 +350,22 @@ class DSC_BroadcastOp<string mnemonic, string summaryText, string onnxName,
   }];
 }
 
-// The logical ops, Mod, Not and the comparisons fold on constants: the
-// shape arithmetic of ONNX function bodies (e.g. expanded Attention's
-// grouped-query test Where(And(Not(Equal(h, g)), ...))) stays constant.
-def DSC_AndOp : DSC_BroadcastOp<"and", "elementwise logical and of bools", "And"> {
+// ONNX And/Or/Xor on bools and BitwiseAnd/Or/Xor on integers are one op
+// family: on `i1` the bitwise operation is the logical one, and the
+// lowering (arith.andi/ori/xori) is the same for every integer width.
+// They, Mod, Not and the comparisons fold on constants: the shape
+// arithmetic of ONNX function bodies (e.g. expanded Attention's grouped-query
+// test Where(And(Not(Equal(h, g)), ...))) stays constant.
+def DSC_AndOp : DSC_BroadcastOp<"and", "elementwise and: logical on bools, "
+                                "bitwise on integers", "And` / `BitwiseAnd"> {
   let hasFolder = 1;
 }
-def DSC_OrOp : DSC_BroadcastOp<"or", "elementwise logical or of bools", "Or"> {
+def DSC_OrOp : DSC_BroadcastOp<"or", "elementwise or: logical on bools, "
+                               "bitwise on integers", "Or` / `BitwiseOr"> {
   let hasFolder = 1;
 }
-def DSC_XorOp : DSC_BroadcastOp<"xor", "elementwise logical xor of bools", "Xor"> {
+def DSC_XorOp : DSC_BroadcastOp<"xor", "elementwise xor: logical on bools, "
+                                "bitwise on integers", "Xor` / `BitwiseXor"> {
   let hasFolder = 1;
 }
 def DSC_ModOp
@@ -358,10 +377,13 @@ def DSC_ModOp
   let hasFolder = 1;
 }
 def DSC_BitShiftOp
-    : DSC_BroadcastOp<"bit_shift", "elementwise shift of unsigned integers",
-                      "BitShift", (ins BoolAttr:$left)> {
-  // `left` shifts toward the most significant bit; a right shift is
-  // logical (ONNX BitShift takes unsigned integers only).
+    : DSC_BroadcastOp<"bit_shift", "elementwise shift of integers",
+                      "BitShift", (ins BoolAttr:$left, UnitAttr:$is_signed)> {
+  // `left` shifts toward the most significant bit. A right shift is
+  // logical, or arithmetic with `is_signed` (signed types, opset 28). A
+  // shift amount that is negative or at least the bit width gives what the
+  // sign fill alone gives: -1 for an arithmetic right shift of a negative
+  // value, else 0.
 }
 def DSC_PReluOp
     : DSC_BroadcastOp<"prelu", "elementwise x < 0 ? slope * x : x", "PRelu"> {

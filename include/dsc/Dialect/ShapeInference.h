@@ -97,9 +97,9 @@ mlir::FailureOr<RankedTensorType> inferCompareType(EmitErrorFn emitError,
                                                    RankedTensorType lhs,
                                                    RankedTensorType rhs);
 
-/// And, Or, Xor: bool operands; BitShift: integer operands; Mod: numeric
-/// operands (`kind` names the op in diagnostics); the broadcast shape of
-/// the operands' element type.
+/// And, Or, Xor: bool or integer operands; BitShift: integer operands; Mod:
+/// numeric operands (`kind` names the op in diagnostics); the broadcast shape
+/// of the operands' element type.
 mlir::FailureOr<RankedTensorType> inferLogicalType(EmitErrorFn emitError,
                                                    RankedTensorType lhs,
                                                    RankedTensorType rhs);

@@ -63,12 +63,12 @@ Value clip(OpBuilder &b, Location loc, Value x, ClipOp op) {
 /// true (1) is greater than false (0).
 Value compare(OpBuilder &b, Location loc, ValueRange args,
               arith::CmpFPredicate fpred, arith::CmpIPredicate spred,
-              arith::CmpIPredicate upred) {
+              arith::CmpIPredicate upred, bool isUnsigned) {
   Type t = args[0].getType();
   if (isa<FloatType>(t))
     return arith::CmpFOp::create(b, loc, fpred, args[0], args[1]);
-  return arith::CmpIOp::create(b, loc, t.isInteger(1) ? upred : spred, args[0],
-                               args[1]);
+  return arith::CmpIOp::create(
+      b, loc, t.isInteger(1) || isUnsigned ? upred : spred, args[0], args[1]);
 }
 
 Value negate(OpBuilder &b, Location loc, Value x) {
@@ -201,11 +201,29 @@ Value modulo(OpBuilder &b, Location loc, ValueRange args, ModOp op) {
                                  arith::AddIOp::create(b, loc, r, d), r);
 }
 
-/// A right shift is logical: ONNX BitShift is defined on unsigned integers.
+/// arith's shifts are poison for amounts outside [0, width); ONNX defines
+/// them as what the sign fill gives (0, or -1 for an arithmetic right shift
+/// of a negative value). Read as unsigned, a negative amount is >= width.
 Value bitShift(OpBuilder &b, Location loc, ValueRange args, BitShiftOp op) {
-  if (op.getLeft())
-    return arith::ShLIOp::create(b, loc, args[0], args[1]);
-  return arith::ShRUIOp::create(b, loc, args[0], args[1]);
+  Value x = args[0], amount = args[1];
+  Type t = x.getType();
+  unsigned width = t.getIntOrFloatBitWidth();
+  Value widthValue =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, width));
+  Value outside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge,
+                                        amount, widthValue);
+  if (!op.getLeft() && op.getIsSigned()) {
+    // Shifting by width - 1 gives the sign fill.
+    Value last =
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, width - 1));
+    Value clamped = arith::SelectOp::create(b, loc, outside, last, amount);
+    return arith::ShRSIOp::create(b, loc, x, clamped);
+  }
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
+  Value safe = arith::SelectOp::create(b, loc, outside, zero, amount);
+  Value shifted = op.getLeft() ? Value(arith::ShLIOp::create(b, loc, x, safe))
+                               : Value(arith::ShRUIOp::create(b, loc, x, safe));
+  return arith::SelectOp::create(b, loc, outside, zero, shifted);
 }
 
 Value isInf(OpBuilder &b, Location loc, Value x, IsInfOp op) {
@@ -349,8 +367,10 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
       .Case([&](MulOp) {
         return arith2<arith::MulFOp, arith::MulIOp>(b, loc, args);
       })
-      .Case([&](DivOp) {
-        return arith2<arith::DivFOp, arith::DivSIOp>(b, loc, args);
+      .Case([&](DivOp d) {
+        return d.getIsUnsigned()
+                   ? arith2<arith::DivFOp, arith::DivUIOp>(b, loc, args)
+                   : arith2<arith::DivFOp, arith::DivSIOp>(b, loc, args);
       })
       .Case([&](ReluOp) { return relu(b, loc, args[0]); })
       .Case([&](SigmoidOp) { return sigmoid(b, loc, args[0]); })
@@ -360,32 +380,41 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
       .Case(
           [&](ErfOp) -> Value { return math::ErfOp::create(b, loc, args[0]); })
       .Case([&](ClipOp c) { return clip(b, loc, args[0], c); })
-      .Case([&](MaxOp) {
-        return arith2<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args);
+      .Case([&](MaxOp m) {
+        return m.getIsUnsigned()
+                   ? arith2<arith::MaximumFOp, arith::MaxUIOp>(b, loc, args)
+                   : arith2<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args);
       })
-      .Case([&](MinOp) {
-        return arith2<arith::MinimumFOp, arith::MinSIOp>(b, loc, args);
+      .Case([&](MinOp m) {
+        return m.getIsUnsigned()
+                   ? arith2<arith::MinimumFOp, arith::MinUIOp>(b, loc, args)
+                   : arith2<arith::MinimumFOp, arith::MinSIOp>(b, loc, args);
       })
       .Case([&](PowOp) { return power(b, loc, args[0], args[1]); })
-      .Case([&](EqualOp) {
+      .Case([&](EqualOp c) {
         return compare(b, loc, args, arith::CmpFPredicate::OEQ,
-                       arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
+                       arith::CmpIPredicate::eq, arith::CmpIPredicate::eq,
+                       c.getIsUnsigned());
       })
-      .Case([&](LessOp) {
+      .Case([&](LessOp c) {
         return compare(b, loc, args, arith::CmpFPredicate::OLT,
-                       arith::CmpIPredicate::slt, arith::CmpIPredicate::ult);
+                       arith::CmpIPredicate::slt, arith::CmpIPredicate::ult,
+                       c.getIsUnsigned());
       })
-      .Case([&](LessEqualOp) {
+      .Case([&](LessEqualOp c) {
         return compare(b, loc, args, arith::CmpFPredicate::OLE,
-                       arith::CmpIPredicate::sle, arith::CmpIPredicate::ule);
+                       arith::CmpIPredicate::sle, arith::CmpIPredicate::ule,
+                       c.getIsUnsigned());
       })
-      .Case([&](GreaterOp) {
+      .Case([&](GreaterOp c) {
         return compare(b, loc, args, arith::CmpFPredicate::OGT,
-                       arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt);
+                       arith::CmpIPredicate::sgt, arith::CmpIPredicate::ugt,
+                       c.getIsUnsigned());
       })
-      .Case([&](GreaterEqualOp) {
+      .Case([&](GreaterEqualOp c) {
         return compare(b, loc, args, arith::CmpFPredicate::OGE,
-                       arith::CmpIPredicate::sge, arith::CmpIPredicate::uge);
+                       arith::CmpIPredicate::sge, arith::CmpIPredicate::uge,
+                       c.getIsUnsigned());
       })
       .Case([&](WhereOp) -> Value {
         return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
@@ -452,8 +481,10 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
       })
       .Case([&](SignOp) { return sign(b, loc, args[0]); })
       .Case([&](NotOp) -> Value {
-        Value one = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
-        return arith::XOrIOp::create(b, loc, args[0], one);
+        // All ones: true for i1, ~0 for wider integers.
+        Value ones = arith::ConstantOp::create(
+            b, loc, b.getIntegerAttr(args[0].getType(), -1));
+        return arith::XOrIOp::create(b, loc, args[0], ones);
       })
       .Case([&](AndOp) -> Value {
         return arith::AndIOp::create(b, loc, args[0], args[1]);

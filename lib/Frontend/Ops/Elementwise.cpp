@@ -1,4 +1,5 @@
 //===- Elementwise.cpp - importers for elementwise ONNX ops ---------------===//
+#include "../Compose.h"
 #include "../NodeImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -15,15 +16,16 @@ bool isUnsignedInteger(int32_t onnxType) {
 template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
-  // Integers are signless in MLIR; Add/Sub/Mul agree for both signednesses
-  // in two's complement, division does not.
-  if (std::is_same_v<OpTy, DivOp> && isUnsignedInteger(n.onnxType(0)))
-    return n.emitError() << "Div on unsigned integers is not supported yet";
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  return n.setResult(n.create<OpTy>(
-      inferBroadcastType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
+  auto type = inferBroadcastType(n.errorFn(), n.type(*lhs), n.type(*rhs));
+  // Integers are signless in MLIR; Add/Sub/Mul agree for both signednesses
+  // in two's complement, division does not.
+  if constexpr (std::is_same_v<OpTy, DivOp>)
+    return n.setResult(
+        n.create<DivOp>(type, *lhs, *rhs, isUnsignedInteger(n.onnxType(0))));
+  return n.setResult(n.create<OpTy>(type, *lhs, *rhs));
 }
 
 LogicalResult requireFloat(NodeImporter &n, Value v) {
@@ -144,9 +146,18 @@ LogicalResult importPow(NodeImporter &n) {
   if (!isa<FloatType>(n.type(*base).getElementType()))
     return n.emitError() << "Pow of an integer base is not supported, got "
                          << n.type(*base);
-  if (isUnsignedInteger(n.onnxType(1)))
-    return n.emitError() << "Pow with an unsigned integer exponent is not "
-                            "supported";
+  // dsc.pow takes signed integer exponents: an unsigned one is widened to
+  // int64 (zero-extended; uint64 values past INT64_MAX overflow any float
+  // power anyway).
+  if (isUnsignedInteger(n.onnxType(1))) {
+    RankedTensorType et = n.type(*exponent);
+    Type i64 = IntegerType::get(n.context(), 64);
+    exponent = n.create<CastOp>(inferCastType(n.errorFn(), et, i64), *exponent,
+                                /*input_unsigned=*/true,
+                                /*result_unsigned=*/false);
+    if (failed(exponent))
+      return failure();
+  }
   return n.setResult(n.create<PowOp>(
       inferPowType(n.errorFn(), n.type(*base), n.type(*exponent)), *base,
       *exponent));
@@ -162,21 +173,23 @@ template <typename OpTy> FailureOr<Value> variadicChain(NodeImporter &n) {
   if (failed(acc))
     return failure();
   Type elem = n.type(*acc).getElementType();
-  // Integer inputs from opset 12 on; unsigned ones would need unsigned
-  // comparisons.
+  // Integer inputs from opset 12 on; Max and Min compare unsigned ones as
+  // unsigned.
   if (!isa<FloatType>(elem) &&
-      (n.opset() < 12 || !isa<IntegerType>(elem) || elem.isInteger(1) ||
-       isUnsignedInteger(n.onnxType(0))))
+      (n.opset() < 12 || !isa<IntegerType>(elem) || elem.isInteger(1)))
     return n.emitError() << "expects floating-point"
-                         << (n.opset() >= 12 ? " or signed integer" : "")
+                         << (n.opset() >= 12 ? " or integer" : "")
                          << " inputs, got " << n.type(*acc);
+  bool isUnsigned = isUnsignedInteger(n.onnxType(0));
   for (int i = 1; i < n.numInputs(); ++i) {
     FailureOr<Value> next = n.input(i);
     if (failed(next))
       return failure();
-    acc = n.create<OpTy>(
-        inferBroadcastType(n.errorFn(), n.type(*acc), n.type(*next)), *acc,
-        *next);
+    auto type = inferBroadcastType(n.errorFn(), n.type(*acc), n.type(*next));
+    if constexpr (std::is_same_v<OpTy, MaxOp> || std::is_same_v<OpTy, MinOp>)
+      acc = n.create<OpTy>(type, *acc, *next, isUnsigned);
+    else
+      acc = n.create<OpTy>(type, *acc, *next);
     if (failed(acc))
       return failure();
   }
@@ -187,19 +200,17 @@ template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
   return n.setResult(variadicChain<OpTy>(n));
 }
 
-/// Comparisons give bool; ordering of unsigned integers would need
-/// unsigned predicates.
+/// Comparisons give bool; unsigned integers order with unsigned predicates.
 template <typename OpTy> LogicalResult importCompare(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  if (!std::is_same_v<OpTy, EqualOp> && isUnsignedInteger(n.onnxType(0)))
-    return n.emitError() << "ordering of unsigned integers is not supported";
   n.setOutputONNXType(0, onnx::TensorProto::BOOL);
-  return n.setResult(n.create<OpTy>(
-      inferCompareType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
+  return n.setResult(
+      n.create<OpTy>(inferCompareType(n.errorFn(), n.type(*lhs), n.type(*rhs)),
+                     *lhs, *rhs, isUnsignedInteger(n.onnxType(0))));
 }
 
 LogicalResult importWhere(NodeImporter &n) {
@@ -214,12 +225,37 @@ LogicalResult importWhere(NodeImporter &n) {
       *y));
 }
 
-/// Clip: bounds are attributes before opset 11 and optional constant inputs
-/// from opset 11 on.
+/// max(y, bound) or min(y, bound) for a run-time Clip bound (none: y).
+template <typename OpTy>
+Value clipSide(NodeImporter &n, Composer &c, Value y, Value bound,
+               bool isUnsigned) {
+  if (!bound || !y)
+    return y;
+  // A [1] bound must not change a rank-0 input's rank.
+  bound = c.reshape(bound, {});
+  if (!bound)
+    return {};
+  FailureOr<Value> r =
+      n.create<OpTy>(inferBroadcastType(n.errorFn(), c.type(y), c.type(bound)),
+                     y, bound, isUnsigned);
+  return succeeded(r) ? *r : Value();
+}
+
+/// Clip: bounds are attributes before opset 11 and optional inputs from
+/// opset 11 on. Constant float bounds give dsc.clip; bounds computed at run
+/// time, or integer inputs (opset 12), give max(x, min) then min(_, max),
+/// which also yields max wherever min > max as ONNX asks.
 LogicalResult importClip(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
-  if (failed(x) || failed(requireFloat(n, *x)))
+  if (failed(x))
     return failure();
+  Type elem = n.type(*x).getElementType();
+  bool isFloat = isa<FloatType>(elem);
+  if (!isFloat &&
+      (n.opset() < 12 || !isa<IntegerType>(elem) || elem.isInteger(1)))
+    return n.emitError() << "expects a floating-point"
+                         << (n.opset() >= 12 ? " or integer" : "")
+                         << " input, got " << n.type(*x);
   FloatAttr minAttr, maxAttr;
   Builder b(n.context());
   if (n.opset() < 11) {
@@ -232,17 +268,37 @@ LogicalResult importClip(NodeImporter &n) {
   } else {
     if (failed(n.checkAttributes({})))
       return failure();
+    SmallVector<Value, 2> bounds;
+    bool runtime = !isFloat;
     for (int i : {1, 2}) {
-      if (!n.hasInput(i))
-        continue;
-      FailureOr<DenseElementsAttr> bound =
-          n.constantInput(i, i == 1 ? "Clip's min" : "Clip's max");
+      FailureOr<Value> bound = n.optionalInput(i);
       if (failed(bound))
         return failure();
-      if (bound->getNumElements() != 1 ||
-          !isa<FloatType>(bound->getElementType()))
-        return n.emitError() << "Clip's bounds must be float scalars";
-      double v = (*bound).getSplatValue<APFloat>().convertToDouble();
+      bounds.push_back(*bound);
+      if (!*bound)
+        continue;
+      RankedTensorType bt = n.type(*bound);
+      if (bt.getNumElements() != 1 || bt.getElementType() != elem)
+        return n.emitError() << "Clip's bounds must be scalars of the input's "
+                                "type, got "
+                             << bt;
+      runtime |= !n.constantInputOrNull(i);
+    }
+    if (runtime) {
+      Composer c(n);
+      bool isUnsigned = isUnsignedInteger(n.onnxType(0));
+      Value y = clipSide<MaxOp>(n, c, *x, bounds[0], isUnsigned);
+      y = clipSide<MinOp>(n, c, y, bounds[1], isUnsigned);
+      if (!y)
+        return failure();
+      n.setOutput(0, y);
+      return success();
+    }
+    for (int i : {1, 2}) {
+      if (!bounds[i - 1])
+        continue;
+      DenseElementsAttr bound = n.constantInputOrNull(i);
+      double v = bound.getSplatValue<APFloat>().convertToDouble();
       (i == 1 ? minAttr : maxAttr) = b.getF64FloatAttr(v);
     }
   }
@@ -278,6 +334,45 @@ paramUnary(NodeImporter &n, ArrayRef<std::pair<StringRef, float>> params) {
     attrs.push_back(b.getF64FloatAttr(*v));
   }
   return std::make_pair(*x, attrs);
+}
+
+/// x * sigmoid(alpha * x).
+Value buildSwish(Composer &c, Value x, double alpha) {
+  if (!x)
+    return {};
+  Value scaled =
+      alpha == 1.0 ? x : c.mul(x, c.scalar(c.type(x).getElementType(), alpha));
+  return c.mul(x, c.unary<SigmoidOp>(scaled));
+}
+
+/// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult importSwish(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  if (failed(p))
+    return failure();
+  Composer c(n);
+  Value y = buildSwish(c, p->first, p->second[0].getValueAsDouble());
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// SwiGLU (opset 28): Swish_alpha(A) * B, A and B of one shape.
+LogicalResult importSwiGLU(NodeImporter &n) {
+  auto p = paramUnary(n, {{"alpha", 1.0f}});
+  FailureOr<Value> b = n.input(1);
+  if (failed(p) || failed(b))
+    return failure();
+  if (n.type(p->first) != n.type(*b))
+    return n.emitError() << "expects A and B of one type, got "
+                         << n.type(p->first) << " and " << n.type(*b);
+  Composer c(n);
+  Value y = c.mul(buildSwish(c, p->first, p->second[0].getValueAsDouble()), *b);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
 }
 
 LogicalResult importSelu(NodeImporter &n) {
@@ -337,15 +432,35 @@ LogicalResult importNot(NodeImporter &n) {
   return success();
 }
 
-/// And, Or, Xor on bools.
-template <typename OpTy> LogicalResult importLogical(NodeImporter &n) {
+/// And, Or, Xor on bools; BitwiseAnd, BitwiseOr, BitwiseXor on integers
+/// (the same dsc ops).
+template <typename OpTy, bool bitwise>
+LogicalResult importLogical(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> lhs = n.input(0), rhs = n.input(1);
   if (failed(lhs) || failed(rhs))
     return failure();
+  Type elem = n.type(*lhs).getElementType();
+  if (bitwise ? !isa<IntegerType>(elem) || elem.isInteger(1)
+              : !elem.isInteger(1))
+    return n.emitError() << "expects " << (bitwise ? "integer" : "bool")
+                         << " inputs, got " << n.type(*lhs);
   return n.setResult(n.create<OpTy>(
       inferLogicalType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs));
+}
+
+LogicalResult importBitwiseNot(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  Type elem = n.type(*x).getElementType();
+  if (!isa<IntegerType>(elem) || elem.isInteger(1))
+    return n.emitError() << "expects an integer input, got " << n.type(*x);
+  n.setOutput(0, n.builder().createOrFold<NotOp>(n.loc(), *x));
+  return success();
 }
 
 LogicalResult importBitShift(NodeImporter &n) {
@@ -358,12 +473,16 @@ LogicalResult importBitShift(NodeImporter &n) {
   if (*direction != "LEFT" && *direction != "RIGHT")
     return n.emitError() << "direction must be LEFT or RIGHT, got '"
                          << *direction << "'";
-  if (!isUnsignedInteger(n.onnxType(0)))
-    return n.emitError() << "BitShift is defined on unsigned integers, got "
+  // Signed types from opset 28 on (the signature did not change, only the
+  // type constraint).
+  bool isSigned = !isUnsignedInteger(n.onnxType(0));
+  if (isSigned && n.opset() < 28)
+    return n.emitError() << "BitShift before opset 28 is defined on unsigned "
+                            "integers, got "
                          << NodeImporter::dtypeName(n.onnxType(0));
   return n.setResult(n.create<BitShiftOp>(
       inferBitShiftType(n.errorFn(), n.type(*lhs), n.type(*rhs)), *lhs, *rhs,
-      *direction == "LEFT"));
+      *direction == "LEFT", isSigned));
 }
 
 /// Mod: `fmod` selects C fmod (truncated) over Python % (floored) remainders;
@@ -484,13 +603,19 @@ void registerElementwiseImporters(OpRegistry &r) {
   r.add("Mish", {18, 22}, importUnary<MishOp>);
   r.add("Sign", {9, 13}, importNumericUnary<SignOp>);
   r.add("Selu", {6, 22}, importSelu);
+  r.add("Swish", {24}, importSwish);
+  r.add("SwiGLU", {28}, importSwiGLU);
   r.add("Celu", {12}, importCelu);
   r.add("ThresholdedRelu", {10, 22}, importThresholdedRelu);
   r.add("Shrink", {9}, importShrink);
   r.add("Not", {1}, importNot);
-  r.add("And", {7}, importLogical<AndOp>);
-  r.add("Or", {7}, importLogical<OrOp>);
-  r.add("Xor", {7}, importLogical<XorOp>);
+  r.add("And", {7}, importLogical<AndOp, false>);
+  r.add("Or", {7}, importLogical<OrOp, false>);
+  r.add("Xor", {7}, importLogical<XorOp, false>);
+  r.add("BitwiseAnd", {18}, importLogical<AndOp, true>);
+  r.add("BitwiseOr", {18}, importLogical<OrOp, true>);
+  r.add("BitwiseXor", {18}, importLogical<XorOp, true>);
+  r.add("BitwiseNot", {18}, importBitwiseNot);
   r.add("BitShift", {11}, importBitShift);
   r.add("Mod", {10, 13}, importMod);
   r.add("PRelu", {7, 9, 16}, importPRelu);

@@ -8,6 +8,7 @@
 // GatherElements and the scatters are ops of their own.
 //
 //===----------------------------------------------------------------------===//
+#include "../Compose.h"
 #include "../ConstantFolding.h"
 #include "../NodeImporter.h"
 
@@ -264,8 +265,10 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
   return n.emitError() << "mode '" << *mode << "' is not one of DCR, CRD";
 }
 
-/// Trilu: where(mask, x, 0) with the constant mask of the kept triangle of
-/// the last two dimensions (j - i >= k for upper, <= k for lower).
+/// Trilu: where(mask, x, 0) with the mask of the kept triangle of the last
+/// two dimensions (j - i >= k for upper, <= k for lower): a constant when k
+/// is, else the comparison of the constant j - i with the run-time k (the
+/// output shape never depends on k).
 LogicalResult importTrilu(NodeImporter &n) {
   if (failed(n.checkAttributes({"upper"})))
     return failure();
@@ -273,35 +276,55 @@ LogicalResult importTrilu(NodeImporter &n) {
   auto upper = n.intAttr("upper", 1);
   if (failed(x) || failed(upper))
     return failure();
-  int64_t k = 0;
-  if (n.hasInput(1)) {
-    auto kValues = intsInput(n, 1, "Trilu's k");
-    if (failed(kValues))
-      return failure();
-    if (kValues->size() != 1)
-      return n.emitError() << "Trilu's k must be a scalar";
-    k = kValues->front();
-  }
   RankedTensorType xt = n.type(*x);
   if (xt.getRank() < 2)
     return n.emitError() << "expects an input of rank >= 2, got " << xt;
   int64_t rows = xt.getDimSize(xt.getRank() - 2),
           cols = xt.getDimSize(xt.getRank() - 1);
-  SmallVector<bool> mask;
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
-      mask.push_back(*upper ? j - i >= k : j - i <= k);
   Builder b(n.context());
-  auto maskType = RankedTensorType::get({rows, cols}, b.getI1Type());
-  Value maskValue = arith::ConstantOp::create(
-      n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
-  auto zeroType = RankedTensorType::get({}, xt.getElementType());
-  Value zero = arith::ConstantOp::create(
-      n.builder(), n.loc(),
-      DenseElementsAttr::get(zeroType, b.getZeroAttr(xt.getElementType())));
-  return n.setResult(
-      n.create<WhereOp>(inferWhereType(n.errorFn(), maskType, xt, zeroType),
-                        maskValue, *x, zero));
+  Composer c(n);
+  Value maskValue;
+  if (!n.hasInput(1) || n.constantInputOrNull(1)) {
+    int64_t k = 0;
+    if (n.hasInput(1)) {
+      auto kValues = intsInput(n, 1, "Trilu's k");
+      if (failed(kValues))
+        return failure();
+      if (kValues->size() != 1)
+        return n.emitError() << "Trilu's k must be a scalar";
+      k = kValues->front();
+    }
+    SmallVector<bool> mask;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        mask.push_back(*upper ? j - i >= k : j - i <= k);
+    auto maskType = RankedTensorType::get({rows, cols}, b.getI1Type());
+    maskValue = arith::ConstantOp::create(
+        n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
+  } else {
+    FailureOr<Value> k = n.input(1);
+    if (failed(k))
+      return failure();
+    RankedTensorType kt = n.type(*k);
+    if (kt.getNumElements() != 1 || !kt.getElementType().isInteger(64))
+      return n.emitError() << "Trilu's k must be an int64 scalar, got " << kt;
+    SmallVector<int64_t> diagonal;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        diagonal.push_back(j - i);
+    Value offsets = c.constant(
+        RankedTensorType::get({rows, cols}, b.getI64Type()), diagonal);
+    Value kScalar = c.reshape(*k, {});
+    maskValue = *upper ? c.compare<GreaterEqualOp>(offsets, kScalar)
+                       : c.compare<LessEqualOp>(offsets, kScalar);
+    if (!maskValue)
+      return failure();
+  }
+  Value y = c.where(maskValue, *x, c.scalar(xt.getElementType(), 0));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
 }
 
 /// `v`'s `size` elements along `axis` from `start` by `step`.

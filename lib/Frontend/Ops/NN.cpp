@@ -1,4 +1,5 @@
 //===- NN.cpp - importers for linear algebra, conv, pooling, norms --------===//
+#include "../Compose.h"
 #include "../NodeImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -320,6 +321,412 @@ LogicalResult importLayerNorm(NodeImporter &n) {
     return failure();
   if (n.hasOutput(1) || n.hasOutput(2))
     return importLayerNormStatistics(n, *x, *axis, *eps);
+  return success();
+}
+
+/// The element type the statistics of RMS, instance and group normalization
+/// are computed in: stash_type 1 is float32; any other value must be the
+/// input's own type (no conversion).
+FailureOr<Type> statisticsType(NodeImporter &n, Type elem) {
+  auto stash = n.intAttr("stash_type", 1);
+  if (failed(stash))
+    return failure();
+  if (*stash == onnx::TensorProto::FLOAT)
+    return Type(Float32Type::get(n.context()));
+  if (*stash == n.onnxType(0))
+    return elem;
+  return n.emitError() << "stash_type " << *stash
+                       << " is not supported (1: float32, or the input's "
+                          "own type)";
+}
+
+/// [from, rank).
+SmallVector<int64_t> axesFrom(int64_t from, int64_t rank) {
+  SmallVector<int64_t> axes;
+  for (int64_t d = from; d < rank; ++d)
+    axes.push_back(d);
+  return axes;
+}
+
+/// (x - mean) / sqrt(var + eps) over the dims from `axis` on, as
+/// dsc.layer_norm with a scalar 1 scale (affine parameters are applied by
+/// the caller, whose shapes layer_norm's do not fit).
+Value normalizeFrom(NodeImporter &n, Composer &c, Value x, int64_t axis,
+                    double eps) {
+  if (!x)
+    return {};
+  RankedTensorType xt = n.type(x);
+  Value one = c.scalar(xt.getElementType(), 1.0);
+  Builder b(n.context());
+  FailureOr<Value> r = n.create<LayerNormOp>(
+      inferLayerNormType(n.errorFn(), xt, n.type(one), RankedTensorType(),
+                         axis),
+      x, one, Value(), b.getI64IntegerAttr(axis), b.getF64FloatAttr(eps));
+  return succeeded(r) ? *r : Value();
+}
+
+/// `p` (shape [C]) as [C, 1, ..., 1] so that it broadcasts along dimension
+/// 1 of a rank-`rank` tensor.
+Value perChannel(NodeImporter &n, Composer &c, Value p, int64_t channels,
+                 int64_t rank, StringRef what) {
+  if (!p)
+    return {};
+  RankedTensorType pt = n.type(p);
+  if (pt.getRank() != 1 || pt.getDimSize(0) != channels) {
+    n.emitError() << what << " must have shape [" << channels << "], got "
+                  << pt;
+    return {};
+  }
+  SmallVector<int64_t> shape(rank - 1, 1);
+  shape[0] = channels;
+  return c.reshape(p, shape);
+}
+
+/// RMSNormalization (opset 23): x / sqrt(mean(x^2) + epsilon) * scale, the
+/// mean over the dims from `axis` on.
+LogicalResult importRMSNorm(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis", "epsilon", "stash_type"})))
+    return failure();
+  FailureOr<Value> x = n.input(0), scale = n.input(1);
+  auto axisAttr = n.intAttr("axis", -1);
+  auto eps = n.floatAttr("epsilon", 1e-5f);
+  if (failed(x) || failed(scale) || failed(axisAttr) || failed(eps))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  Type elem = xt.getElementType();
+  if (!isa<FloatType>(elem))
+    return n.emitError() << "expects a floating-point input, got " << xt;
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
+  FailureOr<Type> stats = statisticsType(n, elem);
+  if (failed(axis) || failed(stats))
+    return failure();
+  Composer c(n);
+  Value xs = c.cast(*x, *stats);
+  Value meanSquare =
+      c.reduce(c.mul(xs, xs), "mean", axesFrom(*axis, xt.getRank()));
+  Value rms = c.unary<SqrtOp>(c.add(meanSquare, c.scalar(*stats, *eps)));
+  Value y = c.mul(c.cast(c.div(xs, rms), elem), *scale);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// InstanceNormalization: per sample and channel, normalized over the
+/// spatial dims, then scale[c] * x + bias[c].
+LogicalResult importInstanceNorm(NodeImporter &n) {
+  if (failed(n.checkAttributes({"epsilon"})))
+    return failure();
+  FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
+  auto eps = n.floatAttr("epsilon", 1e-5f);
+  if (failed(x) || failed(scale) || failed(bias) || failed(eps))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 3 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  Composer c(n);
+  int64_t channels = xt.getDimSize(1), rank = xt.getRank();
+  Value normalized = normalizeFrom(n, c, *x, 2, *eps);
+  Value y = c.add(
+      c.mul(normalized, perChannel(n, c, *scale, channels, rank, "scale")),
+      perChannel(n, c, *bias, channels, rank, "B"));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// GroupNormalization: x as [N, G, C/G * D...] normalized over its last
+/// dimension; the affine parameters are per group before opset 21 and per
+/// channel from 21.
+LogicalResult importGroupNorm(NodeImporter &n) {
+  SmallVector<StringRef> known = {"epsilon", "num_groups"};
+  if (n.opset() >= 21)
+    known.push_back("stash_type");
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0), scale = n.input(1), bias = n.input(2);
+  auto eps = n.floatAttr("epsilon", 1e-5f);
+  auto groups = n.intAttr("num_groups", 0);
+  if (failed(x) || failed(scale) || failed(bias) || failed(eps) ||
+      failed(groups))
+    return failure();
+  if (!n.attr("num_groups"))
+    return n.emitError() << "the required attribute 'num_groups' is missing";
+  RankedTensorType xt = n.type(*x);
+  Type elem = xt.getElementType();
+  if (xt.getRank() < 2 || !isa<FloatType>(elem))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1),
+          rank = xt.getRank();
+  if (*groups <= 0 || channels % *groups)
+    return n.emitError() << "num_groups " << *groups << " does not divide the "
+                         << channels << " channels";
+  FailureOr<Type> stats = statisticsType(n, elem);
+  if (failed(stats))
+    return failure();
+  int64_t perGroup = xt.getNumElements() / (batch * *groups);
+  Composer c(n);
+  Value grouped = c.cast(c.reshape(*x, {batch, *groups, perGroup}), *stats);
+  Value normalized = c.cast(normalizeFrom(n, c, grouped, 2, *eps), elem);
+  Value y;
+  if (n.opset() >= 21) {
+    y = c.add(c.mul(c.reshape(normalized, xt.getShape()),
+                    perChannel(n, c, *scale, channels, rank, "scale")),
+              perChannel(n, c, *bias, channels, rank, "bias"));
+  } else {
+    y = c.reshape(
+        c.add(c.mul(normalized, perChannel(n, c, *scale, *groups, 3, "scale")),
+              perChannel(n, c, *bias, *groups, 3, "bias")),
+        xt.getShape());
+  }
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// LpNormalization: x / Lp(x) along `axis` (p 1 or 2); a zero norm (all
+/// of its elements zero) divides by 1, so the output is zero as the spec
+/// asks.
+LogicalResult importLpNorm(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis", "p"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto axisAttr = n.intAttr("axis", -1), p = n.intAttr("p", 2);
+  if (failed(x) || failed(axisAttr) || failed(p))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  Type elem = xt.getElementType();
+  if (!isa<FloatType>(elem))
+    return n.emitError() << "expects a floating-point input, got " << xt;
+  if (*p != 1 && *p != 2)
+    return n.emitError() << "p must be 1 or 2, got " << *p;
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
+  if (failed(axis))
+    return failure();
+  Composer c(n);
+  Value norm = c.reduce(*x, *p == 1 ? "l1" : "l2", {*axis});
+  Value zero = c.compare<EqualOp>(norm, c.scalar(elem, 0.0));
+  Value y = c.div(*x, c.where(zero, c.scalar(elem, 1.0), norm));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// MeanVarianceNormalization: (x - mean) / (sqrt(var) + 1e-9) over `axes`
+/// (the ONNX function's epsilon); the variance is mean((x - mean)^2),
+/// which unlike E[x^2] - E[x]^2 cannot round below zero.
+LogicalResult importMVN(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axes"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto axesAttr = n.intsAttr("axes");
+  if (failed(x) || failed(axesAttr))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  Type elem = xt.getElementType();
+  if (!isa<FloatType>(elem))
+    return n.emitError() << "expects a floating-point input, got " << xt;
+  SmallVector<int64_t> axes = axesAttr->value_or(SmallVector<int64_t>{0, 2, 3});
+  for (int64_t &a : axes) {
+    auto axis = normalizeAxis(n.errorFn(), a, xt.getRank());
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return n.emitError() << "axes contain a repeated axis";
+  Composer c(n);
+  Value centered = c.sub(*x, c.reduce(*x, "mean", axes));
+  Value var = c.reduce(c.mul(centered, centered), "mean", axes);
+  Value y = c.div(centered, c.add(c.unary<SqrtOp>(var), c.scalar(elem, 1e-9)));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// LRN: x / (bias + alpha / size * sum of x^2 over `size` neighbouring
+/// channels)^beta. The channel window sum is an average pool (divisor
+/// `size`, pads counted) over x^2 seen as [N, 1, C, D1 * ... * Dk].
+LogicalResult importLRN(NodeImporter &n) {
+  if (failed(n.checkAttributes({"alpha", "beta", "bias", "size"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto alpha = n.floatAttr("alpha", 1e-4f), beta = n.floatAttr("beta", 0.75f),
+       bias = n.floatAttr("bias", 1.0f);
+  auto size = n.intAttr("size", 0);
+  if (failed(x) || failed(alpha) || failed(beta) || failed(bias) ||
+      failed(size))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  Type elem = xt.getElementType();
+  if (xt.getRank() < 2 || !isa<FloatType>(elem))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  if (*size <= 0)
+    return n.emitError() << "the attribute 'size' must be positive";
+  int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1);
+  int64_t spatial =
+      xt.getNumElements() / std::max<int64_t>(1, batch * channels);
+  Composer c(n);
+  Value squares = c.reshape(c.mul(*x, *x), {batch, 1, channels, spatial});
+  if (!squares)
+    return failure();
+  SmallVector<int64_t> kernel = {*size, 1}, ones = {1, 1};
+  SmallVector<int64_t> pads = {(*size - 1) / 2, 0, *size / 2, 0};
+  FailureOr<Value> window =
+      n.create<AvgPoolOp>(inferPoolType(n.errorFn(), n.type(squares), kernel,
+                                        ones, pads, ones, false),
+                          squares, kernel, ones, pads, ones, false, true);
+  if (failed(window))
+    return failure();
+  Value base =
+      c.add(c.scalar(elem, *bias),
+            c.mul(c.reshape(*window, xt.getShape()), c.scalar(elem, *alpha)));
+  Value y = c.div(*x, c.pow(base, c.scalar(elem, *beta)));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// GlobalMaxPool: the maximum over the spatial dims, kept as size 1.
+LogicalResult importGlobalMaxPool(NodeImporter &n) {
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  Composer c(n);
+  Value y = c.reduce(*x, "max", axesFrom(2, xt.getRank()));
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// |x|^p elementwise (x * x for p = 2, so negative inputs need no pow).
+Value absPow(Composer &c, Value x, int64_t p) {
+  if (p == 2)
+    return c.mul(x, x);
+  Value a = c.unary<AbsOp>(x);
+  if (p == 1 || !a)
+    return a;
+  return c.pow(a, c.scalar(c.type(a).getElementType(), p));
+}
+
+/// sum^(1/p), the inverse of absPow after the window sum.
+Value pRoot(Composer &c, Value sum, int64_t p) {
+  if (p == 1 || !sum)
+    return sum;
+  if (p == 2)
+    return c.unary<SqrtOp>(sum);
+  return c.pow(sum, c.scalar(c.type(sum).getElementType(), 1.0 / p));
+}
+
+/// GlobalLpPool (p an integer from opset 2): the Lp norm over the spatial
+/// dims, as ReduceL1/L2 or (sum |x|^p)^(1/p).
+LogicalResult importGlobalLpPool(NodeImporter &n) {
+  if (failed(n.checkAttributes({"p"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto p = n.intAttr("p", 2);
+  if (failed(x) || failed(p))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  if (*p < 1)
+    return n.emitError() << "p must be >= 1, got " << *p;
+  Composer c(n);
+  SmallVector<int64_t> axes = axesFrom(2, xt.getRank());
+  Value y = *p <= 2 ? c.reduce(*x, *p == 1 ? "l1" : "l2", axes)
+                    : pRoot(c, c.reduce(absPow(c, *x, *p), "sum", axes), *p);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
+/// LpPool: (sum over the window of |x|^p)^(1/p). The window sum is an
+/// average pool over |x|^p counting pads (which add zero) times the kernel
+/// size; ceil_mode windows that reach past the pads would have a smaller
+/// divisor and are refused.
+LogicalResult importLpPool(NodeImporter &n) {
+  SmallVector<StringRef> known = {"auto_pad", "kernel_shape", "p", "pads",
+                                  "strides"};
+  if (n.opset() >= 18) {
+    known.push_back("ceil_mode");
+    known.push_back("dilations");
+  }
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto p = n.intAttr("p", 2);
+  auto kernel = n.intsAttr("kernel_shape");
+  auto ceil = n.intAttr("ceil_mode", 0);
+  if (failed(x) || failed(p) || failed(kernel) || failed(ceil))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() < 3 || !isa<FloatType>(xt.getElementType()))
+    return n.emitError() << "expects a floating-point [N,C,D...] input, got "
+                         << xt;
+  if (*p < 1)
+    return n.emitError() << "p must be >= 1, got " << *p;
+  size_t k = xt.getRank() - 2;
+  if (!*kernel)
+    return n.emitError() << "the required attribute 'kernel_shape' is missing";
+  if ((*kernel)->size() != k)
+    return n.emitError() << "kernel_shape has " << (*kernel)->size()
+                         << " entries for " << k << " spatial dimensions";
+  auto strides = spatialAttr(n, "strides", k);
+  auto dilations = spatialAttr(n, "dilations", k);
+  if (failed(strides) || failed(dilations))
+    return failure();
+  auto pads = resolvePads(n, xt.getShape().drop_front(2), **kernel, *strides,
+                          *dilations);
+  if (failed(pads))
+    return failure();
+  FailureOr<RankedTensorType> type = inferPoolType(
+      n.errorFn(), xt, **kernel, *strides, *pads, *dilations, *ceil != 0);
+  if (failed(type))
+    return failure();
+  if (*ceil) {
+    FailureOr<RankedTensorType> floorType = inferPoolType(
+        n.errorFn(), xt, **kernel, *strides, *pads, *dilations, false);
+    if (failed(floorType))
+      return failure();
+    if (*floorType != *type)
+      return n.emitError() << "ceil_mode=1 with a last window past the pads "
+                              "is not supported";
+  }
+  int64_t windowSize = 1;
+  for (int64_t w : **kernel)
+    windowSize *= w;
+  Composer c(n);
+  Value powered = absPow(c, *x, *p);
+  if (!powered)
+    return failure();
+  FailureOr<Value> mean = n.create<AvgPoolOp>(
+      type, powered, **kernel, *strides, *pads, *dilations, *ceil != 0, true);
+  if (failed(mean))
+    return failure();
+  Value y =
+      pRoot(c, c.mul(*mean, c.scalar(xt.getElementType(), windowSize)), *p);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
   return success();
 }
 
@@ -795,11 +1202,20 @@ void registerNNImporters(OpRegistry &r) {
   r.add("MaxPool", {1, 8, 10, 11, 12}, importPool<MaxPoolOp>);
   r.add("AveragePool", {7, 10, 11, 19, 22}, importPool<AvgPoolOp>);
   r.add("GlobalAveragePool", {1, 22}, importGlobalAveragePool);
+  r.add("GlobalMaxPool", {1, 22}, importGlobalMaxPool);
+  r.add("GlobalLpPool", {2, 22}, importGlobalLpPool);
+  r.add("LpPool", {2, 11, 18, 22}, importLpPool);
   r.add("BatchNormalization", {7, 9, 14, 15}, importBatchNorm);
   r.add("Softmax", {1, 11, 13}, importSoftmax<buildSoftmax>);
   r.add("LogSoftmax", {1, 11, 13}, importSoftmax<buildLogSoftmax>);
   r.add("Hardmax", {1, 11, 13}, importSoftmax<buildHardmax>);
   r.add("LayerNormalization", {17}, importLayerNorm);
+  r.add("RMSNormalization", {23}, importRMSNorm);
+  r.add("InstanceNormalization", {6, 22}, importInstanceNorm);
+  r.add("GroupNormalization", {18, 21}, importGroupNorm);
+  r.add("LpNormalization", {1, 22}, importLpNorm);
+  r.add("MeanVarianceNormalization", {9, 13}, importMVN);
+  r.add("LRN", {1, 13}, importLRN);
   r.add("Attention", {23, 24, 25}, importAttention);
 }
 

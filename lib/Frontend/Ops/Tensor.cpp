@@ -446,6 +446,40 @@ LogicalResult importGather(NodeImporter &n) {
   return n.setResult(n.create<GatherOp>(type, *x, *i, *axis));
 }
 
+/// EyeLike: a constant of the (static) input's shape, ones on diagonal k.
+LogicalResult importEyeLike(NodeImporter &n) {
+  if (failed(n.checkAttributes({"dtype", "k"})))
+    return failure();
+  FailureOr<RankedTensorType> xt = n.inputType(0);
+  auto k = n.intAttr("k", 0);
+  auto dtype = n.intAttr("dtype", n.onnxType(0));
+  if (failed(xt) || failed(k) || failed(dtype))
+    return failure();
+  if (xt->getRank() != 2)
+    return n.emitError() << "expects a 2-D input, got " << *xt;
+  Type elem = n.elementType(*dtype);
+  if (!elem || !isa<FloatType, IntegerType>(elem))
+    return n.emitError() << "dtype " << NodeImporter::dtypeName(*dtype)
+                         << " is not supported";
+  int64_t rows = xt->getDimSize(0), cols = xt->getDimSize(1);
+  if (failed(n.checkResultShape({rows, cols})))
+    return failure();
+  Builder b(n.context());
+  Attribute zero = b.getZeroAttr(elem),
+            one = isa<FloatType>(elem) ? Attribute(b.getFloatAttr(elem, 1.0))
+                                       : Attribute(b.getIntegerAttr(elem, 1));
+  SmallVector<Attribute> values;
+  values.reserve(rows * cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      values.push_back(j - i == *k ? one : zero);
+  n.setConstantOutput(
+      0,
+      DenseElementsAttr::get(RankedTensorType::get({rows, cols}, elem), values),
+      *dtype);
+  return success();
+}
+
 LogicalResult importConstantOfShape(NodeImporter &n) {
   if (failed(n.checkAttributes({"value"})))
     return failure();
@@ -689,6 +723,7 @@ void registerTensorImporters(OpRegistry &r) {
   r.add("Cast", {6, 9, 13, 19, 21, 24}, importCast);
   r.add("Gather", {1, 11, 13}, importGather);
   r.add("ConstantOfShape", {9, 20, 21}, importConstantOfShape);
+  r.add("EyeLike", {9, 22}, importEyeLike);
   r.add("Range", {11}, importRange);
   r.add("Expand", {8, 13}, importExpand);
   r.add("Slice", {1, 10, 11, 13}, importSlice);
