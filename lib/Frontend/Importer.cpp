@@ -909,6 +909,7 @@ const OpRegistry &OpRegistry::get() {
     registerTensorImporters(r);
     registerReductionImporters(r);
     registerLayoutImporters(r);
+    registerRecurrentImporters(r);
     return r;
   }();
   return registry;

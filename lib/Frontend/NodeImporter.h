@@ -171,6 +171,7 @@ void registerNNImporters(OpRegistry &registry);
 void registerTensorImporters(OpRegistry &registry);
 void registerReductionImporters(OpRegistry &registry);
 void registerLayoutImporters(OpRegistry &registry);
+void registerRecurrentImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

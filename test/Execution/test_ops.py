@@ -1202,5 +1202,124 @@ op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5,
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
 
 
+# ==========================================================================
+# Recurrent cells (RNN, GRU, LSTM) unrolled at import, with the "linear" family
+# since they are matmuls and gates.
+# ==========================================================================
+F = "linear"
+
+
+def _recurrent(name, op, seq=3, batch=2, inp=3, hidden=4, opset=14, direction="forward",
+               layout=0, bias=True, initial=False, peepholes=False, seq_lens=None,
+               weights_input=False, outputs=("Y", "Y_h", "Y_c"), **attrs):
+    """A one-node RNN/GRU/LSTM model. seq_lens: None, or ("input"|"const", lens)."""
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[op]
+    dirs = 2 if direction == "bidirectional" else 1
+    x_shape = (batch, seq, inp) if layout else (seq, batch, inp)
+    state_shape = (batch, dirs, hidden) if layout else (dirs, batch, hidden)
+    gi = {"X": rn(*x_shape)}
+    arrays = {"W": rn(dirs, gates * hidden, inp, scale=0.5),
+              "R": rn(dirs, gates * hidden, hidden, scale=0.5)}
+    if bias:
+        arrays["B"] = rn(dirs, 2 * gates * hidden, scale=0.5)
+    if initial:
+        arrays["initial_h"] = rn(*state_shape)
+        if op == "LSTM":
+            arrays["initial_c"] = rn(*state_shape)
+    if peepholes:
+        arrays["P"] = rn(dirs, 3 * hidden, scale=0.5)
+    inits = {}
+    for k, v in arrays.items():
+        (gi if weights_input or k.startswith("initial") else inits)[k] = v
+    if seq_lens is not None:
+        (gi if seq_lens[0] == "input" else inits)["sequence_lens"] = np.array(seq_lens[1],
+                                                                               np.int32)
+    order = ["X", "W", "R", "B", "sequence_lens", "initial_h"]
+    if op == "LSTM":
+        order += ["initial_c", "P"]
+    ins = [k if (k in gi or k in inits) else "" for k in order]
+    while ins and not ins[-1]:
+        ins.pop()
+    n_out = 3 if op == "LSTM" else 2
+    outs = [o if o in outputs else "" for o in ("Y", "Y_h", "Y_c")[:n_out]]
+    if direction != "forward":
+        attrs["direction"] = direction
+    if layout:
+        attrs["layout"] = layout
+
+    def model_of(layout_attrs, inputs):
+        node = helper.make_node(op, ins, outs, name=f"{op.lower()}_0", hidden_size=hidden,
+                                **layout_attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in inputs.items()]
+        named = [o for o in outs if o]
+        inits_ = [T.init(k, v) for k, v in inits.items()]
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                            None)
+                                             for o in named], inits_, opset=opset, check=False)
+        ref = T.reference(probe, inputs)
+        return T.make_model([node], infos, [T.tensor_info(o, ref[o].shape) for o in named],
+                            inits_, opset=opset), ref
+
+    def fn():
+        if not layout:
+            model, _ = model_of(attrs, gi)
+            T.run_case(name, model, gi, rtol=1e-4, atol=1e-5)
+            return
+        # onnxruntime refuses layout 1: the reference is the layout-0 op on
+        # transposed inputs, its outputs transposed back.
+        batch_major = {k: (v.transpose(1, 0, 2) if k in ("X", "initial_h", "initial_c") else v)
+                       for k, v in gi.items()}
+        _, ref = model_of({k: v for k, v in attrs.items() if k != "layout"}, batch_major)
+        expected = {o: (v.transpose(2, 0, 1, 3) if v.ndim == 4 else v.transpose(1, 0, 2))
+                    for o, v in ref.items()}
+        node = helper.make_node(op, ins, outs, name=f"{op.lower()}_0", hidden_size=hidden,
+                                **attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in gi.items()]
+        model = T.make_model([node], infos, [T.tensor_info(o, expected[o].shape)
+                                             for o in outs if o],
+                             [T.init(k, v) for k, v in inits.items()], opset=opset)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, gi, list(expected))
+        T.compare_outputs(actual, expected, 1e-4, 1e-5)
+
+    T.add_case(name, fn, F)
+
+
+_recurrent("rnn14_forward_bias", "RNN")
+_recurrent("rnn7_reverse_initial_h_no_bias", "RNN", opset=7, direction="reverse", bias=False,
+           initial=True)
+_recurrent("rnn14_bidirectional_layout1_relu_clip", "RNN", direction="bidirectional", layout=1,
+           initial=True, activations=["Relu", "LeakyRelu"], activation_alpha=[0.2], clip=1.5)
+_recurrent("rnn14_affine_scaledtanh_weights_input", "RNN", direction="bidirectional",
+           weights_input=True, activations=["Affine", "ScaledTanh"],
+           activation_alpha=[0.5, 1.5], activation_beta=[0.1, 0.7])
+_recurrent("gru14_forward_bias_initial", "GRU", initial=True)
+_recurrent("gru14_linear_before_reset", "GRU", linear_before_reset=1, initial=True)
+_recurrent("gru7_bidirectional_lbr_clip", "GRU", opset=7, direction="bidirectional",
+           linear_before_reset=1, clip=0.8)
+_recurrent("gru14_reverse_layout1_hardsigmoid_elu", "GRU", direction="reverse", layout=1,
+           activations=["HardSigmoid", "Elu"], activation_alpha=[0.3, 0.9],
+           activation_beta=[0.4])
+_recurrent("gru14_seq_lens_input_bidirectional", "GRU", seq=4, batch=3,
+           direction="bidirectional", seq_lens=("input", [4, 2, 1]), initial=True)
+_recurrent("lstm14_forward_all_outputs", "LSTM", initial=True, peepholes=True)
+_recurrent("lstm14_bidirectional_layout1", "LSTM", direction="bidirectional", layout=1,
+           initial=True, peepholes=True)
+_recurrent("lstm7_reverse_input_forget_clip", "LSTM", opset=7, direction="reverse",
+           input_forget=1, clip=0.7, peepholes=True)
+_recurrent("lstm14_seq_lens_reverse", "LSTM", seq=4, batch=3, direction="reverse",
+           seq_lens=("input", [1, 4, 3]), initial=True)
+_recurrent("lstm14_seq_lens_const_full", "LSTM", seq=3, batch=2,
+           seq_lens=("const", [3, 3]), outputs=("Y_h",))
+_recurrent("lstm14_seq_lens_const_short", "LSTM", seq=3, batch=2,
+           seq_lens=("const", [2, 3]), outputs=("Y", "Y_c"))
+_recurrent("lstm14_activations_softsign_softplus_weights_input", "LSTM", weights_input=True,
+           activations=["Sigmoid", "Softsign", "Softplus"], outputs=("Y",))
+_recurrent("lstm14_long_sequence_wide", "LSTM", seq=20, batch=1, inp=16, hidden=32,
+           outputs=("Y_h", "Y_c"))
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
