@@ -92,6 +92,9 @@ public:
   /// Errors if any output beyond the first `n` is requested.
   mlir::LogicalResult checkOutputsAtMost(int n, llvm::StringRef why);
   void setOutput(int i, mlir::Value value);
+  /// The static shape the graph declares for output `i` (as a graph output
+  /// or in value_info), if any.
+  std::optional<llvm::SmallVector<int64_t>> declaredOutputShape(int i) const;
   /// Output 0 := `value` when it was built: `return n.setResult(n.create...)`.
   mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value))

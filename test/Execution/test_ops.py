@@ -1321,5 +1321,53 @@ _recurrent("lstm14_long_sequence_wide", "LSTM", seq=20, batch=1, inp=16, hidden=
            outputs=("Y_h", "Y_c"))
 
 
+# TopK (dsc.topk): values and int64 indices, ties broken by the lower index.
+F = "reduce"
+
+
+def _topk(name, x, k, opset=11, k_attr=False, k_input=False, **attrs):
+    """k as an initializer (or attribute before opset 10, or a graph input
+    whose value dsc takes from the declared output shape)."""
+    def fn():
+        gi, inits, ins = {"x": x}, [], ["x"]
+        if k_attr:
+            attrs["k"] = k
+        elif k_input:
+            gi["k"] = np.array([k], np.int64)
+            ins.append("k")
+        else:
+            inits.append(T.init("k", np.array([k], np.int64)))
+            ins.append("k")
+        node = helper.make_node("TopK", ins, ["v", "i"], name="topk_0", **attrs)
+        infos = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+                 for n, a in gi.items()]
+        dtype = helper.np_dtype_to_tensor_dtype(x.dtype)
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info("v", dtype, None),
+                                             helper.make_tensor_value_info("i", TensorProto.INT64,
+                                                                           None)],
+                             inits, opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], infos, [T.tensor_info("v", ref["v"].shape, dtype),
+                                             T.tensor_info("i", ref["i"].shape,
+                                                           TensorProto.INT64)],
+                             inits, opset=opset)
+        T.run_case(name, model, gi, rtol=0, atol=0)
+
+    T.add_case(name, fn, F)
+
+
+_topk("topk11_last_axis_largest", rn(3, 17), 5)
+_topk("topk11_axis1_smallest_3d", rn(2, 9, 4), 3, axis=1, largest=0)
+_topk("topk11_axis0_negative_axis_full_sort", rn(6, 3), 6, axis=-2)
+_topk("topk11_float_ties_lower_index_first",
+      np.array([[1, 3, 3, 0, 3, 1], [2, 2, 2, 2, 2, 2]], np.float32), 4)
+_topk("topk11_int64_ties_smallest", np.array([[5, -1, 5, -1, 7], [0, 0, 9, 0, 1]], np.int64), 3,
+      largest=0)
+_topk("topk11_int32_axis0", np.array([[4, 1], [4, 8], [-3, 8]], np.int32), 2, axis=0)
+_topk("topk10_k_input_no_largest_attr", rn(4, 8), 2, opset=10)
+_topk("topk7_k_attribute", rn(2, 3, 5), 4, opset=7, k_attr=True)
+_topk("topk11_k_graph_input_declared_shape", rn(3, 10), 4, k_input=True)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
