@@ -946,6 +946,7 @@ const OpRegistry &OpRegistry::get() {
     registerReductionImporters(r);
     registerLayoutImporters(r);
     registerRecurrentImporters(r);
+    registerEinsumImporters(r);
     return r;
   }();
   return registry;

@@ -1369,5 +1369,28 @@ _topk("topk7_k_attribute", rn(2, 3, 5), 4, opset=7, k_attr=True)
 _topk("topk11_k_graph_input_declared_shape", rn(3, 10), 4, k_input=True)
 
 
+# Einsum (opset 12), composed at import from transpose/reshape/slice/reduce/matmul.
+F = "linear"
+
+
+def _einsum(name, equation, *shapes):
+    gi = {f"x{i}": rn(*s) for i, s in enumerate(shapes)}
+    op_case(name, F, "Einsum", gi, attrs={"equation": equation}, opset=12)
+
+
+_einsum("einsum_matmul", "ij,jk->ik", (3, 4), (4, 5))
+_einsum("einsum_matmul_implicit_output", "ij,jk", (3, 4), (4, 5))
+_einsum("einsum_attention_scores", "bhqd,bhkd->bhqk", (2, 3, 4, 8), (2, 3, 5, 8))
+_einsum("einsum_ellipsis_broadcast_batch", "...ij,...jk->...ik", (2, 1, 3, 4), (1, 5, 4, 2))
+_einsum("einsum_trace_implicit", "ii", (4, 4))
+_einsum("einsum_batch_diagonal_spaces", "b i i -> b i", (2, 3, 3))
+_einsum("einsum_three_operands", "ij,jk,kl->il", (2, 3), (3, 4), (4, 5))
+_einsum("einsum_outer_product", "i,j->ij", (3,), (4,))
+_einsum("einsum_sum_all", "ij->", (3, 4))
+_einsum("einsum_sum_private_label_and_uppercase", "Akj,jC->AC", (2, 3, 4), (4, 5))
+_einsum("einsum_permute_3d", "abc->cab", (2, 3, 4))
+_einsum("einsum_bilinear", "bn,anm,bm->ba", (2, 3), (4, 3, 5), (2, 5))
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -56,11 +56,14 @@ Value Composer::matmul(Value a, Value b) {
 }
 
 Value Composer::slice(Value v, ArrayRef<int64_t> starts,
-                      ArrayRef<int64_t> sizes) {
-  if (sizes == shape(v))
+                      ArrayRef<int64_t> sizes, ArrayRef<int64_t> stepsArg) {
+  SmallVector<int64_t> steps(stepsArg);
+  if (steps.empty())
+    steps.assign(sizes.size(), 1);
+  if (sizes == shape(v) &&
+      llvm::all_of(steps, [](int64_t s) { return s == 1; }))
     return v;
   auto t = RankedTensorType::get(sizes, type(v).getElementType());
-  SmallVector<int64_t> steps(sizes.size(), 1);
   // Slices of weights become constants (dsc.slice has no folder).
   DenseElementsAttr c;
   if (matchPattern(v, m_Constant(&c)) && shouldFold(t, {c}))
@@ -84,6 +87,8 @@ Value Composer::reshape(Value v, ArrayRef<int64_t> newShape) {
 }
 
 Value Composer::transpose(Value v, ArrayRef<int64_t> perm) {
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return v;
   SmallVector<int64_t> s;
   for (int64_t p : perm)
     s.push_back(shape(v)[p]);

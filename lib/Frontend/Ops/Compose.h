@@ -37,9 +37,10 @@ public:
   /// numpy matmul (batch dimensions broadcast).
   mlir::Value matmul(mlir::Value a, mlir::Value b);
 
-  /// Unit-step slice of `sizes` elements from `starts`.
+  /// Slice of `sizes` elements from `starts` by `steps` (default 1).
   mlir::Value slice(mlir::Value v, llvm::ArrayRef<int64_t> starts,
-                    llvm::ArrayRef<int64_t> sizes);
+                    llvm::ArrayRef<int64_t> sizes,
+                    llvm::ArrayRef<int64_t> steps = {});
   /// `size` elements along `axis` from `start`, everything elsewhere.
   mlir::Value sliceAlong(mlir::Value v, int64_t axis, int64_t start,
                          int64_t size);
