@@ -947,6 +947,7 @@ const OpRegistry &OpRegistry::get() {
     registerLayoutImporters(r);
     registerRecurrentImporters(r);
     registerEinsumImporters(r);
+    registerLossImporters(r);
     return r;
   }();
   return registry;

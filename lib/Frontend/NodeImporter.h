@@ -176,6 +176,7 @@ void registerReductionImporters(OpRegistry &registry);
 void registerLayoutImporters(OpRegistry &registry);
 void registerRecurrentImporters(OpRegistry &registry);
 void registerEinsumImporters(OpRegistry &registry);
+void registerLossImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

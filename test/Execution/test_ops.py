@@ -1392,5 +1392,56 @@ _einsum("einsum_permute_3d", "abc->cab", (2, 3, 4))
 _einsum("einsum_bilinear", "bn,anm,bm->ba", (2, 3), (4, 3, 5), (2, 5))
 
 
+# NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (opset 12+), composed at
+# import from gather_elements, gather, where and reduce.
+F = "reduce"
+
+
+def _loss(name, op, scores_shape, classes_targets, weight=False, outs=("z",), opset=13,
+          target_dtype=np.int64, **attrs):
+    """classes_targets: the target array (may hold ignore_index)."""
+    def fn():
+        gi = {"x": rn(*scores_shape), "t": np.asarray(classes_targets, target_dtype)}
+        if weight:
+            gi["w"] = np.abs(rn(scores_shape[1])) + 0.1
+        scores = gi["x"]
+        if op == "NegativeLogLikelihoodLoss":  # log-probabilities as scores
+            e = np.exp(scores - scores.max(axis=1, keepdims=True))
+            gi["x"] = np.log(e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        node = helper.make_node(op, list(gi), list(outs), name="loss_0", **attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in gi.items()]
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                            None)
+                                             for o in outs], opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], infos, [T.tensor_info(o, ref[o].shape) for o in outs],
+                             opset=opset)
+        T.run_case(name, model, gi)
+
+    T.add_case(name, fn, F)
+
+
+_loss("nllloss13_none_NC", "NegativeLogLikelihoodLoss", (4, 5), [0, 4, 2, 2],
+      reduction="none")
+_loss("nllloss13_mean_default_NCd", "NegativeLogLikelihoodLoss", (2, 3, 4),
+      [[0, 1, 2, 1], [2, 2, 0, 0]])
+_loss("nllloss13_mean_weight_ignore_NCd", "NegativeLogLikelihoodLoss", (2, 4, 3),
+      [[0, -1, 3], [2, 1, -1]], weight=True, ignore_index=-1)
+_loss("nllloss12_sum_int32_ignore_no_weight", "NegativeLogLikelihoodLoss", (3, 4),
+      [1, 3, 1], opset=12, target_dtype=np.int32, reduction="sum", ignore_index=1)
+_loss("nllloss13_mean_ignore_no_weight_NCd1d2", "NegativeLogLikelihoodLoss", (2, 3, 2, 2),
+      [[[0, 2], [1, 2]], [[2, 2], [0, 1]]], ignore_index=2)
+_loss("sce13_mean_log_prob_output", "SoftmaxCrossEntropyLoss", (3, 5), [4, 0, 2],
+      outs=("z", "log_prob"))
+_loss("sce13_none_weight_ignore_4d", "SoftmaxCrossEntropyLoss", (2, 3, 2, 2),
+      [[[0, 2], [1, 5]], [[2, 5], [0, 1]]], weight=True, ignore_index=5, reduction="none",
+      outs=("z", "log_prob"))
+_loss("sce12_sum_weight", "SoftmaxCrossEntropyLoss", (4, 6), [5, 0, 1, 5], weight=True,
+      opset=12, reduction="sum")
+_loss("sce13_mean_weight_large_scores", "SoftmaxCrossEntropyLoss", (3, 4, 2),
+      [[0, 3], [1, 1], [2, 0]], weight=True)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
