@@ -1200,6 +1200,20 @@ op_case("cumsum11_exclusive_reverse", F, "CumSum", {"x": rn(6, 2)},
 op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5, 6]], np.int64)},
         initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
+# A run-time axis: every axis is scanned and the matching one selected.
+op_case("cumsum14_runtime_axis_negative", F, "CumSum",
+        {"x": rn(2, 3, 4), "a": np.array(-2, np.int64)}, node_inputs=["x", "a"], opset=14)
+op_case("cumsum14_runtime_axis_int32_first", F, "CumSum",
+        {"x": rn(3, 4), "a": np.array(0, np.int32)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1}, opset=14)
+op_case("cumprod26_axis1", F, "CumProd", {"x": rn(2, 5, 3)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"], opset=26)
+op_case("cumprod26_exclusive_reverse_int64", F, "CumProd",
+        {"x": np.array([[1, 2, 3], [4, -5, 6]], np.int64)},
+        initializers={"a": np.array(-1, np.int64)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1, "reverse": 1}, opset=26, out_dtype=TensorProto.INT64)
+op_case("cumprod26_runtime_axis", F, "CumProd",
+        {"x": rn(3, 2, 4), "a": np.array(2, np.int64)}, node_inputs=["x", "a"], opset=26)
 
 
 # ==========================================================================
