@@ -948,6 +948,8 @@ const OpRegistry &OpRegistry::get() {
     registerRecurrentImporters(r);
     registerEinsumImporters(r);
     registerLossImporters(r);
+    registerIndexingImporters(r);
+    registerDetImporters(r);
     return r;
   }();
   return registry;

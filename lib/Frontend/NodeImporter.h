@@ -177,6 +177,8 @@ void registerLayoutImporters(OpRegistry &registry);
 void registerRecurrentImporters(OpRegistry &registry);
 void registerEinsumImporters(OpRegistry &registry);
 void registerLossImporters(OpRegistry &registry);
+void registerIndexingImporters(OpRegistry &registry);
+void registerDetImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

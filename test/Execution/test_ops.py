@@ -1457,5 +1457,35 @@ _loss("sce13_mean_weight_large_scores", "SoftmaxCrossEntropyLoss", (3, 4, 2),
       [[0, 3], [1, 1], [2, 0]], weight=True)
 
 
+# GatherND and ReverseSequence: index arithmetic in front of gather /
+# gather_elements.
+F = "shape"
+op_case("gathernd13_tuples_negative", F, "GatherND",
+        {"x": rn(3, 4, 5), "i": np.array([[[0, 1], [2, -1]], [[-3, 0], [1, 3]]], np.int64)},
+        opset=13)
+op_case("gathernd11_full_index_int32_data", F, "GatherND",
+        {"x": np.arange(24, dtype=np.int32).reshape(2, 3, 4),
+         "i": np.array([[1, 2, 3], [0, 0, 1]], np.int64)}, opset=11,
+        out_dtype=TensorProto.INT32)
+op_case("gathernd12_batch_dims2", F, "GatherND",
+        {"x": rn(2, 3, 4, 5), "i": np.array([[[1], [3]], [[0], [2]], [[3], [3]]] * 2,
+                                            np.int64).reshape(2, 3, 2, 1)},
+        attrs={"batch_dims": 2}, opset=12)
+op_case("gathernd13_batch_dims1_rows", F, "GatherND",
+        {"x": rn(3, 4, 2), "i": np.array([[1], [0], [3]], np.int64)},
+        attrs={"batch_dims": 1}, opset=13)
+op_case("reversesequence10_time_major_3d", F, "ReverseSequence",
+        {"x": rn(5, 3, 2), "l": np.array([5, 1, 3], np.int64)}, opset=10)
+op_case("reversesequence10_batch_major", F, "ReverseSequence",
+        {"x": rn(3, 6), "l": np.array([2, 6, 4], np.int64)},
+        attrs={"batch_axis": 0, "time_axis": 1}, opset=10)
+
+# Det: Leibniz sums for matrices up to 4x4.
+F = "linear"
+op_case("det11_1x1", F, "Det", {"x": rn(1, 1)}, opset=11)
+op_case("det11_batched_3x3", F, "Det", {"x": rn(2, 3, 3, 3)}, opset=11)
+op_case("det11_4x4", F, "Det", {"x": rn(4, 4)}, opset=11)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
