@@ -296,6 +296,19 @@ LogicalResult ArgReduceOp::verify() {
                                         rt(getInput()), getKind(), getAxis()));
 }
 
+LogicalResult TopKOp::verify() {
+  FailureOr<RankedTensorType> values = inferTopKType(
+      [&] { return emitOpError(); }, rt(getInput()), getAxis(), getK());
+  if (failed(checkResult(*this, values)))
+    return failure();
+  auto indices = RankedTensorType::get(values->getShape(),
+                                       IntegerType::get(getContext(), 64));
+  if (getIndices().getType() != indices)
+    return emitOpError() << "indices type " << getIndices().getType()
+                         << " differs from the inferred type " << indices;
+  return success();
+}
+
 LogicalResult GatherElementsOp::verify() {
   return checkResult(*this, inferGatherElementsType(
                                 [&] { return emitOpError(); }, rt(getData()),

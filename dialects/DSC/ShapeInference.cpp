@@ -499,6 +499,23 @@ FailureOr<RankedTensorType> inferArgReduceType(EmitErrorFn emitError,
   return RankedTensorType::get(shape, IntegerType::get(input.getContext(), 64));
 }
 
+FailureOr<RankedTensorType> inferTopKType(EmitErrorFn emitError,
+                                          RankedTensorType input, int64_t axis,
+                                          int64_t k) {
+  Type elem = input.getElementType();
+  if (!isa<FloatType, IntegerType>(elem) || elem.isInteger(1))
+    return emitError() << "expects a float or integer tensor, got " << input;
+  if (axis < 0 || axis >= input.getRank())
+    return emitError() << "axis " << axis << " is out of range for rank "
+                       << input.getRank();
+  if (k < 0 || k > input.getDimSize(axis))
+    return emitError() << "k " << k << " is out of range for an axis of size "
+                       << input.getDimSize(axis);
+  SmallVector<int64_t> shape(input.getShape());
+  shape[axis] = k;
+  return RankedTensorType::get(shape, elem);
+}
+
 FailureOr<RankedTensorType> inferGatherElementsType(EmitErrorFn emitError,
                                                     RankedTensorType data,
                                                     RankedTensorType indices,

@@ -1,21 +1,28 @@
 //===- Compose.cpp - building an ONNX op from several dsc ops -------------===//
 #include "Compose.h"
 
+#include "ConstantFolding.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
 namespace dsc {
 
 Value Composer::scalar(Type elem, double value) {
-  auto type = RankedTensorType::get({}, elem);
+  return splat({}, elem, value);
+}
+
+Value Composer::splat(ArrayRef<int64_t> s, Type elem, double value) {
   Builder b(n_.context());
   TypedAttr attr =
       isa<FloatType>(elem)
           ? TypedAttr(b.getFloatAttr(elem, value))
           : TypedAttr(b.getIntegerAttr(elem, static_cast<int64_t>(value)));
-  return arith::ConstantOp::create(n_.builder(), n_.loc(),
-                                   DenseElementsAttr::get(type, attr));
+  return arith::ConstantOp::create(
+      n_.builder(), n_.loc(),
+      DenseElementsAttr::get(RankedTensorType::get(s, elem), attr));
 }
 
 Value Composer::constant(RankedTensorType type, ArrayRef<int64_t> values) {
@@ -53,13 +60,20 @@ Value Composer::cast(Value v, Type elem) {
                                false, false));
 }
 
-Value Composer::reshape(Value v, ArrayRef<int64_t> shape) {
+Value Composer::clip(Value v, double lo, double hi) {
   if (!v)
     return {};
-  if (type(v).getShape() == shape)
-    return v;
-  return get(n_.create<ReshapeOp>(
-      inferReshapeType(n_.errorFn(), type(v), shape, false), v));
+  Builder b(n_.context());
+  return get(n_.create<ClipOp>(type(v), v, b.getF64FloatAttr(lo),
+                               b.getF64FloatAttr(hi)));
+}
+
+Value Composer::matmul(Value a, Value b) {
+  if (!a || !b)
+    return {};
+  return get(
+      n_.create<MatMulOp>(inferMatMulType(n_.errorFn(), type(a), type(b)), a,
+                          b));
 }
 
 Value Composer::reduce(Value v, StringRef kind, ArrayRef<int64_t> axes,
@@ -71,6 +85,82 @@ Value Composer::reduce(Value v, StringRef kind, ArrayRef<int64_t> axes,
       inferReduceType(n_.errorFn(), type(v), kind, axes, keepDims), v,
       b.getStringAttr(kind), b.getDenseI64ArrayAttr(axes),
       b.getBoolAttr(keepDims)));
+}
+
+Value Composer::reshape(Value v, ArrayRef<int64_t> newShape) {
+  if (!v)
+    return {};
+  if (shape(v) == newShape)
+    return v;
+  return get(n_.create<ReshapeOp>(
+      inferReshapeType(n_.errorFn(), type(v), newShape, /*allowZero=*/true),
+      v));
+}
+
+Value Composer::transpose(Value v, ArrayRef<int64_t> perm) {
+  if (!v)
+    return {};
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return v;
+  return get(n_.create<TransposeOp>(
+      inferTransposeType(n_.errorFn(), type(v), perm), v,
+      Builder(n_.context()).getDenseI64ArrayAttr(perm)));
+}
+
+Value Composer::concat(ArrayRef<Value> values, int64_t axis) {
+  if (llvm::any_of(values, [](Value v) { return !v; }) || values.empty())
+    return {};
+  if (values.size() == 1)
+    return values.front();
+  SmallVector<RankedTensorType> types;
+  for (Value v : values)
+    types.push_back(type(v));
+  return get(n_.create<ConcatOp>(inferConcatType(n_.errorFn(), types, axis),
+                                 ValueRange(values),
+                                 Builder(n_.context()).getI64IntegerAttr(axis)));
+}
+
+Value Composer::expand(Value v, ArrayRef<int64_t> newShape) {
+  if (!v)
+    return {};
+  if (shape(v) == newShape)
+    return v;
+  return get(n_.create<ExpandOp>(
+      inferExpandType(n_.errorFn(), type(v), newShape), v));
+}
+
+Value Composer::slice(Value v, ArrayRef<int64_t> starts,
+                      ArrayRef<int64_t> sizes, ArrayRef<int64_t> stepsArg) {
+  if (!v)
+    return {};
+  SmallVector<int64_t> steps(stepsArg);
+  if (steps.empty())
+    steps.assign(sizes.size(), 1);
+  if (sizes == shape(v) &&
+      llvm::all_of(steps, [](int64_t s) { return s == 1; }))
+    return v;
+  FailureOr<RankedTensorType> t =
+      inferSliceType(n_.errorFn(), type(v), starts, steps, sizes);
+  if (failed(t))
+    return {};
+  // Slices of weights become constants (dsc.slice has no folder).
+  DenseElementsAttr c;
+  if (matchPattern(v, m_Constant(&c)) && shouldFold(*t, {c}))
+    return arith::ConstantOp::create(n_.builder(), n_.loc(),
+                                     foldSlice(c, starts, steps, *t));
+  Builder b(n_.context());
+  return SliceOp::create(n_.builder(), n_.loc(), *t, v,
+                         b.getDenseI64ArrayAttr(starts),
+                         b.getDenseI64ArrayAttr(steps));
+}
+
+Value Composer::sliceAlong(Value v, int64_t axis, int64_t start, int64_t size) {
+  if (!v)
+    return {};
+  SmallVector<int64_t> starts(shape(v).size(), 0), sizes(shape(v));
+  starts[axis] = start;
+  sizes[axis] = size;
+  return slice(v, starts, sizes);
 }
 
 } // namespace dsc

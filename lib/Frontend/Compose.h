@@ -1,10 +1,11 @@
 //===- Compose.h - building an ONNX op from several dsc ops -----*- C++ -*-===//
 //
 // Importers of ops that are compositions of existing dsc ops (RMS, instance
-// and group normalization, Lp pooling, Swish ...) chain many builders. Each
-// builder here infers its result type like NodeImporter::create and returns
-// a null Value after reporting at the node; a null operand propagates, so an
-// importer checks once, at the end.
+// and group normalization, Lp pooling, the recurrent cells, Einsum, the
+// losses ...) chain many builders. Each builder infers its result type like
+// NodeImporter::create, folds on constants (weights stay constants), and
+// returns a null Value after reporting at the node; a null operand
+// propagates, so an importer checks once, at the end.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DSC_LIB_FRONTEND_COMPOSE_H
@@ -18,12 +19,24 @@ class Composer {
 public:
   explicit Composer(NodeImporter &n) : n_(n) {}
 
+  static mlir::RankedTensorType type(mlir::Value v) {
+    return NodeImporter::type(v);
+  }
+  static llvm::ArrayRef<int64_t> shape(mlir::Value v) {
+    return type(v).getShape();
+  }
+
+  // ---- constants ----------------------------------------------------------
   /// A rank-0 constant of float or integer type `elem`.
   mlir::Value scalar(mlir::Type elem, double value);
+  /// A constant of `shape` filled with `value`.
+  mlir::Value splat(llvm::ArrayRef<int64_t> shape, mlir::Type elem,
+                    double value);
   /// A constant of `type` from int64 values (converted to its element type).
   mlir::Value constant(mlir::RankedTensorType type,
                        llvm::ArrayRef<int64_t> values);
 
+  // ---- elementwise ----------------------------------------------------------
   /// Elementwise ops with numpy broadcasting.
   template <typename OpTy>
   mlir::Value binary(mlir::Value lhs, mlir::Value rhs) {
@@ -36,6 +49,7 @@ public:
   mlir::Value sub(mlir::Value l, mlir::Value r) { return binary<SubOp>(l, r); }
   mlir::Value mul(mlir::Value l, mlir::Value r) { return binary<MulOp>(l, r); }
   mlir::Value div(mlir::Value l, mlir::Value r) { return binary<DivOp>(l, r); }
+  /// Comparisons give i1 tensors.
   template <typename OpTy>
   mlir::Value compare(mlir::Value lhs, mlir::Value rhs) {
     if (!lhs || !rhs)
@@ -43,23 +57,46 @@ public:
     return get(n_.create<OpTy>(
         inferCompareType(n_.errorFn(), type(lhs), type(rhs)), lhs, rhs));
   }
-  /// Unary ops whose result has the operand's type.
-  template <typename OpTy> mlir::Value unary(mlir::Value v) {
+  mlir::Value less(mlir::Value l, mlir::Value r) {
+    return compare<LessOp>(l, r);
+  }
+  mlir::Value equal(mlir::Value l, mlir::Value r) {
+    return compare<EqualOp>(l, r);
+  }
+  /// Unary ops whose result has the operand's type (`attrs` after it).
+  template <typename OpTy, typename... Attrs>
+  mlir::Value unary(mlir::Value v, Attrs &&...attrs) {
     if (!v)
       return {};
-    return get(n_.create<OpTy>(type(v), v));
+    return get(n_.create<OpTy>(type(v), v, std::forward<Attrs>(attrs)...));
   }
   mlir::Value pow(mlir::Value base, mlir::Value exponent);
   mlir::Value where(mlir::Value cond, mlir::Value x, mlir::Value y);
   mlir::Value cast(mlir::Value v, mlir::Type elem);
-  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
-  /// dsc.reduce of `kind` over `axes` (sorted, non-negative).
+  mlir::Value clip(mlir::Value v, double lo, double hi);
+
+  // ---- linear algebra, reductions ------------------------------------------
+  /// numpy matmul (batch dimensions broadcast).
+  mlir::Value matmul(mlir::Value a, mlir::Value b);
+  /// dsc.reduce of `kind` over `axes` (sorted, unique, non-negative).
   mlir::Value reduce(mlir::Value v, llvm::StringRef kind,
                      llvm::ArrayRef<int64_t> axes, bool keepDims = true);
 
-  static mlir::RankedTensorType type(mlir::Value v) {
-    return NodeImporter::type(v);
-  }
+  // ---- data movement --------------------------------------------------------
+  /// `v` with a new static shape of as many elements (no 0 / -1 rules).
+  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  mlir::Value transpose(mlir::Value v, llvm::ArrayRef<int64_t> perm);
+  mlir::Value concat(llvm::ArrayRef<mlir::Value> values, int64_t axis);
+  /// numpy broadcast of `v` to `shape`.
+  mlir::Value expand(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  /// Slice of `sizes` elements from `starts` by `steps` (default 1); slices
+  /// of constants fold.
+  mlir::Value slice(mlir::Value v, llvm::ArrayRef<int64_t> starts,
+                    llvm::ArrayRef<int64_t> sizes,
+                    llvm::ArrayRef<int64_t> steps = {});
+  /// `size` elements along `axis` from `start`, everything elsewhere.
+  mlir::Value sliceAlong(mlir::Value v, int64_t axis, int64_t start,
+                         int64_t size);
 
 private:
   static mlir::Value get(mlir::FailureOr<mlir::Value> v) {

@@ -366,6 +366,33 @@ public:
   }
   TensorReader &tensorReader() { return tensors; }
 
+  /// The static shape the graph declares for a value (a graph output or a
+  /// value_info entry), if any.
+  std::optional<SmallVector<int64_t>> declaredShape(StringRef name) const {
+    if (!graph)
+      return std::nullopt;
+    auto fromInfo = [&](const onnx::ValueInfoProto &info)
+        -> std::optional<SmallVector<int64_t>> {
+      const auto &tt = info.type().tensor_type();
+      if (info.name() != name || !tt.has_shape())
+        return std::nullopt;
+      SmallVector<int64_t> shape;
+      for (const auto &d : tt.shape().dim()) {
+        if (!d.has_dim_value())
+          return std::nullopt;
+        shape.push_back(d.dim_value());
+      }
+      return shape;
+    };
+    for (const auto &info : graph->output())
+      if (auto s = fromInfo(info))
+        return s;
+    for (const auto &info : graph->value_info())
+      if (auto s = fromInfo(info))
+        return s;
+    return std::nullopt;
+  }
+
 private:
   /// Constants go to the top of the function body.
   Value materialize(DenseElementsAttr attr) {
@@ -417,6 +444,7 @@ private:
   llvm::StringMap<DenseElementsAttr> constants;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<int32_t> onnxTypes;
+  const onnx::GraphProto *graph = nullptr;
   /// Outputs of the nodes not imported yet, by name, with their node's name
   /// (for the diagnostic about a cycle).
   llvm::StringMap<std::string> laterProducers;
@@ -485,6 +513,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     return nullptr;
   }
   const onnx::GraphProto &graph = model.graph();
+  this->graph = &graph;
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
   for (const auto &t : graph.initializer()) {
@@ -937,6 +966,13 @@ void NodeImporter::setConstantOutput(int i, DenseElementsAttr value,
   graph_.setONNXType(node_.output(i), onnxType);
 }
 
+std::optional<SmallVector<int64_t>>
+NodeImporter::declaredOutputShape(int i) const {
+  if (!hasOutput(i))
+    return std::nullopt;
+  return graph_.declaredShape(node_.output(i));
+}
+
 int32_t NodeImporter::onnxType(int i) const {
   return hasInput(i) ? graph_.onnxType(node_.input(i)) : 0;
 }
@@ -1013,6 +1049,11 @@ const OpRegistry &OpRegistry::get() {
     registerReductionImporters(r);
     registerLayoutImporters(r);
     registerControlFlowImporters(r);
+    registerRecurrentImporters(r);
+    registerEinsumImporters(r);
+    registerLossImporters(r);
+    registerIndexingImporters(r);
+    registerDetImporters(r);
     return r;
   }();
   return registry;

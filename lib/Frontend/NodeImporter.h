@@ -100,6 +100,9 @@ public:
   /// Errors if any output beyond the first `n` is requested.
   mlir::LogicalResult checkOutputsAtMost(int n, llvm::StringRef why);
   void setOutput(int i, mlir::Value value);
+  /// The static shape the graph declares for output `i` (as a graph output
+  /// or in value_info), if any.
+  std::optional<llvm::SmallVector<int64_t>> declaredOutputShape(int i) const;
   /// Output 0 := `value` when it was built: `return n.setResult(n.create...)`.
   mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value))
@@ -180,6 +183,11 @@ void registerTensorImporters(OpRegistry &registry);
 void registerReductionImporters(OpRegistry &registry);
 void registerLayoutImporters(OpRegistry &registry);
 void registerControlFlowImporters(OpRegistry &registry);
+void registerRecurrentImporters(OpRegistry &registry);
+void registerEinsumImporters(OpRegistry &registry);
+void registerLossImporters(OpRegistry &registry);
+void registerIndexingImporters(OpRegistry &registry);
+void registerDetImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

@@ -472,3 +472,21 @@ func.func @slice_zero_step(%x: tensor<8xf32>) -> tensor<4xf32> {
   %0 = dsc.slice %x {starts = array<i64: 0>, steps = array<i64: 0>} : (tensor<8xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Tests that topk's k fits the axis.
+func.func @topk_k_too_large(%x: tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>) {
+  // expected-error @+1 {{'dsc.topk' op k 4 is out of range for an axis of size 3}}
+  %v, %i = dsc.topk %x {axis = 1 : i64, k = 4 : i64, largest = true} : (tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>)
+  return %v, %i : tensor<2x4xf32>, tensor<2x4xi64>
+}
+
+// -----
+
+// Tests that topk's indices are i64.
+func.func @topk_i32_indices(%x: tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2xi32>) {
+  // expected-error @+1 {{'dsc.topk' op indices type 'tensor<2x2xi32>' differs from the inferred type 'tensor<2x2xi64>'}}
+  %v, %i = dsc.topk %x {axis = 1 : i64, k = 2 : i64, largest = true} : (tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2xi32>)
+  return %v, %i : tensor<2x2xf32>, tensor<2x2xi32>
+}

@@ -1269,6 +1269,291 @@ op_case("cumsum11_exclusive_reverse", F, "CumSum", {"x": rn(6, 2)},
 op_case("cumsum14_int64_reverse", F, "CumSum", {"x": np.array([[1, 2, 3], [4, 5, 6]], np.int64)},
         initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"],
         attrs={"reverse": 1}, opset=14, out_dtype=TensorProto.INT64)
+# A run-time axis: every axis is scanned and the matching one selected.
+op_case("cumsum14_runtime_axis_negative", F, "CumSum",
+        {"x": rn(2, 3, 4), "a": np.array(-2, np.int64)}, node_inputs=["x", "a"], opset=14)
+op_case("cumsum14_runtime_axis_int32_first", F, "CumSum",
+        {"x": rn(3, 4), "a": np.array(0, np.int32)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1}, opset=14)
+op_case("cumprod26_axis1", F, "CumProd", {"x": rn(2, 5, 3)},
+        initializers={"a": np.array(1, np.int64)}, node_inputs=["x", "a"], opset=26)
+op_case("cumprod26_exclusive_reverse_int64", F, "CumProd",
+        {"x": np.array([[1, 2, 3], [4, -5, 6]], np.int64)},
+        initializers={"a": np.array(-1, np.int64)}, node_inputs=["x", "a"],
+        attrs={"exclusive": 1, "reverse": 1}, opset=26, out_dtype=TensorProto.INT64)
+op_case("cumprod26_runtime_axis", F, "CumProd",
+        {"x": rn(3, 2, 4), "a": np.array(2, np.int64)}, node_inputs=["x", "a"], opset=26)
+
+
+# ==========================================================================
+# Recurrent cells (RNN, GRU, LSTM) unrolled at import, with the "linear" family
+# since they are matmuls and gates.
+# ==========================================================================
+F = "linear"
+
+
+def _recurrent(name, op, seq=3, batch=2, inp=3, hidden=4, opset=14, direction="forward",
+               layout=0, bias=True, initial=False, peepholes=False, seq_lens=None,
+               weights_input=False, outputs=("Y", "Y_h", "Y_c"), **attrs):
+    """A one-node RNN/GRU/LSTM model. seq_lens: None, or ("input"|"const", lens)."""
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[op]
+    dirs = 2 if direction == "bidirectional" else 1
+    x_shape = (batch, seq, inp) if layout else (seq, batch, inp)
+    state_shape = (batch, dirs, hidden) if layout else (dirs, batch, hidden)
+    gi = {"X": rn(*x_shape)}
+    arrays = {"W": rn(dirs, gates * hidden, inp, scale=0.5),
+              "R": rn(dirs, gates * hidden, hidden, scale=0.5)}
+    if bias:
+        arrays["B"] = rn(dirs, 2 * gates * hidden, scale=0.5)
+    if initial:
+        arrays["initial_h"] = rn(*state_shape)
+        if op == "LSTM":
+            arrays["initial_c"] = rn(*state_shape)
+    if peepholes:
+        arrays["P"] = rn(dirs, 3 * hidden, scale=0.5)
+    inits = {}
+    for k, v in arrays.items():
+        (gi if weights_input or k.startswith("initial") else inits)[k] = v
+    if seq_lens is not None:
+        (gi if seq_lens[0] == "input" else inits)["sequence_lens"] = np.array(seq_lens[1],
+                                                                               np.int32)
+    order = ["X", "W", "R", "B", "sequence_lens", "initial_h"]
+    if op == "LSTM":
+        order += ["initial_c", "P"]
+    ins = [k if (k in gi or k in inits) else "" for k in order]
+    while ins and not ins[-1]:
+        ins.pop()
+    n_out = 3 if op == "LSTM" else 2
+    outs = [o if o in outputs else "" for o in ("Y", "Y_h", "Y_c")[:n_out]]
+    if direction != "forward":
+        attrs["direction"] = direction
+    if layout:
+        attrs["layout"] = layout
+
+    def model_of(layout_attrs, inputs):
+        node = helper.make_node(op, ins, outs, name=f"{op.lower()}_0", hidden_size=hidden,
+                                **layout_attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in inputs.items()]
+        named = [o for o in outs if o]
+        inits_ = [T.init(k, v) for k, v in inits.items()]
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                            None)
+                                             for o in named], inits_, opset=opset, check=False)
+        ref = T.reference(probe, inputs)
+        return T.make_model([node], infos, [T.tensor_info(o, ref[o].shape) for o in named],
+                            inits_, opset=opset), ref
+
+    def fn():
+        if not layout:
+            model, _ = model_of(attrs, gi)
+            T.run_case(name, model, gi, rtol=1e-4, atol=1e-5)
+            return
+        # onnxruntime refuses layout 1: the reference is the layout-0 op on
+        # transposed inputs, its outputs transposed back.
+        batch_major = {k: (v.transpose(1, 0, 2) if k in ("X", "initial_h", "initial_c") else v)
+                       for k, v in gi.items()}
+        _, ref = model_of({k: v for k, v in attrs.items() if k != "layout"}, batch_major)
+        expected = {o: (v.transpose(2, 0, 1, 3) if v.ndim == 4 else v.transpose(1, 0, 2))
+                    for o, v in ref.items()}
+        node = helper.make_node(op, ins, outs, name=f"{op.lower()}_0", hidden_size=hidden,
+                                **attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in gi.items()]
+        model = T.make_model([node], infos, [T.tensor_info(o, expected[o].shape)
+                                             for o in outs if o],
+                             [T.init(k, v) for k, v in inits.items()], opset=opset)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, gi, list(expected))
+        T.compare_outputs(actual, expected, 1e-4, 1e-5)
+
+    T.add_case(name, fn, F)
+
+
+_recurrent("rnn14_forward_bias", "RNN")
+_recurrent("rnn7_reverse_initial_h_no_bias", "RNN", opset=7, direction="reverse", bias=False,
+           initial=True)
+_recurrent("rnn14_bidirectional_layout1_relu_clip", "RNN", direction="bidirectional", layout=1,
+           initial=True, activations=["Relu", "LeakyRelu"], activation_alpha=[0.2], clip=1.5)
+_recurrent("rnn14_affine_scaledtanh_weights_input", "RNN", direction="bidirectional",
+           weights_input=True, activations=["Affine", "ScaledTanh"],
+           activation_alpha=[0.5, 1.5], activation_beta=[0.1, 0.7])
+_recurrent("gru14_forward_bias_initial", "GRU", initial=True)
+_recurrent("gru14_linear_before_reset", "GRU", linear_before_reset=1, initial=True)
+_recurrent("gru7_bidirectional_lbr_clip", "GRU", opset=7, direction="bidirectional",
+           linear_before_reset=1, clip=0.8)
+_recurrent("gru14_reverse_layout1_hardsigmoid_elu", "GRU", direction="reverse", layout=1,
+           activations=["HardSigmoid", "Elu"], activation_alpha=[0.3, 0.9],
+           activation_beta=[0.4])
+_recurrent("gru14_seq_lens_input_bidirectional", "GRU", seq=4, batch=3,
+           direction="bidirectional", seq_lens=("input", [4, 2, 1]), initial=True)
+_recurrent("lstm14_forward_all_outputs", "LSTM", initial=True, peepholes=True)
+_recurrent("lstm14_bidirectional_layout1", "LSTM", direction="bidirectional", layout=1,
+           initial=True, peepholes=True)
+_recurrent("lstm7_reverse_input_forget_clip", "LSTM", opset=7, direction="reverse",
+           input_forget=1, clip=0.7, peepholes=True)
+_recurrent("lstm14_seq_lens_reverse", "LSTM", seq=4, batch=3, direction="reverse",
+           seq_lens=("input", [1, 4, 3]), initial=True)
+_recurrent("lstm14_seq_lens_const_full", "LSTM", seq=3, batch=2,
+           seq_lens=("const", [3, 3]), outputs=("Y_h",))
+_recurrent("lstm14_seq_lens_const_short", "LSTM", seq=3, batch=2,
+           seq_lens=("const", [2, 3]), outputs=("Y", "Y_c"))
+_recurrent("lstm14_activations_softsign_softplus_weights_input", "LSTM", weights_input=True,
+           activations=["Sigmoid", "Softsign", "Softplus"], outputs=("Y",))
+_recurrent("lstm14_long_sequence_wide", "LSTM", seq=20, batch=1, inp=16, hidden=32,
+           outputs=("Y_h", "Y_c"))
+
+
+# TopK (dsc.topk): values and int64 indices, ties broken by the lower index.
+F = "reduce"
+
+
+def _topk(name, x, k, opset=11, k_attr=False, k_input=False, **attrs):
+    """k as an initializer (or attribute before opset 10, or a graph input
+    whose value dsc takes from the declared output shape)."""
+    def fn():
+        gi, inits, ins = {"x": x}, [], ["x"]
+        if k_attr:
+            attrs["k"] = k
+        elif k_input:
+            gi["k"] = np.array([k], np.int64)
+            ins.append("k")
+        else:
+            inits.append(T.init("k", np.array([k], np.int64)))
+            ins.append("k")
+        node = helper.make_node("TopK", ins, ["v", "i"], name="topk_0", **attrs)
+        infos = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+                 for n, a in gi.items()]
+        dtype = helper.np_dtype_to_tensor_dtype(x.dtype)
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info("v", dtype, None),
+                                             helper.make_tensor_value_info("i", TensorProto.INT64,
+                                                                           None)],
+                             inits, opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], infos, [T.tensor_info("v", ref["v"].shape, dtype),
+                                             T.tensor_info("i", ref["i"].shape,
+                                                           TensorProto.INT64)],
+                             inits, opset=opset)
+        T.run_case(name, model, gi, rtol=0, atol=0)
+
+    T.add_case(name, fn, F)
+
+
+_topk("topk11_last_axis_largest", rn(3, 17), 5)
+_topk("topk11_axis1_smallest_3d", rn(2, 9, 4), 3, axis=1, largest=0)
+_topk("topk11_axis0_negative_axis_full_sort", rn(6, 3), 6, axis=-2)
+_topk("topk11_float_ties_lower_index_first",
+      np.array([[1, 3, 3, 0, 3, 1], [2, 2, 2, 2, 2, 2]], np.float32), 4)
+_topk("topk11_int64_ties_smallest", np.array([[5, -1, 5, -1, 7], [0, 0, 9, 0, 1]], np.int64), 3,
+      largest=0)
+_topk("topk11_int32_axis0", np.array([[4, 1], [4, 8], [-3, 8]], np.int32), 2, axis=0)
+_topk("topk10_k_input_no_largest_attr", rn(4, 8), 2, opset=10)
+_topk("topk7_k_attribute", rn(2, 3, 5), 4, opset=7, k_attr=True)
+_topk("topk11_k_graph_input_declared_shape", rn(3, 10), 4, k_input=True)
+
+
+# Einsum (opset 12), composed at import from transpose/reshape/slice/reduce/matmul.
+F = "linear"
+
+
+def _einsum(name, equation, *shapes):
+    gi = {f"x{i}": rn(*s) for i, s in enumerate(shapes)}
+    op_case(name, F, "Einsum", gi, attrs={"equation": equation}, opset=12)
+
+
+_einsum("einsum_matmul", "ij,jk->ik", (3, 4), (4, 5))
+_einsum("einsum_matmul_implicit_output", "ij,jk", (3, 4), (4, 5))
+_einsum("einsum_attention_scores", "bhqd,bhkd->bhqk", (2, 3, 4, 8), (2, 3, 5, 8))
+_einsum("einsum_ellipsis_broadcast_batch", "...ij,...jk->...ik", (2, 1, 3, 4), (1, 5, 4, 2))
+_einsum("einsum_trace_implicit", "ii", (4, 4))
+_einsum("einsum_batch_diagonal_spaces", "b i i -> b i", (2, 3, 3))
+_einsum("einsum_three_operands", "ij,jk,kl->il", (2, 3), (3, 4), (4, 5))
+_einsum("einsum_outer_product", "i,j->ij", (3,), (4,))
+_einsum("einsum_sum_all", "ij->", (3, 4))
+_einsum("einsum_sum_private_label_and_uppercase", "Akj,jC->AC", (2, 3, 4), (4, 5))
+_einsum("einsum_permute_3d", "abc->cab", (2, 3, 4))
+_einsum("einsum_bilinear", "bn,anm,bm->ba", (2, 3), (4, 3, 5), (2, 5))
+
+
+# NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (opset 12+), composed at
+# import from gather_elements, gather, where and reduce.
+F = "reduce"
+
+
+def _loss(name, op, scores_shape, classes_targets, weight=False, outs=("z",), opset=13,
+          target_dtype=np.int64, **attrs):
+    """classes_targets: the target array (may hold ignore_index)."""
+    def fn():
+        gi = {"x": rn(*scores_shape), "t": np.asarray(classes_targets, target_dtype)}
+        if weight:
+            gi["w"] = np.abs(rn(scores_shape[1])) + 0.1
+        scores = gi["x"]
+        if op == "NegativeLogLikelihoodLoss":  # log-probabilities as scores
+            e = np.exp(scores - scores.max(axis=1, keepdims=True))
+            gi["x"] = np.log(e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        node = helper.make_node(op, list(gi), list(outs), name="loss_0", **attrs)
+        infos = [T.tensor_info(k, v.shape, helper.np_dtype_to_tensor_dtype(v.dtype))
+                 for k, v in gi.items()]
+        probe = T.make_model([node], infos, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                            None)
+                                             for o in outs], opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], infos, [T.tensor_info(o, ref[o].shape) for o in outs],
+                             opset=opset)
+        T.run_case(name, model, gi)
+
+    T.add_case(name, fn, F)
+
+
+_loss("nllloss13_none_NC", "NegativeLogLikelihoodLoss", (4, 5), [0, 4, 2, 2],
+      reduction="none")
+_loss("nllloss13_mean_default_NCd", "NegativeLogLikelihoodLoss", (2, 3, 4),
+      [[0, 1, 2, 1], [2, 2, 0, 0]])
+_loss("nllloss13_mean_weight_ignore_NCd", "NegativeLogLikelihoodLoss", (2, 4, 3),
+      [[0, -1, 3], [2, 1, -1]], weight=True, ignore_index=-1)
+_loss("nllloss12_sum_int32_ignore_no_weight", "NegativeLogLikelihoodLoss", (3, 4),
+      [1, 3, 1], opset=12, target_dtype=np.int32, reduction="sum", ignore_index=1)
+_loss("nllloss13_mean_ignore_no_weight_NCd1d2", "NegativeLogLikelihoodLoss", (2, 3, 2, 2),
+      [[[0, 2], [1, 2]], [[2, 2], [0, 1]]], ignore_index=2)
+_loss("sce13_mean_log_prob_output", "SoftmaxCrossEntropyLoss", (3, 5), [4, 0, 2],
+      outs=("z", "log_prob"))
+_loss("sce13_none_weight_ignore_4d", "SoftmaxCrossEntropyLoss", (2, 3, 2, 2),
+      [[[0, 2], [1, 5]], [[2, 5], [0, 1]]], weight=True, ignore_index=5, reduction="none",
+      outs=("z", "log_prob"))
+_loss("sce12_sum_weight", "SoftmaxCrossEntropyLoss", (4, 6), [5, 0, 1, 5], weight=True,
+      opset=12, reduction="sum")
+_loss("sce13_mean_weight_large_scores", "SoftmaxCrossEntropyLoss", (3, 4, 2),
+      [[0, 3], [1, 1], [2, 0]], weight=True)
+
+
+# GatherND and ReverseSequence: index arithmetic in front of gather /
+# gather_elements.
+F = "shape"
+op_case("gathernd13_tuples_negative", F, "GatherND",
+        {"x": rn(3, 4, 5), "i": np.array([[[0, 1], [2, -1]], [[-3, 0], [1, 3]]], np.int64)},
+        opset=13)
+op_case("gathernd11_full_index_int32_data", F, "GatherND",
+        {"x": np.arange(24, dtype=np.int32).reshape(2, 3, 4),
+         "i": np.array([[1, 2, 3], [0, 0, 1]], np.int64)}, opset=11,
+        out_dtype=TensorProto.INT32)
+op_case("gathernd12_batch_dims2", F, "GatherND",
+        {"x": rn(2, 3, 4, 5), "i": np.array([[[1], [3]], [[0], [2]], [[3], [3]]] * 2,
+                                            np.int64).reshape(2, 3, 2, 1)},
+        attrs={"batch_dims": 2}, opset=12)
+op_case("gathernd13_batch_dims1_rows", F, "GatherND",
+        {"x": rn(3, 4, 2), "i": np.array([[1], [0], [3]], np.int64)},
+        attrs={"batch_dims": 1}, opset=13)
+op_case("reversesequence10_time_major_3d", F, "ReverseSequence",
+        {"x": rn(5, 3, 2), "l": np.array([5, 1, 3], np.int64)}, opset=10)
+op_case("reversesequence10_batch_major", F, "ReverseSequence",
+        {"x": rn(3, 6), "l": np.array([2, 6, 4], np.int64)},
+        attrs={"batch_axis": 0, "time_axis": 1}, opset=10)
+
+# Det: Leibniz sums for matrices up to 4x4.
+F = "linear"
+op_case("det11_1x1", F, "Det", {"x": rn(1, 1)}, opset=11)
+op_case("det11_batched_3x3", F, "Det", {"x": rn(2, 3, 3, 3)}, opset=11)
+op_case("det11_4x4", F, "Det", {"x": rn(4, 4)}, opset=11)
 
 # ==========================================================================
 # norm: normalizations built from dsc ops at import (RMS, instance, group,

@@ -292,3 +292,42 @@ func.func @matmul_const_b(%a: memref<16x128xf32>, %out: memref<16x64xf32>) {
   }
   return
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @r : memref<128x64xf32> = dense<0.25>
+
+// Tests that two contractions reading one constant (the steps of an
+// unrolled recurrent cell) share its packed copy and the original is erased
+// once.
+// CHECK-LABEL: memref.global "private" constant @r_packed1x32 : memref<2x128x32xf32>
+// CHECK-NOT:   memref.global
+// CHECK-LABEL: func @two_matmuls_one_weight
+// CHECK-COUNT-2: memref.get_global @r_packed1x32
+func.func @two_matmuls_one_weight(%a: memref<16x128xf32>, %o1: memref<16x64xf32>,
+                                  %o2: memref<16x64xf32>) {
+  %b = memref.get_global @r : memref<128x64xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x128xf32>, memref<128x64xf32>)
+      outs(%o1 : memref<16x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %b2 = memref.get_global @r : memref<128x64xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b2 : memref<16x128xf32>, memref<128x64xf32>)
+      outs(%o2 : memref<16x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

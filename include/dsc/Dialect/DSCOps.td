@@ -732,6 +732,28 @@ def DSC_ArgReduceOp : DSC_Op<"arg_reduce"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_TopKOp : DSC_Op<"topk"> {
+  let summary = "the k largest or smallest elements along one axis";
+  let description = [{
+    ONNX TopK with a static `k`: `values` holds the `k` greatest elements
+    along `axis` (non-negative) when `largest` is set, else the `k` least,
+    best first; `indices` holds their int64 positions along the axis. Equal
+    values are ordered by lower index first, as ONNX specifies. Both results
+    have the input's shape with `k` along the axis. Float or integer input;
+    `unsigned_input` compares integers as unsigned.
+
+    Example:
+    ```mlir
+    %v, %i = dsc.topk %x {axis = 1 : i64, k = 3 : i64, largest = true}
+        : (tensor<2x10xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, I64Attr:$k,
+                   BoolAttr:$largest, UnitAttr:$unsigned_input);
+  let results = (outs AnyRankedTensor:$values, AnyRankedTensor:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def DSC_AttentionOp : DSC_Op<"attention"> {
   let summary = "scaled dot-product attention";
   let description = [{

@@ -154,6 +154,13 @@ mlir::FailureOr<RankedTensorType> inferArgReduceType(EmitErrorFn emitError,
                                                      llvm::StringRef kind,
                                                      int64_t axis);
 
+/// TopK: a float or integer input, `axis` non-negative, 0 <= k <= the
+/// axis' size; the type of the values (that of the indices is the same
+/// shape in i64).
+mlir::FailureOr<RankedTensorType> inferTopKType(EmitErrorFn emitError,
+                                                RankedTensorType input,
+                                                int64_t axis, int64_t k);
+
 /// Gather: `axis` non-negative, integer indices.
 mlir::FailureOr<RankedTensorType> inferGatherType(EmitErrorFn emitError,
                                                   RankedTensorType data,

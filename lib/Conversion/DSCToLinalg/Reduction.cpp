@@ -223,10 +223,112 @@ struct ArgReduceLowering : OpRewritePattern<ArgReduceOp> {
   }
 };
 
+/// dsc.topk in two generics, both parallel over everything but the axis:
+/// first the rank of every element along the axis (how many elements come
+/// before it: better values, or equal values at lower indices, so ranks
+/// are distinct), then for each output position j < k the element whose
+/// rank is j. Quadratic in the axis size, but exact and without data-
+/// dependent control flow.
+struct TopKLowering : OpRewritePattern<TopKOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TopKOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto valuesType = cast<RankedTensorType>(op.getValues().getType());
+    auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
+    Type elem = inType.getElementType();
+    Type i64 = rewriter.getI64Type();
+    int64_t rank = inType.getRank(), axis = op.getAxis();
+    bool largest = op.getLargest(), isUnsigned = op.getUnsignedInput();
+    MLIRContext *ctx = rewriter.getContext();
+
+    // Iteration space: the input's dimensions plus one more along the
+    // axis (dimension `rank`), reduced.
+    SmallVector<AffineExpr> own, other;
+    for (int64_t d = 0; d < rank; ++d) {
+      own.push_back(getAffineDimExpr(d, ctx));
+      other.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    AffineMap ownMap = AffineMap::get(rank + 1, 0, own, ctx);
+    AffineMap otherMap = AffineMap::get(rank + 1, 0, other, ctx);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    auto index = [&](OpBuilder &b, Location l, int64_t dim) {
+      return arith::IndexCastOp::create(b, l, i64,
+                                        linalg::IndexOp::create(b, l, dim));
+    };
+    // a comes before b: better, or equal (then the lower index wins).
+    auto before = [&](OpBuilder &b, Location l, Value a, Value bv) -> Value {
+      if (isa<FloatType>(elem)) {
+        return arith::CmpFOp::create(b, l,
+                                     largest ? arith::CmpFPredicate::OGT
+                                             : arith::CmpFPredicate::OLT,
+                                     a, bv);
+      }
+      arith::CmpIPredicate pred =
+          largest ? (isUnsigned ? arith::CmpIPredicate::ugt
+                                : arith::CmpIPredicate::sgt)
+                  : (isUnsigned ? arith::CmpIPredicate::ult
+                                : arith::CmpIPredicate::slt);
+      return arith::CmpIOp::create(b, l, pred, a, bv);
+    };
+    auto equal = [&](OpBuilder &b, Location l, Value a, Value bv) -> Value {
+      if (isa<FloatType>(elem))
+        return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a, bv);
+      return arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, a, bv);
+    };
+
+    auto ranksType = RankedTensorType::get(inType.getShape(), i64);
+    Value ranksInit =
+        buildFilled(rewriter, loc, ranksType, rewriter.getI64IntegerAttr(0));
+    Value ranks =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{ranksType},
+            ValueRange{op.getInput(), op.getInput()}, ValueRange{ranksInit},
+            SmallVector<AffineMap>{ownMap, otherMap, ownMap}, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value x = args[0], y = args[1], acc = args[2];
+              Value i = index(b, l, axis), m = index(b, l, rank);
+              Value tie = arith::AndIOp::create(
+                  b, l, equal(b, l, y, x),
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, m, i));
+              Value ahead = arith::OrIOp::create(b, l, before(b, l, y, x), tie);
+              Value one = arith::ExtUIOp::create(b, l, i64, ahead);
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddIOp::create(b, l, acc, one)});
+            })
+            .getResult(0);
+
+    // values[.., j, ..] = x[.., i, ..] where ranks[.., i, ..] == j.
+    Value valuesInit =
+        buildFilled(rewriter, loc, valuesType, rewriter.getZeroAttr(elem));
+    Value indicesInit =
+        buildFilled(rewriter, loc, indicesType, rewriter.getI64IntegerAttr(0));
+    auto select = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valuesType, indicesType},
+        ValueRange{op.getInput(), ranks}, ValueRange{valuesInit, indicesInit},
+        SmallVector<AffineMap>{otherMap, otherMap, ownMap, ownMap}, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], r = args[1], v = args[2], idx = args[3];
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, r,
+                                            index(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{
+                  arith::SelectOp::create(b, l, hit, x, v),
+                  arith::SelectOp::create(b, l, hit, index(b, l, rank), idx)});
+        });
+    rewriter.replaceOp(op, select.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void populateReductionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering, ArgReduceLowering>(patterns.getContext());
+  patterns.add<ReduceLowering, ArgReduceLowering, TopKLowering>(
+      patterns.getContext());
 }
 
 } // namespace dsc

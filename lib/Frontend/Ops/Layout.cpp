@@ -1,11 +1,11 @@
 //===- Layout.cpp - importers for ops composed of data movement
 //------------===//
 //
-// Split, Tile, DepthToSpace, SpaceToDepth, Trilu, Pad, OneHot and CumSum
-// are exact compositions of existing dsc ops (slice, reshape, expand,
-// transpose, concat, where, equal, reduce), so they need no ops (or
-// lowerings) of their own;
-// GatherElements and the scatters are ops of their own.
+// Split, Tile, DepthToSpace, SpaceToDepth, Trilu, Pad, OneHot, CumSum and
+// CumProd are exact compositions of existing dsc ops (slice, reshape,
+// expand, transpose, concat, where, equal, reduce), so they need no ops (or
+// lowerings) of their own; GatherElements and the scatters are ops of their
+// own.
 //
 //===----------------------------------------------------------------------===//
 #include "../Compose.h"
@@ -712,55 +712,125 @@ LogicalResult importOneHot(NodeImporter &n) {
       on, off));
 }
 
-/// CumSum along a constant axis as a masked sum: x viewed with the axis as
-/// j next to a new axis i, where(mask[i, j], x, 0) summed over j. The mask
-/// keeps j <= i (j < i when exclusive; mirrored when reverse); the sum runs
-/// over j in order, so results match a sequential scan exactly.
-LogicalResult importCumSum(NodeImporter &n) {
-  if (failed(n.checkAttributes({"exclusive", "reverse"})))
-    return failure();
-  FailureOr<Value> x = n.input(0);
-  FailureOr<double> axisValue = scalarInput(n, 1, "CumSum's axis");
-  auto exclusive = n.intAttr("exclusive", 0), reverse = n.intAttr("reverse", 0);
-  if (failed(x) || failed(axisValue) || failed(exclusive) || failed(reverse))
-    return failure();
-  if (NodeImporter::isUnsignedInteger(n.onnxType(0)))
-    return n.emitError() << "CumSum of unsigned integers is not supported";
-  RankedTensorType xt = n.type(*x);
-  auto axis = normalizeAxis(n.errorFn(), static_cast<int64_t>(*axisValue),
-                            xt.getRank());
-  if (failed(axis))
-    return failure();
-  int64_t size = xt.getDimSize(*axis);
+/// CumSum (CumProd) along `axis` as a masked sum (product): x viewed with
+/// the axis as j next to a new axis i, where(mask[i, j], x, identity)
+/// reduced over j. The mask keeps j <= i (j < i when exclusive; mirrored
+/// when reverse); the reduction runs over j in order, so results match a
+/// sequential scan exactly.
+FailureOr<Value> buildScan(NodeImporter &n, Value x, int64_t axis,
+                           bool exclusive, bool reverse, bool product) {
+  RankedTensorType xt = n.type(x);
+  int64_t size = xt.getDimSize(axis);
   SmallVector<int64_t> spread(xt.getShape());
-  spread.insert(spread.begin() + *axis, 1);
-  FailureOr<Value> v = reshape(n, *x, spread);
+  spread.insert(spread.begin() + axis, 1);
+  FailureOr<Value> v = reshape(n, x, spread);
   if (failed(v))
     return failure();
   SmallVector<bool> mask;
   for (int64_t i = 0; i < size; ++i)
     for (int64_t j = 0; j < size; ++j) {
-      int64_t ahead = *reverse ? j - i : i - j;
-      mask.push_back(*exclusive ? ahead > 0 : ahead >= 0);
+      int64_t ahead = reverse ? j - i : i - j;
+      mask.push_back(exclusive ? ahead > 0 : ahead >= 0);
     }
   SmallVector<int64_t> maskShape = {size, size};
-  maskShape.append(xt.getRank() - *axis - 1, 1);
+  maskShape.append(xt.getRank() - axis - 1, 1);
   auto maskType =
       RankedTensorType::get(maskShape, Builder(n.context()).getI1Type());
   Value maskValue = arith::ConstantOp::create(
       n.builder(), n.loc(), DenseElementsAttr::get(maskType, ArrayRef(mask)));
-  Value zero = scalarConstant(n, xt.getElementType(), 0);
+  Value identity = scalarConstant(n, xt.getElementType(), product ? 1 : 0);
   FailureOr<Value> masked = n.create<WhereOp>(
-      inferWhereType(n.errorFn(), maskType, n.type(*v), n.type(zero)),
-      maskValue, *v, zero);
+      inferWhereType(n.errorFn(), maskType, n.type(*v), n.type(identity)),
+      maskValue, *v, identity);
   if (failed(masked))
     return failure();
   Builder b(n.context());
-  SmallVector<int64_t> axes = {*axis + 1};
-  return n.setResult(n.create<ReduceOp>(
-      inferReduceType(n.errorFn(), n.type(*masked), "sum", axes, false),
-      *masked, b.getStringAttr("sum"), b.getDenseI64ArrayAttr(axes),
-      b.getBoolAttr(false)));
+  StringRef kind = product ? "prod" : "sum";
+  SmallVector<int64_t> axes = {axis + 1};
+  return n.create<ReduceOp>(
+      inferReduceType(n.errorFn(), n.type(*masked), kind, axes, false), *masked,
+      b.getStringAttr(kind), b.getDenseI64ArrayAttr(axes),
+      b.getBoolAttr(false));
+}
+
+/// CumSum and CumProd. A constant axis scans along it; a run-time axis
+/// (a graph input) scans along every axis and selects the result whose
+/// axis matches, since any valid value must name one of them (free for
+/// rank 1).
+template <bool product> LogicalResult importScan(NodeImporter &n) {
+  if (failed(n.checkAttributes({"exclusive", "reverse"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto exclusive = n.intAttr("exclusive", 0), reverse = n.intAttr("reverse", 0);
+  if (failed(x) || failed(exclusive) || failed(reverse))
+    return failure();
+  StringRef op = n.node().op_type();
+  if (NodeImporter::isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << op << " of unsigned integers is not supported";
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() == 0)
+    return n.emitError() << op << " expects an input of rank >= 1";
+  auto scan = [&](int64_t axis) {
+    return buildScan(n, *x, axis, *exclusive != 0, *reverse != 0, product);
+  };
+  if (n.constantInputOrNull(1) || xt.getRank() == 1) {
+    int64_t axisValue = 0;
+    if (n.constantInputOrNull(1)) {
+      FailureOr<double> value = scalarInput(n, 1, (op + "'s axis").str());
+      if (failed(value))
+        return failure();
+      axisValue = static_cast<int64_t>(*value);
+    }
+    auto axis = normalizeAxis(n.errorFn(), axisValue, xt.getRank());
+    if (failed(axis))
+      return failure();
+    return n.setResult(scan(*axis));
+  }
+  FailureOr<Value> axisInput = n.input(1);
+  if (failed(axisInput))
+    return failure();
+  RankedTensorType at = n.type(*axisInput);
+  if (at.getNumElements() != 1 || !isa<IntegerType>(at.getElementType()) ||
+      at.getElementType().isInteger(1))
+    return n.emitError() << op << "'s axis must be an integer scalar, got "
+                         << at;
+  Value axisValue = *axisInput;
+  if (at.getRank() != 0) {
+    FailureOr<Value> r = reshape(n, axisValue, {});
+    if (failed(r))
+      return failure();
+    axisValue = *r;
+  }
+  Value result;
+  for (int64_t d = xt.getRank() - 1; d >= 0; --d) {
+    FailureOr<Value> along = scan(d);
+    if (failed(along))
+      return failure();
+    if (!result) {
+      result = *along; // the last axis, also for out-of-range values
+      continue;
+    }
+    auto scalarType = RankedTensorType::get({}, at.getElementType());
+    auto is = [&](int64_t value) {
+      return n.create<EqualOp>(
+          inferCompareType(n.errorFn(), scalarType, scalarType), axisValue,
+          scalarConstant(n, at.getElementType(), double(value)));
+    };
+    FailureOr<Value> pos = is(d), neg = is(d - xt.getRank());
+    if (failed(pos) || failed(neg))
+      return failure();
+    FailureOr<Value> hit = n.create<OrOp>(
+        inferLogicalType(n.errorFn(), n.type(*pos), n.type(*neg)), *pos, *neg);
+    if (failed(hit))
+      return failure();
+    FailureOr<Value> chosen =
+        n.create<WhereOp>(inferWhereType(n.errorFn(), n.type(*hit), xt, xt),
+                          *hit, *along, result);
+    if (failed(chosen))
+      return failure();
+    result = *chosen;
+  }
+  return n.setResult(result);
 }
 
 } // namespace
@@ -777,7 +847,8 @@ void registerLayoutImporters(OpRegistry &r) {
   r.add("ScatterElements", {11, 13, 16, 18}, importScatterElements);
   r.add("ScatterND", {11, 13, 16, 18}, importScatterND);
   r.add("OneHot", {9, 11}, importOneHot);
-  r.add("CumSum", {11, 14}, importCumSum);
+  r.add("CumSum", {11, 14}, importScan<false>);
+  r.add("CumProd", {26}, importScan<true>);
 }
 
 } // namespace dsc

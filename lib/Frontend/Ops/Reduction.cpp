@@ -137,9 +137,75 @@ LogicalResult importArgReduce(NodeImporter &n) {
       RankedTensorType::get(shape, n.type(*r).getElementType()), *r));
 }
 
+/// TopK: k is an attribute before opset 10, then an input. dsc needs it at
+/// compile time: a constant input, or else (k as a graph input, as ONNX's
+/// node tests have it) the size along the axis that the graph declares for
+/// an output; a different run-time k is then not detected. The results are
+/// always sorted (ONNX leaves the order open when sorted = 0).
+LogicalResult importTopK(NodeImporter &n) {
+  SmallVector<StringRef> known = {"axis"};
+  if (n.opset() < 10)
+    known.push_back("k");
+  if (n.opset() >= 11) {
+    known.push_back("largest");
+    known.push_back("sorted");
+  }
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto axisAttr = n.intAttr("axis", -1), largest = n.intAttr("largest", 1);
+  if (failed(x) || failed(axisAttr) || failed(largest))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t k;
+  if (n.opset() < 10) {
+    if (!n.attr("k"))
+      return n.emitError() << "the required attribute 'k' is missing";
+    auto kAttr = n.intAttr("k", 0);
+    if (failed(kAttr))
+      return failure();
+    k = *kAttr;
+  } else if (DenseElementsAttr c = n.constantInputOrNull(1)) {
+    SmallVector<int64_t> values = intValues(c);
+    if (values.size() != 1)
+      return n.emitError() << "k must hold one integer";
+    k = values.front();
+  } else {
+    std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
+    if (!declared)
+      declared = n.declaredOutputShape(1);
+    if (!declared || declared->size() != size_t(xt.getRank()))
+      return n.emitError() << "TopK's k ('" << n.node().input(1)
+                           << "') must be a constant (an initializer or a "
+                              "Constant node), or the graph must declare "
+                              "the static shape of an output; computed "
+                              "values are not supported yet";
+    k = (*declared)[*axis];
+  }
+  FailureOr<RankedTensorType> type = inferTopKType(n.errorFn(), xt, *axis, k);
+  if (failed(type))
+    return failure();
+  if (k == 0)
+    return n.emitError() << "k = 0 (empty results) is not supported";
+  Builder b(n.context());
+  auto op = TopKOp::create(
+      n.builder(), n.loc(),
+      TypeRange{*type, RankedTensorType::get(type->getShape(), b.getI64Type())},
+      *x, *axis, k, *largest != 0,
+      NodeImporter::isUnsignedInteger(n.onnxType(0)));
+  n.setOutput(0, op.getValues());
+  n.setOutput(1, op.getIndices());
+  n.setOutputONNXType(1, onnx::TensorProto::INT64);
+  return success();
+}
+
 } // namespace
 
 void registerReductionImporters(OpRegistry &r) {
+  r.add("TopK", {1, 10, 11}, importTopK);
   r.add("ReduceSum", {1, 11, 13}, importReduce);
   for (StringRef op : {"ReduceMean", "ReduceProd", "ReduceL1", "ReduceL2",
                        "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"})

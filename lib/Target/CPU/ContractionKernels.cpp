@@ -1026,7 +1026,10 @@ struct DSCContractionKernelsPass
                        g.bMap.getNumResults() >= 2 && !e.masked &&
                        e.vecTile == e.lanes;
       if (g.packB || blockable) {
-        packedFrom.push_back(constantGlobal(g.bBuf));
+        // Several contractions may read one weight (e.g. the steps of an
+        // unrolled recurrent cell): it is packed once and erased once.
+        if (!llvm::is_contained(packedFrom, constantGlobal(g.bBuf)))
+          packedFrom.push_back(constantGlobal(g.bBuf));
         unpacked = g.bBuf.getDefiningOp();
         std::tie(g.bBuf, g.bMap) = packConstant(g.bBuf, g.bMap, g.vecDim,
                                                 blockable ? e.lanes : 0);

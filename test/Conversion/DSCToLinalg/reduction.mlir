@@ -103,3 +103,30 @@ func.func @arg_reduce(%x: tensor<2x3xf32>, %y: tensor<2x3xi32>) -> (tensor<2xi64
   %1 = dsc.arg_reduce %y {axis = 1 : i64, kind = "min", select_last_index = true} : (tensor<2x3xi32>) -> tensor<2xi64>
   return %0, %1 : tensor<2xi64>, tensor<2xi64>
 }
+
+// -----
+
+// Tests that topk is two generics: the rank of each element along the axis
+// (elements before it: better, or equal at a lower index), then for each
+// output position j the element and index whose rank is j; unsigned
+// integers compare unsigned.
+// CHECK-LABEL: func @topk
+// CHECK: %[[RANKS:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: outs(%{{.+}} : tensor<2x5xi64>)
+// CHECK: arith.cmpf oeq
+// CHECK: arith.cmpi slt
+// CHECK: arith.cmpf ogt
+// CHECK: arith.extui
+// CHECK: %[[SEL:.+]]:2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%{{.+}}, %[[RANKS]] : tensor<2x5xf32>, tensor<2x5xi64>)
+// CHECK-SAME: outs(%{{.+}}, %{{.+}} : tensor<2x3xf32>, tensor<2x3xi64>)
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+// CHECK: arith.select
+// CHECK: arith.cmpi ult
+// CHECK: return %[[SEL]]#0, %[[SEL]]#1
+func.func @topk(%x: tensor<2x5xf32>, %y: tensor<4xi64>) -> (tensor<2x3xf32>, tensor<2x3xi64>, tensor<2xi64>, tensor<2xi64>) {
+  %v, %i = dsc.topk %x {axis = 1 : i64, k = 3 : i64, largest = true} : (tensor<2x5xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+  %w, %j = dsc.topk %y {axis = 0 : i64, k = 2 : i64, largest = false, unsigned_input} : (tensor<4xi64>) -> (tensor<2xi64>, tensor<2xi64>)
+  return %v, %i, %w, %j : tensor<2x3xf32>, tensor<2x3xi64>, tensor<2xi64>, tensor<2xi64>
+}
