@@ -417,6 +417,11 @@ conv_transpose("convt2d_dilation_stride_output_padding", (1, 2, 4, 3), (2, 2, 3,
                dilations=[2, 1], strides=[2, 3], output_padding=[1, 2])
 conv_transpose("convt2d_pads_exceed_kernel", (1, 2, 5, 5), (2, 3, 2, 2), strides=[2, 2],
                pads=[3, 2, 3, 4])
+conv_transpose("convt2d_stride2_dilation2_bias_only_phases", (1, 2, 3, 3), (2, 3, 3, 3),
+               strides=[2, 2], dilations=[2, 2], pads=[1, 0, 1, 0])
+conv_transpose("convt2d_stride3_dilation2", (1, 2, 4, 3), (2, 2, 3, 4), strides=[3, 3],
+               dilations=[2, 2], pads=[2, 1, 0, 3])
+conv_transpose("convt2d_stride_exceeds_kernel", (1, 2, 3, 3), (2, 2, 2, 2), strides=[4, 3])
 conv_transpose("convt2d_group2", (1, 4, 5, 5), (4, 3, 3, 3), group=2, strides=[2, 2])
 conv_transpose("convt2d_depthwise", (1, 3, 4, 4), (3, 1, 3, 3), group=3, pads=[1, 1, 1, 1])
 conv_transpose("convt2d_output_shape_larger", (1, 2, 3, 3), (2, 2, 3, 3), strides=[3, 2],

@@ -2,8 +2,8 @@
 //
 // One linalg.generic per convolution, any rank: ungrouped and depthwise
 // convolutions index channels directly; other group counts split channels
-// into [group, per-group] dimensions. A transposed convolution becomes a
-// convolution of its zero-inserted input with flipped weights.
+// into [group, per-group] dimensions. A transposed convolution becomes one
+// such convolution per stride phase, with flipped, transposed sub-kernels.
 //
 //===----------------------------------------------------------------------===//
 #include "PopulatePatterns.h"
@@ -13,7 +13,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <cstring>
+#include <numeric>
 
 using namespace mlir;
 
@@ -76,7 +78,7 @@ Value buildConvGeneric(PatternRewriter &rewriter, Location loc, Value x,
 /// convolutions index channels directly: loops n, m, o_1..o_k (parallel),
 /// [c,] kk_1..kk_k (reduction). The output keeps the result's shape, so an
 /// epilogue over the result iterates the same space and the loop nests fuse.
-LogicalResult lowerDirectConv(ConvOp op, PatternRewriter &rewriter) {
+FailureOr<Value> buildDirectConv(ConvOp op, PatternRewriter &rewriter) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   int64_t g = op.getGroup(), c = inType.getDimSize(1);
@@ -110,16 +112,14 @@ LogicalResult lowerDirectConv(ConvOp op, PatternRewriter &rewriter) {
                                  AffineMap::get(numLoops, 0, wExprs, ctx),
                                  AffineMap::get(numLoops, 0, oExprs, ctx)};
   Value init = buildConvInit(rewriter, loc, op.getBias(), outType, {d(1)});
-  rewriter.replaceOp(op,
-                     buildConvGeneric(rewriter, loc, x, op.getWeight(), init,
-                                      maps, numParallel, numReduction));
-  return success();
+  return buildConvGeneric(rewriter, loc, x, op.getWeight(), init, maps,
+                          numParallel, numReduction);
 }
 
 /// Any group count: channels are split into [group, per-group] dimensions
 /// with expand_shape so that every loop appears as a plain dimension in some
 /// indexing map.
-void lowerGroupedConv(ConvOp op, PatternRewriter &rewriter) {
+Value buildGroupedConv(ConvOp op, PatternRewriter &rewriter) {
   Location loc = op.getLoc();
   MLIRContext *ctx = rewriter.getContext();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
@@ -183,8 +183,13 @@ void lowerGroupedConv(ConvOp op, PatternRewriter &rewriter) {
   SmallVector<ReassociationIndices> oReassoc = {{0}, {1, 2}};
   for (int64_t i = 0; i < k; ++i)
     oReassoc.push_back({3 + i});
-  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, outType, acc,
-                                                       oReassoc);
+  return tensor::CollapseShapeOp::create(rewriter, loc, outType, acc, oReassoc);
+}
+
+/// The convolution `op` computes (ungrouped and depthwise ones directly).
+Value buildConv(ConvOp op, PatternRewriter &rewriter) {
+  FailureOr<Value> direct = buildDirectConv(op, rewriter);
+  return succeeded(direct) ? *direct : buildGroupedConv(op, rewriter);
 }
 
 struct DirectConvLowering : OpRewritePattern<ConvOp> {
@@ -192,7 +197,11 @@ struct DirectConvLowering : OpRewritePattern<ConvOp> {
       : OpRewritePattern<ConvOp>(ctx, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(ConvOp op,
                                 PatternRewriter &rewriter) const override {
-    return lowerDirectConv(op, rewriter);
+    FailureOr<Value> conv = buildDirectConv(op, rewriter);
+    if (failed(conv))
+      return failure();
+    rewriter.replaceOp(op, *conv);
+    return success();
   }
 };
 
@@ -200,7 +209,7 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConvOp op,
                                 PatternRewriter &rewriter) const override {
-    lowerGroupedConv(op, rewriter);
+    rewriter.replaceOp(op, buildGroupedConv(op, rewriter));
     return success();
   }
 };
@@ -209,19 +218,21 @@ struct ConvLowering : OpRewritePattern<ConvOp> {
 // ConvTranspose
 //===----------------------------------------------------------------------===//
 
-/// ConvTranspose weights [C, M/g, K...] as the equivalent convolution's
-/// [M, C/g, K...], kernel flipped: wc[g*Mg + m, c, k] = w[g*Cg + c, m,
-/// K-1-k]. Constant weights (the usual case) are rearranged at compile time;
-/// others by a linalg.generic.
+/// ConvTranspose weights [C, M/g, K...] as a convolution's [M, C/g, T...]:
+/// wc[g*Mg + m, c, t] = w[g*Cg + c, m, first - t * step] per spatial
+/// dimension (first = K - 1 and step = 1 flip the whole kernel; a stride
+/// phase takes every step-th tap). Constant weights (the usual case) are
+/// rearranged at compile time; others by a linalg.generic.
 Value convWeightsOfTranspose(PatternRewriter &rewriter, Location loc, Value w,
-                             int64_t group) {
+                             int64_t group, ArrayRef<int64_t> first,
+                             ArrayRef<int64_t> step, ArrayRef<int64_t> taps) {
   auto wType = cast<RankedTensorType>(w.getType());
   Type elem = wType.getElementType();
   ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
   int64_t k = kernel.size(), c = wType.getDimSize(0);
   int64_t cg = c / group, mg = wType.getDimSize(1), m = mg * group;
   SmallVector<int64_t> outShape = {m, cg};
-  outShape.append(kernel.begin(), kernel.end());
+  outShape.append(taps.begin(), taps.end());
   auto outType = RankedTensorType::get(outShape, elem);
 
   DenseElementsAttr dense;
@@ -232,30 +243,41 @@ Value convWeightsOfTranspose(PatternRewriter &rewriter, Location loc, Value w,
           rewriter, loc,
           SplatElementsAttr::get(outType, dense.getSplatValue<Attribute>()));
     int64_t eb = elem.getIntOrFloatBitWidth() / 8;
-    int64_t kernelSize = 1;
-    for (int64_t s : kernel)
-      kernelSize *= s;
+    int64_t kernelSize = 1, tapCount = 1;
+    for (int64_t i = 0; i < k; ++i) {
+      kernelSize *= kernel[i];
+      tapCount *= taps[i];
+    }
+    // The source kernel offset of every tap, in row-major tap order.
+    SmallVector<int64_t> tapOffsets, t(k, 0);
+    for (int64_t j = 0; j < tapCount; ++j) {
+      int64_t offset = 0;
+      for (int64_t i = 0; i < k; ++i)
+        offset = offset * kernel[i] + first[i] - t[i] * step[i];
+      tapOffsets.push_back(offset);
+      for (int64_t i = k - 1; i >= 0; --i) {
+        if (++t[i] < taps[i])
+          break;
+        t[i] = 0;
+      }
+    }
     ArrayRef<char> raw = dense.getRawData();
     std::vector<char> out(outType.getNumElements() * eb);
-    SmallVector<int64_t> kIdx(k, 0);
     int64_t dst = 0;
     for (int64_t om = 0; om < m; ++om) {
       int64_t g = om / mg, mm = om % mg;
       for (int64_t ci = 0; ci < cg; ++ci) {
         int64_t base = ((g * cg + ci) * mg + mm) * kernelSize;
-        // Kernel positions in row-major order; the source is the mirrored
-        // position (linear index kernelSize - 1 - j flips every axis).
-        for (int64_t j = 0; j < kernelSize; ++j, ++dst)
-          std::memcpy(&out[dst * eb],
-                      raw.data() + (base + kernelSize - 1 - j) * eb, eb);
+        for (int64_t offset : tapOffsets)
+          std::memcpy(&out[dst++ * eb], raw.data() + (base + offset) * eb, eb);
       }
     }
     return arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::getFromRawBuffer(outType, out));
   }
 
-  // [C, Mg, K...] -> [g, Cg, Mg, K...]; a generic over [g, Mg, Cg, K...]
-  // reads it transposed and flipped; collapse to [M, Cg, K...].
+  // [C, Mg, K...] -> [g, Cg, Mg, K...]; a generic over [g, Mg, Cg, T...]
+  // reads it transposed and at the taps; collapse to [M, Cg, T...].
   MLIRContext *ctx = rewriter.getContext();
   SmallVector<int64_t> wgShape = {group, cg, mg};
   wgShape.append(kernel.begin(), kernel.end());
@@ -265,17 +287,18 @@ Value convWeightsOfTranspose(PatternRewriter &rewriter, Location loc, Value w,
   Value wg = tensor::ExpandShapeOp::create(
       rewriter, loc, RankedTensorType::get(wgShape, elem), w, inReassoc);
   SmallVector<int64_t> ogShape = {group, mg, cg};
-  ogShape.append(kernel.begin(), kernel.end());
+  ogShape.append(taps.begin(), taps.end());
   auto ogType = RankedTensorType::get(ogShape, elem);
   int64_t numLoops = 3 + k;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineExpr> inExprs = {d(0), d(2), d(1)};
   for (int64_t i = 0; i < k; ++i)
-    inExprs.push_back(getAffineConstantExpr(kernel[i] - 1, ctx) - d(3 + i));
+    inExprs.push_back(getAffineConstantExpr(first[i], ctx) -
+                      d(3 + i) * step[i]);
   SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, inExprs, ctx),
                                  rewriter.getMultiDimIdentityMap(numLoops)};
   Value empty = tensor::EmptyOp::create(rewriter, loc, ogShape, elem);
-  Value flipped =
+  Value picked =
       linalg::GenericOp::create(rewriter, loc, TypeRange{ogType},
                                 ValueRange{wg}, ValueRange{empty}, maps,
                                 SmallVector<utils::IteratorType>(
@@ -287,111 +310,170 @@ Value convWeightsOfTranspose(PatternRewriter &rewriter, Location loc, Value w,
   SmallVector<ReassociationIndices> outReassoc = {{0, 1}, {2}};
   for (int64_t i = 0; i < k; ++i)
     outReassoc.push_back({3 + i});
-  return tensor::CollapseShapeOp::create(rewriter, loc, outType, flipped,
+  return tensor::CollapseShapeOp::create(rewriter, loc, outType, picked,
                                          outReassoc);
 }
 
-int64_t ceilDivPositive(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t floorDivSigned(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+/// One stride phase of one spatial dimension: the outputs offset, offset +
+/// stride, ... (`count` of them) as a stride-1 convolution: phase output q
+/// reads input q + start + t * dilation at conv tap t, which is the
+/// transposed convolution's tap first - t * step.
+struct Phase {
+  int64_t offset = 0, count = 0;
+  int64_t taps = 0, first = 0, step = 1, start = 0, dilation = 1;
+};
+
+Phase phaseOf(int64_t r, int64_t out, int64_t stride, int64_t kernel,
+              int64_t dilation, int64_t padBegin) {
+  // Output o = i * s + kk * d - pad. For o = r + q * s, tap kk reaches it
+  // from input i = q + (r + pad - kk * d) / s when s divides r + pad - kk *
+  // d: every (s / gcd(s, d))-th tap, consecutive ones d / gcd inputs apart.
+  Phase p;
+  p.offset = r;
+  p.count = (out - r + stride - 1) / stride;
+  int64_t g = std::gcd(stride, dilation);
+  int64_t kFirst = -1, kLast = -1;
+  for (int64_t kk = 0; kk < kernel; ++kk)
+    if ((r + padBegin - kk * dilation) % stride == 0) {
+      kFirst = kFirst < 0 ? kk : kFirst;
+      kLast = kk;
+    }
+  if (kFirst < 0)
+    return p;
+  p.step = stride / g;
+  p.taps = (kLast - kFirst) / p.step + 1;
+  // Conv tap 0 is the last transposed-convolution tap (smallest input).
+  p.first = kLast;
+  p.start = (r + padBegin - kLast * dilation) / stride;
+  p.dilation = dilation / g;
+  return p;
 }
 
-/// A transposed convolution is the stride-1 convolution, with the same
-/// dilations and the flipped, transposed weights, of its input with
-/// stride - 1 zeros inserted between neighbours and (K - 1) * d - pad_begin
-/// zeros before it (negative: cropped). The zero-inserted, padded input is
-/// built with one strided tensor.insert_slice into zeros (or a tensor.pad
-/// for stride 1), and the convolution is a dsc.conv lowered at once, so it
-/// is the same contraction generic as any convolution and gets the same
-/// kernels.
+/// A transposed convolution splits by stride phase: the outputs congruent
+/// to r modulo the stride (per spatial dimension) are a stride-1
+/// convolution of the input with the taps that reach them, flipped and
+/// transposed (a sub-kernel; with stride 1, the whole kernel). Each phase
+/// is a dsc.conv, lowered at once into the same contraction generic as any
+/// convolution (so it gets the same kernels), of the input sliced or
+/// zero-padded to what the phase reads, and is inserted into the result
+/// with the stride. No multiply is spent on the zeros that a convolution
+/// of the zero-upsampled input would read (stride^rank times the work).
 struct ConvTransposeLowering : OpRewritePattern<ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConvTransposeOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto inType = cast<RankedTensorType>(op.getInput().getType());
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     auto outType = cast<RankedTensorType>(op.getType());
     Type elem = outType.getElementType();
-    int64_t k = inType.getRank() - 2;
-    int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+    int64_t k = outType.getRank() - 2;
+    int64_t n = outType.getDimSize(0), m = outType.getDimSize(1);
     ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                       dilations = op.getDilations();
 
-    // Per spatial dimension: the padded length, where input element 0
-    // lands (`low`, may be negative), and the input range [first, first +
-    // count) that lands inside.
-    SmallVector<int64_t> padded, low, first, count;
-    bool empty = false, plain = true;
+    // min(stride, output size) phases per dimension.
+    SmallVector<SmallVector<Phase>> phases(k);
+    int64_t numPhases = 1;
     for (int64_t i = 0; i < k; ++i) {
-      int64_t span = (wType.getDimSize(2 + i) - 1) * dilations[i];
-      int64_t in = inType.getDimSize(2 + i), s = strides[i];
-      padded.push_back(outType.getDimSize(2 + i) + span);
-      low.push_back(span - pads[i]);
-      int64_t f = low[i] >= 0 ? 0 : ceilDivPositive(-low[i], s);
-      int64_t last =
-          std::min(in - 1, floorDivSigned(padded[i] - 1 - low[i], s));
-      first.push_back(f);
-      count.push_back(last - f + 1);
-      empty |= count[i] <= 0;
-      plain &= s == 1 && low[i] >= 0 && f == 0 && count[i] == in;
-    }
-    if (empty) {
-      // No input element reaches the output: bias (or zero) only.
-      auto d1 = getAffineDimExpr(1, getContext());
-      rewriter.replaceOp(
-          op, buildConvInit(rewriter, loc, op.getBias(), outType, {d1}));
-      return success();
+      int64_t out = outType.getDimSize(2 + i);
+      for (int64_t r = 0; r < std::min(strides[i], out); ++r)
+        phases[i].push_back(phaseOf(r, out, strides[i], wType.getDimSize(2 + i),
+                                    dilations[i], pads[i]));
+      numPhases *= phases[i].size();
     }
 
-    Value x = op.getInput();
-    TypedAttr zero = rewriter.getFloatAttr(elem, 0);
-    if (plain) {
-      SmallVector<int64_t> lo = {0, 0}, hi = {0, 0};
-      for (int64_t i = 0; i < k; ++i) {
-        lo.push_back(low[i]);
-        hi.push_back(padded[i] - low[i] - inType.getDimSize(2 + i));
+    Value result;
+    if (numPhases > 1)
+      result = tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elem);
+    SmallVector<int64_t> pick(k, 0);
+    for (int64_t p = 0; p < numPhases; ++p) {
+      SmallVector<Phase> ph;
+      for (int64_t i = 0; i < k; ++i)
+        ph.push_back(phases[i][pick[i]]);
+      for (int64_t i = k - 1; i >= 0; --i) {
+        if (++pick[i] < static_cast<int64_t>(phases[i].size()))
+          break;
+        pick[i] = 0;
       }
-      x = padTensor(rewriter, loc, x, lo, hi, zero);
-    } else {
-      SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0)),
-          sizes = {rewriter.getIndexAttr(n), rewriter.getIndexAttr(c)},
-          ones(2 + k, rewriter.getIndexAttr(1));
-      SmallVector<int64_t> sliceShape = {n, c};
-      bool whole = true;
-      for (int64_t i = 0; i < k; ++i) {
-        offsets.push_back(rewriter.getIndexAttr(first[i]));
-        sizes.push_back(rewriter.getIndexAttr(count[i]));
-        sliceShape.push_back(count[i]);
-        whole &= first[i] == 0 && count[i] == inType.getDimSize(2 + i);
+      SmallVector<int64_t> phaseShape = {n, m};
+      for (const Phase &q : ph)
+        phaseShape.push_back(q.count);
+      Value phaseOut = buildPhase(rewriter, loc, op, ph,
+                                  RankedTensorType::get(phaseShape, elem));
+      if (numPhases == 1) {
+        result = phaseOut;
+        break;
       }
-      if (!whole)
-        x = tensor::ExtractSliceOp::create(
-            rewriter, loc, RankedTensorType::get(sliceShape, elem), x, offsets,
-            sizes, ones);
-      SmallVector<int64_t> paddedShape = {n, c};
-      paddedShape.append(padded.begin(), padded.end());
-      Value zeros = buildFilled(rewriter, loc,
-                                RankedTensorType::get(paddedShape, elem), zero);
       SmallVector<OpFoldResult> at(2, rewriter.getIndexAttr(0)),
+          sizes = {rewriter.getIndexAttr(n), rewriter.getIndexAttr(m)},
           steps(2, rewriter.getIndexAttr(1));
       for (int64_t i = 0; i < k; ++i) {
-        at.push_back(rewriter.getIndexAttr(low[i] + first[i] * strides[i]));
+        at.push_back(rewriter.getIndexAttr(ph[i].offset));
+        sizes.push_back(rewriter.getIndexAttr(ph[i].count));
         steps.push_back(rewriter.getIndexAttr(strides[i]));
       }
-      x = tensor::InsertSliceOp::create(rewriter, loc, x, zeros, at, sizes,
-                                        steps);
+      result = tensor::InsertSliceOp::create(rewriter, loc, phaseOut, result,
+                                             at, sizes, steps);
     }
-
-    Value wc =
-        convWeightsOfTranspose(rewriter, loc, op.getWeight(), op.getGroup());
-    SmallVector<int64_t> unit(k, 1), none(2 * k, 0);
-    auto conv = ConvOp::create(rewriter, loc, outType, x, wc, op.getBias(),
-                               unit, none, dilations, op.getGroup());
-    rewriter.replaceOp(op, conv.getResult());
-    if (failed(lowerDirectConv(conv, rewriter)))
-      lowerGroupedConv(conv, rewriter);
+    rewriter.replaceOp(op, result);
     return success();
+  }
+
+  /// One phase's outputs: a stride-1 convolution, or the bias alone where
+  /// no tap or no input reaches them.
+  static Value buildPhase(PatternRewriter &rewriter, Location loc,
+                          ConvTransposeOp op, ArrayRef<Phase> ph,
+                          RankedTensorType phaseType) {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    Type elem = phaseType.getElementType();
+    int64_t k = ph.size();
+    // Each dimension reads inputs [start, start + len): the part inside the
+    // input is sliced out, the rest zero-padded.
+    SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0)),
+        sizes = {rewriter.getIndexAttr(inType.getDimSize(0)),
+                 rewriter.getIndexAttr(inType.getDimSize(1))},
+        ones(2 + k, rewriter.getIndexAttr(1));
+    SmallVector<int64_t> sliceShape(inType.getShape().take_front(2));
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    bool whole = true;
+    for (int64_t i = 0; i < k; ++i) {
+      const Phase &q = ph[i];
+      int64_t in = inType.getDimSize(2 + i);
+      int64_t len = q.count + (q.taps - 1) * q.dilation;
+      int64_t lo = std::max<int64_t>(0, q.start);
+      int64_t hi = std::min(in, q.start + len);
+      if (q.taps == 0 || hi <= lo)
+        return buildConvInit(rewriter, loc, op.getBias(), phaseType,
+                             {getAffineDimExpr(1, rewriter.getContext())});
+      offsets.push_back(rewriter.getIndexAttr(lo));
+      sizes.push_back(rewriter.getIndexAttr(hi - lo));
+      sliceShape.push_back(hi - lo);
+      low.push_back(lo - q.start);
+      high.push_back(q.start + len - hi);
+      whole &= lo == 0 && hi == in;
+    }
+    Value x = op.getInput();
+    if (!whole)
+      x = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(sliceShape, elem), x, offsets,
+          sizes, ones);
+    x = padTensor(rewriter, loc, x, low, high, rewriter.getFloatAttr(elem, 0));
+
+    SmallVector<int64_t> first, step, taps, dilation;
+    for (const Phase &q : ph) {
+      first.push_back(q.first);
+      step.push_back(q.step);
+      taps.push_back(q.taps);
+      dilation.push_back(q.dilation);
+    }
+    Value wc = convWeightsOfTranspose(rewriter, loc, op.getWeight(),
+                                      op.getGroup(), first, step, taps);
+    SmallVector<int64_t> unit(k, 1), none(2 * k, 0);
+    auto conv = ConvOp::create(rewriter, loc, phaseType, x, wc, op.getBias(),
+                               unit, none, dilation, op.getGroup());
+    Value result = buildConv(conv, rewriter);
+    rewriter.eraseOp(conv);
+    return result;
   }
 };
 
