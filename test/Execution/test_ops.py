@@ -426,6 +426,8 @@ conv_transpose("convt2d_group2", (1, 4, 5, 5), (4, 3, 3, 3), group=2, strides=[2
 conv_transpose("convt2d_depthwise", (1, 3, 4, 4), (3, 1, 3, 3), group=3, pads=[1, 1, 1, 1])
 conv_transpose("convt2d_output_shape_larger", (1, 2, 3, 3), (2, 2, 3, 3), strides=[3, 2],
                output_shape=[10, 8])
+conv_transpose("convt2d_output_shape_larger_by_2", (1, 2, 3, 4), (2, 3, 3, 3), strides=[2, 3],
+               output_shape=[8, 14])
 conv_transpose("convt2d_output_shape_smaller", (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2],
                output_shape=[7, 8])
 conv_transpose("convt2d_auto_same_upper", (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2],

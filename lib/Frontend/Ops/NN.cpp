@@ -207,11 +207,16 @@ LogicalResult importConvTranspose(NodeImporter &n) {
       return n.emitError() << "explicit 'pads' with output_shape or auto_pad "
                               "SAME_* is ambiguous; give only one of them";
     // ONNX: SAME_UPPER puts the odd padding at the end, otherwise at the
-    // beginning.
+    // beginning. An output_shape larger than the full output (a negative
+    // total) without auto_pad extends it at the end, as ONNX Runtime and
+    // the reference implementation do.
+    bool same = *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER";
     for (size_t i = 0; i < k; ++i) {
       int64_t total = full[i] - (*target)[i];
       int64_t half = floorDiv(total, 2);
       pads[i] = *autoPad == "SAME_UPPER" ? half : total - half;
+      if (!same && total < 0)
+        pads[i] = 0;
       pads[k + i] = total - pads[i];
     }
   } else if (*autoPad == "NOTSET" && *padsAttr) {
