@@ -228,6 +228,21 @@ LogicalResult ConvOp::verify() {
                            getPads(), getDilations(), getGroup()));
 }
 
+LogicalResult ConvTransposeOp::verify() {
+  return checkResult(*this, inferConvTransposeType(
+                                [&] { return emitOpError(); }, rt(getInput()),
+                                rt(getWeight()), rt(getBias()), getStrides(),
+                                getPads(), getDilations(), getGroup()));
+}
+
+LogicalResult ResizeOp::verify() {
+  return checkResult(
+      *this, inferResizeType([&] { return emitOpError(); }, rt(getInput()),
+                             rt(getResult()).getShape(), getScales(), getRoi(),
+                             getMode(), getCoordinateTransformationMode(),
+                             getNearestMode()));
+}
+
 LogicalResult MaxPoolOp::verify() {
   return checkResult(*this, inferPoolType([&] { return emitOpError(); },
                                           rt(getInput()), getKernelShape(),

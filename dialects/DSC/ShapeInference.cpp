@@ -4,6 +4,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dsc {
@@ -217,6 +219,89 @@ inferConvType(EmitErrorFn emitError, RankedTensorType input,
     out.push_back(o);
   }
   return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferConvTransposeType(EmitErrorFn emitError, RankedTensorType input,
+                       RankedTensorType weight, RankedTensorType bias,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                       ArrayRef<int64_t> dilations, int64_t group) {
+  if (failed(checkSameElementType(emitError, {input, weight, bias})) ||
+      failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() < 3 || weight.getRank() != input.getRank())
+    return emitError() << "ConvTranspose expects input [N,C,D...] and "
+                          "weights [C,M/group,K...] of the same rank >= 3, "
+                          "got "
+                       << input << " and " << weight;
+  size_t k = input.getRank() - 2;
+  // Pads may be negative here (output extension); the window checks want
+  // non-negative ones, so check their magnitude separately.
+  SmallVector<int64_t> padMagnitudes;
+  for (int64_t p : pads)
+    padMagnitudes.push_back(p < 0 ? -p : p);
+  if (failed(checkWindowAttrs(emitError, k, strides, padMagnitudes, dilations)))
+    return failure();
+  int64_t c = input.getDimSize(1);
+  if (group < 1 || c % group != 0)
+    return emitError() << "group " << group << " must divide input channels "
+                       << c;
+  if (weight.getDimSize(0) != c)
+    return emitError() << "weights have " << weight.getDimSize(0)
+                       << " input channels but the input has " << c;
+  int64_t m = weight.getDimSize(1) * group;
+  if (bias && (bias.getRank() != 1 || bias.getDimSize(0) != m))
+    return emitError() << "bias must be [" << m << "], got " << bias;
+  SmallVector<int64_t> out = {input.getDimSize(0), m};
+  for (size_t i = 0; i < k; ++i) {
+    int64_t kernel = weight.getDimSize(2 + i);
+    if (kernel < 1 || kernel > kMaxWindowAttr)
+      return emitError() << "kernel sizes must be in [1, " << kMaxWindowAttr
+                         << "]";
+    int64_t o = strides[i] * (input.getDimSize(2 + i) - 1) +
+                (kernel - 1) * dilations[i] + 1 - pads[i] - pads[k + i];
+    if (o < 1)
+      return emitError() << "pads leave no output in spatial dimension " << i;
+    out.push_back(o);
+  }
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferResizeType(EmitErrorFn emitError, RankedTensorType input,
+                ArrayRef<int64_t> outputShape, ArrayRef<double> scales,
+                ArrayRef<double> roi, StringRef mode, StringRef coordinateMode,
+                StringRef nearestMode) {
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(outputShape.size()) != rank ||
+      static_cast<int64_t>(scales.size()) != rank ||
+      static_cast<int64_t>(roi.size()) != 2 * rank)
+    return emitError() << "Resize of a rank-" << rank << " input needs " << rank
+                       << " output sizes, " << rank << " scales and "
+                       << 2 * rank << " roi values";
+  for (int64_t d : outputShape)
+    if (d < 1)
+      return emitError() << "Resize output sizes must be >= 1, got "
+                         << shapeStr(outputShape);
+  for (double s : scales)
+    if (!(s > 0) || !std::isfinite(s))
+      return emitError() << "Resize scales must be positive and finite";
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitError() << "Resize mode '" << mode
+                       << "' is not one of nearest, linear, cubic";
+  if (mode != "nearest" && failed(checkFloat(emitError, input)))
+    return failure();
+  if (!llvm::is_contained({"half_pixel", "half_pixel_symmetric",
+                           "pytorch_half_pixel", "align_corners", "asymmetric",
+                           "tf_crop_and_resize", "tf_half_pixel_for_nn"},
+                          coordinateMode))
+    return emitError() << "unknown coordinate_transformation_mode '"
+                       << coordinateMode << "'";
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor",
+                           "ceil", "simple"},
+                          nearestMode))
+    return emitError() << "unknown nearest_mode '" << nearestMode << "'";
+  return RankedTensorType::get(outputShape, input.getElementType());
 }
 
 FailureOr<RankedTensorType>

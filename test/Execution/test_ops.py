@@ -447,6 +447,68 @@ conv("conv1d_depthwise_dilated_asym_pads", (1, 6, 20), (6, 1, 3), group=6, dilat
 conv("conv2d_wide_channels", (1, 32, 6, 6), (16, 32, 3, 3), pads=[1, 1, 1, 1], rtol=2e-4,
      atol=1e-4)
 
+
+
+def conv_transpose(name, x_shape, w_shape, bias=True, opset=11, w_input=False, rtol=1e-4,
+                   atol=1e-5, **attrs):
+    """ConvTranspose: w is [C, M / group, K...]."""
+    gi, inits = {"x": rn(*x_shape)}, {}
+    (gi if w_input else inits)["w"] = rn(*w_shape, scale=0.5)
+    node_inputs = ["x", "w"]
+    if bias:
+        inits["bias"] = rn(w_shape[1] * attrs.get("group", 1))
+        node_inputs.append("bias")
+    op_case(name, F, "ConvTranspose", gi, node_inputs=node_inputs, initializers=inits,
+            attrs=attrs, opset=opset, rtol=rtol, atol=atol)
+
+
+conv_transpose("convt2d_basic_no_bias", (1, 2, 3, 3), (2, 3, 3, 3), bias=False)
+conv_transpose("convt2d_stride2_bias", (1, 3, 4, 4), (3, 2, 3, 3), strides=[2, 2])
+conv_transpose("convt2d_stride2_pads_output_padding", (2, 4, 5, 5), (4, 3, 3, 3),
+               strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+conv_transpose("convt2d_k4_s2_p1_decoder", (1, 16, 6, 6), (16, 8, 4, 4), strides=[2, 2],
+               pads=[1, 1, 1, 1], rtol=2e-4, atol=1e-4)
+conv_transpose("convt2d_stride_3x2_asym_pads", (1, 2, 3, 4), (2, 3, 3, 2), strides=[3, 2],
+               pads=[0, 1, 2, 0])
+conv_transpose("convt2d_dilation2", (1, 2, 4, 4), (2, 2, 2, 3), dilations=[2, 2])
+conv_transpose("convt2d_dilation_stride_output_padding", (1, 2, 4, 3), (2, 2, 3, 3),
+               dilations=[2, 1], strides=[2, 3], output_padding=[1, 2])
+conv_transpose("convt2d_pads_exceed_kernel", (1, 2, 5, 5), (2, 3, 2, 2), strides=[2, 2],
+               pads=[3, 2, 3, 4])
+conv_transpose("convt2d_stride2_dilation2_bias_only_phases", (1, 2, 3, 3), (2, 3, 3, 3),
+               strides=[2, 2], dilations=[2, 2], pads=[1, 0, 1, 0])
+conv_transpose("convt2d_stride3_dilation2", (1, 2, 4, 3), (2, 2, 3, 4), strides=[3, 3],
+               dilations=[2, 2], pads=[2, 1, 0, 3])
+conv_transpose("convt2d_stride_exceeds_kernel", (1, 2, 3, 3), (2, 2, 2, 2), strides=[4, 3])
+conv_transpose("convt2d_group2", (1, 4, 5, 5), (4, 3, 3, 3), group=2, strides=[2, 2])
+conv_transpose("convt2d_depthwise", (1, 3, 4, 4), (3, 1, 3, 3), group=3, pads=[1, 1, 1, 1])
+conv_transpose("convt2d_output_shape_larger", (1, 2, 3, 3), (2, 2, 3, 3), strides=[3, 2],
+               output_shape=[10, 8])
+conv_transpose("convt2d_output_shape_larger_by_2", (1, 2, 3, 4), (2, 3, 3, 3), strides=[2, 3],
+               output_shape=[8, 14])
+conv_transpose("convt2d_output_shape_smaller", (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2],
+               output_shape=[7, 8])
+conv_transpose("convt2d_auto_same_upper", (1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2],
+               auto_pad="SAME_UPPER")
+conv_transpose("convt2d_auto_same_lower_even", (1, 2, 4, 4), (2, 2, 4, 4), strides=[2, 2],
+               auto_pad="SAME_LOWER")
+conv_transpose("convt2d_auto_valid", (1, 2, 3, 3), (2, 2, 3, 3), strides=[2, 2],
+               auto_pad="VALID")
+conv_transpose("convt2d_weight_runtime_input", (1, 3, 4, 4), (3, 2, 3, 3), w_input=True,
+               strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+conv_transpose("convt2d_group2_weight_runtime_input", (1, 4, 3, 3), (4, 2, 2, 2), group=2,
+               w_input=True, strides=[2, 2])
+conv_transpose("convt1d_stride2_output_padding", (2, 3, 7), (3, 4, 3), strides=[2],
+               pads=[1, 1], output_padding=[1])
+conv_transpose("convt3d_stride2", (1, 2, 3, 3, 3), (2, 2, 2, 2, 2), strides=[2, 2, 2])
+conv_transpose("convt3d_pads_group2", (1, 4, 3, 4, 3), (4, 1, 3, 3, 3), group=2,
+               pads=[1, 1, 1, 1, 1, 1])
+conv_transpose("convt_opset1_kernel_shape", (1, 2, 3, 3), (2, 2, 3, 3), opset=7,
+               kernel_shape=[3, 3], strides=[2, 2])
+conv_transpose("convt_opset22", (1, 3, 4, 4), (3, 2, 2, 2), opset=22, strides=[2, 2])
+conv_transpose("convt2d_wide_channels", (1, 32, 7, 7), (32, 16, 3, 3), strides=[2, 2],
+               pads=[1, 1, 1, 1], output_padding=[1, 1], rtol=2e-4, atol=1e-4)
+
 # ==========================================================================
 # pool: MaxPool, AveragePool, GlobalAveragePool
 # ==========================================================================
@@ -511,6 +573,83 @@ pool("globalavgpool_2d", "GlobalAveragePool", (2, 3, 5, 5), 7)
 pool("globalavgpool_1d", "GlobalAveragePool", (2, 3, 7), 13)
 pool("globalavgpool_3d", "GlobalAveragePool", (1, 2, 3, 4, 5), 22)
 pool("globalavgpool_1x1_spatial", "GlobalAveragePool", (1, 4, 1, 1), 13)
+
+
+
+# Resize (opsets 10-19) and Upsample: resampling, so with the pool family.
+def resize(name, x_shape, opset=19, scales=None, sizes=None, roi=None, op="Resize", x=None,
+           out_dtype=TensorProto.FLOAT, **attrs):
+    inits = {}
+    if roi is not None:
+        inits["roi"] = np.array(roi, np.float32)
+    if scales is not None:
+        inits["scales"] = np.array(scales, np.float32)
+    if sizes is not None:
+        inits["sizes"] = np.array(sizes, np.int64)
+    if op == "Upsample" or opset < 11:
+        node_inputs = ["x", "scales"]
+    else:
+        node_inputs = ["x", "roi" if roi is not None else "", "scales" if scales else "",
+                       "sizes" if sizes else ""]
+        while node_inputs[-1] == "":
+            node_inputs.pop()
+    op_case(name, F, op, {"x": x if x is not None else rn(*x_shape)}, node_inputs=node_inputs,
+            initializers=inits, attrs=attrs, opset=opset, out_dtype=out_dtype)
+
+
+resize("resize13_nearest_2x_default", (1, 2, 3, 4), 13, scales=[1, 1, 2, 2])
+resize("resize11_nearest_asymmetric_floor_yolo", (1, 3, 4, 5), 11, roi=[], scales=[1, 1, 2, 2],
+       coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+resize("resize13_nearest_sizes_downsample", (1, 1, 5, 7), 13, sizes=[1, 1, 3, 4])
+resize("resize13_nearest_prefer_ceil_scale_1_5", (1, 1, 4, 4), 13, scales=[1, 1, 1.5, 1.5],
+       nearest_mode="round_prefer_ceil")
+resize("resize13_nearest_ceil_align_corners", (1, 2, 3, 3), 13, sizes=[1, 2, 7, 5],
+       coordinate_transformation_mode="align_corners", nearest_mode="ceil")
+resize("resize13_nearest_floor_pytorch_half_pixel", (2, 1, 5, 3), 13, sizes=[2, 1, 3, 7],
+       coordinate_transformation_mode="pytorch_half_pixel", nearest_mode="floor")
+resize("resize13_linear_2x_half_pixel", (1, 3, 4, 5), 13, scales=[1, 1, 2, 2], mode="linear")
+resize("resize13_linear_align_corners_sizes", (1, 2, 3, 4), 13, sizes=[1, 2, 5, 9],
+       mode="linear", coordinate_transformation_mode="align_corners")
+resize("resize13_linear_pytorch_half_pixel_down", (1, 1, 6, 8), 13, sizes=[1, 1, 4, 3],
+       mode="linear", coordinate_transformation_mode="pytorch_half_pixel")
+resize("resize13_linear_asymmetric_width_only", (2, 3, 4, 5), 13, scales=[1, 1, 1, 2.5],
+       mode="linear", coordinate_transformation_mode="asymmetric")
+resize("resize19_linear_half_pixel_symmetric", (1, 1, 3, 5), 19, scales=[1, 1, 1.7, 0.6],
+       mode="linear", coordinate_transformation_mode="half_pixel_symmetric")
+resize("resize13_trilinear_5d", (1, 2, 3, 4, 5), 13, scales=[1, 1, 2, 1.5, 0.8], mode="linear")
+resize("resize13_linear_3d_last_axis", (2, 3, 6), 13, sizes=[2, 3, 10], mode="linear")
+resize("resize13_cubic_default", (1, 2, 4, 5), 13, scales=[1, 1, 2, 1.6], mode="cubic")
+resize("resize13_cubic_a05_exclude_outside", (1, 1, 5, 5), 13, scales=[1, 1, 0.8, 1.5],
+       mode="cubic", cubic_coeff_a=-0.5, exclude_outside=1)
+resize("resize13_cubic_align_corners_sizes", (1, 1, 4, 4), 13, sizes=[1, 1, 7, 3],
+       mode="cubic", coordinate_transformation_mode="align_corners")
+resize("resize13_cubic_asymmetric", (1, 2, 3, 4), 13, scales=[1, 1, 2, 2], mode="cubic",
+       coordinate_transformation_mode="asymmetric")
+resize("resize13_tf_crop_and_resize_extrapolation", (1, 1, 5, 5), 13,
+       roi=[0, 0, 0.2, 0.3, 1, 1, 1.3, 0.9], sizes=[1, 1, 4, 6], mode="linear",
+       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.0)
+resize("resize13_tf_crop_and_resize_nearest", (1, 2, 6, 6), 13,
+       roi=[0, 0, -0.1, 0.25, 1, 1, 0.75, 1.2], sizes=[1, 2, 5, 4],
+       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=3.0)
+resize("resize18_axes_sizes_not_larger", (1, 2, 4, 6), 18, sizes=[6, 6], axes=[2, 3],
+       keep_aspect_ratio_policy="not_larger")
+resize("resize18_axes_negative_not_smaller_linear", (1, 2, 4, 6), 18, sizes=[3, 4],
+       axes=[-1, -2], keep_aspect_ratio_policy="not_smaller", mode="linear")
+resize("resize18_axes_scales_linear_3d", (2, 5, 4), 18, scales=[1.5, 2.0], axes=[2, 1],
+       mode="linear")
+resize("resize18_linear_antialias_down", (1, 1, 8, 9), 18, scales=[1, 1, 0.5, 0.4],
+       mode="linear", antialias=1)
+resize("resize18_cubic_antialias_down", (1, 1, 8, 8), 18, sizes=[1, 1, 3, 5], mode="cubic",
+       antialias=1)
+resize("resize10_nearest_upsample", (1, 2, 3, 3), 10, scales=[1, 1, 2, 3])
+resize("resize10_nearest_downsample", (1, 1, 6, 8), 10, scales=[1, 1, 0.5, 0.75])
+resize("resize10_linear", (1, 2, 3, 4), 10, scales=[1, 1, 2, 1.5], mode="linear")
+resize("upsample9_nearest", (1, 2, 2, 3), 9, scales=[1, 1, 2, 3], op="Upsample")
+resize("upsample9_linear", (1, 1, 3, 4), 9, scales=[1, 1, 2, 2], op="Upsample", mode="linear")
+op_case("upsample7_nearest_attr_scales", F, "Upsample", {"x": rn(1, 2, 3, 2)},
+        attrs={"scales": [1.0, 1.0, 2.0, 2.0]}, opset=7)
+resize("resize13_nearest_int32_input", (1, 1, 3, 3), 13, scales=[1, 1, 2, 2],
+       x=np.arange(9, dtype=np.int32).reshape(1, 1, 3, 3), out_dtype=TensorProto.INT32)
 
 # ==========================================================================
 # norm: BatchNormalization (inference)

@@ -556,6 +556,35 @@ def DSC_ConvOp : DSC_Op<"conv"> {
   }];
 }
 
+def DSC_ConvTransposeOp : DSC_Op<"conv_transpose"> {
+  let summary = "grouped N-d transposed convolution (NCHW, weights CMHW)";
+  let description = [{
+    ONNX ConvTranspose: every input element scatters `x[n, c, i] * w[c, m,
+    k]` to output position `i * stride + k * dilation - pads_begin`. `x` is
+    `[N, C, D_1..D_k]`, `w` is `[C, M / group, K_1..K_k]`, the optional
+    `bias` is `[M]`. The full output (size `s * (D - 1) + (K - 1) * d + 1`
+    per spatial dimension) is cropped by `pads` (`[begin_0, ..., end_k]`);
+    a negative pad extends the output with positions no input reaches (bias
+    only): ONNX's `output_padding` and an `output_shape` larger than the
+    full output are resolved at import into negative end pads.
+
+    Example:
+    ```mlir
+    %0 = dsc.conv_transpose %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64,
+                                    pads = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>}
+        : (tensor<1x8x4x4xf32>, tensor<8x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                   Optional<AnyRankedTensor>:$bias, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                   I64Attr:$group);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 class DSC_PoolOp<string mnemonic, string what, dag extraArgs = (ins)>
     : DSC_Op<mnemonic> {
   let summary = what # " over sliding windows (NC[D...] layout)";
@@ -951,6 +980,42 @@ def DSC_SliceOp : DSC_Op<"slice"> {
   }];
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$starts,
                    DenseI64ArrayAttr:$steps);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_ResizeOp : DSC_Op<"resize"> {
+  let summary = "resample a tensor to the result's shape (ONNX Resize)";
+  let description = [{
+    ONNX Resize (and Upsample) with everything that decides the output
+    resolved at import: the result type is the output shape, `scales` the
+    per-dimension scale used to map output to input coordinates (ONNX's
+    sizes, axes and keep_aspect_ratio_policy are folded into it) and `roi`
+    the per-dimension region `[start_0.., end_0..]` (read only by
+    `tf_crop_and_resize`). `mode` is `nearest`, `linear` or `cubic`;
+    `coordinate_transformation_mode` and `nearest_mode` take ONNX's values,
+    plus `tf_half_pixel_for_nn` (Resize-11) and the nearest mode `simple`
+    (Resize-10 and Upsample: floor when upsampling a dimension, ceil when
+    downsampling it). Interpolation is separable, one dimension after
+    another, as in ONNX's reference implementation; `antialias` widens
+    linear and cubic filters when downsampling.
+
+    Example:
+    ```mlir
+    %0 = dsc.resize %x {antialias = false, coordinate_transformation_mode = "asymmetric",
+                        cubic_coeff_a = -7.5e-01 : f64, exclude_outside = false,
+                        extrapolation_value = 0.0 : f64, mode = "nearest",
+                        nearest_mode = "floor", roi = array<f64: 0.0, 0.0, 0.0, 0.0,
+                        1.0, 1.0, 1.0, 1.0>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>}
+        : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$mode,
+                   StrAttr:$coordinate_transformation_mode,
+                   StrAttr:$nearest_mode, F64Attr:$cubic_coeff_a,
+                   BoolAttr:$exclude_outside, F64Attr:$extrapolation_value,
+                   BoolAttr:$antialias, DenseF64ArrayAttr:$scales,
+                   DenseF64ArrayAttr:$roi);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }

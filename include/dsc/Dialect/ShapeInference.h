@@ -41,6 +41,27 @@ inferConvType(EmitErrorFn emitError, RankedTensorType input,
               llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> pads,
               llvm::ArrayRef<int64_t> dilations, int64_t group);
 
+/// ConvTranspose: weights [C, M / group, K...]; `pads` (begins then ends)
+/// crop the full output and may be negative (extension, see
+/// dsc.conv_transpose). `bias` may be null.
+mlir::FailureOr<RankedTensorType>
+inferConvTransposeType(EmitErrorFn emitError, RankedTensorType input,
+                       RankedTensorType weight, RankedTensorType bias,
+                       llvm::ArrayRef<int64_t> strides,
+                       llvm::ArrayRef<int64_t> pads,
+                       llvm::ArrayRef<int64_t> dilations, int64_t group);
+
+/// Resize: the result has `outputShape` (of the input's rank) and the
+/// input's element type; checks one positive scale per dimension, 2 * rank
+/// roi values and the mode strings (dsc.resize). Linear and cubic modes
+/// need a float input.
+mlir::FailureOr<RankedTensorType>
+inferResizeType(EmitErrorFn emitError, RankedTensorType input,
+                llvm::ArrayRef<int64_t> outputShape,
+                llvm::ArrayRef<double> scales, llvm::ArrayRef<double> roi,
+                llvm::StringRef mode, llvm::StringRef coordinateMode,
+                llvm::StringRef nearestMode);
+
 /// Output size of one spatial dimension of a window op.
 int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                          int64_t padBegin, int64_t padEnd, int64_t dilation,

@@ -28,6 +28,7 @@ struct ConvertDSCToLinalgPass
     populateDataMovementPatterns(patterns);
     populateAttentionPatterns(patterns);
     populateReductionPatterns(patterns);
+    populateResizePatterns(patterns);
     // Every pattern rewrites its op completely; an op no pattern accepts is
     // left for dsc-verify-stage, which reports it at its ONNX node.
     // Only the dsc ops are rewritten: no folding or constant hoisting, so the

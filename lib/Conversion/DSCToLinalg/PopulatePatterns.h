@@ -1,8 +1,8 @@
 //===- PopulatePatterns.h - dsc-to-linalg pattern families ------*- C++ -*-===//
 //
 // One file per op family (Elementwise, Linear, Conv, Pooling, Normalization,
-// DataMovement), each contributing its patterns here, plus the helpers they
-// share.
+// DataMovement, Resize), each contributing its patterns here, plus the helpers
+// they share.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DSC_LIB_CONVERSION_DSCTOLINALG_POPULATEPATTERNS_H
@@ -22,6 +22,7 @@ void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
+void populateResizePatterns(mlir::RewritePatternSet &patterns);
 
 /// Rewrites every dsc.kernel under `scope` into its root op (still dsc) and
 /// one in-place elementwise epilogue generic (Kernel.cpp); runs before the

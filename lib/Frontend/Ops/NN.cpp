@@ -126,6 +126,120 @@ LogicalResult importConv(NodeImporter &n) {
                        *x, *w, *bias, *strides, *pads, *dilations, *group));
 }
 
+/// Python's floor division (ONNX's pad formulas use it: a negative total
+/// padding, from an output_shape larger than the full output, extends the
+/// output at the end).
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+/// ConvTranspose: pads come from `pads`, from auto_pad SAME_* (output =
+/// input * stride) or from output_shape, with output_padding extending the
+/// end; all of it becomes dsc.conv_transpose's signed pads.
+LogicalResult importConvTranspose(NodeImporter &n) {
+  if (failed(n.checkAttributes({"auto_pad", "dilations", "group",
+                                "kernel_shape", "output_padding",
+                                "output_shape", "pads", "strides"})))
+    return failure();
+  FailureOr<Value> x = n.input(0), w = n.input(1), bias = n.optionalInput(2);
+  if (failed(x) || failed(w) || failed(bias))
+    return failure();
+  RankedTensorType xt = n.type(*x), wt = n.type(*w);
+  if (xt.getRank() < 3 || wt.getRank() != xt.getRank())
+    return n.emitError() << "expects input [N,C,D...] and weights "
+                            "[C,M/group,K...] of equal rank >= 3, got "
+                         << xt << " and " << wt;
+  size_t k = xt.getRank() - 2;
+  SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
+  auto kernelAttr = n.intsAttr("kernel_shape");
+  if (failed(kernelAttr))
+    return failure();
+  if (*kernelAttr && ArrayRef<int64_t>(**kernelAttr) != ArrayRef(kernel))
+    return n.emitError() << "kernel_shape disagrees with the weights' shape "
+                         << wt;
+  auto strides = spatialAttr(n, "strides", k);
+  auto dilations = spatialAttr(n, "dilations", k);
+  auto group = n.intAttr("group", 1);
+  auto autoPad = n.stringAttr("auto_pad", "NOTSET");
+  auto padsAttr = n.intsAttr("pads");
+  auto outPadAttr = n.intsAttr("output_padding");
+  auto outShapeAttr = n.intsAttr("output_shape");
+  if (failed(strides) || failed(dilations) || failed(group) ||
+      failed(autoPad) || failed(padsAttr) || failed(outPadAttr) ||
+      failed(outShapeAttr))
+    return failure();
+  if (*autoPad != "NOTSET" && *autoPad != "VALID" && *autoPad != "SAME_UPPER" &&
+      *autoPad != "SAME_LOWER")
+    return n.emitError() << "auto_pad '" << *autoPad
+                         << "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, "
+                            "VALID";
+  SmallVector<int64_t> outPad =
+      outPadAttr->value_or(SmallVector<int64_t>(k, 0));
+  if (outPad.size() != k)
+    return n.emitError() << "'output_padding' has " << outPad.size()
+                         << " entries for " << k << " spatial dimensions";
+  for (int64_t p : outPad)
+    if (p < 0)
+      return n.emitError() << "output_padding must be >= 0, got " << p;
+  // The output size without pads of each spatial dimension.
+  SmallVector<int64_t> full;
+  for (size_t i = 0; i < k; ++i)
+    full.push_back((*strides)[i] * (xt.getDimSize(2 + i) - 1) + outPad[i] +
+                   (kernel[i] - 1) * (*dilations)[i] + 1);
+
+  SmallVector<int64_t> pads(2 * k, 0);
+  std::optional<SmallVector<int64_t>> target;
+  if (*outShapeAttr) {
+    // Spatial sizes, or (as some exporters write) the whole output shape.
+    SmallVector<int64_t> shape = **outShapeAttr;
+    if (shape.size() == k + 2)
+      shape.erase(shape.begin(), shape.begin() + 2);
+    if (shape.size() != k)
+      return n.emitError() << "'output_shape' has " << shape.size()
+                           << " entries for " << k << " spatial dimensions";
+    target = shape;
+  } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    target.emplace();
+    for (size_t i = 0; i < k; ++i)
+      target->push_back(xt.getDimSize(2 + i) * (*strides)[i]);
+  }
+  if (target) {
+    if (*padsAttr && llvm::any_of(**padsAttr, [](int64_t p) { return p; }))
+      return n.emitError() << "explicit 'pads' with output_shape or auto_pad "
+                              "SAME_* is ambiguous; give only one of them";
+    // ONNX: SAME_UPPER puts the odd padding at the end, otherwise at the
+    // beginning. An output_shape larger than the full output (a negative
+    // total) without auto_pad extends it at the end, as ONNX Runtime and
+    // the reference implementation do.
+    bool same = *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER";
+    for (size_t i = 0; i < k; ++i) {
+      int64_t total = full[i] - (*target)[i];
+      int64_t half = floorDiv(total, 2);
+      pads[i] = *autoPad == "SAME_UPPER" ? half : total - half;
+      if (!same && total < 0)
+        pads[i] = 0;
+      pads[k + i] = total - pads[i];
+    }
+  } else if (*autoPad == "NOTSET" && *padsAttr) {
+    pads = **padsAttr;
+    if (pads.size() != 2 * k)
+      return n.emitError() << "'pads' has " << pads.size()
+                           << " entries; expected " << 2 * k;
+    for (int64_t p : pads)
+      if (p < 0)
+        return n.emitError() << "pads must be >= 0";
+  }
+  // output_padding extends the end: a negative end pad (with a target
+  // shape, the total above counted it, so the output is the target).
+  for (size_t i = 0; i < k; ++i)
+    pads[k + i] -= outPad[i];
+  return n.setResult(n.create<ConvTransposeOp>(
+      inferConvTransposeType(n.errorFn(), xt, wt,
+                             *bias ? n.type(*bias) : RankedTensorType(),
+                             *strides, pads, *dilations, *group),
+      *x, *w, *bias, *strides, pads, *dilations, *group));
+}
+
 /// MaxPool and AveragePool share attribute handling; they differ in which
 /// attributes exist at which opset.
 template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
@@ -1193,12 +1307,210 @@ LogicalResult importAttention(NodeImporter &n) {
   return success();
 }
 
+/// A constant float input as doubles (each the exact value of its element
+/// type); an empty tensor reads as no values.
+FailureOr<SmallVector<double>> floatsInput(NodeImporter &n, int i,
+                                           StringRef what) {
+  FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
+  if (failed(c))
+    return failure();
+  if (!isa<FloatType>(c->getElementType()) || c->getType().getRank() > 1)
+    return n.emitError() << what << " must be a 1-D float tensor, got "
+                         << c->getType();
+  SmallVector<double> values;
+  for (const APFloat &f : c->getValues<APFloat>())
+    values.push_back(f.convertToDouble());
+  return values;
+}
+
+/// Resize (opsets 10-19) and Upsample (7, 9): the output shape, per-axis
+/// scales and roi are resolved here from constant inputs, as ONNX's
+/// reference implementation computes them, so dsc.resize has a static
+/// shape. Resize-10 and Upsample map coordinates asymmetrically and round
+/// nearest neighbours down when upsampling (ONNX Runtime's behaviour;
+/// opset 11 made both attributes).
+LogicalResult importResize(NodeImporter &n) {
+  bool upsample = n.node().op_type() == "Upsample";
+  bool legacy = upsample || n.opset() < 11;
+  SmallVector<StringRef> known = {"mode"};
+  if (upsample && n.opset() < 9)
+    known.push_back("scales");
+  if (!legacy)
+    known.append({"coordinate_transformation_mode", "cubic_coeff_a",
+                  "exclude_outside", "extrapolation_value", "nearest_mode"});
+  if (!legacy && n.opset() >= 18)
+    known.append({"antialias", "axes", "keep_aspect_ratio_policy"});
+  if (failed(n.checkAttributes(known)))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto mode = n.stringAttr("mode", "nearest");
+  auto ctm = n.stringAttr("coordinate_transformation_mode", "half_pixel");
+  auto nearest = n.stringAttr("nearest_mode", "round_prefer_floor");
+  auto cubicA = n.floatAttr("cubic_coeff_a", -0.75f);
+  auto exclude = n.intAttr("exclude_outside", 0);
+  auto extrapolation = n.floatAttr("extrapolation_value", 0.0f);
+  auto antialias = n.intAttr("antialias", 0);
+  auto policy = n.stringAttr("keep_aspect_ratio_policy", "stretch");
+  auto axesAttr = n.intsAttr("axes");
+  if (failed(x) || failed(mode) || failed(ctm) || failed(nearest) ||
+      failed(cubicA) || failed(exclude) || failed(extrapolation) ||
+      failed(antialias) || failed(policy) || failed(axesAttr))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  int64_t rank = xt.getRank();
+  if (legacy) {
+    *ctm = "asymmetric";
+    *nearest = "simple";
+  }
+  // Upsample-7's "linear" and "bilinear" (opset 1) are the same filter.
+  if (legacy && *mode == "bilinear")
+    *mode = "linear";
+  if (*mode != "nearest" && *mode != "linear" && (legacy || *mode != "cubic"))
+    return n.emitError() << "mode '" << *mode << "' is not one of nearest, "
+                         << (legacy ? "linear" : "linear, cubic");
+  if (*antialias && *mode == "nearest")
+    return n.emitError() << "antialias applies to linear and cubic modes "
+                            "only";
+  if (*policy != "stretch" && *policy != "not_larger" &&
+      *policy != "not_smaller")
+    return n.emitError() << "keep_aspect_ratio_policy '" << *policy
+                         << "' is not one of stretch, not_larger, "
+                            "not_smaller";
+
+  // Axes (opset 18): the dimensions scales, sizes and roi talk about.
+  SmallVector<int64_t> axes;
+  if (*axesAttr) {
+    for (int64_t a : **axesAttr) {
+      auto axis = normalizeAxis(n.errorFn(), a, rank);
+      if (failed(axis))
+        return failure();
+      if (llvm::is_contained(axes, *axis))
+        return n.emitError() << "axes repeat dimension " << *axis;
+      axes.push_back(*axis);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  size_t na = axes.size();
+
+  // Scales / sizes / roi by opset: Upsample-7 an attribute; Upsample-9 and
+  // Resize-10 input 1; Resize-11+ inputs roi, scales, sizes.
+  SmallVector<double> scaleValues, roiValues;
+  SmallVector<int64_t> sizeValues;
+  bool haveScales = false, haveSizes = false;
+  if (upsample && n.opset() < 9) {
+    const onnx::AttributeProto *a = n.attr("scales");
+    if (!a || a->type() != onnx::AttributeProto::FLOATS)
+      return n.emitError() << "the required float list attribute 'scales' "
+                              "is missing";
+    scaleValues.assign(a->floats().begin(), a->floats().end());
+    haveScales = true;
+  } else if (legacy) {
+    auto v = floatsInput(n, 1, n.node().op_type() + "'s scales");
+    if (failed(v))
+      return failure();
+    scaleValues = *v;
+    haveScales = true;
+  } else {
+    if (n.hasInput(2)) {
+      auto v = floatsInput(n, 2, "Resize's scales");
+      if (failed(v))
+        return failure();
+      scaleValues = *v;
+      haveScales = !scaleValues.empty();
+    }
+    if (n.hasInput(3)) {
+      auto v = intsInput(n, 3, "Resize's sizes");
+      if (failed(v))
+        return failure();
+      sizeValues = *v;
+      haveSizes = !sizeValues.empty();
+    }
+    if (haveScales == haveSizes)
+      return n.emitError() << "exactly one of scales and sizes must be given "
+                              "(as a non-empty constant)";
+    if (*ctm == "tf_crop_and_resize") {
+      auto v = n.hasInput(1)
+                   ? floatsInput(n, 1, "Resize's roi")
+                   : FailureOr<SmallVector<double>>(SmallVector<double>());
+      if (failed(v))
+        return failure();
+      if (v->size() != 2 * na)
+        return n.emitError() << "tf_crop_and_resize needs a constant roi of "
+                             << 2 * na << " values, got " << v->size();
+      roiValues = *v;
+    }
+  }
+  if (haveScales && scaleValues.size() != na)
+    return n.emitError() << "scales has " << scaleValues.size()
+                         << " values for " << na << " axes";
+  if (haveSizes && sizeValues.size() != na)
+    return n.emitError() << "sizes has " << sizeValues.size() << " values for "
+                         << na << " axes";
+  if (*policy != "stretch" && !haveSizes)
+    return n.emitError() << "keep_aspect_ratio_policy needs sizes";
+
+  // Per dimension: the scale that maps coordinates and the output size.
+  ArrayRef<int64_t> in = xt.getShape();
+  SmallVector<double> scales(rank, 1.0), roi(2 * rank);
+  SmallVector<int64_t> out(in);
+  for (int64_t d = 0; d < rank; ++d) {
+    roi[d] = 0.0;
+    roi[rank + d] = 1.0;
+  }
+  for (size_t i = 0; i < na; ++i) {
+    int64_t d = axes[i];
+    if (!roiValues.empty()) {
+      roi[d] = roiValues[i];
+      roi[rank + d] = roiValues[na + i];
+    }
+    if (haveScales) {
+      if (!(scaleValues[i] > 0) || !std::isfinite(scaleValues[i]))
+        return n.emitError()
+               << "scales must be positive, got " << scaleValues[i];
+      scales[d] = scaleValues[i];
+      out[d] = static_cast<int64_t>(std::floor(scales[d] * in[d]));
+    } else {
+      if (sizeValues[i] < 1)
+        return n.emitError() << "sizes must be >= 1, got " << sizeValues[i];
+      out[d] = sizeValues[i];
+      scales[d] = static_cast<double>(out[d]) / in[d];
+    }
+  }
+  if (*policy != "stretch") {
+    double scale = scales[axes[0]];
+    for (int64_t d : axes)
+      scale = *policy == "not_larger" ? std::min(scale, scales[d])
+                                      : std::max(scale, scales[d]);
+    for (int64_t d : axes) {
+      scales[d] = scale;
+      out[d] = static_cast<int64_t>(scale * in[d] + 0.5);
+    }
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    if (out[d] < 1)
+      return n.emitError() << "the output would be empty in dimension " << d
+                           << " (scale " << scales[d] << ")";
+  if (failed(n.checkResultShape(out)))
+    return failure();
+  Builder b(n.context());
+  return n.setResult(n.create<ResizeOp>(
+      inferResizeType(n.errorFn(), xt, out, scales, roi, *mode, *ctm, *nearest),
+      *x, b.getStringAttr(*mode), b.getStringAttr(*ctm),
+      b.getStringAttr(*nearest), b.getF64FloatAttr(*cubicA),
+      b.getBoolAttr(*exclude != 0), b.getF64FloatAttr(*extrapolation),
+      b.getBoolAttr(*antialias != 0), b.getDenseF64ArrayAttr(scales),
+      b.getDenseF64ArrayAttr(roi)));
+}
+
 } // namespace
 
 void registerNNImporters(OpRegistry &r) {
   r.add("MatMul", {1, 9, 13}, importMatMul);
   r.add("Gemm", {7, 9, 11, 13}, importGemm);
   r.add("Conv", {1, 11}, importConv);
+  r.add("ConvTranspose", {1, 11, 22}, importConvTranspose);
   r.add("MaxPool", {1, 8, 10, 11, 12}, importPool<MaxPoolOp>);
   r.add("AveragePool", {7, 10, 11, 19, 22}, importPool<AvgPoolOp>);
   r.add("GlobalAveragePool", {1, 22}, importGlobalAveragePool);
@@ -1217,6 +1529,8 @@ void registerNNImporters(OpRegistry &r) {
   r.add("MeanVarianceNormalization", {9, 13}, importMVN);
   r.add("LRN", {1, 13}, importLRN);
   r.add("Attention", {23, 24, 25}, importAttention);
+  r.add("Resize", {10, 11, 13, 18, 19}, importResize);
+  r.add("Upsample", {7, 9}, importResize);
 }
 
 } // namespace dsc
