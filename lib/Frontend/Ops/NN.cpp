@@ -90,40 +90,66 @@ LogicalResult importGemm(NodeImporter &n) {
       bld.getBoolAttr(*transA != 0), bld.getBoolAttr(*transB != 0)));
 }
 
-LogicalResult importConv(NodeImporter &n) {
-  if (failed(n.checkAttributes({"auto_pad", "dilations", "group",
-                                "kernel_shape", "pads", "strides"})))
-    return failure();
+/// What Conv and ConvTranspose share: input, weights, optional bias, the
+/// kernel (checked against kernel_shape), strides, dilations and group.
+struct ConvOperands {
+  Value x, w, bias;
+  RankedTensorType xt, wt;
+  SmallVector<int64_t> kernel, strides, dilations;
+  int64_t group = 1;
+  size_t spatial() const { return kernel.size(); }
+};
+
+FailureOr<ConvOperands> convOperands(NodeImporter &n, StringRef weightLayout) {
   FailureOr<Value> x = n.input(0), w = n.input(1), bias = n.optionalInput(2);
   if (failed(x) || failed(w) || failed(bias))
     return failure();
-  RankedTensorType xt = n.type(*x), wt = n.type(*w);
-  if (xt.getRank() < 3 || wt.getRank() != xt.getRank())
+  ConvOperands c;
+  c.x = *x;
+  c.w = *w;
+  c.bias = *bias;
+  c.xt = n.type(*x);
+  c.wt = n.type(*w);
+  if (c.xt.getRank() < 3 || c.wt.getRank() != c.xt.getRank())
     return n.emitError() << "expects input [N,C,D...] and weights "
-                            "[M,C/group,K...] of equal rank >= 3, got "
-                         << xt << " and " << wt;
-  size_t k = xt.getRank() - 2;
-  SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
+                         << weightLayout << " of equal rank >= 3, got "
+                         << c.xt << " and " << c.wt;
+  size_t k = c.xt.getRank() - 2;
+  c.kernel.assign(c.wt.getShape().drop_front(2).begin(),
+                  c.wt.getShape().end());
   auto kernelAttr = n.intsAttr("kernel_shape");
   if (failed(kernelAttr))
     return failure();
-  if (*kernelAttr && ArrayRef<int64_t>(**kernelAttr) != ArrayRef(kernel))
+  if (*kernelAttr && ArrayRef<int64_t>(**kernelAttr) != ArrayRef(c.kernel))
     return n.emitError() << "kernel_shape disagrees with the weights' shape "
-                         << wt;
+                         << c.wt;
   auto strides = spatialAttr(n, "strides", k);
   auto dilations = spatialAttr(n, "dilations", k);
   auto group = n.intAttr("group", 1);
   if (failed(strides) || failed(dilations) || failed(group))
     return failure();
-  auto pads =
-      resolvePads(n, xt.getShape().drop_front(2), kernel, *strides, *dilations);
+  c.strides = *strides;
+  c.dilations = *dilations;
+  c.group = *group;
+  return c;
+}
+
+LogicalResult importConv(NodeImporter &n) {
+  if (failed(n.checkAttributes({"auto_pad", "dilations", "group",
+                                "kernel_shape", "pads", "strides"})))
+    return failure();
+  FailureOr<ConvOperands> c = convOperands(n, "[M,C/group,K...]");
+  if (failed(c))
+    return failure();
+  auto pads = resolvePads(n, c->xt.getShape().drop_front(2), c->kernel,
+                          c->strides, c->dilations);
   if (failed(pads))
     return failure();
-  return n.setResult(
-      n.create<ConvOp>(inferConvType(n.errorFn(), xt, wt,
-                                     *bias ? n.type(*bias) : RankedTensorType(),
-                                     *strides, *pads, *dilations, *group),
-                       *x, *w, *bias, *strides, *pads, *dilations, *group));
+  return n.setResult(n.create<ConvOp>(
+      inferConvType(n.errorFn(), c->xt, c->wt,
+                    c->bias ? n.type(c->bias) : RankedTensorType(), c->strides,
+                    *pads, c->dilations, c->group),
+      c->x, c->w, c->bias, c->strides, *pads, c->dilations, c->group));
 }
 
 /// Python's floor division (ONNX's pad formulas use it: a negative total
@@ -141,31 +167,18 @@ LogicalResult importConvTranspose(NodeImporter &n) {
                                 "kernel_shape", "output_padding",
                                 "output_shape", "pads", "strides"})))
     return failure();
-  FailureOr<Value> x = n.input(0), w = n.input(1), bias = n.optionalInput(2);
-  if (failed(x) || failed(w) || failed(bias))
+  FailureOr<ConvOperands> c = convOperands(n, "[C,M/group,K...]");
+  if (failed(c))
     return failure();
-  RankedTensorType xt = n.type(*x), wt = n.type(*w);
-  if (xt.getRank() < 3 || wt.getRank() != xt.getRank())
-    return n.emitError() << "expects input [N,C,D...] and weights "
-                            "[C,M/group,K...] of equal rank >= 3, got "
-                         << xt << " and " << wt;
-  size_t k = xt.getRank() - 2;
-  SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
-  auto kernelAttr = n.intsAttr("kernel_shape");
-  if (failed(kernelAttr))
-    return failure();
-  if (*kernelAttr && ArrayRef<int64_t>(**kernelAttr) != ArrayRef(kernel))
-    return n.emitError() << "kernel_shape disagrees with the weights' shape "
-                         << wt;
-  auto strides = spatialAttr(n, "strides", k);
-  auto dilations = spatialAttr(n, "dilations", k);
-  auto group = n.intAttr("group", 1);
+  RankedTensorType xt = c->xt;
+  size_t k = c->spatial();
+  ArrayRef<int64_t> kernel = c->kernel;
+  const SmallVector<int64_t> *strides = &c->strides, *dilations = &c->dilations;
   auto autoPad = n.stringAttr("auto_pad", "NOTSET");
   auto padsAttr = n.intsAttr("pads");
   auto outPadAttr = n.intsAttr("output_padding");
   auto outShapeAttr = n.intsAttr("output_shape");
-  if (failed(strides) || failed(dilations) || failed(group) ||
-      failed(autoPad) || failed(padsAttr) || failed(outPadAttr) ||
+  if (failed(autoPad) || failed(padsAttr) || failed(outPadAttr) ||
       failed(outShapeAttr))
     return failure();
   if (*autoPad != "NOTSET" && *autoPad != "VALID" && *autoPad != "SAME_UPPER" &&
@@ -234,10 +247,10 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   for (size_t i = 0; i < k; ++i)
     pads[k + i] -= outPad[i];
   return n.setResult(n.create<ConvTransposeOp>(
-      inferConvTransposeType(n.errorFn(), xt, wt,
-                             *bias ? n.type(*bias) : RankedTensorType(),
-                             *strides, pads, *dilations, *group),
-      *x, *w, *bias, *strides, pads, *dilations, *group));
+      inferConvTransposeType(n.errorFn(), xt, c->wt,
+                             c->bias ? n.type(c->bias) : RankedTensorType(),
+                             *strides, pads, *dilations, c->group),
+      c->x, c->w, c->bias, *strides, pads, *dilations, c->group));
 }
 
 /// MaxPool and AveragePool share attribute handling; they differ in which
