@@ -27,7 +27,7 @@ def i64(name: str, values) -> "helper.TensorProto":
 
 
 def cnn_model():
-    """conv -> batch norm -> relu -> max pool -> exporter-style flatten
+    """pad -> conv -> batch norm -> relu -> max pool -> exporter-style flatten
     (Reshape to [Shape(x)[0], -1]) -> gemm; a second, shared output."""
     r = T.rng(11)
     f32 = np.float32
@@ -40,11 +40,11 @@ def cnn_model():
         T.init("bn_var", r.uniform(0.5, 1.5, 4).astype(f32)),
         T.init("fc_w", (r.standard_normal((10, 64)) * 0.2).astype(f32)),
         T.init("fc_b", r.standard_normal(10).astype(f32)),
-        i64("zero", [0]), i64("minus1", [-1]),
+        i64("zero", [0]), i64("minus1", [-1]), i64("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
     ]
     nodes = [
-        helper.make_node("Conv", ["image", "conv_w", "conv_b"], ["c"], name="conv1",
-                         pads=[1, 1, 1, 1]),
+        helper.make_node("Pad", ["image", "pads"], ["padded"], name="pad1"),
+        helper.make_node("Conv", ["padded", "conv_w", "conv_b"], ["c"], name="conv1"),
         helper.make_node("BatchNormalization", ["c", "bn_scale", "bn_bias", "bn_mean", "bn_var"],
                          ["bn"], name="bn1"),
         helper.make_node("Relu", ["bn"], ["act"], name="relu1"),

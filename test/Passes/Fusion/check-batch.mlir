@@ -111,18 +111,30 @@ func.func @broadcast_rank(%x: tensor<1x3xf32>) -> tensor<2x1x3xf32>
 
 // -----
 
-// Tests that concatenating per-sample and shared tensors and a softmax over
-// axis 0 are refused.
-func.func @concat_shared(%x: tensor<1x3xf32>) -> tensor<1x6xf32>
+// Tests that a shared block with dim 0 == 1 (Pad's constant border) may be
+// concatenated to a per-sample tensor along a later axis, but nothing along
+// axis 0.
+// CHECK-LABEL: func @concat_border
+// CHECK-SAME:  dsc.batch_outputs = array<i64: 0>
+func.func @concat_border(%x: tensor<1x3xf32>) -> tensor<1x5xf32>
     attributes {dsc.batch_inputs = array<i64: 0>} {
-  %c = arith.constant dense<1.0> : tensor<1x3xf32>
-  // expected-error @+1 {{concatenation of per-sample and shared tensors mixes}}
-  %r = dsc.concat %x, %c {axis = 1 : i64} : (tensor<1x3xf32>, tensor<1x3xf32>) -> tensor<1x6xf32>
-  return %r : tensor<1x6xf32>
+  %c = arith.constant dense<0.0> : tensor<1x2xf32>
+  %r = dsc.concat %c, %x {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  return %r : tensor<1x5xf32>
 }
 
 // -----
 
+func.func @concat_axis0(%x: tensor<1x3xf32>) -> tensor<2x3xf32>
+    attributes {dsc.batch_inputs = array<i64: 0>} {
+  // expected-error @+1 {{concatenation along axis 0 mixes}}
+  %r = dsc.concat %x, %x {axis = 0 : i64} : (tensor<1x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+// Tests that a softmax over axis 0 is refused.
 func.func @softmax_batch(%x: tensor<1x3xf32>) -> tensor<1x3xf32>
     attributes {dsc.batch_inputs = array<i64: 0>} {
   // expected-error @+1 {{softmax over axis 0 mixes}}
