@@ -189,8 +189,8 @@ static std::string header(const ArtifactSpec &spec) {
        << " * (SHAPE[0] is -1, NUMEL counts one batch element); run a "
           "batch of n\n"
        << " * with " << n << "_run_batch. */\n"
-       << "#define " << upper << "_DYNAMIC_BATCH "
-       << cString(spec.dynamicBatch) << "\n";
+       << "#define " << upper << "_DYNAMIC_BATCH " << cString(spec.dynamicBatch)
+       << "\n";
   writeTensorMacros(os, upper, "INPUT", spec.inputs, dynamic);
   writeTensorMacros(os, upper, "OUTPUT", spec.outputs, dynamic);
   os << "\ntypedef struct " << n << "_session " << n << "_session;\n\n"
@@ -274,8 +274,7 @@ static std::string glue(const ArtifactSpec &spec) {
   auto tables = [&](StringRef kind, ArrayRef<TensorInfo> tensors) {
     for (auto [i, t] : llvm::enumerate(tensors))
       os << "static const int64_t " << n << "_" << kind << i << "_shape[] = "
-         << (t.shape.empty() ? std::string("{0}")
-                             : shapeInit(declaredShape(t)))
+         << (t.shape.empty() ? std::string("{0}") : shapeInit(declaredShape(t)))
          << ";\n";
     os << "static const dsc_tensor_desc " << n << "_" << kind << "s[] = {\n";
     for (auto [i, t] : llvm::enumerate(tensors))

@@ -1049,10 +1049,11 @@ static std::string findDynamicBatch(const onnx::GraphProto &graph,
     initializerNames.insert(t.name());
   std::string name;
   for (const auto &in : graph.input()) {
-    if (initializerNames.contains(in.name()) ||
-        !in.type().has_tensor_type() || !in.type().tensor_type().has_shape())
+    if (initializerNames.contains(in.name()) || !in.type().has_tensor_type() ||
+        !in.type().tensor_type().has_shape())
       continue;
-    for (auto [i, dim] : llvm::enumerate(in.type().tensor_type().shape().dim())) {
+    for (auto [i, dim] :
+         llvm::enumerate(in.type().tensor_type().shape().dim())) {
       if (!dim.has_dim_param() || options.dimSizes.count(dim.dim_param()))
         continue;
       if (i != 0 || (!name.empty() && name != dim.dim_param()))
@@ -1123,8 +1124,8 @@ static LogicalResult compareBatchImports(func::FuncOp f1, func::FuncOp f2,
       auto cb = dyn_cast<arith::ConstantOp>(b);
       auto va = ca ? dyn_cast<SplatElementsAttr>(ca.getValue()) : nullptr;
       auto vb = cb ? dyn_cast<SplatElementsAttr>(cb.getValue()) : nullptr;
-      if (!va || !vb || va.getSplatValue<Attribute>() !=
-                            vb.getSplatValue<Attribute>() ||
+      if (!va || !vb ||
+          va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>() ||
           !batchScaled(va.getType(), vb.getType()))
         return refuse(i);
       replicated = true;
@@ -1144,10 +1145,11 @@ static LogicalResult compareBatchImports(func::FuncOp f1, func::FuncOp f2,
 /// marked (`dsc.dynamic_batch` on the module, `dsc.batch_inputs` /
 /// `dsc.batch_outputs` on the function), checked to keep samples apart
 /// (checkBatchSeparable), and checked against an import at batch 2.
-static OwningOpRef<ModuleOp>
-importDynamicBatch(MLIRContext &context, const onnx::ModelProto &model,
-                   const ImportOptions &options, StringRef batch,
-                   StringRef path, StringRef baseDir) {
+static OwningOpRef<ModuleOp> importDynamicBatch(MLIRContext &context,
+                                                const onnx::ModelProto &model,
+                                                const ImportOptions &options,
+                                                StringRef batch, StringRef path,
+                                                StringRef baseDir) {
   StringRef fileName = llvm::sys::path::filename(path);
   ImportOptions one = options;
   one.dimSizes[batch] = 1;
@@ -1200,8 +1202,8 @@ importDynamicBatch(MLIRContext &context, const onnx::ModelProto &model,
     second = importer2.import(model, fileName);
   }
   if (!second) {
-    emitError(errorLoc) << "with the batch '" << batch << "' of size 2: "
-                        << firstError
+    emitError(errorLoc) << "with the batch '" << batch
+                        << "' of size 2: " << firstError
                         << "; the model does not compile for a dynamic "
                            "batch, specialize it with --shape "
                         << batch << "=<size>";

@@ -117,7 +117,8 @@ LogicalResult BatchChecker::visitTagged(Operation *op) {
     // and/or B; never as a contracted dimension or a column.
     if (ta && tb && ra >= 3 && ra == rb)
       return success();
-    if (ta && !tb && ra >= 2 && (rb <= 2 || rb < ra || (rb == ra && dim0(b) == 1)))
+    if (ta && !tb && ra >= 2 &&
+        (rb <= 2 || rb < ra || (rb == ra && dim0(b) == 1)))
       return success();
     if (!ta && tb && rb >= 3 && (ra < rb || dim0(a) == 1))
       return success();
@@ -125,8 +126,8 @@ LogicalResult BatchChecker::visitTagged(Operation *op) {
   }
   if (auto gemm = dyn_cast<GemmOp>(op)) {
     // Rows of A are samples; B and C are shared (C broadcasts over rows).
-    bool ok = isTagged(gemm.getA()) && !gemm.getTransA() &&
-              !isTagged(gemm.getB());
+    bool ok =
+        isTagged(gemm.getA()) && !gemm.getTransA() && !isTagged(gemm.getB());
     if (Value c = gemm.getC())
       ok &= isTagged(c) ? rank(c) == 2 : broadcastsOverBatch(c, 2);
     return ok ? success() : mixes(op, "a Gemm over the batch dimension");
@@ -223,8 +224,8 @@ LogicalResult BatchChecker::run() {
                               << ", which does not exist";
     Value arg = func.getArgument(i);
     if (dim0(arg) != 1)
-      return func.emitError() << "batch input " << i
-                              << " must have dim 0 == 1 (one sample)";
+      return func.emitError()
+             << "batch input " << i << " must have dim 0 == 1 (one sample)";
     tagged.insert(arg);
   }
   WalkResult walk = func.walk([&](Operation *op) {

@@ -156,8 +156,8 @@ static char *output_path(const char *dir, const char *name) {
 }
 
 /* Lists tensors as "name  dtype [shape]", outputs with their file name. */
-static void print_tensors(const dsc_model_desc *m, const char *title,
-                          int32_t n, const dsc_tensor_desc *t, int outputs) {
+static void print_tensors(const dsc_model_desc *m, const char *title, int32_t n,
+                          const dsc_tensor_desc *t, int outputs) {
   char sh[DSC_MAX_RANK * 22 + 80];
   int32_t i;
 
@@ -182,10 +182,11 @@ static void usage(const dsc_model_desc *m, const char *prog) {
   print_tensors(m, "inputs", m->num_inputs, m->inputs, 0);
   print_tensors(m, "outputs", m->num_outputs, m->outputs, 1);
   if (m->dynamic_batch)
-    printf("\nThe batch '%s' is dynamic: it is taken from the input files (the\n"
-           "first dimension of every input that has it, all the same) and the\n"
-           "outputs that have it are written with that batch.\n",
-           m->dynamic_batch);
+    printf(
+        "\nThe batch '%s' is dynamic: it is taken from the input files (the\n"
+        "first dimension of every input that has it, all the same) and the\n"
+        "outputs that have it are written with that batch.\n",
+        m->dynamic_batch);
   printf("\noptions:\n"
          "  --input NAME=FILE   the .npy file for input NAME (each input once)\n"
          "  --output-dir DIR    where to write the outputs (created if missing)\n"

@@ -56,16 +56,15 @@ static dsc_status init_batch(dsc_session *s) {
   int32_t i;
 
   s->element_bytes = (size_t *)calloc(n + 1, sizeof *s->element_bytes);
-  s->in_ptrs = (const void **)calloc((size_t)m->num_inputs + 1,
-                                     sizeof *s->in_ptrs);
-  s->out_ptrs = (void **)calloc((size_t)m->num_outputs + 1,
-                                sizeof *s->out_ptrs);
+  s->in_ptrs =
+      (const void **)calloc((size_t)m->num_inputs + 1, sizeof *s->in_ptrs);
+  s->out_ptrs =
+      (void **)calloc((size_t)m->num_outputs + 1, sizeof *s->out_ptrs);
   if (!s->element_bytes || !s->in_ptrs || !s->out_ptrs)
     return DSC_ERR_OUT_OF_MEMORY;
   for (i = 0; i < m->num_inputs + m->num_outputs; ++i) {
-    const dsc_tensor_desc *t = i < m->num_inputs
-                                   ? &m->inputs[i]
-                                   : &m->outputs[i - m->num_inputs];
+    const dsc_tensor_desc *t =
+        i < m->num_inputs ? &m->inputs[i] : &m->outputs[i - m->num_inputs];
     int64_t b = element_bytes(t);
     if (b < 0 || (uint64_t)b > (uint64_t)SIZE_MAX)
       return DSC_ERR_INVALID_ARGUMENT;
@@ -175,8 +174,7 @@ dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
   in.c = session->in_ptrs;
   for (k = 1; k < batch; ++k) {
     for (i = 0; i < m->num_inputs; ++i)
-      session->in_ptrs[i] =
-          (const char *)inputs[i] + (size_t)k * eb[i];
+      session->in_ptrs[i] = (const char *)inputs[i] + (size_t)k * eb[i];
     for (i = 0; i < m->num_outputs; ++i)
       session->out_ptrs[i] =
           (char *)outputs[i] + (size_t)k * eb[m->num_inputs + i];

@@ -794,7 +794,8 @@ static void test_session(void) {
   }
 }
 
-/* ---- dynamic batch ---------------------------------------------------------- */
+/* ---- dynamic batch ----------------------------------------------------------
+ */
 
 /* One batch element: x [-1, 3] scaled by a shared s [3] into y [-1, 3]; a
  * second output z [3] does not lead with the batch. */

@@ -222,10 +222,10 @@ std::vector<dsc::TensorInfo> tensorInfos(func::FuncOp func, TypeRange types,
   auto batched = func->getAttrOfType<DenseI64ArrayAttr>(batchAttr);
   for (auto [i, type] : llvm::enumerate(types)) {
     auto t = cast<RankedTensorType>(type);
-    infos.push_back({cast<StringAttr>(names[i]).str(), dtypes[i],
-                     SmallVector<int64_t>(t.getShape()),
-                     batched && llvm::is_contained(batched.asArrayRef(),
-                                                   int64_t(i))});
+    infos.push_back(
+        {cast<StringAttr>(names[i]).str(), dtypes[i],
+         SmallVector<int64_t>(t.getShape()),
+         batched && llvm::is_contained(batched.asArrayRef(), int64_t(i))});
   }
   return infos;
 }
