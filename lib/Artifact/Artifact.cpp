@@ -135,8 +135,16 @@ static std::string shapeInit(ArrayRef<int64_t> shape) {
   return s + "}";
 }
 
+/// The shape as the artefacts describe it: a dynamic batch dim 0 is -1.
+static SmallVector<int64_t> declaredShape(const TensorInfo &t) {
+  SmallVector<int64_t> shape(t.shape);
+  if (t.batched && !shape.empty())
+    shape[0] = -1;
+  return shape;
+}
+
 static void writeTensorMacros(raw_ostream &os, StringRef upper, StringRef kind,
-                              ArrayRef<TensorInfo> tensors) {
+                              ArrayRef<TensorInfo> tensors, bool dynamic) {
   for (auto [i, t] : llvm::enumerate(tensors)) {
     std::string p = (upper + "_" + kind + "_" + Twine(i)).str();
     int64_t numel = 1;
@@ -146,8 +154,11 @@ static void writeTensorMacros(raw_ostream &os, StringRef upper, StringRef kind,
        << "#define " << p << "_DTYPE " << t.dtype << " /* "
        << dtypeComment(t.dtype) << " */\n"
        << "#define " << p << "_RANK " << t.shape.size() << "\n"
-       << "#define " << p << "_SHAPE " << shapeInit(t.shape) << "\n"
-       << "#define " << p << "_NUMEL " << numel << "\n";
+       << "#define " << p << "_SHAPE " << shapeInit(declaredShape(t)) << "\n"
+       << "#define " << p << "_NUMEL " << numel
+       << (t.batched ? " /* per batch element */" : "") << "\n";
+    if (dynamic)
+      os << "#define " << p << "_BATCHED " << (t.batched ? 1 : 0) << "\n";
   }
 }
 
@@ -171,8 +182,17 @@ static std::string header(const ArtifactSpec &spec) {
      << "#define " << upper << "_NUM_OUTPUTS " << spec.outputs.size() << "\n\n"
      << "/* Inputs and outputs in argument order; DTYPE is the ONNX\n"
      << " * TensorProto.DataType code, data is dense C order. */\n";
-  writeTensorMacros(os, upper, "INPUT", spec.inputs);
-  writeTensorMacros(os, upper, "OUTPUT", spec.outputs);
+  bool dynamic = !spec.dynamicBatch.empty();
+  if (dynamic)
+    os << "/* The batch " << cString(spec.dynamicBatch)
+       << " is dynamic: tensors with BATCHED 1 lead with it\n"
+       << " * (SHAPE[0] is -1, NUMEL counts one batch element); run a "
+          "batch of n\n"
+       << " * with " << n << "_run_batch. */\n"
+       << "#define " << upper << "_DYNAMIC_BATCH " << cString(spec.dynamicBatch)
+       << "\n";
+  writeTensorMacros(os, upper, "INPUT", spec.inputs, dynamic);
+  writeTensorMacros(os, upper, "OUTPUT", spec.outputs, dynamic);
   os << "\ntypedef struct " << n << "_session " << n << "_session;\n\n"
      << "/* Creates a session: allocates the arena and a pool of num_threads\n"
      << " * threads (<= 0: one per CPU). Returns 0 on success. */\n"
@@ -182,6 +202,16 @@ static std::string header(const ArtifactSpec &spec) {
      << "int " << n << "_run(" << n
      << "_session *session, const void *const *inputs,\n"
      << "    void *const *outputs);\n"
+     << "/* Runs a batch of `batch` (>= 1) elements: tensors leading with "
+        "the\n"
+     << " * dynamic batch hold `batch` elements one after the other, the "
+        "others\n"
+     << " * one. Allocates nothing. A model without a dynamic batch takes "
+        "batch 1\n"
+     << " * only; " << n << "_run is batch 1. Returns 0 on success. */\n"
+     << "int " << n << "_run_batch(" << n
+     << "_session *session, int64_t batch,\n"
+     << "    const void *const *inputs, void *const *outputs);\n"
      << "void " << n << "_destroy(" << n << "_session *session);\n"
      << "/* A message for a non-zero status. */\n"
      << "const char *" << n << "_status_string(int status);\n\n"
@@ -244,7 +274,7 @@ static std::string glue(const ArtifactSpec &spec) {
   auto tables = [&](StringRef kind, ArrayRef<TensorInfo> tensors) {
     for (auto [i, t] : llvm::enumerate(tensors))
       os << "static const int64_t " << n << "_" << kind << i << "_shape[] = "
-         << (t.shape.empty() ? std::string("{0}") : shapeInit(t.shape))
+         << (t.shape.empty() ? std::string("{0}") : shapeInit(declaredShape(t)))
          << ";\n";
     os << "static const dsc_tensor_desc " << n << "_" << kind << "s[] = {\n";
     for (auto [i, t] : llvm::enumerate(tensors))
@@ -258,7 +288,10 @@ static std::string glue(const ArtifactSpec &spec) {
      << ", " << spec.inputs.size() << ", " << spec.outputs.size() << ", " << n
      << "_inputs, " << n << "_outputs,\n"
      << "    " << spec.arenaBytes << "ULL, " << spec.weightsBytes << "ULL, "
-     << n << "_entry};\n\n"
+     << n << "_entry,\n    "
+     << (spec.dynamicBatch.empty() ? std::string("NULL")
+                                   : cString(spec.dynamicBatch))
+     << "};\n\n"
      << "const struct dsc_model_desc *" << n << "_model_desc(void) {\n"
      << "  return &" << n << "_desc;\n}\n\n"
      << "int " << n << "_create(" << n << "_session **out, int num_threads) "
@@ -268,6 +301,10 @@ static std::string glue(const ArtifactSpec &spec) {
      << "*inputs,\n    void *const *outputs) {\n"
      << "  return (int)dsc_session_run((dsc_session *)session, inputs, "
      << "outputs);\n}\n\n"
+     << "int " << n << "_run_batch(" << n << "_session *session, int64_t "
+     << "batch,\n    const void *const *inputs, void *const *outputs) {\n"
+     << "  return (int)dsc_session_run_batch((dsc_session *)session, batch, "
+     << "inputs,\n      outputs);\n}\n\n"
      << "void " << n << "_destroy(" << n << "_session *session) {\n"
      << "  dsc_session_destroy((dsc_session *)session);\n}\n\n"
      << "const char *" << n << "_status_string(int status) {\n"

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "NodeImporter.h"
 #include "dsc/Frontend/ONNXImporter.h"
+#include "dsc/Passes/Fusion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -482,7 +483,9 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, StringRef role,
       return emitError(loc)
              << role << " '" << info.name() << "' has the symbolic dimension '"
              << dim.dim_param() << "'; give it a size with --shape "
-             << dim.dim_param() << "=<size>";
+             << dim.dim_param()
+             << "=<size> (only one symbolic batch, found nowhere but as "
+                "dimension 0 of graph inputs and outputs, can stay unsized)";
     }
     return emitError(loc) << role << " '" << info.name()
                           << "' has a dimension of unknown size; dsc needs "
@@ -1063,6 +1066,196 @@ const OpRegistry &OpRegistry::get() {
 // Loading
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// Dynamic batch
+//===----------------------------------------------------------------------===//
+
+/// Whether dimension 0 of `info` is the symbolic dimension `name`.
+static bool leadingDimIs(const onnx::ValueInfoProto &info, StringRef name) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return false;
+  const auto &shape = info.type().tensor_type().shape();
+  return shape.dim_size() > 0 && shape.dim(0).has_dim_param() &&
+         shape.dim(0).dim_param() == name;
+}
+
+/// The symbolic batch of a model: the one dim_param without a --shape size,
+/// found only as dimension 0 of graph inputs (and, if at all, of graph
+/// outputs). Empty when there is none, or when unsized symbolic dimensions
+/// appear anywhere else; the import then reports them as before.
+static std::string findDynamicBatch(const onnx::GraphProto &graph,
+                                    const ImportOptions &options) {
+  llvm::StringSet<> initializerNames;
+  for (const auto &t : graph.initializer())
+    initializerNames.insert(t.name());
+  std::string name;
+  for (const auto &in : graph.input()) {
+    if (initializerNames.contains(in.name()) || !in.type().has_tensor_type() ||
+        !in.type().tensor_type().has_shape())
+      continue;
+    for (auto [i, dim] :
+         llvm::enumerate(in.type().tensor_type().shape().dim())) {
+      if (!dim.has_dim_param() || options.dimSizes.count(dim.dim_param()))
+        continue;
+      if (i != 0 || (!name.empty() && name != dim.dim_param()))
+        return "";
+      name = dim.dim_param();
+    }
+  }
+  if (name.empty())
+    return "";
+  for (const auto &out : graph.output())
+    if (out.type().has_tensor_type() && out.type().tensor_type().has_shape())
+      for (auto [i, dim] :
+           llvm::enumerate(out.type().tensor_type().shape().dim()))
+        if (i != 0 && dim.has_dim_param() && dim.dim_param() == name)
+          return "";
+  return name;
+}
+
+/// Whether `b` is `a` with dim 0 scaled from 1 to 2 (batch 1 vs 2).
+static bool batchScaled(Type a, Type b) {
+  auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
+  if (!ta || !tb || ta.getRank() < 1 || ta.getRank() != tb.getRank() ||
+      ta.getElementType() != tb.getElementType() || ta.getDimSize(0) != 1 ||
+      tb.getDimSize(0) != 2)
+    return false;
+  return ta.getShape().drop_front() == tb.getShape().drop_front();
+}
+
+/// The batch-1 import `f1` against the batch-2 import `f2` of the same
+/// model: the importer folds shape computations (Shape, Size, a Reshape's
+/// target), so a value that depends on the batch size, or a reshape that
+/// only looks batch-preserving at size 1 ([N, K] -> [1, N*K]), shows up as
+/// a difference. Per-sample values (`tagged`) must be scaled, everything
+/// else identical, except splat constants that repeat per sample
+/// (ConstantOfShape(Shape(x))).
+static LogicalResult compareBatchImports(func::FuncOp f1, func::FuncOp f2,
+                                         const llvm::DenseSet<Value> &tagged,
+                                         StringRef batch) {
+  SmallVector<Operation *> ops1, ops2;
+  f1.getBody().walk([&](Operation *op) { ops1.push_back(op); });
+  f2.getBody().walk([&](Operation *op) { ops2.push_back(op); });
+  // The first difference, at whichever of the two ops came from a node (a
+  // node folded away at one batch size leaves the other's next op).
+  auto nodeAtOrAfter = [&](size_t i) -> Location {
+    for (auto *ops : {&ops1, &ops2})
+      for (size_t k = i; k < ops->size(); ++k)
+        if (!describeONNXLocation((*ops)[k]->getLoc()).empty())
+          return (*ops)[k]->getLoc();
+    return f1.getLoc();
+  };
+  auto refuse = [&](size_t i) {
+    return emitError(nodeAtOrAfter(i))
+           << "the model computes with the size of the batch '" << batch
+           << "' (its shapes or constants differ between batch sizes 1 and "
+              "2 other than per sample), which running it once per sample "
+              "does not reproduce; specialize it with --shape "
+           << batch << "=<size>";
+  };
+  for (size_t i = 0; i < std::min(ops1.size(), ops2.size()); ++i) {
+    Operation *a = ops1[i], *b = ops2[i];
+    if (a->getName() != b->getName() ||
+        a->getNumOperands() != b->getNumOperands() ||
+        a->getNumResults() != b->getNumResults())
+      return refuse(i);
+    bool replicated = false;
+    if (a->getAttrDictionary() != b->getAttrDictionary()) {
+      auto ca = dyn_cast<arith::ConstantOp>(a);
+      auto cb = dyn_cast<arith::ConstantOp>(b);
+      auto va = ca ? dyn_cast<SplatElementsAttr>(ca.getValue()) : nullptr;
+      auto vb = cb ? dyn_cast<SplatElementsAttr>(cb.getValue()) : nullptr;
+      if (!va || !vb ||
+          va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>() ||
+          !batchScaled(va.getType(), vb.getType()))
+        return refuse(i);
+      replicated = true;
+    }
+    for (auto [ra, rb] : llvm::zip(a->getResults(), b->getResults())) {
+      if (tagged.contains(ra) ? !batchScaled(ra.getType(), rb.getType())
+                              : !replicated && ra.getType() != rb.getType())
+        return refuse(i);
+    }
+  }
+  if (ops1.size() != ops2.size())
+    return refuse(std::min(ops1.size(), ops2.size()));
+  return success();
+}
+
+/// Imports a model whose batch `batch` has no --shape size: at batch 1,
+/// marked (`dsc.dynamic_batch` on the module, `dsc.batch_inputs` /
+/// `dsc.batch_outputs` on the function), checked to keep samples apart
+/// (checkBatchSeparable), and checked against an import at batch 2.
+static OwningOpRef<ModuleOp> importDynamicBatch(MLIRContext &context,
+                                                const onnx::ModelProto &model,
+                                                const ImportOptions &options,
+                                                StringRef batch, StringRef path,
+                                                StringRef baseDir) {
+  StringRef fileName = llvm::sys::path::filename(path);
+  ImportOptions one = options;
+  one.dimSizes[batch] = 1;
+  GraphImporter importer(&context, baseDir, one);
+  OwningOpRef<ModuleOp> module = importer.import(model, fileName);
+  if (!module)
+    return nullptr;
+  auto func = cast<func::FuncOp>(*module->getOps<func::FuncOp>().begin());
+
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> initializerNames;
+  for (const auto &t : graph.initializer())
+    initializerNames.insert(t.name());
+  SmallVector<int64_t> inputs, outputs;
+  int64_t arg = 0;
+  for (const auto &in : graph.input()) {
+    if (initializerNames.contains(in.name()))
+      continue;
+    if (leadingDimIs(in, batch))
+      inputs.push_back(arg);
+    ++arg;
+  }
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    if (leadingDimIs(out, batch))
+      outputs.push_back(i);
+  Builder b(&context);
+  (*module)->setAttr("dsc.dynamic_batch", b.getStringAttr(batch));
+  func->setAttr("dsc.batch_inputs", b.getDenseI64ArrayAttr(inputs));
+  func->setAttr("dsc.batch_outputs", b.getDenseI64ArrayAttr(outputs));
+  llvm::DenseSet<Value> tagged;
+  if (failed(checkBatchSeparable(func, &tagged)))
+    return nullptr;
+
+  // The same model at batch 2; its diagnostics are taken over, not printed.
+  ImportOptions two = options;
+  two.dimSizes[batch] = 2;
+  std::string firstError;
+  Location errorLoc = FileLineColLoc::get(&context, path, 0, 0);
+  OwningOpRef<ModuleOp> second;
+  {
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error &&
+          firstError.empty()) {
+        firstError = diag.str();
+        errorLoc = diag.getLocation();
+      }
+      return success();
+    });
+    GraphImporter importer2(&context, baseDir, two);
+    second = importer2.import(model, fileName);
+  }
+  if (!second) {
+    emitError(errorLoc) << "with the batch '" << batch
+                        << "' of size 2: " << firstError
+                        << "; the model does not compile for a dynamic "
+                           "batch, specialize it with --shape "
+                        << batch << "=<size>";
+    return nullptr;
+  }
+  auto func2 = cast<func::FuncOp>(*second->getOps<func::FuncOp>().begin());
+  if (failed(compareBatchImports(func, func2, tagged, batch)))
+    return nullptr;
+  return module;
+}
+
 OwningOpRef<ModuleOp> importONNXBuffer(MLIRContext &context, StringRef bytes,
                                        const ImportOptions &options,
                                        StringRef path, StringRef baseDir) {
@@ -1120,6 +1313,9 @@ OwningOpRef<ModuleOp> importONNXBuffer(MLIRContext &context, StringRef bytes,
     return nullptr;
   }
 
+  std::string batch = findDynamicBatch(model.graph(), options);
+  if (!batch.empty())
+    return importDynamicBatch(context, model, options, batch, path, baseDir);
   GraphImporter importer(&context, baseDir, options);
   return importer.import(model, llvm::sys::path::filename(path));
 }

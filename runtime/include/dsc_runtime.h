@@ -46,7 +46,8 @@ typedef enum dsc_status {
 
 #define DSC_MAX_RANK 16
 
-/* A graph input or output as the model declares it. */
+/* A graph input or output as the model declares it. In a model with a
+ * dynamic batch, shape[0] == -1 marks the tensors that lead with it. */
 typedef struct dsc_tensor_desc {
   const char *name;
   int32_t dtype; /* dsc_dtype */
@@ -71,6 +72,12 @@ typedef struct dsc_model_desc {
   uint64_t arena_bytes;   /* scratch for intermediates, planned statically */
   uint64_t weights_bytes; /* constant data in the library's .rodata */
   dsc_entry_fn entry;
+  /* NULL for a model with static shapes. Else the name of its symbolic
+   * batch (the ONNX dim_param, e.g. "N"): the tensors whose shape[0] is -1
+   * lead with it, and `entry` computes one batch element of them (the
+   * others are the same for every element); dsc_session_run_batch runs a
+   * whole batch. */
+  const char *dynamic_batch;
 } dsc_model_desc;
 
 /* ---- sessions ---------------------------------------------------------- */
@@ -84,6 +91,15 @@ dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
    other or any input. */
 dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
                            void *const *outputs);
+/* Runs a batch of `batch` elements (>= 1) of a model with a dynamic batch:
+   the tensors leading with the batch hold `batch` elements one after the
+   other, the others are given once. The entry runs once per element, with
+   those pointers advanced by one element's bytes; the arena is reused, so
+   nothing is allocated. A static model accepts batch == 1 only
+   (DSC_ERR_MISMATCH otherwise); dsc_session_run is batch 1. */
+dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
+                                 const void *const *inputs,
+                                 void *const *outputs);
 void dsc_session_destroy(dsc_session *session);
 int dsc_session_num_threads(const dsc_session *session);
 
@@ -96,6 +112,9 @@ size_t dsc_dtype_size(int32_t dtype);
 const char *dsc_dtype_name(int32_t dtype);
 /* Number of elements of a shape (1 for rank 0). */
 int64_t dsc_numel(int32_t rank, const int64_t *shape);
+/* Number of elements of a model tensor for a batch of `batch` (its dynamic
+ * dim 0, if any, taken as `batch`); -1 on overflow or a bad descriptor. */
+int64_t dsc_tensor_numel(const dsc_tensor_desc *tensor, int64_t batch);
 
 /* ---- thread pool ------------------------------------------------------- */
 

@@ -61,6 +61,27 @@ static const char *shape_str(char *buf, size_t cap, int32_t rank,
   return buf;
 }
 
+/* A model tensor's shape, its dynamic batch (shape[0] == -1) by name:
+ * "[N,3,8,8]". */
+static const char *desc_shape_str(char *buf, size_t cap,
+                                  const dsc_model_desc *m,
+                                  const dsc_tensor_desc *d) {
+  size_t len;
+
+  if (!m->dynamic_batch || d->rank < 1 || d->shape[0] != -1)
+    return shape_str(buf, cap, d->rank, d->shape);
+  shape_str(buf, cap, d->rank - 1, d->shape + 1);
+  len = strlen(m->dynamic_batch);
+  if (len + 2 + strlen(buf) >= cap)
+    return buf;
+  /* "[3,8,8]" -> "[N,3,8,8]" ("[N]" for rank 1). */
+  memmove(buf + 1 + len + (d->rank > 1), buf + 1, strlen(buf));
+  memcpy(buf + 1, m->dynamic_batch, len);
+  if (d->rank > 1)
+    buf[1 + len] = ',';
+  return buf;
+}
+
 /* Parses a decimal integer in [min, max]; returns 0 (after printing the
  * error) if it is not one. */
 static int parse_int(const char *flag, const char *s, long min, long max,
@@ -135,9 +156,9 @@ static char *output_path(const char *dir, const char *name) {
 }
 
 /* Lists tensors as "name  dtype [shape]", outputs with their file name. */
-static void print_tensors(const char *title, int32_t n,
+static void print_tensors(const dsc_model_desc *m, const char *title, int32_t n,
                           const dsc_tensor_desc *t, int outputs) {
-  char sh[DSC_MAX_RANK * 22 + 4];
+  char sh[DSC_MAX_RANK * 22 + 80];
   int32_t i;
 
   printf("%s:\n", title);
@@ -146,8 +167,8 @@ static void print_tensors(const char *title, int32_t n,
   for (i = 0; i < n; ++i) {
     char *file = outputs ? output_path("", t[i].name) : NULL;
     printf("  %s  %s %s%s%s\n", t[i].name, dtype_str(t[i].dtype),
-           shape_str(sh, sizeof sh, t[i].rank, t[i].shape),
-           file ? "  -> DIR/" : "", file ? file : "");
+           desc_shape_str(sh, sizeof sh, m, &t[i]), file ? "  -> DIR/" : "",
+           file ? file : "");
     free(file);
   }
 }
@@ -158,8 +179,14 @@ static void usage(const dsc_model_desc *m, const char *prog) {
          "Runs the compiled model '%s' and writes every output to\n"
          "DIR/<output name>.npy (characters outside [A-Za-z0-9_.-] become '_').\n\n",
          prog, m->name ? m->name : "");
-  print_tensors("inputs", m->num_inputs, m->inputs, 0);
-  print_tensors("outputs", m->num_outputs, m->outputs, 1);
+  print_tensors(m, "inputs", m->num_inputs, m->inputs, 0);
+  print_tensors(m, "outputs", m->num_outputs, m->outputs, 1);
+  if (m->dynamic_batch)
+    printf(
+        "\nThe batch '%s' is dynamic: it is taken from the input files (the\n"
+        "first dimension of every input that has it, all the same) and the\n"
+        "outputs that have it are written with that batch.\n",
+        m->dynamic_batch);
   printf("\noptions:\n"
          "  --input NAME=FILE   the .npy file for input NAME (each input once)\n"
          "  --output-dir DIR    where to write the outputs (created if missing)\n"
@@ -218,13 +245,14 @@ static int assign_input(const dsc_model_desc *m, const char *val,
                 val, names);
 }
 
+/* Whether `a` has the shape of `d`; a dynamic dim 0 (-1) matches any. */
 static int same_shape(const dsc_tensor_desc *d, const dsc_npy *a) {
   int32_t i;
 
   if (d->rank != a->rank)
     return 0;
   for (i = 0; i < d->rank; ++i)
-    if (d->shape[i] != a->shape[i])
+    if (d->shape[i] != a->shape[i] && !(i == 0 && d->shape[0] == -1))
       return 0;
   return 1;
 }
@@ -242,10 +270,12 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
   void **out_ptrs = NULL;
   double *times = NULL;
   dsc_session *session = NULL;
-  char sh1[DSC_MAX_RANK * 22 + 4], sh2[DSC_MAX_RANK * 22 + 4], why[256];
+  char sh1[DSC_MAX_RANK * 22 + 80], sh2[DSC_MAX_RANK * 22 + 4], why[256];
+  int64_t out_shape[DSC_MAX_RANK];
   dsc_status st;
   int rc = 1, i, f;
-  int32_t j;
+  int32_t j, batch_from = -1;
+  int64_t batch = 1;
 
   if (!m || m->num_inputs < 0 || m->num_outputs < 0 ||
       (m->num_inputs > 0 && !m->inputs) || (m->num_outputs > 0 && !m->outputs))
@@ -318,7 +348,7 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
     if (!files[j]) {
       const dsc_tensor_desc *d = &m->inputs[j];
       errorf("missing --input for '%s' (%s %s)", d->name, dtype_str(d->dtype),
-             shape_str(sh1, sizeof sh1, d->rank, d->shape));
+             desc_shape_str(sh1, sizeof sh1, m, d));
       goto done;
     }
   if (!out_dir) {
@@ -340,15 +370,34 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
     }
     if (!same_shape(d, &in[j])) {
       errorf("input '%s': expected shape %s but %s has %s", d->name,
-             shape_str(sh1, sizeof sh1, d->rank, d->shape), files[j],
+             desc_shape_str(sh1, sizeof sh1, m, d), files[j],
              shape_str(sh2, sizeof sh2, in[j].rank, in[j].shape));
       goto done;
+    }
+    /* The dynamic batch: from the inputs that lead with it, all equal. */
+    if (d->rank > 0 && d->shape[0] == -1) {
+      if (in[j].shape[0] < 1) {
+        errorf("input '%s': %s has an empty batch '%s' (0); it needs at "
+               "least one element",
+               d->name, files[j], m->dynamic_batch ? m->dynamic_batch : "");
+        goto done;
+      }
+      if (batch_from >= 0 && in[j].shape[0] != batch) {
+        errorf("input '%s' has a batch '%s' of %lld but input '%s' has %lld; "
+               "all inputs with the batch must agree",
+               d->name, m->dynamic_batch ? m->dynamic_batch : "",
+               (long long)in[j].shape[0], m->inputs[batch_from].name,
+               (long long)batch);
+        goto done;
+      }
+      batch = in[j].shape[0];
+      batch_from = j;
     }
     in_ptrs[j] = in[j].data; /* 64-byte aligned by dsc_npy_load */
   }
   for (j = 0; j < m->num_outputs; ++j) {
     const dsc_tensor_desc *d = &m->outputs[j];
-    int64_t numel = dsc_numel(d->rank, d->shape);
+    int64_t numel = dsc_tensor_numel(d, batch);
     size_t es = dsc_dtype_size(d->dtype), bytes;
     if (numel < 0 || es == 0 || (uint64_t)numel > (SIZE_MAX - 64) / es) {
       errorf("output '%s' has an unsupported dtype or shape", d->name);
@@ -373,7 +422,8 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
   if (warmup < 0)
     warmup = repeat > 0 ? 1 : 0;
   for (k = 0; k < warmup + (repeat > 0 ? 0 : 1); ++k)
-    if ((st = dsc_session_run(session, in_ptrs, out_ptrs)) != DSC_OK) {
+    if ((st = dsc_session_run_batch(session, batch, in_ptrs, out_ptrs)) !=
+        DSC_OK) {
       errorf("run failed: %s", dsc_status_string(st));
       goto done;
     }
@@ -385,7 +435,8 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
     }
     for (k = 0; k < repeat; ++k) {
       double t0 = now_ms();
-      if ((st = dsc_session_run(session, in_ptrs, out_ptrs)) != DSC_OK) {
+      if ((st = dsc_session_run_batch(session, batch, in_ptrs, out_ptrs)) !=
+          DSC_OK) {
         errorf("run failed: %s", dsc_status_string(st));
         goto done;
       }
@@ -414,7 +465,15 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
       errorf("out of memory");
       goto done;
     }
-    st = dsc_npy_save(path, d->dtype, d->rank, d->shape, out_ptrs[j]);
+    if (d->rank > DSC_MAX_RANK) {
+      errorf("output '%s' has rank %d, more than %d", d->name, (int)d->rank,
+             DSC_MAX_RANK);
+      free(path);
+      goto done;
+    }
+    for (i = 0; i < d->rank; ++i)
+      out_shape[i] = i == 0 && d->shape[0] == -1 ? batch : d->shape[i];
+    st = dsc_npy_save(path, d->dtype, d->rank, out_shape, out_ptrs[j]);
     if (st != DSC_OK) {
       errorf("cannot write '%s': %s", path,
              st == DSC_ERR_IO ? strerror(errno) : dsc_status_string(st));

@@ -15,7 +15,63 @@ struct dsc_session {
   const dsc_model_desc *model;
   void *arena;
   dsc_context *ctx;
+  /* Dynamic batch only: bytes of one batch element of each input, then
+   * each output (0 for tensors without the batch), and the per-element
+   * pointer tables dsc_session_run_batch fills (allocated here so that
+   * running allocates nothing). */
+  size_t *element_bytes;
+  const void **in_ptrs;
+  void **out_ptrs;
 };
+
+/* Bytes of one batch element of `t` (0 without a dynamic dim 0); -1 for a
+ * bad descriptor. */
+static int64_t element_bytes(const dsc_tensor_desc *t) {
+  int64_t n;
+  size_t es = dsc_dtype_size(t->dtype);
+
+  if (es == 0 || t->rank < 0 || (t->rank > 0 && !t->shape))
+    return -1;
+  if (t->rank == 0 || t->shape[0] != -1)
+    return 0;
+  n = dsc_numel(t->rank - 1, t->shape + 1);
+  if (n < 0 || (uint64_t)n > (uint64_t)(INT64_MAX / (int64_t)es))
+    return -1;
+  return n * (int64_t)es;
+}
+
+static void free_session(dsc_session *s) {
+  dsc_context_destroy(s->ctx);
+  free(s->element_bytes);
+  free(s->in_ptrs);
+  free(s->out_ptrs);
+  free(s->arena);
+  free(s);
+}
+
+/* The per-element tables of a model with a dynamic batch. */
+static dsc_status init_batch(dsc_session *s) {
+  const dsc_model_desc *m = s->model;
+  size_t n = (size_t)m->num_inputs + (size_t)m->num_outputs;
+  int32_t i;
+
+  s->element_bytes = (size_t *)calloc(n + 1, sizeof *s->element_bytes);
+  s->in_ptrs =
+      (const void **)calloc((size_t)m->num_inputs + 1, sizeof *s->in_ptrs);
+  s->out_ptrs =
+      (void **)calloc((size_t)m->num_outputs + 1, sizeof *s->out_ptrs);
+  if (!s->element_bytes || !s->in_ptrs || !s->out_ptrs)
+    return DSC_ERR_OUT_OF_MEMORY;
+  for (i = 0; i < m->num_inputs + m->num_outputs; ++i) {
+    const dsc_tensor_desc *t =
+        i < m->num_inputs ? &m->inputs[i] : &m->outputs[i - m->num_inputs];
+    int64_t b = element_bytes(t);
+    if (b < 0 || (uint64_t)b > (uint64_t)SIZE_MAX)
+      return DSC_ERR_INVALID_ARGUMENT;
+    s->element_bytes[i] = (size_t)b;
+  }
+  return DSC_OK;
+}
 
 dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
                               dsc_session **out) {
@@ -43,10 +99,18 @@ dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
     free(s);
     return DSC_ERR_OUT_OF_MEMORY;
   }
+  if ((model->num_inputs > 0 && !model->inputs) ||
+      (model->num_outputs > 0 && !model->outputs)) {
+    free_session(s);
+    return DSC_ERR_INVALID_ARGUMENT;
+  }
+  if (model->dynamic_batch && (st = init_batch(s)) != DSC_OK) {
+    free_session(s);
+    return st;
+  }
   st = dsc_context_create(num_threads, &s->ctx);
   if (st != DSC_OK) {
-    free(s->arena);
-    free(s);
+    free_session(s);
     return st;
   }
   *out = s;
@@ -81,12 +145,61 @@ dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
   return DSC_OK;
 }
 
+dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
+                                 const void *const *inputs,
+                                 void *const *outputs) {
+  union {
+    const void *const *c;
+    void *const *m;
+  } in;
+  const dsc_model_desc *m;
+  const size_t *eb;
+  int64_t k;
+  int32_t i;
+  dsc_status st;
+
+  if (!session || batch < 1)
+    return DSC_ERR_INVALID_ARGUMENT;
+  m = session->model;
+  if (!m->dynamic_batch)
+    return batch == 1 ? dsc_session_run(session, inputs, outputs)
+                      : DSC_ERR_MISMATCH;
+  /* Validates the arguments (and runs element 0 in place). */
+  if ((st = dsc_session_run(session, inputs, outputs)) != DSC_OK)
+    return st;
+  eb = session->element_bytes;
+  for (i = 0; i < m->num_inputs + m->num_outputs; ++i)
+    if (eb[i] > 0 && (uint64_t)(batch - 1) > (uint64_t)SIZE_MAX / eb[i])
+      return DSC_ERR_INVALID_ARGUMENT;
+  in.c = session->in_ptrs;
+  for (k = 1; k < batch; ++k) {
+    for (i = 0; i < m->num_inputs; ++i)
+      session->in_ptrs[i] = (const char *)inputs[i] + (size_t)k * eb[i];
+    for (i = 0; i < m->num_outputs; ++i)
+      session->out_ptrs[i] =
+          (char *)outputs[i] + (size_t)k * eb[m->num_inputs + i];
+    m->entry(in.m, session->out_ptrs, session->arena, session->ctx);
+  }
+  return DSC_OK;
+}
+
 void dsc_session_destroy(dsc_session *session) {
   if (!session)
     return;
-  dsc_context_destroy(session->ctx);
-  free(session->arena);
-  free(session);
+  free_session(session);
+}
+
+int64_t dsc_tensor_numel(const dsc_tensor_desc *t, int64_t batch) {
+  int64_t rest;
+
+  if (!t || t->rank < 0 || (t->rank > 0 && !t->shape) || batch < 0)
+    return -1;
+  if (t->rank == 0 || t->shape[0] != -1)
+    return dsc_numel(t->rank, t->shape);
+  rest = dsc_numel(t->rank - 1, t->shape + 1);
+  if (rest < 0 || (rest > 0 && batch > INT64_MAX / rest))
+    return -1;
+  return rest * batch;
 }
 
 int dsc_session_num_threads(const dsc_session *session) {

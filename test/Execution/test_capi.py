@@ -435,6 +435,102 @@ def _stem_sanitizing():
 
 T.add_case("stem_sanitizing", _stem_sanitizing)
 
+# ---- dynamic batch: <m>_run_batch ------------------------------------------
+
+DYN_STEM = "capi_dyn"
+
+
+def capi_dynamic_model() -> onnx.ModelProto:
+    """capi_model with the symbolic batch 'N' on the image and both outputs;
+    the offset [1, 4] is shared by all batch elements."""
+    m = capi_model()
+    for vi in (m.graph.input[0], m.graph.output[0], m.graph.output[1]):
+        vi.type.tensor_type.shape.dim[0].dim_param = "N"
+    return m
+
+
+def dynamic_app_source() -> str:
+    """Runs a batch of argv[1] elements with capi_dyn_run_batch, batch 1 with
+    capi_dyn_run, and an invalid batch of 0; prints the header's batch
+    macros and the outputs."""
+    p, s = DYN_STEM.upper(), DYN_STEM
+    return f"""#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include "{s}.h"
+
+static void fill(float *x, long long n, int salt) {{
+  for (long long k = 0; k < n; ++k)
+    x[k] = (float)((int)((k * 7 + salt * 3) % 13) - 6) / 8.0f;
+}}
+
+int main(int argc, char **argv) {{
+  long long b = argc > 1 ? atoll(argv[1]) : 1;
+  static const int64_t in0_shape[] = {p}_INPUT_0_SHAPE, in1_shape[] = {p}_INPUT_1_SHAPE;
+  printf("dynamic_batch=%s\\n", {p}_DYNAMIC_BATCH);
+  printf("in0_dim0=%lld in0_batched=%d in1_dim0=%lld in1_batched=%d out0_batched=%d\\n",
+         (long long)in0_shape[0], {p}_INPUT_0_BATCHED, (long long)in1_shape[0],
+         {p}_INPUT_1_BATCHED, {p}_OUTPUT_0_BATCHED);
+  float *image = malloc(sizeof(float) * b * {p}_INPUT_0_NUMEL);
+  float offset[{p}_INPUT_1_NUMEL];
+  float *scores = malloc(sizeof(float) * b * {p}_OUTPUT_0_NUMEL);
+  float *features = malloc(sizeof(float) * b * {p}_OUTPUT_1_NUMEL);
+  float one_scores[{p}_OUTPUT_0_NUMEL], one_features[{p}_OUTPUT_1_NUMEL];
+  if (!image || !scores || !features) return 2;
+  fill(image, b * {p}_INPUT_0_NUMEL, 0);
+  fill(offset, {p}_INPUT_1_NUMEL, 1);
+  const void *const inputs[] = {{image, offset}};
+  void *const outputs[] = {{scores, features}};
+  void *const one[] = {{one_scores, one_features}};
+  {s}_session *sess = NULL;
+  int st = {s}_create(&sess, 2);
+  if (st) {{ printf("create failed: %s\\n", {s}_status_string(st)); return 2; }}
+  st = {s}_run_batch(sess, b, inputs, outputs);
+  if (st) {{ printf("run_batch failed: %s\\n", {s}_status_string(st)); return 2; }}
+  printf("batch0_status=%d\\n", {s}_run_batch(sess, 0, inputs, outputs));
+  st = {s}_run(sess, inputs, one);
+  if (st) {{ printf("run failed: %s\\n", {s}_status_string(st)); return 2; }}
+  printf("run_is_first_element=%d\\n",
+         memcmp(one_scores, scores, sizeof one_scores) == 0 &&
+         memcmp(one_features, features, sizeof one_features) == 0);
+  printf("values 0 0");
+  for (long long k = 0; k < b * {p}_OUTPUT_0_NUMEL; ++k) printf(" %.9g", (double)scores[k]);
+  printf("\\nvalues 0 1");
+  for (long long k = 0; k < b * {p}_OUTPUT_1_NUMEL; ++k) printf(" %.9g", (double)features[k]);
+  printf("\\n");
+  {s}_destroy(sess);
+  free(image); free(scores); free(features);
+  printf("done\\n");
+  return 0;
+}}
+"""
+
+
+def _dynamic_batch_run_batch():
+    model = capi_dynamic_model()
+    c = T.compile_model("capi_dynamic_compile", model, file_stem=DYN_STEM)
+    exe = build_app("capi_dynamic_run_batch", c, dynamic_app_source())
+    for b in (1, 3, 8):
+        info = run_app(exe, str(b))
+        want = {"dynamic_batch": "N", "batch0_status": "1", "run_is_first_element": "1"}
+        got = {k: info.get(k) for k in want}
+        if got != want:
+            raise T.CaseFailure(f"batch {b}: {got}, expected {want}")
+        macros = "in0_dim0=-1 in0_batched=1 in1_dim0=1 in1_batched=0 out0_batched=1"
+        if f"in0_dim0={info.get('in0_dim0')}" != macros:
+            raise T.CaseFailure(f"header batch macros: in0_dim0={info.get('in0_dim0')}, "
+                                f"expected {macros}")
+        feeds = {"image": fill(b * 2 * 6 * 6, 0).reshape(b, 2, 6, 6),
+                 "offset": fill(4, 1).reshape(1, 4)}
+        expected = T.reference(model, feeds)
+        for i, name in enumerate(("scores", "features")):
+            T.assert_close(f"{name} (batch {b})", info["values"][(0, i)].astype(np.float32),
+                           expected[name].reshape(-1), 1e-4, 1e-5)
+
+
+T.add_case("capi_dynamic_run_batch", _dynamic_batch_run_batch)
+
 # ---- the runner's options ---------------------------------------------------
 
 LATENCY_RE = re.compile(

@@ -32,7 +32,8 @@ static void add_entry(void *const *inputs, void *const *outputs, void *arena,
   dsc_parallel_for(ctx, 6, add_range, &j);
 }
 
-static const dsc_model_desc kModel = {"add", 2, 1, kInputs, kOutputs,
-                                      64, 0, add_entry};
+/* No dynamic batch (the last field). */
+static const dsc_model_desc kModel = {
+    "add", 2, 1, kInputs, kOutputs, 64, 0, add_entry, NULL};
 
 int main(int argc, char **argv) { return dsc_runner_main(&kModel, argc, argv); }

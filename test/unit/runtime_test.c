@@ -794,6 +794,101 @@ static void test_session(void) {
   }
 }
 
+/* ---- dynamic batch ----------------------------------------------------------
+ */
+
+/* One batch element: x [-1, 3] scaled by a shared s [3] into y [-1, 3]; a
+ * second output z [3] does not lead with the batch. */
+static const int64_t kBatchShape[2] = {-1, 3};
+static const int64_t kRowShape[1] = {3};
+static const dsc_tensor_desc kBatchInputs[2] = {
+    {"x", DSC_DTYPE_F32, 2, kBatchShape}, {"s", DSC_DTYPE_F32, 1, kRowShape}};
+static const dsc_tensor_desc kBatchOutputs[2] = {
+    {"y", DSC_DTYPE_F32, 2, kBatchShape}, {"z", DSC_DTYPE_F32, 1, kRowShape}};
+
+static void scale_entry(void *const *inputs, void *const *outputs, void *arena,
+                        dsc_context *ctx) {
+  const float *x = (const float *)inputs[0], *sc = (const float *)inputs[1];
+  float *y = (float *)outputs[0], *z = (float *)outputs[1];
+  int i;
+  (void)arena;
+  (void)ctx;
+  g_entry_calls++;
+  for (i = 0; i < 3; ++i) {
+    y[i] = x[i] * sc[i];
+    z[i] = sc[i];
+  }
+}
+
+static void test_run_batch(void) {
+  dsc_model_desc m;
+  float x[5 * 3], sc[3] = {1.0f, 2.0f, 3.0f}, y[5 * 3], z[3];
+  const void *ins[2];
+  void *outs[2];
+  dsc_session *s = NULL;
+  int i, bad;
+
+  memset(&m, 0, sizeof m);
+  m.name = "scale";
+  m.num_inputs = 2;
+  m.num_outputs = 2;
+  m.inputs = kBatchInputs;
+  m.outputs = kBatchOutputs;
+  m.entry = scale_entry;
+  m.dynamic_batch = "N";
+  for (i = 0; i < 15; ++i)
+    x[i] = (float)i;
+  ins[0] = x;
+  ins[1] = sc;
+  outs[0] = y;
+  outs[1] = z;
+
+  CHECK(dsc_tensor_numel(&kBatchInputs[0], 5) == 15);
+  CHECK(dsc_tensor_numel(&kBatchInputs[1], 5) == 3);
+  CHECK(dsc_tensor_numel(&kBatchInputs[0], -1) == -1);
+  CHECK(dsc_session_create(&m, 2, &s) == DSC_OK && s != NULL);
+  if (!s)
+    return;
+  g_entry_calls = 0;
+  memset(y, 0, sizeof y);
+  CHECK(dsc_session_run_batch(s, 5, ins, outs) == DSC_OK);
+  CHECK(g_entry_calls == 5);
+  for (i = 0, bad = 0; i < 15; ++i)
+    bad += y[i] != (float)i * sc[i % 3];
+  CHECK_MSG(bad == 0, "%d wrong elements of a batch of 5", bad);
+  CHECK(z[0] == 1.0f && z[1] == 2.0f && z[2] == 3.0f);
+  /* dsc_session_run is batch 1: only the first element is written. */
+  memset(y, 0, sizeof y);
+  CHECK(dsc_session_run(s, ins, outs) == DSC_OK);
+  CHECK(y[1] == 2.0f && y[3] == 0.0f && y[14] == 0.0f);
+  CHECK(dsc_session_run_batch(s, 0, ins, outs) == DSC_ERR_INVALID_ARGUMENT);
+  CHECK(dsc_session_run_batch(NULL, 1, ins, outs) == DSC_ERR_INVALID_ARGUMENT);
+  CHECK(dsc_session_run_batch(s, 2, NULL, outs) == DSC_ERR_INVALID_ARGUMENT);
+  dsc_session_destroy(s);
+
+  /* A static model runs a batch of 1 only. */
+  m.dynamic_batch = NULL;
+  m.inputs = kAddInputs;
+  m.outputs = kAddOutputs;
+  m.num_outputs = 1;
+  m.arena_bytes = N_ELEMS * sizeof(float);
+  m.entry = add_entry;
+  CHECK(dsc_session_create(&m, 1, &s) == DSC_OK && s != NULL);
+  if (!s)
+    return;
+  {
+    static float a[N_ELEMS], b[N_ELEMS], out[N_ELEMS];
+    const void *add_ins[2];
+    void *add_outs[1];
+    add_ins[0] = a;
+    add_ins[1] = b;
+    add_outs[0] = out;
+    CHECK(dsc_session_run_batch(s, 1, add_ins, add_outs) == DSC_OK);
+    CHECK(dsc_session_run_batch(s, 2, add_ins, add_outs) == DSC_ERR_MISMATCH);
+  }
+  dsc_session_destroy(s);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static void remove_tmp_dir(void) {
@@ -827,6 +922,7 @@ int main(void) {
   test_parallel_for_nested();
   test_parallel_for_shared();
   test_session();
+  test_run_batch();
   remove_tmp_dir();
   printf("runtime_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures ? 1 : 0;

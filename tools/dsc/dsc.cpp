@@ -214,14 +214,18 @@ int runImport(MLIRContext &ctx) {
 
 std::vector<dsc::TensorInfo> tensorInfos(func::FuncOp func, TypeRange types,
                                          StringRef namesAttr,
-                                         StringRef dtypesAttr) {
+                                         StringRef dtypesAttr,
+                                         StringRef batchAttr) {
   std::vector<dsc::TensorInfo> infos;
   auto names = func->getAttrOfType<ArrayAttr>(namesAttr);
   auto dtypes = func->getAttrOfType<DenseI32ArrayAttr>(dtypesAttr);
+  auto batched = func->getAttrOfType<DenseI64ArrayAttr>(batchAttr);
   for (auto [i, type] : llvm::enumerate(types)) {
     auto t = cast<RankedTensorType>(type);
-    infos.push_back({cast<StringAttr>(names[i]).str(), dtypes[i],
-                     SmallVector<int64_t>(t.getShape())});
+    infos.push_back(
+        {cast<StringAttr>(names[i]).str(), dtypes[i],
+         SmallVector<int64_t>(t.getShape()),
+         batched && llvm::is_contained(batched.asArrayRef(), int64_t(i))});
   }
   return infos;
 }
@@ -299,9 +303,11 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   spec.modelPath = model.str();
   spec.entrySymbol = options->functionName;
   spec.inputs = tensorInfos(func, func.getArgumentTypes(), "dsc.input_names",
-                            "dsc.input_dtypes");
+                            "dsc.input_dtypes", "dsc.batch_inputs");
   spec.outputs = tensorInfos(func, func.getResultTypes(), "dsc.output_names",
-                             "dsc.output_dtypes");
+                             "dsc.output_dtypes", "dsc.batch_outputs");
+  if (auto batch = (*module)->getAttrOfType<StringAttr>("dsc.dynamic_batch"))
+    spec.dynamicBatch = batch.str();
 
   if (!noFusion &&
       failed(runPhase("graph", dsc::buildGraphPipeline, *module)))

@@ -18,6 +18,9 @@ struct TensorInfo {
   std::string name;
   int32_t dtype; // ONNX TensorProto.DataType
   llvm::SmallVector<int64_t> shape;
+  /// Leads with the model's dynamic batch: `shape` is one element's (dim 0
+  /// == 1) and the artefacts describe dim 0 as -1.
+  bool batched = false;
 };
 
 /// Constant data moved out of the LLVM module: written as raw bytes and
@@ -42,6 +45,9 @@ struct ArtifactSpec {
   std::string name;      // a C identifier (file names and symbol prefix)
   std::string modelPath; // for the header comment
   std::vector<TensorInfo> inputs, outputs;
+  /// The name of the dynamic batch (ONNX dim_param) when the model has one:
+  /// the entry computes one batch element of the `batched` tensors.
+  std::string dynamicBatch;
   int64_t arenaBytes = 0;
   int64_t weightsBytes = 0;
   /// The generated function: void entry(in..., out..., arena, ctx), bare

@@ -56,4 +56,22 @@ def DSCFormKernels : Pass<"dsc-form-kernels", "mlir::ModuleOp"> {
   ];
 }
 
+def DSCCheckBatch : Pass<"dsc-check-batch", "mlir::func::FuncOp"> {
+  let summary = "Check that a model with a dynamic batch keeps samples apart";
+  let description = [{
+    For a function whose `dsc.batch_inputs` lists arguments imported with
+    their symbolic batch dimension (dim 0) set to 1: tags the values whose
+    dim 0 is the batch and accepts only ops that provably treat dim 0 sample
+    by sample (elementwise ops with shared operands broadcasting over it;
+    conv/pool/normalization on NC...; matmul/gemm with the batch in the rows
+    or leading dimensions of the left operand; reductions and softmax over
+    other axes; concat (shared blocks repeat per sample), gather, slice,
+    transpose and reshape that keep dim 0 as the batch). Any other op with a
+    per-sample operand is an error at its ONNX node, naming
+    `--shape N=<size>`. Writes `dsc.batch_outputs`: the results computed per
+    sample. The importer runs the same check (checkBatchSeparable) on every
+    model with a dynamic batch.
+  }];
+}
+
 #endif // DSC_PASSES_FUSION_PASSES
