@@ -24,7 +24,7 @@ namespace dsc {
 namespace {
 
 /// Unrolling stops with a diagnostic past this many imported body nodes.
-constexpr int64_t kMaxUnrolledNodes = 200000;
+constexpr int64_t kMaxUnrolledNodes = 50000;
 
 LogicalResult checkUnrollBudget(NodeImporter &n, StringRef bodyName,
                                 int64_t trips) {

@@ -509,9 +509,19 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
 }
 
 /// Range of constant scalars: max(ceil((limit - start) / delta), 0) values.
+/// Range: folded at import. The values are computed in double and rounded
+/// once to the element type, which is what opset 27's stash_type (float or
+/// double accumulation for float16/bfloat16; the default, float) asks for.
 LogicalResult importRange(NodeImporter &n) {
-  if (failed(n.checkAttributes({})))
+  if (failed(n.checkAttributes(n.opset() >= 27 ? ArrayRef<StringRef>{"stash_type"}
+                                               : ArrayRef<StringRef>{})))
     return failure();
+  auto stash = n.intAttr("stash_type", onnx::TensorProto::FLOAT);
+  if (failed(stash))
+    return failure();
+  if (*stash != onnx::TensorProto::FLOAT && *stash != onnx::TensorProto::DOUBLE)
+    return n.emitError() << "stash_type " << *stash
+                         << " is not FLOAT (1) or DOUBLE (11)";
   SmallVector<DenseElementsAttr> args;
   for (int i = 0; i < 3; ++i) {
     static const char *what[] = {"Range's start", "Range's limit",
@@ -724,7 +734,7 @@ void registerTensorImporters(OpRegistry &r) {
   r.add("Gather", {1, 11, 13}, importGather);
   r.add("ConstantOfShape", {9, 20, 21}, importConstantOfShape);
   r.add("EyeLike", {9, 22}, importEyeLike);
-  r.add("Range", {11}, importRange);
+  r.add("Range", {11, 27}, importRange);
   r.add("Expand", {8, 13}, importExpand);
   r.add("Slice", {1, 10, 11, 13}, importSlice);
   r.add("CastLike", {15, 19, 21, 24}, importCastLike);
