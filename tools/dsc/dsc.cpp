@@ -413,6 +413,12 @@ int runRun(MLIRContext &ctx, const char *argv0) {
                        (noVectorize ? "novec" : "vec") +
                        (noFusion ? "|nofusion" : "");
   hash.update(config);
+  // And the compiler itself: a rebuilt dsc of the same version must not
+  // reuse artefacts an older build made.
+  std::string self = sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&cacheRoot));
+  if (auto exe = MemoryBuffer::getFile(self, false, false))
+    hash.update((*exe)->getBuffer());
   std::string key = toHex(hash.final(), /*LowerCase=*/true).substr(0, 24);
   std::string name = dsc::cIdentifier(sys::path::stem(inputFile));
   SmallString<256> dir(cacheRoot());
