@@ -1054,6 +1054,7 @@ const OpRegistry &OpRegistry::get() {
     registerLossImporters(r);
     registerIndexingImporters(r);
     registerDetImporters(r);
+    registerQuantizeImporters(r);
     return r;
   }();
   return registry;
