@@ -1055,6 +1055,8 @@ const OpRegistry &OpRegistry::get() {
     registerIndexingImporters(r);
     registerDetImporters(r);
     registerQuantizeImporters(r);
+    registerSequenceImporters(r);
+    registerLinearAttentionImporters(r);
     return r;
   }();
   return registry;

@@ -2262,5 +2262,166 @@ _quant_case("qlinearconv10_i8_stride", F, "QLinearConv",
             ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], {"strides": [2, 2]}, 10, [_I8])
 
 
+# ==========================================================================
+# BitCast (opset 26), OptionalHasElement/OptionalGetElement on tensors,
+# TensorScatter (opset 24), LinearAttention and CausalConvWithState (opset
+# 27). LinearAttention and CausalConvWithState, which onnxruntime 1.32 does
+# not know, are compared with onnx.reference's implementation instead
+# (use_ort=False).
+# ==========================================================================
+
+
+def _multi_case(name, family, op, graph_inputs, node_inputs, attrs, opset, outputs,
+                inits=None, use_ort=True, rtol=1e-4, atol=1e-5):
+    """One node with outputs [(name, onnx dtype)], checked against onnxruntime
+    or (use_ort=False) onnx.reference.ReferenceEvaluator."""
+    inits = inits or {}
+
+    def fn():
+        from onnx.reference import ReferenceEvaluator
+
+        node = helper.make_node(op, list(node_inputs), [o for o, _ in outputs],
+                                name=op.lower() + "_0", **attrs)
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        init_protos = [T.init(n, a) for n, a in inits.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, d, None)
+                                           for o, d in outputs],
+                             init_protos, opset=opset, check=False)
+        if use_ort:
+            expected = T.reference(probe, graph_inputs)
+        else:
+            got = ReferenceEvaluator(probe).run(None, graph_inputs)
+            expected = {o: np.asarray(v) for (o, _), v in zip(outputs, got)}
+        model = T.make_model([node], ins, [T.tensor_info(o, expected[o].shape, d)
+                                           for o, d in outputs],
+                             init_protos, opset=opset, check=False)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, graph_inputs, [o for o, _ in outputs])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
+F = "elementwise"
+_bits = T.rng(next_seed()).standard_normal((3, 4)).astype(np.float32)
+_multi_case("bitcast26_f32_to_i32", F, "BitCast", {"x": _bits}, ["x"],
+            {"to": TensorProto.INT32}, 26, [("y", TensorProto.INT32)],
+            rtol=0, atol=0)
+_multi_case("bitcast26_u32_to_f32", F, "BitCast",
+            {"x": _bits.view(np.uint32)}, ["x"], {"to": TensorProto.FLOAT}, 26,
+            [("y", TensorProto.FLOAT)], rtol=0, atol=0)
+_multi_case("bitcast26_f16_to_i16", F, "BitCast", {"x": _bits.astype(np.float16)}, ["x"],
+            {"to": TensorProto.INT16}, 26, [("y", TensorProto.INT16)],
+            rtol=0, atol=0)
+_multi_case("bitcast26_i8_to_u8", F, "BitCast",
+            {"x": np.array([-128, -1, 0, 1, 127], np.int8)}, ["x"],
+            {"to": TensorProto.UINT8}, 26, [("y", TensorProto.UINT8)],
+            rtol=0, atol=0)
+# (onnxruntime has no BitCast kernel from bool.)
+_multi_case("bitcast26_bool_to_u8", F, "BitCast",
+            {"x": np.array([True, False, True], np.bool_)}, ["x"],
+            {"to": TensorProto.UINT8}, 26, [("y", TensorProto.UINT8)],
+            use_ort=False, rtol=0, atol=0)
+_multi_case("bitcast26_f64_to_i64", F, "BitCast",
+            {"x": _bits.astype(np.float64)}, ["x"], {"to": TensorProto.INT64}, 26,
+            [("y", TensorProto.INT64)], rtol=0, atol=0)
+
+F = "shape"
+_multi_case("optionalgetelement18_tensor", F, "OptionalGetElement", {"x": rn(2, 3)}, ["x"],
+            {}, 18, [("y", TensorProto.FLOAT)])
+_multi_case("optionalhaselement18_tensor", F, "OptionalHasElement", {"x": rn(2, 3)}, ["x"],
+            {}, 18, [("y", TensorProto.BOOL)])
+
+
+def _cache(*shape):
+    return rn(*shape)
+
+
+_multi_case("tensorscatter24_linear_default_axis", F, "TensorScatter",
+            {"c": _cache(2, 3, 6, 4), "u": _cache(2, 3, 2, 4),
+             "i": np.array([1, 4], np.int64)}, ["c", "u", "i"], {}, 24,
+            [("y", TensorProto.FLOAT)])
+_multi_case("tensorscatter24_no_indices_axis1", F, "TensorScatter",
+            {"c": _cache(2, 5, 3), "u": _cache(2, 2, 3)}, ["c", "u"], {"axis": 1}, 24,
+            [("y", TensorProto.FLOAT)])
+_multi_case("tensorscatter24_circular_wraps", F, "TensorScatter",
+            {"c": _cache(3, 2, 4, 2), "u": _cache(3, 2, 3, 2),
+             "i": np.array([0, 2, 3], np.int64)}, ["c", "u", "i"], {"mode": "circular"}, 24,
+            [("y", TensorProto.FLOAT)])
+
+F = "linear"
+_LA_OUT = [("o", TensorProto.FLOAT), ("s", TensorProto.FLOAT)]
+
+
+def _linear_attention(name, b, t, hq, hkv, dk, dv, rule, decay_per_head=False, beta_one=False,
+                      past=False, scale=None, fp16=False):
+    gi = {"q": rn(b, t, hq * dk, scale=0.5), "k": rn(b, t, hkv * dk, scale=0.5),
+          "v": rn(b, t, hkv * dv)}
+    names = ["q", "k", "v", "", "", ""]
+    if past:
+        gi["p"] = rn(b, hkv, dk, dv, scale=0.3)
+        names[3] = "p"
+    if rule in ("gated", "gated_delta"):
+        gi["g"] = -np.abs(rn(b, t, hkv if decay_per_head else hkv * dk, scale=0.3))
+        names[4] = "g"
+    if rule in ("delta", "gated_delta"):
+        gi["be"] = uniform(0.1, 0.9, b, t, 1 if beta_one else hkv)
+        names[5] = "be"
+    while names[-1] == "":
+        names.pop()
+    out = _LA_OUT
+    if fp16:
+        gi = {k: a.astype(np.float16) for k, a in gi.items()}
+        out = [("o", TensorProto.FLOAT16), ("s", TensorProto.FLOAT16)]
+    attrs = {"q_num_heads": hq, "kv_num_heads": hkv, "update_rule": rule}
+    if scale is not None:
+        attrs["scale"] = scale
+    _multi_case(name, F, "LinearAttention", gi, names, attrs, 27, out, use_ort=False,
+                rtol=2e-3 if fp16 else 1e-4, atol=2e-3 if fp16 else 1e-5)
+
+
+_linear_attention("linearattention27_linear", 2, 3, 2, 2, 4, 5, "linear")
+_linear_attention("linearattention27_gated_per_key_past", 1, 4, 2, 2, 3, 3, "gated", past=True)
+_linear_attention("linearattention27_gated_per_head", 2, 3, 2, 2, 4, 4, "gated",
+                  decay_per_head=True)
+_linear_attention("linearattention27_delta_scale", 1, 3, 3, 3, 4, 2, "delta", scale=0.3)
+_linear_attention("linearattention27_gated_delta_gqa", 2, 4, 4, 2, 4, 4, "gated_delta",
+                  past=True)
+_linear_attention("linearattention27_gated_delta_mqa_beta1", 1, 2, 4, 1, 4, 3, "gated_delta",
+                  beta_one=True)
+_linear_attention("linearattention27_fp16", 1, 3, 2, 2, 4, 4, "gated_delta", fp16=True)
+
+F = "conv"
+
+
+def _causal_conv(name, b, c, length, k, bias=False, past=False, activation=None, fp16=False):
+    gi = {"x": rn(b, c, length), "w": rn(c, 1, k, scale=0.5)}
+    names = ["x", "w", "", ""]
+    if bias:
+        gi["bias"] = rn(c)
+        names[2] = "bias"
+    if past:
+        gi["p"] = rn(b, c, k - 1)
+        names[3] = "p"
+    while names[-1] == "":
+        names.pop()
+    dt = TensorProto.FLOAT
+    if fp16:
+        gi = {n: a.astype(np.float16) for n, a in gi.items()}
+        dt = TensorProto.FLOAT16
+    attrs = {"activation": activation} if activation else {}
+    _multi_case(name, F, "CausalConvWithState", gi, names, attrs, 27, [("y", dt), ("s", dt)],
+                use_ort=False, rtol=2e-3 if fp16 else 1e-4, atol=2e-3 if fp16 else 1e-5)
+
+
+_causal_conv("causalconvwithstate27_basic", 2, 3, 6, 3)
+_causal_conv("causalconvwithstate27_bias_past_silu", 1, 4, 5, 4, bias=True, past=True,
+             activation="silu")
+_causal_conv("causalconvwithstate27_decode_swish", 2, 2, 1, 3, past=True, activation="swish")
+_causal_conv("causalconvwithstate27_short_input", 1, 3, 2, 4)
+_causal_conv("causalconvwithstate27_fp16_silu", 1, 3, 6, 3, activation="silu", fp16=True)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
