@@ -78,6 +78,12 @@ LogicalResult CastOp::verify() {
                                           rt(getResult()).getElementType()));
 }
 
+LogicalResult BitCastOp::verify() {
+  return checkResult(*this, inferBitCastType([&] { return emitOpError(); },
+                                             rt(getInput()),
+                                             rt(getResult()).getElementType()));
+}
+
 LogicalResult ExpandOp::verify() {
   return checkResult(*this, inferExpandType([&] { return emitOpError(); },
                                             rt(getInput()),

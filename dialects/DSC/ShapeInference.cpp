@@ -694,6 +694,21 @@ inferCastType(EmitErrorFn emitError, RankedTensorType input, Type elementType) {
   return RankedTensorType::get(input.getShape(), elementType);
 }
 
+FailureOr<RankedTensorType> inferBitCastType(EmitErrorFn emitError,
+                                             RankedTensorType input,
+                                             Type elementType) {
+  if (failed(inferCastType(emitError, input, elementType)))
+    return failure();
+  // A bool occupies a byte in ONNX tensors.
+  auto storageBits = [](Type t) {
+    return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth();
+  };
+  if (storageBits(input.getElementType()) != storageBits(elementType))
+    return emitError() << "bitcasts between types of the same width only, got "
+                       << input.getElementType() << " and " << elementType;
+  return RankedTensorType::get(input.getShape(), elementType);
+}
+
 FailureOr<RankedTensorType> inferExpandType(EmitErrorFn emitError,
                                             RankedTensorType input,
                                             ArrayRef<int64_t> shape) {

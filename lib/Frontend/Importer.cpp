@@ -1057,6 +1057,9 @@ const OpRegistry &OpRegistry::get() {
     registerLossImporters(r);
     registerIndexingImporters(r);
     registerDetImporters(r);
+    registerQuantizeImporters(r);
+    registerSequenceImporters(r);
+    registerLinearAttentionImporters(r);
     return r;
   }();
   return registry;

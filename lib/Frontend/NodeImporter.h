@@ -188,6 +188,9 @@ void registerEinsumImporters(OpRegistry &registry);
 void registerLossImporters(OpRegistry &registry);
 void registerIndexingImporters(OpRegistry &registry);
 void registerDetImporters(OpRegistry &registry);
+void registerQuantizeImporters(OpRegistry &registry);
+void registerSequenceImporters(OpRegistry &registry);
+void registerLinearAttentionImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

@@ -2092,5 +2092,336 @@ def _scan8_batched():
 _scan8_batched()
 
 
+# ==========================================================================
+# Quantization (lib/Frontend/Ops/Quantize.cpp): QuantizeLinear and
+# DequantizeLinear (per tensor, per axis, blocked, 8/16-bit, output_dtype),
+# DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul and
+# QLinearConv. Quantized outputs must match onnxruntime exactly (rtol and atol
+# 0), so inputs include exact halves (round half to even) and values beyond
+# the range (saturation).
+# ==========================================================================
+
+
+def _quant_case(name, family, op, graph_inputs, inits, node_inputs, attrs, opset,
+                out_dtypes, rtol=0.0, atol=0.0):
+    def fn():
+        outs = ["y"] if len(out_dtypes) == 1 else [f"y{i}" for i in range(len(out_dtypes))]
+        node = helper.make_node(op, list(node_inputs), outs, name=op.lower() + "_0", **attrs)
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        init_protos = [T.init(n, a) for n, a in inits.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, d, None)
+                                           for o, d in zip(outs, out_dtypes)],
+                             init_protos, opset=opset, check=False)
+        ref = T.reference(probe, graph_inputs)
+        model = T.make_model([node], ins, [T.tensor_info(o, ref[o].shape, d)
+                                           for o, d in zip(outs, out_dtypes)],
+                             init_protos, opset=opset)
+        T.run_case(name, model, graph_inputs, rtol=rtol, atol=atol)
+
+    T.add_case(name, fn, family)
+
+
+def _halves(*shape, scale=1.0):
+    # Multiples of scale / 4: x / scale hits exact halves; wide enough to
+    # saturate 8-bit results.
+    n = int(np.prod(shape))
+    v = (T.rng(next_seed()).integers(-700, 700, n) * 0.25).astype(np.float32)
+    return (v * np.float32(scale)).reshape(shape)
+
+
+F = "elementwise"
+_U8, _I8 = TensorProto.UINT8, TensorProto.INT8
+_quant_case("quantizelinear10_u8_scalar_zp", F, "QuantizeLinear", {"x": _halves(3, 8)},
+            {"s": np.array(1.0, np.float32), "z": np.array(100, np.uint8)}, ["x", "s", "z"],
+            {}, 10, [_U8])
+_quant_case("quantizelinear13_default_u8_no_zp", F, "QuantizeLinear",
+            {"x": _halves(2, 5, scale=0.5), "s": np.array(0.5, np.float32)}, {},
+            ["x", "s"], {}, 13, [_U8])
+_quant_case("quantizelinear13_i8_per_axis", F, "QuantizeLinear", {"x": _halves(2, 3, 4)},
+            {"s": np.array([0.5, 1.0, 2.0], np.float32), "z": np.array([-3, 0, 7], np.int8)},
+            ["x", "s", "z"], {"axis": 1}, 13, [_I8])
+_quant_case("quantizelinear19_i8_axis_neg1_runtime_scale", F, "QuantizeLinear",
+            {"x": _halves(3, 4), "s": np.array([0.25, 0.5, 1.0, 4.0], np.float32)},
+            {"z": np.array([1, -1, 0, 5], np.int8)}, ["x", "s", "z"], {"axis": -1}, 19, [_I8])
+_quant_case("quantizelinear21_i16", F, "QuantizeLinear", {"x": _halves(4, 6, scale=90.0)},
+            {"s": np.array(0.5, np.float32), "z": np.array(-200, np.int16)}, ["x", "s", "z"],
+            {}, 21, [TensorProto.INT16])
+_quant_case("quantizelinear21_u16", F, "QuantizeLinear", {"x": _halves(4, 6, scale=90.0)},
+            {"s": np.array(0.5, np.float32), "z": np.array(30000, np.uint16)}, ["x", "s", "z"],
+            {}, 21, [TensorProto.UINT16])
+_quant_case("quantizelinear21_blocked_axis1_remainder", F, "QuantizeLinear",
+            {"x": _halves(2, 7)},
+            {"s": np.array([[0.5, 1.0, 2.0], [1.0, 0.25, 4.0]], np.float32),
+             "z": np.array([[0, 3, -4], [2, 0, 1]], np.int8)},
+            ["x", "s", "z"], {"axis": 1, "block_size": 3}, 21, [_I8])
+_quant_case("quantizelinear21_blocked_axis0", F, "QuantizeLinear", {"x": _halves(4, 3)},
+            {"s": np.array([[0.5, 1.0, 2.0], [1.0, 0.25, 4.0]], np.float32),
+             "z": np.array([[10, 3, 40], [200, 0, 128]], np.uint8)},
+            ["x", "s", "z"], {"axis": 0, "block_size": 2}, 21, [_U8])
+_quant_case("quantizelinear21_output_dtype_i8", F, "QuantizeLinear", {"x": _halves(3, 4)},
+            {"s": np.array(1.0, np.float32)}, ["x", "s"],
+            {"output_dtype": TensorProto.INT8}, 21, [_I8])
+_quant_case("quantizelinear19_f16", F, "QuantizeLinear",
+            {"x": _halves(2, 6).astype(np.float16)},
+            {"s": np.array(0.5, np.float16), "z": np.array(3, np.int8)}, ["x", "s", "z"],
+            {}, 19, [_I8])
+
+_quant_case("dequantizelinear10_u8", F, "DequantizeLinear",
+            {"x": T.rng(next_seed()).integers(0, 256, (3, 5)).astype(np.uint8)},
+            {"s": np.array(0.125, np.float32), "z": np.array(130, np.uint8)},
+            ["x", "s", "z"], {}, 10, [TensorProto.FLOAT], rtol=1e-6, atol=1e-6)
+_quant_case("dequantizelinear13_i8_per_axis", F, "DequantizeLinear",
+            {"x": T.rng(next_seed()).integers(-128, 128, (2, 3, 4)).astype(np.int8)},
+            {"s": np.array([0.5, 0.1, 3.0], np.float32), "z": np.array([-3, 0, 7], np.int8)},
+            ["x", "s", "z"], {"axis": 1}, 13, [TensorProto.FLOAT], rtol=1e-6, atol=1e-6)
+_quant_case("dequantizelinear13_i32_no_zp", F, "DequantizeLinear",
+            {"x": T.rng(next_seed()).integers(-100000, 100000, (7,)).astype(np.int32)},
+            {"s": np.array(0.001, np.float32)}, ["x", "s"], {}, 13, [TensorProto.FLOAT],
+            rtol=1e-6, atol=1e-6)
+_quant_case("dequantizelinear21_i16_blocked", F, "DequantizeLinear",
+            {"x": T.rng(next_seed()).integers(-32768, 32768, (5, 2)).astype(np.int16)},
+            {"s": np.array([[0.5, 0.01], [2.0, 1.0], [0.3, 0.7]], np.float32),
+             "z": np.array([[100, -5], [0, 7], [-300, 2]], np.int16)},
+            ["x", "s", "z"], {"axis": 0, "block_size": 2}, 21, [TensorProto.FLOAT],
+            rtol=1e-6, atol=1e-6)
+_quant_case("dequantizelinear21_u16_f16_scale", F, "DequantizeLinear",
+            {"x": T.rng(next_seed()).integers(0, 65536, (4, 3)).astype(np.uint16)},
+            {"s": np.array(0.01, np.float16), "z": np.array(32768, np.uint16)},
+            ["x", "s", "z"], {}, 21, [TensorProto.FLOAT16], rtol=1e-3, atol=1e-3)
+
+_quant_case("dynamicquantizelinear11_mixed_signs", F, "DynamicQuantizeLinear",
+            {"x": rn(3, 7, scale=3.0)}, {}, ["x"], {}, 11,
+            [_U8, TensorProto.FLOAT, _U8], rtol=1e-6, atol=1e-7)
+_quant_case("dynamicquantizelinear11_all_positive", F, "DynamicQuantizeLinear",
+            {"x": np.abs(rn(2, 9)) + 1.0}, {}, ["x"], {}, 11,
+            [_U8, TensorProto.FLOAT, _U8], rtol=1e-6, atol=1e-7)
+
+
+def _ints(dtype, *shape):
+    info = np.iinfo(dtype)
+    return T.rng(next_seed()).integers(info.min, int(info.max) + 1, shape).astype(dtype)
+
+
+F = "linear"
+_quant_case("matmulinteger10_u8_zero_points", F, "MatMulInteger",
+            {"a": _ints(np.uint8, 3, 5)},
+            {"b": _ints(np.uint8, 5, 4), "az": np.array(12, np.uint8),
+             "bz": np.array(200, np.uint8)}, ["a", "b", "az", "bz"], {}, 10,
+            [TensorProto.INT32])
+_quant_case("matmulinteger10_i8_batched_per_column_zp", F, "MatMulInteger",
+            {"a": _ints(np.int8, 2, 3, 6), "b": _ints(np.int8, 6, 4)},
+            {"az": np.array(-3, np.int8), "bz": np.array([1, -2, 0, 5], np.int8)},
+            ["a", "b", "az", "bz"], {}, 10, [TensorProto.INT32])
+# K = 300: partial sums reach 300 * 255^2 > 2^24, computed in f64.
+_quant_case("matmulinteger10_u8_long_k_no_zp", F, "MatMulInteger",
+            {"a": np.full((2, 300), 255, np.uint8)}, {"b": _ints(np.uint8, 300, 3)},
+            ["a", "b"], {}, 10, [TensorProto.INT32])
+for _t, _q in [(np.int8, _I8), (np.uint8, _U8)]:
+    _n = np.dtype(_t).name
+    _quant_case(f"qlinearmatmul10_{_n}", F, "QLinearMatMul",
+                {"a": _ints(_t, 3, 8), "b": _ints(_t, 8, 5)},
+                {"as": np.array(0.02, np.float32), "az": np.array(3, _t),
+                 "bs": np.array(0.015, np.float32), "bz": np.array(-1 if _t == np.int8 else 128, _t),
+                 "ys": np.array(0.6, np.float32), "yz": np.array(5, _t)},
+                ["a", "as", "az", "b", "bs", "bz", "ys", "yz"], {}, 10, [_q])
+_quant_case("qlinearmatmul21_u8_f16_scales_3d", F, "QLinearMatMul",
+            {"a": _ints(np.uint8, 2, 3, 4), "b": _ints(np.uint8, 2, 4, 3)},
+            {"as": np.array(0.02, np.float16), "az": np.array(100, np.uint8),
+             "bs": np.array(0.03, np.float16), "bz": np.array(120, np.uint8),
+             "ys": np.array(0.25, np.float16), "yz": np.array(128, np.uint8)},
+            ["a", "as", "az", "b", "bs", "bz", "ys", "yz"], {}, 21, [_U8])
+
+F = "conv"
+_quant_case("convinteger10_u8_pads_zp", F, "ConvInteger",
+            {"x": _ints(np.uint8, 1, 3, 6, 6)},
+            {"w": _ints(np.uint8, 4, 3, 3, 3), "xz": np.array(128, np.uint8)},
+            ["x", "w", "xz"], {"pads": [1, 1, 1, 1]}, 10, [TensorProto.INT32])
+# (onnxruntime takes per-tensor weight zero points only.)
+_quant_case("convinteger10_i8_stride_group_wzp", F, "ConvInteger",
+            {"x": _ints(np.int8, 1, 4, 7, 7)},
+            {"w": _ints(np.int8, 4, 2, 2, 2), "xz": np.array(-5, np.int8),
+             "wz": np.array([3], np.int8)},
+            ["x", "w", "xz", "wz"], {"strides": [2, 2], "group": 2}, 10, [TensorProto.INT32])
+_quant_case("qlinearconv10_u8_bias_per_channel_scale", F, "QLinearConv",
+            {"x": _ints(np.uint8, 1, 3, 5, 5)},
+            {"xs": np.array(0.02, np.float32), "xz": np.array(120, np.uint8),
+             "w": _ints(np.uint8, 4, 3, 3, 3),
+             "ws": np.array([0.01, 0.02, 0.005, 0.03], np.float32),
+             "wz": np.array(128, np.uint8), "ys": np.array(0.5, np.float32),
+             "yz": np.array(100, np.uint8),
+             "b": T.rng(next_seed()).integers(-2000, 2000, 4).astype(np.int32)},
+            ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], {"pads": [1, 1, 1, 1]}, 10,
+            [_U8])
+_quant_case("qlinearconv10_i8_stride", F, "QLinearConv",
+            {"x": _ints(np.int8, 1, 2, 6, 6)},
+            {"xs": np.array(0.05, np.float32), "xz": np.array(-2, np.int8),
+             "w": _ints(np.int8, 3, 2, 2, 2), "ws": np.array(0.01, np.float32),
+             "wz": np.array(0, np.int8), "ys": np.array(0.3, np.float32),
+             "yz": np.array(-10, np.int8)},
+            ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], {"strides": [2, 2]}, 10, [_I8])
+
+
+# ==========================================================================
+# BitCast (opset 26), OptionalHasElement/OptionalGetElement on tensors,
+# TensorScatter (opset 24), LinearAttention and CausalConvWithState (opset
+# 27). LinearAttention and CausalConvWithState, which onnxruntime 1.32 does
+# not know, are compared with onnx.reference's implementation instead
+# (use_ort=False).
+# ==========================================================================
+
+
+def _multi_case(name, family, op, graph_inputs, node_inputs, attrs, opset, outputs,
+                inits=None, use_ort=True, rtol=1e-4, atol=1e-5):
+    """One node with outputs [(name, onnx dtype)], checked against onnxruntime
+    or (use_ort=False) onnx.reference.ReferenceEvaluator."""
+    inits = inits or {}
+
+    def fn():
+        from onnx.reference import ReferenceEvaluator
+
+        node = helper.make_node(op, list(node_inputs), [o for o, _ in outputs],
+                                name=op.lower() + "_0", **attrs)
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        init_protos = [T.init(n, a) for n, a in inits.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, d, None)
+                                           for o, d in outputs],
+                             init_protos, opset=opset, check=False)
+        if use_ort:
+            expected = T.reference(probe, graph_inputs)
+        else:
+            got = ReferenceEvaluator(probe).run(None, graph_inputs)
+            expected = {o: np.asarray(v) for (o, _), v in zip(outputs, got)}
+        model = T.make_model([node], ins, [T.tensor_info(o, expected[o].shape, d)
+                                           for o, d in outputs],
+                             init_protos, opset=opset, check=False)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, graph_inputs, [o for o, _ in outputs])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
+F = "elementwise"
+_bits = T.rng(next_seed()).standard_normal((3, 4)).astype(np.float32)
+_multi_case("bitcast26_f32_to_i32", F, "BitCast", {"x": _bits}, ["x"],
+            {"to": TensorProto.INT32}, 26, [("y", TensorProto.INT32)],
+            rtol=0, atol=0)
+_multi_case("bitcast26_u32_to_f32", F, "BitCast",
+            {"x": _bits.view(np.uint32)}, ["x"], {"to": TensorProto.FLOAT}, 26,
+            [("y", TensorProto.FLOAT)], rtol=0, atol=0)
+_multi_case("bitcast26_f16_to_i16", F, "BitCast", {"x": _bits.astype(np.float16)}, ["x"],
+            {"to": TensorProto.INT16}, 26, [("y", TensorProto.INT16)],
+            rtol=0, atol=0)
+_multi_case("bitcast26_i8_to_u8", F, "BitCast",
+            {"x": np.array([-128, -1, 0, 1, 127], np.int8)}, ["x"],
+            {"to": TensorProto.UINT8}, 26, [("y", TensorProto.UINT8)],
+            rtol=0, atol=0)
+# (onnxruntime has no BitCast kernel from bool.)
+_multi_case("bitcast26_bool_to_u8", F, "BitCast",
+            {"x": np.array([True, False, True], np.bool_)}, ["x"],
+            {"to": TensorProto.UINT8}, 26, [("y", TensorProto.UINT8)],
+            use_ort=False, rtol=0, atol=0)
+_multi_case("bitcast26_f64_to_i64", F, "BitCast",
+            {"x": _bits.astype(np.float64)}, ["x"], {"to": TensorProto.INT64}, 26,
+            [("y", TensorProto.INT64)], rtol=0, atol=0)
+
+F = "shape"
+_multi_case("optionalgetelement18_tensor", F, "OptionalGetElement", {"x": rn(2, 3)}, ["x"],
+            {}, 18, [("y", TensorProto.FLOAT)])
+_multi_case("optionalhaselement18_tensor", F, "OptionalHasElement", {"x": rn(2, 3)}, ["x"],
+            {}, 18, [("y", TensorProto.BOOL)])
+
+
+def _cache(*shape):
+    return rn(*shape)
+
+
+_multi_case("tensorscatter24_linear_default_axis", F, "TensorScatter",
+            {"c": _cache(2, 3, 6, 4), "u": _cache(2, 3, 2, 4),
+             "i": np.array([1, 4], np.int64)}, ["c", "u", "i"], {}, 24,
+            [("y", TensorProto.FLOAT)])
+_multi_case("tensorscatter24_no_indices_axis1", F, "TensorScatter",
+            {"c": _cache(2, 5, 3), "u": _cache(2, 2, 3)}, ["c", "u"], {"axis": 1}, 24,
+            [("y", TensorProto.FLOAT)])
+_multi_case("tensorscatter24_circular_wraps", F, "TensorScatter",
+            {"c": _cache(3, 2, 4, 2), "u": _cache(3, 2, 3, 2),
+             "i": np.array([0, 2, 3], np.int64)}, ["c", "u", "i"], {"mode": "circular"}, 24,
+            [("y", TensorProto.FLOAT)])
+
+F = "linear"
+_LA_OUT = [("o", TensorProto.FLOAT), ("s", TensorProto.FLOAT)]
+
+
+def _linear_attention(name, b, t, hq, hkv, dk, dv, rule, decay_per_head=False, beta_one=False,
+                      past=False, scale=None, fp16=False):
+    gi = {"q": rn(b, t, hq * dk, scale=0.5), "k": rn(b, t, hkv * dk, scale=0.5),
+          "v": rn(b, t, hkv * dv)}
+    names = ["q", "k", "v", "", "", ""]
+    if past:
+        gi["p"] = rn(b, hkv, dk, dv, scale=0.3)
+        names[3] = "p"
+    if rule in ("gated", "gated_delta"):
+        gi["g"] = -np.abs(rn(b, t, hkv if decay_per_head else hkv * dk, scale=0.3))
+        names[4] = "g"
+    if rule in ("delta", "gated_delta"):
+        gi["be"] = uniform(0.1, 0.9, b, t, 1 if beta_one else hkv)
+        names[5] = "be"
+    while names[-1] == "":
+        names.pop()
+    out = _LA_OUT
+    if fp16:
+        gi = {k: a.astype(np.float16) for k, a in gi.items()}
+        out = [("o", TensorProto.FLOAT16), ("s", TensorProto.FLOAT16)]
+    attrs = {"q_num_heads": hq, "kv_num_heads": hkv, "update_rule": rule}
+    if scale is not None:
+        attrs["scale"] = scale
+    _multi_case(name, F, "LinearAttention", gi, names, attrs, 27, out, use_ort=False,
+                rtol=2e-3 if fp16 else 1e-4, atol=2e-3 if fp16 else 1e-5)
+
+
+_linear_attention("linearattention27_linear", 2, 3, 2, 2, 4, 5, "linear")
+_linear_attention("linearattention27_gated_per_key_past", 1, 4, 2, 2, 3, 3, "gated", past=True)
+_linear_attention("linearattention27_gated_per_head", 2, 3, 2, 2, 4, 4, "gated",
+                  decay_per_head=True)
+_linear_attention("linearattention27_delta_scale", 1, 3, 3, 3, 4, 2, "delta", scale=0.3)
+_linear_attention("linearattention27_gated_delta_gqa", 2, 4, 4, 2, 4, 4, "gated_delta",
+                  past=True)
+_linear_attention("linearattention27_gated_delta_mqa_beta1", 1, 2, 4, 1, 4, 3, "gated_delta",
+                  beta_one=True)
+_linear_attention("linearattention27_fp16", 1, 3, 2, 2, 4, 4, "gated_delta", fp16=True)
+
+F = "conv"
+
+
+def _causal_conv(name, b, c, length, k, bias=False, past=False, activation=None, fp16=False):
+    gi = {"x": rn(b, c, length), "w": rn(c, 1, k, scale=0.5)}
+    names = ["x", "w", "", ""]
+    if bias:
+        gi["bias"] = rn(c)
+        names[2] = "bias"
+    if past:
+        gi["p"] = rn(b, c, k - 1)
+        names[3] = "p"
+    while names[-1] == "":
+        names.pop()
+    dt = TensorProto.FLOAT
+    if fp16:
+        gi = {n: a.astype(np.float16) for n, a in gi.items()}
+        dt = TensorProto.FLOAT16
+    attrs = {"activation": activation} if activation else {}
+    _multi_case(name, F, "CausalConvWithState", gi, names, attrs, 27, [("y", dt), ("s", dt)],
+                use_ort=False, rtol=2e-3 if fp16 else 1e-4, atol=2e-3 if fp16 else 1e-5)
+
+
+_causal_conv("causalconvwithstate27_basic", 2, 3, 6, 3)
+_causal_conv("causalconvwithstate27_bias_past_silu", 1, 4, 5, 4, bias=True, past=True,
+             activation="silu")
+_causal_conv("causalconvwithstate27_decode_swish", 2, 2, 1, 3, past=True, activation="swish")
+_causal_conv("causalconvwithstate27_short_input", 1, 3, 2, 4)
+_causal_conv("causalconvwithstate27_fp16_silu", 1, 3, 6, 3, activation="silu", fp16=True)
+
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

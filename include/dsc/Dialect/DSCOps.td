@@ -181,6 +181,24 @@ def DSC_CastOp : DSC_Op<"cast", [DSC_Elementwise]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_BitCastOp : DSC_Op<"bitcast", [DSC_Elementwise]> {
+  let summary = "elementwise reinterpretation of the bits as another type";
+  let description = [{
+    ONNX BitCast: each element's bits read as the result's element type of
+    the same width (a bool (`i1`) is one byte: to an 8-bit integer it gives
+    0 or 1, an 8-bit integer gives the bool `x != 0`). The shape is
+    unchanged.
+
+    Example:
+    ```mlir
+    %0 = dsc.bitcast %x : (tensor<2x3xf32>) -> tensor<2x3xi32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def DSC_ExpandOp : DSC_Op<"expand", [DSC_Elementwise]> {
   let summary = "numpy broadcast to the result's shape";
   let description = [{

@@ -152,6 +152,12 @@ mlir::FailureOr<RankedTensorType> inferCastType(EmitErrorFn emitError,
                                                 RankedTensorType input,
                                                 mlir::Type elementType);
 
+/// BitCast: float, integer or i1 (stored as one byte) of the same width on
+/// both sides, same shape.
+mlir::FailureOr<RankedTensorType> inferBitCastType(EmitErrorFn emitError,
+                                                   RankedTensorType input,
+                                                   mlir::Type elementType);
+
 /// Expand: the numpy broadcast of the input's shape and `shape`.
 mlir::FailureOr<RankedTensorType>
 inferExpandType(EmitErrorFn emitError, RankedTensorType input,

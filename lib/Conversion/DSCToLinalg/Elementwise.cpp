@@ -424,6 +424,18 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
                           getElementTypeOrSelf(c.getResult().getType()),
                           c.getInputUnsigned(), c.getResultUnsigned());
       })
+      .Case([&](BitCastOp c) -> Value {
+        Type to = getElementTypeOrSelf(c.getResult().getType());
+        Type from = args[0].getType();
+        // A bool is a byte holding 0 or 1; a byte read as a bool is != 0.
+        if (from.isInteger(1))
+          return arith::ExtUIOp::create(b, loc, to, args[0]);
+        if (to.isInteger(1))
+          return arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ne, args[0],
+              arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
+        return arith::BitcastOp::create(b, loc, to, args[0]);
+      })
       .Case([&](ExpandOp) { return args[0]; })
       .Case([&](ExpOp) { return math1<math::ExpOp>(b, loc, args[0]); })
       .Case([&](LogOp) { return math1<math::LogOp>(b, loc, args[0]); })
