@@ -1054,6 +1054,9 @@ const OpRegistry &OpRegistry::get() {
     registerLossImporters(r);
     registerIndexingImporters(r);
     registerDetImporters(r);
+    registerSignalImporters(r);
+    registerSamplingImporters(r);
+    registerRotaryImporters(r);
     return r;
   }();
   return registry;

@@ -188,6 +188,9 @@ void registerEinsumImporters(OpRegistry &registry);
 void registerLossImporters(OpRegistry &registry);
 void registerIndexingImporters(OpRegistry &registry);
 void registerDetImporters(OpRegistry &registry);
+void registerSignalImporters(OpRegistry &registry);
+void registerSamplingImporters(OpRegistry &registry);
+void registerRotaryImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.
