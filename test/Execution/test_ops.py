@@ -2255,6 +2255,18 @@ _maxpool_indices("maxpool8_indices_1d", (2, 2, 9), 8, kernel_shape=[3], strides=
 _maxpool_indices("maxpool12_indices_3d", (1, 2, 4, 4, 4), 12, kernel_shape=[2, 2, 2],
                  strides=[2, 2, 2])
 
+# Col2Im-18: 2-D with strides, pads and dilations together, 3-D, and
+# block_shape a graph input that the input's and output's shapes determine.
+op_case("col2im18_strides_pads_dilations", F, "Col2Im", {"x": rn(2, 3 * 6, 12)},
+        initializers={"img": np.array([5, 6], np.int64), "blk": np.array([2, 3], np.int64)},
+        attrs={"strides": [2, 1], "pads": [1, 0, 1, 2], "dilations": [1, 2]}, opset=18)
+op_case("col2im18_3d", F, "Col2Im", {"x": rn(1, 2 * 8, 24)},
+        initializers={"img": np.array([3, 4, 5], np.int64),
+                      "blk": np.array([2, 2, 2], np.int64)}, opset=18)
+op_case("col2im18_shapes_graph_inputs", F, "Col2Im",
+        {"x": rn(1, 9, 4), "img": np.array([5, 5], np.int64), "blk": np.array([3, 3], np.int64)},
+        attrs={"strides": [2, 2]}, opset=18)
+
 # ==========================================================================
 # Windows (constants) and RotaryEmbedding
 # ==========================================================================

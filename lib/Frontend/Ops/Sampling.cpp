@@ -3,10 +3,11 @@
 // GridSample and RoiAlign read the input at run-time coordinates and are
 // dsc ops (dsc.grid_sample, dsc.roi_align). AffineGrid is a matmul of a
 // constant base grid with theta; CenterCropPad a slice and zero blocks;
-// MaxUnpool a scatter of the values at their indices. Shape inputs (the
-// grid size, the crop shape, the unpooled shape) may be graph inputs where
-// the graph declares the output's static shape, which a valid model's
-// values equal (as TopK's k).
+// MaxUnpool a scatter of the values at their indices; Col2Im a scatter-add
+// with constant indices. Shape inputs (the grid size, the crop shape, the
+// unpooled shape, the image shape) may be graph inputs where the graph
+// declares the output's static shape, which a valid model's values equal
+// (as TopK's k).
 //
 //===----------------------------------------------------------------------===//
 #include "../Compose.h"
@@ -14,6 +15,8 @@
 #include "dsc/Dialect/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <functional>
 
 using namespace mlir;
 
@@ -348,6 +351,170 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
   return success();
 }
 
+/// The number of sliding blocks along one dimension (0 when none fits).
+int64_t blockCount(int64_t image, int64_t block, int64_t padBegin,
+                   int64_t padEnd, int64_t dilation, int64_t stride) {
+  int64_t span = image + padBegin + padEnd - dilation * (block - 1) - 1;
+  return span < 0 ? 0 : span / stride + 1;
+}
+
+/// Col2Im (opset 18): every element of each column added at its position
+/// in the image (a scatter-add with constant indices; positions in the
+/// padding go to one extra element that is sliced off). image_shape may be
+/// a graph input where the output's shape is declared, and block_shape
+/// too where exactly one block shape fits the input's shape.
+LogicalResult importCol2Im(NodeImporter &n) {
+  if (failed(n.checkAttributes({"dilations", "pads", "strides"})))
+    return failure();
+  FailureOr<Value> x = n.input(0);
+  auto dilationsAttr = n.intsAttr("dilations");
+  auto padsAttr = n.intsAttr("pads");
+  auto stridesAttr = n.intsAttr("strides");
+  if (failed(x) || failed(dilationsAttr) || failed(padsAttr) ||
+      failed(stridesAttr))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  if (xt.getRank() != 3)
+    return n.emitError() << "expects an input [N, C * prod(block_shape), L], "
+                            "got "
+                         << xt;
+  int64_t batch = xt.getDimSize(0), rows = xt.getDimSize(1),
+          columns = xt.getDimSize(2);
+  // image_shape, and the channels when it comes from the declared shape.
+  std::optional<int64_t> declaredChannels;
+  FailureOr<SmallVector<int64_t>> image = shapeInput(
+      n, 1, "Col2Im's image_shape", [&](ArrayRef<int64_t> declared) {
+        if (declared.size() >= 2)
+          declaredChannels = declared[1];
+        return SmallVector<int64_t>(declared.drop_front(2));
+      });
+  if (failed(image))
+    return failure();
+  int64_t k = image->size();
+  if (k < 1)
+    return n.emitError() << "image_shape must not be empty";
+  SmallVector<int64_t> dilations =
+      *dilationsAttr ? **dilationsAttr : SmallVector<int64_t>(k, 1);
+  SmallVector<int64_t> pads =
+      *padsAttr ? **padsAttr : SmallVector<int64_t>(2 * k, 0);
+  SmallVector<int64_t> strides =
+      *stridesAttr ? **stridesAttr : SmallVector<int64_t>(k, 1);
+  if (static_cast<int64_t>(dilations.size()) != k ||
+      static_cast<int64_t>(pads.size()) != 2 * k ||
+      static_cast<int64_t>(strides.size()) != k)
+    return n.emitError() << "dilations, pads and strides must have " << k
+                         << ", " << 2 * k << " and " << k << " entries";
+  for (int64_t d = 0; d < k; ++d)
+    if (dilations[d] < 1 || strides[d] < 1 || pads[d] < 0 || pads[k + d] < 0 ||
+        (*image)[d] < 1)
+      return n.emitError() << "image sizes, dilations and strides must be "
+                              "positive and pads non-negative";
+  auto columnsFor = [&](ArrayRef<int64_t> block) {
+    int64_t count = 1;
+    for (int64_t d = 0; d < k; ++d)
+      count *= blockCount((*image)[d], block[d], pads[d], pads[k + d],
+                          dilations[d], strides[d]);
+    return count;
+  };
+  SmallVector<int64_t> block;
+  if (n.constantInputOrNull(2)) {
+    FailureOr<SmallVector<int64_t>> b =
+        intsInput(n, 2, "Col2Im's block_shape");
+    if (failed(b))
+      return failure();
+    block = *b;
+  } else if (declaredChannels && *declaredChannels > 0 &&
+             rows % *declaredChannels == 0) {
+    // The block shapes of rows / C elements that give L columns.
+    int64_t elements = rows / *declaredChannels;
+    SmallVector<SmallVector<int64_t>> fits;
+    SmallVector<int64_t> cur(k, 1);
+    std::function<void(int64_t, int64_t)> search = [&](int64_t d,
+                                                       int64_t left) {
+      if (d == k - 1) {
+        cur[d] = left;
+        if (columnsFor(cur) == columns)
+          fits.push_back(cur);
+        return;
+      }
+      for (int64_t b = 1; b <= left; ++b)
+        if (left % b == 0) {
+          cur[d] = b;
+          search(d + 1, left / b);
+        }
+    };
+    search(0, elements);
+    if (fits.size() == 1)
+      block = fits.front();
+  }
+  if (block.empty())
+    return n.emitError() << "Col2Im's block_shape ('" << n.node().input(2)
+                         << "') must be a constant (an initializer or a "
+                            "Constant node), or the declared output shape must "
+                            "determine it; computed values are not supported "
+                            "yet";
+  int64_t taps = 1, pixels = 1;
+  for (int64_t d = 0; d < k; ++d) {
+    if (block[d] < 1)
+      return n.emitError() << "block_shape must be positive";
+    taps *= block[d];
+    pixels *= (*image)[d];
+  }
+  if (static_cast<int64_t>(block.size()) != k || rows % taps != 0 ||
+      columnsFor(block) != columns)
+    return n.emitError() << "an input " << xt << " does not match "
+                         << "image_shape, block_shape and the attributes";
+  int64_t channels = rows / taps;
+  SmallVector<int64_t> outShape = {batch, channels};
+  outShape.append(image->begin(), image->end());
+  if (failed(n.checkResultShape(outShape)) ||
+      failed(n.checkResultShape({batch, channels, taps * columns})))
+    return failure();
+  // index[t * L + l]: the flat image position of tap t of block l.
+  SmallVector<int64_t> counts;
+  for (int64_t d = 0; d < k; ++d)
+    counts.push_back(blockCount((*image)[d], block[d], pads[d], pads[k + d],
+                                dilations[d], strides[d]));
+  SmallVector<int64_t> index;
+  for (int64_t t = 0; t < taps; ++t) {
+    for (int64_t l = 0; l < columns; ++l) {
+      int64_t rt = t, rl = l, flat = 0;
+      bool inside = true;
+      SmallVector<int64_t> pos(k);
+      for (int64_t d = k - 1; d >= 0; --d) {
+        int64_t td = rt % block[d], ld = rl % counts[d];
+        rt /= block[d];
+        rl /= counts[d];
+        pos[d] = ld * strides[d] - pads[d] + td * dilations[d];
+        inside &= pos[d] >= 0 && pos[d] < (*image)[d];
+      }
+      for (int64_t d = 0; d < k; ++d)
+        flat = flat * (*image)[d] + pos[d];
+      index.push_back(inside ? flat : pixels);
+    }
+  }
+  Composer c(n);
+  Type i64 = n.builder().getI64Type();
+  Value updates = c.reshape(*x, {batch, channels, taps * columns});
+  Value indices = c.expand(
+      c.constant(RankedTensorType::get({1, 1, taps * columns}, i64), index),
+      {batch, channels, taps * columns});
+  Value zeros = c.splat({batch, channels, pixels + 1}, xt.getElementType(), 0);
+  if (!updates || !indices)
+    return failure();
+  FailureOr<Value> summed = n.create<ScatterElementsOp>(
+      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
+                               c.type(updates), "add", 2),
+      zeros, indices, updates, "add", int64_t(2));
+  if (failed(summed))
+    return failure();
+  Value y = c.reshape(c.sliceAlong(*summed, 2, 0, pixels), outShape);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
 } // namespace
 
 void registerSamplingImporters(OpRegistry &r) {
@@ -356,6 +523,7 @@ void registerSamplingImporters(OpRegistry &r) {
   r.add("RoiAlign", {10, 16, 22}, importRoiAlign);
   r.add("CenterCropPad", {18}, importCenterCropPad);
   r.add("MaxUnpool", {9, 11, 22}, importMaxUnpool);
+  r.add("Col2Im", {18}, importCol2Im);
 }
 
 } // namespace dsc
