@@ -2279,6 +2279,14 @@ for _op in ("HannWindow", "HammingWindow", "BlackmanWindow"):
 op_case("hannwindow17_size_input_double", F, "HannWindow", {"size": np.array(7, np.int32)},
         attrs={"output_datatype": TensorProto.DOUBLE}, opset=17,
         out_dtype=TensorProto.DOUBLE)
+# MelWeightMatrix-17 of constant inputs (a constant), float and double.
+for _name, _args, _dtype in [
+        ("melweightmatrix17_float", (8, 16, 8192, 0.0, 4096.0), TensorProto.FLOAT),
+        ("melweightmatrix17_double_edges", (10, 64, 16000, 100.0, 6000.0), TensorProto.DOUBLE)]:
+    _inits = {k: np.array(v, np.int64 if i < 3 else np.float32)
+              for i, (k, v) in enumerate(zip(("bins", "n", "rate", "lo", "hi"), _args))}
+    op_case(_name, F, "MelWeightMatrix", {}, initializers=_inits,
+            attrs={"output_datatype": _dtype}, opset=17, out_dtype=_dtype)
 
 F = "linear"
 # RotaryEmbedding-23: 4-D and 3-D inputs, interleaved, partial rotation,

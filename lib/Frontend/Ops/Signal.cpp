@@ -1,7 +1,8 @@
 //===- Signal.cpp - window functions and the DFT --------------------------===//
 //
 // HannWindow, HammingWindow and BlackmanWindow depend only on their size and
-// attributes, so they become constants. The size may be a graph input where
+// attributes, so they become constants, as does MelWeightMatrix of constant
+// inputs. The size may be a graph input where
 // the graph declares the output's static shape (as ONNX's node tests do):
 // the window then has the declared length, which a valid model's size
 // equals.
@@ -91,6 +92,76 @@ LogicalResult importWindow(NodeImporter &n) {
     result = DenseElementsAttr::get(type, ints);
   }
   n.setConstantOutput(0, result, *dtype);
+  return success();
+}
+
+/// MelWeightMatrix (opset 17) of constant inputs: the triangular filters of
+/// ONNX's reference, [dft_length / 2 + 1, num_mel_bins], in double
+/// precision.
+LogicalResult importMelWeightMatrix(NodeImporter &n) {
+  if (failed(n.checkAttributes({"output_datatype"})))
+    return failure();
+  auto dtype = n.intAttr("output_datatype", onnx::TensorProto::FLOAT);
+  if (failed(dtype))
+    return failure();
+  static const char *names[] = {"num_mel_bins", "dft_length", "sample_rate",
+                                "lower_edge_hertz", "upper_edge_hertz"};
+  double args[5];
+  for (int i = 0; i < 5; ++i) {
+    FailureOr<DenseElementsAttr> c = n.constantInput(
+        i, (Twine("MelWeightMatrix's ") + names[i]).str());
+    if (failed(c))
+      return failure();
+    if (c->getNumElements() != 1)
+      return n.emitError() << names[i] << " must be a scalar";
+    args[i] = isa<FloatType>(c->getElementType())
+                  ? (*c->value_begin<APFloat>()).convertToDouble()
+                  : double((*c->value_begin<APInt>()).getSExtValue());
+  }
+  int64_t bins = static_cast<int64_t>(args[0]),
+          dftLength = static_cast<int64_t>(args[1]);
+  double rate = args[2];
+  Type elem = n.elementType(*dtype);
+  if (!elem || !isa<FloatType>(elem))
+    return n.emitError() << "output_datatype "
+                         << NodeImporter::dtypeName(*dtype)
+                         << " is not supported (a float type is)";
+  if (bins < 1 || dftLength < 1 || !(rate > 0))
+    return n.emitError() << "num_mel_bins, dft_length and sample_rate must be "
+                            "positive";
+  int64_t spectrum = dftLength / 2 + 1;
+  if (failed(n.checkResultShape({spectrum, bins})))
+    return failure();
+  auto mel = [](double hz) { return 2595 * std::log1p(hz / 700) / std::log(10); };
+  double low = mel(args[3]), high = mel(args[4]);
+  double step = (high - low) / static_cast<double>(bins + 2);
+  SmallVector<int64_t> edges;
+  for (int64_t i = 0; i < bins + 2; ++i) {
+    double hz = 700 * std::expm1((i * step + low) / 2595 * std::log(10));
+    edges.push_back(
+        static_cast<int64_t>(std::floor((dftLength + 1) * hz / rate)));
+  }
+  SmallVector<double> values(spectrum * bins, 0.0);
+  auto at = [&](int64_t j, int64_t i) -> double * {
+    return j >= 0 && j < spectrum ? &values[j * bins + i] : nullptr;
+  };
+  for (int64_t i = 0; i < bins; ++i) {
+    int64_t lo = edges[i], center = edges[i + 1], hi = edges[i + 2];
+    if (center == lo) {
+      if (double *v = at(center, i))
+        *v = 1;
+    } else {
+      for (int64_t j = lo; j <= center; ++j)
+        if (double *v = at(j, i))
+          *v = double(j - lo) / double(center - lo);
+    }
+    for (int64_t j = center; j < hi; ++j)
+      if (double *v = at(j, i))
+        *v = double(hi - j) / double(hi - center);
+  }
+  n.setConstantOutput(
+      0, denseFloatAttr(RankedTensorType::get({spectrum, bins}, elem), values),
+      *dtype);
   return success();
 }
 
@@ -375,6 +446,7 @@ void registerSignalImporters(OpRegistry &r) {
   r.add("BlackmanWindow", {17}, importWindow<2>);
   r.add("DFT", {17, 20}, importDFT);
   r.add("STFT", {17}, importSTFT);
+  r.add("MelWeightMatrix", {17}, importMelWeightMatrix);
 }
 
 } // namespace dsc
