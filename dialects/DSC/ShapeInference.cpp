@@ -267,10 +267,11 @@ inferConvTransposeType(EmitErrorFn emitError, RankedTensorType input,
   return RankedTensorType::get(out, input.getElementType());
 }
 
-FailureOr<RankedTensorType>
-inferGridSampleType(EmitErrorFn emitError, RankedTensorType input,
-                    RankedTensorType grid, StringRef mode,
-                    StringRef paddingMode) {
+FailureOr<RankedTensorType> inferGridSampleType(EmitErrorFn emitError,
+                                                RankedTensorType input,
+                                                RankedTensorType grid,
+                                                StringRef mode,
+                                                StringRef paddingMode) {
   int64_t rank = input.getRank(), k = rank - 2;
   if (failed(checkFloat(emitError, input)))
     return failure();
@@ -302,8 +303,7 @@ inferRoiAlignType(EmitErrorFn emitError, RankedTensorType input,
                   int64_t samplingRatio) {
   if (failed(checkFloat(emitError, input)))
     return failure();
-  if (input.getRank() != 4 || rois.getRank() != 2 ||
-      rois.getDimSize(1) != 4 ||
+  if (input.getRank() != 4 || rois.getRank() != 2 || rois.getDimSize(1) != 4 ||
       rois.getElementType() != input.getElementType() ||
       batchIndices.getRank() != 1 ||
       batchIndices.getDimSize(0) != rois.getDimSize(0) ||
@@ -317,9 +317,9 @@ inferRoiAlignType(EmitErrorFn emitError, RankedTensorType input,
   if (samplingRatio < 1 || outputHeight < 1 || outputWidth < 1)
     return emitError() << "RoiAlign needs a positive sampling ratio and "
                           "output size";
-  return RankedTensorType::get({rois.getDimSize(0), input.getDimSize(1),
-                                outputHeight, outputWidth},
-                               input.getElementType());
+  return RankedTensorType::get(
+      {rois.getDimSize(0), input.getDimSize(1), outputHeight, outputWidth},
+      input.getElementType());
 }
 
 FailureOr<RankedTensorType>

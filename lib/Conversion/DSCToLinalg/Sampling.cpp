@@ -60,7 +60,8 @@ struct Scalars {
   Value toFloat(Value x) {
     if (x.getType() == ft)
       return x;
-    if (cast<FloatType>(x.getType()).getWidth() < cast<FloatType>(ft).getWidth())
+    if (cast<FloatType>(x.getType()).getWidth() <
+        cast<FloatType>(ft).getWidth())
       return arith::ExtFOp::create(b, loc, ft, x);
     return arith::TruncFOp::create(b, loc, ft, x);
   }
@@ -103,8 +104,8 @@ SmallVector<Value> cubicCoefficients(Scalars &s, Value t) {
         s.c(4 * a));
   };
   auto inner = [&](Value v) { // ((a + 2) v - (a + 3)) v v + 1
-    return s.add(
-        s.mul(s.mul(s.sub(s.mul(s.c(a + 2), v), s.c(a + 3)), v), v), s.c(1));
+    return s.add(s.mul(s.mul(s.sub(s.mul(s.c(a + 2), v), s.c(a + 3)), v), v),
+                 s.c(1));
   };
   return {outer(x1), inner(x), inner(q), outer(q1)};
 }
@@ -125,8 +126,8 @@ struct GridSampleLowering : OpRewritePattern<GridSampleOp> {
     bool align = op.getAlignCorners();
     SmallVector<int64_t> dims(inType.getShape().drop_front(2));
 
-    Value init = tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
-                                         elem);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, outType.getShape(), elem);
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{outType}, ValueRange{}, ValueRange{init},
@@ -148,11 +149,11 @@ struct GridSampleLowering : OpRewritePattern<GridSampleOp> {
                 g.push_back(arith::ConstantIndexOp::create(b, l, k - 1 - d));
                 Value v = s.toFloat(tensor::ExtractOp::create(b, l, grid, g));
                 double len = static_cast<double>(dims[d]);
-                v = align ? s.mul(s.mul(s.add(v, s.c(1)), s.c(0.5)),
-                                  s.c(len - 1))
-                          : s.mul(s.sub(s.mul(s.add(v, s.c(1)), s.c(len)),
-                                        s.c(1)),
-                                  s.c(0.5));
+                v = align
+                        ? s.mul(s.mul(s.add(v, s.c(1)), s.c(0.5)), s.c(len - 1))
+                        : s.mul(
+                              s.sub(s.mul(s.add(v, s.c(1)), s.c(len)), s.c(1)),
+                              s.c(0.5));
                 if (mode == "nearest")
                   v = math::RoundEvenOp::create(b, l, v);
                 double lo = align ? 0.0 : -0.5,
@@ -211,13 +212,14 @@ struct GridSampleLowering : OpRewritePattern<GridSampleOp> {
                   // Clamped in every mode so that the read stays inside.
                   src.push_back(s.toIndex(s.clamp(pos, 0, len - 1)));
                 }
-                Value v = s.toFloat(tensor::ExtractOp::create(b, l, input, src));
+                Value v =
+                    s.toFloat(tensor::ExtractOp::create(b, l, input, src));
                 if (valid)
                   v = s.select(valid, v, s.c(0));
                 acc = weight ? s.add(acc, s.mul(weight, v)) : v;
                 int64_t d = k - 1;
-                while (d >= 0 && ++pick[d] ==
-                                     static_cast<int64_t>(taps[d].size())) {
+                while (d >= 0 &&
+                       ++pick[d] == static_cast<int64_t>(taps[d].size())) {
                   pick[d] = 0;
                   --d;
                 }
@@ -259,8 +261,7 @@ struct RoiAlignLowering : OpRewritePattern<RoiAlignOp> {
     SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
     iters.append(2, utils::IteratorType::reduction);
     // A [ratio, ratio] operand only gives the reduction dims their extent.
-    Value samples =
-        tensor::EmptyOp::create(rewriter, loc, {ratio, ratio}, ft);
+    Value samples = tensor::EmptyOp::create(rewriter, loc, {ratio, ratio}, ft);
     auto accType = RankedTensorType::get(outType.getShape(), ft);
     TypedAttr start = avg ? TypedAttr(rewriter.getFloatAttr(ft, 0.0))
                           : lowestFloatAttr(cast<FloatType>(ft));
@@ -294,15 +295,15 @@ struct RoiAlignLowering : OpRewritePattern<RoiAlignOp> {
                 return arith::SIToFPOp::create(b, l, ft, v).getResult();
               };
               // yy = start + ph * bin + (iy + 0.5) * bin / ratio.
-              Value y = s.add(s.add(y1, s.mul(idxF(at[2]), binH)),
-                              s.div(s.mul(s.add(idxF(at[4]), s.c(0.5)), binH),
-                                    s.c(ratio)));
-              Value x = s.add(s.add(x1, s.mul(idxF(at[3]), binW)),
-                              s.div(s.mul(s.add(idxF(at[5]), s.c(0.5)), binW),
-                                    s.c(ratio)));
-              Value outside = s.orI(
-                  s.orI(s.lt(y, s.c(-1)), s.gt(y, s.c(height))),
-                  s.orI(s.lt(x, s.c(-1)), s.gt(x, s.c(width))));
+              Value y = s.add(
+                  s.add(y1, s.mul(idxF(at[2]), binH)),
+                  s.div(s.mul(s.add(idxF(at[4]), s.c(0.5)), binH), s.c(ratio)));
+              Value x = s.add(
+                  s.add(x1, s.mul(idxF(at[3]), binW)),
+                  s.div(s.mul(s.add(idxF(at[5]), s.c(0.5)), binW), s.c(ratio)));
+              Value outside =
+                  s.orI(s.orI(s.lt(y, s.c(-1)), s.gt(y, s.c(height))),
+                        s.orI(s.lt(x, s.c(-1)), s.gt(x, s.c(width))));
               // Low/high corners and the fractions, per axis.
               auto corners = [&](Value v, double len) {
                 v = arith::MaximumFOp::create(b, l, v, s.c(0));
@@ -321,10 +322,10 @@ struct RoiAlignLowering : OpRewritePattern<RoiAlignOp> {
                   tensor::ExtractOp::create(b, l, batch, ValueRange{at[0]}));
               batchIdx = arith::MaxSIOp::create(
                   b, l, batchIdx, arith::ConstantIndexOp::create(b, l, 0));
-              batchIdx = arith::MinSIOp::create(
-                  b, l, batchIdx,
-                  arith::ConstantIndexOp::create(b, l,
-                                                 inType.getDimSize(0) - 1));
+              batchIdx =
+                  arith::MinSIOp::create(b, l, batchIdx,
+                                         arith::ConstantIndexOp::create(
+                                             b, l, inType.getDimSize(0) - 1));
               auto pixel = [&](Value py, Value px, Value w) {
                 Value v = tensor::ExtractOp::create(
                     b, l, input,
@@ -349,13 +350,13 @@ struct RoiAlignLowering : OpRewritePattern<RoiAlignOp> {
             })
             .getResult(0);
     double count = static_cast<double>(ratio * ratio);
-    Value result = buildElementwise(
-        rewriter, loc, outType, ValueRange{acc},
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Scalars s{b, l, ft};
-          Value v = avg ? s.div(args[0], s.c(count)) : args[0];
-          return s.fromFloat(v, elem);
-        });
+    Value result =
+        buildElementwise(rewriter, loc, outType, ValueRange{acc},
+                         [&](OpBuilder &b, Location l, ValueRange args) {
+                           Scalars s{b, l, ft};
+                           Value v = avg ? s.div(args[0], s.c(count)) : args[0];
+                           return s.fromFloat(v, elem);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }

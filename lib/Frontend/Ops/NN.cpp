@@ -336,8 +336,8 @@ Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
   SmallVector<int64_t> offsets;
   for (int64_t i = 0; i < batch * channels; ++i)
     offsets.push_back(i * image);
-  Value offset = c.constant(
-      RankedTensorType::get({batch, channels, 1, 1}, i64), offsets);
+  Value offset =
+      c.constant(RankedTensorType::get({batch, channels, 1, 1}, i64), offsets);
   return c.reshape(c.add(*picked, offset), outShape);
 }
 
@@ -406,9 +406,8 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
     auto storageOrder = n.intAttr("storage_order", 0);
     if (failed(storageOrder))
       return failure();
-    Value indices =
-        maxPoolIndices(n, *x, **kernel, *strides, *pads, *dilations,
-                       n.type(*r).getShape(), *storageOrder != 0);
+    Value indices = maxPoolIndices(n, *x, **kernel, *strides, *pads, *dilations,
+                                   n.type(*r).getShape(), *storageOrder != 0);
     if (!indices)
       return failure();
     n.setOutput(1, indices);

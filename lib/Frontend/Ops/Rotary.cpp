@@ -22,8 +22,8 @@ LogicalResult importRotaryEmbedding(NodeImporter &n) {
   auto interleaved = n.intAttr("interleaved", 0);
   auto numHeads = n.intAttr("num_heads", 0);
   auto rotaryDim = n.intAttr("rotary_embedding_dim", 0);
-  FailureOr<Value> x = n.input(0), cosCache = n.input(1),
-                   sinCache = n.input(2), positions = n.optionalInput(3);
+  FailureOr<Value> x = n.input(0), cosCache = n.input(1), sinCache = n.input(2),
+                   positions = n.optionalInput(3);
   if (failed(interleaved) || failed(numHeads) || failed(rotaryDim) ||
       failed(x) || failed(cosCache) || failed(sinCache) || failed(positions))
     return failure();
@@ -62,10 +62,10 @@ LogicalResult importRotaryEmbedding(NodeImporter &n) {
     auto gather = [&](Value cache) -> Value {
       FailureOr<RankedTensorType> t =
           inferGatherType(n.errorFn(), n.type(cache), pt, 0);
-      return succeeded(t) ? c.cast(*n.create<GatherOp>(t, cache, *positions,
-                                                       int64_t(0)),
-                                   elem)
-                          : Value();
+      return succeeded(t)
+                 ? c.cast(*n.create<GatherOp>(t, cache, *positions, int64_t(0)),
+                          elem)
+                 : Value();
     };
     cosV = gather(cosV);
     sinV = gather(sinV);
@@ -76,8 +76,7 @@ LogicalResult importRotaryEmbedding(NodeImporter &n) {
     if (Composer::shape(v) != ArrayRef<int64_t>{batch, seq, half})
       return n.emitError() << "expects caches giving [" << batch << ", " << seq
                            << ", " << half << "] (with position_ids: [max "
-                           << "position, " << half << "]), got "
-                           << n.type(v);
+                           << "position, " << half << "]), got " << n.type(v);
   }
   SmallVector<int64_t> cacheShape =
       rank == 4 ? SmallVector<int64_t>{batch, 1, seq, half}
@@ -115,8 +114,8 @@ LogicalResult importRotaryEmbedding(NodeImporter &n) {
     rotated = c.concat({real, imag}, last);
   }
   if (rd < headSize)
-    rotated = c.concat({rotated, c.sliceAlong(xh, last, rd, headSize - rd)},
-                       last);
+    rotated =
+        c.concat({rotated, c.sliceAlong(xh, last, rd, headSize - rd)}, last);
   Value y = c.reshape(rotated, xt.getShape());
   if (!y)
     return failure();

@@ -25,10 +25,9 @@ namespace {
 
 /// Input `i` as integers when constant, else the declared output shape (its
 /// entries picked by `fromDeclared`); `what` names the input.
-FailureOr<SmallVector<int64_t>>
-shapeInput(NodeImporter &n, int i, StringRef what,
-           llvm::function_ref<SmallVector<int64_t>(ArrayRef<int64_t>)>
-               fromDeclared) {
+FailureOr<SmallVector<int64_t>> shapeInput(
+    NodeImporter &n, int i, StringRef what,
+    llvm::function_ref<SmallVector<int64_t>(ArrayRef<int64_t>)> fromDeclared) {
   if (n.constantInputOrNull(i))
     return intsInput(n, i, what);
   std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
@@ -71,8 +70,7 @@ LogicalResult importGridSample(NodeImporter &n) {
   }
   Builder b(n.context());
   return n.setResult(n.create<GridSampleOp>(
-      inferGridSampleType(n.errorFn(), n.type(*x), n.type(*grid), m,
-                          *padding),
+      inferGridSampleType(n.errorFn(), n.type(*x), n.type(*grid), m, *padding),
       *x, *grid, b.getStringAttr(m), b.getStringAttr(*padding),
       b.getBoolAttr(*align != 0)));
 }
@@ -94,8 +92,8 @@ LogicalResult importAffineGrid(NodeImporter &n) {
                             "[N, 3, 4], got "
                          << tt;
   int64_t k = tt.getDimSize(1), batch = tt.getDimSize(0);
-  FailureOr<SmallVector<int64_t>> size = shapeInput(
-      n, 1, "AffineGrid's size", [&](ArrayRef<int64_t> declared) {
+  FailureOr<SmallVector<int64_t>> size =
+      shapeInput(n, 1, "AffineGrid's size", [&](ArrayRef<int64_t> declared) {
         // [N, S..., k] -> [N, C (unknown, unused), S...].
         SmallVector<int64_t> s = {declared.front(), 1};
         s.append(declared.begin() + 1, declared.end() - 1);
@@ -104,7 +102,8 @@ LogicalResult importAffineGrid(NodeImporter &n) {
   if (failed(size))
     return failure();
   if (static_cast<int64_t>(size->size()) != k + 2 || (*size)[0] != batch)
-    return n.emitError() << "size must be [N, C, " << (k == 2 ? "H, W" : "D, H, W")
+    return n.emitError() << "size must be [N, C, "
+                         << (k == 2 ? "H, W" : "D, H, W")
                          << "] with N = " << batch;
   SmallVector<int64_t> spatial(size->begin() + 2, size->end());
   int64_t points = 1;
@@ -180,8 +179,8 @@ LogicalResult importRoiAlign(NodeImporter &n) {
     return failure();
   Builder b(n.context());
   return n.setResult(n.create<RoiAlignOp>(
-      inferRoiAlignType(n.errorFn(), n.type(*x), n.type(*rois),
-                        n.type(indices), *height, *width, *mode, *ratio),
+      inferRoiAlignType(n.errorFn(), n.type(*x), n.type(*rois), n.type(indices),
+                        *height, *width, *mode, *ratio),
       *x, *rois, indices, b.getStringAttr(*mode), b.getI64IntegerAttr(*ratio),
       b.getF64FloatAttr(*scale), b.getBoolAttr(*ctm == "half_pixel")));
 }
@@ -242,8 +241,8 @@ LogicalResult importCenterCropPad(NodeImporter &n) {
   if (failed(shape))
     return failure();
   if (shape->size() != axes.size())
-    return n.emitError() << "shape has " << shape->size()
-                         << " entries for " << axes.size() << " axes";
+    return n.emitError() << "shape has " << shape->size() << " entries for "
+                         << axes.size() << " axes";
   SmallVector<int64_t> out(xt.getShape());
   for (auto [a, s] : llvm::zip(axes, *shape)) {
     if (s < 1)
@@ -311,8 +310,9 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
   SmallVector<int64_t> out = inferred;
   if (n.hasInput(2)) {
     FailureOr<SmallVector<int64_t>> shape = shapeInput(
-        n, 2, "MaxUnpool's output_shape",
-        [](ArrayRef<int64_t> declared) { return SmallVector<int64_t>(declared); });
+        n, 2, "MaxUnpool's output_shape", [](ArrayRef<int64_t> declared) {
+          return SmallVector<int64_t>(declared);
+        });
     if (failed(shape))
       return failure();
     if (static_cast<int64_t>(shape->size()) != rank)
@@ -382,8 +382,8 @@ LogicalResult importCol2Im(NodeImporter &n) {
           columns = xt.getDimSize(2);
   // image_shape, and the channels when it comes from the declared shape.
   std::optional<int64_t> declaredChannels;
-  FailureOr<SmallVector<int64_t>> image = shapeInput(
-      n, 1, "Col2Im's image_shape", [&](ArrayRef<int64_t> declared) {
+  FailureOr<SmallVector<int64_t>> image =
+      shapeInput(n, 1, "Col2Im's image_shape", [&](ArrayRef<int64_t> declared) {
         if (declared.size() >= 2)
           declaredChannels = declared[1];
         return SmallVector<int64_t>(declared.drop_front(2));
@@ -418,8 +418,7 @@ LogicalResult importCol2Im(NodeImporter &n) {
   };
   SmallVector<int64_t> block;
   if (n.constantInputOrNull(2)) {
-    FailureOr<SmallVector<int64_t>> b =
-        intsInput(n, 2, "Col2Im's block_shape");
+    FailureOr<SmallVector<int64_t>> b = intsInput(n, 2, "Col2Im's block_shape");
     if (failed(b))
       return failure();
     block = *b;

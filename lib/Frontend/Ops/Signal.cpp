@@ -50,8 +50,7 @@ FailureOr<int64_t> windowLength(NodeImporter &n) {
 
 /// The ONNX reference's formulas, in double precision: `a0 - a1 cos(2 pi i
 /// / N) + a2 cos(4 pi i / N)` with N the size (periodic) or size - 1.
-template <int Kind>
-LogicalResult importWindow(NodeImporter &n) {
+template <int Kind> LogicalResult importWindow(NodeImporter &n) {
   if (failed(n.checkAttributes({"output_datatype", "periodic"})))
     return failure();
   auto dtype = n.intAttr("output_datatype", onnx::TensorProto::FLOAT);
@@ -108,8 +107,8 @@ LogicalResult importMelWeightMatrix(NodeImporter &n) {
                                 "lower_edge_hertz", "upper_edge_hertz"};
   double args[5];
   for (int i = 0; i < 5; ++i) {
-    FailureOr<DenseElementsAttr> c = n.constantInput(
-        i, (Twine("MelWeightMatrix's ") + names[i]).str());
+    FailureOr<DenseElementsAttr> c =
+        n.constantInput(i, (Twine("MelWeightMatrix's ") + names[i]).str());
     if (failed(c))
       return failure();
     if (c->getNumElements() != 1)
@@ -132,7 +131,9 @@ LogicalResult importMelWeightMatrix(NodeImporter &n) {
   int64_t spectrum = dftLength / 2 + 1;
   if (failed(n.checkResultShape({spectrum, bins})))
     return failure();
-  auto mel = [](double hz) { return 2595 * std::log1p(hz / 700) / std::log(10); };
+  auto mel = [](double hz) {
+    return 2595 * std::log1p(hz / 700) / std::log(10);
+  };
   double low = mel(args[3]), high = mel(args[4]);
   double step = (high - low) / static_cast<double>(bins + 2);
   SmallVector<int64_t> edges;
@@ -207,8 +208,7 @@ SmallVector<double> dftMatrix(int64_t len, int64_t comps, int64_t n,
 /// `x` [..., len, comps] contracted along its second-to-last dimension with
 /// a DFT matrix into [..., outLen, outComps].
 Value applyDFT(NodeImporter &n, Composer &c, Value x, int64_t dftLength,
-               int64_t outLen, int64_t outComps, bool inverse,
-               bool halfInput) {
+               int64_t outLen, int64_t outComps, bool inverse, bool halfInput) {
   if (!x)
     return {};
   RankedTensorType xt = Composer::type(x);
@@ -216,8 +216,8 @@ Value applyDFT(NodeImporter &n, Composer &c, Value x, int64_t dftLength,
   int64_t len = xt.getDimSize(rank - 2), comps = xt.getDimSize(rank - 1);
   if (failed(n.checkResultShape({len * comps, outLen * outComps})))
     return {};
-  SmallVector<double> m = dftMatrix(len, comps, dftLength, outLen, outComps,
-                                    inverse, halfInput);
+  SmallVector<double> m =
+      dftMatrix(len, comps, dftLength, outLen, outComps, inverse, halfInput);
   Value matrix = arith::ConstantOp::create(
       n.builder(), n.loc(),
       denseFloatAttr(RankedTensorType::get({len * comps, outLen * outComps},
@@ -268,8 +268,7 @@ LogicalResult importDFT(NodeImporter &n) {
                             "supported";
   std::optional<int64_t> length;
   if (n.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> l =
-        intsInput(n, 1, "DFT's dft_length");
+    FailureOr<SmallVector<int64_t>> l = intsInput(n, 1, "DFT's dft_length");
     if (failed(l))
       return failure();
     if (l->size() != 1 || l->front() < 1)
@@ -331,10 +330,10 @@ LogicalResult importDFT(NodeImporter &n) {
   for (int64_t d = 0; d < rank; ++d)
     inversePerm[perm[d]] = d;
   Composer c(n);
-  Value y = c.transpose(
-      applyDFT(n, c, c.transpose(*x, perm), dftLength, outShape[axis],
-               outShape.back(), inverse, inverse && onesided),
-      inversePerm);
+  Value y = c.transpose(applyDFT(n, c, c.transpose(*x, perm), dftLength,
+                                 outShape[axis], outShape.back(), inverse,
+                                 inverse && onesided),
+                        inversePerm);
   if (!y)
     return failure();
   n.setOutput(0, y);
@@ -405,8 +404,7 @@ LogicalResult importSTFT(NodeImporter &n) {
   }
   if (*step < 1 || *frameLength < 1 || *frameLength > len)
     return n.emitError() << "frame_step " << *step << " and frame length "
-                         << *frameLength << " do not fit a signal of "
-                         << len;
+                         << *frameLength << " do not fit a signal of " << len;
   SmallVector<int64_t> outShape = outputShape(*frameLength, *step);
   if (failed(n.checkResultShape(outShape)))
     return failure();
@@ -429,8 +427,8 @@ LogicalResult importSTFT(NodeImporter &n) {
     return failure();
   Value x = *framed; // [batch, frames, fl, comps]
   if (*window)
-    x = c.mul(x, c.reshape(c.cast(*window, st.getElementType()),
-                           {1, 1, fl, 1}));
+    x = c.mul(x,
+              c.reshape(c.cast(*window, st.getElementType()), {1, 1, fl, 1}));
   Value y = applyDFT(n, c, x, fl, outShape[2], 2, false, false);
   if (!y)
     return failure();
