@@ -249,6 +249,23 @@ LogicalResult ResizeOp::verify() {
                              getNearestMode()));
 }
 
+LogicalResult GridSampleOp::verify() {
+  return checkResult(*this, inferGridSampleType([&] { return emitOpError(); },
+                                                rt(getInput()), rt(getGrid()),
+                                                getMode(), getPaddingMode()));
+}
+
+LogicalResult RoiAlignOp::verify() {
+  RankedTensorType result = rt(getResult());
+  if (result.getRank() != 4)
+    return emitOpError() << "expects a rank-4 result, got " << result;
+  return checkResult(
+      *this, inferRoiAlignType([&] { return emitOpError(); }, rt(getInput()),
+                               rt(getRois()), rt(getBatchIndices()),
+                               result.getDimSize(2), result.getDimSize(3),
+                               getMode(), getSamplingRatio()));
+}
+
 LogicalResult MaxPoolOp::verify() {
   return checkResult(*this, inferPoolType([&] { return emitOpError(); },
                                           rt(getInput()), getKernelShape(),

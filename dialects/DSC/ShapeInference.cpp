@@ -267,6 +267,61 @@ inferConvTransposeType(EmitErrorFn emitError, RankedTensorType input,
   return RankedTensorType::get(out, input.getElementType());
 }
 
+FailureOr<RankedTensorType> inferGridSampleType(EmitErrorFn emitError,
+                                                RankedTensorType input,
+                                                RankedTensorType grid,
+                                                StringRef mode,
+                                                StringRef paddingMode) {
+  int64_t rank = input.getRank(), k = rank - 2;
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  if (k < 1 || grid.getRank() != rank || grid.getDimSize(rank - 1) != k ||
+      grid.getDimSize(0) != input.getDimSize(0) ||
+      grid.getElementType() != input.getElementType())
+    return emitError() << "GridSample needs an input [N, C, D...] and a grid "
+                          "[N, O..., k] of its type with k spatial dims, got "
+                       << input << " and " << grid;
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
+    return emitError() << "GridSample mode '" << mode
+                       << "' is not one of nearest, linear, cubic";
+  if (mode == "cubic" && k != 2)
+    return emitError() << "GridSample's cubic mode needs a 4-D input";
+  if (paddingMode != "zeros" && paddingMode != "border" &&
+      paddingMode != "reflection")
+    return emitError() << "GridSample padding_mode '" << paddingMode
+                       << "' is not one of zeros, border, reflection";
+  SmallVector<int64_t> out = {input.getDimSize(0), input.getDimSize(1)};
+  for (int64_t d = 1; d <= k; ++d)
+    out.push_back(grid.getDimSize(d));
+  return RankedTensorType::get(out, input.getElementType());
+}
+
+FailureOr<RankedTensorType>
+inferRoiAlignType(EmitErrorFn emitError, RankedTensorType input,
+                  RankedTensorType rois, RankedTensorType batchIndices,
+                  int64_t outputHeight, int64_t outputWidth, StringRef mode,
+                  int64_t samplingRatio) {
+  if (failed(checkFloat(emitError, input)))
+    return failure();
+  if (input.getRank() != 4 || rois.getRank() != 2 || rois.getDimSize(1) != 4 ||
+      rois.getElementType() != input.getElementType() ||
+      batchIndices.getRank() != 1 ||
+      batchIndices.getDimSize(0) != rois.getDimSize(0) ||
+      !batchIndices.getElementType().isInteger(64))
+    return emitError() << "RoiAlign needs an input [N, C, H, W], rois [R, 4] "
+                          "of its type and i64 batch indices [R], got "
+                       << input << ", " << rois << " and " << batchIndices;
+  if (mode != "avg" && mode != "max")
+    return emitError() << "RoiAlign mode '" << mode
+                       << "' is not one of avg, max";
+  if (samplingRatio < 1 || outputHeight < 1 || outputWidth < 1)
+    return emitError() << "RoiAlign needs a positive sampling ratio and "
+                          "output size";
+  return RankedTensorType::get(
+      {rois.getDimSize(0), input.getDimSize(1), outputHeight, outputWidth},
+      input.getElementType());
+}
+
 FailureOr<RankedTensorType>
 inferResizeType(EmitErrorFn emitError, RankedTensorType input,
                 ArrayRef<int64_t> outputShape, ArrayRef<double> scales,

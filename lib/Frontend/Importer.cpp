@@ -1060,6 +1060,9 @@ const OpRegistry &OpRegistry::get() {
     registerQuantizeImporters(r);
     registerSequenceImporters(r);
     registerLinearAttentionImporters(r);
+    registerSignalImporters(r);
+    registerSamplingImporters(r);
+    registerRotaryImporters(r);
     return r;
   }();
   return registry;

@@ -191,6 +191,9 @@ void registerDetImporters(OpRegistry &registry);
 void registerQuantizeImporters(OpRegistry &registry);
 void registerSequenceImporters(OpRegistry &registry);
 void registerLinearAttentionImporters(OpRegistry &registry);
+void registerSignalImporters(OpRegistry &registry);
+void registerSamplingImporters(OpRegistry &registry);
+void registerRotaryImporters(OpRegistry &registry);
 
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.

@@ -2298,6 +2298,38 @@ def _multi_case(name, family, op, graph_inputs, node_inputs, attrs, opset, outpu
                              init_protos, opset=opset, check=False)
         compiled = T.compile_model(name, model)
         actual, _ = T.run_runner(compiled, graph_inputs, [o for o, _ in outputs])
+
+
+# Sampling (GridSample, AffineGrid, RoiAlign, CenterCropPad, MaxUnpool),
+# with Resize in the pool family
+# ==========================================================================
+F = "pool"
+
+
+def op_case_onnx_ref(name, family, op, graph_inputs, attrs, opset, initializers=None,
+                     rtol=1e-4, atol=1e-5):
+    """Like op_case, compared with onnx.reference.ReferenceEvaluator where
+    onnxruntime disagrees with ONNX's own node tests (MaxUnpool with an
+    output_shape: onnxruntime indexes the larger output, ONNX's reference
+    the unpooled shape and pads) or lacks the opset."""
+    initializers = initializers or {}
+
+    def fn():
+        from onnx.reference import ReferenceEvaluator
+        names = [*graph_inputs, *initializers]
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        inits = [T.init(n, a) for n, a in initializers.items()]
+        node = helper.make_node(op, names, ["y"], name=op.lower() + "_0", **attrs)
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(
+            "y", TensorProto.FLOAT, None)], inits, opset=opset, check=False)
+        feeds = dict(graph_inputs)
+        feeds.update(initializers)
+        expected = {"y": ReferenceEvaluator(probe).run(None, feeds)[0]}
+        model = T.make_model([node], ins, [T.tensor_info("y", expected["y"].shape)], inits,
+                             opset=opset, check=False)
+        compiled = T.compile_model(name, model)
+        actual, _ = T.run_runner(compiled, graph_inputs, ["y"])
         T.compare_outputs(actual, expected, rtol, atol)
 
     T.add_case(name, fn, family)
@@ -2422,6 +2454,220 @@ _causal_conv("causalconvwithstate27_decode_swish", 2, 2, 1, 3, past=True, activa
 _causal_conv("causalconvwithstate27_short_input", 1, 3, 2, 4)
 _causal_conv("causalconvwithstate27_fp16_silu", 1, 3, 6, 3, activation="silu", fp16=True)
 
+
+
+# GridSample: every mode x padding x align_corners on 2-D, the volumetric
+# (opset 22) nearest and linear, the opset-16 mode names. Grid values reach
+# past [-1, 1] so that every padding mode matters.
+for _mode in ("linear", "nearest", "cubic"):
+    for _pad in ("zeros", "border", "reflection"):
+        for _align in (0, 1):
+            op_case(f"gridsample20_{_mode}_{_pad}_align{_align}", F, "GridSample",
+                    {"x": rn(2, 3, 5, 4), "grid": uniform(-1.4, 1.4, 2, 6, 7, 2)},
+                    attrs={"mode": _mode, "padding_mode": _pad, "align_corners": _align},
+                    opset=20)
+for _mode in ("linear", "nearest"):
+    for _pad in ("zeros", "border", "reflection"):
+        op_case(f"gridsample22_3d_{_mode}_{_pad}", F, "GridSample",
+                {"x": rn(1, 2, 3, 4, 5), "grid": uniform(-1.3, 1.3, 1, 2, 3, 4, 3)},
+                attrs={"mode": _mode, "padding_mode": _pad, "align_corners": 0}, opset=22)
+op_case("gridsample16_bicubic_border", F, "GridSample",
+        {"x": rn(1, 2, 4, 4), "grid": uniform(-1.2, 1.2, 1, 3, 5, 2)},
+        attrs={"mode": "bicubic", "padding_mode": "border"}, opset=16)
+op_case("gridsample16_default_bilinear", F, "GridSample",
+        {"x": rn(1, 1, 3, 6), "grid": uniform(-1.2, 1.2, 1, 4, 4, 2)}, opset=16)
+
+# AffineGrid-20: 2-D and 3-D, both align_corners; size a constant.
+for _align in (0, 1):
+    op_case(f"affinegrid20_2d_align{_align}", F, "AffineGrid", {"theta": rn(2, 2, 3)},
+            initializers={"size": np.array([2, 3, 5, 6], np.int64)},
+            attrs={"align_corners": _align}, opset=20)
+    op_case(f"affinegrid20_3d_align{_align}", F, "AffineGrid", {"theta": rn(2, 3, 4)},
+            initializers={"size": np.array([2, 1, 3, 4, 5], np.int64)},
+            attrs={"align_corners": _align}, opset=20)
+# size a graph input: its value comes from the declared output shape.
+op_case("affinegrid20_size_input", F, "AffineGrid",
+        {"theta": rn(1, 2, 3), "size": np.array([1, 1, 4, 3], np.int64)}, opset=20)
+
+# RoiAlign-16 (onnxruntime has no RoiAlign-22): avg and max, both coordinate
+# modes, a spatial scale, boxes partly outside the image.
+_rois = np.array([[0, 0, 9, 9], [0, 5, 4, 9], [5, 5, 9, 9], [-3, 2, 12, 7.5]], np.float32)
+for _mode in ("avg", "max"):
+    for _ctm in ("half_pixel", "output_half_pixel"):
+        op_case(f"roialign16_{_mode}_{_ctm}", F, "RoiAlign",
+                {"x": rn(2, 3, 10, 10), "rois": _rois,
+                 "b": np.array([0, 1, 1, 0], np.int64)},
+                attrs={"mode": _mode, "coordinate_transformation_mode": _ctm,
+                       "output_height": 3, "output_width": 4, "sampling_ratio": 2},
+                opset=16)
+op_case("roialign10_scale", F, "RoiAlign",
+        {"x": rn(1, 2, 8, 8), "rois": _rois * 2, "b": np.zeros(4, np.int64)},
+        attrs={"output_height": 2, "output_width": 2, "sampling_ratio": 3,
+               "spatial_scale": 0.5}, opset=10)
+
+# CenterCropPad-18: crop, pad (odd and even differences), axes, shape as a
+# graph input (its value from the declared output shape).
+op_case("centercroppad18_crop_and_pad", F, "CenterCropPad", {"x": rn(5, 4, 3)},
+        initializers={"shape": np.array([2, 7, 3], np.int64)}, opset=18)
+op_case("centercroppad18_axes_negative", F, "CenterCropPad", {"x": rn(3, 9, 4)},
+        initializers={"shape": np.array([6, 5], np.int64)}, attrs={"axes": [-1, 1]},
+        opset=18)
+op_case("centercroppad18_shape_input", F, "CenterCropPad",
+        {"x": rn(3, 8, 5), "shape": np.array([3, 6], np.int64)}, attrs={"axes": [1, 2]},
+        opset=18)
+
+
+# MaxUnpool: the values and indices of a max pooling (numpy, no padding),
+# unpooled; compared with ONNX's reference, which onnxruntime matches only
+# without output_shape.
+def _maxunpool(name, x_shape, opset, kernel, strides, output_shape=None):
+    x = rn(*x_shape)
+    spatial = x_shape[2:]
+    out = [(d - k) // s + 1 for d, k, s in zip(spatial, kernel, strides)]
+    flat = x.reshape(-1)
+    vals = np.zeros((*x_shape[:2], *out), np.float32)
+    idx = np.zeros(vals.shape, np.int64)
+    for pos in np.ndindex(*vals.shape):
+        n, c, o = pos[0], pos[1], pos[2:]
+        best = None
+        for w in np.ndindex(*kernel):
+            src = [oi * s + wi for oi, s, wi in zip(o, strides, w)]
+            f = np.ravel_multi_index((n, c, *src), x_shape)
+            if best is None or flat[f] > flat[best]:
+                best = f
+        vals[pos], idx[pos] = flat[best], best
+    inits = {} if output_shape is None else {"s": np.array(output_shape, np.int64)}
+    op_case_onnx_ref(name, F, "MaxUnpool", {"v": vals, "i": idx},
+                     {"kernel_shape": list(kernel), "strides": list(strides)}, opset,
+                     initializers=inits)
+
+
+_maxunpool("maxunpool11_2d_stride2", (1, 2, 6, 6), 11, (2, 2), (2, 2))
+_maxunpool("maxunpool22_2d_output_shape", (2, 1, 4, 4), 22, (2, 2), (2, 2), (2, 1, 5, 5))
+_maxunpool("maxunpool9_1d_overlap", (1, 3, 9), 9, (3,), (2,))
+op_case("maxunpool11_vs_onnxruntime", F, "MaxUnpool",
+        {"v": rn(1, 2, 2, 3), "i": np.array([[[[0, 3, 4], [13, 14, 17]],
+                                              [[18, 20, 22], [30, 33, 35]]]], np.int64)},
+        attrs={"kernel_shape": [2, 2], "strides": [2, 2]}, opset=11)
+
+
+
+# MaxPool's Indices output (opsets 8-22): padding, strides, dilations,
+# storage_order, a 3-D and a 1-D pool.
+def _maxpool_indices(name, x_shape, opset, **attrs):
+    x = rn(*x_shape)
+
+    def fn():
+        node = helper.make_node("MaxPool", ["x"], ["v", "i"], **attrs)
+        ins = [T.tensor_info("x", x.shape)]
+        probe = T.make_model([node], ins, [
+            helper.make_tensor_value_info("v", TensorProto.FLOAT, None),
+            helper.make_tensor_value_info("i", TensorProto.INT64, None)], opset=opset,
+            check=False)
+        ref = T.reference(probe, {"x": x})
+        model = T.make_model([node], ins, [T.tensor_info("v", ref["v"].shape),
+                                           T.tensor_info("i", ref["i"].shape, TensorProto.INT64)],
+                             opset=opset)
+        T.run_case(name, model, {"x": x})
+
+    T.add_case(name, fn, F)
+
+
+_maxpool_indices("maxpool12_indices_pads_strides", (2, 3, 7, 6), 12, kernel_shape=[3, 3],
+                 pads=[1, 1, 1, 0], strides=[2, 2])
+_maxpool_indices("maxpool12_indices_storage_order", (1, 2, 5, 4), 12, kernel_shape=[2, 2],
+                 storage_order=1)
+_maxpool_indices("maxpool12_indices_dilations_ceil", (1, 2, 8, 8), 12, kernel_shape=[2, 3],
+                 dilations=[2, 1], ceil_mode=1, strides=[2, 2])
+_maxpool_indices("maxpool8_indices_1d", (2, 2, 9), 8, kernel_shape=[3], strides=[2])
+_maxpool_indices("maxpool12_indices_3d", (1, 2, 4, 4, 4), 12, kernel_shape=[2, 2, 2],
+                 strides=[2, 2, 2])
+
+# Col2Im-18: 2-D with strides, pads and dilations together, 3-D, and
+# block_shape a graph input that the input's and output's shapes determine.
+op_case("col2im18_strides_pads_dilations", F, "Col2Im", {"x": rn(2, 3 * 6, 12)},
+        initializers={"img": np.array([5, 6], np.int64), "blk": np.array([2, 3], np.int64)},
+        attrs={"strides": [2, 1], "pads": [1, 0, 1, 2], "dilations": [1, 2]}, opset=18)
+op_case("col2im18_3d", F, "Col2Im", {"x": rn(1, 2 * 8, 24)},
+        initializers={"img": np.array([3, 4, 5], np.int64),
+                      "blk": np.array([2, 2, 2], np.int64)}, opset=18)
+op_case("col2im18_shapes_graph_inputs", F, "Col2Im",
+        {"x": rn(1, 9, 4), "img": np.array([5, 5], np.int64), "blk": np.array([3, 3], np.int64)},
+        attrs={"strides": [2, 2]}, opset=18)
+
+# ==========================================================================
+# Windows (constants) and RotaryEmbedding
+# ==========================================================================
+F = "shape"
+for _op in ("HannWindow", "HammingWindow", "BlackmanWindow"):
+    for _periodic in (0, 1):
+        op_case(f"{_op.lower()}17_periodic{_periodic}", F, _op, {},
+                initializers={"size": np.array(12, np.int64)},
+                attrs={"periodic": _periodic}, opset=17)
+op_case("hannwindow17_size_input_double", F, "HannWindow", {"size": np.array(7, np.int32)},
+        attrs={"output_datatype": TensorProto.DOUBLE}, opset=17,
+        out_dtype=TensorProto.DOUBLE)
+# MelWeightMatrix-17 of constant inputs (a constant), float and double.
+for _name, _args, _dtype in [
+        ("melweightmatrix17_float", (8, 16, 8192, 0.0, 4096.0), TensorProto.FLOAT),
+        ("melweightmatrix17_double_edges", (10, 64, 16000, 100.0, 6000.0), TensorProto.DOUBLE)]:
+    _inits = {k: np.array(v, np.int64 if i < 3 else np.float32)
+              for i, (k, v) in enumerate(zip(("bins", "n", "rate", "lo", "hi"), _args))}
+    op_case(_name, F, "MelWeightMatrix", {}, initializers=_inits,
+            attrs={"output_datatype": _dtype}, opset=17, out_dtype=_dtype)
+
+F = "linear"
+# RotaryEmbedding-23: 4-D and 3-D inputs, interleaved, partial rotation,
+# with and without position ids.
+_cache = rn(20, 4)
+for _name, _x, _attrs, _pos in [
+        ("rotary23_4d_positions", rn(2, 3, 5, 8), {}, True),
+        ("rotary23_4d_interleaved", rn(2, 3, 5, 8), {"interleaved": 1}, True),
+        ("rotary23_3d_num_heads", rn(2, 5, 16), {"num_heads": 2}, True),
+        ("rotary23_rotary_dim_interleaved", rn(2, 2, 5, 12),
+         {"rotary_embedding_dim": 8, "interleaved": 1}, True),
+        ("rotary23_no_positions_rotary_dim", rn(2, 2, 5, 10), {"rotary_embedding_dim": 8},
+         False)]:
+    if _pos:
+        op_case(_name, F, "RotaryEmbedding",
+                {"x": _x, "cos": np.cos(_cache), "sin": np.sin(_cache),
+                 "pos": T.rng(next_seed()).integers(0, 20, (2, 5)).astype(np.int64)},
+                attrs=_attrs, opset=23)
+    else:
+        _c = rn(2, 5, 4)
+        op_case(_name, F, "RotaryEmbedding", {"x": _x, "cos": np.cos(_c), "sin": np.sin(_c)},
+                attrs=_attrs, opset=23)
+
+# DFT (17: axis attribute; 20: axis input) and STFT-17 as matmuls with
+# constant DFT matrices: real and complex signals, inverse, one-sided, a
+# dft_length that pads and one that truncates.
+F = "linear"
+for _name, _x, _attrs, _len in [
+        ("dft17_real_axis1", rn(2, 8, 3, 1), {"axis": 1}, None),
+        ("dft17_complex_inverse_axis2", rn(2, 3, 6, 2), {"axis": 2, "inverse": 1}, None),
+        ("dft17_onesided_length_pad", rn(2, 7, 1), {"onesided": 1}, 10),
+        ("dft17_complex_length_truncate", rn(3, 9, 2), {}, 5),
+        ("dft17_irfft", rn(2, 5, 2), {"onesided": 1, "inverse": 1}, None)]:
+    _inits = {} if _len is None else {"n": np.array(_len, np.int64)}
+    op_case(_name, F, "DFT", {"x": _x}, node_inputs=["x", *_inits], initializers=_inits,
+            attrs=_attrs, opset=17, rtol=1e-3, atol=1e-4)
+op_case("dft20_axis_input", F, "DFT", {"x": rn(2, 6, 4, 2)}, node_inputs=["x", "", "a"],
+        initializers={"a": np.array(-3, np.int64)}, opset=20, rtol=1e-3, atol=1e-4)
+op_case("dft20_default_axis_inverse", F, "DFT", {"x": rn(3, 5, 2)}, attrs={"inverse": 1},
+        opset=20, rtol=1e-3, atol=1e-4)
+op_case("stft17_window_onesided", F, "STFT",
+        {"x": rn(2, 40, 1), "w": np.hanning(10).astype(np.float32)},
+        node_inputs=["x", "step", "w"], initializers={"step": np.array(4, np.int64)},
+        attrs={"onesided": 1}, opset=17, rtol=1e-3, atol=1e-4)
+op_case("stft17_frame_length_complex", F, "STFT", {"x": rn(1, 30, 2)},
+        node_inputs=["x", "step", "", "len"],
+        initializers={"step": np.array(5, np.int64), "len": np.array(8, np.int64)},
+        attrs={"onesided": 0}, opset=17, rtol=1e-3, atol=1e-4)
+# frame_step a graph input: the declared output shape determines it (here
+# only a step of 8 gives 7 frames of 16).
+op_case("stft17_step_graph_input", F, "STFT",
+        {"x": rn(1, 65, 1), "step": np.array(8, np.int64), "w": uniform(0.5, 1, 16)},
+        opset=17, rtol=1e-3, atol=1e-4)
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -1038,6 +1038,67 @@ def DSC_ResizeOp : DSC_Op<"resize"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_GridSampleOp : DSC_Op<"grid_sample"> {
+  let summary = "sample `input` at the normalized coordinates of `grid` (ONNX GridSample)";
+  let description = [{
+    ONNX GridSample (opsets 16-22): `input` is `[N, C, D_1..D_k]`, `grid`
+    `[N, O_1..O_k, k]` with, in its last dimension, coordinates in [-1, 1]
+    in reverse order of the input's spatial dimensions (x = width first).
+    The result `[N, C, O_1..O_k]` samples each channel there: `mode` is
+    `nearest` (ties to even), `linear` or `cubic` (Keys, a = -0.75, 2-D
+    only); `padding_mode` `zeros`, `border` or `reflection` decides the
+    values outside; `align_corners` maps -1 and 1 to the centers (true) or
+    the outer edges (false) of the corner pixels.
+
+    Example:
+    ```mlir
+    %0 = dsc.grid_sample %x, %grid {align_corners = false, mode = "linear",
+                                    padding_mode = "zeros"}
+        : (tensor<1x3x4x4xf32>, tensor<1x6x6x2xf32>) -> tensor<1x3x6x6xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$grid,
+                   StrAttr:$mode, StrAttr:$padding_mode,
+                   BoolAttr:$align_corners);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $grid attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def DSC_RoiAlignOp : DSC_Op<"roi_align"> {
+  let summary = "average or max of bilinear samples per region bin (ONNX RoiAlign)";
+  let description = [{
+    ONNX RoiAlign (opsets 10-22) with a fixed sampling ratio: `input` is
+    `[N, C, H, W]`, `rois` `[R, 4]` boxes `(x1, y1, x2, y2)` in input
+    coordinates times `spatial_scale`, `batch_indices` `[R]` (i64) their
+    images. The result `[R, C, OH, OW]` (its shape gives OH and OW) splits
+    each box into OH x OW bins and reduces `sampling_ratio` x
+    `sampling_ratio` bilinear samples per bin with `mode` `avg` or `max`
+    (max of the weighted corner values, as ONNX Runtime).
+    `half_pixel` shifts the box by -0.5 pixel (ONNX's
+    coordinate_transformation_mode; `output_half_pixel` does not, and
+    also forces boxes to be at least 1x1).
+
+    Example:
+    ```mlir
+    %0 = dsc.roi_align %x, %rois, %b {half_pixel = true, mode = "avg",
+                                      sampling_ratio = 2 : i64,
+                                      spatial_scale = 1.0 : f64}
+        : (tensor<1x1x10x10xf32>, tensor<3x4xf32>, tensor<3xi64>)
+        -> tensor<3x1x5x5xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$rois,
+                   AnyRankedTensor:$batch_indices, StrAttr:$mode,
+                   I64Attr:$sampling_ratio, F64Attr:$spatial_scale,
+                   BoolAttr:$half_pixel);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $rois `,` $batch_indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 include "dsc/Dialect/DSCKernelOps.td"
 
 #endif // DSC_OPS_TD

@@ -62,6 +62,23 @@ inferResizeType(EmitErrorFn emitError, RankedTensorType input,
                 llvm::StringRef mode, llvm::StringRef coordinateMode,
                 llvm::StringRef nearestMode);
 
+/// GridSample: a float input [N, C, D_1..D_k] (k >= 1) and grid
+/// [N, O_1..O_k, k] of its type give [N, C, O_1..O_k]; checks the mode
+/// (cubic only for k = 2) and padding strings.
+mlir::FailureOr<RankedTensorType>
+inferGridSampleType(EmitErrorFn emitError, RankedTensorType input,
+                    RankedTensorType grid, llvm::StringRef mode,
+                    llvm::StringRef paddingMode);
+
+/// RoiAlign: a float input [N, C, H, W], rois [R, 4] of its type and i64
+/// batch indices [R] give [R, C, outputHeight, outputWidth]; the mode is avg
+/// or max and the sampling ratio positive.
+mlir::FailureOr<RankedTensorType>
+inferRoiAlignType(EmitErrorFn emitError, RankedTensorType input,
+                  RankedTensorType rois, RankedTensorType batchIndices,
+                  int64_t outputHeight, int64_t outputWidth,
+                  llvm::StringRef mode, int64_t samplingRatio);
+
 /// Output size of one spatial dimension of a window op.
 int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                          int64_t padBegin, int64_t padEnd, int64_t dilation,

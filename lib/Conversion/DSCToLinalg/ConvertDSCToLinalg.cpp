@@ -29,6 +29,7 @@ struct ConvertDSCToLinalgPass
     populateAttentionPatterns(patterns);
     populateReductionPatterns(patterns);
     populateResizePatterns(patterns);
+    populateSamplingPatterns(patterns);
     // Every pattern rewrites its op completely; an op no pattern accepts is
     // left for dsc-verify-stage, which reports it at its ONNX node.
     // Only the dsc ops are rewritten: no folding or constant hoisting, so the

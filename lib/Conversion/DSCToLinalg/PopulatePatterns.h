@@ -1,7 +1,7 @@
 //===- PopulatePatterns.h - dsc-to-linalg pattern families ------*- C++ -*-===//
 //
 // One file per op family (Elementwise, Linear, Conv, Pooling, Normalization,
-// DataMovement, Resize), each contributing its patterns here, plus the helpers
+// DataMovement, Resize, Sampling), each contributing its patterns here, plus the helpers
 // they share.
 //
 //===----------------------------------------------------------------------===//
@@ -23,6 +23,7 @@ void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
+void populateSamplingPatterns(mlir::RewritePatternSet &patterns);
 
 /// Rewrites every dsc.kernel under `scope` into its root op (still dsc) and
 /// one in-place elementwise epilogue generic (Kernel.cpp); runs before the

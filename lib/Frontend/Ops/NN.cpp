@@ -253,6 +253,107 @@ LogicalResult importConvTranspose(NodeImporter &n) {
       c->x, c->w, c->bias, *strides, pads, *dilations, c->group));
 }
 
+/// MaxPool's Indices: each window gathered from the flattened image (with
+/// one lowest-value element after it that padded positions read), the
+/// first maximum's position in the window (dsc.arg_reduce) mapped through
+/// a constant table to its flat index in x (row-major, or column-major per
+/// image with storage_order 1).
+Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
+                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                     ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
+                     bool columnMajor) {
+  RankedTensorType xt = n.type(x);
+  Type elem = xt.getElementType();
+  if (!isa<FloatType>(elem)) {
+    n.emitError() << "MaxPool's Indices output of an integer input is not "
+                     "supported";
+    return {};
+  }
+  int64_t rank = xt.getRank(), k = rank - 2;
+  int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1);
+  ArrayRef<int64_t> in = xt.getShape().drop_front(2),
+                    out = outShape.drop_front(2);
+  int64_t image = 1, windows = 1, taps = 1;
+  for (int64_t d = 0; d < k; ++d) {
+    image *= in[d];
+    windows *= out[d];
+    taps *= kernel[d];
+  }
+  if (failed(n.checkResultShape({batch, channels, windows, taps})))
+    return {};
+  // gather[o, t]: position of tap t of window o in the flat image, `image`
+  // where it is padding; where[o, t]: its index as ONNX numbers it.
+  SmallVector<int64_t> gather, where;
+  for (int64_t o = 0; o < windows; ++o) {
+    for (int64_t t = 0; t < taps; ++t) {
+      int64_t ro = o, rt = t, flat = 0, colFlat = 0, colStride = 1;
+      bool inside = true;
+      SmallVector<int64_t> pos(k);
+      for (int64_t d = k - 1; d >= 0; --d) {
+        int64_t od = ro % out[d], td = rt % kernel[d];
+        ro /= out[d];
+        rt /= kernel[d];
+        pos[d] = od * strides[d] - pads[d] + td * dilations[d];
+        inside &= pos[d] >= 0 && pos[d] < in[d];
+      }
+      for (int64_t d = 0; d < k; ++d)
+        flat = flat * in[d] + (inside ? pos[d] : 0);
+      for (int64_t d = 0; d < k; ++d) {
+        colFlat += (inside ? pos[d] : 0) * colStride;
+        colStride *= in[d];
+      }
+      gather.push_back(inside ? flat : image);
+      where.push_back(columnMajor ? colFlat : flat);
+    }
+  }
+  Composer c(n);
+  Type i64 = n.builder().getI64Type();
+  Value flatX = c.reshape(x, {batch, channels, image});
+  Attribute lowest = FloatAttr::get(
+      elem, APFloat::getLargest(cast<FloatType>(elem).getFloatSemantics(),
+                                /*Negative=*/true));
+  Value pad = arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(RankedTensorType::get({batch, channels, 1}, elem),
+                             lowest));
+  Value padded = c.concat({flatX, pad}, 2);
+  Value gatherIdx =
+      c.constant(RankedTensorType::get({windows, taps}, i64), gather);
+  if (!padded)
+    return {};
+  FailureOr<RankedTensorType> gt =
+      inferGatherType(n.errorFn(), c.type(padded), c.type(gatherIdx), 2);
+  if (failed(gt))
+    return {};
+  FailureOr<Value> windowsV =
+      n.create<GatherOp>(gt, padded, gatherIdx, int64_t(2));
+  if (failed(windowsV))
+    return {};
+  Builder b(n.context());
+  FailureOr<Value> arg = n.create<ArgReduceOp>(
+      inferArgReduceType(n.errorFn(), c.type(*windowsV), "max", 3), *windowsV,
+      b.getStringAttr("max"), b.getI64IntegerAttr(3), b.getBoolAttr(false));
+  if (failed(arg))
+    return {};
+  Value table = c.expand(
+      c.constant(RankedTensorType::get({1, 1, windows, taps}, i64), where),
+      {batch, channels, windows, taps});
+  Value argIdx = c.reshape(*arg, {batch, channels, windows, 1});
+  if (!table || !argIdx)
+    return {};
+  FailureOr<Value> picked = n.create<GatherElementsOp>(
+      inferGatherElementsType(n.errorFn(), c.type(table), c.type(argIdx), 3),
+      table, argIdx, int64_t(3));
+  if (failed(picked))
+    return {};
+  SmallVector<int64_t> offsets;
+  for (int64_t i = 0; i < batch * channels; ++i)
+    offsets.push_back(i * image);
+  Value offset =
+      c.constant(RankedTensorType::get({batch, channels, 1, 1}, i64), offsets);
+  return c.reshape(c.add(*picked, offset), outShape);
+}
+
 /// MaxPool and AveragePool share attribute handling; they differ in which
 /// attributes exist at which opset.
 template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
@@ -269,7 +370,9 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
     known.push_back("dilations");
   if (failed(n.checkAttributes(known)) ||
       failed(n.checkOutputsAtMost(
-          1, "MaxPool's Indices output is not supported by dsc")))
+          isMax && n.opset() >= 8 ? 2 : 1,
+          isMax ? "MaxPool has an Indices output from opset 8"
+                : "AveragePool has one output")))
     return failure();
   FailureOr<Value> x = n.input(0);
   if (failed(x))
@@ -312,6 +415,16 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
+  if (isMax && n.hasOutput(1)) {
+    auto storageOrder = n.intAttr("storage_order", 0);
+    if (failed(storageOrder))
+      return failure();
+    Value indices = maxPoolIndices(n, *x, **kernel, *strides, *pads, *dilations,
+                                   n.type(*r).getShape(), *storageOrder != 0);
+    if (!indices)
+      return failure();
+    n.setOutput(1, indices);
+  }
   return success();
 }
 
