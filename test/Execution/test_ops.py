@@ -2669,5 +2669,14 @@ op_case("stft17_step_graph_input", F, "STFT",
         {"x": rn(1, 65, 1), "step": np.array(8, np.int64), "w": uniform(0.5, 1, 16)},
         opset=17, rtol=1e-3, atol=1e-4)
 
+# (Appended last so that earlier cases keep their random inputs.)
+F = "linear"
+# float16 contractions accumulate in float32 and round once (ONNX's reference
+# and ONNX Runtime do); an f16 accumulator over K = 256 would be off by
+# several f16 ulps.
+op_case("matmul_f16_long_k", F, "MatMul",
+        {"a": rn(4, 256).astype(np.float16), "b": rn(256, 8).astype(np.float16)},
+        opset=13, rtol=2e-3, atol=2e-3, out_dtype=TensorProto.FLOAT16)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

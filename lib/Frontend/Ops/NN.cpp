@@ -61,14 +61,45 @@ FailureOr<SmallVector<int64_t>> spatialAttr(NodeImporter &n, StringRef name,
   return out;
 }
 
+/// float16/bfloat16 contractions accumulate in float32 and round once, as
+/// ONNX's reference and ONNX Runtime do (an f16 accumulator loses about one
+/// digit over a 64-term dot product): `values` are cast up for `build`, its
+/// result back down. Other element types pass through.
+FailureOr<Value>
+inWideFloat(NodeImporter &n, MutableArrayRef<Value> values,
+            llvm::function_ref<FailureOr<Value>()> build) {
+  Type elem = n.type(values.front()).getElementType();
+  bool narrow = isa<Float16Type, BFloat16Type>(elem);
+  Type f32 = Float32Type::get(n.context());
+  if (narrow)
+    for (Value &v : values) {
+      if (!v || n.type(v).getElementType() != elem)
+        continue;
+      FailureOr<Value> c = n.create<CastOp>(
+          inferCastType(n.errorFn(), n.type(v), f32), v, false, false);
+      if (failed(c))
+        return failure();
+      v = *c;
+    }
+  FailureOr<Value> r = build();
+  if (failed(r) || !narrow)
+    return r;
+  return n.create<CastOp>(inferCastType(n.errorFn(), n.type(*r), elem), *r,
+                          false, false);
+}
+
 LogicalResult importMatMul(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> a = n.input(0), b = n.input(1);
   if (failed(a) || failed(b))
     return failure();
-  return n.setResult(n.create<MatMulOp>(
-      inferMatMulType(n.errorFn(), n.type(*a), n.type(*b)), *a, *b));
+  Value ops[] = {*a, *b};
+  return n.setResult(inWideFloat(n, ops, [&] {
+    return n.create<MatMulOp>(
+        inferMatMulType(n.errorFn(), n.type(ops[0]), n.type(ops[1])), ops[0],
+        ops[1]);
+  }));
 }
 
 LogicalResult importGemm(NodeImporter &n) {
@@ -82,12 +113,16 @@ LogicalResult importGemm(NodeImporter &n) {
       failed(transA) || failed(transB))
     return failure();
   Builder bld(n.context());
-  return n.setResult(n.create<GemmOp>(
-      inferGemmType(n.errorFn(), n.type(*a), n.type(*b),
-                    *c ? n.type(*c) : RankedTensorType(), *transA != 0,
-                    *transB != 0),
-      *a, *b, *c, bld.getF64FloatAttr(*alpha), bld.getF64FloatAttr(*beta),
-      bld.getBoolAttr(*transA != 0), bld.getBoolAttr(*transB != 0)));
+  Value ops[] = {*a, *b, *c};
+  return n.setResult(inWideFloat(n, ops, [&] {
+    return n.create<GemmOp>(
+        inferGemmType(n.errorFn(), n.type(ops[0]), n.type(ops[1]),
+                      ops[2] ? n.type(ops[2]) : RankedTensorType(),
+                      *transA != 0, *transB != 0),
+        ops[0], ops[1], ops[2], bld.getF64FloatAttr(*alpha),
+        bld.getF64FloatAttr(*beta), bld.getBoolAttr(*transA != 0),
+        bld.getBoolAttr(*transB != 0));
+  }));
 }
 
 /// What Conv and ConvTranspose share: input, weights, optional bias, the
@@ -145,11 +180,14 @@ LogicalResult importConv(NodeImporter &n) {
                           c->strides, c->dilations);
   if (failed(pads))
     return failure();
-  return n.setResult(n.create<ConvOp>(
-      inferConvType(n.errorFn(), c->xt, c->wt,
-                    c->bias ? n.type(c->bias) : RankedTensorType(), c->strides,
-                    *pads, c->dilations, c->group),
-      c->x, c->w, c->bias, c->strides, *pads, c->dilations, c->group));
+  Value ops[] = {c->x, c->w, c->bias};
+  return n.setResult(inWideFloat(n, ops, [&] {
+    return n.create<ConvOp>(
+        inferConvType(n.errorFn(), n.type(ops[0]), n.type(ops[1]),
+                      ops[2] ? n.type(ops[2]) : RankedTensorType(), c->strides,
+                      *pads, c->dilations, c->group),
+        ops[0], ops[1], ops[2], c->strides, *pads, c->dilations, c->group);
+  }));
 }
 
 /// Python's floor division (ONNX's pad formulas use it: a negative total
