@@ -976,6 +976,29 @@ NodeImporter::declaredOutputShape(int i) const {
   return graph_.declaredShape(node_.output(i));
 }
 
+InFlightDiagnostic NodeImporter::refuseShapeOperand(int i, StringRef what) {
+  return emitError() << what << " ('"
+                     << (hasInput(i) ? node_.input(i) : std::string())
+                     << "') must be a constant (an initializer or a Constant "
+                        "node), or the graph must declare an output shape "
+                        "that fixes it";
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
+  if (!hasInput(i))
+    return emitError() << what << " (input " << i << ") is missing";
+  // The operand must exist as a value (a graph input or a computed one).
+  if (failed(input(i)))
+    return failure();
+  std::optional<SmallVector<int64_t>> declared = declaredOutputShape(out);
+  if (!declared)
+    return refuseShapeOperand(i, what)
+           << "; the graph declares no static shape for output '"
+           << (hasOutput(out) ? node_.output(out) : std::string()) << "'";
+  return *declared;
+}
+
 int32_t NodeImporter::onnxType(int i) const {
   return hasInput(i) ? graph_.onnxType(node_.input(i)) : 0;
 }
