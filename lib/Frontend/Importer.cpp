@@ -996,6 +996,18 @@ NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
     return refuseShapeOperand(i, what)
            << "; the graph declares no static shape for output '"
            << (hasOutput(out) ? node_.output(out) : std::string()) << "'";
+  // Zero-size data imports as a constant that the derived op would carry
+  // into the lowering; refuse it as dsc refuses empty tensors elsewhere.
+  if (i != 0) {
+    FailureOr<RankedTensorType> xt = inputType(0);
+    if (failed(xt))
+      return failure();
+    if (llvm::is_contained(xt->getShape(), 0) ||
+        llvm::is_contained(*declared, 0))
+      return emitError() << "the data " << *xt << " or the declared output "
+                         << "shape has a zero-size dimension; empty tensors "
+                            "are not supported yet";
+  }
   return *declared;
 }
 
