@@ -330,17 +330,20 @@ FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
   if (failed(declared) || failed(x))
     return failure();
   RankedTensorType xt = n.type(*x);
-  auto nonUnit = [](ArrayRef<int64_t> shape) {
-    SmallVector<int64_t> dims;
-    for (int64_t d : shape)
-      if (d != 1)
-        dims.push_back(d);
-    return dims;
+  // Whether `shorter` is `longer` with some size-1 dims removed.
+  auto dropsOnes = [](ArrayRef<int64_t> longer, ArrayRef<int64_t> shorter) {
+    size_t j = 0;
+    for (int64_t d : longer) {
+      if (j < shorter.size() && shorter[j] == d)
+        ++j;
+      else if (d != 1)
+        return false;
+    }
+    return j == shorter.size();
   };
   bool unsqueeze = n.node().op_type() == "Unsqueeze";
-  int64_t rank = declared->size();
-  if (nonUnit(*declared) != nonUnit(xt.getShape()) ||
-      (unsqueeze ? rank < xt.getRank() : rank > xt.getRank()))
+  if (unsqueeze ? !dropsOnes(*declared, xt.getShape())
+                : !dropsOnes(xt.getShape(), *declared))
     return n.refuseShapeOperand(1, what)
            << ": the declared shape ["
            << ArrayRef<int64_t>(*declared) << "] is not the input's " << xt << " with size-1 dims "
