@@ -2695,6 +2695,11 @@ op_case("reducemax18_axes_graph_input_no_keepdims_unique", "reduce", "ReduceMax"
 op_case("reducel1_18_axes_graph_input_only_unit_dims", "reduce", "ReduceL1",
         {"x": rn(3, 1, 5), "a": np.array([1], I64)}, opset=18)
 
+# Slice with computed starts/ends is accepted only as the identity (the
+# declared shape is the input's, steps positive).
+op_case("slice13_starts_ends_graph_input_identity", "shape", "Slice",
+        {"x": rn(3, 4), "st": np.array([0, -4], I64), "en": np.array([3, 100], I64)})
+
 
 def _split_declared(name, x, split, axis):
     def fn():

@@ -775,11 +775,63 @@ FailureOr<SliceParams> sliceParams(NodeImporter &n, int64_t rank) {
   return p;
 }
 
+/// Slice with computed starts or ends: accepted only as the identity, when
+/// the declared shape is the input's and the steps are positive constants
+/// (or absent): a whole dim then starts at 0, whatever the axes. Any other
+/// declared shape leaves the starts open, and dsc never guesses them.
+FailureOr<bool> sliceIsDeclaredIdentity(NodeImporter &n, RankedTensorType xt) {
+  int which = n.constantInputOrNull(1) ? 2 : 1;
+  StringRef what = which == 1 ? "Slice's starts" : "Slice's ends";
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<SmallVector<int64_t>> declared =
+      n.declaredShapeForOperand(which, what);
+  if (failed(declared))
+    return failure();
+  int64_t rank = xt.getRank();
+  if (n.hasInput(4)) {
+    if (!n.constantInputOrNull(4))
+      return n.refuseShapeOperand(which, what)
+             << ": the steps are computed too";
+    auto steps = intsInput(n, 4, "Slice's steps");
+    if (failed(steps))
+      return failure();
+    if (llvm::any_of(*steps, [](int64_t s) { return s <= 0; }))
+      return n.refuseShapeOperand(which, what)
+             << ": only a slice with positive steps that keeps every dim "
+                "whole is taken from the declared shape";
+  }
+  bool whole = int64_t(declared->size()) == rank;
+  for (int64_t d = 0; whole && d < rank; ++d)
+    whole = (*declared)[d] == xt.getDimSize(d);
+  if (!whole)
+    return n.refuseShapeOperand(which, what)
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] does not keep the input " << xt
+           << " whole, and the starts it leaves open are not guessed";
+  // The result is the input itself.
+  if (DenseElementsAttr c = n.constantInputOrNull(0)) {
+    n.setConstantOutput(0, c, n.onnxType(0));
+    return true;
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, *x);
+  return true;
+}
+
 LogicalResult importSlice(NodeImporter &n) {
   FailureOr<RankedTensorType> xt = n.inputType(0);
   if (failed(xt))
     return failure();
   int64_t rank = xt->getRank();
+  if (n.opset() >= 10 &&
+      (!n.constantInputOrNull(1) || !n.constantInputOrNull(2))) {
+    FailureOr<bool> identity = sliceIsDeclaredIdentity(n, *xt);
+    if (failed(identity) || *identity)
+      return failure(failed(identity));
+  }
   FailureOr<SliceParams> p = sliceParams(n, rank);
   if (failed(p))
     return failure();
