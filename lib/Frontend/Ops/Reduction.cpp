@@ -34,8 +34,7 @@ StringRef reduceKind(StringRef opType) {
 FailureOr<SmallVector<int64_t>>
 axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
   std::string what = n.node().op_type() + "'s axes";
-  FailureOr<SmallVector<int64_t>> declared =
-      n.declaredShapeForOperand(1, what);
+  FailureOr<SmallVector<int64_t>> declared = n.declaredShapeForOperand(1, what);
   FailureOr<RankedTensorType> at = n.inputType(1);
   if (failed(declared) || failed(at))
     return failure();

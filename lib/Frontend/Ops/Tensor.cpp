@@ -47,9 +47,8 @@ LogicalResult importReshape(NodeImporter &n) {
     // the input's element count, whatever the shape's 0 and -1 entries.
     FailureOr<SmallVector<int64_t>> declared =
         n.declaredShapeForOperand(1, "Reshape's shape");
-    if (failed(declared) ||
-        failed(checkShapeOperandLength(n, 1, "Reshape's shape",
-                                       declared->size())))
+    if (failed(declared) || failed(checkShapeOperandLength(
+                                n, 1, "Reshape's shape", declared->size())))
       return failure();
     RankedTensorType xt = n.type(*x);
     auto type = RankedTensorType::get(*declared, xt.getElementType());
@@ -224,8 +223,7 @@ LogicalResult checkShapeOperandLength(NodeImporter &n, int i, StringRef what,
   if (failed(t))
     return failure();
   if (t->getRank() != 1)
-    return n.emitError() << what << " must be a 1-D integer tensor, got "
-                         << *t;
+    return n.emitError() << what << " must be a 1-D integer tensor, got " << *t;
   if (!t->isDynamicDim(0) && t->getDimSize(0) != int64_t(expected))
     return n.emitError() << what << " has " << t->getDimSize(0)
                          << " entries but the declared output shape implies "
@@ -324,8 +322,7 @@ FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
   std::string what = n.node().op_type() + "'s axes";
   if (failed(n.checkAttributes({})))
     return failure();
-  FailureOr<SmallVector<int64_t>> declared =
-      n.declaredShapeForOperand(1, what);
+  FailureOr<SmallVector<int64_t>> declared = n.declaredShapeForOperand(1, what);
   FailureOr<Value> x = n.input(0);
   if (failed(declared) || failed(x))
     return failure();
@@ -345,8 +342,8 @@ FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
   if (unsqueeze ? !dropsOnes(*declared, xt.getShape())
                 : !dropsOnes(xt.getShape(), *declared))
     return n.refuseShapeOperand(1, what)
-           << ": the declared shape ["
-           << ArrayRef<int64_t>(*declared) << "] is not the input's " << xt << " with size-1 dims "
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] is not the input's " << xt << " with size-1 dims "
            << (unsqueeze ? "inserted" : "removed");
   if (failed(setReshaped(
           n, RankedTensorType::get(*declared, xt.getElementType()))))
@@ -570,9 +567,8 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   if (n.hasInput(0) && !n.constantInputOrNull(0)) {
     // A computed shape is the declared output shape.
     shape = n.declaredShapeForOperand(0, "ConstantOfShape's shape");
-    if (failed(shape) ||
-        failed(checkShapeOperandLength(n, 0, "ConstantOfShape's shape",
-                                       shape->size())))
+    if (failed(shape) || failed(checkShapeOperandLength(
+                             n, 0, "ConstantOfShape's shape", shape->size())))
       return failure();
   } else {
     shape = intsInput(n, 0, "ConstantOfShape's shape");
