@@ -976,6 +976,41 @@ NodeImporter::declaredOutputShape(int i) const {
   return graph_.declaredShape(node_.output(i));
 }
 
+InFlightDiagnostic NodeImporter::refuseShapeOperand(int i, StringRef what) {
+  return emitError() << what << " ('"
+                     << (hasInput(i) ? node_.input(i) : std::string())
+                     << "') must be a constant (an initializer or a Constant "
+                        "node), or the graph must declare an output shape "
+                        "that fixes it";
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
+  if (!hasInput(i))
+    return emitError() << what << " (input " << i << ") is missing";
+  // The operand must exist as a value (a graph input or a computed one).
+  if (failed(input(i)))
+    return failure();
+  std::optional<SmallVector<int64_t>> declared = declaredOutputShape(out);
+  if (!declared)
+    return refuseShapeOperand(i, what)
+           << "; the graph declares no static shape for output '"
+           << (hasOutput(out) ? node_.output(out) : std::string()) << "'";
+  // Zero-size data imports as a constant that the derived op would carry
+  // into the lowering; refuse it as dsc refuses empty tensors elsewhere.
+  if (i != 0) {
+    FailureOr<RankedTensorType> xt = inputType(0);
+    if (failed(xt))
+      return failure();
+    if (llvm::is_contained(xt->getShape(), 0) ||
+        llvm::is_contained(*declared, 0))
+      return emitError() << "the data " << *xt << " or the declared output "
+                         << "shape has a zero-size dimension; empty tensors "
+                            "are not supported yet";
+  }
+  return *declared;
+}
+
 int32_t NodeImporter::onnxType(int i) const {
   return hasInput(i) ? graph_.onnxType(node_.input(i)) : 0;
 }

@@ -103,6 +103,19 @@ public:
   /// The static shape the graph declares for output `i` (as a graph output
   /// or in value_info), if any.
   std::optional<llvm::SmallVector<int64_t>> declaredOutputShape(int i) const;
+  /// Computed shape operands (Reshape's shape, Reduce*'s axes, Tile's
+  /// repeats, ...). dsc compiles static shapes, so such an operand is read
+  /// at import. When it is not a constant, the importer may instead derive
+  /// the op from the static shape the graph declares for output `out`, but
+  /// only where every operand value consistent with the input shapes and
+  /// that declared shape gives the same result: then the operand's run-time
+  /// value is never needed. Returns the declared shape, or reports (with
+  /// refuseShapeOperand) that operand `i`, named `what`, must be a constant.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  declaredShapeForOperand(int i, llvm::StringRef what, int out = 0);
+  /// The refusal of a computed shape operand `i` whose value the declared
+  /// output shape does not fix; callers may stream the reason after it.
+  mlir::InFlightDiagnostic refuseShapeOperand(int i, llvm::StringRef what);
   /// Output 0 := `value` when it was built: `return n.setResult(n.create...)`.
   mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value))
@@ -199,6 +212,13 @@ void registerRotaryImporters(OpRegistry &registry);
 /// `what` names it in diagnostics.
 mlir::FailureOr<llvm::SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
                                                       llvm::StringRef what);
+
+/// Checks a computed shape operand `i` (see
+/// NodeImporter::declaredShapeForOperand): it must be 1-D and, where its
+/// length is static, hold `expected` entries.
+mlir::LogicalResult checkShapeOperandLength(NodeImporter &n, int i,
+                                            llvm::StringRef what,
+                                            size_t expected);
 
 /// Resolves auto_pad into explicit [begins..., ends...] pads for window ops
 /// (Conv, pooling); `pads` is the attribute value when auto_pad is NOTSET.

@@ -2669,6 +2669,51 @@ op_case("stft17_step_graph_input", F, "STFT",
         {"x": rn(1, 65, 1), "step": np.array(8, np.int64), "w": uniform(0.5, 1, 16)},
         opset=17, rtol=1e-3, atol=1e-4)
 
+# Shape operands given as graph inputs (not constants): dsc derives the op
+# from the declared output shapes (filled in from onnxruntime), which fix
+# the result here, and never reads the operand's value.
+I64 = np.int64
+op_case("reshape14_shape_graph_input_declared", "shape", "Reshape",
+        {"x": rn(2, 3, 4), "s": np.array([4, -1, 3], I64)}, opset=14)
+op_case("unsqueeze13_axes_graph_input_declared", "shape", "Unsqueeze",
+        {"x": rn(3, 4), "a": np.array([0, -1], I64)})
+op_case("squeeze13_axes_graph_input_declared", "shape", "Squeeze",
+        {"x": rn(1, 3, 1, 4), "a": np.array([2], I64)})
+op_case("expand13_shape_graph_input_declared", "shape", "Expand",
+        {"x": rn(3, 1), "s": np.array([2, 1, 4], I64)})
+op_case("tile13_repeats_graph_input_declared", "shape", "Tile",
+        {"x": rn(2, 3), "r": np.array([3, 2], I64)})
+op_case("constantofshape9_shape_graph_input_declared", "shape", "ConstantOfShape",
+        {"s": np.array([2, 5], I64)},
+        attrs={"value": helper.make_tensor("v", TensorProto.FLOAT, [1], [1.5])}, opset=9)
+op_case("reducesum13_axes_graph_input_keepdims", "reduce", "ReduceSum",
+        {"x": rn(3, 4, 5), "a": np.array([2, 0], I64)})
+op_case("reducel2_18_axes_graph_input_keepdims_unit_dim", "reduce", "ReduceL2",
+        {"x": rn(3, 1, 5), "a": np.array([1, 2], I64)}, opset=18)
+op_case("reducemax18_axes_graph_input_no_keepdims_unique", "reduce", "ReduceMax",
+        {"x": rn(3, 4, 5), "a": np.array([1], I64)}, attrs={"keepdims": 0}, opset=18)
+op_case("reducel1_18_axes_graph_input_only_unit_dims", "reduce", "ReduceL1",
+        {"x": rn(3, 1, 5), "a": np.array([1], I64)}, opset=18)
+
+# Slice with computed starts/ends is accepted only as the identity (the
+# declared shape is the input's, steps positive).
+op_case("slice13_starts_ends_graph_input_identity", "shape", "Slice",
+        {"x": rn(3, 4), "st": np.array([0, -4], I64), "en": np.array([3, 100], I64)})
+
+
+def _split_declared(name, x, split, axis):
+    def fn():
+        gi = {"x": x, "split": np.array(split, I64)}
+        model = build_op_model("Split", gi, {}, ["x", "split"], {"axis": axis}, 13,
+                               n_outputs=len(split))
+        T.run_case(name, model, gi, rtol=0, atol=0)
+
+    T.add_case(name, fn, "shape")
+
+
+_split_declared("split13_split_graph_input_declared", rn(2, 7), [2, 4, 1], 1)
+
+
 # (Appended last so that earlier cases keep their random inputs.)
 F = "linear"
 # float16 contractions accumulate in float32 and round once (ONNX's reference

@@ -40,6 +40,27 @@ FailureOr<SmallVector<int64_t>> splitSizes(NodeImporter &n, int64_t dim) {
       return failure();
     if (*attr)
       sizes = **attr;
+  } else if (n.hasInput(1) && !n.constantInputOrNull(1)) {
+    // A computed split: the declared sizes of the outputs along the axis.
+    auto axisAttr = n.intAttr("axis", 0);
+    FailureOr<RankedTensorType> xt = n.inputType(0);
+    if (failed(axisAttr) || failed(xt))
+      return failure();
+    auto axis = normalizeAxis(n.errorFn(), *axisAttr, xt->getRank());
+    if (failed(axis) ||
+        failed(checkShapeOperandLength(n, 1, "Split's split", n.numOutputs())))
+      return failure();
+    for (int i = 0; i < n.numOutputs(); ++i) {
+      FailureOr<SmallVector<int64_t>> declared =
+          n.declaredShapeForOperand(1, "Split's split", i);
+      if (failed(declared))
+        return failure();
+      if (int64_t(declared->size()) != xt->getRank())
+        return n.refuseShapeOperand(1, "Split's split")
+               << ": output " << i << " is declared with rank "
+               << declared->size() << ", not the input's " << xt->getRank();
+      sizes.push_back((*declared)[*axis]);
+    }
   } else if (n.hasInput(1)) {
     auto in = intsInput(n, 1, "Split's split");
     if (failed(in))
@@ -143,10 +164,36 @@ LogicalResult importTile(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> x = n.input(0);
-  FailureOr<SmallVector<int64_t>> repeats = intsInput(n, 1, "Tile's repeats");
-  if (failed(x) || failed(repeats))
+  if (failed(x))
     return failure();
   RankedTensorType xt = n.type(*x);
+  FailureOr<SmallVector<int64_t>> repeats;
+  if (n.hasInput(1) && !n.constantInputOrNull(1)) {
+    // Computed repeats: declared / input per dim, unique where every input
+    // dim is non-zero and divides the declared one.
+    FailureOr<SmallVector<int64_t>> declared =
+        n.declaredShapeForOperand(1, "Tile's repeats");
+    if (failed(declared) ||
+        failed(checkShapeOperandLength(n, 1, "Tile's repeats", xt.getRank())))
+      return failure();
+    if (int64_t(declared->size()) != xt.getRank())
+      return n.refuseShapeOperand(1, "Tile's repeats")
+             << ": the output is declared with rank " << declared->size()
+             << ", not the input's " << xt.getRank();
+    repeats.emplace();
+    for (int64_t d = 0; d < xt.getRank(); ++d) {
+      int64_t size = xt.getDimSize(d), out = (*declared)[d];
+      if (size <= 0 || out % size != 0)
+        return n.refuseShapeOperand(1, "Tile's repeats")
+               << ": the declared size " << out << " of axis " << d
+               << " is not a multiple of the input's " << size;
+      repeats->push_back(out / size);
+    }
+  } else {
+    repeats = intsInput(n, 1, "Tile's repeats");
+  }
+  if (failed(repeats))
+    return failure();
   if (static_cast<int64_t>(repeats->size()) != xt.getRank())
     return n.emitError() << "repeats has " << repeats->size()
                          << " entries for an input of rank " << xt.getRank();
@@ -631,7 +678,26 @@ LogicalResult importOneHot(NodeImporter &n) {
   if (failed(n.checkAttributes({"axis"})))
     return failure();
   FailureOr<Value> indices = n.input(0);
-  FailureOr<double> depthValue = scalarInput(n, 1, "OneHot's depth");
+  FailureOr<double> depthValue;
+  if (n.hasInput(1) && !n.constantInputOrNull(1)) {
+    // A computed depth: the declared size along the output's axis.
+    FailureOr<SmallVector<int64_t>> declared =
+        n.declaredShapeForOperand(1, "OneHot's depth");
+    auto axisAttr = n.intAttr("axis", -1);
+    if (failed(indices) || failed(declared) || failed(axisAttr))
+      return failure();
+    int64_t rank = n.type(*indices).getRank() + 1;
+    if (int64_t(declared->size()) != rank)
+      return n.refuseShapeOperand(1, "OneHot's depth")
+             << ": the output is declared with rank " << declared->size()
+             << ", not " << rank;
+    auto axis = normalizeAxis(n.errorFn(), *axisAttr, rank);
+    if (failed(axis))
+      return failure();
+    depthValue = double((*declared)[*axis]);
+  } else {
+    depthValue = scalarInput(n, 1, "OneHot's depth");
+  }
   FailureOr<DenseElementsAttr> values = n.constantInput(2, "OneHot's values");
   auto axisAttr = n.intAttr("axis", -1);
   if (failed(indices) || failed(depthValue) || failed(values) ||

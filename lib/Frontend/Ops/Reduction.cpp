@@ -25,6 +25,77 @@ StringRef reduceKind(StringRef opType) {
       .Default("");
 }
 
+/// Computed Reduce* axes, from the declared output shape. A graph input of
+/// no elements imports as a constant, so a computed axes tensor of static
+/// length L >= 1 names L distinct axes (noop_with_empty_axes never
+/// applies). Two axis sets give the same result when they reduce the same
+/// dims of size > 1: a size-1 dim groups no elements, and every set is
+/// non-empty, so L1/L2/LogSum... apply their transform either way.
+FailureOr<SmallVector<int64_t>>
+axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
+  std::string what = n.node().op_type() + "'s axes";
+  FailureOr<SmallVector<int64_t>> declared = n.declaredShapeForOperand(1, what);
+  FailureOr<RankedTensorType> at = n.inputType(1);
+  if (failed(declared) || failed(at))
+    return failure();
+  if (at->getRank() != 1 || at->isDynamicDim(0) || at->getDimSize(0) < 1)
+    return n.refuseShapeOperand(1, what)
+           << ": its length must be static and non-zero, got " << *at;
+  int64_t count = at->getDimSize(0), rank = xt.getRank();
+  ArrayRef<int64_t> x = xt.getShape();
+  ArrayRef<int64_t> out = *declared;
+  // Every candidate: `count` distinct axes whose removal (keepdims=0) or
+  // reduction to 1 (keepdims=1) gives the declared shape.
+  SmallVector<SmallVector<int64_t>> candidates;
+  SmallVector<int64_t> chosen;
+  std::function<void(int64_t)> search = [&](int64_t d) {
+    if (candidates.size() > 64)
+      return;
+    if (int64_t(chosen.size()) == count) {
+      SmallVector<int64_t> shape;
+      for (int64_t i = 0; i < rank; ++i) {
+        bool reduced = llvm::is_contained(chosen, i);
+        if (!reduced)
+          shape.push_back(x[i]);
+        else if (keepDims)
+          shape.push_back(1);
+      }
+      if (ArrayRef<int64_t>(shape) == out)
+        candidates.push_back(chosen);
+      return;
+    }
+    if (d == rank)
+      return;
+    chosen.push_back(d);
+    search(d + 1);
+    chosen.pop_back();
+    search(d + 1);
+  };
+  // The search visits at most 2^rank subsets.
+  if (rank > 16)
+    return n.refuseShapeOperand(1, what)
+           << ": inputs of rank above 16 are not searched for axes";
+  if (count <= rank)
+    search(0);
+  auto nonUnit = [&](ArrayRef<int64_t> axes) {
+    SmallVector<int64_t> dims;
+    for (int64_t a : axes)
+      if (x[a] != 1)
+        dims.push_back(a);
+    return dims;
+  };
+  if (candidates.empty())
+    return n.refuseShapeOperand(1, what)
+           << ": no " << count << " axes of the input " << xt
+           << " reduce to the declared shape [" << out << "]";
+  for (const auto &c : candidates)
+    if (nonUnit(c) != nonUnit(candidates.front()))
+      return n.refuseShapeOperand(1, what)
+             << ": several axis sets of the input " << xt
+             << " reduce to the declared shape [" << out << "]";
+  return candidates.front();
+}
+
 /// Every Reduce* op: `axes` is an attribute before opset 18 (ReduceSum: 13)
 /// and an optional constant input after, when `noop_with_empty_axes` also
 /// appears; no axes means all axes unless that flag is set.
@@ -44,7 +115,13 @@ LogicalResult importReduce(NodeImporter &n) {
   DenseElementsAttr constant = n.constantInputOrNull(0);
   SmallVector<int64_t> axes;
   if (axesInput) {
-    if (n.hasInput(1)) {
+    if (n.hasInput(1) && !n.constantInputOrNull(1)) {
+      FailureOr<SmallVector<int64_t>> a =
+          axesFromDeclared(n, *xt, *keepDims != 0);
+      if (failed(a))
+        return failure();
+      axes = *a;
+    } else if (n.hasInput(1)) {
       FailureOr<DenseElementsAttr> c =
           n.constantInput(1, opType.str() + "'s axes");
       if (failed(c))

@@ -39,9 +39,31 @@ LogicalResult importReshape(NodeImporter &n) {
   if (failed(n.checkAttributes(known)))
     return failure();
   FailureOr<Value> x = n.input(0);
-  FailureOr<DenseElementsAttr> shape = n.constantInput(1, "Reshape's shape");
   auto allowZero = n.intAttr("allowzero", 0);
-  if (failed(x) || failed(shape) || failed(allowZero))
+  if (failed(x) || failed(allowZero))
+    return failure();
+  if (!n.constantInputOrNull(1)) {
+    // A computed shape: the declared output shape is the only result with
+    // the input's element count, whatever the shape's 0 and -1 entries.
+    FailureOr<SmallVector<int64_t>> declared =
+        n.declaredShapeForOperand(1, "Reshape's shape");
+    if (failed(declared) || failed(checkShapeOperandLength(
+                                n, 1, "Reshape's shape", declared->size())))
+      return failure();
+    RankedTensorType xt = n.type(*x);
+    auto type = RankedTensorType::get(*declared, xt.getElementType());
+    if (type.getNumElements() != xt.getNumElements())
+      return n.refuseShapeOperand(1, "Reshape's shape")
+             << ": the declared shape " << type << " does not hold the "
+             << xt.getNumElements() << " elements of the input";
+    if (DenseElementsAttr c = n.constantInputOrNull(0)) {
+      n.setConstantOutput(0, c.reshape(type), n.onnxType(0));
+      return success();
+    }
+    return n.setResult(n.create<ReshapeOp>(type, *x));
+  }
+  FailureOr<DenseElementsAttr> shape = n.constantInput(1, "Reshape's shape");
+  if (failed(shape))
     return failure();
   if (!shape->getElementType().isInteger(64) || shape->getType().getRank() != 1)
     return n.emitError() << "Reshape's shape must be a 1-D int64 tensor";
@@ -195,6 +217,20 @@ FailureOr<SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
   return intValues(*c);
 }
 
+LogicalResult checkShapeOperandLength(NodeImporter &n, int i, StringRef what,
+                                      size_t expected) {
+  FailureOr<RankedTensorType> t = n.inputType(i);
+  if (failed(t))
+    return failure();
+  if (t->getRank() != 1)
+    return n.emitError() << what << " must be a 1-D integer tensor, got " << *t;
+  if (!t->isDynamicDim(0) && t->getDimSize(0) != int64_t(expected))
+    return n.emitError() << what << " has " << t->getDimSize(0)
+                         << " entries but the declared output shape implies "
+                         << expected;
+  return success();
+}
+
 namespace {
 
 /// An int64 1-D constant of `values`.
@@ -277,7 +313,48 @@ FailureOr<SmallVector<int64_t>> squeezeAxes(NodeImporter &n, bool required) {
   return intsInput(n, 1, n.node().op_type() + "'s axes");
 }
 
+/// Squeeze/Unsqueeze with computed axes (opset 13 on): they only drop or
+/// insert size-1 dims, so the declared output shape alone fixes the result
+/// (the input reshaped to it) when both agree on the other dims.
+FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
+  if (n.opset() < 13 || !n.hasInput(1) || n.constantInputOrNull(1))
+    return false;
+  std::string what = n.node().op_type() + "'s axes";
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<SmallVector<int64_t>> declared = n.declaredShapeForOperand(1, what);
+  FailureOr<Value> x = n.input(0);
+  if (failed(declared) || failed(x))
+    return failure();
+  RankedTensorType xt = n.type(*x);
+  // Whether `shorter` is `longer` with some size-1 dims removed.
+  auto dropsOnes = [](ArrayRef<int64_t> longer, ArrayRef<int64_t> shorter) {
+    size_t j = 0;
+    for (int64_t d : longer) {
+      if (j < shorter.size() && shorter[j] == d)
+        ++j;
+      else if (d != 1)
+        return false;
+    }
+    return j == shorter.size();
+  };
+  bool unsqueeze = n.node().op_type() == "Unsqueeze";
+  if (unsqueeze ? !dropsOnes(*declared, xt.getShape())
+                : !dropsOnes(xt.getShape(), *declared))
+    return n.refuseShapeOperand(1, what)
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] is not the input's " << xt << " with size-1 dims "
+           << (unsqueeze ? "inserted" : "removed");
+  if (failed(setReshaped(
+          n, RankedTensorType::get(*declared, xt.getElementType()))))
+    return failure();
+  return true;
+}
+
 LogicalResult importUnsqueeze(NodeImporter &n) {
+  FailureOr<bool> declared = squeezeToDeclared(n);
+  if (failed(declared) || *declared)
+    return failure(failed(declared));
   FailureOr<SmallVector<int64_t>> axes = squeezeAxes(n, /*required=*/true);
   FailureOr<RankedTensorType> xt = n.inputType(0);
   if (failed(axes) || failed(xt))
@@ -286,6 +363,9 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
 }
 
 LogicalResult importSqueeze(NodeImporter &n) {
+  FailureOr<bool> declared = squeezeToDeclared(n);
+  if (failed(declared) || *declared)
+    return failure(failed(declared));
   FailureOr<SmallVector<int64_t>> axes = squeezeAxes(n, /*required=*/false);
   FailureOr<RankedTensorType> xt = n.inputType(0);
   if (failed(axes) || failed(xt))
@@ -483,8 +563,16 @@ LogicalResult importEyeLike(NodeImporter &n) {
 LogicalResult importConstantOfShape(NodeImporter &n) {
   if (failed(n.checkAttributes({"value"})))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape =
-      intsInput(n, 0, "ConstantOfShape's shape");
+  FailureOr<SmallVector<int64_t>> shape;
+  if (n.hasInput(0) && !n.constantInputOrNull(0)) {
+    // A computed shape is the declared output shape.
+    shape = n.declaredShapeForOperand(0, "ConstantOfShape's shape");
+    if (failed(shape) || failed(checkShapeOperandLength(
+                             n, 0, "ConstantOfShape's shape", shape->size())))
+      return failure();
+  } else {
+    shape = intsInput(n, 0, "ConstantOfShape's shape");
+  }
   if (failed(shape))
     return failure();
   for (int64_t d : *shape)
@@ -569,12 +657,42 @@ LogicalResult importRange(NodeImporter &n) {
   return success();
 }
 
+/// Whether `from` broadcasts (numpy rules) exactly to `to`: every dim of
+/// `from`, aligned right, is 1 or the matching dim of `to`.
+bool areBroadcastable(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+  if (from.size() > to.size())
+    return false;
+  for (size_t i = 0; i < from.size(); ++i) {
+    int64_t f = from[from.size() - 1 - i], t = to[to.size() - 1 - i];
+    if (f != 1 && f != t)
+      return false;
+  }
+  return true;
+}
+
 LogicalResult importExpand(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<RankedTensorType> xt = n.inputType(0);
-  FailureOr<SmallVector<int64_t>> shape = intsInput(n, 1, "Expand's shape");
-  if (failed(xt) || failed(shape))
+  if (failed(xt))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape;
+  if (n.hasInput(1) && !n.constantInputOrNull(1)) {
+    // A computed shape: the result is the input broadcast to the declared
+    // shape, whichever shape operand produced it (its 1 entries may as
+    // well be the input's dims).
+    shape = n.declaredShapeForOperand(1, "Expand's shape");
+    if (failed(shape))
+      return failure();
+    if (!areBroadcastable(xt->getShape(), *shape) ||
+        xt->getRank() > int64_t(shape->size()))
+      return n.refuseShapeOperand(1, "Expand's shape")
+             << ": the input " << *xt << " does not broadcast to the declared "
+             << "shape [" << ArrayRef<int64_t>(*shape) << "]";
+  } else {
+    shape = intsInput(n, 1, "Expand's shape");
+  }
+  if (failed(shape))
     return failure();
   FailureOr<RankedTensorType> type = inferExpandType(n.errorFn(), *xt, *shape);
   if (failed(type))
@@ -653,11 +771,63 @@ FailureOr<SliceParams> sliceParams(NodeImporter &n, int64_t rank) {
   return p;
 }
 
+/// Slice with computed starts or ends: accepted only as the identity, when
+/// the declared shape is the input's and the steps are positive constants
+/// (or absent): a whole dim then starts at 0, whatever the axes. Any other
+/// declared shape leaves the starts open, and dsc never guesses them.
+FailureOr<bool> sliceIsDeclaredIdentity(NodeImporter &n, RankedTensorType xt) {
+  int which = n.constantInputOrNull(1) ? 2 : 1;
+  StringRef what = which == 1 ? "Slice's starts" : "Slice's ends";
+  if (failed(n.checkAttributes({})))
+    return failure();
+  FailureOr<SmallVector<int64_t>> declared =
+      n.declaredShapeForOperand(which, what);
+  if (failed(declared))
+    return failure();
+  int64_t rank = xt.getRank();
+  if (n.hasInput(4)) {
+    if (!n.constantInputOrNull(4))
+      return n.refuseShapeOperand(which, what)
+             << ": the steps are computed too";
+    auto steps = intsInput(n, 4, "Slice's steps");
+    if (failed(steps))
+      return failure();
+    if (llvm::any_of(*steps, [](int64_t s) { return s <= 0; }))
+      return n.refuseShapeOperand(which, what)
+             << ": only a slice with positive steps that keeps every dim "
+                "whole is taken from the declared shape";
+  }
+  bool whole = int64_t(declared->size()) == rank;
+  for (int64_t d = 0; whole && d < rank; ++d)
+    whole = (*declared)[d] == xt.getDimSize(d);
+  if (!whole)
+    return n.refuseShapeOperand(which, what)
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] does not keep the input " << xt
+           << " whole, and the starts it leaves open are not guessed";
+  // The result is the input itself.
+  if (DenseElementsAttr c = n.constantInputOrNull(0)) {
+    n.setConstantOutput(0, c, n.onnxType(0));
+    return true;
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, *x);
+  return true;
+}
+
 LogicalResult importSlice(NodeImporter &n) {
   FailureOr<RankedTensorType> xt = n.inputType(0);
   if (failed(xt))
     return failure();
   int64_t rank = xt->getRank();
+  if (n.opset() >= 10 &&
+      (!n.constantInputOrNull(1) || !n.constantInputOrNull(2))) {
+    FailureOr<bool> identity = sliceIsDeclaredIdentity(n, *xt);
+    if (failed(identity) || *identity)
+      return failure(failed(identity));
+  }
   FailureOr<SliceParams> p = sliceParams(n, rank);
   if (failed(p))
     return failure();
