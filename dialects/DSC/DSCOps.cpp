@@ -251,8 +251,6 @@ LogicalResult ResizeOp::verify() {
   for (Value v : {getScaleValues(), getRoiValues()})
     if (v && (rt(v).getRank() != 1 || !isa<FloatType>(rt(v).getElementType())))
       return emitOpError("scale_values and roi_values must be 1-D float");
-  if (getAntialias() && getScaleValues())
-    return emitOpError("antialias needs constant scales");
   return checkResult(
       *this, inferResizeType([&] { return emitOpError(); }, rt(getInput()),
                              rt(getResult()).getShape(), getScales(), getRoi(),

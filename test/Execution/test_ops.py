@@ -709,6 +709,15 @@ resize("resize18_rt_sizes_not_larger", (1, 2, 4, 6), 18, sizes=[6, 6], axes=[2, 
 resize("resize18_rt_sizes_not_smaller_linear", (1, 2, 4, 6), 18, sizes=[3, 4],
        axes=[-1, -2], keep_aspect_ratio_policy="not_smaller", mode="linear",
        runtime=("sizes",))
+resize("resize18_rt_linear_antialias_down", (1, 1, 8, 9), 18, scales=[1, 1, 0.5, 0.4],
+       mode="linear", antialias=1, runtime=S)
+resize("resize18_rt_cubic_antialias_exclude_outside", (1, 2, 9, 7), 18,
+       scales=[1, 1, 0.35, 0.7], mode="cubic", antialias=1, exclude_outside=1, runtime=S)
+resize("resize18_rt_cubic_antialias_up", (1, 1, 3, 4), 18, scales=[1, 1, 2.5, 0.6],
+       mode="cubic", antialias=1, runtime=S)
+resize("resize18_rt_sizes_not_smaller_linear_antialias", (1, 1, 8, 10), 18, sizes=[3, 3],
+       axes=[2, 3], keep_aspect_ratio_policy="not_smaller", mode="linear", antialias=1,
+       runtime=("sizes",))
 resize("resize10_rt_nearest_downsample", (1, 1, 6, 8), 10, scales=[1, 1, 0.5, 0.75],
        runtime=S)
 resize("upsample9_rt_nearest", (1, 2, 2, 3), 9, scales=[1, 1, 2, 3], op="Upsample", runtime=S)

@@ -222,6 +222,18 @@ RuntimeTable buildRuntimeTable(OpBuilder &b, Location loc,
   bool nearest = s.mode == "nearest";
   bool crop = s.coordinateMode == "tf_crop_and_resize";
   t.taps = nearest ? 1 : s.mode == "linear" ? 2 : 4;
+  // Antialias: the filter spans `support` / min(scale, 1) input positions
+  // each side. The scale is at least (out - 0.5) / in (the output size is
+  // floor or round half up of scale * in), which bounds the taps; the
+  // offsets beyond the actual footprint fall outside the kernel's support
+  // and get weight 0.
+  int64_t firstOffset = 0;
+  if (!nearest && s.antialias) {
+    double support = s.mode == "linear" ? 1.0 : 2.0;
+    double minScale = std::min(1.0, (out - 0.5) / in);
+    firstOffset = static_cast<int64_t>(std::floor(-support / minScale) + 1);
+    t.taps = 2 - 2 * firstOffset;
+  }
   t.extrapolates = crop;
   int64_t n = nearest ? 2 : t.taps;
   Type i64 = b.getI64Type(), f64 = b.getF64Type();
@@ -373,7 +385,37 @@ RuntimeTable buildRuntimeTable(OpBuilder &b, Location loc,
       return;
     }
     SmallVector<Value> c;
-    if (s.mode == "linear") {
+    if (s.antialias) {
+      // The reference's _linear/_cubic_coeffs_antialias: the kernel at
+      // (offset - ratio) * min(scale, 1), normalized to sum 1.
+      Value sc = arith::MinimumFOp::create(nb, l, scale, one);
+      Value a = cf(s.cubicA), sum = cf(0.0);
+      for (int64_t j = 0; j < n; ++j) {
+        Value o = cf(static_cast<double>(firstOffset + j));
+        Value v;
+        if (s.mode == "linear") {
+          Value arg = math::AbsFOp::create(nb, l, mul(sub(o, ratio), sc));
+          v = arith::MinimumFOp::create(
+              nb, l, arith::MaximumFOp::create(nb, l, sub(one, arg), cf(0.0)),
+              one);
+        } else {
+          Value x1 = math::AbsFOp::create(nb, l, mul(sc, sub(o, ratio)));
+          Value x2 = mul(x1, x1), x3 = mul(x1, x2);
+          Value near =
+              add(sub(mul(add(a, cf(2.0)), x3), mul(add(a, cf(3.0)), x2)), one);
+          Value far = sub(add(sub(mul(a, x3), mul(mul(cf(5.0), a), x2)),
+                              mul(mul(cf(8.0), a), x1)),
+                          mul(cf(4.0), a));
+          v = select(cmpf(arith::CmpFPredicate::OLE, x1, one), near,
+                     select(cmpf(arith::CmpFPredicate::OLT, x1, cf(2.0)), far,
+                            cf(0.0)));
+        }
+        c.push_back(v);
+        sum = add(sum, v);
+      }
+      for (Value &v : c)
+        v = div(v, sum);
+    } else if (s.mode == "linear") {
       c = {sub(one, ratio), ratio};
     } else {
       Value a = cf(s.cubicA), r = ratio, q = sub(one, ratio);
@@ -481,9 +523,6 @@ struct ResizeLowering : OpRewritePattern<ResizeOp> {
       int64_t in = inType.getDimSize(d), out = outType.getDimSize(d);
       int64_t e = runtimeAxes ? (*runtimeAxes)[d] : -1;
       if (e >= 0 && (scaleValues || (crop && roiValues))) {
-        // Antialias widens the filter by the scale: constant scales only.
-        if (s.antialias && scaleValues)
-          return failure();
         runtime[d] = buildRuntimeTable(rewriter, loc, s, scaleValues,
                                        crop ? roiValues : Value(), e, in, out,
                                        scales[d], roi[d], roi[rank + d], elem);

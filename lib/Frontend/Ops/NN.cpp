@@ -1485,10 +1485,6 @@ importRuntimeResize(NodeImporter &n, Value x, ArrayRef<int64_t> axes,
   bool policyScale = policy != "stretch";
   if (policyScale && scalesInput)
     return n.emitError() << "keep_aspect_ratio_policy needs sizes";
-  if (antialias && (scalesInput || policyScale))
-    return n.emitError() << "antialias with a scale known only at run time "
-                            "is not supported yet (the filter width depends "
-                            "on the scale; make scales or sizes a constant)";
   for (int64_t d = 0; d < rank; ++d)
     if (!llvm::is_contained(axes, d) && (*declared)[d] != in[d])
       return n.emitError() << "the declared output shape resizes dimension "
