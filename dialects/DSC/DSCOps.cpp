@@ -242,6 +242,15 @@ LogicalResult ConvTransposeOp::verify() {
 }
 
 LogicalResult ResizeOp::verify() {
+  int64_t rank = rt(getInput()).getRank();
+  std::optional<ArrayRef<int64_t>> axes = getRuntimeAxes();
+  if ((getScaleValues() || getRoiValues()) != axes.has_value())
+    return emitOpError("runtime_axes goes with scale_values or roi_values");
+  if (axes && static_cast<int64_t>(axes->size()) != rank)
+    return emitOpError("runtime_axes needs one entry per dimension");
+  for (Value v : {getScaleValues(), getRoiValues()})
+    if (v && (rt(v).getRank() != 1 || !isa<FloatType>(rt(v).getElementType())))
+      return emitOpError("scale_values and roi_values must be 1-D float");
   return checkResult(
       *this, inferResizeType([&] { return emitOpError(); }, rt(getInput()),
                              rt(getResult()).getShape(), getScales(), getRoi(),

@@ -142,9 +142,16 @@ LogicalResult BatchChecker::visitTagged(Operation *op) {
     bool crops = rz.getCoordinateTransformationMode() == "tf_crop_and_resize" &&
                  static_cast<int64_t>(roi.size()) == 2 * r &&
                  (roi[0] != 0.0 || roi[r] != 1.0);
+    // (A scale or roi read at run time for dim 0 could resize it.)
+    std::optional<ArrayRef<int64_t>> runtimeAxes = rz.getRuntimeAxes();
+    bool runtimeDim0 = runtimeAxes && !runtimeAxes->empty() &&
+                       (*runtimeAxes)[0] >= 0;
     if (scales.empty() || scales[0] != 1.0 || dim0(rz.getResult()) != 1 ||
-        crops)
+        crops || runtimeDim0)
       return mixes(op, "a resize along axis 0");
+    for (Value v : op->getOperands().drop_front())
+      if (isTagged(v))
+        return mixes(op, "per-sample resize scales or roi");
     return success();
   }
   if (auto tk = dyn_cast<TopKOp>(op))

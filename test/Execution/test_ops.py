@@ -578,7 +578,10 @@ pool("globalavgpool_1x1_spatial", "GlobalAveragePool", (1, 4, 1, 1), 13)
 
 # Resize (opsets 10-19) and Upsample: resampling, so with the pool family.
 def resize(name, x_shape, opset=19, scales=None, sizes=None, roi=None, op="Resize", x=None,
-           out_dtype=TensorProto.FLOAT, **attrs):
+           out_dtype=TensorProto.FLOAT, runtime=(), **attrs):
+    """`runtime` names the inputs (scales, sizes, roi) fed as graph inputs
+    instead of initializers: dsc takes the output shape from the declared
+    one and maps coordinates at run time."""
     inits = {}
     if roi is not None:
         inits["roi"] = np.array(roi, np.float32)
@@ -593,7 +596,10 @@ def resize(name, x_shape, opset=19, scales=None, sizes=None, roi=None, op="Resiz
                        "sizes" if sizes else ""]
         while node_inputs[-1] == "":
             node_inputs.pop()
-    op_case(name, F, op, {"x": x if x is not None else rn(*x_shape)}, node_inputs=node_inputs,
+    graph_inputs = {"x": x if x is not None else rn(*x_shape)}
+    for r in runtime:
+        graph_inputs[r] = inits.pop(r)
+    op_case(name, F, op, graph_inputs, node_inputs=node_inputs,
             initializers=inits, attrs=attrs, opset=opset, out_dtype=out_dtype)
 
 
@@ -650,6 +656,73 @@ op_case("upsample7_nearest_attr_scales", F, "Upsample", {"x": rn(1, 2, 3, 2)},
         attrs={"scales": [1.0, 1.0, 2.0, 2.0]}, opset=7)
 resize("resize13_nearest_int32_input", (1, 1, 3, 3), 13, scales=[1, 1, 2, 2],
        x=np.arange(9, dtype=np.int32).reshape(1, 1, 3, 3), out_dtype=TensorProto.INT32)
+# Scales, sizes and roi as graph inputs (run-time coordinate mapping).
+S = ("scales",)
+resize("resize13_rt_nearest_ties_scale_1_5", (1, 2, 4, 4), 13, scales=[1, 1, 1.5, 1.5],
+       runtime=S)
+resize("resize13_rt_nearest_prefer_ceil", (1, 1, 4, 6), 13, scales=[1, 1, 1.5, 0.5],
+       nearest_mode="round_prefer_ceil", runtime=S)
+resize("resize13_rt_nearest_floor_asymmetric", (1, 3, 4, 5), 13, scales=[1, 1, 2, 2],
+       coordinate_transformation_mode="asymmetric", nearest_mode="floor", runtime=S)
+resize("resize13_rt_nearest_ceil_tf_half_pixel_for_nn", (1, 1, 5, 4), 11,
+       scales=[1, 1, 0.6, 1.75], roi=[], coordinate_transformation_mode="tf_half_pixel_for_nn",
+       nearest_mode="ceil", runtime=S)
+resize("resize13_rt_linear_half_pixel_down", (2, 3, 6, 8), 13, scales=[1, 1, 0.6, 0.75],
+       mode="linear", runtime=S)
+resize("resize13_rt_linear_align_corners", (1, 2, 3, 4), 13, scales=[1, 1, 2, 1.5],
+       mode="linear", coordinate_transformation_mode="align_corners", runtime=S)
+resize("resize13_rt_linear_pytorch_half_pixel", (1, 1, 6, 8), 13, scales=[1, 1, 0.7, 0.125],
+       mode="linear", coordinate_transformation_mode="pytorch_half_pixel", runtime=S)
+resize("resize19_rt_linear_half_pixel_symmetric", (1, 1, 3, 5), 19, scales=[1, 1, 1.7, 0.6],
+       mode="linear", coordinate_transformation_mode="half_pixel_symmetric", runtime=S)
+resize("resize13_rt_cubic_default", (1, 2, 4, 5), 13, scales=[1, 1, 2, 1.6], mode="cubic",
+       runtime=S)
+resize("resize13_rt_cubic_a05_exclude_outside", (1, 1, 5, 5), 13, scales=[1, 1, 0.8, 1.5],
+       mode="cubic", cubic_coeff_a=-0.5, exclude_outside=1, runtime=S)
+resize("resize13_rt_cubic_asymmetric", (1, 2, 3, 4), 13, scales=[1, 1, 2, 2], mode="cubic",
+       coordinate_transformation_mode="asymmetric", runtime=S)
+resize("resize18_rt_axes_scales_linear_3d", (2, 5, 4), 18, scales=[1.5, 2.0], axes=[2, 1],
+       mode="linear", runtime=S)
+resize("resize13_rt_trilinear_5d", (1, 2, 3, 4, 5), 13, scales=[1, 1, 2, 1.5, 0.8],
+       mode="linear", runtime=S)
+resize("resize13_rt_sizes_nearest_ceil_align_corners", (1, 2, 3, 3), 13, sizes=[1, 2, 7, 5],
+       coordinate_transformation_mode="align_corners", nearest_mode="ceil", runtime=("sizes",))
+resize("resize13_rt_sizes_linear", (1, 2, 4, 5), 13, sizes=[1, 2, 7, 3], mode="linear",
+       runtime=("sizes",))
+resize("resize18_rt_sizes_cubic_antialias", (1, 1, 8, 8), 18, sizes=[1, 1, 3, 5],
+       mode="cubic", antialias=1, runtime=("sizes",))
+resize("resize13_rt_tf_crop_and_resize_linear", (1, 1, 5, 5), 13,
+       roi=[0, 0, 0.2, 0.3, 1, 1, 1.3, 0.9], sizes=[1, 1, 4, 6], mode="linear",
+       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.0,
+       runtime=("roi", "sizes"))
+# (tf_crop_and_resize with scales rather than sizes: dsc, constant scales
+# included, maps coordinates differently from ONNX Runtime; left for later.)
+resize("resize13_rt_tf_crop_and_resize_nearest", (1, 2, 6, 6), 13,
+       roi=[0, 0, -0.1, 0.25, 1, 1, 0.75, 1.2], sizes=[1, 2, 5, 4],
+       coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=3.0,
+       runtime=("roi", "sizes"))
+resize("resize13_rt_roi_only_tf_crop_and_resize_cubic", (1, 1, 5, 6), 13,
+       roi=[0, 0, 0.1, 0.0, 1, 1, 0.9, 1.1], sizes=[1, 1, 4, 7], mode="cubic",
+       coordinate_transformation_mode="tf_crop_and_resize", runtime=("roi",))
+resize("resize18_rt_sizes_not_larger", (1, 2, 4, 6), 18, sizes=[6, 6], axes=[2, 3],
+       keep_aspect_ratio_policy="not_larger", runtime=("sizes",))
+resize("resize18_rt_sizes_not_smaller_linear", (1, 2, 4, 6), 18, sizes=[3, 4],
+       axes=[-1, -2], keep_aspect_ratio_policy="not_smaller", mode="linear",
+       runtime=("sizes",))
+resize("resize18_rt_linear_antialias_down", (1, 1, 8, 9), 18, scales=[1, 1, 0.5, 0.4],
+       mode="linear", antialias=1, runtime=S)
+resize("resize18_rt_cubic_antialias_exclude_outside", (1, 2, 9, 7), 18,
+       scales=[1, 1, 0.35, 0.7], mode="cubic", antialias=1, exclude_outside=1, runtime=S)
+resize("resize18_rt_cubic_antialias_up", (1, 1, 3, 4), 18, scales=[1, 1, 2.5, 0.6],
+       mode="cubic", antialias=1, runtime=S)
+resize("resize18_rt_sizes_not_smaller_linear_antialias", (1, 1, 8, 10), 18, sizes=[3, 3],
+       axes=[2, 3], keep_aspect_ratio_policy="not_smaller", mode="linear", antialias=1,
+       runtime=("sizes",))
+resize("resize10_rt_nearest_downsample", (1, 1, 6, 8), 10, scales=[1, 1, 0.5, 0.75],
+       runtime=S)
+resize("upsample9_rt_nearest", (1, 2, 2, 3), 9, scales=[1, 1, 2, 3], op="Upsample", runtime=S)
+resize("upsample9_rt_linear", (1, 1, 3, 4), 9, scales=[1, 1, 2, 2], op="Upsample",
+       mode="linear", runtime=S)
 
 # ==========================================================================
 # norm: BatchNormalization (inference)

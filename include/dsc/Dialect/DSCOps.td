@@ -1002,7 +1002,7 @@ def DSC_SliceOp : DSC_Op<"slice"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def DSC_ResizeOp : DSC_Op<"resize"> {
+def DSC_ResizeOp : DSC_Op<"resize", [AttrSizedOperandSegments]> {
   let summary = "resample a tensor to the result's shape (ONNX Resize)";
   let description = [{
     ONNX Resize (and Upsample) with everything that decides the output
@@ -1010,7 +1010,12 @@ def DSC_ResizeOp : DSC_Op<"resize"> {
     per-dimension scale used to map output to input coordinates (ONNX's
     sizes, axes and keep_aspect_ratio_policy are folded into it) and `roi`
     the per-dimension region `[start_0.., end_0..]` (read only by
-    `tf_crop_and_resize`). `mode` is `nearest`, `linear` or `cubic`;
+    `tf_crop_and_resize`). Where ONNX gives scales or roi at run time (the
+    output shape then comes from the graph's declared shape), the optional
+    operands `scale_values` (1-D float, one per entry) and `roi_values`
+    (1-D float, starts then ends) hold them and `runtime_axes[d]` is the
+    entry dimension d reads (-1: none, the attributes hold its values);
+    source coordinates and filter weights are then computed at run time. `mode` is `nearest`, `linear` or `cubic`;
     `coordinate_transformation_mode` and `nearest_mode` take ONNX's values,
     plus `tf_half_pixel_for_nn` (Resize-11) and the nearest mode `simple`
     (Resize-10 and Upsample: floor when upsampling a dimension, ceil when
@@ -1028,14 +1033,20 @@ def DSC_ResizeOp : DSC_Op<"resize"> {
         : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, StrAttr:$mode,
+  let arguments = (ins AnyRankedTensor:$input,
+                   Optional<AnyRankedTensor>:$scale_values,
+                   Optional<AnyRankedTensor>:$roi_values, StrAttr:$mode,
                    StrAttr:$coordinate_transformation_mode,
                    StrAttr:$nearest_mode, F64Attr:$cubic_coeff_a,
                    BoolAttr:$exclude_outside, F64Attr:$extrapolation_value,
                    BoolAttr:$antialias, DenseF64ArrayAttr:$scales,
-                   DenseF64ArrayAttr:$roi);
+                   DenseF64ArrayAttr:$roi,
+                   OptionalAttr<DenseI64ArrayAttr>:$runtime_axes);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input (`scales` `(` $scale_values^ `)`)? (`roi` `(` $roi_values^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def DSC_GridSampleOp : DSC_Op<"grid_sample"> {

@@ -1487,6 +1487,117 @@ FailureOr<SmallVector<double>> floatsInput(NodeImporter &n, int i,
   return values;
 }
 
+/// Resize with scales, sizes or roi computed at run time: the output shape
+/// is the graph's declared one; run-time sizes then fix the scales (size /
+/// input size, as the reference computes them), while run-time scales and
+/// roi become operands of dsc.resize, which maps coordinates at run time.
+LogicalResult
+importRuntimeResize(NodeImporter &n, Value x, ArrayRef<int64_t> axes,
+                    ArrayRef<double> roiValues, ArrayRef<double> constScales,
+                    int scalesInput, bool runtimeRoi, StringRef mode,
+                    StringRef ctm, StringRef nearest, float cubicA,
+                    bool exclude, float extrapolation, bool antialias,
+                    StringRef policy) {
+  RankedTensorType xt = n.type(x);
+  int64_t rank = xt.getRank();
+  ArrayRef<int64_t> in = xt.getShape();
+  // The run-time input to name: scales, else sizes, else roi.
+  int named = scalesInput                                  ? scalesInput
+              : n.hasInput(3) && !n.constantInputOrNull(3) ? 3
+                                                           : 1;
+  StringRef what = named == 3                   ? "sizes"
+                   : named == 1 && !scalesInput ? "roi"
+                                                : "scales";
+  std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
+  if (!declared || declared->size() != size_t(rank) ||
+      llvm::any_of(*declared, [](int64_t d) { return d < 1; }))
+    return n.emitError()
+           << n.node().op_type() << "'s " << what << " ('"
+           << n.node().input(named)
+           << "') must be a constant (an initializer or a Constant node), "
+              "or the graph must declare the static shape of the output; "
+              "computed values are not supported yet";
+  // keep_aspect_ratio_policy: one run-time scale for all axes, the min
+  // (not_larger) or max (not_smaller) of sizes / input sizes in double, as
+  // the reference computes it.
+  bool policyScale = policy != "stretch";
+  if (policyScale && scalesInput)
+    return n.emitError() << "keep_aspect_ratio_policy needs sizes";
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d) && (*declared)[d] != in[d])
+      return n.emitError() << "the declared output shape resizes dimension "
+                           << d << " (" << in[d] << " to " << (*declared)[d]
+                           << "), which is not in axes";
+  // Attributes: out / in as the scale (the exact one for run-time sizes, a
+  // positive placeholder for run-time scales), identity roi unless constant.
+  SmallVector<double> scales(rank, 1.0), roi(2 * rank);
+  SmallVector<int64_t> runtimeAxes(rank, -1);
+  size_t na = axes.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    roi[d] = 0.0;
+    roi[rank + d] = 1.0;
+    scales[d] = static_cast<double>((*declared)[d]) / in[d];
+  }
+  for (size_t i = 0; i < na; ++i) {
+    int64_t d = axes[i];
+    runtimeAxes[d] = i;
+    // Constant scales (with a run-time roi) map coordinates as given.
+    if (!constScales.empty()) {
+      if (!(constScales[i] > 0) || !std::isfinite(constScales[i]))
+        return n.emitError()
+               << "scales must be positive, got " << constScales[i];
+      scales[d] = constScales[i];
+    }
+    if (!roiValues.empty()) {
+      roi[d] = roiValues[i];
+      roi[rank + d] = roiValues[na + i];
+    }
+  }
+  Value scaleValues, roiOperand;
+  if (policyScale) {
+    FailureOr<Value> sizes = n.input(3);
+    if (failed(sizes))
+      return failure();
+    Composer c(n);
+    Type f64 = Float64Type::get(n.context());
+    SmallVector<int64_t> inAxes;
+    for (int64_t d : axes)
+      inAxes.push_back(in[d]);
+    Value ratio = c.div(
+        c.cast(*sizes, f64),
+        c.constant(RankedTensorType::get({int64_t(axes.size())}, f64), inAxes));
+    scaleValues = c.expand(
+        c.reduce(ratio, policy == "not_larger" ? "min" : "max", {0}, true),
+        {int64_t(axes.size())});
+    if (!scaleValues)
+      return failure();
+  } else if (scalesInput) {
+    FailureOr<Value> v = n.input(scalesInput);
+    if (failed(v))
+      return failure();
+    scaleValues = *v;
+  }
+  if (runtimeRoi) {
+    FailureOr<Value> v = n.input(1);
+    if (failed(v))
+      return failure();
+    roiOperand = *v;
+  }
+  if (failed(n.checkResultShape(*declared)))
+    return failure();
+  Builder b(n.context());
+  return n.setResult(n.create<ResizeOp>(
+      inferResizeType(n.errorFn(), xt, *declared, scales, roi, mode, ctm,
+                      nearest),
+      x, scaleValues, roiOperand, b.getStringAttr(mode), b.getStringAttr(ctm),
+      b.getStringAttr(nearest), b.getF64FloatAttr(cubicA),
+      b.getBoolAttr(exclude), b.getF64FloatAttr(extrapolation),
+      b.getBoolAttr(antialias), b.getDenseF64ArrayAttr(scales),
+      b.getDenseF64ArrayAttr(roi),
+      scaleValues || roiOperand ? b.getDenseI64ArrayAttr(runtimeAxes)
+                                : DenseI64ArrayAttr()));
+}
+
 /// Resize (opsets 10-19) and Upsample (7, 9): the output shape, per-axis
 /// scales and roi are resolved here from constant inputs, as ONNX's
 /// reference implementation computes them, so dsc.resize has a static
@@ -1563,6 +1674,31 @@ LogicalResult importResize(NodeImporter &n) {
   SmallVector<double> scaleValues, roiValues;
   SmallVector<int64_t> sizeValues;
   bool haveScales = false, haveSizes = false;
+  // Inputs given at run time: scales (its input index, 0: constant), sizes
+  // and roi.
+  int runtimeScales = 0;
+  bool runtimeSizes = false, runtimeRoi = false;
+  auto isRuntime = [&](int i) { return !n.constantInputOrNull(i); };
+  // A run-time input whose type says it is empty counts as omitted.
+  auto isEmptyRuntime = [&](int i) {
+    FailureOr<RankedTensorType> t = n.inputType(i);
+    return succeeded(t) && t->hasStaticShape() && t->getNumElements() == 0;
+  };
+  auto checkRuntimeLength = [&](int i, size_t length,
+                                StringRef what) -> LogicalResult {
+    FailureOr<RankedTensorType> t = n.inputType(i);
+    if (failed(t))
+      return failure();
+    if (t->getRank() != 1 ||
+        !isa<FloatType>(t->getElementType()) != (what == "sizes"))
+      return n.emitError() << "Resize's " << what << " must be a 1-D "
+                           << (what == "sizes" ? "integer" : "float")
+                           << " tensor, got " << *t;
+    if (!t->isDynamicDim(0) && t->getDimSize(0) != int64_t(length))
+      return n.emitError() << "Resize's " << what << " has " << t->getDimSize(0)
+                           << " values, expected " << length;
+    return success();
+  };
   if (upsample && n.opset() < 9) {
     const onnx::AttributeProto *a = n.attr("scales");
     if (!a || a->type() != onnx::AttributeProto::FLOATS)
@@ -1571,20 +1707,29 @@ LogicalResult importResize(NodeImporter &n) {
     scaleValues.assign(a->floats().begin(), a->floats().end());
     haveScales = true;
   } else if (legacy) {
-    auto v = floatsInput(n, 1, n.node().op_type() + "'s scales");
-    if (failed(v))
-      return failure();
-    scaleValues = *v;
+    if (isRuntime(1)) {
+      runtimeScales = 1;
+    } else {
+      auto v = floatsInput(n, 1, n.node().op_type() + "'s scales");
+      if (failed(v))
+        return failure();
+      scaleValues = *v;
+    }
     haveScales = true;
   } else {
-    if (n.hasInput(2)) {
+    if (n.hasInput(2) && isRuntime(2)) {
+      haveScales = !isEmptyRuntime(2);
+      runtimeScales = haveScales ? 2 : 0;
+    } else if (n.hasInput(2)) {
       auto v = floatsInput(n, 2, "Resize's scales");
       if (failed(v))
         return failure();
       scaleValues = *v;
       haveScales = !scaleValues.empty();
     }
-    if (n.hasInput(3)) {
+    if (n.hasInput(3) && isRuntime(3)) {
+      haveSizes = runtimeSizes = !isEmptyRuntime(3);
+    } else if (n.hasInput(3)) {
       auto v = intsInput(n, 3, "Resize's sizes");
       if (failed(v))
         return failure();
@@ -1594,7 +1739,11 @@ LogicalResult importResize(NodeImporter &n) {
     if (haveScales == haveSizes)
       return n.emitError() << "exactly one of scales and sizes must be given "
                               "(as a non-empty constant)";
-    if (*ctm == "tf_crop_and_resize") {
+    if (*ctm == "tf_crop_and_resize" && n.hasInput(1) && isRuntime(1)) {
+      runtimeRoi = true;
+      if (failed(checkRuntimeLength(1, 2 * na, "roi")))
+        return failure();
+    } else if (*ctm == "tf_crop_and_resize") {
       auto v = n.hasInput(1)
                    ? floatsInput(n, 1, "Resize's roi")
                    : FailureOr<SmallVector<double>>(SmallVector<double>());
@@ -1606,6 +1755,16 @@ LogicalResult importResize(NodeImporter &n) {
       roiValues = *v;
     }
   }
+  if (runtimeScales && failed(checkRuntimeLength(runtimeScales, na, "scales")))
+    return failure();
+  if (runtimeSizes && failed(checkRuntimeLength(3, na, "sizes")))
+    return failure();
+  if (runtimeScales || runtimeSizes || runtimeRoi)
+    return importRuntimeResize(
+        n, *x, axes, roiValues,
+        runtimeScales ? ArrayRef<double>() : ArrayRef<double>(scaleValues),
+        runtimeScales, runtimeRoi, *mode, *ctm, *nearest, *cubicA,
+        *exclude != 0, *extrapolation, *antialias != 0, *policy);
   if (haveScales && scaleValues.size() != na)
     return n.emitError() << "scales has " << scaleValues.size()
                          << " values for " << na << " axes";
@@ -1661,11 +1820,11 @@ LogicalResult importResize(NodeImporter &n) {
   Builder b(n.context());
   return n.setResult(n.create<ResizeOp>(
       inferResizeType(n.errorFn(), xt, out, scales, roi, *mode, *ctm, *nearest),
-      *x, b.getStringAttr(*mode), b.getStringAttr(*ctm),
+      *x, Value(), Value(), b.getStringAttr(*mode), b.getStringAttr(*ctm),
       b.getStringAttr(*nearest), b.getF64FloatAttr(*cubicA),
       b.getBoolAttr(*exclude != 0), b.getF64FloatAttr(*extrapolation),
       b.getBoolAttr(*antialias != 0), b.getDenseF64ArrayAttr(scales),
-      b.getDenseF64ArrayAttr(roi)));
+      b.getDenseF64ArrayAttr(roi), DenseI64ArrayAttr()));
 }
 
 } // namespace

@@ -121,3 +121,74 @@ func.func @cubic_identity(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
       : (tensor<1x3xf32>) -> tensor<1x3xf32>
   return %0 : tensor<1x3xf32>
 }
+
+// -----
+
+// Tests nearest resizing with run-time scales: a generic over the output
+// positions of the resized dimension computes its index table at run time
+// from the scale it reads (entry 1 of %s, widened to f64): the half_pixel
+// source coordinate, its floor, and round_prefer_floor's choice between the
+// two neighbours, clamped into the input. The gather then reads that table.
+// CHECK-LABEL: func @nearest_runtime_scales
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3xf32>, %[[S:.+]]: tensor<2xf32>)
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<5xi64>
+// CHECK: %[[T:.+]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel"]
+// CHECK-SAME: outs(%[[EMPTY]] : tensor<5xi64>)
+// CHECK: %[[E:.+]] = tensor.extract %[[S]][%{{.+}}] : tensor<2xf32>
+// CHECK: %[[SC:.+]] = arith.extf %[[E]] : f32 to f64
+// CHECK: arith.divf %{{.+}}, %[[SC]] : f64
+// CHECK: math.floor
+// CHECK: arith.cmpf ole
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: linalg.yield %{{.+}} : i64
+// CHECK: %[[Y:.+]] = linalg.generic
+// CHECK-SAME: ins(%[[T]] : tensor<5xi64>)
+// CHECK: tensor.extract %[[X]]
+// CHECK: return %[[Y]]
+func.func @nearest_runtime_scales(%x: tensor<2x3xf32>, %s: tensor<2xf32>) -> tensor<2x5xf32> {
+  %0 = dsc.resize %x scales(%s) {antialias = false, coordinate_transformation_mode = "half_pixel",
+                      cubic_coeff_a = -7.5e-01 : f64, exclude_outside = false,
+                      extrapolation_value = 0.0 : f64, mode = "nearest",
+                      nearest_mode = "round_prefer_floor",
+                      roi = array<f64: 0.0, 0.0, 1.0, 1.0>,
+                      runtime_axes = array<i64: -1, 1>,
+                      scales = array<f64: 1.0, 1.6666666666666667>}
+      : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// Tests linear tf_crop_and_resize with a run-time roi: the table generic
+// yields indices (-1 where the source coordinate leaves the input) and
+// weights per output position and tap; the resizing generic reads index 0
+// there and puts the extrapolation value at tap 0.
+// CHECK-LABEL: func @linear_runtime_roi
+// CHECK-SAME: (%[[X:.+]]: tensor<4xf32>, %[[R:.+]]: tensor<2xf32>)
+// CHECK: %[[TI:.+]]:2 = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK-SAME: outs(%{{.+}}, %{{.+}} : tensor<3x2xi64>, tensor<3x2xf32>)
+// CHECK: tensor.extract %[[R]]
+// CHECK: tensor.extract %[[R]]
+// CHECK: linalg.yield %{{.+}}, %{{.+}} : i64, f32
+// CHECK: %[[Y:.+]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: ins(%[[TI]]#0, %[[TI]]#1 : tensor<3x2xi64>, tensor<3x2xf32>)
+// CHECK: arith.cmpi slt
+// CHECK: arith.maxsi
+// CHECK: tensor.extract %[[X]]
+// CHECK: arith.constant -2.000000e+00 : f32
+// CHECK: arith.select
+// CHECK: return %[[Y]]
+func.func @linear_runtime_roi(%x: tensor<4xf32>, %roi: tensor<2xf32>) -> tensor<3xf32> {
+  %0 = dsc.resize %x roi(%roi) {antialias = false, coordinate_transformation_mode = "tf_crop_and_resize",
+                      cubic_coeff_a = -7.5e-01 : f64, exclude_outside = false,
+                      extrapolation_value = -2.0 : f64, mode = "linear",
+                      nearest_mode = "round_prefer_floor",
+                      roi = array<f64: 0.0, 1.0>, runtime_axes = array<i64: 0>,
+                      scales = array<f64: 0.75>}
+      : (tensor<4xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
