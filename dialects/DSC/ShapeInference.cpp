@@ -792,8 +792,11 @@ inferReduceType(EmitErrorFn emitError, RankedTensorType input, StringRef kind,
   Type elem = input.getElementType();
   bool intKind = llvm::is_contained(
       {"sum", "max", "min", "prod", "l1", "sum_square"}, kind);
+  // Bools reduce by max (any) and min (all) only.
+  bool boolKind = kind == "max" || kind == "min";
   if (!isa<FloatType>(elem) &&
-      !(intKind && isa<IntegerType>(elem) && !elem.isInteger(1)))
+      !(intKind && isa<IntegerType>(elem) && !elem.isInteger(1)) &&
+      !(boolKind && elem.isInteger(1)))
     return emitError() << "reduction '" << kind << "' does not support "
                        << input;
   int64_t rank = input.getRank();

@@ -2796,5 +2796,15 @@ op_case("matmul_f16_long_k", F, "MatMul",
         {"a": rn(4, 256).astype(np.float16), "b": rn(256, 8).astype(np.float16)},
         opset=13, rtol=2e-3, atol=2e-3, out_dtype=TensorProto.FLOAT16)
 
+# ReduceMax/ReduceMin of bools (opset 20): any / all.
+op_case("reducemax20_bool_any", "reduce", "ReduceMax",
+        {"x": np.array([[True, False, False], [False, False, False]])},
+        initializers={"axes": np.array([1], np.int64)}, node_inputs=["x", "axes"],
+        attrs={"keepdims": 0}, opset=20, out_dtype=TensorProto.BOOL)
+op_case("reducemin20_bool_all", "reduce", "ReduceMin",
+        {"x": np.array([[True, True], [True, False], [False, False]])},
+        initializers={"axes": np.array([0], np.int64)}, node_inputs=["x", "axes"],
+        opset=20, out_dtype=TensorProto.BOOL)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -29,6 +29,8 @@ TypedAttr identityAttr(OpBuilder &b, StringRef kind, Type elem) {
     return FloatAttr::get(f, kind == "prod" ? 1.0 : 0.0);
   }
   unsigned width = elem.getIntOrFloatBitWidth();
+  if (width == 1) // bools: max is any (from false), min is all (from true)
+    return IntegerAttr::get(elem, kind == "min" ? 1 : 0);
   if (kind == "max")
     return IntegerAttr::get(elem, APInt::getSignedMinValue(width));
   if (kind == "min")
@@ -48,6 +50,9 @@ Value combine(OpBuilder &b, Location loc, StringRef kind, Value acc, Value x) {
     return isFloat ? Value(arith::MulFOp::create(b, loc, l, r))
                    : Value(arith::MulIOp::create(b, loc, l, r));
   };
+  if (x.getType().isInteger(1) && (kind == "max" || kind == "min"))
+    return kind == "max" ? Value(arith::OrIOp::create(b, loc, acc, x))
+                         : Value(arith::AndIOp::create(b, loc, acc, x));
   if (kind == "max")
     return isFloat ? Value(arith::MaximumFOp::create(b, loc, acc, x))
                    : Value(arith::MaxSIOp::create(b, loc, acc, x));
