@@ -2806,5 +2806,11 @@ op_case("reducemin20_bool_all", "reduce", "ReduceMin",
         initializers={"axes": np.array([0], np.int64)}, node_inputs=["x", "axes"],
         opset=20, out_dtype=TensorProto.BOOL)
 
+# OneHot's values [off, on] are data: given at run time too.
+op_case("onehot11_values_graph_input", "shape", "OneHot",
+        {"i": np.array([[1, -1], [2, 0]], np.int64), "v": np.array([-2.0, 3.5], np.float32)},
+        initializers={"d": np.array(3, np.int64)}, node_inputs=["i", "d", "v"],
+        attrs={"axis": 1}, opset=11)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

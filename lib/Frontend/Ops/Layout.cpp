@@ -698,12 +698,13 @@ LogicalResult importOneHot(NodeImporter &n) {
   } else {
     depthValue = scalarInput(n, 1, "OneHot's depth");
   }
-  FailureOr<DenseElementsAttr> values = n.constantInput(2, "OneHot's values");
+  // values [off, on] is data: a constant, or read at run time.
+  FailureOr<Value> values = n.input(2);
   auto axisAttr = n.intAttr("axis", -1);
   if (failed(indices) || failed(depthValue) || failed(values) ||
       failed(axisAttr))
     return failure();
-  if (values->getNumElements() != 2)
+  if (n.type(*values).getNumElements() != 2)
     return n.emitError() << "OneHot's values must hold [off, on]";
   // Compared as a double first: a NaN or huge depth has no int64 value.
   if (!(*depthValue >= 1))
@@ -765,13 +766,16 @@ LogicalResult importOneHot(NodeImporter &n) {
       inferCompareType(n.errorFn(), iotaType, n.type(*kept)), positions, *kept);
   if (failed(hit))
     return failure();
-  auto scalarType = RankedTensorType::get({}, values->getElementType());
-  auto element = [&](int64_t i) -> Value {
-    return arith::ConstantOp::create(
-        n.builder(), n.loc(),
-        DenseElementsAttr::get(scalarType, values->getValues<Attribute>()[i]));
+  Type valueType = n.type(*values).getElementType();
+  auto scalarType = RankedTensorType::get({}, valueType);
+  // Element i of values as a scalar (a constant when values is one).
+  Composer c(n);
+  auto element = [&](int64_t i) {
+    return c.reshape(c.slice(c.reshape(*values, {2}), {i}, {1}), {});
   };
   Value off = element(0), on = element(1);
+  if (!off || !on)
+    return failure();
   n.setOutputONNXType(0, n.onnxType(2));
   return n.setResult(n.create<WhereOp>(
       inferWhereType(n.errorFn(), n.type(*hit), scalarType, scalarType), *hit,
