@@ -208,6 +208,12 @@ void registerSignalImporters(OpRegistry &registry);
 void registerSamplingImporters(OpRegistry &registry);
 void registerRotaryImporters(OpRegistry &registry);
 
+/// Normalizes `axes` (negative counts from the end) against `rank`, sorts
+/// them and errors on a repeated axis.
+mlir::LogicalResult normalizeAxes(NodeImporter &n,
+                                  llvm::SmallVectorImpl<int64_t> &axes,
+                                  int64_t rank);
+
 /// Input `i` as int64 values when it is a 1-D (or scalar) integer constant;
 /// `what` names it in diagnostics.
 mlir::FailureOr<llvm::SmallVector<int64_t>> intsInput(NodeImporter &n, int i,

@@ -810,15 +810,8 @@ LogicalResult importMVN(NodeImporter &n) {
   if (!isa<FloatType>(elem))
     return n.emitError() << "expects a floating-point input, got " << xt;
   SmallVector<int64_t> axes = axesAttr->value_or(SmallVector<int64_t>{0, 2, 3});
-  for (int64_t &a : axes) {
-    auto axis = normalizeAxis(n.errorFn(), a, xt.getRank());
-    if (failed(axis))
-      return failure();
-    a = *axis;
-  }
-  llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.emitError() << "axes contain a repeated axis";
+  if (failed(normalizeAxes(n, axes, xt.getRank())))
+    return failure();
   Composer c(n);
   Value centered = c.sub(*x, c.reduce(*x, "mean", axes));
   Value var = c.reduce(c.mul(centered, centered), "mean", axes);

@@ -148,15 +148,8 @@ LogicalResult importReduce(NodeImporter &n) {
     for (int64_t d = 0; d < xt->getRank(); ++d)
       axes.push_back(d);
   }
-  for (int64_t &a : axes) {
-    FailureOr<int64_t> axis = normalizeAxis(n.errorFn(), a, xt->getRank());
-    if (failed(axis))
-      return failure();
-    a = *axis;
-  }
-  llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.emitError() << "axes contain a repeated axis";
+  if (failed(normalizeAxes(n, axes, xt->getRank())))
+    return failure();
   if ((kind == "max" || kind == "min") &&
       NodeImporter::isUnsignedInteger(n.onnxType(0)))
     return n.emitError() << opType << " of unsigned integers is not supported";

@@ -204,6 +204,20 @@ LogicalResult importIdentity(NodeImporter &n) {
 
 } // namespace
 
+LogicalResult normalizeAxes(NodeImporter &n, SmallVectorImpl<int64_t> &axes,
+                            int64_t rank) {
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(n.errorFn(), a, rank);
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return n.emitError() << "axes contain a repeated axis";
+  return success();
+}
+
 FailureOr<SmallVector<int64_t>> intsInput(NodeImporter &n, int i,
                                           StringRef what) {
   FailureOr<DenseElementsAttr> c = n.constantInput(i, what);
