@@ -1,6 +1,7 @@
 //===- DSCOps.cpp - dsc dialect ops and verifiers
 //--------------------------===//
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/NarrowFormats.h"
 #include "dsc/Dialect/ShapeInference.h"
 
 #include "mlir/IR/Builders.h"
@@ -82,6 +83,50 @@ LogicalResult BitCastOp::verify() {
   return checkResult(*this, inferBitCastType([&] { return emitOpError(); },
                                              rt(getInput()),
                                              rt(getResult()).getElementType()));
+}
+
+/// Shared by decode_narrow/encode_narrow: a known format, same shapes, the
+/// byte side `i8`, the number side `number` (checked by the caller).
+static FailureOr<const NarrowFormat *>
+verifyNarrow(Operation *op, StringRef format, RankedTensorType bytes,
+             RankedTensorType numbers) {
+  const NarrowFormat *f = narrowFormatNamed(format);
+  if (!f)
+    return op->emitOpError() << "has an unknown format '" << format << "'";
+  if (bytes.getShape() != numbers.getShape())
+    return op->emitOpError() << "changes the shape";
+  if (!bytes.getElementType().isInteger(8))
+    return op->emitOpError() << "expects the bytes of " << format
+                             << " as i8, got " << bytes;
+  return f;
+}
+
+LogicalResult DecodeNarrowOp::verify() {
+  RankedTensorType in = rt(getInput()), out = rt(getResult());
+  FailureOr<const NarrowFormat *> f = verifyNarrow(*this, getFormat(), in, out);
+  if (failed(f))
+    return failure();
+  Type want = (*f)->isFloat() ? Type(Float32Type::get(getContext()))
+                              : Type(IntegerType::get(getContext(), 8));
+  if (out.getElementType() != want)
+    return emitOpError() << "decodes " << getFormat() << " to " << want
+                         << ", not " << out.getElementType();
+  return success();
+}
+
+LogicalResult EncodeNarrowOp::verify() {
+  RankedTensorType in = rt(getInput()), out = rt(getResult());
+  FailureOr<const NarrowFormat *> f = verifyNarrow(*this, getFormat(), out, in);
+  if (failed(f))
+    return failure();
+  Type e = in.getElementType();
+  if ((*f)->isFloat() ? !e.isF32() : !(isa<FloatType>(e) || e.isSignlessInteger()))
+    return emitOpError() << "cannot encode " << e << " as " << getFormat();
+  if (getRoundMode() != "up" && getRoundMode() != "down" &&
+      getRoundMode() != "nearest")
+    return emitOpError() << "has an unknown round_mode '" << getRoundMode()
+                         << "'";
+  return success();
 }
 
 LogicalResult ExpandOp::verify() {

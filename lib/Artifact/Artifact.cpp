@@ -123,6 +123,26 @@ static const char *dtypeComment(int32_t dtype) {
     return "uint64";
   case 16:
     return "bfloat16";
+  case 17:
+    return "float8_e4m3fn, one per byte";
+  case 18:
+    return "float8_e4m3fnuz, one per byte";
+  case 19:
+    return "float8_e5m2, one per byte";
+  case 20:
+    return "float8_e5m2fnuz, one per byte";
+  case 21:
+    return "uint4, one per byte";
+  case 22:
+    return "int4, one per byte (low 4 bits)";
+  case 23:
+    return "float4_e2m1fn, one per byte";
+  case 24:
+    return "float8_e8m0fnu, one per byte";
+  case 25:
+    return "uint2, one per byte";
+  case 26:
+    return "int2, one per byte (low 2 bits)";
   default:
     return "unknown";
   }

@@ -51,13 +51,33 @@ Value Composer::where(Value cond, Value x, Value y) {
       inferWhereType(n_.errorFn(), type(cond), type(x), type(y)), cond, x, y));
 }
 
-Value Composer::cast(Value v, Type elem) {
+Value Composer::cast(Value v, Type elem, bool inUnsigned, bool outUnsigned) {
   if (!v)
     return {};
   if (type(v).getElementType() == elem)
     return v;
   return get(n_.create<CastOp>(inferCastType(n_.errorFn(), type(v), elem), v,
-                               false, false));
+                               inUnsigned, outUnsigned));
+}
+
+Value Composer::decodeNarrow(Value v, int32_t onnxType) {
+  const NarrowFormat *f = narrowFormatOfONNXType(onnxType);
+  if (!v || !f)
+    return v;
+  Builder b(n_.context());
+  Type elem = f->isFloat() ? Type(b.getF32Type()) : Type(b.getI8Type());
+  return get(n_.create<DecodeNarrowOp>(
+      RankedTensorType::get(shape(v), elem), v, f->name));
+}
+
+Value Composer::encodeNarrow(Value v, const NarrowFormat &format,
+                             bool saturate, StringRef roundMode) {
+  if (!v)
+    return {};
+  Builder b(n_.context());
+  return get(n_.create<EncodeNarrowOp>(
+      RankedTensorType::get(shape(v), b.getI8Type()), v, format.name,
+      saturate, roundMode));
 }
 
 Value Composer::clip(Value v, double lo, double hi) {

@@ -12,6 +12,7 @@
 #define DSC_LIB_FRONTEND_COMPOSE_H
 
 #include "NodeImporter.h"
+#include "dsc/Dialect/NarrowFormats.h"
 
 namespace dsc {
 
@@ -72,7 +73,17 @@ public:
   }
   mlir::Value pow(mlir::Value base, mlir::Value exponent);
   mlir::Value where(mlir::Value cond, mlir::Value x, mlir::Value y);
-  mlir::Value cast(mlir::Value v, mlir::Type elem);
+  /// dsc.cast to `elem`, integers read (written) as unsigned with the flags.
+  mlir::Value cast(mlir::Value v, mlir::Type elem, bool inUnsigned = false,
+                   bool outUnsigned = false);
+  /// The numbers held by `v` if its ONNX type `onnxType` is narrow (float8,
+  /// int4, ...: dsc.decode_narrow to f32 or i8), else `v` itself.
+  mlir::Value decodeNarrow(mlir::Value v, int32_t onnxType);
+  /// `v` (f32 for float formats) encoded as ONNX Cast does into the narrow
+  /// type `format` (dsc.encode_narrow).
+  mlir::Value encodeNarrow(mlir::Value v, const NarrowFormat &format,
+                           bool saturate = true,
+                           llvm::StringRef roundMode = "up");
   mlir::Value clip(mlir::Value v, double lo, double hi);
 
   // ---- linear algebra, reductions ------------------------------------------

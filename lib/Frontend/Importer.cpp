@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NodeImporter.h"
+#include "dsc/Dialect/NarrowFormats.h"
 #include "dsc/Frontend/ONNXImporter.h"
 #include "dsc/Passes/Fusion/Passes.h"
 
@@ -88,11 +89,43 @@ static Type elementType(MLIRContext *ctx, int32_t dtype) {
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
   default:
+    // float8, int4 and the other narrow types: one element per byte
+    // (NarrowFormats.h).
+    if (narrowFormatOfONNXType(dtype))
+      return b.getIntegerType(8);
     return {};
   }
 }
 
+/// The ONNX type of an MLIR element type, integers read as signed; 0 for
+/// none.
+static int32_t plainONNXType(Type elem) {
+  if (elem.isF32())
+    return onnx::TensorProto::FLOAT;
+  if (elem.isF64())
+    return onnx::TensorProto::DOUBLE;
+  if (elem.isF16())
+    return onnx::TensorProto::FLOAT16;
+  if (elem.isBF16())
+    return onnx::TensorProto::BFLOAT16;
+  if (elem.isInteger(1))
+    return onnx::TensorProto::BOOL;
+  if (elem.isInteger(8))
+    return onnx::TensorProto::INT8;
+  if (elem.isInteger(16))
+    return onnx::TensorProto::INT16;
+  if (elem.isInteger(32))
+    return onnx::TensorProto::INT32;
+  if (elem.isInteger(64))
+    return onnx::TensorProto::INT64;
+  return 0;
+}
+
 static std::string dtypeName(int32_t dtype) {
+  // Newer than the ONNX library dsc builds with; their format names are
+  // ONNX's in lower case.
+  if (const NarrowFormat *f = narrowFormatOfONNXType(dtype))
+    return f->name.upper();
   if (onnx::TensorProto::DataType_IsValid(dtype))
     return onnx::TensorProto::DataType_Name(
         static_cast<onnx::TensorProto::DataType>(dtype));
@@ -139,6 +172,8 @@ public:
                          << kMaxTensorElements
                          << " elements, which dsc does not support";
     auto type = RankedTensorType::get(shape, elem);
+    if (const NarrowFormat *f = narrowFormatOfONNXType(t.data_type()))
+      return readNarrow(t, type, *numel, *f, emitError);
     int64_t elemBytes =
         elem.isInteger(1) ? 1 : (elem.getIntOrFloatBitWidth() / 8);
     int64_t bytes = *numel * elemBytes;
@@ -170,6 +205,45 @@ public:
   }
 
 private:
+  /// A narrow type: ONNX packs 8 / bits elements per byte (low bits first),
+  /// in raw_data, external data or int32_data (one byte per int32); one
+  /// value per int32 is accepted too. Unpacked to one element per byte.
+  FailureOr<DenseElementsAttr> readNarrow(const onnx::TensorProto &t,
+                                          RankedTensorType type, int64_t numel,
+                                          const NarrowFormat &f,
+                                          EmitErrorFn emitError) {
+    int64_t perByte = 8 / f.bits;
+    int64_t bytes = (numel + perByte - 1) / perByte;
+    std::string packed;
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+      if (failed(readExternal(t, bytes, packed, emitError)))
+        return failure();
+    } else if (t.has_raw_data()) {
+      packed = t.raw_data();
+    } else if (t.int32_data_size() == numel && perByte > 1) {
+      // One (unpacked) value per int32.
+      SmallVector<int8_t> values;
+      for (int32_t v : t.int32_data())
+        values.push_back(static_cast<int8_t>(v & ((1 << f.bits) - 1)));
+      return DenseElementsAttr::get(type, ArrayRef<int8_t>(values));
+    } else {
+      for (int32_t v : t.int32_data())
+        packed.push_back(static_cast<char>(v & 0xff));
+    }
+    if (static_cast<int64_t>(packed.size()) != bytes)
+      return emitError() << "tensor '" << t.name() << "' holds "
+                         << packed.size() << " bytes of "
+                         << dtypeName(t.data_type()) << " data but its shape "
+                         << type << " needs " << bytes;
+    SmallVector<int8_t> values(numel);
+    unsigned mask = (1u << f.bits) - 1;
+    for (int64_t i = 0; i < numel; ++i) {
+      unsigned byte = static_cast<unsigned char>(packed[i / perByte]);
+      values[i] = static_cast<int8_t>((byte >> (f.bits * (i % perByte))) & mask);
+    }
+    return DenseElementsAttr::get(type, ArrayRef<int8_t>(values));
+  }
+
   template <typename T, typename Field>
   FailureOr<DenseElementsAttr>
   fromField(const onnx::TensorProto &t, RankedTensorType type, int64_t numel,
@@ -358,6 +432,10 @@ public:
   /// The ONNX element type of a value (0 when unknown): the signedness that
   /// MLIR's signless integers do not carry.
   int32_t onnxType(StringRef name) const { return onnxTypes.lookup(name); }
+  /// The ONNX type an output of `node` of `type` gets by default.
+  int32_t inheritedONNXType(const onnx::NodeProto &node, ShapedType type);
+  /// Refuses a narrow-typed input to an op that would compute on its bytes.
+  LogicalResult checkNarrowInputs(const onnx::NodeProto &node, Location loc);
   void setONNXType(StringRef name, int32_t dtype) { onnxTypes[name] = dtype; }
 
   void define(StringRef name, Value v) { values[name] = v; }
@@ -605,11 +683,21 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     }
     auto type = cast<RankedTensorType>(v.getType());
     int32_t dtype = out.type().tensor_type().elem_type();
+    int32_t tracked = onnxTypes.lookup(out.name());
     if (out.type().has_tensor_type() && dtype != 0) {
-      if (elementType(ctx, dtype) != type.getElementType()) {
-        emitError(loc) << "graph output '" << out.name() << "' is declared "
-                       << dtypeName(dtype) << " but computes "
-                       << type.getElementType();
+      // Narrow types share i8 with int8: the tracked ONNX type tells them
+      // apart.
+      bool narrow = narrowFormatOfONNXType(dtype) ||
+                    narrowFormatOfONNXType(tracked);
+      if (elementType(ctx, dtype) != type.getElementType() ||
+          (narrow && tracked && tracked != dtype)) {
+        InFlightDiagnostic diag = emitError(loc);
+        diag << "graph output '" << out.name() << "' is declared "
+                       << dtypeName(dtype) << " but computes ";
+        if (narrow && tracked)
+          diag << dtypeName(tracked);
+        else
+          diag << type.getElementType();
         return nullptr;
       }
       const auto &tt = out.type().tensor_type();
@@ -630,13 +718,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
       // Undeclared: take the dtype from the computed type (signless ints are
       // taken as signed).
       Type e = type.getElementType();
-      dtype = e.isF32()         ? onnx::TensorProto::FLOAT
-              : e.isF64()       ? onnx::TensorProto::DOUBLE
-              : e.isF16()       ? onnx::TensorProto::FLOAT16
-              : e.isInteger(64) ? onnx::TensorProto::INT64
-              : e.isInteger(32) ? onnx::TensorProto::INT32
-              : e.isInteger(1)  ? onnx::TensorProto::BOOL
-                                : onnx::TensorProto::FLOAT;
+      dtype = tracked && elementType(ctx, tracked) == e ? tracked
+                                                        : plainONNXType(e);
     }
     results.push_back(v);
     outputNames.push_back(StringAttr::get(ctx, out.name()));
@@ -707,21 +790,15 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       return emitError(loc) << "operator '" << node.op_type()
                             << "' is not supported by dsc";
     }
+    if (failed(checkNarrowInputs(node, loc)))
+      return failure();
     NodeImporter importer(*this, node, loc, opset);
     if (failed(fn(importer)))
       return failure();
-    // Outputs keep the ONNX type of the first typed input unless the
-    // importer said otherwise (true of every op imported so far).
-    int32_t inherited = 0;
-    for (const std::string &in : node.input())
-      if (!inherited && !in.empty())
-        inherited = onnxTypes.lookup(in);
     for (int i = 0; i < node.output_size(); ++i) {
       const std::string &out = node.output(i);
       if (out.empty())
         continue;
-      if (!onnxTypes.count(out) && inherited)
-        onnxTypes[out] = inherited;
       if (!values.count(out) && !constants.count(out))
         return emitError(loc)
                << "output " << i << " ('" << out << "') is not supported";
@@ -730,12 +807,60 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
         type = v->second.getType();
       else
         type = constants.lookup(out).getType();
+      // Unless the importer said otherwise, an output keeps the ONNX type of
+      // the first input of the same element type (uint8 stays uint8, float8
+      // stays float8 through data movement), else the plain one of its
+      // element type.
+      if (!onnxTypes.count(out))
+        if (int32_t t = inheritedONNXType(node, cast<ShapedType>(type)))
+          onnxTypes[out] = t;
       if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
           (values.count(out) &&
            failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
         return failure();
     }
   }
+  return success();
+}
+
+int32_t GraphImporter::inheritedONNXType(const onnx::NodeProto &node,
+                                         ShapedType type) {
+  Type elem = type.getElementType();
+  for (const std::string &in : node.input()) {
+    if (in.empty())
+      continue;
+    int32_t t = onnxTypes.lookup(in);
+    if (t && dsc::elementType(ctx, t) == elem)
+      return t;
+  }
+  return plainONNXType(elem);
+}
+
+/// Ops that read a narrow-typed (float8, int4, ...) input only as bytes to
+/// move, or that convert it; any other op would compute on the bytes.
+static bool acceptsNarrowInputs(StringRef op) {
+  static const llvm::StringSet<> ops = {
+      "Identity", "Reshape",   "Flatten",        "Squeeze",  "Unsqueeze",
+      "Transpose", "Concat",   "Slice",          "Split",    "Gather",
+      "GatherElements", "GatherND", "Expand",    "Tile",     "Shape",
+      "Size",     "Where",     "Cast",           "CastLike", "QuantizeLinear",
+      "DequantizeLinear", "If", "Loop",          "Scan"};
+  return ops.contains(op);
+}
+
+LogicalResult GraphImporter::checkNarrowInputs(const onnx::NodeProto &node,
+                                               Location loc) {
+  if (acceptsNarrowInputs(node.op_type()))
+    return success();
+  for (const std::string &in : node.input())
+    if (!in.empty())
+      if (const NarrowFormat *f = narrowFormatOfONNXType(onnxTypes.lookup(in)))
+        return emitError(loc)
+               << "input '" << in << "' has data type " << f->name
+               << ", which " << node.op_type()
+               << " does not support in dsc (only casts, "
+                  "(de)quantization and data movement do); cast it to "
+                  "float first";
   return success();
 }
 

@@ -31,7 +31,24 @@ typedef enum dsc_dtype {
   DSC_DTYPE_F64 = 11,
   DSC_DTYPE_U32 = 12,
   DSC_DTYPE_U64 = 13,
-  DSC_DTYPE_BF16 = 16
+  DSC_DTYPE_BF16 = 16,
+  /* Narrow types, one element per byte holding the value's bit pattern in
+   * its low bits (upper bits zero), as numpy's ml_dtypes stores them; ONNX
+   * packs the 4- and 2-bit ones only inside model files. */
+  DSC_DTYPE_F8E4M3FN = 17,
+  DSC_DTYPE_F8E4M3FNUZ = 18,
+  DSC_DTYPE_F8E5M2 = 19,
+  DSC_DTYPE_F8E5M2FNUZ = 20,
+  DSC_DTYPE_U4 = 21,
+  DSC_DTYPE_I4 = 22,
+  DSC_DTYPE_F4E2M1 = 23,
+  DSC_DTYPE_F8E8M0 = 24,
+  DSC_DTYPE_U2 = 25,
+  DSC_DTYPE_I2 = 26,
+  /* Not a model dtype: what dsc_npy_load reports for a '|V1' array (numpy's
+   * name for a one-byte type it does not know, e.g. ml_dtypes' float8 and
+   * int4); it stands for any narrow type above (dsc_dtype_accepts). */
+  DSC_DTYPE_VOID8 = 100
 } dsc_dtype;
 
 typedef enum dsc_status {
@@ -108,8 +125,13 @@ int dsc_session_num_threads(const dsc_session *session);
 const char *dsc_status_string(dsc_status status);
 /* Bytes per element, 0 for an unknown dtype. */
 size_t dsc_dtype_size(int32_t dtype);
-/* "float32", "int64", ... (numpy names); NULL for an unknown dtype. */
+/* "float32", "int64", ... (numpy / ml_dtypes names); NULL for an unknown
+ * dtype. */
 const char *dsc_dtype_name(int32_t dtype);
+/* Whether data of dtype `given` (e.g. from dsc_npy_load) can be passed where
+ * the model wants `wanted`: equal dtypes, or DSC_DTYPE_VOID8 for a narrow
+ * one-byte type. */
+int dsc_dtype_accepts(int32_t wanted, int32_t given);
 /* Number of elements of a shape (1 for rank 0). */
 int64_t dsc_numel(int32_t rank, const int64_t *shape);
 /* Number of elements of a model tensor for a batch of `batch` (its dynamic

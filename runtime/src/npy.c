@@ -33,7 +33,9 @@ static const struct {
               {'i', '2', DSC_DTYPE_I16},  {'u', '2', DSC_DTYPE_U16},
               {'i', '4', DSC_DTYPE_I32},  {'u', '4', DSC_DTYPE_U32},
               {'i', '8', DSC_DTYPE_I64},  {'u', '8', DSC_DTYPE_U64},
-              {'V', '2', DSC_DTYPE_BF16}};
+              {'V', '2', DSC_DTYPE_BF16}, {'V', '1', DSC_DTYPE_VOID8},
+              /* ml_dtypes' float8_e5m2 says 'f1' */
+              {'f', '1', DSC_DTYPE_VOID8}};
 #define NUM_TYPES (sizeof kTypes / sizeof kTypes[0])
 
 static dsc_status fail(char *err, size_t errlen, dsc_status st,
@@ -345,6 +347,9 @@ dsc_status dsc_npy_save(const char *path, int32_t dtype, int32_t rank,
   nbytes = (size_t)numel * esize;
   if (nbytes > 0 && !data)
     return DSC_ERR_INVALID_ARGUMENT;
+  /* Narrow types are '|V1', as numpy writes ml_dtypes' float8/int4. */
+  if (dtype >= DSC_DTYPE_F8E4M3FN && dtype <= DSC_DTYPE_I2)
+    dtype = DSC_DTYPE_VOID8;
   for (i = 0; i < NUM_TYPES; ++i)
     if (kTypes[i].dtype == dtype)
       break;

@@ -363,7 +363,7 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
       errorf("input '%s': cannot read '%s': %s", d->name, files[j], why);
       goto done;
     }
-    if (in[j].dtype != d->dtype) {
+    if (!dsc_dtype_accepts(d->dtype, in[j].dtype)) {
       errorf("input '%s': expected %s but %s holds %s", d->name,
              dtype_str(d->dtype), files[j], dtype_str(in[j].dtype));
       goto done;

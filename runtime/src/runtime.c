@@ -231,6 +231,17 @@ size_t dsc_dtype_size(int32_t dtype) {
   case DSC_DTYPE_U8:
   case DSC_DTYPE_I8:
   case DSC_DTYPE_BOOL:
+  case DSC_DTYPE_F8E4M3FN:
+  case DSC_DTYPE_F8E4M3FNUZ:
+  case DSC_DTYPE_F8E5M2:
+  case DSC_DTYPE_F8E5M2FNUZ:
+  case DSC_DTYPE_U4:
+  case DSC_DTYPE_I4:
+  case DSC_DTYPE_F4E2M1:
+  case DSC_DTYPE_F8E8M0:
+  case DSC_DTYPE_U2:
+  case DSC_DTYPE_I2:
+  case DSC_DTYPE_VOID8:
     return 1;
   case DSC_DTYPE_U16:
   case DSC_DTYPE_I16:
@@ -277,8 +288,37 @@ const char *dsc_dtype_name(int32_t dtype) {
     return "uint64";
   case DSC_DTYPE_BF16:
     return "bfloat16";
+  case DSC_DTYPE_F8E4M3FN:
+    return "float8_e4m3fn";
+  case DSC_DTYPE_F8E4M3FNUZ:
+    return "float8_e4m3fnuz";
+  case DSC_DTYPE_F8E5M2:
+    return "float8_e5m2";
+  case DSC_DTYPE_F8E5M2FNUZ:
+    return "float8_e5m2fnuz";
+  case DSC_DTYPE_U4:
+    return "uint4";
+  case DSC_DTYPE_I4:
+    return "int4";
+  case DSC_DTYPE_F4E2M1:
+    return "float4_e2m1fn";
+  case DSC_DTYPE_F8E8M0:
+    return "float8_e8m0fnu";
+  case DSC_DTYPE_U2:
+    return "uint2";
+  case DSC_DTYPE_I2:
+    return "int2";
+  case DSC_DTYPE_VOID8:
+    return "void8";
   }
   return NULL;
+}
+
+int dsc_dtype_accepts(int32_t wanted, int32_t given) {
+  if (wanted == given)
+    return 1;
+  return given == DSC_DTYPE_VOID8 && wanted >= DSC_DTYPE_F8E4M3FN &&
+         wanted <= DSC_DTYPE_I2;
 }
 
 /* Returns -1 for a bad rank, a negative (dynamic) dimension or an element

@@ -490,3 +490,35 @@ func.func @topk_i32_indices(%x: tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2
   %v, %i = dsc.topk %x {axis = 1 : i64, k = 2 : i64, largest = true} : (tensor<2x3xf32>) -> (tensor<2x2xf32>, tensor<2x2xi32>)
   return %v, %i : tensor<2x2xf32>, tensor<2x2xi32>
 }
+
+// -----
+
+func.func @decode_narrow_unknown_format(%x: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error @+1 {{has an unknown format 'float7'}}
+  %0 = dsc.decode_narrow %x {format = "float7"} : (tensor<4xi8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @decode_narrow_int_to_float(%x: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error @+1 {{decodes int4 to 'i8', not 'f32'}}
+  %0 = dsc.decode_narrow %x {format = "int4"} : (tensor<4xi8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @encode_narrow_f16(%x: tensor<4xf16>) -> tensor<4xi8> {
+  // expected-error @+1 {{cannot encode 'f16' as float8e4m3fn}}
+  %0 = dsc.encode_narrow %x {format = "float8e4m3fn"} : (tensor<4xf16>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+func.func @encode_narrow_round_mode(%x: tensor<4xf32>) -> tensor<4xi8> {
+  // expected-error @+1 {{has an unknown round_mode 'sideways'}}
+  %0 = dsc.encode_narrow %x {format = "float8e8m0", round_mode = "sideways"} : (tensor<4xf32>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}

@@ -199,6 +199,52 @@ def DSC_BitCastOp : DSC_Op<"bitcast", [DSC_Elementwise]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def DSC_DecodeNarrowOp : DSC_Op<"decode_narrow", [DSC_Elementwise]> {
+  let summary = "elementwise decoding of a narrow ONNX type held in bytes";
+  let description = [{
+    Reads each `i8` element as the bit pattern of the narrow ONNX type
+    `format` (NarrowFormats.h: `float8e4m3fn`, `float8e4m3fnuz`,
+    `float8e5m2`, `float8e5m2fnuz`, `float8e8m0`, `float4e2m1`, `int4`,
+    `uint4`, `int2`, `uint2`; the pattern in the low bits) and gives its
+    value: `f32` for the float formats (exact; NaN and infinities as the
+    format defines them), `i8` for the integer ones (sign- or zero-extended).
+    The shape is unchanged.
+
+    Example:
+    ```mlir
+    %0 = dsc.decode_narrow %x {format = "float8e4m3fn"} : (tensor<4xi8>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$format);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def DSC_EncodeNarrowOp : DSC_Op<"encode_narrow", [DSC_Elementwise]> {
+  let summary = "elementwise encoding into a narrow ONNX type held in bytes";
+  let description = [{
+    ONNX Cast of each element to the narrow type `format` (see
+    dsc.decode_narrow), giving its bit pattern in the low bits of an `i8`.
+    From `f32` to a float format: round to nearest even; a value beyond the
+    largest finite one (or an infinity) becomes that largest value with
+    `saturate`, else NaN (infinity for float8e5m2); float4e2m1 always
+    saturates. float8e8m0 keeps the exponent, rounded by `round_mode`
+    (`up`, `down` or `nearest`). To an integer format: from a float, toward
+    zero, and a value out of range (or NaN) gives 0, as ONNX's reference
+    does; from an integer, the low bits (wrapping).
+
+    Example:
+    ```mlir
+    %0 = dsc.encode_narrow %x {format = "float8e5m2", saturate = false} : (tensor<4xf32>) -> tensor<4xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, StrAttr:$format,
+                   DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                   DefaultValuedAttr<StrAttr, "\"up\"">:$round_mode);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def DSC_ExpandOp : DSC_Op<"expand", [DSC_Elementwise]> {
   let summary = "numpy broadcast to the result's shape";
   let description = [{

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "PopulatePatterns.h"
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/NarrowFormats.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -435,6 +436,15 @@ FailureOr<Value> buildScalarElementwise(OpBuilder &b, Location loc,
               b, loc, arith::CmpIPredicate::ne, args[0],
               arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
         return arith::BitcastOp::create(b, loc, to, args[0]);
+      })
+      .Case([&](DecodeNarrowOp d) {
+        return decodeNarrowScalar(b, loc, args[0],
+                                  *narrowFormatNamed(d.getFormat()));
+      })
+      .Case([&](EncodeNarrowOp e) {
+        return encodeNarrowScalar(b, loc, args[0],
+                                  *narrowFormatNamed(e.getFormat()),
+                                  e.getSaturate(), e.getRoundMode());
       })
       .Case([&](ExpandOp) { return args[0]; })
       .Case([&](ExpOp) { return math1<math::ExpOp>(b, loc, args[0]); })

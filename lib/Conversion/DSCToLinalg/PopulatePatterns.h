@@ -65,6 +65,15 @@ mlir::FailureOr<mlir::Value> buildScalarElementwise(mlir::OpBuilder &b,
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                        mlir::Type to, bool inputUnsigned, bool resultUnsigned);
 
+struct NarrowFormat;
+/// dsc.decode_narrow of one byte (NarrowFormats.cpp): f32 for float formats,
+/// i8 for integer ones.
+mlir::Value decodeNarrowScalar(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value byte, const NarrowFormat &format);
+/// dsc.encode_narrow of one number into its byte.
+mlir::Value encodeNarrowScalar(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value x, const NarrowFormat &format,
+                               bool saturate, llvm::StringRef roundMode);
 /// A float constant of type `type`.
 mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
                        double value);

@@ -45,6 +45,9 @@ std::optional<std::pair<int64_t, int64_t>> quantRange(int32_t onnxType) {
   case TP::INT16:
     return std::pair<int64_t, int64_t>{-32768, 32767};
   default:
+    if (const NarrowFormat *f = narrowFormatOfONNXType(onnxType))
+      if (!f->isFloat())
+        return std::pair<int64_t, int64_t>{f->minInt(), f->maxInt()};
     return std::nullopt;
   }
 }
@@ -67,9 +70,20 @@ Value castTo(NodeImporter &n, Value v, Type elem, bool inUnsigned,
   return succeeded(r) ? *r : Value();
 }
 
-/// Input `i` cast to `elem` (integers read with their ONNX signedness).
+/// Input `i` cast to `elem` (integers read with their ONNX signedness,
+/// narrow types decoded).
 Value inputAs(NodeImporter &n, Value v, int i, Type elem) {
+  if (narrowFormatOfONNXType(n.onnxType(i))) {
+    Composer c(n);
+    return castTo(n, c.decodeNarrow(v, n.onnxType(i)), elem, false);
+  }
   return castTo(n, v, elem, NodeImporter::isUnsignedInteger(n.onnxType(i)));
+}
+
+/// Whether ONNX type `t` is a narrow float format (float8, float4).
+bool isNarrowFloat(int32_t t) {
+  const NarrowFormat *f = narrowFormatOfONNXType(t);
+  return f && f->isFloat();
 }
 
 /// A scale or zero point `p` made broadcastable to `xShape` (ONNX's
@@ -153,10 +167,11 @@ FailureOr<int32_t> quantizedType(NodeImporter &n, int zpIndex) {
                          << NodeImporter::dtypeName(*outDtype)
                          << " differs from the zero point's type "
                          << NodeImporter::dtypeName(t);
-  if (!quantRange(t))
+  if (!quantRange(t) && !isNarrowFloat(t))
     return n.emitError() << "quantization to " << NodeImporter::dtypeName(t)
-                         << " is not supported (dsc quantizes to int8, "
-                            "uint8, int16 and uint16)";
+                         << " is not supported (dsc quantizes to 2-, 4-, 8- "
+                            "and 16-bit integers and the float8/float4 "
+                            "types)";
   return t;
 }
 
@@ -164,8 +179,19 @@ FailureOr<int32_t> quantizedType(NodeImporter &n, int zpIndex) {
 /// x / scale already, `zp` broadcastable (or null).
 Value quantizeScaled(NodeImporter &n, Composer &c, Value v, Value zp, int32_t q,
                      bool zpUnsigned) {
-  auto [lo, hi] = *quantRange(q);
   Type f32 = n.builder().getF32Type();
+  if (const NarrowFormat *f = narrowFormatOfONNXType(q); f && f->isFloat()) {
+    // float8/float4: x / scale + zp rounded by the cast itself (to nearest
+    // even), saturating unless `saturate` = 0.
+    auto saturate = n.intAttr("saturate", 1);
+    if (failed(saturate))
+      return {};
+    Value r = castTo(n, v, f32, false);
+    if (zp)
+      r = c.add(r, zp);
+    return c.encodeNarrow(r, *f, *saturate != 0);
+  }
+  auto [lo, hi] = *quantRange(q);
   // Rounded in x's type (as ONNX's x / scale is), the zero point added in
   // f32, where every sum of a rounded value in range and a zero point is
   // exact (f16 cannot hold 65535).
@@ -173,6 +199,8 @@ Value quantizeScaled(NodeImporter &n, Composer &c, Value v, Value zp, int32_t q,
   if (zp)
     r = c.add(r, castTo(n, zp, f32, zpUnsigned));
   r = c.clip(r, lo, hi);
+  if (const NarrowFormat *f = narrowFormatOfONNXType(q))
+    return c.encodeNarrow(r, *f);
   return castTo(n, r, n.elementType(q), false,
                 NodeImporter::isUnsignedInteger(q));
 }
@@ -182,7 +210,7 @@ LogicalResult importQuantizeLinear(NodeImporter &n) {
   if (n.opset() >= 13)
     known.push_back("axis");
   if (n.opset() >= 19)
-    known.push_back("saturate"); // float8 only, which dsc has no type for
+    known.push_back("saturate"); // float8 only
   if (n.opset() >= 21)
     known.append({"block_size", "output_dtype"});
   if (n.opset() >= 23)
@@ -243,11 +271,12 @@ LogicalResult importDequantizeLinear(NodeImporter &n) {
     return failure();
   RankedTensorType xt = n.type(*x), st = n.type(*scale);
   int32_t xType = n.onnxType(0);
-  if (!quantRange(xType) && xType != TP::INT32)
+  if (!quantRange(xType) && xType != TP::INT32 && !isNarrowFloat(xType))
     return n.emitError() << "dequantization of "
                          << NodeImporter::dtypeName(xType)
-                         << " is not supported (dsc dequantizes int8, uint8, "
-                            "int16, uint16 and int32)";
+                         << " is not supported (dsc dequantizes 2-, 4-, 8-, "
+                            "16- and 32-bit integers and the float8/float4 "
+                            "types)";
   if (*zp && n.onnxType(2) != xType)
     return n.emitError() << "zero point type "
                          << NodeImporter::dtypeName(n.onnxType(2))

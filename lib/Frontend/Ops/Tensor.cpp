@@ -1,5 +1,6 @@
 //===- Tensor.cpp - importers for shape and data-movement ONNX ops --------===//
 #include "../ConstantFolding.h"
+#include "../Compose.h"
 #include "../NodeImporter.h"
 
 #include "dsc/Dialect/Utils.h"
@@ -389,12 +390,47 @@ LogicalResult importSqueeze(NodeImporter &n) {
 
 LogicalResult importCastTo(NodeImporter &n, int32_t toType);
 
+/// Cast from and/or to a narrow type (float8, int4, ...): decode the input's
+/// bytes to numbers, convert, encode into the result's bytes.
+LogicalResult castNarrow(NodeImporter &n, const NarrowFormat *from,
+                         const NarrowFormat *to, int32_t toType) {
+  auto saturate = n.intAttr("saturate", 1);
+  FailureOr<std::string> roundMode = n.stringAttr("round_mode", "up");
+  FailureOr<Value> x = n.input(0);
+  if (failed(saturate) || failed(roundMode) || failed(x))
+    return failure();
+  if (*roundMode != "up" && *roundMode != "down" && *roundMode != "nearest")
+    return n.emitError() << "round_mode '" << *roundMode
+                         << "' is not one of up, down, nearest";
+  n.setOutputONNXType(0, toType);
+  if (from == to) // the same narrow type: the bytes as they are
+    return n.setResult(*x);
+  Composer c(n);
+  Value v = c.decodeNarrow(*x, n.onnxType(0));
+  bool inUnsigned = !from && NodeImporter::isUnsignedInteger(n.onnxType(0));
+  Builder b(n.context());
+  Value r;
+  if (!to) {
+    r = c.cast(v, n.elementType(toType), inUnsigned,
+               NodeImporter::isUnsignedInteger(toType));
+  } else {
+    // A float format encodes from f32 (exact from f16, bf16 and the other
+    // narrow floats, rounded once from f64); an integer format from any
+    // number.
+    if (to->isFloat())
+      v = c.cast(v, b.getF32Type(), inUnsigned);
+    r = c.encodeNarrow(v, *to, *saturate != 0, *roundMode);
+  }
+  if (!r)
+    return failure();
+  return n.setResult(r);
+}
+
 LogicalResult importCast(NodeImporter &n) {
   SmallVector<StringRef> known = {"to"};
   if (n.opset() >= 19)
     known.push_back("saturate");
-  // round_mode (opset 24) only affects casts to float8e8m0, which dsc
-  // refuses below like every float8 type.
+  // round_mode (opset 24) only affects casts to float8e8m0.
   if (n.opset() >= 24)
     known.push_back("round_mode");
   if (failed(n.checkAttributes(known)))
@@ -412,8 +448,7 @@ LogicalResult importCastLike(NodeImporter &n) {
   SmallVector<StringRef> known;
   if (n.opset() >= 19)
     known.push_back("saturate");
-  // round_mode (opset 24) only affects casts to float8e8m0, which dsc
-  // refuses like every float8 type.
+  // round_mode (opset 24) only affects casts to float8e8m0.
   if (n.opset() >= 24)
     known.push_back("round_mode");
   if (failed(n.checkAttributes(known)) || failed(n.inputType(1)))
@@ -484,6 +519,10 @@ LogicalResult importCastTo(NodeImporter &n, int32_t toType) {
   FailureOr<RankedTensorType> type = inferCastType(n.errorFn(), *xt, elem);
   if (failed(type))
     return failure();
+  const NarrowFormat *from = narrowFormatOfONNXType(n.onnxType(0));
+  const NarrowFormat *to = narrowFormatOfONNXType(toType);
+  if (from || to)
+    return castNarrow(n, from, to, toType);
   bool inUnsigned = NodeImporter::isUnsignedInteger(n.onnxType(0));
   bool outUnsigned = NodeImporter::isUnsignedInteger(toType);
   if (DenseElementsAttr c = n.constantInputOrNull(0)) {
