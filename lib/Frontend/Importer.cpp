@@ -523,6 +523,8 @@ private:
   llvm::StringMap<DenseElementsAttr> constants;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<int32_t> onnxTypes;
+  /// Opsets of the non-default domains the model imports.
+  llvm::StringMap<int64_t> domainOpsets;
   const onnx::GraphProto *graph = nullptr;
   /// Outputs of the nodes not imported yet, by name, with their node's name
   /// (for the diagnostic about a cycle).
@@ -576,11 +578,22 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                                             StringRef modelName) {
   Location modelLoc =
       FileLineColLoc::get(StringAttr::get(ctx, modelName), 0, 0);
-  // The default domain's opset.
+  // The default domain's opset, and those of the other domains dsc knows
+  // (a model of only ai.onnx.ml or training ops imports no default opset).
   int64_t opset = -1;
-  for (const auto &imp : model.opset_import())
+  for (const auto &imp : model.opset_import()) {
     if (imp.domain().empty() || imp.domain() == "ai.onnx")
       opset = imp.version();
+    else
+      domainOpsets[imp.domain()] = imp.version();
+  }
+  bool otherDomainsOnly =
+      opset < 0 && !domainOpsets.empty() &&
+      llvm::all_of(model.graph().node(), [](const onnx::NodeProto &n) {
+        return !n.domain().empty() && n.domain() != "ai.onnx";
+      });
+  if (otherDomainsOnly)
+    opset = kMaxOpset; // no default-domain node reads it
   if (opset < 0) {
     emitError(modelLoc) << "the model imports no opset of the default ONNX "
                            "domain";
@@ -771,12 +784,25 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
     for (const std::string &out : node.output())
       laterProducers.erase(out);
     Location loc = nodeLoc(ctx, name, node.op_type());
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
-      return emitError(loc) << "operator domain '" << node.domain()
-                            << "' is not supported (only the default ONNX "
-                               "domain)";
+    StringRef domain = node.domain();
+    if (domain == "ai.onnx")
+      domain = "";
+    int64_t nodeOpset = opset;
+    if (!domain.empty()) {
+      if (!OpRegistry::isSupportedDomain(domain))
+        return emitError(loc) << "operator domain '" << domain
+                              << "' is not supported (dsc supports the "
+                                 "default ONNX domain, ai.onnx.ml and "
+                                 "ai.onnx.preview.training)";
+      auto it = domainOpsets.find(domain);
+      if (it == domainOpsets.end())
+        return emitError(loc) << "the model imports no opset of the domain '"
+                              << domain << "' its node uses";
+      nodeOpset = it->second;
+    }
     int64_t oldest = 0, newer = 0;
-    ImportFn fn = registry.lookup(node.op_type(), opset, &oldest, &newer);
+    ImportFn fn =
+        registry.lookup(domain, node.op_type(), nodeOpset, &oldest, &newer);
     if (!fn) {
       if (newer)
         return emitError(loc)
@@ -786,13 +812,17 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       if (oldest)
         return emitError(loc) << "dsc supports " << node.op_type()
                               << " from opset " << oldest
-                              << "; the model uses opset " << opset;
+                              << "; the model uses opset " << nodeOpset;
+      if (!domain.empty())
+        return emitError(loc) << "operator '" << node.op_type()
+                              << "' of domain '" << domain
+                              << "' is not supported by dsc";
       return emitError(loc) << "operator '" << node.op_type()
                             << "' is not supported by dsc";
     }
     if (failed(checkNarrowInputs(node, loc)))
       return failure();
-    NodeImporter importer(*this, node, loc, opset);
+    NodeImporter importer(*this, node, loc, nodeOpset);
     if (failed(fn(importer)))
       return failure();
     for (int i = 0; i < node.output_size(); ++i) {
@@ -1176,6 +1206,28 @@ const llvm::StringMap<SmallVector<int64_t>> &signatureChanges() {
 }
 } // namespace
 
+static std::string registryKey(StringRef domain, StringRef opType) {
+  return domain.empty() ? opType.str() : (domain + ":" + opType).str();
+}
+
+void OpRegistry::add(StringRef domain, StringRef opType,
+                     std::initializer_list<int64_t> sinceVersions,
+                     ImportFn fn) {
+  add(registryKey(domain, opType), sinceVersions, fn);
+}
+
+bool OpRegistry::isSupportedDomain(StringRef domain) {
+  return domain.empty() || domain == "ai.onnx.ml" ||
+         domain == "ai.onnx.preview.training";
+}
+
+ImportFn OpRegistry::lookup(StringRef domain, StringRef opType, int64_t opset,
+                            int64_t *oldest, int64_t *newerDefinition) const {
+  if (!domain.empty())
+    return lookup(registryKey(domain, opType), opset, oldest, nullptr);
+  return lookup(opType, opset, oldest, newerDefinition);
+}
+
 ImportFn OpRegistry::lookup(StringRef opType, int64_t opset, int64_t *oldest,
                             int64_t *newerDefinition) const {
   auto it = ops_.find(opType);
@@ -1223,6 +1275,8 @@ const OpRegistry &OpRegistry::get() {
     registerSignalImporters(r);
     registerSamplingImporters(r);
     registerRotaryImporters(r);
+    registerTrainingImporters(r);
+    registerMLImporters(r);
     return r;
   }();
   return registry;

@@ -183,6 +183,15 @@ public:
   /// that no importer of the op covers yet.
   ImportFn lookup(llvm::StringRef opType, int64_t opset, int64_t *oldest,
                   int64_t *newerDefinition = nullptr) const;
+  /// The same for an op of another domain ("" is the default one) at that
+  /// domain's opset.
+  void add(llvm::StringRef domain, llvm::StringRef opType,
+           std::initializer_list<int64_t> sinceVersions, ImportFn fn);
+  ImportFn lookup(llvm::StringRef domain, llvm::StringRef opType,
+                  int64_t opset, int64_t *oldest,
+                  int64_t *newerDefinition = nullptr) const;
+  /// ai.onnx.ml and ai.onnx.preview.training besides the default domain.
+  static bool isSupportedDomain(llvm::StringRef domain);
   static const OpRegistry &get();
 
 private:
@@ -207,6 +216,8 @@ void registerLinearAttentionImporters(OpRegistry &registry);
 void registerSignalImporters(OpRegistry &registry);
 void registerSamplingImporters(OpRegistry &registry);
 void registerRotaryImporters(OpRegistry &registry);
+void registerTrainingImporters(OpRegistry &registry);
+void registerMLImporters(OpRegistry &registry);
 
 /// Normalizes `axes` (negative counts from the end) against `rank`, sorts
 /// them and errors on a repeated axis.

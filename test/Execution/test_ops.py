@@ -2812,5 +2812,72 @@ op_case("onehot11_values_graph_input", "shape", "OneHot",
         initializers={"d": np.array(3, np.int64)}, node_inputs=["i", "d", "v"],
         attrs={"axis": 1}, opset=11)
 
+# Ops of other domains: ai.onnx.preview.training's optimizer steps (vs ONNX's
+# reference: onnxruntime's CPU build has no training ops) and ai.onnx.ml's
+# tensor ops (vs onnxruntime).
+def _domain_case(name, family, domain, domain_opset, op, graph_inputs, attrs, outputs,
+                 use_ort=True, rtol=1e-5, atol=1e-6):
+    def fn():
+        from onnx.reference import ReferenceEvaluator
+
+        node = helper.make_node(op, list(graph_inputs), [o for o, _ in outputs],
+                                name=op.lower() + "_0", domain=domain, **attrs)
+        ins = [T.tensor_info(n, a.shape, helper.np_dtype_to_tensor_dtype(a.dtype))
+               for n, a in graph_inputs.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, d, None)
+                                           for o, d in outputs],
+                             opset=13, extra_opsets={domain: domain_opset}, check=False)
+        if use_ort:
+            expected = T.reference(probe, graph_inputs)
+        else:
+            got = ReferenceEvaluator(probe).run(None, graph_inputs)
+            # The reference's one-group Adam step returns float64 where the
+            # spec (and its multi-group path) gives X's type.
+            expected = {o: np.asarray(v).astype(helper.tensor_dtype_to_np_dtype(d))
+                        for (o, d), v in zip(outputs, got)}
+        model = T.make_model([node], ins, [T.tensor_info(o, expected[o].shape, d)
+                                           for o, d in outputs],
+                             opset=13, extra_opsets={domain: domain_opset}, check=False)
+        actual, _ = T.run_runner(T.compile_model(name, model), graph_inputs,
+                                 [o for o, _ in outputs])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
+_TR = "ai.onnx.preview.training"
+_r, _t0, _t3 = np.array(0.1, np.float32), np.array(0, np.int64), np.array(3, np.int64)
+_x, _g = rn(2, 3), rn(2, 3)
+_h, _v = positive(2, 3), rn(2, 3)
+_domain_case("adagrad1_step3", "elementwise", _TR, 1, "Adagrad",
+             {"R": _r, "T": _t3, "X": _x, "G": _g, "H": _h},
+             {"decay_factor": 0.1, "epsilon": 1e-5, "norm_coefficient": 0.01},
+             [("X_new", TensorProto.FLOAT), ("H_new", TensorProto.FLOAT)], use_ort=False)
+_domain_case("adagrad1_two_groups", "elementwise", _TR, 1, "Adagrad",
+             {"R": _r, "T": _t0, "X1": _x, "X2": rn(4), "G1": _g, "G2": rn(4), "H1": _h,
+              "H2": positive(4)}, {"epsilon": 1e-6},
+             [("X1_new", TensorProto.FLOAT), ("X2_new", TensorProto.FLOAT),
+              ("H1_new", TensorProto.FLOAT), ("H2_new", TensorProto.FLOAT)], use_ort=False)
+for _mode, _t in (("standard", _t0), ("standard", _t3), ("nesterov", _t3)):
+    _domain_case(f"momentum1_{_mode}_t{int(_t)}", "elementwise", _TR, 1, "Momentum",
+                 {"R": _r, "T": _t, "X": _x, "G": _g, "V": _v},
+                 {"alpha": 0.9, "beta": 0.5, "mode": _mode, "norm_coefficient": 0.02},
+                 [("X_new", TensorProto.FLOAT), ("V_new", TensorProto.FLOAT)], use_ort=False)
+for _t in (_t0, _t3):
+    _domain_case(f"adam1_t{int(_t)}", "elementwise", _TR, 1, "Adam",
+                 {"R": _r, "T": _t, "X": _x, "G": _g, "V": _v, "H": _h},
+                 {"alpha": 0.8, "beta": 0.95, "epsilon": 1e-4, "norm_coefficient": 0.01,
+                  "norm_coefficient_post": 0.02},
+                 [("X_new", TensorProto.FLOAT), ("V_new", TensorProto.FLOAT),
+                  ("H_new", TensorProto.FLOAT)], use_ort=False, rtol=1e-5)
+_domain_case("binarizer_ml1", "elementwise", "ai.onnx.ml", 1, "Binarizer",
+             {"x": rn(3, 4)}, {"threshold": 0.25}, [("y", TensorProto.FLOAT)])
+_domain_case("array_feature_extractor_ml1", "shape", "ai.onnx.ml", 1, "ArrayFeatureExtractor",
+             {"x": rn(2, 3, 5), "i": np.array([4, 0, 2, 2], np.int64)}, {},
+             [("y", TensorProto.FLOAT)])
+_domain_case("array_feature_extractor_ml1_1d", "shape", "ai.onnx.ml", 1,
+             "ArrayFeatureExtractor", {"x": rn(6), "i": np.array([[5, 1]], np.int64)}, {},
+             [("y", TensorProto.FLOAT)])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -321,7 +321,7 @@ def clean_diagnostic(line: str, test_dir: Path, work: Path) -> str:
 
 
 _CATEGORIES = (
-    (re.compile(r"operator '[^']*' is not supported by dsc"), "unsupported-op"),
+    (re.compile(r"operator '[^']*' (of domain '[^']*' )?is not supported by dsc"), "unsupported-op"),
     (re.compile(r"operator domain '[^']*' is not supported|imports no opset of the default"),
      "unsupported-domain"),
     (re.compile(r"dsc supports opsets|dsc supports \S+ from opset|dsc supports \S+ as defined before opset"), "unsupported-opset"),
