@@ -2879,5 +2879,72 @@ _domain_case("array_feature_extractor_ml1_1d", "shape", "ai.onnx.ml", 1,
              "ArrayFeatureExtractor", {"x": rn(6), "i": np.array([[5, 1]], np.int64)}, {},
              [("y", TensorProto.FLOAT)])
 
+
+def _tree_ensemble_case(name, aggregate, n_trees=3, depth=3, n_targets=2, seed=0,
+                        missing=False, dtype=np.float32):
+    """A random ensemble of full binary trees over 4 features with every
+    comparison mode (and set membership), vs ONNX's reference (onnxruntime
+    lacks ai.onnx.ml opset 5's TreeEnsemble). Nodes are numbered in depth-first
+    order: the spec lists membership sets in node order, the reference takes
+    them in its depth-first walk, and these then agree."""
+    rng = np.random.default_rng(seed)
+    nodes = []  # [feature, mode, split, true id, false id, true leaf, false leaf]
+    members, leaf_t, leaf_w, roots = [], [], [], []
+
+    def leaf():
+        leaf_w.append(float(np.round(rng.uniform(-5, 5), 2)))
+        leaf_t.append(int(rng.integers(0, n_targets)))
+        return len(leaf_w) - 1
+
+    def build(d):
+        i = len(nodes)
+        mode = int(rng.integers(0, 7))
+        split = np.nan
+        if mode == 6:
+            # No 0.0 member: the reference's parser stops a set at a falsy value.
+            vals = np.round(rng.uniform(-1, 1, 3), 1)
+            members.extend(sorted(set(np.where(vals == 0, 0.5, vals).tolist())) + [np.nan])
+        else:
+            split = float(np.round(rng.uniform(-1, 1), 1))
+        nodes.append([int(rng.integers(0, 4)), mode, split, 0, 0, 0, 0])
+        for side in (0, 1):
+            is_leaf = d == depth - 1
+            nodes[i][3 + side] = leaf() if is_leaf else build(d + 1)
+            nodes[i][5 + side] = int(is_leaf)
+        return i
+
+    for _ in range(n_trees):
+        roots.append(build(0))
+    col = list(zip(*nodes))
+    attrs = dict(
+        aggregate_function=aggregate, n_targets=n_targets, tree_roots=roots,
+        nodes_featureids=list(col[0]), nodes_truenodeids=list(col[3]),
+        nodes_falsenodeids=list(col[4]), nodes_trueleafs=list(col[5]),
+        nodes_falseleafs=list(col[6]),
+        nodes_modes=helper.make_tensor("nodes_modes", TensorProto.UINT8, [len(nodes)],
+                                       list(col[1])),
+        nodes_splits=onnx.numpy_helper.from_array(np.array(col[2], dtype), "nodes_splits"),
+        leaf_targetids=leaf_t,
+        leaf_weights=onnx.numpy_helper.from_array(np.array(leaf_w, dtype), "leaf_weights"))
+    if members:
+        attrs["membership_values"] = onnx.numpy_helper.from_array(np.array(members, dtype),
+                                                                  "membership_values")
+    if missing:
+        attrs["nodes_missing_value_tracks_true"] = [int(v) for v in
+                                                    rng.integers(0, 2, len(nodes))]
+    x = np.round(rng.uniform(-1, 1, (7, 4)), 1).astype(dtype)
+    if missing:
+        x[rng.random(x.shape) < 0.2] = np.nan
+    _domain_case(name, "shape", "ai.onnx.ml", 5, "TreeEnsemble", {"x": x}, attrs,
+                 [("y", helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))], use_ort=False,
+                 rtol=1e-5, atol=1e-5)
+
+
+_tree_ensemble_case("tree_ensemble5_sum", 1, seed=1)
+_tree_ensemble_case("tree_ensemble5_average_missing", 0, seed=2, missing=True)
+_tree_ensemble_case("tree_ensemble5_min", 2, seed=3, n_targets=3)
+_tree_ensemble_case("tree_ensemble5_max_f64", 3, seed=7, dtype=np.float64)
+_tree_ensemble_case("tree_ensemble5_sum_deep", 1, seed=8, n_trees=5, depth=5, n_targets=3)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
