@@ -2812,5 +2812,45 @@ op_case("onehot11_values_graph_input", "shape", "OneHot",
         initializers={"d": np.array(3, np.int64)}, node_inputs=["i", "d", "v"],
         attrs={"axis": 1}, opset=11)
 
+# Scan and Loop bodies whose inputs declare no type (as ONNX function bodies
+# do): CastLike to a body input casts to the type the node binds to it
+# (float16 state and scan input, a uint8 loop-carried value).
+def _untyped_body_inputs():
+    body = helper.make_graph(
+        [helper.make_node("Cast", ["s_in"], ["sf"], to=TensorProto.FLOAT),
+         helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+         helper.make_node("Add", ["sf", "xf"], ["af"]),
+         helper.make_node("CastLike", ["af", "s_in"], ["s_out"]),
+         helper.make_node("Mul", ["af", "xf"], ["of"]),
+         helper.make_node("CastLike", ["of", "x"], ["o"])],
+        "body", [helper.make_value_info("s_in", helper.TypeProto()),
+                 helper.make_value_info("x", helper.TypeProto())],
+        [helper.make_value_info("s_out", helper.TypeProto()),
+         helper.make_value_info("o", helper.TypeProto())])
+    node = helper.make_node("Scan", ["s0", "x"], ["s", "o"], body=body, num_scan_inputs=1)
+    f16 = TensorProto.FLOAT16
+    _control_case("scan19_untyped_body_castlike_f16", [node],
+                  [T.tensor_info("s0", (3,), f16), T.tensor_info("x", (4, 3), f16)],
+                  [T.tensor_info("s", (3,), f16), T.tensor_info("o", (4, 3), f16)],
+                  {"s0": rn(3).astype(np.float16), "x": rn(4, 3).astype(np.float16)},
+                  opset=19)
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Cast", ["v_in"], ["vf"], to=TensorProto.FLOAT),
+         helper.make_node("Add", ["vf", "k"], ["wf"]),
+         helper.make_node("CastLike", ["wf", "v_in"], ["v_out"])],
+        "body", [helper.make_value_info(n, helper.TypeProto()) for n in ("i", "c_in", "v_in")],
+        [helper.make_value_info(n, helper.TypeProto()) for n in ("c_out", "v_out")])
+    node = helper.make_node("Loop", ["m", "", "v0"], ["v"], body=body)
+    _control_case("loop19_untyped_body_castlike_uint8", [node],
+                  [T.tensor_info("v0", (4,), TensorProto.UINT8)],
+                  [T.tensor_info("v", (4,), TensorProto.UINT8)],
+                  {"v0": np.array([0, 7, 100, 200], np.uint8)},
+                  inits=[T.init("m", np.array(3, np.int64)),
+                         T.init("k", np.array(17.0, np.float32))], opset=19)
+
+
+_untyped_body_inputs()
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
