@@ -2852,5 +2852,46 @@ def _untyped_body_inputs():
 
 _untyped_body_inputs()
 
+# Attention's nonpad_kv_seqlen (opset 24; windows 25): an external KV cache
+# holding L[b] valid keys per batch entry, the queries its last positions;
+# keys >= L[b] are masked, the causal frontier and windows move by
+# L[b] - q_len (rows left with no key give 0). Combined with masks, GQA, 3-D
+# heads, qk_matmul_output and float16.
+F = "linear"
+
+
+def _attention_nonpad(name, q, k, v, lens, mask=None, opset=24, n_outputs=1, rtol=1e-4,
+                      atol=1e-5, **attrs):
+    gi = {"q": q, "k": k, "v": v}
+    if mask is not None:
+        gi["mask"] = mask
+    gi["lens"] = np.array(lens, np.int64)
+    node_inputs = ["q", "k", "v", "mask" if mask is not None else "", "", "", "lens"]
+
+    def fn():
+        out_dtype = helper.np_dtype_to_tensor_dtype(q.dtype)
+        model = build_op_model("Attention", gi, {}, node_inputs, attrs, opset,
+                               n_outputs=n_outputs, out_dtype=out_dtype)
+        T.run_case(name, model, gi, rtol=rtol, atol=atol)
+
+    T.add_case(name, fn, F)
+
+
+_attention_nonpad("attention24_nonpad_causal_gqa", rn(2, 4, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 8), [4, 6], is_causal=1)
+_attention_nonpad("attention24_nonpad_float_mask_qk_softmax", rn(2, 2, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 5), [2, 5], mask=rn(3, 6), n_outputs=4,
+                  qk_matmul_output_mode=3)
+# L[0] = 1 < q_len: the first two query rows have no key under is_causal.
+_attention_nonpad("attention24_nonpad_3d_causal_empty_rows", rn(2, 3, 16), rn(2, 5, 16),
+                  rn(2, 5, 16), [1, 4], q_num_heads=2, kv_num_heads=2, is_causal=1)
+_attention_nonpad("attention25_nonpad_windows_bool_mask4d", rn(2, 2, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 8), [5, 3], opset=25,
+                  mask=T.rng(next_seed()).random((2, 1, 3, 6)) > 0.3,
+                  left_window_size=2, right_window_size=1)
+_attention_nonpad("attention24_nonpad_fp16_causal", rn(1, 2, 2, 8).astype(np.float16),
+                  rn(1, 2, 5, 8).astype(np.float16), rn(1, 2, 5, 8).astype(np.float16), [4],
+                  rtol=2e-3, atol=2e-3, is_causal=1)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
