@@ -2893,5 +2893,49 @@ _attention_nonpad("attention24_nonpad_fp16_causal", rn(1, 2, 2, 8).astype(np.flo
                   rn(1, 2, 5, 8).astype(np.float16), rn(1, 2, 5, 8).astype(np.float16), [4],
                   rtol=2e-3, atol=2e-3, is_causal=1)
 
+# DeformConv (19): bilinear taps at learned offsets (zeros outside the image,
+# offsets large enough to leave it), optional mask and bias, groups and
+# offset groups, strides, dilations, asymmetric pads; integer and half-pixel
+# offsets hit the corner cases of the bilinear weights.
+F = "conv"
+
+
+def _deform_conv(name, x_shape, oc, kernel, group=1, offset_group=1, strides=(1, 1),
+                 dilations=(1, 1), pads=(0, 0, 0, 0), bias=False, mask=False, offsets=None,
+                 dtype=np.float32, rtol=1e-4, atol=1e-5):
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    oh = (h + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) // strides[0] + 1
+    ow = (w + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) // strides[1] + 1
+    off_shape = (n, offset_group * kh * kw * 2, oh, ow)
+    off = rn(*off_shape, scale=2.0) if offsets is None else offsets(off_shape)
+    gi = {"x": rn(*x_shape).astype(dtype), "off": off.astype(dtype)}
+    inits = {"w": rn(oc, c // group, kh, kw).astype(dtype)}
+    node_inputs = ["x", "w", "off"]
+    if bias or mask:
+        node_inputs.append("b" if bias else "")
+        if bias:
+            inits["b"] = rn(oc).astype(dtype)
+    if mask:
+        gi["m"] = uniform(0, 1, n, offset_group * kh * kw, oh, ow).astype(dtype)
+        node_inputs.append("m")
+    op_case(name, F, "DeformConv", gi, node_inputs=node_inputs, initializers=inits,
+            attrs={"kernel_shape": list(kernel), "group": group, "offset_group": offset_group,
+                   "strides": list(strides), "dilations": list(dilations), "pads": list(pads)},
+            opset=19, rtol=rtol, atol=atol, out_dtype=helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))
+
+
+_deform_conv("deformconv19_groups_offset_groups_strides_dilations_mask_bias", (2, 4, 5, 6), 6,
+             (3, 2), group=2, offset_group=2, strides=(2, 1), dilations=(1, 2),
+             pads=(1, 0, 2, 1), bias=True, mask=True)
+_deform_conv("deformconv19_3x3_same_pads_large_offsets", (1, 3, 7, 7), 4, (3, 3),
+             pads=(1, 1, 1, 1),
+             offsets=lambda s: T.rng(next_seed()).uniform(-6, 6, s).astype(np.float32))
+_deform_conv("deformconv19_integer_and_half_offsets_mask", (1, 2, 4, 5), 3, (2, 2),
+             offset_group=2, mask=True,
+             offsets=lambda s: (T.rng(next_seed()).integers(-4, 5, s) / 2).astype(np.float32))
+_deform_conv("deformconv19_fp16_bias", (1, 2, 5, 5), 2, (3, 3), pads=(1, 1, 1, 1), bias=True,
+             dtype=np.float16, rtol=2e-3, atol=2e-3)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
