@@ -1110,6 +1110,7 @@ const OpRegistry &OpRegistry::get() {
     registerSignalImporters(r);
     registerSamplingImporters(r);
     registerRotaryImporters(r);
+    registerTextImporters(r);
     return r;
   }();
   return registry;

@@ -210,6 +210,7 @@ void registerLinearAttentionImporters(OpRegistry &registry);
 void registerSignalImporters(OpRegistry &registry);
 void registerSamplingImporters(OpRegistry &registry);
 void registerRotaryImporters(OpRegistry &registry);
+void registerTextImporters(OpRegistry &registry);
 
 /// Normalizes `axes` (negative counts from the end) against `rank`, sorts
 /// them and errors on a repeated axis.

@@ -2937,5 +2937,38 @@ _deform_conv("deformconv19_integer_and_half_offsets_mask", (1, 2, 4, 5), 3, (2, 
 _deform_conv("deformconv19_fp16_bias", (1, 2, 5, 5), 2, (3, 3), pads=(1, 1, 1, 1), bias=True,
              dtype=np.float16, rtol=2e-3, atol=2e-3)
 
+# TfIdfVectorizer (9): n-grams of the pool counted in each row (a composition
+# of window compares, a sum and a one-hot matmul): TF/IDF/TFIDF with and
+# without weights (weights[i] belongs to the pool's i-th n-gram, as the spec
+# says and ONNX Runtime does; ONNX's reference applies it to output column i,
+# which differs when ngram_indexes permutes), uni- to trigrams with skips, output columns permuted and
+# with gaps, int32 and int64 tokens, [C] and [B, C].
+F = "reduce"
+
+
+def _tfidf(name, x, mode, min_g, max_g, skip, counts, indexes, pool, weights=None):
+    attrs = {"mode": mode, "min_gram_length": min_g, "max_gram_length": max_g,
+             "max_skip_count": skip, "ngram_counts": counts, "ngram_indexes": indexes,
+             "pool_int64s": pool}
+    if weights is not None:
+        attrs["weights"] = weights
+    op_case(name, F, "TfIdfVectorizer", {"x": x}, attrs=attrs, opset=9, rtol=0, atol=0)
+
+
+_tokens = T.rng(next_seed()).integers(1, 5, (3, 9))
+_tfidf("tfidfvectorizer9_tf_uni_bi_tri_skip2_int64", _tokens.astype(np.int64), "TF", 1, 3, 2,
+       [0, 3, 7], [2, 0, 1, 8, 3, 4, 7, 6, 5],
+       [1, 2, 3, 1, 2, 2, 4, 1, 2, 3, 4, 4, 4])
+_tfidf("tfidfvectorizer9_idf_weights_bigrams_int32", _tokens.astype(np.int32), "IDF", 2, 2, 1,
+       [0, 2], [4, 0, 3, 1, 2], [1, 2, 1, 2, 3, 3, 4, 1],
+       weights=[0.5, 1.5, 2.0, 0.25, 3.0])
+_tfidf("tfidfvectorizer9_tfidf_weights_1d", _tokens[0].astype(np.int64), "TFIDF", 1, 2, 3,
+       [0, 3], [0, 1, 2, 3, 4], [1, 2, 3, 1, 2, 3, 3],
+       weights=[0.1, 0.2, 0.3, 0.4, 0.5])
+_tfidf("tfidfvectorizer9_tfidf_no_weights_trigrams_only", _tokens.astype(np.int32), "TFIDF",
+       3, 3, 1, [0, 2, 2], [3, 2, 0, 1], [1, 2, 1, 2, 3, 4, 1, 1])
+_tfidf("tfidfvectorizer9_idf_no_weights", _tokens.astype(np.int64), "IDF", 1, 1, 0,
+       [0], [1, 0, 2], [4, 2, 9])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
