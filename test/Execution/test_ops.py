@@ -2970,5 +2970,24 @@ _tfidf("tfidfvectorizer9_tfidf_no_weights_trigrams_only", _tokens.astype(np.int3
 _tfidf("tfidfvectorizer9_idf_no_weights", _tokens.astype(np.int64), "IDF", 1, 1, 0,
        [0], [1, 0, 2], [4, 2, 9])
 
+# Compress (9, 11): a constant condition is a gather; a run-time one takes
+# the count from the declared output shape (filled in from onnxruntime) and
+# scatters each selected slice to its rank. Conditions shorter than the
+# axis, no axis (flattened), negative axis, integer data.
+F = "shape"
+_cond = T.rng(next_seed()).random(7) > 0.4
+_cond[0] = True
+op_case("compress11_runtime_cond_axis1", F, "Compress",
+        {"x": rn(2, 7, 3), "c": _cond}, attrs={"axis": 1}, opset=11)
+op_case("compress11_runtime_short_cond_negative_axis_int64", F, "Compress",
+        {"x": T.rng(next_seed()).integers(-50, 50, (3, 4, 6)).astype(np.int64),
+         "c": np.array([False, True, True, False, True])}, attrs={"axis": -1}, opset=11,
+        rtol=0, atol=0, out_dtype=TensorProto.INT64)
+op_case("compress9_runtime_cond_flattened", F, "Compress",
+        {"x": rn(3, 4), "c": T.rng(next_seed()).random(10) > 0.5}, opset=9)
+op_case("compress11_constant_cond_axis0", F, "Compress", {"x": rn(5, 3)},
+        initializers={"c": np.array([True, False, False, True, True])}, node_inputs=["x", "c"],
+        attrs={"axis": 0}, opset=11)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

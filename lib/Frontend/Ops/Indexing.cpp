@@ -1,9 +1,10 @@
-//===- Indexing.cpp - importers for GatherND and ReverseSequence ----------===//
+//===- Indexing.cpp - GatherND, ReverseSequence, Compress -----------------===//
 //
-// Both are index arithmetic in front of an existing gather: GatherND turns
+// Index arithmetic in front of an existing gather or scatter: GatherND turns
 // each index tuple into a row of the data flattened to [rows, rest] and
 // gathers rows; ReverseSequence computes, per batch entry and time step,
-// the source time step and gathers along the time axis.
+// the source time step and gathers along the time axis; Compress scatters
+// the selected slices to their rank among the selected ones.
 //
 //===----------------------------------------------------------------------===//
 #include "../Compose.h"
@@ -142,11 +143,124 @@ LogicalResult importReverseSequence(NodeImporter &n) {
       n.builder().getI64IntegerAttr(*timeAxis)));
 }
 
+
+/// Compress: the slices along `axis` (elements of the flattened input
+/// without one) whose condition is true, in order; positions past the
+/// condition's length are dropped. A constant condition is a gather of the
+/// chosen positions. A run-time one needs the output's declared shape for
+/// the count K; then position i goes to slot (number of trues up to i) - 1,
+/// a scatter into K + 1 slots whose last takes the unselected positions
+/// (and any beyond K, should the model contradict its declared shape) and
+/// is sliced off.
+LogicalResult importCompress(NodeImporter &n) {
+  if (failed(n.checkAttributes({"axis"})))
+    return failure();
+  FailureOr<Value> x = n.input(0), cond = n.input(1);
+  if (failed(x) || failed(cond))
+    return failure();
+  RankedTensorType xt = n.type(*x), ct = n.type(*cond);
+  if (ct.getRank() != 1 || !ct.getElementType().isInteger(1))
+    return n.emitError() << "condition must be a 1-D bool tensor, got " << ct;
+  Composer c(n);
+  Value data = *x;
+  int64_t axis = 0;
+  if (n.attr("axis")) {
+    auto a = n.intAttr("axis", 0);
+    if (failed(a))
+      return failure();
+    FailureOr<int64_t> normalized = normalizeAxis(n.errorFn(), *a,
+                                                  xt.getRank());
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  } else {
+    data = c.reshape(*x, {xt.getNumElements()});
+    if (!data)
+      return failure();
+  }
+  RankedTensorType dt = c.type(data);
+  int64_t length = ct.getDimSize(0), size = dt.getDimSize(axis);
+  if (length > size)
+    return n.emitError() << "condition has " << length
+                         << " entries; the axis has " << size;
+  Type i64 = n.builder().getI64Type();
+  SmallVector<int64_t> outShape(dt.getShape());
+  if (DenseElementsAttr constant = n.constantInputOrNull(1)) {
+    SmallVector<int64_t> chosen;
+    for (auto [i, v] : llvm::enumerate(constant.getValues<bool>()))
+      if (v)
+        chosen.push_back(i);
+    if (chosen.empty())
+      return n.emitError() << "the condition selects nothing; empty tensors "
+                              "are not supported yet";
+    int64_t k = chosen.size();
+    outShape[axis] = k;
+    return n.setResult(n.create<GatherOp>(
+        RankedTensorType::get(outShape, dt.getElementType()), data,
+        i64Constant(n, {k}, chosen), axis));
+  }
+  std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
+  if (!declared || declared->size() != outShape.size())
+    return n.refuseShapeOperand(1, "Compress's condition")
+           << ": its count of true entries sets the output shape";
+  int64_t k = (*declared)[axis];
+  outShape[axis] = k;
+  if (ArrayRef<int64_t>(*declared) != ArrayRef<int64_t>(outShape))
+    return n.emitError() << "the declared output shape does not fit the "
+                            "input "
+                         << xt;
+  if (k < 1)
+    return n.emitError() << "the declared output is empty; empty tensors "
+                            "are not supported yet";
+  // Trues up to and including i: where(j <= i, cond[j], 0) summed over j.
+  SmallVector<bool> lower;
+  for (int64_t i = 0; i < length; ++i)
+    for (int64_t j = 0; j < length; ++j)
+      lower.push_back(j <= i);
+  Value tri = arith::ConstantOp::create(
+      n.builder(), n.loc(),
+      DenseElementsAttr::get(
+          RankedTensorType::get({length, length}, n.builder().getI1Type()),
+          ArrayRef(lower)));
+  Value flags = c.cast(*cond, i64);
+  Value count = c.reduce(
+      c.where(tri, c.reshape(flags, {1, length}), c.scalar(i64, 0)), "sum",
+      {1}, false);
+  Value kept = c.compare<LessEqualOp>(count, c.scalar(i64, double(k)));
+  FailureOr<Value> both = n.create<AndOp>(
+      inferLogicalType(n.errorFn(), ct, c.type(kept)), *cond, kept);
+  if (failed(both))
+    return failure();
+  Value slot = c.where(*both, c.sub(count, c.scalar(i64, 1)),
+                       c.scalar(i64, double(k)));
+  Value updates = c.sliceAlong(data, axis, 0, length);
+  SmallVector<int64_t> spread(dt.getRank(), 1);
+  spread[axis] = length;
+  Value indices = c.expand(c.reshape(slot, spread), c.shape(updates));
+  SmallVector<int64_t> slots(outShape);
+  slots[axis] = k + 1;
+  Value zeros = c.splat(slots, dt.getElementType(), 0.0);
+  if (!indices || !updates || !zeros)
+    return failure();
+  FailureOr<Value> scattered = n.create<ScatterElementsOp>(
+      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
+                               c.type(updates), "none", axis),
+      zeros, indices, updates, "none", axis);
+  if (failed(scattered))
+    return failure();
+  Value y = c.sliceAlong(*scattered, axis, 0, k);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
 } // namespace
 
 void registerIndexingImporters(OpRegistry &r) {
   r.add("GatherND", {11, 12, 13}, importGatherND);
   r.add("ReverseSequence", {10}, importReverseSequence);
+  r.add("Compress", {9, 11}, importCompress);
 }
 
 } // namespace dsc
