@@ -2989,5 +2989,12 @@ op_case("compress11_constant_cond_axis0", F, "Compress", {"x": rn(5, 3)},
         initializers={"c": np.array([True, False, False, True, True])}, node_inputs=["x", "c"],
         attrs={"axis": 0}, opset=11)
 
+# float16 Softmax over a long axis: the exps' sum is accumulated in f32 (as
+# ONNX Runtime does); an f16 accumulator over 512 terms drifts by several
+# f16 ulps.
+op_case("softmax13_f16_long_axis", "norm", "Softmax",
+        {"x": rn(3, 512, scale=2.0).astype(np.float16)}, attrs={"axis": -1}, opset=13,
+        rtol=1e-3, atol=1e-6, out_dtype=TensorProto.FLOAT16)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
