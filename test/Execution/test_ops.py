@@ -2814,7 +2814,11 @@ op_case("onehot11_values_graph_input", "shape", "OneHot",
 
 # Scan and Loop bodies whose inputs declare no type (as ONNX function bodies
 # do): CastLike to a body input casts to the type the node binds to it
-# (float16 state and scan input, a uint8 loop-carried value).
+# (float16 state and scan input, a uint8 loop-carried value; ONNX Runtime
+# needs the Loop's counter and condition typed).
+F = "control"
+
+
 def _untyped_body_inputs():
     body = helper.make_graph(
         [helper.make_node("Cast", ["s_in"], ["sf"], to=TensorProto.FLOAT),
@@ -2839,7 +2843,8 @@ def _untyped_body_inputs():
          helper.make_node("Cast", ["v_in"], ["vf"], to=TensorProto.FLOAT),
          helper.make_node("Add", ["vf", "k"], ["wf"]),
          helper.make_node("CastLike", ["wf", "v_in"], ["v_out"])],
-        "body", [helper.make_value_info(n, helper.TypeProto()) for n in ("i", "c_in", "v_in")],
+        "body", [T.tensor_info("i", (), TensorProto.INT64), T.tensor_info("c_in", (), TensorProto.BOOL),
+                 helper.make_value_info("v_in", helper.TypeProto())],
         [helper.make_value_info(n, helper.TypeProto()) for n in ("c_out", "v_out")])
     node = helper.make_node("Loop", ["m", "", "v0"], ["v"], body=body)
     _control_case("loop19_untyped_body_castlike_uint8", [node],
