@@ -3001,5 +3001,47 @@ op_case("softmax13_f16_long_axis", "norm", "Softmax",
         {"x": rn(3, 512, scale=2.0).astype(np.float16)}, attrs={"axis": -1}, opset=13,
         rtol=1e-3, atol=1e-6, out_dtype=TensorProto.FLOAT16)
 
+# NonZero (9/13) with a run-time input: the count from the declared output
+# shape (filled in from onnxruntime), each element's coordinates scattered to
+# its rank among the non-zero ones.
+F = "shape"
+_nz = rn(3, 4, 5)
+_nz[np.abs(_nz) < 0.8] = 0
+op_case("nonzero13_runtime_float_3d", F, "NonZero", {"x": _nz}, opset=13, rtol=0, atol=0,
+        out_dtype=TensorProto.INT64)
+op_case("nonzero9_runtime_bool_1d", F, "NonZero",
+        {"x": T.rng(next_seed()).random(17) > 0.6}, opset=9, rtol=0, atol=0,
+        out_dtype=TensorProto.INT64)
+
+# NonMaxSuppression (10/11): sorted by score, greedy IoU suppression
+# unrolled, packed into the declared [K, 3] output; corner and center boxes
+# (flipped corners too), two batches and three classes, score threshold,
+# limit and thresholds given at run time.
+F = "reduce"
+
+
+def _nms(name, batches, classes, count, limit, iou, score=None, center=0, opset=11):
+    r = T.rng(next_seed())
+    if center:
+        boxes = np.concatenate([r.uniform(0, 10, (batches, count, 2)),
+                                r.uniform(1, 4, (batches, count, 2))], -1)
+    else:
+        corner = r.uniform(0, 10, (batches, count, 2))
+        other = corner + r.uniform(-4, 4, (batches, count, 2))
+        boxes = np.concatenate([corner, other], -1)
+    gi = {"boxes": boxes.astype(np.float32),
+          "scores": r.permutation(batches * classes * count).reshape(
+              batches, classes, count).astype(np.float32) / (batches * classes * count),
+          "limit": np.array([limit], np.int64), "iou": np.array([iou], np.float32)}
+    if score is not None:
+        gi["score"] = np.array([score], np.float32)
+    op_case(name, F, "NonMaxSuppression", gi, attrs={"center_point_box": center},
+            opset=opset, rtol=0, atol=0, out_dtype=TensorProto.INT64)
+
+
+_nms("nms11_corners_two_batches_three_classes", 2, 3, 12, 10, 0.3, score=0.2)
+_nms("nms11_centers_no_score_threshold", 1, 2, 16, 10, 0.1, center=1)
+_nms("nms10_limit_one", 2, 1, 8, 1, 0.5, score=0.0, opset=10)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

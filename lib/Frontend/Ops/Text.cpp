@@ -172,6 +172,7 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
   if (!y)
     return failure();
   n.setOutput(0, y);
+  n.setOutputONNXType(0, onnx::TensorProto::FLOAT);
   return success();
 }
 
