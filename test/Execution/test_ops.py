@@ -2371,6 +2371,9 @@ def _multi_case(name, family, op, graph_inputs, node_inputs, attrs, opset, outpu
                              init_protos, opset=opset, check=False)
         compiled = T.compile_model(name, model)
         actual, _ = T.run_runner(compiled, graph_inputs, [o for o, _ in outputs])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
 
 
 # Sampling (GridSample, AffineGrid, RoiAlign, CenterCropPad, MaxUnpool),
@@ -3042,6 +3045,19 @@ def _nms(name, batches, classes, count, limit, iou, score=None, center=0, opset=
 _nms("nms11_corners_two_batches_three_classes", 2, 3, 12, 10, 0.3, score=0.2)
 _nms("nms11_centers_no_score_threshold", 1, 2, 16, 10, 0.1, center=1)
 _nms("nms10_limit_one", 2, 1, 8, 1, 0.5, score=0.0, opset=10)
+
+# BatchNormalization with training_mode=1 (14/15): normalized with the
+# batch's mean and population variance; the running statistics move by
+# 1 - momentum.
+FL = TensorProto.FLOAT
+_multi_case("batchnorm15_training_mode_momentum", "norm", "BatchNormalization",
+            {"x": rn(3, 4, 5, 2), "s": rn(4), "b": rn(4), "m": rn(4), "v": uniform(0.5, 2, 4)},
+            ["x", "s", "b", "m", "v"], {"training_mode": 1, "momentum": 0.7, "epsilon": 1e-3},
+            15, [("y", FL), ("rm", FL), ("rv", FL)])
+_multi_case("batchnorm14_training_mode_3d_default_momentum", "norm", "BatchNormalization",
+            {"x": rn(2, 3, 6), "s": rn(3), "b": rn(3), "m": rn(3), "v": uniform(0.5, 2, 3)},
+            ["x", "s", "b", "m", "v"], {"training_mode": 1}, 14,
+            [("y", FL), ("rm", FL), ("rv", FL)])
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

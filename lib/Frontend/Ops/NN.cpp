@@ -492,12 +492,10 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   if (*spatial != 1)
     return n.emitError() << "spatial=0 (per-activation statistics) is not "
                             "supported";
-  if (*training != 0)
-    return n.emitError() << "training_mode=1 is not supported; export the "
-                            "model for inference";
   if (failed(n.checkOutputsAtMost(
-          1, "running statistics are training outputs; export the model for "
-             "inference")))
+          *training ? 3 : 1,
+          "running statistics are training outputs (opset 14+ with "
+          "training_mode=1); export the model for inference")))
     return failure();
   SmallVector<Value> operands;
   SmallVector<RankedTensorType> params;
@@ -508,6 +506,45 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     operands.push_back(*v);
     if (i)
       params.push_back(n.type(*v));
+  }
+  if (*training) {
+    // Normalized with the batch's statistics (the population variance over
+    // every axis but the channels); the running statistics move towards
+    // them by 1 - momentum, as ONNX's reference.
+    auto momentum = n.floatAttr("momentum", 0.9f);
+    if (failed(momentum))
+      return failure();
+    RankedTensorType xt = n.type(operands[0]);
+    if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()) ||
+        llvm::any_of(params, [&](RankedTensorType t) {
+          return t.getShape() != ArrayRef<int64_t>{xt.getDimSize(1)} ||
+                 t.getElementType() != xt.getElementType();
+        }))
+      return n.emitError() << "training_mode expects X [N, C, ...] and "
+                              "[C] parameters of its float type";
+    Composer c(n);
+    SmallVector<int64_t> axes = {0};
+    for (int64_t d = 2; d < xt.getRank(); ++d)
+      axes.push_back(d);
+    Value mean = c.reduce(operands[0], "mean", axes);
+    Value centered = c.sub(operands[0], mean);
+    Value var = c.reduce(c.mul(centered, centered), "mean", axes);
+    int64_t channels = xt.getDimSize(1);
+    mean = c.reshape(mean, {channels});
+    var = c.reshape(var, {channels});
+    Type elem = xt.getElementType();
+    auto running = [&](Value old, Value current) {
+      return c.add(c.mul(old, c.scalar(elem, *momentum)),
+                   c.mul(current, c.scalar(elem, 1.0 - double(*momentum))));
+    };
+    Value runningMean = running(operands[3], mean);
+    Value runningVar = running(operands[4], var);
+    if (!runningMean || !runningVar)
+      return failure();
+    operands[3] = mean;
+    operands[4] = var;
+    n.setOutput(1, runningMean);
+    n.setOutput(2, runningVar);
   }
   return n.setResult(n.create<BatchNormOp>(
       inferBatchNormType(n.errorFn(), n.type(operands[0]), params), operands[0],
