@@ -306,8 +306,8 @@ public:
   /// inputs bound to `inputs`; returns its outputs (and their ONNX types).
   FailureOr<SmallVector<Value>>
   importSubgraph(const onnx::GraphProto &graph, ArrayRef<Value> inputs,
-                 ArrayRef<int32_t> inputTypes,
-                 NodeImporter &parent, SmallVectorImpl<int32_t> *outputTypes);
+                 ArrayRef<int32_t> inputTypes, NodeImporter &parent,
+                 SmallVectorImpl<int32_t> *outputTypes);
 
   FailureOr<Value> lookup(StringRef name, NodeImporter &node) {
     auto it = values.find(name);
@@ -740,12 +740,10 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
   return success();
 }
 
-FailureOr<SmallVector<Value>>
-GraphImporter::importSubgraph(const onnx::GraphProto &graph,
-                              ArrayRef<Value> inputs,
-                              ArrayRef<int32_t> inputTypes,
-                              NodeImporter &parent,
-                              SmallVectorImpl<int32_t> *outputTypes) {
+FailureOr<SmallVector<Value>> GraphImporter::importSubgraph(
+    const onnx::GraphProto &graph, ArrayRef<Value> inputs,
+    ArrayRef<int32_t> inputTypes, NodeImporter &parent,
+    SmallVectorImpl<int32_t> *outputTypes) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return parent.emitError()
            << "subgraph '" << graph.name() << "' takes " << graph.input_size()
@@ -828,8 +826,7 @@ NodeImporter::subgraph(StringRef name, ArrayRef<Value> inputs,
   const onnx::AttributeProto *a = attr(name);
   if (!a || a->type() != onnx::AttributeProto::GRAPH || !a->has_g())
     return emitError() << "needs the graph attribute '" << name << "'";
-  return graph_.importSubgraph(a->g(), inputs, inputTypes, *this,
-                               outputTypes);
+  return graph_.importSubgraph(a->g(), inputs, inputTypes, *this, outputTypes);
 }
 
 FailureOr<Value> NodeImporter::input(int i) {

@@ -20,8 +20,7 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
                    bool zeroEmptyRows) {
   auto type = cast<RankedTensorType>(input.getType());
   auto inElem = cast<FloatType>(type.getElementType());
-  FloatType elem =
-      inElem.getWidth() < 32 ? rewriter.getF32Type() : inElem;
+  FloatType elem = inElem.getWidth() < 32 ? rewriter.getF32Type() : inElem;
   auto widen = [&](OpBuilder &b, Location l, Value v) -> Value {
     return v.getType() == elem ? v : arith::ExtFOp::create(b, l, elem, v);
   };

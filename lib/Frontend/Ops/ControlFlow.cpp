@@ -124,8 +124,9 @@ LogicalResult importIf(NodeImporter &n) {
   FailureOr<Value> c = scalarBool(n, *cond, "If's condition");
   if (failed(c))
     return failure();
-  auto branch = [&](StringRef name, SmallVectorImpl<int32_t> &types)
-      -> FailureOr<SmallVector<Value>> {
+  auto branch =
+      [&](StringRef name,
+          SmallVectorImpl<int32_t> &types) -> FailureOr<SmallVector<Value>> {
     FailureOr<SmallVector<Value>> outs = n.subgraph(name, {}, {}, &types);
     if (succeeded(outs) &&
         static_cast<int>(outs->size()) != n.numOutputs())
@@ -203,12 +204,10 @@ struct ScanResult {
 
 /// One Scan over `scanInputs` (opset-9 semantics): `numOutputs` is the
 /// node's output count (states + scan outputs).
-FailureOr<ScanResult> runScan(NodeImporter &n, ArrayRef<Value> initial,
-                              ArrayRef<Value> scanInputs,
-                              ArrayRef<int32_t> inputTypes,
-                              ArrayRef<int64_t> inAxes,
-                              ArrayRef<int64_t> inDirs, bool readOutAttrs,
-                              int numOutputs) {
+FailureOr<ScanResult>
+runScan(NodeImporter &n, ArrayRef<Value> initial, ArrayRef<Value> scanInputs,
+        ArrayRef<int32_t> inputTypes, ArrayRef<int64_t> inAxes,
+        ArrayRef<int64_t> inDirs, bool readOutAttrs, int numOutputs) {
   int64_t trips = -1;
   for (auto [x, axis] : llvm::zip(scanInputs, inAxes)) {
     int64_t len = n.type(x).getDimSize(axis);
@@ -242,9 +241,8 @@ FailureOr<ScanResult> runScan(NodeImporter &n, ArrayRef<Value> initial,
         n.subgraph("body", args, argTypes, &r.types);
     if (failed(outs))
       return failure();
-    for (size_t i = 0; i < r.states.size() && i < r.types.size() &&
-                       i < argTypes.size();
-         ++i)
+    for (size_t i = 0;
+         i < r.states.size() && i < r.types.size() && i < argTypes.size(); ++i)
       if (r.types[i])
         argTypes[i] = r.types[i];
     if (static_cast<int>(outs->size()) != numOutputs)
@@ -318,9 +316,8 @@ LogicalResult importScan(NodeImporter &n) {
     auto dirs = scanList(n, "scan_input_directions", scans.size());
     if (failed(axes) || failed(dirs))
       return failure();
-    FailureOr<ScanResult> r =
-        runScan(n, states, scans, inputTypes, *axes, *dirs, true,
-                n.numOutputs());
+    FailureOr<ScanResult> r = runScan(n, states, scans, inputTypes, *axes,
+                                      *dirs, true, n.numOutputs());
     if (failed(r))
       return failure();
     SmallVector<Value> outs(r->states);

@@ -144,7 +144,6 @@ LogicalResult importReverseSequence(NodeImporter &n) {
       n.builder().getI64IntegerAttr(*timeAxis)));
 }
 
-
 /// Where each selected position of the 1-D bool `flags` [n] goes when the
 /// selected ones are packed into `k` slots: its count of selected positions
 /// so far minus one, or slot `k` (a slot to drop) for an unselected one or
@@ -194,8 +193,8 @@ LogicalResult importCompress(NodeImporter &n) {
     auto a = n.intAttr("axis", 0);
     if (failed(a))
       return failure();
-    FailureOr<int64_t> normalized = normalizeAxis(n.errorFn(), *a,
-                                                  xt.getRank());
+    FailureOr<int64_t> normalized =
+        normalizeAxis(n.errorFn(), *a, xt.getRank());
     if (failed(normalized))
       return failure();
     axis = *normalized;
@@ -209,7 +208,6 @@ LogicalResult importCompress(NodeImporter &n) {
   if (length > size)
     return n.emitError() << "condition has " << length
                          << " entries; the axis has " << size;
-  Type i64 = n.builder().getI64Type();
   SmallVector<int64_t> outShape(dt.getShape());
   if (DenseElementsAttr constant = n.constantInputOrNull(1)) {
     SmallVector<int64_t> chosen;
@@ -221,9 +219,9 @@ LogicalResult importCompress(NodeImporter &n) {
                               "are not supported yet";
     int64_t k = chosen.size();
     outShape[axis] = k;
-    return n.setResult(n.create<GatherOp>(
-        RankedTensorType::get(outShape, dt.getElementType()), data,
-        i64Constant(n, {k}, chosen), axis));
+    return n.setResult(
+        n.create<GatherOp>(RankedTensorType::get(outShape, dt.getElementType()),
+                           data, i64Constant(n, {k}, chosen), axis));
   }
   std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
   if (!declared || declared->size() != outShape.size())
@@ -260,7 +258,6 @@ LogicalResult importCompress(NodeImporter &n) {
   n.setOutput(0, y);
   return success();
 }
-
 
 /// NonZero: the coordinates [rank, K] of the non-zero elements in row-major
 /// order. A constant input folds; otherwise the declared output shape gives
@@ -332,8 +329,7 @@ LogicalResult importNonZero(NodeImporter &n) {
     return failure();
   Value slot = packedSlots(n, flags, k);
   Value indices = c.expand(c.reshape(slot, {1, count}), {rank, count});
-  Value updates =
-      c.constant(RankedTensorType::get({rank, count}, i64), coords);
+  Value updates = c.constant(RankedTensorType::get({rank, count}, i64), coords);
   Value zeros = c.splat({rank, k + 1}, i64, 0.0);
   if (!indices)
     return failure();
@@ -350,7 +346,6 @@ LogicalResult importNonZero(NodeImporter &n) {
   n.setOutputONNXType(0, onnx::TensorProto::INT64);
   return success();
 }
-
 
 /// NonMaxSuppression (10/11), per batch entry and class: the boxes sorted by
 /// score (TopK, ties lower index first), their pairwise overlap test
@@ -451,14 +446,13 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   auto sortedType = RankedTensorType::get({batches, classes, boxCount}, f32);
   auto sorted = TopKOp::create(
       n.builder(), n.loc(),
-      TypeRange{sortedType,
-                RankedTensorType::get(sortedType.getShape(), i64)},
+      TypeRange{sortedType, RankedTensorType::get(sortedType.getShape(), i64)},
       *scores, int64_t(2), boxCount, true, false);
   Value order = sorted.getIndices();
   // The sorted boxes [B, C, N, 4].
   SmallVector<int64_t> full = {batches, classes, boxCount, 4};
-  Value picked = c.expand(c.reshape(order, {batches, classes, boxCount, 1}),
-                          full);
+  Value picked =
+      c.expand(c.reshape(order, {batches, classes, boxCount, 1}), full);
   Value spread = c.expand(c.reshape(*boxes, {batches, 1, boxCount, 4}), full);
   if (!picked || !spread)
     return failure();
@@ -511,9 +505,8 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   if (!over)
     return failure();
   // The greedy pass. `suppressed` marks the boxes a kept box overlaps.
-  Value valid = minScore
-                    ? c.compare<GreaterOp>(sorted.getValues(), minScore)
-                    : Value();
+  Value valid =
+      minScore ? c.compare<GreaterOp>(sorted.getValues(), minScore) : Value();
   Value suppressed = arith::ConstantOp::create(
       n.builder(), n.loc(),
       DenseElementsAttr::get(
@@ -522,8 +515,8 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   Value count = c.splat({batches, classes, 1}, i64, 0.0);
   SmallVector<Value> kept;
   for (int64_t i = 0; i < boxCount; ++i) {
-    Value keep = both(negate(c.sliceAlong(suppressed, 2, i, 1)),
-                      c.less(count, *maxOut));
+    Value keep =
+        both(negate(c.sliceAlong(suppressed, 2, i, 1)), c.less(count, *maxOut));
     if (valid)
       keep = both(keep, c.sliceAlong(valid, 2, i, 1));
     if (!keep)
@@ -532,8 +525,8 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
     if (i + 1 == boxCount)
       break;
     count = c.add(count, c.cast(keep, i64));
-    Value row = c.reshape(c.sliceAlong(over, 2, i, 1),
-                          {batches, classes, boxCount});
+    Value row =
+        c.reshape(c.sliceAlong(over, 2, i, 1), {batches, classes, boxCount});
     suppressed = either(suppressed, both(keep, row));
     if (!suppressed || !count)
       return failure();
@@ -549,10 +542,10 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
         classIds.push_back(ci);
       }
   auto column = RankedTensorType::get({rows, 1}, i64);
-  Value triples = c.concat({c.constant(column, batchIds),
-                            c.constant(column, classIds),
-                            c.reshape(order, {rows, 1})},
-                           1);
+  Value triples =
+      c.concat({c.constant(column, batchIds), c.constant(column, classIds),
+                c.reshape(order, {rows, 1})},
+               1);
   Value flags = c.reshape(keep, {rows});
   if (!flags || !triples)
     return failure();

@@ -1433,10 +1433,10 @@ LogicalResult importAttention(NodeImporter &n) {
         keys[j] = j;
       Value diff;
       if (*causal || windowed)
-        diff = c.add(l4,
-                     c.constant(RankedTensorType::get({sq, sk}, i64), diff0));
-      Value allowed = c.less(
-          c.constant(RankedTensorType::get({sk}, i64), keys), l4);
+        diff =
+            c.add(l4, c.constant(RankedTensorType::get({sq, sk}, i64), diff0));
+      Value allowed =
+          c.less(c.constant(RankedTensorType::get({sk}, i64), keys), l4);
       auto both = [&](Value cond) {
         if (!allowed || !cond)
           return Value();
@@ -1452,8 +1452,7 @@ LogicalResult importAttention(NodeImporter &n) {
         allowed = both(c.compare<LessEqualOp>(diff, bound(*left)));
       if (*right >= 0)
         allowed = both(c.compare<GreaterEqualOp>(diff, bound(-*right)));
-      Value structural =
-          c.where(allowed, constant(0.0), constant(-INFINITY));
+      Value structural = c.where(allowed, constant(0.0), constant(-INFINITY));
       if (!structural)
         return failure();
       // Always [B, 1, sq, sk], as the reference, whatever broadcasting

@@ -515,7 +515,6 @@ LogicalResult importCol2Im(NodeImporter &n) {
   return success();
 }
 
-
 /// DeformConv (2-D): kernel tap (ki, kj) of output (i, j) reads the input
 /// at (i * sh - pt + ki * dh, j * sw - pl + kj * dw) plus a learned offset,
 /// bilinearly with zeros outside the image, scaled by the optional mask;
@@ -576,9 +575,8 @@ LogicalResult importDeformConv(NodeImporter &n) {
     return n.emitError() << "X " << xt << " and W " << wt
                          << " do not fit group " << *group
                          << " and offset_group " << *offsetGroup;
-  int64_t oh = (height + pads[0] + pads[2] - ((kh - 1) * dil[0] + 1)) /
-                   str[0] +
-               1;
+  int64_t oh =
+      (height + pads[0] + pads[2] - ((kh - 1) * dil[0] + 1)) / str[0] + 1;
   int64_t ow =
       (width + pads[1] + pads[3] - ((kw - 1) * dil[1] + 1)) / str[1] + 1;
   int64_t og = *offsetGroup, taps = kh * kw, positions = oh * ow;
@@ -587,14 +585,14 @@ LogicalResult importDeformConv(NodeImporter &n) {
     return n.emitError() << "offset " << ot << " must be [" << batch << ", "
                          << og * taps * 2 << ", " << oh << ", " << ow
                          << "] for these attributes";
-  if (*mask && n.type(*mask).getShape() !=
-                   ArrayRef<int64_t>{batch, og * taps, oh, ow})
+  if (*mask &&
+      n.type(*mask).getShape() != ArrayRef<int64_t>{batch, og * taps, oh, ow})
     return n.emitError() << "mask " << n.type(*mask) << " must be [" << batch
                          << ", " << og * taps << ", " << oh << ", " << ow
                          << "]";
   if (*bias && n.type(*bias).getShape() != ArrayRef<int64_t>{outChannels})
-    return n.emitError() << "B " << n.type(*bias) << " must be ["
-                         << outChannels << "]";
+    return n.emitError() << "B " << n.type(*bias) << " must be [" << outChannels
+                         << "]";
   if (failed(n.checkResultShape({batch, channels, taps * positions})))
     return failure();
 
@@ -626,9 +624,9 @@ LogicalResult importDeformConv(NodeImporter &n) {
   Value h0 = c.unary<FloorOp>(ph), w0 = c.unary<FloorOp>(pw);
   Value one = c.scalar(ct, 1.0), zero = c.scalar(ct, 0.0);
   Value lh = c.sub(ph, h0), lw = c.sub(pw, w0);
-  Value maskR =
-      *mask ? c.reshape(c.cast(*mask, ct), {batch, og, taps, positions})
-            : Value();
+  Value maskR = *mask
+                    ? c.reshape(c.cast(*mask, ct), {batch, og, taps, positions})
+                    : Value();
   // One axis of a corner: its clipped integer coordinate, its bilinear
   // weight, whether it lies in the image.
   struct Side {
@@ -644,8 +642,8 @@ LogicalResult importDeformConv(NodeImporter &n) {
                 inside};
   };
   int64_t perOffsetGroup = channels / og;
-  Value image = c.reshape(c.cast(*x, ct), {batch, og, perOffsetGroup,
-                                          height * width});
+  Value image =
+      c.reshape(c.cast(*x, ct), {batch, og, perOffsetGroup, height * width});
   Side rows[2] = {side(h0, lh, 0, height), side(h0, lh, 1, height)};
   Side cols[2] = {side(w0, lw, 0, width), side(w0, lw, 1, width)};
   Value columns;
@@ -655,20 +653,19 @@ LogicalResult importDeformConv(NodeImporter &n) {
                              c.mul(row.weight, col.weight), zero);
       if (maskR)
         weight = c.mul(weight, maskR);
-      Value index = c.add(c.mul(row.index, c.scalar(i64, double(width))),
-                          col.index);
+      Value index =
+          c.add(c.mul(row.index, c.scalar(i64, double(width))), col.index);
       index = c.expand(c.reshape(index, {batch, og, 1, taps * positions}),
                        {batch, og, perOffsetGroup, taps * positions});
       if (!index || !image)
         return failure();
       FailureOr<Value> picked = n.create<GatherElementsOp>(
-          inferGatherElementsType(n.errorFn(), c.type(image), c.type(index),
-                                  3),
+          inferGatherElementsType(n.errorFn(), c.type(image), c.type(index), 3),
           image, index, int64_t(3));
       if (failed(picked))
         return failure();
-      Value term = c.mul(
-          *picked, c.reshape(weight, {batch, og, 1, taps * positions}));
+      Value term =
+          c.mul(*picked, c.reshape(weight, {batch, og, 1, taps * positions}));
       columns = columns ? c.add(columns, term) : term;
     }
   }
@@ -676,10 +673,9 @@ LogicalResult importDeformConv(NodeImporter &n) {
   // as [1, group, OC / group, C / group * taps].
   int64_t g = *group;
   columns = c.reshape(columns, {batch, g, groupChannels * taps, positions});
-  Value weights = c.reshape(c.cast(*w, ct),
-                            {1, g, outChannels / g, groupChannels * taps});
-  Value y = c.reshape(c.matmul(weights, columns),
-                      {batch, outChannels, oh, ow});
+  Value weights =
+      c.reshape(c.cast(*w, ct), {1, g, outChannels / g, groupChannels * taps});
+  Value y = c.reshape(c.matmul(weights, columns), {batch, outChannels, oh, ow});
   if (*bias)
     y = c.add(y, c.reshape(c.cast(*bias, ct), {1, outChannels, 1, 1}));
   y = c.cast(y, elem);

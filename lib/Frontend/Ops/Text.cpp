@@ -22,10 +22,10 @@ namespace {
 /// TfIdfVectorizer (opset 9) on int32/int64 tokens [C] or [B, C]; strings
 /// (pool_strings) are refused as dsc has no string tensors.
 LogicalResult importTfIdfVectorizer(NodeImporter &n) {
-  if (failed(n.checkAttributes(
-          {"max_gram_length", "max_skip_count", "min_gram_length", "mode",
-           "ngram_counts", "ngram_indexes", "pool_int64s", "pool_strings",
-           "weights"})))
+  if (failed(n.checkAttributes({"max_gram_length", "max_skip_count",
+                                "min_gram_length", "mode", "ngram_counts",
+                                "ngram_indexes", "pool_int64s", "pool_strings",
+                                "weights"})))
     return failure();
   if (n.attr("pool_strings"))
     return n.emitError() << "pool_strings needs string tensors, which dsc "
@@ -68,8 +68,7 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
   RankedTensorType xt = n.type(*x);
   if (!isa<IntegerType>(xt.getElementType()) ||
       xt.getElementType().isInteger(1) || xt.getRank() > 2)
-    return n.emitError() << "expects integer tokens [C] or [B, C], got "
-                         << xt;
+    return n.emitError() << "expects integer tokens [C] or [B, C], got " << xt;
   // The pool's n-grams of sizes in [min, max] by size, with their output
   // columns. Ids run over the whole pool (other sizes too); a repeated
   // n-gram keeps the last id, as ONNX's reference.
@@ -89,9 +88,8 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
         return n.emitError() << "ngram_indexes has " << indexes.size()
                              << " entries, fewer than the pool's n-grams";
       if (size >= *minGram && size <= *maxGram)
-        grams[size][SmallVector<int64_t>(pool.begin() + at,
-                                         pool.begin() + at + size)] =
-            indexes[id];
+        grams[size][SmallVector<int64_t>(
+            pool.begin() + at, pool.begin() + at + size)] = indexes[id];
     }
   }
 
@@ -124,9 +122,9 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
       Value match;
       for (int64_t k = 0; k < size; ++k) {
         Value window = c.sliceAlong(tokens, 2, s * k, positions);
-        Value eq = c.equal(
-            window,
-            c.constant(RankedTensorType::get({1, m, 1}, i64), columns[k]));
+        Value eq =
+            c.equal(window, c.constant(RankedTensorType::get({1, m, 1}, i64),
+                                       columns[k]));
         if (!eq)
           return failure();
         if (!match) {
@@ -145,10 +143,10 @@ LogicalResult importTfIdfVectorizer(NodeImporter &n) {
     }
     if (!found)
       continue;
-    total = c.add(total,
-                  c.matmul(found, c.constant(RankedTensorType::get(
-                                                 {m, outSize}, f32),
-                                             scatter)));
+    total = c.add(
+        total,
+        c.matmul(found, c.constant(RankedTensorType::get({m, outSize}, f32),
+                                   scatter)));
   }
   Value y = total;
   if (*mode != "TF") {
