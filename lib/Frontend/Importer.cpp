@@ -380,7 +380,8 @@ public:
   /// inputs bound to `inputs`; returns its outputs (and their ONNX types).
   FailureOr<SmallVector<Value>>
   importSubgraph(const onnx::GraphProto &graph, ArrayRef<Value> inputs,
-                 NodeImporter &parent, SmallVectorImpl<int32_t> *outputTypes);
+                 ArrayRef<int32_t> inputTypes, NodeImporter &parent,
+                 SmallVectorImpl<int32_t> *outputTypes);
 
   FailureOr<Value> lookup(StringRef name, NodeImporter &node) {
     auto it = values.find(name);
@@ -894,10 +895,10 @@ LogicalResult GraphImporter::checkNarrowInputs(const onnx::NodeProto &node,
   return success();
 }
 
-FailureOr<SmallVector<Value>>
-GraphImporter::importSubgraph(const onnx::GraphProto &graph,
-                              ArrayRef<Value> inputs, NodeImporter &parent,
-                              SmallVectorImpl<int32_t> *outputTypes) {
+FailureOr<SmallVector<Value>> GraphImporter::importSubgraph(
+    const onnx::GraphProto &graph, ArrayRef<Value> inputs,
+    ArrayRef<int32_t> inputTypes, NodeImporter &parent,
+    SmallVectorImpl<int32_t> *outputTypes) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return parent.emitError()
            << "subgraph '" << graph.name() << "' takes " << graph.input_size()
@@ -926,15 +927,22 @@ GraphImporter::importSubgraph(const onnx::GraphProto &graph,
     initializers[t.name()] = &t;
     onnxTypes[t.name()] = t.data_type();
   }
-  for (auto [in, value] : llvm::zip(graph.input(), inputs)) {
+  for (auto [i, in, value] : llvm::enumerate(graph.input(), inputs)) {
     values[in.name()] = value;
     constants.erase(in.name());
     // A constant input (an unrolled iteration's counter) keeps folding.
     DenseElementsAttr attr;
     if (matchPattern(value, m_Constant(&attr)))
       constants[in.name()] = attr;
+    // Body inputs often declare no type (ONNX function bodies); then they
+    // have the type of what the node binds to them, which the caller knows
+    // (a CastLike or an unsigned op in the body needs it).
     if (in.type().has_tensor_type() && in.type().tensor_type().elem_type())
       onnxTypes[in.name()] = in.type().tensor_type().elem_type();
+    else if (i < inputTypes.size() && inputTypes[i])
+      onnxTypes[in.name()] = inputTypes[i];
+    else
+      onnxTypes.erase(in.name());
   }
   // Body nodes are named after their node: 'loop_1/add_0'.
   std::string prefix;
@@ -968,11 +976,12 @@ InFlightDiagnostic NodeImporter::emitError() { return mlir::emitError(loc_); }
 
 FailureOr<SmallVector<Value>>
 NodeImporter::subgraph(StringRef name, ArrayRef<Value> inputs,
+                       ArrayRef<int32_t> inputTypes,
                        SmallVectorImpl<int32_t> *outputTypes) {
   const onnx::AttributeProto *a = attr(name);
   if (!a || a->type() != onnx::AttributeProto::GRAPH || !a->has_g())
     return emitError() << "needs the graph attribute '" << name << "'";
-  return graph_.importSubgraph(a->g(), inputs, *this, outputTypes);
+  return graph_.importSubgraph(a->g(), inputs, inputTypes, *this, outputTypes);
 }
 
 FailureOr<Value> NodeImporter::input(int i) {
@@ -1277,6 +1286,7 @@ const OpRegistry &OpRegistry::get() {
     registerRotaryImporters(r);
     registerTrainingImporters(r);
     registerMLImporters(r);
+    registerTextImporters(r);
     return r;
   }();
   return registry;

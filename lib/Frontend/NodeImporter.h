@@ -88,8 +88,11 @@ public:
   /// Imports the graph attribute `name` inline with its inputs bound to
   /// `inputs` (it also sees every value defined before this node); returns
   /// its outputs and, in `outputTypes`, their ONNX element types.
+  /// `inputTypes` are the ONNX element types of `inputs` (0: unknown), used
+  /// for body inputs that declare no type.
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   subgraph(llvm::StringRef name, llvm::ArrayRef<mlir::Value> inputs,
+           llvm::ArrayRef<int32_t> inputTypes,
            llvm::SmallVectorImpl<int32_t> *outputTypes = nullptr);
 
   // ---- outputs ------------------------------------------------------------
@@ -218,6 +221,7 @@ void registerSamplingImporters(OpRegistry &registry);
 void registerRotaryImporters(OpRegistry &registry);
 void registerTrainingImporters(OpRegistry &registry);
 void registerMLImporters(OpRegistry &registry);
+void registerTextImporters(OpRegistry &registry);
 
 /// Normalizes `axes` (negative counts from the end) against `rank`, sorts
 /// them and errors on a repeated axis.

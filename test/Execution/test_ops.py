@@ -2371,6 +2371,9 @@ def _multi_case(name, family, op, graph_inputs, node_inputs, attrs, opset, outpu
                              init_protos, opset=opset, check=False)
         compiled = T.compile_model(name, model)
         actual, _ = T.run_runner(compiled, graph_inputs, [o for o, _ in outputs])
+        T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
 
 
 # Sampling (GridSample, AffineGrid, RoiAlign, CenterCropPad, MaxUnpool),
@@ -2945,6 +2948,249 @@ _tree_ensemble_case("tree_ensemble5_average_missing", 0, seed=2, missing=True)
 _tree_ensemble_case("tree_ensemble5_min", 2, seed=3, n_targets=3)
 _tree_ensemble_case("tree_ensemble5_max_f64", 3, seed=7, dtype=np.float64)
 _tree_ensemble_case("tree_ensemble5_sum_deep", 1, seed=8, n_trees=5, depth=5, n_targets=3)
+# Scan and Loop bodies whose inputs declare no type (as ONNX function bodies
+# do): CastLike to a body input casts to the type the node binds to it
+# (float16 state and scan input, a uint8 loop-carried value; ONNX Runtime
+# needs the Loop's counter and condition typed).
+F = "control"
+
+
+def _untyped_body_inputs():
+    body = helper.make_graph(
+        [helper.make_node("Cast", ["s_in"], ["sf"], to=TensorProto.FLOAT),
+         helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+         helper.make_node("Add", ["sf", "xf"], ["af"]),
+         helper.make_node("CastLike", ["af", "s_in"], ["s_out"]),
+         helper.make_node("Mul", ["af", "xf"], ["of"]),
+         helper.make_node("CastLike", ["of", "x"], ["o"])],
+        "body", [helper.make_value_info("s_in", helper.TypeProto()),
+                 helper.make_value_info("x", helper.TypeProto())],
+        [helper.make_value_info("s_out", helper.TypeProto()),
+         helper.make_value_info("o", helper.TypeProto())])
+    node = helper.make_node("Scan", ["s0", "x"], ["s", "o"], body=body, num_scan_inputs=1)
+    f16 = TensorProto.FLOAT16
+    _control_case("scan19_untyped_body_castlike_f16", [node],
+                  [T.tensor_info("s0", (3,), f16), T.tensor_info("x", (4, 3), f16)],
+                  [T.tensor_info("s", (3,), f16), T.tensor_info("o", (4, 3), f16)],
+                  {"s0": rn(3).astype(np.float16), "x": rn(4, 3).astype(np.float16)},
+                  opset=19)
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Cast", ["v_in"], ["vf"], to=TensorProto.FLOAT),
+         helper.make_node("Add", ["vf", "k"], ["wf"]),
+         helper.make_node("CastLike", ["wf", "v_in"], ["v_out"])],
+        "body", [T.tensor_info("i", (), TensorProto.INT64), T.tensor_info("c_in", (), TensorProto.BOOL),
+                 helper.make_value_info("v_in", helper.TypeProto())],
+        [helper.make_value_info(n, helper.TypeProto()) for n in ("c_out", "v_out")])
+    node = helper.make_node("Loop", ["m", "", "v0"], ["v"], body=body)
+    _control_case("loop19_untyped_body_castlike_uint8", [node],
+                  [T.tensor_info("v0", (4,), TensorProto.UINT8)],
+                  [T.tensor_info("v", (4,), TensorProto.UINT8)],
+                  {"v0": np.array([0, 7, 100, 200], np.uint8)},
+                  inits=[T.init("m", np.array(3, np.int64)),
+                         T.init("k", np.array(17.0, np.float32))], opset=19)
+
+
+_untyped_body_inputs()
+
+# Attention's nonpad_kv_seqlen (opset 24; windows 25): an external KV cache
+# holding L[b] valid keys per batch entry, the queries its last positions;
+# keys >= L[b] are masked, the causal frontier and windows move by
+# L[b] - q_len (rows left with no key give 0). Combined with masks, GQA, 3-D
+# heads, qk_matmul_output and float16.
+F = "linear"
+
+
+def _attention_nonpad(name, q, k, v, lens, mask=None, opset=24, n_outputs=1, rtol=1e-4,
+                      atol=1e-5, **attrs):
+    gi = {"q": q, "k": k, "v": v}
+    if mask is not None:
+        gi["mask"] = mask
+    gi["lens"] = np.array(lens, np.int64)
+    node_inputs = ["q", "k", "v", "mask" if mask is not None else "", "", "", "lens"]
+
+    def fn():
+        out_dtype = helper.np_dtype_to_tensor_dtype(q.dtype)
+        model = build_op_model("Attention", gi, {}, node_inputs, attrs, opset,
+                               n_outputs=n_outputs, out_dtype=out_dtype)
+        T.run_case(name, model, gi, rtol=rtol, atol=atol)
+
+    T.add_case(name, fn, F)
+
+
+_attention_nonpad("attention24_nonpad_causal_gqa", rn(2, 4, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 8), [4, 6], is_causal=1)
+_attention_nonpad("attention24_nonpad_float_mask_qk_softmax", rn(2, 2, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 5), [2, 5], mask=rn(3, 6), n_outputs=4,
+                  qk_matmul_output_mode=3)
+# L[0] = 1 < q_len: the first two query rows have no key under is_causal.
+_attention_nonpad("attention24_nonpad_3d_causal_empty_rows", rn(2, 3, 16), rn(2, 5, 16),
+                  rn(2, 5, 16), [1, 4], q_num_heads=2, kv_num_heads=2, is_causal=1)
+_attention_nonpad("attention25_nonpad_windows_bool_mask4d", rn(2, 2, 3, 8), rn(2, 2, 6, 8),
+                  rn(2, 2, 6, 8), [5, 3], opset=25,
+                  mask=T.rng(next_seed()).random((2, 1, 3, 6)) > 0.3,
+                  left_window_size=2, right_window_size=1)
+_attention_nonpad("attention24_nonpad_fp16_causal", rn(1, 2, 2, 8).astype(np.float16),
+                  rn(1, 2, 5, 8).astype(np.float16), rn(1, 2, 5, 8).astype(np.float16), [4],
+                  rtol=2e-3, atol=2e-3, is_causal=1)
+
+# DeformConv (19): bilinear taps at learned offsets (zeros outside the image,
+# offsets large enough to leave it), optional mask and bias, groups and
+# offset groups, strides, dilations, asymmetric pads; integer and half-pixel
+# offsets hit the corner cases of the bilinear weights.
+F = "conv"
+
+
+def _deform_conv(name, x_shape, oc, kernel, group=1, offset_group=1, strides=(1, 1),
+                 dilations=(1, 1), pads=(0, 0, 0, 0), bias=False, mask=False, offsets=None,
+                 dtype=np.float32, rtol=1e-4, atol=1e-5):
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    oh = (h + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) // strides[0] + 1
+    ow = (w + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) // strides[1] + 1
+    off_shape = (n, offset_group * kh * kw * 2, oh, ow)
+    off = rn(*off_shape, scale=2.0) if offsets is None else offsets(off_shape)
+    gi = {"x": rn(*x_shape).astype(dtype), "off": off.astype(dtype)}
+    inits = {"w": rn(oc, c // group, kh, kw).astype(dtype)}
+    node_inputs = ["x", "w", "off"]
+    if bias or mask:
+        node_inputs.append("b" if bias else "")
+        if bias:
+            inits["b"] = rn(oc).astype(dtype)
+    if mask:
+        gi["m"] = uniform(0, 1, n, offset_group * kh * kw, oh, ow).astype(dtype)
+        node_inputs.append("m")
+    op_case(name, F, "DeformConv", gi, node_inputs=node_inputs, initializers=inits,
+            attrs={"kernel_shape": list(kernel), "group": group, "offset_group": offset_group,
+                   "strides": list(strides), "dilations": list(dilations), "pads": list(pads)},
+            opset=19, rtol=rtol, atol=atol, out_dtype=helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))
+
+
+_deform_conv("deformconv19_groups_offset_groups_strides_dilations_mask_bias", (2, 4, 5, 6), 6,
+             (3, 2), group=2, offset_group=2, strides=(2, 1), dilations=(1, 2),
+             pads=(1, 0, 2, 1), bias=True, mask=True)
+_deform_conv("deformconv19_3x3_same_pads_large_offsets", (1, 3, 7, 7), 4, (3, 3),
+             pads=(1, 1, 1, 1),
+             offsets=lambda s: T.rng(next_seed()).uniform(-6, 6, s).astype(np.float32))
+_deform_conv("deformconv19_integer_and_half_offsets_mask", (1, 2, 4, 5), 3, (2, 2),
+             offset_group=2, mask=True,
+             offsets=lambda s: (T.rng(next_seed()).integers(-4, 5, s) / 2).astype(np.float32))
+_deform_conv("deformconv19_fp16_bias", (1, 2, 5, 5), 2, (3, 3), pads=(1, 1, 1, 1), bias=True,
+             dtype=np.float16, rtol=2e-3, atol=2e-3)
+
+# TfIdfVectorizer (9): n-grams of the pool counted in each row (a composition
+# of window compares, a sum and a one-hot matmul): TF/IDF/TFIDF with and
+# without weights (weights[i] belongs to the pool's i-th n-gram, as the spec
+# says and ONNX Runtime does; ONNX's reference applies it to output column i,
+# which differs when ngram_indexes permutes), uni- to trigrams with skips, output columns permuted and
+# with gaps, int32 and int64 tokens, [C] and [B, C].
+F = "reduce"
+
+
+def _tfidf(name, x, mode, min_g, max_g, skip, counts, indexes, pool, weights=None):
+    attrs = {"mode": mode, "min_gram_length": min_g, "max_gram_length": max_g,
+             "max_skip_count": skip, "ngram_counts": counts, "ngram_indexes": indexes,
+             "pool_int64s": pool}
+    if weights is not None:
+        attrs["weights"] = weights
+    op_case(name, F, "TfIdfVectorizer", {"x": x}, attrs=attrs, opset=9, rtol=0, atol=0)
+
+
+_tokens = T.rng(next_seed()).integers(1, 5, (3, 9))
+_tfidf("tfidfvectorizer9_tf_uni_bi_tri_skip2_int64", _tokens.astype(np.int64), "TF", 1, 3, 2,
+       [0, 3, 7], [2, 0, 1, 8, 3, 4, 7, 6, 5],
+       [1, 2, 3, 1, 2, 2, 4, 1, 2, 3, 4, 4, 4])
+_tfidf("tfidfvectorizer9_idf_weights_bigrams_int32", _tokens.astype(np.int32), "IDF", 2, 2, 1,
+       [0, 2], [4, 0, 3, 1, 2], [1, 2, 1, 2, 3, 3, 4, 1],
+       weights=[0.5, 1.5, 2.0, 0.25, 3.0])
+_tfidf("tfidfvectorizer9_tfidf_weights_1d", _tokens[0].astype(np.int64), "TFIDF", 1, 2, 3,
+       [0, 3], [0, 1, 2, 3, 4], [1, 2, 3, 1, 2, 3, 3],
+       weights=[0.1, 0.2, 0.3, 0.4, 0.5])
+_tfidf("tfidfvectorizer9_tfidf_no_weights_trigrams_only", _tokens.astype(np.int32), "TFIDF",
+       3, 3, 1, [0, 2, 2], [3, 2, 0, 1], [1, 2, 1, 2, 3, 4, 1, 1])
+_tfidf("tfidfvectorizer9_idf_no_weights", _tokens.astype(np.int64), "IDF", 1, 1, 0,
+       [0], [1, 0, 2], [4, 2, 9])
+
+# Compress (9, 11): a constant condition is a gather; a run-time one takes
+# the count from the declared output shape (filled in from onnxruntime) and
+# scatters each selected slice to its rank. Conditions shorter than the
+# axis, no axis (flattened), negative axis, integer data.
+F = "shape"
+_cond = T.rng(next_seed()).random(7) > 0.4
+_cond[0] = True
+op_case("compress11_runtime_cond_axis1", F, "Compress",
+        {"x": rn(2, 7, 3), "c": _cond}, attrs={"axis": 1}, opset=11)
+op_case("compress11_runtime_short_cond_negative_axis_int64", F, "Compress",
+        {"x": T.rng(next_seed()).integers(-50, 50, (3, 4, 6)).astype(np.int64),
+         "c": np.array([False, True, True, False, True])}, attrs={"axis": -1}, opset=11,
+        rtol=0, atol=0, out_dtype=TensorProto.INT64)
+op_case("compress9_runtime_cond_flattened", F, "Compress",
+        {"x": rn(3, 4), "c": T.rng(next_seed()).random(10) > 0.5}, opset=9)
+op_case("compress11_constant_cond_axis0", F, "Compress", {"x": rn(5, 3)},
+        initializers={"c": np.array([True, False, False, True, True])}, node_inputs=["x", "c"],
+        attrs={"axis": 0}, opset=11)
+
+# float16 Softmax over a long axis: the exps' sum is accumulated in f32 (as
+# ONNX Runtime does); an f16 accumulator over 512 terms drifts by several
+# f16 ulps.
+op_case("softmax13_f16_long_axis", "norm", "Softmax",
+        {"x": rn(3, 512, scale=2.0).astype(np.float16)}, attrs={"axis": -1}, opset=13,
+        rtol=1e-3, atol=1e-6, out_dtype=TensorProto.FLOAT16)
+
+# NonZero (9/13) with a run-time input: the count from the declared output
+# shape (filled in from onnxruntime), each element's coordinates scattered to
+# its rank among the non-zero ones.
+F = "shape"
+_nz = rn(3, 4, 5)
+_nz[np.abs(_nz) < 0.8] = 0
+op_case("nonzero13_runtime_float_3d", F, "NonZero", {"x": _nz}, opset=13, rtol=0, atol=0,
+        out_dtype=TensorProto.INT64)
+op_case("nonzero9_runtime_bool_1d", F, "NonZero",
+        {"x": T.rng(next_seed()).random(17) > 0.6}, opset=9, rtol=0, atol=0,
+        out_dtype=TensorProto.INT64)
+
+# NonMaxSuppression (10/11): sorted by score, greedy IoU suppression
+# unrolled, packed into the declared [K, 3] output; corner and center boxes
+# (flipped corners too), two batches and three classes, score threshold,
+# limit and thresholds given at run time.
+F = "reduce"
+
+
+def _nms(name, batches, classes, count, limit, iou, score=None, center=0, opset=11):
+    r = T.rng(next_seed())
+    if center:
+        boxes = np.concatenate([r.uniform(0, 10, (batches, count, 2)),
+                                r.uniform(1, 4, (batches, count, 2))], -1)
+    else:
+        corner = r.uniform(0, 10, (batches, count, 2))
+        other = corner + r.uniform(-4, 4, (batches, count, 2))
+        boxes = np.concatenate([corner, other], -1)
+    gi = {"boxes": boxes.astype(np.float32),
+          "scores": r.permutation(batches * classes * count).reshape(
+              batches, classes, count).astype(np.float32) / (batches * classes * count),
+          "limit": np.array([limit], np.int64), "iou": np.array([iou], np.float32)}
+    if score is not None:
+        gi["score"] = np.array([score], np.float32)
+    op_case(name, F, "NonMaxSuppression", gi, attrs={"center_point_box": center},
+            opset=opset, rtol=0, atol=0, out_dtype=TensorProto.INT64)
+
+
+_nms("nms11_corners_two_batches_three_classes", 2, 3, 12, 10, 0.3, score=0.2)
+_nms("nms11_centers_no_score_threshold", 1, 2, 16, 10, 0.1, center=1)
+_nms("nms10_limit_one", 2, 1, 8, 1, 0.5, score=0.0, opset=10)
+
+# BatchNormalization with training_mode=1 (14/15): normalized with the
+# batch's mean and population variance; the running statistics move by
+# 1 - momentum.
+FL = TensorProto.FLOAT
+_multi_case("batchnorm15_training_mode_momentum", "norm", "BatchNormalization",
+            {"x": rn(3, 4, 5, 2), "s": rn(4), "b": rn(4), "m": rn(4), "v": uniform(0.5, 2, 4)},
+            ["x", "s", "b", "m", "v"], {"training_mode": 1, "momentum": 0.7, "epsilon": 1e-3},
+            15, [("y", FL), ("rm", FL), ("rv", FL)])
+_multi_case("batchnorm14_training_mode_3d_default_momentum", "norm", "BatchNormalization",
+            {"x": rn(2, 3, 6), "s": rn(3), "b": rn(3), "m": rn(3), "v": uniform(0.5, 2, 3)},
+            ["x", "s", "b", "m", "v"], {"training_mode": 1}, 14,
+            [("y", FL), ("rm", FL), ("rv", FL)])
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -12,14 +12,22 @@ namespace dsc {
 
 /// exp(x - max) / sum, three passes along `axis`. The max starts at the
 /// lowest finite value, so a row of -inf has exps 0 and sum 0; with
-/// `zeroEmptyRows` such a row gives 0 instead of 0 / 0.
+/// `zeroEmptyRows` such a row gives 0 instead of 0 / 0. float16/bfloat16
+/// compute the exps, their sum and the quotient in f32 and round once, as
+/// ONNX Runtime does (ONNX's reference sums in f32 too): a sum accumulated
+/// in f16 drifts by several ulps.
 Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
                    bool zeroEmptyRows) {
   auto type = cast<RankedTensorType>(input.getType());
-  auto elem = cast<FloatType>(type.getElementType());
+  auto inElem = cast<FloatType>(type.getElementType());
+  FloatType elem = inElem.getWidth() < 32 ? rewriter.getF32Type() : inElem;
+  auto widen = [&](OpBuilder &b, Location l, Value v) -> Value {
+    return v.getType() == elem ? v : arith::ExtFOp::create(b, l, elem, v);
+  };
   SmallVector<int64_t> reducedShape(type.getShape());
   reducedShape.erase(reducedShape.begin() + axis);
   auto reducedType = RankedTensorType::get(reducedShape, elem);
+  auto inReducedType = RankedTensorType::get(reducedShape, inElem);
   // Maps of the reduced tensors inside the full iteration space.
   MLIRContext *ctx = rewriter.getContext();
   SmallVector<AffineExpr> dropAxis;
@@ -31,12 +39,13 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
   SmallVector<utils::IteratorType> parallel(type.getRank(),
                                             utils::IteratorType::parallel);
   auto fullGeneric =
-      [&](Value x, Value reduced,
+      [&](Value x, Value reduced, Type outElem,
           function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
+        auto outType = RankedTensorType::get(type.getShape(), outElem);
         Value init =
-            tensor::EmptyOp::create(rewriter, loc, type.getShape(), elem);
+            tensor::EmptyOp::create(rewriter, loc, type.getShape(), outElem);
         return linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{type}, ValueRange{x, reduced},
+                   rewriter, loc, TypeRange{outType}, ValueRange{x, reduced},
                    ValueRange{init}, SmallVector<AffineMap>{id, reducedMap, id},
                    parallel,
                    [&](OpBuilder &b, Location l, ValueRange a) {
@@ -45,16 +54,19 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
             .getResult(0);
       };
 
+  // The max is exact in the input's type.
   Value maxInit =
-      buildFilled(rewriter, loc, reducedType, lowestFloatAttr(elem));
+      buildFilled(rewriter, loc, inReducedType, lowestFloatAttr(inElem));
   Value max = buildAxisReduction(
       rewriter, loc, input, maxInit, axis,
       [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
         return arith::MaximumFOp::create(b, l, acc, x);
       });
-  Value exps =
-      fullGeneric(input, max, [](OpBuilder &b, Location l, Value x, Value m) {
-        return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, m))
+  Value exps = fullGeneric(
+      input, max, elem, [&](OpBuilder &b, Location l, Value x, Value m) {
+        return math::ExpOp::create(
+                   b, l,
+                   arith::SubFOp::create(b, l, widen(b, l, x), widen(b, l, m)))
             .getResult();
       });
   Value sumInit =
@@ -64,8 +76,8 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
       [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
         return arith::AddFOp::create(b, l, acc, x);
       });
-  Value result =
-      fullGeneric(exps, sum, [&](OpBuilder &b, Location l, Value e, Value s) {
+  Value result = fullGeneric(
+      exps, sum, inElem, [&](OpBuilder &b, Location l, Value e, Value s) {
         if (zeroEmptyRows) {
           Value zero = floatConst(b, l, elem, 0.0);
           Value empty =
@@ -73,7 +85,10 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
           s = arith::SelectOp::create(b, l, empty,
                                       floatConst(b, l, elem, 1.0), s);
         }
-        return arith::DivFOp::create(b, l, e, s).getResult();
+        Value q = arith::DivFOp::create(b, l, e, s);
+        return q.getType() == inElem
+                   ? q
+                   : arith::TruncFOp::create(b, l, inElem, q).getResult();
       });
   return result;
 }

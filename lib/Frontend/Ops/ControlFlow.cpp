@@ -124,9 +124,10 @@ LogicalResult importIf(NodeImporter &n) {
   FailureOr<Value> c = scalarBool(n, *cond, "If's condition");
   if (failed(c))
     return failure();
-  auto branch = [&](StringRef name, SmallVectorImpl<int32_t> &types)
-      -> FailureOr<SmallVector<Value>> {
-    FailureOr<SmallVector<Value>> outs = n.subgraph(name, {}, &types);
+  auto branch =
+      [&](StringRef name,
+          SmallVectorImpl<int32_t> &types) -> FailureOr<SmallVector<Value>> {
+    FailureOr<SmallVector<Value>> outs = n.subgraph(name, {}, {}, &types);
     if (succeeded(outs) &&
         static_cast<int>(outs->size()) != n.numOutputs())
       return n.emitError() << name << " gives " << outs->size()
@@ -203,11 +204,10 @@ struct ScanResult {
 
 /// One Scan over `scanInputs` (opset-9 semantics): `numOutputs` is the
 /// node's output count (states + scan outputs).
-FailureOr<ScanResult> runScan(NodeImporter &n, ArrayRef<Value> initial,
-                              ArrayRef<Value> scanInputs,
-                              ArrayRef<int64_t> inAxes,
-                              ArrayRef<int64_t> inDirs, bool readOutAttrs,
-                              int numOutputs) {
+FailureOr<ScanResult>
+runScan(NodeImporter &n, ArrayRef<Value> initial, ArrayRef<Value> scanInputs,
+        ArrayRef<int32_t> inputTypes, ArrayRef<int64_t> inAxes,
+        ArrayRef<int64_t> inDirs, bool readOutAttrs, int numOutputs) {
   int64_t trips = -1;
   for (auto [x, axis] : llvm::zip(scanInputs, inAxes)) {
     int64_t len = n.type(x).getDimSize(axis);
@@ -225,6 +225,9 @@ FailureOr<ScanResult> runScan(NodeImporter &n, ArrayRef<Value> initial,
   r.states.assign(initial.begin(), initial.end());
   int numScanOutputs = numOutputs - static_cast<int>(initial.size());
   SmallVector<SmallVector<Value>> perStep(numScanOutputs);
+  // The ONNX types of the body's inputs: the states' become those the body
+  // gave them after the first step.
+  SmallVector<int32_t> argTypes(inputTypes);
   for (int64_t step = 0; step < trips; ++step) {
     SmallVector<Value> args(r.states);
     for (auto [x, axis, dir] : llvm::zip(scanInputs, inAxes, inDirs)) {
@@ -234,9 +237,14 @@ FailureOr<ScanResult> runScan(NodeImporter &n, ArrayRef<Value> initial,
       args.push_back(*s);
     }
     r.types.clear();
-    FailureOr<SmallVector<Value>> outs = n.subgraph("body", args, &r.types);
+    FailureOr<SmallVector<Value>> outs =
+        n.subgraph("body", args, argTypes, &r.types);
     if (failed(outs))
       return failure();
+    for (size_t i = 0;
+         i < r.states.size() && i < r.types.size() && i < argTypes.size(); ++i)
+      if (r.types[i])
+        argTypes[i] = r.types[i];
     if (static_cast<int>(outs->size()) != numOutputs)
       return n.emitError() << "Scan's body gives " << outs->size()
                            << " outputs; the node has " << numOutputs;
@@ -292,11 +300,13 @@ LogicalResult importScan(NodeImporter &n) {
                          << " state variables but " << n.numOutputs()
                          << " outputs";
   SmallVector<Value> states, scans;
+  SmallVector<int32_t> inputTypes;
   for (int i = first; i < n.numInputs(); ++i) {
     FailureOr<Value> v = n.input(i);
     if (failed(v))
       return failure();
     (i - first < numStates ? states : scans).push_back(*v);
+    inputTypes.push_back(n.onnxType(i));
   }
   SmallVector<int64_t> ranks;
   for (Value x : scans)
@@ -306,8 +316,8 @@ LogicalResult importScan(NodeImporter &n) {
     auto dirs = scanList(n, "scan_input_directions", scans.size());
     if (failed(axes) || failed(dirs))
       return failure();
-    FailureOr<ScanResult> r =
-        runScan(n, states, scans, *axes, *dirs, true, n.numOutputs());
+    FailureOr<ScanResult> r = runScan(n, states, scans, inputTypes, *axes,
+                                      *dirs, true, n.numOutputs());
     if (failed(r))
       return failure();
     SmallVector<Value> outs(r->states);
@@ -362,7 +372,7 @@ LogicalResult importScan(NodeImporter &n) {
     }
     SmallVector<int64_t> axes(x.size(), 0);
     FailureOr<ScanResult> r =
-        runScan(n, s, x, axes, *dirs, false, n.numOutputs());
+        runScan(n, s, x, inputTypes, axes, *dirs, false, n.numOutputs());
     if (failed(r))
       return failure();
     types = r->types;
@@ -420,11 +430,16 @@ LogicalResult importLoop(NodeImporter &n) {
                                      DenseElementsAttr::get(t, true));
   }
   SmallVector<Value> carried;
+  // The body's input types: the counter, the condition, then the carried
+  // values (those the body gave them after the first iteration).
+  SmallVector<int32_t> argTypes = {onnx::TensorProto::INT64,
+                                   onnx::TensorProto::BOOL};
   for (int i = 2; i < n.numInputs(); ++i) {
     FailureOr<Value> v = n.input(i);
     if (failed(v))
       return failure();
     carried.push_back(*v);
+    argTypes.push_back(n.onnxType(i));
   }
   int numScanOutputs = n.numOutputs() - static_cast<int>(carried.size());
   if (numScanOutputs < 0)
@@ -449,9 +464,13 @@ LogicalResult importLoop(NodeImporter &n) {
     args.push_back(active);
     args.append(carried);
     types.clear();
-    FailureOr<SmallVector<Value>> outs = n.subgraph("body", args, &types);
+    FailureOr<SmallVector<Value>> outs =
+        n.subgraph("body", args, argTypes, &types);
     if (failed(outs))
       return failure();
+    for (size_t k = 0; k < carried.size() && 1 + k < types.size(); ++k)
+      if (types[1 + k])
+        argTypes[2 + k] = types[1 + k];
     if (static_cast<int>(outs->size()) != 1 + n.numOutputs())
       return n.emitError() << "Loop's body gives " << outs->size()
                            << " outputs; expected the condition and "

@@ -492,12 +492,10 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   if (*spatial != 1)
     return n.emitError() << "spatial=0 (per-activation statistics) is not "
                             "supported";
-  if (*training != 0)
-    return n.emitError() << "training_mode=1 is not supported; export the "
-                            "model for inference";
   if (failed(n.checkOutputsAtMost(
-          1, "running statistics are training outputs; export the model for "
-             "inference")))
+          *training ? 3 : 1,
+          "running statistics are training outputs (opset 14+ with "
+          "training_mode=1); export the model for inference")))
     return failure();
   SmallVector<Value> operands;
   SmallVector<RankedTensorType> params;
@@ -508,6 +506,45 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     operands.push_back(*v);
     if (i)
       params.push_back(n.type(*v));
+  }
+  if (*training) {
+    // Normalized with the batch's statistics (the population variance over
+    // every axis but the channels); the running statistics move towards
+    // them by 1 - momentum, as ONNX's reference.
+    auto momentum = n.floatAttr("momentum", 0.9f);
+    if (failed(momentum))
+      return failure();
+    RankedTensorType xt = n.type(operands[0]);
+    if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()) ||
+        llvm::any_of(params, [&](RankedTensorType t) {
+          return t.getShape() != ArrayRef<int64_t>{xt.getDimSize(1)} ||
+                 t.getElementType() != xt.getElementType();
+        }))
+      return n.emitError() << "training_mode expects X [N, C, ...] and "
+                              "[C] parameters of its float type";
+    Composer c(n);
+    SmallVector<int64_t> axes = {0};
+    for (int64_t d = 2; d < xt.getRank(); ++d)
+      axes.push_back(d);
+    Value mean = c.reduce(operands[0], "mean", axes);
+    Value centered = c.sub(operands[0], mean);
+    Value var = c.reduce(c.mul(centered, centered), "mean", axes);
+    int64_t channels = xt.getDimSize(1);
+    mean = c.reshape(mean, {channels});
+    var = c.reshape(var, {channels});
+    Type elem = xt.getElementType();
+    auto running = [&](Value old, Value current) {
+      return c.add(c.mul(old, c.scalar(elem, *momentum)),
+                   c.mul(current, c.scalar(elem, 1.0 - double(*momentum))));
+    };
+    Value runningMean = running(operands[3], mean);
+    Value runningVar = running(operands[4], var);
+    if (!runningMean || !runningVar)
+      return failure();
+    operands[3] = mean;
+    operands[4] = var;
+    n.setOutput(1, runningMean);
+    n.setOutput(2, runningVar);
   }
   return n.setResult(n.create<BatchNormOp>(
       inferBatchNormType(n.errorFn(), n.type(operands[0]), params), operands[0],
@@ -1109,7 +1146,9 @@ template <AlongAxisFn build> LogicalResult importSoftmax(NodeImporter &n) {
 /// ONNX Attention (opsets 23-25) on [B, H, S, D] tensors: 3-D inputs are
 /// split into heads, grouped-query K/V heads are repeated, an internal KV
 /// cache (past_key/past_value) is concatenated in front of K/V (the
-/// present_* outputs) and moves the causal frontier by its length, a boolean
+/// present_* outputs) and moves the causal frontier by its length, an
+/// external one (nonpad_kv_seqlen) masks each batch entry's padding keys and
+/// moves the frontier per entry (a bias computed at run time), a boolean
 /// mask becomes an additive 0 / -inf mask, one shorter than the keys is
 /// padded with -inf. float16/bfloat16 inputs are computed in float32.
 /// The common case becomes one dsc.attention (is_causal and left windows as
@@ -1127,11 +1166,14 @@ LogicalResult importAttention(NodeImporter &n) {
   if (failed(n.checkAttributes(known)) ||
       failed(n.checkOutputsAtMost(4, "Attention has four outputs")))
     return failure();
-  if (n.hasInput(6))
-    return n.emitError() << "nonpad_kv_seqlen (an external KV cache with "
-                            "per-batch lengths) is not supported";
   if (n.hasInput(4) != n.hasInput(5))
     return n.emitError() << "past_key and past_value must be given together";
+  if (n.hasInput(6) && n.hasInput(4))
+    return n.emitError() << "nonpad_kv_seqlen (an external KV cache) cannot "
+                            "be combined with past_key/past_value";
+  FailureOr<Value> lens = n.optionalInput(6);
+  if (failed(lens))
+    return failure();
   FailureOr<Value> q = n.input(0), k = n.input(1), v = n.input(2),
                    mask = n.optionalInput(3), pastK = n.optionalInput(4),
                    pastV = n.optionalInput(5);
@@ -1335,7 +1377,7 @@ LogicalResult importAttention(NodeImporter &n) {
   Value out;
   // dsc.attention's structural mask: causal with an optional left window.
   // (A right window bound only matters without is_causal; 0 makes it causal.)
-  bool fused = *softcap <= 0.0f && !n.hasOutput(3) &&
+  bool fused = *softcap <= 0.0f && !n.hasOutput(3) && !*lens &&
                (!windowed || *causal || *right == 0);
   if (fused) {
     StringRef kind = "none";
@@ -1369,7 +1411,57 @@ LogicalResult importAttention(NodeImporter &n) {
     if (failed(scores))
       return failure();
     Value qkOut = *scores;
-    if (*causal || windowed) {
+    if (*lens) {
+      // An external KV cache: batch b holds L[b] valid keys, the queries
+      // being its last sq positions. Key j is allowed for query i when
+      // j < L[b] and, with diff = i + L[b] - sq - j, diff >= 0 (causal) and
+      // within the window; computed at run time as L is data.
+      RankedTensorType lt = n.type(*lens);
+      if (lt.getRank() != 1 || lt.getDimSize(0) != batch ||
+          !isa<IntegerType>(lt.getElementType()))
+        return n.emitError() << "nonpad_kv_seqlen must be an integer tensor "
+                                "of the "
+                             << batch << " batch entries, got " << lt;
+      Composer c(n);
+      Type i64 = b.getI64Type();
+      Value l4 = c.reshape(c.cast(*lens, i64), {batch, 1, 1, 1});
+      SmallVector<int64_t> diff0(sq * sk), keys(sk);
+      for (int64_t i = 0; i < sq; ++i)
+        for (int64_t j = 0; j < sk; ++j)
+          diff0[i * sk + j] = i - sq - j;
+      for (int64_t j = 0; j < sk; ++j)
+        keys[j] = j;
+      Value diff;
+      if (*causal || windowed)
+        diff =
+            c.add(l4, c.constant(RankedTensorType::get({sq, sk}, i64), diff0));
+      Value allowed =
+          c.less(c.constant(RankedTensorType::get({sk}, i64), keys), l4);
+      auto both = [&](Value cond) {
+        if (!allowed || !cond)
+          return Value();
+        FailureOr<Value> a = n.create<AndOp>(
+            inferLogicalType(n.errorFn(), n.type(allowed), n.type(cond)),
+            allowed, cond);
+        return succeeded(a) ? *a : Value();
+      };
+      auto bound = [&](double v) { return c.scalar(i64, v); };
+      if (*causal)
+        allowed = both(c.compare<GreaterEqualOp>(diff, bound(0)));
+      if (*left >= 0)
+        allowed = both(c.compare<LessEqualOp>(diff, bound(*left)));
+      if (*right >= 0)
+        allowed = both(c.compare<GreaterEqualOp>(diff, bound(-*right)));
+      Value structural = c.where(allowed, constant(0.0), constant(-INFINITY));
+      if (!structural)
+        return failure();
+      // Always [B, 1, sq, sk], as the reference, whatever broadcasting
+      // shortened.
+      structural = c.expand(structural, {batch, 1, sq, sk});
+      additive = additive ? c.add(additive, structural) : structural;
+      if (!additive)
+        return failure();
+    } else if (*causal || windowed) {
       // Key j is allowed for query i when j <= i + past (causal) and within
       // the window around i + past.
       SmallVector<float> bias(sq * sk, 0.0f);

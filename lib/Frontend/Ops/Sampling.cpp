@@ -4,7 +4,8 @@
 // dsc ops (dsc.grid_sample, dsc.roi_align). AffineGrid is a matmul of a
 // constant base grid with theta; CenterCropPad a slice and zero blocks;
 // MaxUnpool a scatter of the values at their indices; Col2Im a scatter-add
-// with constant indices. Shape inputs (the grid size, the crop shape, the
+// with constant indices; DeformConv bilinear gathers at run-time positions
+// and a matmul. Shape inputs (the grid size, the crop shape, the
 // unpooled shape, the image shape) may be graph inputs where the graph
 // declares the output's static shape, which a valid model's values equal
 // (as TopK's k).
@@ -514,6 +515,176 @@ LogicalResult importCol2Im(NodeImporter &n) {
   return success();
 }
 
+/// DeformConv (2-D): kernel tap (ki, kj) of output (i, j) reads the input
+/// at (i * sh - pt + ki * dh, j * sw - pl + kj * dw) plus a learned offset,
+/// bilinearly with zeros outside the image, scaled by the optional mask;
+/// the taps then contract with the weights as a grouped matmul. Each of the
+/// four bilinear corners is a gather_elements over the flattened image at
+/// indices (clipped into it) and weights (0 for a corner outside) computed
+/// from the offsets at run time. float16/bfloat16 are computed in float32.
+LogicalResult importDeformConv(NodeImporter &n) {
+  if (failed(n.checkAttributes({"dilations", "group", "kernel_shape",
+                                "offset_group", "pads", "strides"})))
+    return failure();
+  FailureOr<Value> x = n.input(0), w = n.input(1), off = n.input(2),
+                   bias = n.optionalInput(3), mask = n.optionalInput(4);
+  auto dilationsAttr = n.intsAttr("dilations");
+  auto kernelAttr = n.intsAttr("kernel_shape");
+  auto padsAttr = n.intsAttr("pads");
+  auto stridesAttr = n.intsAttr("strides");
+  auto group = n.intAttr("group", 1);
+  auto offsetGroup = n.intAttr("offset_group", 1);
+  if (failed(x) || failed(w) || failed(off) || failed(bias) || failed(mask) ||
+      failed(dilationsAttr) || failed(kernelAttr) || failed(padsAttr) ||
+      failed(stridesAttr) || failed(group) || failed(offsetGroup))
+    return failure();
+  RankedTensorType xt = n.type(*x), wt = n.type(*w), ot = n.type(*off);
+  Type elem = xt.getElementType();
+  if (xt.getRank() != 4 || wt.getRank() != 4 || ot.getRank() != 4)
+    return n.emitError() << "dsc supports 2-D DeformConv (X [N, C, H, W], W "
+                            "[OC, C / group, kH, kW], offset [N, "
+                            "offset_group * kH * kW * 2, oH, oW]), got "
+                         << xt << ", " << wt << " and " << ot;
+  auto sameFloat = [&](Value v) {
+    return !v || n.type(v).getElementType() == elem;
+  };
+  if (!isa<FloatType>(elem) || !sameFloat(*w) || !sameFloat(*off) ||
+      !sameFloat(*bias) || !sameFloat(*mask))
+    return n.emitError() << "expects X, W, offset, B and mask of one "
+                            "floating-point type";
+  int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1),
+          height = xt.getDimSize(2), width = xt.getDimSize(3);
+  int64_t outChannels = wt.getDimSize(0), groupChannels = wt.getDimSize(1),
+          kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+  if (*kernelAttr && **kernelAttr != SmallVector<int64_t>{kh, kw})
+    return n.emitError() << "kernel_shape does not match W " << wt;
+  SmallVector<int64_t> dil =
+      *dilationsAttr ? **dilationsAttr : SmallVector<int64_t>(2, 1);
+  SmallVector<int64_t> pads =
+      *padsAttr ? **padsAttr : SmallVector<int64_t>(4, 0);
+  SmallVector<int64_t> str =
+      *stridesAttr ? **stridesAttr : SmallVector<int64_t>(2, 1);
+  if (dil.size() != 2 || pads.size() != 4 || str.size() != 2 ||
+      llvm::any_of(dil, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(str, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(pads, [](int64_t v) { return v < 0; }))
+    return n.emitError() << "dilations and strides must be 2 positive "
+                            "values, pads 4 non-negative ones";
+  if (*group < 1 || channels != groupChannels * *group ||
+      outChannels % *group || *offsetGroup < 1 || channels % *offsetGroup)
+    return n.emitError() << "X " << xt << " and W " << wt
+                         << " do not fit group " << *group
+                         << " and offset_group " << *offsetGroup;
+  int64_t oh =
+      (height + pads[0] + pads[2] - ((kh - 1) * dil[0] + 1)) / str[0] + 1;
+  int64_t ow =
+      (width + pads[1] + pads[3] - ((kw - 1) * dil[1] + 1)) / str[1] + 1;
+  int64_t og = *offsetGroup, taps = kh * kw, positions = oh * ow;
+  if (oh < 1 || ow < 1 ||
+      ot.getShape() != ArrayRef<int64_t>{batch, og * taps * 2, oh, ow})
+    return n.emitError() << "offset " << ot << " must be [" << batch << ", "
+                         << og * taps * 2 << ", " << oh << ", " << ow
+                         << "] for these attributes";
+  if (*mask &&
+      n.type(*mask).getShape() != ArrayRef<int64_t>{batch, og * taps, oh, ow})
+    return n.emitError() << "mask " << n.type(*mask) << " must be [" << batch
+                         << ", " << og * taps << ", " << oh << ", " << ow
+                         << "]";
+  if (*bias && n.type(*bias).getShape() != ArrayRef<int64_t>{outChannels})
+    return n.emitError() << "B " << n.type(*bias) << " must be [" << outChannels
+                         << "]";
+  if (failed(n.checkResultShape({batch, channels, taps * positions})))
+    return failure();
+
+  Composer c(n);
+  Builder b(n.context());
+  Type ct = elem.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : elem;
+  Type i64 = b.getI64Type();
+  auto both = [&](Value l, Value r) -> Value {
+    if (!l || !r)
+      return {};
+    FailureOr<Value> a = n.create<AndOp>(
+        inferLogicalType(n.errorFn(), c.type(l), c.type(r)), l, r);
+    return succeeded(a) ? *a : Value();
+  };
+  Value offR = c.reshape(c.cast(*off, ct), {batch, og, taps, 2, positions});
+  // The regular sampling positions [1, 1, taps, positions].
+  SmallVector<int64_t> baseH, baseW;
+  for (int64_t k = 0; k < taps; ++k)
+    for (int64_t p = 0; p < positions; ++p) {
+      baseH.push_back(p / ow * str[0] - pads[0] + k / kw * dil[0]);
+      baseW.push_back(p % ow * str[1] - pads[1] + k % kw * dil[1]);
+    }
+  auto baseType = RankedTensorType::get({1, 1, taps, positions}, ct);
+  SmallVector<int64_t> split = {batch, og, taps, positions};
+  Value ph = c.add(c.reshape(c.sliceAlong(offR, 3, 0, 1), split),
+                   c.constant(baseType, baseH));
+  Value pw = c.add(c.reshape(c.sliceAlong(offR, 3, 1, 1), split),
+                   c.constant(baseType, baseW));
+  Value h0 = c.unary<FloorOp>(ph), w0 = c.unary<FloorOp>(pw);
+  Value one = c.scalar(ct, 1.0), zero = c.scalar(ct, 0.0);
+  Value lh = c.sub(ph, h0), lw = c.sub(pw, w0);
+  Value maskR = *mask
+                    ? c.reshape(c.cast(*mask, ct), {batch, og, taps, positions})
+                    : Value();
+  // One axis of a corner: its clipped integer coordinate, its bilinear
+  // weight, whether it lies in the image.
+  struct Side {
+    Value index, weight, inside;
+  };
+  auto side = [&](Value lo, Value frac, int64_t delta, int64_t size) {
+    Value pos = delta ? c.add(lo, one) : lo;
+    Value weight = delta ? frac : c.sub(one, frac);
+    Value inside =
+        both(c.compare<GreaterEqualOp>(pos, zero),
+             c.compare<LessEqualOp>(pos, c.scalar(ct, double(size - 1))));
+    return Side{c.cast(c.clip(pos, 0.0, double(size - 1)), i64), weight,
+                inside};
+  };
+  int64_t perOffsetGroup = channels / og;
+  Value image =
+      c.reshape(c.cast(*x, ct), {batch, og, perOffsetGroup, height * width});
+  Side rows[2] = {side(h0, lh, 0, height), side(h0, lh, 1, height)};
+  Side cols[2] = {side(w0, lw, 0, width), side(w0, lw, 1, width)};
+  Value columns;
+  for (const Side &row : rows) {
+    for (const Side &col : cols) {
+      Value weight = c.where(both(row.inside, col.inside),
+                             c.mul(row.weight, col.weight), zero);
+      if (maskR)
+        weight = c.mul(weight, maskR);
+      Value index =
+          c.add(c.mul(row.index, c.scalar(i64, double(width))), col.index);
+      index = c.expand(c.reshape(index, {batch, og, 1, taps * positions}),
+                       {batch, og, perOffsetGroup, taps * positions});
+      if (!index || !image)
+        return failure();
+      FailureOr<Value> picked = n.create<GatherElementsOp>(
+          inferGatherElementsType(n.errorFn(), c.type(image), c.type(index), 3),
+          image, index, int64_t(3));
+      if (failed(picked))
+        return failure();
+      Value term =
+          c.mul(*picked, c.reshape(weight, {batch, og, 1, taps * positions}));
+      columns = columns ? c.add(columns, term) : term;
+    }
+  }
+  // [N, C, taps, P] -> [N, group, C / group * taps, P], contracted with W
+  // as [1, group, OC / group, C / group * taps].
+  int64_t g = *group;
+  columns = c.reshape(columns, {batch, g, groupChannels * taps, positions});
+  Value weights =
+      c.reshape(c.cast(*w, ct), {1, g, outChannels / g, groupChannels * taps});
+  Value y = c.reshape(c.matmul(weights, columns), {batch, outChannels, oh, ow});
+  if (*bias)
+    y = c.add(y, c.reshape(c.cast(*bias, ct), {1, outChannels, 1, 1}));
+  y = c.cast(y, elem);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
+}
+
 } // namespace
 
 void registerSamplingImporters(OpRegistry &r) {
@@ -523,6 +694,7 @@ void registerSamplingImporters(OpRegistry &r) {
   r.add("CenterCropPad", {18}, importCenterCropPad);
   r.add("MaxUnpool", {9, 11, 22}, importMaxUnpool);
   r.add("Col2Im", {18}, importCol2Im);
+  r.add("DeformConv", {19}, importDeformConv);
 }
 
 } // namespace dsc

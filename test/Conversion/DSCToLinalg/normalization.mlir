@@ -83,6 +83,32 @@ func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
 
 // -----
 
+// Tests that a float16 softmax takes the max in f16 (exact) but computes the
+// exps, their sum and the quotient in f32, rounding once: a sum accumulated
+// in f16 drifts by several ulps from ONNX Runtime and ONNX's reference.
+// CHECK-LABEL: func @softmax_f16
+// CHECK: %[[MAX:.+]] = linalg.generic
+// CHECK: arith.maximumf %{{.+}}, %{{.+}} : f16
+// CHECK: %[[EXP:.+]] = linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<2x10xf32>)
+// CHECK: ^bb0(%[[XV:.+]]: f16, %[[MV:.+]]: f16, %{{.+}}: f32):
+// CHECK: %[[XW:.+]] = arith.extf %[[XV]] : f16 to f32
+// CHECK: %[[MW:.+]] = arith.extf %[[MV]] : f16 to f32
+// CHECK: arith.subf %[[XW]], %[[MW]] : f32
+// CHECK: %[[SUM:.+]] = linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<2xf32>)
+// CHECK: arith.addf %{{.+}}, %{{.+}} : f32
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[EXP]], %[[SUM]] : tensor<2x10xf32>, tensor<2xf32>) outs(%{{.+}} : tensor<2x10xf16>)
+// CHECK: %[[Q:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// CHECK: arith.truncf %[[Q]] : f32 to f16
+func.func @softmax_f16(%x: tensor<2x10xf16>) -> tensor<2x10xf16> {
+  %0 = dsc.softmax %x {axis = 1 : i64} : tensor<2x10xf16>
+  return %0 : tensor<2x10xf16>
+}
+
+// -----
+
 // Tests that softmax along a middle axis reduces that dimension only.
 // CHECK-LABEL: func @softmax_middle_axis
 // CHECK: linalg.generic
