@@ -1,0 +1,200 @@
+//===- BF16Contractions.cpp - MatMul/Gemm/Conv with bf16 inputs ------------===//
+//
+// `--precision=bf16`: the contractions DSCToLinalg built for ONNX MatMul,
+// Gemm and Conv (marked with `dsc.contraction`) read bf16 copies of their
+// f32 operands and accumulate in f32:
+//
+//   %x16 = linalg.generic {truncf}  ins(%x : f32) outs(bf16)     activations
+//   %w16 = arith.constant dense<...> : tensor<...xbf16>          weights,
+//                                       rounded here, at compile time
+//   linalg.generic ins(%x16, %w16) outs(%acc : f32) {
+//     acc + extf(x) * extf(w) }
+//
+// Rounding is to nearest, ties to even, in both places. Everything else
+// (and the graph's inputs and outputs) stays f32. The contraction kernels
+// turn the body into `vdpbf16ps` where the target has avx512_bf16 and into
+// f32 FMAs of the widened inputs elsewhere; the loop lowering computes the
+// same products, so every target gets the same numbers up to summation
+// order.
+//
+//===----------------------------------------------------------------------===//
+#include "dsc/Dialect/Utils.h"
+#include "dsc/Target/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#include <map>
+
+using namespace mlir;
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCBF16CONTRACTIONS
+#include "dsc/Target/Passes.h.inc"
+
+namespace {
+
+/// f32 -> bf16, round to nearest even; NaN stays a (quiet) NaN.
+uint16_t roundToBF16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if ((bits & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((bits >> 16) | 0x40);
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+/// The f32 constant `c` as a bf16 constant of the same shape.
+DenseElementsAttr toBF16(DenseElementsAttr c) {
+  auto type = cast<RankedTensorType>(c.getType());
+  auto newType =
+      RankedTensorType::get(type.getShape(), BFloat16Type::get(c.getContext()));
+  SmallVector<uint16_t> out;
+  if (c.isSplat()) {
+    out.push_back(roundToBF16(c.getSplatValue<float>()));
+  } else {
+    out.reserve(c.getNumElements());
+    for (float f : c.getValues<float>())
+      out.push_back(roundToBF16(f));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      newType, ArrayRef<char>(reinterpret_cast<const char *>(out.data()),
+                              out.size() * sizeof(uint16_t)));
+}
+
+bool isF32Tensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isF32() && t.hasStaticShape();
+}
+
+/// out = acc + a * b (either order) over f32, as DSCToLinalg builds it.
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  for (Value v : op->getOperands())
+    if (!isF32Tensor(v))
+      return false;
+  Block *body = op.getBlock();
+  if (!llvm::hasNItems(body->without_terminator(), 2))
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (!mul || !add || yield.getValues().front() != add.getResult())
+    return false;
+  Value a0 = body->getArgument(0), a1 = body->getArgument(1),
+        acc = body->getArgument(2);
+  return ((mul.getLhs() == a0 && mul.getRhs() == a1) ||
+          (mul.getLhs() == a1 && mul.getRhs() == a0)) &&
+         ((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
+          (add.getRhs() == acc && add.getLhs() == mul.getResult()));
+}
+
+struct BF16ContractionsPass
+    : impl::DSCBF16ContractionsBase<BF16ContractionsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    IRRewriter rewriter(ctx);
+    Type bf16 = BFloat16Type::get(ctx);
+
+    SmallVector<linalg::LinalgOp> marked;
+    module.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kContractionAttr) && op.hasPureTensorSemantics())
+        marked.push_back(op);
+    });
+
+    std::map<std::string, int64_t> converted, kept;
+    // One bf16 copy per activation, however many contractions read it
+    // (a block's input feeds its first conv and the downsample; Q, K and V
+    // read one normalized tensor).
+    DenseMap<Value, Value> rounded;
+    auto roundActivation = [&](Value v, Location loc) -> Value {
+      if (Value r = rounded.lookup(v))
+        return r;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(v);
+      auto type = cast<RankedTensorType>(v.getType());
+      auto newType = RankedTensorType::get(type.getShape(), bf16);
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16);
+      AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+      Value r = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{newType}, ValueRange{v},
+                    ValueRange{empty}, ArrayRef<AffineMap>{id, id},
+                    SmallVector<utils::IteratorType>(
+                        type.getRank(), utils::IteratorType::parallel),
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l, arith::TruncFOp::create(b, l, bf16, args[0])
+                                    .getResult());
+                    })
+                    .getResult(0);
+      rounded[v] = r;
+      return r;
+    };
+
+    for (linalg::LinalgOp op : marked) {
+      std::string kind =
+          cast<StringAttr>(op->getAttr(kContractionAttr)).getValue().str();
+      linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(*op);
+      if (!generic) {
+        rewriter.setInsertionPoint(op);
+        FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
+        if (failed(g)) {
+          ++kept[kind];
+          continue;
+        }
+        generic = *g;
+        markContraction(generic, kind);
+      }
+      if (!isMultiplyAccumulate(generic)) {
+        ++kept[kind];
+        continue;
+      }
+      Location loc = generic.getLoc();
+      SmallVector<Value> inputs;
+      for (Value in : generic.getDpsInputs()) {
+        DenseElementsAttr dense;
+        if (matchPattern(in, m_Constant(&dense))) {
+          rewriter.setInsertionPointAfterValue(in);
+          inputs.push_back(arith::ConstantOp::create(
+              rewriter, in.getLoc(), toBF16(dense)));
+        } else {
+          inputs.push_back(roundActivation(in, loc));
+        }
+      }
+      rewriter.setInsertionPoint(generic);
+      auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+        Value x = arith::ExtFOp::create(b, l, b.getF32Type(), args[0]);
+        Value y = arith::ExtFOp::create(b, l, b.getF32Type(), args[1]);
+        Value p = arith::MulFOp::create(b, l, x, y);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
+      };
+      auto replacement = linalg::GenericOp::create(
+          rewriter, loc, generic.getResultTypes(), inputs,
+          generic.getDpsInits(), generic.getIndexingMapsArray(),
+          generic.getIteratorTypesArray(), body);
+      markContraction(replacement, kind);
+      replacement->setAttr("dsc.precision", rewriter.getStringAttr("bf16"));
+      rewriter.replaceOp(generic, replacement.getResults());
+      ++converted[kind];
+    }
+
+    // For the compile report: which weight layers now take bf16 inputs.
+    auto dict = [&](const std::map<std::string, int64_t> &m) {
+      SmallVector<NamedAttribute> entries;
+      for (const auto &[name, count] : m)
+        entries.emplace_back(StringAttr::get(ctx, name),
+                             IntegerAttr::get(IntegerType::get(ctx, 64), count));
+      return DictionaryAttr::get(ctx, entries);
+    };
+    module->setAttr("dsc.bf16_contractions", dict(converted));
+    module->setAttr("dsc.fp32_contractions", dict(kept));
+  }
+};
+
+} // namespace
+} // namespace dsc
