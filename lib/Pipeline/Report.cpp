@@ -123,9 +123,15 @@ void CompileReport::print(llvm::raw_ostream &os) const {
      << " never written)\n";
   if (precision == "bf16") {
     os << "  precision:          bf16: MatMul/Gemm/Conv take bf16 inputs and "
-          "accumulate in fp32 ("
-       << (bf16Dot ? "vdpbf16ps" : "fp32 FMAs: the target has no AVX512-BF16")
-       << ")\n";
+          "accumulate in fp32 (";
+    if (!bf16Dot)
+      os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16";
+    else if (bf16DotKernels >= 0)
+      os << "vdpbf16ps in " << bf16DotKernels
+         << " kernels, fp32 FMAs of the bf16 inputs in the others";
+    else
+      os << "vdpbf16ps where the kernel allows";
+    os << ")\n";
     auto list = [&](const std::map<std::string, int64_t> &m) {
       std::string s;
       for (const auto &[name, count] : m)
@@ -177,6 +183,8 @@ llvm::json::Value CompileReport::toJSON() const {
   llvm::json::Object precisionInfo{{"mode", precision}};
   if (precision == "bf16") {
     precisionInfo["dot"] = bf16Dot ? "vdpbf16ps" : "fma";
+    if (bf16DotKernels >= 0)
+      precisionInfo["vdpbf16ps_kernels"] = bf16DotKernels;
     precisionInfo["bf16"] = counts(bf16Ops);
     precisionInfo["fp32_contractions"] = counts(fp32Contractions);
     precisionInfo["fp32_ops"] = counts(fp32Ops());

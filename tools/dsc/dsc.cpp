@@ -365,6 +365,10 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
             *module)))
       return 1;
   }
+  if (auto n = (*module)->getAttrOfType<IntegerAttr>("dsc.bf16_dot_kernels"))
+    rep.bf16DotKernels = n.getInt();
+  else if (rep.bf16Dot && !stopAt)
+    rep.bf16DotKernels = 0;
   if (stopAt) {
     if (failed(printModule(*module, outputPath)))
       return 1;

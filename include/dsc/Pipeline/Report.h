@@ -45,6 +45,8 @@ struct CompileReport {
   /// dsc-bf16-contractions).
   std::string precision = "fp32";
   bool bf16Dot = false;
+  /// Contraction kernels that use vdpbf16ps (-1: not lowered that far).
+  int64_t bf16DotKernels = -1;
   std::map<std::string, int64_t> bf16Ops, fp32Contractions;
   /// Reads what dsc-bf16-contractions recorded on `module`.
   void readPrecision(mlir::ModuleOp module);
