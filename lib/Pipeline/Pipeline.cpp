@@ -69,14 +69,15 @@ std::optional<Precision> parsePrecision(StringRef name) {
   return std::nullopt;
 }
 
-void buildLinalgPipeline(OpPassManager &pm, Precision precision) {
+void buildLinalgPipeline(OpPassManager &pm, Precision precision,
+                         bool bf16Dot) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.
-    pm.addPass(createDSCBF16Contractions());
+    pm.addPass(createDSCBF16Contractions(DSCBF16ContractionsOptions{bf16Dot}));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -164,7 +165,7 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
     buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
     return;
-  buildLinalgPipeline(pm, precision);
+  buildLinalgPipeline(pm, precision, codegen.vectorBits >= 512 && codegen.bf16Dot);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);

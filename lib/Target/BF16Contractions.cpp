@@ -93,6 +93,7 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
 
 struct BF16ContractionsPass
     : impl::DSCBF16ContractionsBase<BF16ContractionsPass> {
+  using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
@@ -135,6 +136,44 @@ struct BF16ContractionsPass
       return r;
     };
 
+    // Convolutions for vdpbf16ps (pairActivations): the input as
+    // [n, c / 2, spatial..., 2] (channel pairs innermost), so that the pair
+    // (c, c + 1) a kernel multiplies with one 32-bit weight pair is one
+    // 32-bit load. Read through (c floordiv 2, ..., c mod 2).
+    DenseMap<Value, Value> paired;
+    auto pairChannels = [&](Value v, Location loc) -> Value {
+      if (Value r = paired.lookup(v))
+        return r;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(v);
+      auto type = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[1] /= 2;
+      shape.push_back(2);
+      auto newType = RankedTensorType::get(shape, bf16);
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
+      unsigned rank = shape.size();
+      SmallVector<AffineExpr> in;
+      for (unsigned i = 0; i + 1 < rank; ++i)
+        in.push_back(rewriter.getAffineDimExpr(i));
+      in[1] = in[1] * 2 + rewriter.getAffineDimExpr(rank - 1);
+      SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, in, ctx),
+                                     rewriter.getMultiDimIdentityMap(rank)};
+      Value r = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{newType}, ValueRange{v},
+                    ValueRange{empty}, maps,
+                    SmallVector<utils::IteratorType>(
+                        rank, utils::IteratorType::parallel),
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l, arith::TruncFOp::create(b, l, bf16, args[0])
+                                    .getResult());
+                    })
+                    .getResult(0);
+      paired[v] = r;
+      return r;
+    };
+
     for (linalg::LinalgOp op : marked) {
       std::string kind =
           cast<StringAttr>(op->getAttr(kContractionAttr)).getValue().str();
@@ -155,7 +194,40 @@ struct BF16ContractionsPass
       }
       Location loc = generic.getLoc();
       SmallVector<Value> inputs;
-      for (Value in : generic.getDpsInputs()) {
+      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+      // A convolution's input channel loop: index 1 of the input (a plain
+      // reduction loop that no other index uses), read by the weights too,
+      // over an even count.
+      bool channelPairs = [&]() -> bool {
+        if (!pairActivations || kind != "Conv")
+          return false;
+        Value x = generic.getDpsInputs()[0];
+        auto xType = cast<RankedTensorType>(x.getType());
+        DenseElementsAttr dense;
+        if (matchPattern(x, m_Constant(&dense)) || xType.getRank() < 3 ||
+            xType.getDimSize(1) % 2 != 0)
+          return false;
+        auto c = dyn_cast<AffineDimExpr>(maps[0].getResult(1));
+        if (!c || generic.getIteratorTypesArray()[c.getPosition()] !=
+                      utils::IteratorType::reduction)
+          return false;
+        for (auto [i, e] : llvm::enumerate(maps[0].getResults()))
+          if (i != 1 && e.isFunctionOfDim(c.getPosition()))
+            return false;
+        return llvm::is_contained(maps[1].getResults(), AffineExpr(c));
+      }();
+      if (channelPairs) {
+        AffineExpr c = maps[0].getResult(1);
+        SmallVector<AffineExpr> exprs(maps[0].getResults());
+        exprs[1] = c.floorDiv(2);
+        exprs.push_back(c % 2);
+        maps[0] = AffineMap::get(maps[0].getNumDims(), 0, exprs, ctx);
+      }
+      for (auto [i, in] : llvm::enumerate(generic.getDpsInputs())) {
+        if (i == 0 && channelPairs) {
+          inputs.push_back(pairChannels(in, loc));
+          continue;
+        }
         DenseElementsAttr dense;
         if (matchPattern(in, m_Constant(&dense))) {
           rewriter.setInsertionPointAfterValue(in);
@@ -175,7 +247,7 @@ struct BF16ContractionsPass
       };
       auto replacement = linalg::GenericOp::create(
           rewriter, loc, generic.getResultTypes(), inputs,
-          generic.getDpsInits(), generic.getIndexingMapsArray(),
+          generic.getDpsInits(), maps,
           generic.getIteratorTypesArray(), body);
       markContraction(replacement, kind);
       replacement->setAttr("dsc.precision", rewriter.getStringAttr("bf16"));

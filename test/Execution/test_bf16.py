@@ -202,23 +202,27 @@ def single_op_case(name: str, build, expect_dot: bool | None, extra=()):
     T.add_case(name, fn)
 
 
-# The host's path: vdpbf16ps on AVX512-BF16 (K even, N a multiple of 16),
-# f32 FMAs elsewhere.
+# The host's path: vdpbf16ps on AVX512-BF16 (K even, N a multiple of 16;
+# convolutions with an even input channel count and 16k output channels,
+# their input in channel pairs), f32 FMAs elsewhere.
 single_op_case("matmul_64x256x128", lambda: matmul_model(64, 256, 128, 1, gemm=False), None)
 single_op_case("gemm_transb_8x512x64", lambda: matmul_model(8, 512, 64, 2, gemm=True), None)
-# Paths every target takes: an odd K and a masked N (no whole pairs or lanes
-# for vdpbf16ps), and the convolutions (f32 FMAs of the widened inputs).
+single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), None)
+single_op_case("conv3x3_8_16_s2", lambda: conv_model(8, 16, 15, 3, 2, 5), None)
+single_op_case("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6), None)
+# Paths every target takes: an odd K, a masked N, an odd channel count (no
+# whole pairs or lanes for vdpbf16ps): f32 FMAs of the widened inputs.
 single_op_case("matmul_odd_k_16x129x40", lambda: matmul_model(16, 129, 40, 3, gemm=False),
                False)
-single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), False)
-single_op_case("conv3x3_8_16_s2", lambda: conv_model(8, 16, 15, 3, 2, 5), False)
-single_op_case("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6), False)
+single_op_case("conv3x3_3_16_s2", lambda: conv_model(3, 16, 16, 3, 2, 7), False)
 if FMA_CPU:
     # The FMA path for the shapes that take vdpbf16ps on the host.
-    single_op_case("matmul_64x256x128_fma", lambda: matmul_model(64, 256, 128, 1, gemm=False),
-                   False, [f"--cpu={FMA_CPU}"])
-    single_op_case("gemm_transb_8x512x64_fma", lambda: matmul_model(8, 512, 64, 2, gemm=True),
-                   False, [f"--cpu={FMA_CPU}"])
+    for case, build in [
+            ("matmul_64x256x128", lambda: matmul_model(64, 256, 128, 1, gemm=False)),
+            ("gemm_transb_8x512x64", lambda: matmul_model(8, 512, 64, 2, gemm=True)),
+            ("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4)),
+            ("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6))]:
+        single_op_case(case + "_fma", build, False, [f"--cpu={FMA_CPU}"])
 else:
     print("note: no x86 CPU with AVX2 or AVX-512 here: the _fma cases are skipped")
 
@@ -255,7 +259,8 @@ def model_case(name: str, build, inputs, min_cos: float, classifier: bool, extra
 
 
 # OpenVINO's BF16 on random-weight ResNet-50: cosine 0.993; dsc must not be
-# looser (measured: see the module docstring).
+# looser (measured: see the module docstring). On AVX512-BF16 every
+# convolution but the first (3 input channels) uses vdpbf16ps.
 model_case("resnet18_4x3x32x32", lambda: zoo.resnet18(batch=4, size=32, seed=19),
            lambda: zoo.image_inputs(4, 32, seed=2), 0.999, classifier=True)
 model_case("resnet50_2x3x32x32", lambda: zoo.resnet50(batch=2, size=32, seed=7),

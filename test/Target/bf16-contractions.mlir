@@ -1,4 +1,5 @@
 // RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions | FileCheck %s
+// RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions="pair-activations=true" --mlir-print-local-scope | FileCheck %s --check-prefix=PAIRS
 
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
@@ -100,4 +101,38 @@ func.func @shared_activation(%x: tensor<4x8xf32>, %init: tensor<4x2xf32>)
   %r2 = linalg.matmul {dsc.contraction = "MatMul"}
       ins(%x, %w2 : tensor<4x8xf32>, tensor<8x2xf32>) outs(%init : tensor<4x2xf32>) -> tensor<4x2xf32>
   return %r1, %r2 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+
+// Tests that with pair-activations (targets with vdpbf16ps) a convolution's
+// input is written in channel pairs, [n, c / 2, h, w, 2], and read through
+// (c floordiv 2, ..., c mod 2); the weights keep their layout (the kernel
+// pass packs them).
+// PAIRS-LABEL: func @conv_pairs
+// PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d4, d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
+// PAIRS:         arith.truncf
+// PAIRS:       } -> tensor<1x2x6x6x2xbf16>
+// PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4 floordiv 2, d2 + d5, d3 + d6, d4 mod 2)>
+// PAIRS-SAME:    ins(%{{.*}}, %{{.*}} : tensor<1x2x6x6x2xbf16>, tensor<8x4x3x3xbf16>)
+// CHECK-LABEL: func @conv_pairs
+// CHECK-NOT:   x2xbf16
+// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<1x4x6x6xbf16>, tensor<8x4x3x3xbf16>)
+func.func @conv_pairs(%x: tensor<1x4x6x6xf32>, %init: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x4x3x3xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%x, %w : tensor<1x4x6x6xf32>, tensor<8x4x3x3xf32>) outs(%init : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x4x4xf32>
+  return %r : tensor<1x8x4x4xf32>
 }

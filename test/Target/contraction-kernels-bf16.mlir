@@ -74,3 +74,41 @@ func.func @odd_k(%a: memref<8x7xbf16>, %b: memref<7x16xbf16>, %out: memref<8x16x
   }
   return
 }
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c floordiv 2, h + kh, w + kw, c mod 2)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+memref.global "private" constant @cw : memref<16x8x3x3xbf16> = dense<0.25>
+
+// Tests that a bf16 convolution whose input is in channel pairs
+// ([n, c / 2, h, w, 2], dsc-bf16-contractions{pair-activations}) runs along
+// its output channels with vdpbf16ps: the weights packed as pairs of input
+// channels per output-channel lane, the input pair loaded as one word and
+// the output gathered and scattered once per row.
+// DOT-LABEL: memref.global "private" constant @cw_pairs0_1x16 : memref<1x3x3x4x32xbf16>
+// DOT-LABEL: func @conv_pairs
+// DOT:       vector.gather
+// DOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2{{.*}} iter_args
+// DOT:         vector.load %{{.*}} : memref<1x4x6x6x2xbf16>, vector<2xbf16>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT:       vector.scatter
+// FMA-LABEL: func @conv_pairs
+// FMA-NOT:   x86vector
+func.func @conv_pairs(%x: memref<1x4x6x6x2xbf16>, %out: memref<1x16x4x4xf32>) {
+  %w = memref.get_global @cw : memref<16x8x3x3xbf16>
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x6x6x2xbf16>, memref<16x8x3x3xbf16>)
+      outs(%out : memref<1x16x4x4xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %af, %bf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -347,7 +347,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     if (failed(runPhase(
             "linalg",
             [&](OpPassManager &pm) {
-              dsc::buildLinalgPipeline(pm, *precision);
+              dsc::buildLinalgPipeline(pm, *precision,
+                                       target->bf16Dot && !noVectorize);
             },
             *module)))
       return 1;

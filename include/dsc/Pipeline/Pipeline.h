@@ -25,8 +25,10 @@ std::optional<Precision> parsePrecision(llvm::StringRef name);
 void buildGraphPipeline(mlir::OpPassManager &pm);
 /// dsc -> linalg on tensors (stage-checked); with BF16 the MatMul/Gemm/Conv
 /// contractions are rewritten to bf16 inputs here (dsc-bf16-contractions).
+/// `bf16Dot`: the target has vdpbf16ps (convolution inputs in channel pairs).
 void buildLinalgPipeline(mlir::OpPassManager &pm,
-                         Precision precision = Precision::FP32);
+                         Precision precision = Precision::FP32,
+                         bool bf16Dot = false);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.

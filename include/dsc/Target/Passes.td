@@ -112,7 +112,16 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     changes precision. The module records the converted contractions per
     ONNX op type in `dsc.bf16_contractions` (and marked ones it could not
     convert in `dsc.fp32_contractions`) for the compile report.
+
+    With `pair-activations` (targets with vdpbf16ps) a convolution's input
+    with an even channel count is written as `[n, c / 2, spatial..., 2]`
+    (channel pairs innermost) and read through `(c floordiv 2, ..., c mod
+    2)`, so a pair of input channels is one 32-bit load.
   }];
+  let options = [
+    Option<"pairActivations", "pair-activations", "bool", /*default=*/"false",
+           "Lay convolution inputs out in channel pairs for vdpbf16ps">
+  ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];

@@ -392,11 +392,13 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
 }
 
 /// The reduction loop whose pairs vdpbf16ps can take: the innermost index
-/// of `a` (contiguous, so a pair is one 32-bit load), a plain index of the
-/// constant `b`, with an even trip count; ~0u if there is none.
+/// of `a` (contiguous, so a pair is one 32-bit load) — the loop itself, or
+/// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
+/// channel pairs) — and a plain index of the constant `b`, with an even
+/// trip count; ~0u if there is none.
 unsigned pairableDim(const Group &g) {
   linalg::GenericOp op = g.contraction;
-  if (!g.bf16 || g.outGather || g.bStride != 1 || g.aMap.getNumResults() == 0)
+  if (!g.bf16 || g.bStride != 1 || g.aMap.getNumResults() == 0)
     return ~0u;
   for (Value buf : {g.aBuf, g.bBuf}) {
     auto t = dyn_cast<MemRefType>(buf.getType());
@@ -406,14 +408,28 @@ unsigned pairableDim(const Group &g) {
   if (!constantGlobal(g.bBuf) || !innermostContiguous(g.aBuf) ||
       !plainPosition(g.bMap, g.vecDim))
     return ~0u;
-  auto k = dyn_cast<AffineDimExpr>(g.aMap.getResults().back());
-  if (!k)
-    return ~0u;
-  unsigned d = k.getPosition();
+  AffineExpr last = g.aMap.getResults().back();
+  unsigned d;
+  if (auto k = dyn_cast<AffineDimExpr>(last)) {
+    d = k.getPosition();
+    if (plainPosition(g.aMap, d) != g.aMap.getNumResults() - 1)
+      return ~0u;
+  } else {
+    auto mod = dyn_cast<AffineBinaryOpExpr>(last);
+    if (!mod || mod.getKind() != AffineExprKind::Mod ||
+        !isa<AffineDimExpr>(mod.getLHS()) ||
+        mod.getRHS() != getAffineConstantExpr(2, mod.getContext()) ||
+        cast<MemRefType>(g.aBuf.getType()).getShape().back() != 2)
+      return ~0u;
+    auto pair = cast<AffineDimExpr>(mod.getLHS());
+    d = pair.getPosition();
+    for (AffineExpr e : g.aMap.getResults().drop_back())
+      if (e.isFunctionOfDim(d) && e != pair.floorDiv(2))
+        return ~0u;
+  }
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
   if (op.getIteratorTypesArray()[d] != utils::IteratorType::reduction ||
-      sizes[d] % 2 != 0 || plainPosition(g.aMap, d) != g.aMap.getNumResults() - 1 ||
-      !plainPosition(g.bMap, d))
+      sizes[d] % 2 != 0 || !plainPosition(g.bMap, d))
     return ~0u;
   return d;
 }
@@ -1187,12 +1203,17 @@ struct DSCContractionKernelsPass
       if (pairDim != ~0u) {
         KernelStrategy dotStrategy = strategy;
         dotStrategy.maxColumns = 1;
+        int64_t forced = g.forcedLanes;
+        if (forced)
+          g.forcedLanes = 16; // along channels: a multiple of 16 lanes
         Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
         trial.plan();
         if (!trial.masked && trial.lanes == 16 && trial.vecTile == 16) {
           g.dot = true;
           g.pairDim = pairDim;
           ++dotKernels;
+        } else {
+          g.forcedLanes = forced;
         }
       }
       KernelStrategy used = strategy;
