@@ -636,6 +636,19 @@ struct Emitter {
     };
     aRow = pickLargest(g.aRows);
     bRow = pickLargest(g.bRows);
+    if (g.dot) {
+      // Rows whose `a` pairs are adjacent in memory (a convolution's output
+      // columns): a tile's broadcasts then share cache lines, where rows
+      // along output rows would touch a line per row and pair.
+      for (AffineExpr e : llvm::reverse(g.aMap.getResults())) {
+        if (e.isFunctionOfDim(g.pairDim))
+          continue;
+        for (unsigned d : g.aRows)
+          if (e.isFunctionOfDim(d))
+            aRow = d;
+        break;
+      }
+    }
     // Minimize loads per FMA over the whole output: a-rows cost one
     // broadcast each, b-rows one vector load per column (twice the lanes
     // when strided). A row count that does not divide its loop leaves a
