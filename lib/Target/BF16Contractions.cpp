@@ -63,6 +63,31 @@ DenseElementsAttr toBF16(DenseElementsAttr c) {
                               out.size() * sizeof(uint16_t)));
 }
 
+/// The f32 constant `c` with one more (zero) entry along dimension `dim`.
+DenseElementsAttr padOneZero(DenseElementsAttr c, unsigned dim) {
+  auto type = cast<RankedTensorType>(c.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t outer = 1, inner = 1;
+  for (unsigned i = 0; i < dim; ++i)
+    outer *= shape[i];
+  for (unsigned i = dim + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t size = shape[dim];
+  SmallVector<float> values(c.getValues<float>());
+  if (c.isSplat())
+    values.assign(type.getNumElements(), c.getSplatValue<float>());
+  SmallVector<float> out;
+  out.reserve(outer * (size + 1) * inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    out.append(values.begin() + o * size * inner,
+               values.begin() + (o + 1) * size * inner);
+    out.append(inner, 0.0f);
+  }
+  shape[dim] += 1;
+  return DenseElementsAttr::get(RankedTensorType::get(shape, type.getElementType()),
+                                ArrayRef<float>(out));
+}
+
 bool isF32Tensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   return t && t.getElementType().isF32() && t.hasStaticShape();
@@ -196,16 +221,35 @@ struct BF16ContractionsPass
       SmallVector<Value> inputs;
       SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
       // A convolution's input channel loop: index 1 of the input (a plain
-      // reduction loop that no other index uses), read by the weights too,
-      // over an even count.
+      // reduction loop that no other index uses), read by the weights too.
+      // An odd channel count (an RGB image) gets one zero channel, in the
+      // input and in the constant weights, so the pairs are whole.
+      DenseElementsAttr weights;
+      bool oddChannels = false;
       bool channelPairs = [&]() -> bool {
         if (!pairActivations || kind != "Conv")
           return false;
         Value x = generic.getDpsInputs()[0];
         auto xType = cast<RankedTensorType>(x.getType());
         DenseElementsAttr dense;
-        if (matchPattern(x, m_Constant(&dense)) || xType.getRank() < 3 ||
-            xType.getDimSize(1) % 2 != 0)
+        if (matchPattern(x, m_Constant(&dense)) || xType.getRank() < 3)
+          return false;
+        // Only where dsc-contraction-kernels takes vdpbf16ps along output
+        // channels (16 lanes, a reduction of 64 or more; see
+        // matchAlongChannels): a paired input elsewhere would leave the
+        // contraction to scalar loops.
+        auto yType = cast<RankedTensorType>(generic.getResultTypes()[0]);
+        int64_t reduction = 1;
+        SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+        for (auto [d, it] : llvm::enumerate(generic.getIteratorTypesArray()))
+          if (it == utils::IteratorType::reduction)
+            reduction *= ranges[d];
+        if (yType.getRank() < 3 || yType.getDimSize(1) % 16 != 0 ||
+            reduction < 64)
+          return false;
+        oddChannels = xType.getDimSize(1) % 2 != 0;
+        if (oddChannels &&
+            !matchPattern(generic.getDpsInputs()[1], m_Constant(&weights)))
           return false;
         auto c = dyn_cast<AffineDimExpr>(maps[0].getResult(1));
         if (!c || generic.getIteratorTypesArray()[c.getPosition()] !=
@@ -225,7 +269,34 @@ struct BF16ContractionsPass
       }
       for (auto [i, in] : llvm::enumerate(generic.getDpsInputs())) {
         if (i == 0 && channelPairs) {
-          inputs.push_back(pairChannels(in, loc));
+          Value x = in;
+          if (oddChannels) {
+            OpBuilder::InsertionGuard guard(rewriter);
+            rewriter.setInsertionPointAfterValue(in);
+            auto xType = cast<RankedTensorType>(in.getType());
+            SmallVector<OpFoldResult> low(xType.getRank(),
+                                          rewriter.getIndexAttr(0)),
+                high(low);
+            high[1] = rewriter.getIndexAttr(1);
+            SmallVector<int64_t> shape(xType.getShape());
+            shape[1] += 1;
+            Value zero = arith::ConstantOp::create(
+                rewriter, loc, rewriter.getF32FloatAttr(0.0f));
+            x = tensor::PadOp::create(
+                rewriter, loc,
+                RankedTensorType::get(shape, xType.getElementType()), in, low,
+                high, zero);
+          }
+          inputs.push_back(pairChannels(x, loc));
+          continue;
+        }
+        if (i == 1 && oddChannels) {
+          AffineExpr c = generic.getIndexingMapsArray()[0].getResult(1);
+          ArrayRef<AffineExpr> wExprs = maps[1].getResults();
+          unsigned dim = llvm::find(wExprs, c) - wExprs.begin();
+          rewriter.setInsertionPointAfterValue(in);
+          inputs.push_back(arith::ConstantOp::create(
+              rewriter, in.getLoc(), toBF16(padOneZero(weights, dim))));
           continue;
         }
         DenseElementsAttr dense;

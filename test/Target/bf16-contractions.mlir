@@ -112,27 +112,57 @@ func.func @shared_activation(%x: tensor<4x8xf32>, %init: tensor<4x2xf32>)
 // Tests that with pair-activations (targets with vdpbf16ps) a convolution's
 // input is written in channel pairs, [n, c / 2, h, w, 2], and read through
 // (c floordiv 2, ..., c mod 2); the weights keep their layout (the kernel
-// pass packs them).
+// pass packs them). (Only for convolutions the kernel pass runs with
+// vdpbf16ps along output channels: 16k of them, a reduction of >= 64.)
 // PAIRS-LABEL: func @conv_pairs
 // PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d4, d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
 // PAIRS:         arith.truncf
-// PAIRS:       } -> tensor<1x2x6x6x2xbf16>
+// PAIRS:       } -> tensor<1x4x6x6x2xbf16>
 // PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4 floordiv 2, d2 + d5, d3 + d6, d4 mod 2)>
-// PAIRS-SAME:    ins(%{{.*}}, %{{.*}} : tensor<1x2x6x6x2xbf16>, tensor<8x4x3x3xbf16>)
+// PAIRS-SAME:    ins(%{{.*}}, %{{.*}} : tensor<1x4x6x6x2xbf16>, tensor<16x8x3x3xbf16>)
 // CHECK-LABEL: func @conv_pairs
 // CHECK-NOT:   x2xbf16
-// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<1x4x6x6xbf16>, tensor<8x4x3x3xbf16>)
-func.func @conv_pairs(%x: tensor<1x4x6x6xf32>, %init: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
-  %w = arith.constant dense<0.5> : tensor<8x4x3x3xf32>
+// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<1x8x6x6xbf16>, tensor<16x8x3x3xbf16>)
+func.func @conv_pairs(%x: tensor<1x8x6x6xf32>, %init: tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x8x3x3xf32>
   %r = linalg.generic {indexing_maps = [#x, #w, #y],
                        iterator_types = ["parallel", "parallel", "parallel", "parallel",
                                          "reduction", "reduction", "reduction"]}
       {dsc.contraction = "Conv"}
-      ins(%x, %w : tensor<1x4x6x6xf32>, tensor<8x4x3x3xf32>) outs(%init : tensor<1x8x4x4xf32>) {
+      ins(%x, %w : tensor<1x8x6x6xf32>, tensor<16x8x3x3xf32>) outs(%init : tensor<1x16x4x4xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<1x8x4x4xf32>
-  return %r : tensor<1x8x4x4xf32>
+  } -> tensor<1x16x4x4xf32>
+  return %r : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+
+// Tests that an odd channel count (an RGB image) gets a zero channel in the
+// input (tensor.pad) and in the weights, so the pairs are whole.
+// PAIRS-LABEL: func @conv_rgb
+// PAIRS:       tensor.pad
+// PAIRS:       } : tensor<1x3x12x12xf32> to tensor<1x4x12x12xf32>
+// PAIRS:       } -> tensor<1x2x12x12x2xbf16>
+// PAIRS:       arith.constant dense<{{.*}}> : tensor<16x4x7x7xbf16>
+// PAIRS:       ins(%{{.*}}, %{{.*}} : tensor<1x2x12x12x2xbf16>, tensor<16x4x7x7xbf16>)
+func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> tensor<1x16x6x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x3x7x7xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%x, %w : tensor<1x3x12x12xf32>, tensor<16x3x7x7xf32>) outs(%init : tensor<1x16x6x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x6x6xf32>
+  return %r : tensor<1x16x6x6xf32>
 }
