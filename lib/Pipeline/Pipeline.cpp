@@ -69,8 +69,7 @@ std::optional<Precision> parsePrecision(StringRef name) {
   return std::nullopt;
 }
 
-void buildLinalgPipeline(OpPassManager &pm, Precision precision,
-                         bool bf16Dot) {
+void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
@@ -165,7 +164,8 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
     buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
     return;
-  buildLinalgPipeline(pm, precision, codegen.vectorBits >= 512 && codegen.bf16Dot);
+  buildLinalgPipeline(pm, precision,
+                      codegen.vectorBits >= 512 && codegen.bf16Dot);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);
@@ -230,10 +230,10 @@ void registerPasses() {
       "The phases of `dsc compile` after import, up to compile-to",
       [](OpPassManager &pm, const PipelineOptions &options) {
         std::optional<Phase> phase = parsePhase(options.compileTo);
-        buildPipeline(pm, phase.value_or(Phase::LLVM), options.graphOpt,
-                      CodegenOptions{options.vectorBits, options.bf16Dot},
-                      parsePrecision(options.precision)
-                          .value_or(Precision::FP32));
+        buildPipeline(
+            pm, phase.value_or(Phase::LLVM), options.graphOpt,
+            CodegenOptions{options.vectorBits, options.bf16Dot},
+            parsePrecision(options.precision).value_or(Precision::FP32));
       });
 }
 

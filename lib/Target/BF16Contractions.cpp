@@ -1,4 +1,5 @@
-//===- BF16Contractions.cpp - MatMul/Gemm/Conv with bf16 inputs ------------===//
+//===- BF16Contractions.cpp - MatMul/Gemm/Conv with bf16 inputs
+//------------===//
 //
 // `--precision=bf16`: the contractions DSCToLinalg built for ONNX MatMul,
 // Gemm and Conv (marked with `dsc.contraction`) read bf16 copies of their
@@ -84,8 +85,9 @@ DenseElementsAttr padOneZero(DenseElementsAttr c, unsigned dim) {
     out.append(inner, 0.0f);
   }
   shape[dim] += 1;
-  return DenseElementsAttr::get(RankedTensorType::get(shape, type.getElementType()),
-                                ArrayRef<float>(out));
+  return DenseElementsAttr::get(
+      RankedTensorType::get(shape, type.getElementType()),
+      ArrayRef<float>(out));
 }
 
 bool isF32Tensor(Value v) {
@@ -146,17 +148,18 @@ struct BF16ContractionsPass
       Value empty =
           tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16);
       AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
-      Value r = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{newType}, ValueRange{v},
-                    ValueRange{empty}, ArrayRef<AffineMap>{id, id},
-                    SmallVector<utils::IteratorType>(
-                        type.getRank(), utils::IteratorType::parallel),
-                    [&](OpBuilder &b, Location l, ValueRange args) {
-                      linalg::YieldOp::create(
-                          b, l, arith::TruncFOp::create(b, l, bf16, args[0])
-                                    .getResult());
-                    })
-                    .getResult(0);
+      Value r =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{newType}, ValueRange{v},
+              ValueRange{empty}, ArrayRef<AffineMap>{id, id},
+              SmallVector<utils::IteratorType>(type.getRank(),
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
+              })
+              .getResult(0);
       rounded[v] = r;
       return r;
     };
@@ -184,17 +187,18 @@ struct BF16ContractionsPass
       in[1] = in[1] * 2 + rewriter.getAffineDimExpr(rank - 1);
       SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, in, ctx),
                                      rewriter.getMultiDimIdentityMap(rank)};
-      Value r = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{newType}, ValueRange{v},
-                    ValueRange{empty}, maps,
-                    SmallVector<utils::IteratorType>(
-                        rank, utils::IteratorType::parallel),
-                    [&](OpBuilder &b, Location l, ValueRange args) {
-                      linalg::YieldOp::create(
-                          b, l, arith::TruncFOp::create(b, l, bf16, args[0])
-                                    .getResult());
-                    })
-                    .getResult(0);
+      Value r =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{newType}, ValueRange{v},
+              ValueRange{empty}, maps,
+              SmallVector<utils::IteratorType>(rank,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
+              })
+              .getResult(0);
       paired[v] = r;
       return r;
     };
@@ -205,7 +209,8 @@ struct BF16ContractionsPass
       linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(*op);
       if (!generic) {
         rewriter.setInsertionPoint(op);
-        FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
+        FailureOr<linalg::GenericOp> g =
+            linalg::generalizeNamedOp(rewriter, op);
         if (failed(g)) {
           ++kept[kind];
           continue;
@@ -302,8 +307,8 @@ struct BF16ContractionsPass
         DenseElementsAttr dense;
         if (matchPattern(in, m_Constant(&dense))) {
           rewriter.setInsertionPointAfterValue(in);
-          inputs.push_back(arith::ConstantOp::create(
-              rewriter, in.getLoc(), toBF16(dense)));
+          inputs.push_back(
+              arith::ConstantOp::create(rewriter, in.getLoc(), toBF16(dense)));
         } else {
           inputs.push_back(roundActivation(in, loc));
         }
@@ -318,8 +323,7 @@ struct BF16ContractionsPass
       };
       auto replacement = linalg::GenericOp::create(
           rewriter, loc, generic.getResultTypes(), inputs,
-          generic.getDpsInits(), maps,
-          generic.getIteratorTypesArray(), body);
+          generic.getDpsInits(), maps, generic.getIteratorTypesArray(), body);
       markContraction(replacement, kind);
       replacement->setAttr("dsc.precision", rewriter.getStringAttr("bf16"));
       rewriter.replaceOp(generic, replacement.getResults());
@@ -330,8 +334,9 @@ struct BF16ContractionsPass
     auto dict = [&](const std::map<std::string, int64_t> &m) {
       SmallVector<NamedAttribute> entries;
       for (const auto &[name, count] : m)
-        entries.emplace_back(StringAttr::get(ctx, name),
-                             IntegerAttr::get(IntegerType::get(ctx, 64), count));
+        entries.emplace_back(
+            StringAttr::get(ctx, name),
+            IntegerAttr::get(IntegerType::get(ctx, 64), count));
       return DictionaryAttr::get(ctx, entries);
     };
     module->setAttr("dsc.bf16_contractions", dict(converted));

@@ -24,9 +24,8 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                          utils::IteratorType::parallel);
   iters.push_back(utils::IteratorType::reduction);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-      ValueRange{init}, maps, iters,
-      [](OpBuilder &nb, Location nloc, ValueRange args) {
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iters, [](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc, multiplyAccumulate(nb, nloc, args));
       });
   markContraction(generic, kind);
@@ -129,9 +128,8 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
     SmallVector<AffineMap> maps = {op.getTransA() ? map({k, m}) : map({m, k}),
                                    op.getTransB() ? map({n, k}) : map({k, n}),
                                    map({m, n})};
-    Value acc =
-        buildContraction(rewriter, loc, op.getA(), op.getB(), init, maps, 2,
-                         "Gemm");
+    Value acc = buildContraction(rewriter, loc, op.getA(), op.getB(), init,
+                                 maps, 2, "Gemm");
     if (alpha != 1.0) {
       SmallVector<Value> ins = {acc};
       if (c)

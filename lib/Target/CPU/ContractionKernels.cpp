@@ -374,15 +374,15 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   auto newType = MemRefType::get(packedShape, type.getElementType());
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
-    DenseElementsAttr packed = transposeDense(
-        dense, sourceShape, perm,
-        RankedTensorType::get(shape, type.getElementType()));
+    DenseElementsAttr packed =
+        transposeDense(dense, sourceShape, perm,
+                       RankedTensorType::get(shape, type.getElementType()));
     packed = packed.reshape(
         RankedTensorType::get(packedShape, type.getElementType()));
     OpBuilder mb(global);
     packedGlobal = memref::GlobalOp::create(
-        mb, global.getLoc(), name, mb.getStringAttr("private"), newType,
-        packed, /*constant=*/true, global.getAlignmentAttr());
+        mb, global.getLoc(), name, mb.getStringAttr("private"), newType, packed,
+        /*constant=*/true, global.getAlignmentAttr());
   }
   OpBuilder b(get);
   b.setInsertionPointAfter(get);
@@ -1292,9 +1292,10 @@ struct DSCContractionKernelsPass
         unpacked->erase();
     }
     if (bf16Dot)
-      module->setAttr("dsc.bf16_dot_kernels",
-                      IntegerAttr::get(IntegerType::get(module.getContext(), 64),
-                                       dotKernels));
+      module->setAttr(
+          "dsc.bf16_dot_kernels",
+          IntegerAttr::get(IntegerType::get(module.getContext(), 64),
+                           dotKernels));
     // Weights that live on only in their packed layout.
     for (memref::GlobalOp global : packedFrom)
       if (global && SymbolTable::symbolKnownUseEmpty(global, module))
