@@ -125,7 +125,8 @@ void CompileReport::print(llvm::raw_ostream &os) const {
     os << "  precision:          bf16: MatMul/Gemm/Conv take bf16 inputs and "
           "accumulate in fp32 (";
     if (!bf16Dot)
-      os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16";
+      os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16, "
+            "or --no-vectorize";
     else if (bf16DotKernels >= 0)
       os << "vdpbf16ps in " << bf16DotKernels
          << " kernels, fp32 FMAs of the bf16 inputs in the others";
