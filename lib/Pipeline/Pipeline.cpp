@@ -31,6 +31,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -60,11 +61,25 @@ StringRef phaseName(Phase phase) {
   return "";
 }
 
-void buildLinalgPipeline(OpPassManager &pm) {
+std::optional<Precision> parsePrecision(StringRef name) {
+  if (name == "fp32" || name == "f32")
+    return Precision::FP32;
+  if (name == "bf16")
+    return Precision::BF16;
+  return std::nullopt;
+}
+
+void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (precision == Precision::BF16) {
+    // After folding, so weights are final constants when rounded to bf16.
+    pm.addPass(createDSCBF16Contractions(DSCBF16ContractionsOptions{bf16Dot}));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {
@@ -91,7 +106,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
     // Contractions and their init/epilogue ops as register-blocked vector
     // loop nests (the rest stays linalg for the loop lowering below).
     pm.addPass(createDSCContractionKernels(
-        DSCContractionKernelsOptions{options.vectorBits}));
+        DSCContractionKernelsOptions{options.vectorBits, options.bf16Dot}));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -117,7 +132,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   // Vector to LLVM after libm: the libm lowering unrolls vector math with
   // no LLVM intrinsic into per-lane calls (vector.extract / insert).
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.x86Vector = options.bf16Dot;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -126,6 +143,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   funcOptions.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createDSCBF16MaskedLoadsAsI16());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"llvm"}));
 }
@@ -141,12 +159,13 @@ void buildGraphPipeline(OpPassManager &pm) {
 }
 
 void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
-                   const CodegenOptions &codegen) {
+                   const CodegenOptions &codegen, Precision precision) {
   if (graphOpt)
     buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
     return;
-  buildLinalgPipeline(pm);
+  buildLinalgPipeline(pm, precision,
+                      codegen.vectorBits >= 512 && codegen.bf16Dot);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);
@@ -158,7 +177,8 @@ void registerDialects(DialectRegistry &registry) {
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect, vector::VectorDialect>();
+                  tensor::TensorDialect, vector::VectorDialect,
+                  x86vector::X86VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
@@ -188,6 +208,16 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Vector register width for contraction kernels (0: "
                      "leave them to the loop lowering)"),
       llvm::cl::init(512)};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("MatMul/Gemm/Conv arithmetic: fp32, or bf16 (bf16 "
+                     "inputs, f32 accumulation)"),
+      llvm::cl::init("fp32")};
+  Option<bool> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("The target has AVX512-BF16 (vdpbf16ps for bf16 "
+                     "contractions; default false)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -200,8 +230,10 @@ void registerPasses() {
       "The phases of `dsc compile` after import, up to compile-to",
       [](OpPassManager &pm, const PipelineOptions &options) {
         std::optional<Phase> phase = parsePhase(options.compileTo);
-        buildPipeline(pm, phase.value_or(Phase::LLVM), options.graphOpt,
-                      CodegenOptions{options.vectorBits});
+        buildPipeline(
+            pm, phase.value_or(Phase::LLVM), options.graphOpt,
+            CodegenOptions{options.vectorBits, options.bf16Dot},
+            parsePrecision(options.precision).value_or(Precision::FP32));
       });
 }
 

@@ -55,6 +55,32 @@ GraphStats measureGraph(ModuleOp module) {
   return stats;
 }
 
+void CompileReport::readPrecision(ModuleOp module) {
+  auto read = [&](StringRef name, std::map<std::string, int64_t> &out) {
+    if (auto dict = module->getAttrOfType<DictionaryAttr>(name))
+      for (NamedAttribute entry : dict)
+        out[entry.getName().str()] =
+            cast<IntegerAttr>(entry.getValue()).getInt();
+  };
+  read("dsc.bf16_contractions", bf16Ops);
+  read("dsc.fp32_contractions", fp32Contractions);
+}
+
+std::map<std::string, int64_t> CompileReport::fp32Ops() const {
+  std::map<std::string, int64_t> ops = optimized.opCounts;
+  // ONNX op type -> the dsc op it was imported as.
+  for (const auto &[onnx, count] : bf16Ops) {
+    std::string name = StringRef(onnx).lower();
+    auto it = ops.find(name);
+    if (it == ops.end())
+      continue;
+    it->second -= count;
+    if (it->second <= 0)
+      ops.erase(it);
+  }
+  return ops;
+}
+
 void CompileReport::print(llvm::raw_ostream &os) const {
   os << "dsc report: " << model << "\n";
   os << "  ONNX nodes in:      " << onnxNodes << "\n";
@@ -95,6 +121,30 @@ void CompileReport::print(llvm::raw_ostream &os) const {
      << " -> " << megabytes(optimized.intermediateBytes) << " ("
      << megabytes(imported.intermediateBytes - optimized.intermediateBytes)
      << " never written)\n";
+  if (precision == "bf16") {
+    os << "  precision:          bf16: MatMul/Gemm/Conv take bf16 inputs and "
+          "accumulate in fp32 (";
+    if (!bf16Dot)
+      os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16, "
+            "or --no-vectorize";
+    else if (bf16DotKernels >= 0)
+      os << "vdpbf16ps in " << bf16DotKernels
+         << " kernels, fp32 FMAs of the bf16 inputs in the others";
+    else
+      os << "vdpbf16ps where the kernel allows";
+    os << ")\n";
+    auto list = [&](const std::map<std::string, int64_t> &m) {
+      std::string s;
+      for (const auto &[name, count] : m)
+        s += " " + std::to_string(count) + " x " + name + ";";
+      return s.empty() ? std::string(" none") : s;
+    };
+    os << "    in bf16:         " << list(bf16Ops) << "\n";
+    if (!fp32Contractions.empty())
+      os << "    kept in fp32:    " << list(fp32Contractions)
+         << " (not f32 multiply-accumulates)\n";
+    os << "    in fp32 (ops):   " << list(fp32Ops()) << "\n";
+  }
   if (arenaBytes)
     os << "  arena:              " << megabytes(arenaBytes)
        << " (lower bound " << megabytes(arenaLowerBound) << ")\n";
@@ -125,7 +175,23 @@ llvm::json::Value CompileReport::toJSON() const {
   for (const auto &[phase, seconds] : phases)
     phaseList.push_back(llvm::json::Object{{"phase", phase},
                                            {"seconds", seconds}});
+  auto counts = [](const std::map<std::string, int64_t> &m) {
+    llvm::json::Object o;
+    for (const auto &[name, count] : m)
+      o[name] = count;
+    return o;
+  };
+  llvm::json::Object precisionInfo{{"mode", precision}};
+  if (precision == "bf16") {
+    precisionInfo["dot"] = bf16Dot ? "vdpbf16ps" : "fma";
+    if (bf16DotKernels >= 0)
+      precisionInfo["vdpbf16ps_kernels"] = bf16DotKernels;
+    precisionInfo["bf16"] = counts(bf16Ops);
+    precisionInfo["fp32_contractions"] = counts(fp32Contractions);
+    precisionInfo["fp32_ops"] = counts(fp32Ops());
+  }
   return llvm::json::Object{{"model", model},
+                            {"precision", std::move(precisionInfo)},
                             {"onnx_nodes", onnxNodes},
                             {"graph_passes", graphOpt},
                             {"imported", stats(imported)},

@@ -41,6 +41,17 @@ static Error checkCPU(StringRef triple, StringRef cpu, StringRef examples) {
   return Error::success();
 }
 
+bool TargetInfo::hasFeature(StringRef name) const {
+  initializeLLVMTargets();
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(Triple(triple), error);
+  if (!target)
+    return false;
+  std::unique_ptr<MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(Triple(triple), cpu, features));
+  return sti && sti->checkFeatures(("+" + name).str());
+}
+
 Expected<TargetInfo> TargetInfo::lookup(StringRef target, StringRef cpu) {
   Triple host(sys::getProcessTriple());
   StringRef hostArch = host.getArch() == Triple::aarch64 ? "aarch64" : "x86_64";
@@ -73,6 +84,7 @@ Expected<TargetInfo> TargetInfo::lookup(StringRef target, StringRef cpu) {
                   StringRef(info.cpu).starts_with("znver5") ||
                   StringRef(info.cpu).starts_with("sapphirerapids");
     info.vectorBits = avx512 ? 512 : 256;
+    info.bf16Dot = avx512 && info.hasFeature("avx512bf16");
     return info;
   }
   if (target == "aarch64") {

@@ -1,5 +1,5 @@
 // RUN: dsc-opt %s --dsc-pipeline="compile-to=dsc" | FileCheck %s --check-prefix=DSC
-// RUN: dsc-opt %s --dsc-pipeline="compile-to=linalg" | FileCheck %s --check-prefix=LINALG --implicit-check-not="dsc." --implicit-check-not="memref"
+// RUN: dsc-opt %s --dsc-pipeline="compile-to=linalg" | FileCheck %s --check-prefix=LINALG --implicit-check-not="= dsc." --implicit-check-not="dsc.yield" --implicit-check-not="memref"
 // RUN: dsc-opt %s --dsc-pipeline="compile-to=linalg" --mlir-print-op-generic | grep -oE '^ *(%%[^=]+= )?"[a-z_]+\.[a-z_]+"' | grep -oE '"[a-z_]+\.' | sort -u | FileCheck %s --check-prefix=DIALECTS
 // RUN: dsc-opt %s --dsc-pipeline="compile-to=llvm" | FileCheck %s --check-prefix=LLVM --implicit-check-not="memref" --implicit-check-not="func.func" --implicit-check-not="malloc" --implicit-check-not="memrefCopy"
 

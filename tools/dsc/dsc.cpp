@@ -79,6 +79,13 @@ cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Skip the dsc-level graph optimizations (folding, fusion)"),
     cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
+cl::opt<std::string> precisionName(
+    "precision",
+    cl::desc("MatMul/Gemm/Conv arithmetic: fp32 (default), or bf16 (bf16 "
+             "inputs, fp32 accumulation; vdpbf16ps with AVX512-BF16, f32 "
+             "FMAs of the rounded inputs elsewhere)"),
+    cl::init("fp32"), cl::value_desc("fp32|bf16"), cl::sub(compileCmd),
+    cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<std::string> compileTo(
     "compile-to",
     cl::desc("Stop after a phase and print its MLIR: dsc, linalg or llvm"),
@@ -242,6 +249,10 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   if (!target)
     return fail(toString(target.takeError()));
   target->vectorize = !noVectorize;
+  std::optional<dsc::Precision> precision = dsc::parsePrecision(precisionName);
+  if (!precision)
+    return fail("--precision expects fp32 or bf16, got '" + precisionName +
+                "'");
   std::string name = dsc::cIdentifier(sys::path::stem(model));
   options->functionName = name + "_forward";
 
@@ -265,6 +276,9 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
   dsc::CompileReport rep;
   rep.model = model.str();
   rep.graphOpt = !noFusion;
+  rep.precision = *precision == dsc::Precision::BF16 ? "bf16" : "fp32";
+  if (*precision == dsc::Precision::BF16)
+    rep.bf16Dot = target->bf16Dot && !noVectorize;
   llvm::TimeRecord start = llvm::TimeRecord::getCurrentTime(true),
                    last = start;
   bool progress = false;
@@ -330,8 +344,15 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     return stopAt && *stopAt == phase;
   };
   if (!stopHere(dsc::Phase::DSC)) {
-    if (failed(runPhase("linalg", dsc::buildLinalgPipeline, *module)))
+    if (failed(runPhase(
+            "linalg",
+            [&](OpPassManager &pm) {
+              dsc::buildLinalgPipeline(pm, *precision,
+                                       target->bf16Dot && !noVectorize);
+            },
+            *module)))
       return 1;
+    rep.readPrecision(*module);
     if (!stopHere(dsc::Phase::Linalg) &&
         failed(runPhase(
             "lower",
@@ -339,11 +360,16 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
               dsc::buildBufferizePipeline(pm);
               dsc::CodegenOptions codegen;
               codegen.vectorBits = noVectorize ? 0 : target->vectorBits;
+              codegen.bf16Dot = target->bf16Dot;
               dsc::buildLowerToLLVMPipeline(pm, codegen);
             },
             *module)))
       return 1;
   }
+  if (auto n = (*module)->getAttrOfType<IntegerAttr>("dsc.bf16_dot_kernels"))
+    rep.bf16DotKernels = n.getInt();
+  else if (rep.bf16Dot && !stopAt)
+    rep.bf16DotKernels = 0;
   if (stopAt) {
     if (failed(printModule(*module, outputPath)))
       return 1;
@@ -411,7 +437,7 @@ int runRun(MLIRContext &ctx, const char *argv0) {
   std::string config = std::string(DSC_VERSION) + "|" + targetName + "|" +
                        cpuName + "|" + join(shapes, ",") + "|" +
                        (noVectorize ? "novec" : "vec") +
-                       (noFusion ? "|nofusion" : "");
+                       (noFusion ? "|nofusion" : "") + "|" + precisionName;
   hash.update(config);
   // And the compiler itself: a rebuilt dsc of the same version must not
   // reuse artefacts an older build made.

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
 #include <optional>
@@ -27,6 +28,16 @@ mlir::DenseElementsAttr transposeDense(mlir::DenseElementsAttr c,
                                        llvm::ArrayRef<int64_t> sourceShape,
                                        llvm::ArrayRef<int64_t> perm,
                                        mlir::RankedTensorType resultType);
+
+/// The discardable attribute that DSCToLinalg puts on the contraction it
+/// builds for an ONNX MatMul, Gemm or Conv (value: that op type), so that
+/// later passes (the `--precision=bf16` rewrite, the report) know which
+/// contractions are model weights layers and not parts of other ops
+/// (attention, resize weights, pooling).
+inline constexpr llvm::StringLiteral kContractionAttr = "dsc.contraction";
+inline void markContraction(mlir::Operation *op, llvm::StringRef kind) {
+  op->setAttr(kContractionAttr, mlir::StringAttr::get(op->getContext(), kind));
+}
 
 } // namespace dsc
 

@@ -15,16 +15,28 @@ enum class Phase { DSC, Linalg, LLVM };
 std::optional<Phase> parsePhase(llvm::StringRef name);
 llvm::StringRef phaseName(Phase phase);
 
+/// The arithmetic of MatMul/Gemm/Conv (`--precision`): f32 throughout, or
+/// bf16 inputs with f32 accumulation (everything else stays f32).
+enum class Precision { FP32, BF16 };
+
+std::optional<Precision> parsePrecision(llvm::StringRef name);
+
 /// Graph optimizations on the dsc dialect (folding, fusion).
 void buildGraphPipeline(mlir::OpPassManager &pm);
-/// dsc -> linalg on tensors (stage-checked).
-void buildLinalgPipeline(mlir::OpPassManager &pm);
+/// dsc -> linalg on tensors (stage-checked); with BF16 the MatMul/Gemm/Conv
+/// contractions are rewritten to bf16 inputs here (dsc-bf16-contractions).
+/// `bf16Dot`: the target has vdpbf16ps (convolution inputs in channel pairs).
+void buildLinalgPipeline(mlir::OpPassManager &pm,
+                         Precision precision = Precision::FP32,
+                         bool bf16Dot = false);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.
 struct CodegenOptions {
   /// Vector register width for the contraction kernels (0: scalar loops).
   int64_t vectorBits = 512;
+  /// The target has AVX512-BF16: bf16 contractions use vdpbf16ps.
+  bool bf16Dot = false;
 };
 
 /// planned memrefs -> LLVM dialect with bare-pointer arguments.
@@ -33,7 +45,8 @@ void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
 /// Everything after import up to `compileTo` (the dsc phase ends after the
 /// graph optimizations, which `graphOpt` = false skips).
 void buildPipeline(mlir::OpPassManager &pm, Phase compileTo,
-                   bool graphOpt = true, const CodegenOptions &codegen = {});
+                   bool graphOpt = true, const CodegenOptions &codegen = {},
+                   Precision precision = Precision::FP32);
 
 /// Every dialect dsc's pipelines use.
 void registerDialects(mlir::DialectRegistry &registry);

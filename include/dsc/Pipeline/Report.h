@@ -39,6 +39,20 @@ struct CompileReport {
   GraphStats imported, optimized;
   bool graphOpt = true;
   int64_t arenaBytes = 0, arenaLowerBound = 0, weightsBytes = 0;
+  /// `--precision`: "fp32" or "bf16"; with bf16 whether the contractions
+  /// use vdpbf16ps (else f32 FMAs of the bf16-rounded inputs), and the
+  /// contractions converted / left in f32, per ONNX op type (from
+  /// dsc-bf16-contractions).
+  std::string precision = "fp32";
+  bool bf16Dot = false;
+  /// Contraction kernels that use vdpbf16ps (-1: not lowered that far).
+  int64_t bf16DotKernels = -1;
+  std::map<std::string, int64_t> bf16Ops, fp32Contractions;
+  /// Reads what dsc-bf16-contractions recorded on `module`.
+  void readPrecision(mlir::ModuleOp module);
+  /// dsc op counts after the graph passes that stayed f32 (all of them but
+  /// the converted contractions).
+  std::map<std::string, int64_t> fp32Ops() const;
   /// (phase, seconds) in order.
   std::vector<std::pair<std::string, double>> phases;
 

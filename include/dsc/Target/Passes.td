@@ -71,6 +71,19 @@ def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def DSCBF16MaskedLoadsAsI16 : Pass<"dsc-bf16-masked-loads-as-i16"> {
+  let summary = "Masked loads of bf16 vectors as i16 vectors (LLVM dialect)";
+  let description = [{
+    On a CPU without native bf16 LLVM promotes bf16 to f32, and a masked
+    load of a bf16 vector is scalarized into per-lane loads that are
+    truncated back to bf16 through compiler-rt's `__truncsfbf2`, which the
+    artefacts do not link. The same bits loaded as i16 and bitcast need no
+    conversion: `llvm.intr.masked.load` of `vector<Nxbf16>` becomes one of
+    `vector<Nxi16>` (pass-through bitcast too) followed by a bitcast.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def DSCApproximateMath : Pass<"dsc-approximate-math"> {
   let summary = "f32 exp, tanh and erf as inline polynomials";
   let description = [{
@@ -83,6 +96,35 @@ def DSCApproximateMath : Pass<"dsc-approximate-math"> {
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
+  let summary = "MatMul, Gemm and Conv contractions with bf16 inputs, f32 accumulation";
+  let description = [{
+    `--precision=bf16`. Runs on linalg on tensors. Every contraction that
+    `dsc-convert-to-linalg` marked with `dsc.contraction` (an ONNX MatMul,
+    Gemm or Conv) over f32 is rewritten to read bf16 operands and accumulate
+    in f32 (`acc + extf(a) * extf(b)`): constant operands (weights) become
+    bf16 constants, rounded at compile time; other operands get one
+    elementwise `arith.truncf` each (shared by every contraction that reads
+    the same value). Both roundings are to nearest, ties to even. The
+    rewritten contraction carries `dsc.precision = "bf16"`; nothing else
+    changes precision. The module records the converted contractions per
+    ONNX op type in `dsc.bf16_contractions` (and marked ones it could not
+    convert in `dsc.fp32_contractions`) for the compile report.
+
+    With `pair-activations` (targets with vdpbf16ps) a convolution's input
+    with an even channel count is written as `[n, c / 2, spatial..., 2]`
+    (channel pairs innermost) and read through `(c floordiv 2, ..., c mod
+    2)`, so a pair of input channels is one 32-bit load.
+  }];
+  let options = [
+    Option<"pairActivations", "pair-activations", "bool", /*default=*/"false",
+           "Lay convolution inputs out in channel pairs for vdpbf16ps">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
@@ -106,13 +148,18 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
            "Width of the target's vector registers (512 AVX-512, 256 AVX2, "
-           "128 NEON)">
+           "128 NEON)">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "The target has AVX512-BF16: contractions over bf16 inputs use "
+           "x86vector.avx512.dot (vdpbf16ps) with pairs of the reduction; "
+           "without it they widen the inputs and use f32 FMAs">
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect",
+                           "mlir::x86vector::X86VectorDialect"];
 }
 
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {

@@ -23,6 +23,11 @@ struct TargetInfo {
   unsigned vectorBits;  // widest native vector register
   bool native = false;  // generated code runs on this machine
   bool vectorize = true; // LLVM's loop and SLP vectorizers
+  bool bf16Dot = false;  // AVX512-BF16 (vdpbf16ps) with 512-bit vectors
+
+  /// Whether the CPU with `features` has the LLVM feature `name`
+  /// (e.g. "avx512bf16"), as LLVM's subtarget tables say.
+  bool hasFeature(llvm::StringRef name) const;
 
   /// `target` is host, x86_64 or aarch64 (cuda is named but not built yet);
   /// `cpu` empty means: the host CPU for a native target, else a portable

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "PopulatePatterns.h"
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -63,15 +64,16 @@ Value buildConvGeneric(PatternRewriter &rewriter, Location loc, Value x,
   SmallVector<utils::IteratorType> iters(numParallel,
                                          utils::IteratorType::parallel);
   iters.append(numReduction, utils::IteratorType::reduction);
-  return linalg::GenericOp::create(
-             rewriter, loc, TypeRange{init.getType()}, ValueRange{x, w},
-             ValueRange{init}, maps, iters,
-             [](OpBuilder &b, Location l, ValueRange args) {
-               Value p = arith::MulFOp::create(b, l, args[0], args[1]);
-               linalg::YieldOp::create(
-                   b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
-             })
-      .getResult(0);
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{init.getType()}, ValueRange{x, w},
+      ValueRange{init}, maps, iters,
+      [](OpBuilder &b, Location l, ValueRange args) {
+        Value p = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
+      });
+  markContraction(generic, "Conv");
+  return generic.getResult(0);
 }
 
 /// Ungrouped and depthwise (one input and one output channel per group)

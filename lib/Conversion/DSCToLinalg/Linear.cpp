@@ -1,6 +1,7 @@
 //===- Linear.cpp - dsc.matmul / dsc.gemm to linalg -----------------------===//
 #include "PopulatePatterns.h"
 #include "dsc/Dialect/DSCDialect.h"
+#include "dsc/Dialect/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -18,18 +19,17 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
 /// A contraction generic over dims (parallel..., k) with the given maps.
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        Value init, ArrayRef<AffineMap> maps,
-                       int64_t numParallel) {
+                       int64_t numParallel, StringRef kind) {
   SmallVector<utils::IteratorType> iters(numParallel,
                                          utils::IteratorType::parallel);
   iters.push_back(utils::IteratorType::reduction);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-             ValueRange{init}, maps, iters,
-             [](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(nb, nloc,
-                                       multiplyAccumulate(nb, nloc, args));
-             })
-      .getResult(0);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iters, [](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, multiplyAccumulate(nb, nloc, args));
+      });
+  markContraction(generic, kind);
+  return generic.getResult(0);
 }
 
 struct MatMulLowering : OpRewritePattern<MatMulOp> {
@@ -43,11 +43,11 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
     Value init = buildFilled(rewriter, loc, type,
                              rewriter.getFloatAttr(type.getElementType(), 0));
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      rewriter.replaceOp(
-          op, linalg::MatmulOp::create(rewriter, loc,
-                                       ValueRange{op.getLhs(), op.getRhs()},
-                                       ValueRange{init})
-                  .getResult(0));
+      auto matmul = linalg::MatmulOp::create(
+          rewriter, loc, ValueRange{op.getLhs(), op.getRhs()},
+          ValueRange{init});
+      markContraction(matmul, "MatMul");
+      rewriter.replaceOp(op, matmul.getResult(0));
       return success();
     }
     // General numpy matmul: loops (batch..., m?, n?, k); rank-1 operands
@@ -88,7 +88,7 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
                                    AffineMap::get(numLoops, 0, outExprs, ctx)};
     rewriter.replaceOp(op,
                        buildContraction(rewriter, loc, op.getLhs(), op.getRhs(),
-                                        init, maps, type.getRank()));
+                                        init, maps, type.getRank(), "MatMul"));
     return success();
   }
 };
@@ -128,8 +128,8 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
     SmallVector<AffineMap> maps = {op.getTransA() ? map({k, m}) : map({m, k}),
                                    op.getTransB() ? map({n, k}) : map({k, n}),
                                    map({m, n})};
-    Value acc =
-        buildContraction(rewriter, loc, op.getA(), op.getB(), init, maps, 2);
+    Value acc = buildContraction(rewriter, loc, op.getA(), op.getB(), init,
+                                 maps, 2, "Gemm");
     if (alpha != 1.0) {
       SmallVector<Value> ins = {acc};
       if (c)

@@ -42,6 +42,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -207,6 +208,12 @@ struct Group {
   int64_t bStride;
   bool packB = false;      // b is a constant to re-lay with vecDim innermost
   int64_t forcedLanes = 0; // vector length fixed by the caller (no masks)
+  bool bf16 = false;       // an input is bf16, widened to f32 in the body
+  // vdpbf16ps: pairs of reduction loop `pairDim` (the innermost index of
+  // `a`, which is read as one 32-bit pair) meet `b` packed at compile time
+  // as [n / L, ..., K / 2, L * 2] (a pair per lane, lanes contiguous).
+  bool dot = false;
+  unsigned pairDim = ~0u;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
   // The operands as the kernel reads them (after packing).
   Value aBuf, bBuf;
@@ -312,6 +319,121 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   return {packedValue, newMap};
 }
 
+/// The constant bf16 `operand` re-laid for vdpbf16ps along loop `vecDim`
+/// in vectors of `lanes`, pairing reduction loop `pairDim`: [size_v / L,
+/// the other indices..., K / 2, L * 2], element (v, k) at [v / L, ...,
+/// k / 2, (v % L) * 2 + k % 2]. A tile's reduction then reads one
+/// contiguous stream of 2L-element vectors. (Both loops must divide.)
+std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
+                                      unsigned vecDim, unsigned pairDim,
+                                      int64_t lanes) {
+  auto get = operand.getDefiningOp<memref::GetGlobalOp>();
+  memref::GlobalOp global = constantGlobal(operand);
+  unsigned posV = *plainPosition(map, vecDim);
+  unsigned posK = *plainPosition(map, pairDim);
+  unsigned rank = map.getNumResults();
+  auto type = cast<MemRefType>(operand.getType());
+  int64_t sizeV = type.getDimSize(posV), sizeK = type.getDimSize(posK);
+  MLIRContext *ctx = map.getContext();
+
+  // The source viewed with v split into [v / L, L] and k into [k / 2, 2].
+  SmallVector<int64_t> sourceShape;
+  SmallVector<int64_t> firstOf(rank);
+  for (unsigned i = 0; i < rank; ++i) {
+    firstOf[i] = sourceShape.size();
+    if (i == posV)
+      sourceShape.append({sizeV / lanes, lanes});
+    else if (i == posK)
+      sourceShape.append({sizeK / 2, 2});
+    else
+      sourceShape.push_back(type.getDimSize(i));
+  }
+  SmallVector<int64_t> perm = {firstOf[posV]}, shape = {sizeV / lanes},
+                       packedShape = {sizeV / lanes};
+  AffineExpr v = map.getResult(posV), k = map.getResult(posK);
+  SmallVector<AffineExpr> exprs = {v.floorDiv(lanes)};
+  for (unsigned i = 0; i < rank; ++i)
+    if (i != posV && i != posK) {
+      perm.push_back(firstOf[i]);
+      shape.push_back(type.getDimSize(i));
+      packedShape.push_back(type.getDimSize(i));
+      exprs.push_back(map.getResult(i));
+    }
+  perm.append({firstOf[posK], firstOf[posV] + 1, firstOf[posK] + 1});
+  shape.append({sizeK / 2, lanes, 2});
+  packedShape.append({sizeK / 2, lanes * 2});
+  exprs.append({k.floorDiv(2), (v % lanes) * 2 + k % 2});
+  AffineMap newMap =
+      AffineMap::get(map.getNumDims(), map.getNumSymbols(), exprs, ctx);
+
+  std::string name = (global.getSymName() + "_pairs" + Twine(posV) + "_" +
+                      Twine(posK) + "x" + Twine(lanes))
+                         .str();
+  auto module = global->getParentOfType<ModuleOp>();
+  auto packedGlobal = module.lookupSymbol<memref::GlobalOp>(name);
+  auto newType = MemRefType::get(packedShape, type.getElementType());
+  if (!packedGlobal) {
+    auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
+    DenseElementsAttr packed =
+        transposeDense(dense, sourceShape, perm,
+                       RankedTensorType::get(shape, type.getElementType()));
+    packed = packed.reshape(
+        RankedTensorType::get(packedShape, type.getElementType()));
+    OpBuilder mb(global);
+    packedGlobal = memref::GlobalOp::create(
+        mb, global.getLoc(), name, mb.getStringAttr("private"), newType, packed,
+        /*constant=*/true, global.getAlignmentAttr());
+  }
+  OpBuilder b(get);
+  b.setInsertionPointAfter(get);
+  Value packedValue = memref::GetGlobalOp::create(b, get.getLoc(), newType,
+                                                  packedGlobal.getSymName());
+  return {packedValue, newMap};
+}
+
+/// The reduction loop whose pairs vdpbf16ps can take: the innermost index
+/// of `a` (contiguous, so a pair is one 32-bit load) — the loop itself, or
+/// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
+/// channel pairs) — and a plain index of the constant `b`, with an even
+/// trip count; ~0u if there is none.
+unsigned pairableDim(const Group &g) {
+  linalg::GenericOp op = g.contraction;
+  if (!g.bf16 || g.bStride != 1 || g.aMap.getNumResults() == 0)
+    return ~0u;
+  for (Value buf : {g.aBuf, g.bBuf}) {
+    auto t = dyn_cast<MemRefType>(buf.getType());
+    if (!t || !t.getElementType().isBF16())
+      return ~0u;
+  }
+  if (!constantGlobal(g.bBuf) || !innermostContiguous(g.aBuf) ||
+      !plainPosition(g.bMap, g.vecDim))
+    return ~0u;
+  AffineExpr last = g.aMap.getResults().back();
+  unsigned d;
+  if (auto k = dyn_cast<AffineDimExpr>(last)) {
+    d = k.getPosition();
+    if (plainPosition(g.aMap, d) != g.aMap.getNumResults() - 1)
+      return ~0u;
+  } else {
+    auto mod = dyn_cast<AffineBinaryOpExpr>(last);
+    if (!mod || mod.getKind() != AffineExprKind::Mod ||
+        !isa<AffineDimExpr>(mod.getLHS()) ||
+        mod.getRHS() != getAffineConstantExpr(2, mod.getContext()) ||
+        cast<MemRefType>(g.aBuf.getType()).getShape().back() != 2)
+      return ~0u;
+    auto pair = cast<AffineDimExpr>(mod.getLHS());
+    d = pair.getPosition();
+    for (AffineExpr e : g.aMap.getResults().drop_back())
+      if (e.isFunctionOfDim(d) && e != pair.floorDiv(2))
+        return ~0u;
+  }
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  if (op.getIteratorTypesArray()[d] != utils::IteratorType::reduction ||
+      sizes[d] % 2 != 0 || !plainPosition(g.bMap, d))
+    return ~0u;
+  return d;
+}
+
 /// Matches out[...] = out + a * b (either association) over f32 with one
 /// broadcast and one vector operand when loop `vecDim` (an output index;
 /// by default the innermost) is vectorized. A constant that reads `vecDim`
@@ -322,18 +444,36 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
     return std::nullopt;
   Block *body = op.getBlock();
-  if (!llvm::hasNItems(body->without_terminator(), 2))
+  Value a0 = body->getArgument(0), a1 = body->getArgument(1),
+        acc = body->getArgument(2);
+  // bf16 inputs (--precision=bf16) are widened to f32 before the product.
+  DenseMap<Value, Value> widened;
+  Operation *first = &body->front();
+  while (auto ext = dyn_cast<arith::ExtFOp>(first)) {
+    Value in = ext.getIn();
+    if ((in != a0 && in != a1) || !in.getType().isBF16() ||
+        !ext.getType().isF32())
+      return std::nullopt;
+    widened[ext.getResult()] = in;
+    first = first->getNextNode();
+  }
+  if (!llvm::hasNItems(body->without_terminator(), 2 + widened.size()))
     return std::nullopt;
-  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  auto mul = dyn_cast<arith::MulFOp>(first);
   auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
   auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
   if (!mul || !add || !yield || yield.getValues().front() != add.getResult())
     return std::nullopt;
-  Value a0 = body->getArgument(0), a1 = body->getArgument(1),
-        acc = body->getArgument(2);
-  if (!((mul.getLhs() == a0 && mul.getRhs() == a1) ||
-        (mul.getLhs() == a1 && mul.getRhs() == a0)))
+  auto source = [&](Value v) {
+    Value w = widened.lookup(v);
+    return w ? w : v;
+  };
+  Value m0 = source(mul.getLhs()), m1 = source(mul.getRhs());
+  if (!((m0 == a0 && m1 == a1) || (m0 == a1 && m1 == a0)))
     return std::nullopt;
+  for (Value in : {a0, a1})
+    if (!in.getType().isF32() && !in.getType().isBF16())
+      return std::nullopt;
   if (!((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
         (add.getRhs() == acc && add.getLhs() == mul.getResult())))
     return std::nullopt;
@@ -342,6 +482,7 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
 
   Group g;
   g.contraction = op;
+  g.bf16 = a0.getType().isBF16() || a1.getType().isBF16();
   g.out = op.getDpsInitOperand(0)->get();
   auto outType = dyn_cast<MemRefType>(g.out.getType());
   if (!outType || !outType.hasStaticShape() || outType.getRank() == 0 ||
@@ -495,6 +636,19 @@ struct Emitter {
     };
     aRow = pickLargest(g.aRows);
     bRow = pickLargest(g.bRows);
+    if (g.dot) {
+      // Rows whose `a` pairs are adjacent in memory (a convolution's output
+      // columns): a tile's broadcasts then share cache lines, where rows
+      // along output rows would touch a line per row and pair.
+      for (AffineExpr e : llvm::reverse(g.aMap.getResults())) {
+        if (e.isFunctionOfDim(g.pairDim))
+          continue;
+        for (unsigned d : g.aRows)
+          if (e.isFunctionOfDim(d))
+            aRow = d;
+        break;
+      }
+    }
     // Minimize loads per FMA over the whole output: a-rows cost one
     // broadcast each, b-rows one vector load per column (twice the lanes
     // when strided). A row count that does not divide its loop leaves a
@@ -627,6 +781,17 @@ struct Emitter {
     auto vt = VectorType::get({lanes}, b.getI32Type());
     return arith::ConstantOp::create(b, loc, vt,
                                      DenseElementsAttr::get(vt, ArrayRef(offsets)));
+  }
+
+  /// A bf16 scalar or vector (--precision=bf16 inputs) as f32; f32 as is.
+  Value widen(Value v) {
+    Type f32 = b.getF32Type();
+    if (getElementTypeOrSelf(v.getType()) == f32)
+      return v;
+    Type to = f32;
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      to = VectorType::get(vt.getShape(), f32);
+    return arith::ExtFOp::create(b, loc, to, v);
   }
 
   Value allLanes() {
@@ -803,7 +968,8 @@ struct Emitter {
     SmallVector<unsigned> looped, unrolled;
     int64_t unrolledTrips = 1;
     for (unsigned d : llvm::reverse(reduction)) {
-      if (loopSizes[d] <= 7 && unrolledTrips * loopSizes[d] <= s.maxUnroll) {
+      if (d != g.pairDim && loopSizes[d] <= 7 &&
+          unrolledTrips * loopSizes[d] <= s.maxUnroll) {
         unrolled.push_back(d);
         unrolledTrips *= loopSizes[d];
       } else {
@@ -855,14 +1021,41 @@ struct Emitter {
                 at[d] = red[d];
               unsigned ai = (r / bRowTile), bi = (r % bRowTile);
               Value &bc = bcasts[ai];
+              Value &bv = vecs[bi];
+              if (g.dot) {
+                // a[.., k : k + 2] as one 32-bit word in every lane; b
+                // holds the lanes' pairs; vdpbf16ps adds both products.
+                auto pairs = VectorType::get({2 * lanes}, b.getBF16Type());
+                if (!bc) {
+                  Value pair = vector::LoadOp::create(
+                      b, loc, VectorType::get({2}, b.getBF16Type()), aBuf,
+                      indices(aMap, at));
+                  Value word = vector::ExtractOp::create(
+                      b, loc,
+                      vector::BitCastOp::create(
+                          b, loc, VectorType::get({1}, b.getI32Type()), pair),
+                      ArrayRef<int64_t>{0});
+                  bc = vector::BitCastOp::create(
+                      b, loc, pairs,
+                      vector::BroadcastOp::create(
+                          b, loc, VectorType::get({lanes}, b.getI32Type()),
+                          word));
+                }
+                if (!bv)
+                  bv = vector::LoadOp::create(b, loc, pairs, bBuf,
+                                              indices(bMap, at));
+                acc[r] = x86vector::DotBF16Op::create(b, loc, vecType, acc[r],
+                                                      bc, bv);
+                continue;
+              }
               if (!bc) {
                 Value a = memref::LoadOp::create(b, loc, aBuf,
                                                  indices(aMap, at));
-                bc = vector::BroadcastOp::create(b, loc, vecType, a);
+                bc = vector::BroadcastOp::create(b, loc, vecType, widen(a));
               }
-              Value &bv = vecs[bi];
               if (!bv)
-                bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
+                bv = widen(
+                    loadVector(bBuf, indices(bMap, at), bMask, g.bStride));
               acc[r] = vector::FMAOp::create(b, loc, vecType, bc, bv, acc[r]);
             }
           };
@@ -894,7 +1087,8 @@ struct Emitter {
             }
             unsigned d = looped[level];
             auto loop = scf::ForOp::create(
-                b, loc, index(0), index(loopSizes[d]), index(1), acc,
+                b, loc, index(0), index(loopSizes[d]),
+                index(d == g.pairDim ? 2 : 1), acc,
                 [&](OpBuilder &fb, Location, Value iv, ValueRange iter) {
                   OpBuilder::InsertionGuard inner(b);
                   b.setInsertionPointToStart(fb.getInsertionBlock());
@@ -1011,11 +1205,34 @@ struct DSCContractionKernelsPass
     });
 
     SmallVector<memref::GlobalOp> packedFrom;
+    int64_t dotKernels = 0;
     for (Group &g : groups) {
       Operation *last = g.epilogue ? g.epilogue.getOperation()
                                    : g.contraction.getOperation();
       OpBuilder b(last);
-      Emitter e{b, g.contraction.getLoc(), g, strategy};
+      // vdpbf16ps wants whole 16-lane vectors: one column per row, the
+      // register block taken by rows instead.
+      unsigned pairDim = bf16Dot && vectorBits >= 512 ? pairableDim(g) : ~0u;
+      if (pairDim != ~0u) {
+        KernelStrategy dotStrategy = strategy;
+        dotStrategy.maxColumns = 1;
+        int64_t forced = g.forcedLanes;
+        if (forced)
+          g.forcedLanes = 16; // along channels: a multiple of 16 lanes
+        Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
+        trial.plan();
+        if (!trial.masked && trial.lanes == 16 && trial.vecTile == 16) {
+          g.dot = true;
+          g.pairDim = pairDim;
+          ++dotKernels;
+        } else {
+          g.forcedLanes = forced;
+        }
+      }
+      KernelStrategy used = strategy;
+      if (g.dot)
+        used.maxColumns = 1;
+      Emitter e{b, g.contraction.getLoc(), g, used};
       e.plan();
       // Constant vector operands (weights) in lane blocks when every tile
       // starts at a block (no masks); else, if they must be, re-laid with
@@ -1025,7 +1242,13 @@ struct DSCContractionKernelsPass
                        plainPosition(g.bMap, g.vecDim) &&
                        g.bMap.getNumResults() >= 2 && !e.masked &&
                        e.vecTile == e.lanes;
-      if (g.packB || blockable) {
+      if (g.dot) {
+        if (!llvm::is_contained(packedFrom, constantGlobal(g.bBuf)))
+          packedFrom.push_back(constantGlobal(g.bBuf));
+        unpacked = g.bBuf.getDefiningOp();
+        std::tie(g.bBuf, g.bMap) =
+            packPairs(g.bBuf, g.bMap, g.vecDim, g.pairDim, e.lanes);
+      } else if (g.packB || blockable) {
         // Several contractions may read one weight (e.g. the steps of an
         // unrolled recurrent cell): it is packed once and erased once.
         if (!llvm::is_contained(packedFrom, constantGlobal(g.bBuf)))
@@ -1068,6 +1291,11 @@ struct DSCContractionKernelsPass
       if (unpacked && unpacked->use_empty())
         unpacked->erase();
     }
+    if (bf16Dot)
+      module->setAttr(
+          "dsc.bf16_dot_kernels",
+          IntegerAttr::get(IntegerType::get(module.getContext(), 64),
+                           dotKernels));
     // Weights that live on only in their packed layout.
     for (memref::GlobalOp global : packedFrom)
       if (global && SymbolTable::symbolKnownUseEmpty(global, module))

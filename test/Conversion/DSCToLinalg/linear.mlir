@@ -1,12 +1,13 @@
 // RUN: dsc-opt %s --split-input-file --dsc-convert-to-linalg --mlir-print-local-scope | FileCheck %s
 
-// Tests that a 2-D matmul becomes linalg.matmul into a zero-filled init.
+// Tests that a 2-D matmul becomes linalg.matmul into a zero-filled init,
+// marked as the contraction of an ONNX MatMul (for --precision=bf16).
 // CHECK-LABEL: func @matmul_2d
 // CHECK-SAME: (%[[A:.+]]: tensor<2x3xf32>, %[[B:.+]]: tensor<3x5xf32>)
 // CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<2x5xf32>
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[FILL:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[EMPTY]] : tensor<2x5xf32>)
-// CHECK: %[[MM:.+]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<2x3xf32>, tensor<3x5xf32>) outs(%[[FILL]] : tensor<2x5xf32>)
+// CHECK: %[[MM:.+]] = linalg.matmul {dsc.contraction = "MatMul"} ins(%[[A]], %[[B]] : tensor<2x3xf32>, tensor<3x5xf32>) outs(%[[FILL]] : tensor<2x5xf32>)
 // CHECK-NOT: linalg.generic
 // CHECK: return %[[MM]]
 func.func @matmul_2d(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) -> tensor<2x5xf32> {

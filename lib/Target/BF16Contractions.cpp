@@ -1,0 +1,348 @@
+//===- BF16Contractions.cpp - MatMul/Gemm/Conv with bf16 inputs
+//------------===//
+//
+// `--precision=bf16`: the contractions DSCToLinalg built for ONNX MatMul,
+// Gemm and Conv (marked with `dsc.contraction`) read bf16 copies of their
+// f32 operands and accumulate in f32:
+//
+//   %x16 = linalg.generic {truncf}  ins(%x : f32) outs(bf16)     activations
+//   %w16 = arith.constant dense<...> : tensor<...xbf16>          weights,
+//                                       rounded here, at compile time
+//   linalg.generic ins(%x16, %w16) outs(%acc : f32) {
+//     acc + extf(x) * extf(w) }
+//
+// Rounding is to nearest, ties to even, in both places. Everything else
+// (and the graph's inputs and outputs) stays f32. The contraction kernels
+// turn the body into `vdpbf16ps` where the target has avx512_bf16 and into
+// f32 FMAs of the widened inputs elsewhere; the loop lowering computes the
+// same products, so every target gets the same numbers up to summation
+// order.
+//
+//===----------------------------------------------------------------------===//
+#include "dsc/Dialect/Utils.h"
+#include "dsc/Target/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#include <map>
+
+using namespace mlir;
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCBF16CONTRACTIONS
+#include "dsc/Target/Passes.h.inc"
+
+namespace {
+
+/// f32 -> bf16, round to nearest even; NaN stays a (quiet) NaN.
+uint16_t roundToBF16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if ((bits & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((bits >> 16) | 0x40);
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+/// The f32 constant `c` as a bf16 constant of the same shape.
+DenseElementsAttr toBF16(DenseElementsAttr c) {
+  auto type = cast<RankedTensorType>(c.getType());
+  auto newType =
+      RankedTensorType::get(type.getShape(), BFloat16Type::get(c.getContext()));
+  SmallVector<uint16_t> out;
+  if (c.isSplat()) {
+    out.push_back(roundToBF16(c.getSplatValue<float>()));
+  } else {
+    out.reserve(c.getNumElements());
+    for (float f : c.getValues<float>())
+      out.push_back(roundToBF16(f));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      newType, ArrayRef<char>(reinterpret_cast<const char *>(out.data()),
+                              out.size() * sizeof(uint16_t)));
+}
+
+/// The f32 constant `c` with one more (zero) entry along dimension `dim`.
+DenseElementsAttr padOneZero(DenseElementsAttr c, unsigned dim) {
+  auto type = cast<RankedTensorType>(c.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t outer = 1, inner = 1;
+  for (unsigned i = 0; i < dim; ++i)
+    outer *= shape[i];
+  for (unsigned i = dim + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t size = shape[dim];
+  SmallVector<float> values(c.getValues<float>());
+  if (c.isSplat())
+    values.assign(type.getNumElements(), c.getSplatValue<float>());
+  SmallVector<float> out;
+  out.reserve(outer * (size + 1) * inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    out.append(values.begin() + o * size * inner,
+               values.begin() + (o + 1) * size * inner);
+    out.append(inner, 0.0f);
+  }
+  shape[dim] += 1;
+  return DenseElementsAttr::get(
+      RankedTensorType::get(shape, type.getElementType()),
+      ArrayRef<float>(out));
+}
+
+bool isF32Tensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isF32() && t.hasStaticShape();
+}
+
+/// out = acc + a * b (either order) over f32, as DSCToLinalg builds it.
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  for (Value v : op->getOperands())
+    if (!isF32Tensor(v))
+      return false;
+  Block *body = op.getBlock();
+  if (!llvm::hasNItems(body->without_terminator(), 2))
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (!mul || !add || yield.getValues().front() != add.getResult())
+    return false;
+  Value a0 = body->getArgument(0), a1 = body->getArgument(1),
+        acc = body->getArgument(2);
+  return ((mul.getLhs() == a0 && mul.getRhs() == a1) ||
+          (mul.getLhs() == a1 && mul.getRhs() == a0)) &&
+         ((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
+          (add.getRhs() == acc && add.getLhs() == mul.getResult()));
+}
+
+struct BF16ContractionsPass
+    : impl::DSCBF16ContractionsBase<BF16ContractionsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    IRRewriter rewriter(ctx);
+    Type bf16 = BFloat16Type::get(ctx);
+
+    SmallVector<linalg::LinalgOp> marked;
+    module.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kContractionAttr) && op.hasPureTensorSemantics())
+        marked.push_back(op);
+    });
+
+    std::map<std::string, int64_t> converted, kept;
+    // One bf16 copy per activation, however many contractions read it
+    // (a block's input feeds its first conv and the downsample; Q, K and V
+    // read one normalized tensor).
+    DenseMap<Value, Value> rounded;
+    auto roundActivation = [&](Value v, Location loc) -> Value {
+      if (Value r = rounded.lookup(v))
+        return r;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(v);
+      auto type = cast<RankedTensorType>(v.getType());
+      auto newType = RankedTensorType::get(type.getShape(), bf16);
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16);
+      AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+      Value r =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{newType}, ValueRange{v},
+              ValueRange{empty}, ArrayRef<AffineMap>{id, id},
+              SmallVector<utils::IteratorType>(type.getRank(),
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
+              })
+              .getResult(0);
+      rounded[v] = r;
+      return r;
+    };
+
+    // Convolutions for vdpbf16ps (pairActivations): the input as
+    // [n, c / 2, spatial..., 2] (channel pairs innermost), so that the pair
+    // (c, c + 1) a kernel multiplies with one 32-bit weight pair is one
+    // 32-bit load. Read through (c floordiv 2, ..., c mod 2).
+    DenseMap<Value, Value> paired;
+    auto pairChannels = [&](Value v, Location loc) -> Value {
+      if (Value r = paired.lookup(v))
+        return r;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(v);
+      auto type = cast<RankedTensorType>(v.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[1] /= 2;
+      shape.push_back(2);
+      auto newType = RankedTensorType::get(shape, bf16);
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
+      unsigned rank = shape.size();
+      SmallVector<AffineExpr> in;
+      for (unsigned i = 0; i + 1 < rank; ++i)
+        in.push_back(rewriter.getAffineDimExpr(i));
+      in[1] = in[1] * 2 + rewriter.getAffineDimExpr(rank - 1);
+      SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, in, ctx),
+                                     rewriter.getMultiDimIdentityMap(rank)};
+      Value r =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{newType}, ValueRange{v},
+              ValueRange{empty}, maps,
+              SmallVector<utils::IteratorType>(rank,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
+              })
+              .getResult(0);
+      paired[v] = r;
+      return r;
+    };
+
+    for (linalg::LinalgOp op : marked) {
+      std::string kind =
+          cast<StringAttr>(op->getAttr(kContractionAttr)).getValue().str();
+      linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(*op);
+      if (!generic) {
+        rewriter.setInsertionPoint(op);
+        FailureOr<linalg::GenericOp> g =
+            linalg::generalizeNamedOp(rewriter, op);
+        if (failed(g)) {
+          ++kept[kind];
+          continue;
+        }
+        generic = *g;
+        markContraction(generic, kind);
+      }
+      if (!isMultiplyAccumulate(generic)) {
+        ++kept[kind];
+        continue;
+      }
+      Location loc = generic.getLoc();
+      SmallVector<Value> inputs;
+      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+      // A convolution's input channel loop: index 1 of the input (a plain
+      // reduction loop that no other index uses), read by the weights too.
+      // An odd channel count (an RGB image) gets one zero channel, in the
+      // input and in the constant weights, so the pairs are whole.
+      DenseElementsAttr weights;
+      bool oddChannels = false;
+      bool channelPairs = [&]() -> bool {
+        if (!pairActivations || kind != "Conv")
+          return false;
+        Value x = generic.getDpsInputs()[0];
+        auto xType = cast<RankedTensorType>(x.getType());
+        DenseElementsAttr dense;
+        if (matchPattern(x, m_Constant(&dense)) || xType.getRank() < 3)
+          return false;
+        // Only where dsc-contraction-kernels takes vdpbf16ps along output
+        // channels (16 lanes, a reduction of 64 or more; see
+        // matchAlongChannels): a paired input elsewhere would leave the
+        // contraction to scalar loops.
+        auto yType = cast<RankedTensorType>(generic.getResultTypes()[0]);
+        int64_t reduction = 1;
+        SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+        for (auto [d, it] : llvm::enumerate(generic.getIteratorTypesArray()))
+          if (it == utils::IteratorType::reduction)
+            reduction *= ranges[d];
+        if (yType.getRank() < 3 || yType.getDimSize(1) % 16 != 0 ||
+            reduction < 64)
+          return false;
+        oddChannels = xType.getDimSize(1) % 2 != 0;
+        if (oddChannels &&
+            !matchPattern(generic.getDpsInputs()[1], m_Constant(&weights)))
+          return false;
+        auto c = dyn_cast<AffineDimExpr>(maps[0].getResult(1));
+        if (!c || generic.getIteratorTypesArray()[c.getPosition()] !=
+                      utils::IteratorType::reduction)
+          return false;
+        for (auto [i, e] : llvm::enumerate(maps[0].getResults()))
+          if (i != 1 && e.isFunctionOfDim(c.getPosition()))
+            return false;
+        return llvm::is_contained(maps[1].getResults(), AffineExpr(c));
+      }();
+      if (channelPairs) {
+        AffineExpr c = maps[0].getResult(1);
+        SmallVector<AffineExpr> exprs(maps[0].getResults());
+        exprs[1] = c.floorDiv(2);
+        exprs.push_back(c % 2);
+        maps[0] = AffineMap::get(maps[0].getNumDims(), 0, exprs, ctx);
+      }
+      for (auto [i, in] : llvm::enumerate(generic.getDpsInputs())) {
+        if (i == 0 && channelPairs) {
+          Value x = in;
+          if (oddChannels) {
+            OpBuilder::InsertionGuard guard(rewriter);
+            rewriter.setInsertionPointAfterValue(in);
+            auto xType = cast<RankedTensorType>(in.getType());
+            SmallVector<OpFoldResult> low(xType.getRank(),
+                                          rewriter.getIndexAttr(0)),
+                high(low);
+            high[1] = rewriter.getIndexAttr(1);
+            SmallVector<int64_t> shape(xType.getShape());
+            shape[1] += 1;
+            Value zero = arith::ConstantOp::create(
+                rewriter, loc, rewriter.getF32FloatAttr(0.0f));
+            x = tensor::PadOp::create(
+                rewriter, loc,
+                RankedTensorType::get(shape, xType.getElementType()), in, low,
+                high, zero);
+          }
+          inputs.push_back(pairChannels(x, loc));
+          continue;
+        }
+        if (i == 1 && oddChannels) {
+          AffineExpr c = generic.getIndexingMapsArray()[0].getResult(1);
+          ArrayRef<AffineExpr> wExprs = maps[1].getResults();
+          unsigned dim = llvm::find(wExprs, c) - wExprs.begin();
+          rewriter.setInsertionPointAfterValue(in);
+          inputs.push_back(arith::ConstantOp::create(
+              rewriter, in.getLoc(), toBF16(padOneZero(weights, dim))));
+          continue;
+        }
+        DenseElementsAttr dense;
+        if (matchPattern(in, m_Constant(&dense))) {
+          rewriter.setInsertionPointAfterValue(in);
+          inputs.push_back(
+              arith::ConstantOp::create(rewriter, in.getLoc(), toBF16(dense)));
+        } else {
+          inputs.push_back(roundActivation(in, loc));
+        }
+      }
+      rewriter.setInsertionPoint(generic);
+      auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+        Value x = arith::ExtFOp::create(b, l, b.getF32Type(), args[0]);
+        Value y = arith::ExtFOp::create(b, l, b.getF32Type(), args[1]);
+        Value p = arith::MulFOp::create(b, l, x, y);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
+      };
+      auto replacement = linalg::GenericOp::create(
+          rewriter, loc, generic.getResultTypes(), inputs,
+          generic.getDpsInits(), maps, generic.getIteratorTypesArray(), body);
+      markContraction(replacement, kind);
+      replacement->setAttr("dsc.precision", rewriter.getStringAttr("bf16"));
+      rewriter.replaceOp(generic, replacement.getResults());
+      ++converted[kind];
+    }
+
+    // For the compile report: which weight layers now take bf16 inputs.
+    auto dict = [&](const std::map<std::string, int64_t> &m) {
+      SmallVector<NamedAttribute> entries;
+      for (const auto &[name, count] : m)
+        entries.emplace_back(
+            StringAttr::get(ctx, name),
+            IntegerAttr::get(IntegerType::get(ctx, 64), count));
+      return DictionaryAttr::get(ctx, entries);
+    };
+    module->setAttr("dsc.bf16_contractions", dict(converted));
+    module->setAttr("dsc.fp32_contractions", dict(kept));
+  }
+};
+
+} // namespace
+} // namespace dsc

@@ -1,0 +1,168 @@
+// RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions | FileCheck %s
+// RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions="pair-activations=true" --mlir-print-local-scope | FileCheck %s --check-prefix=PAIRS
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// Tests that a marked matmul with constant weights reads a bf16 copy of its
+// activation (one truncf loop) and the weights as a bf16 constant rounded
+// to nearest even at compile time, widens both in the body and accumulates
+// in f32; the result stays f32. 1.00390625 = 1 + 2^-8 is a tie between
+// bf16 1.0 and 1.0078125 and rounds down to the even 1.0 (0x3F80);
+// 1.01171875 = 1 + 3 * 2^-8, a tie between 1.0078125 and 1.015625, rounds up
+// to the even 1.015625 (0x3F82).
+// CHECK-LABEL: module attributes
+// CHECK-SAME:  dsc.bf16_contractions = {MatMul = 1 : i64}
+// CHECK-LABEL: func @matmul_const_weights
+// CHECK:       %[[X:.*]] = linalg.generic
+// CHECK:         arith.truncf %{{.*}} : f32 to bf16
+// CHECK:       } -> tensor<4x1xbf16>
+// CHECK:       %[[W:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 1.015630e+00]{{\]}}> : tensor<1x2xbf16>
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%[[X]], %[[W]] : tensor<4x1xbf16>, tensor<1x2xbf16>)
+// CHECK-SAME:    dsc.contraction = "MatMul", dsc.precision = "bf16"
+// CHECK:         arith.extf %{{.*}} : bf16 to f32
+// CHECK:         arith.extf %{{.*}} : bf16 to f32
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK:       } -> tensor<4x2xf32>
+func.func @matmul_const_weights(%x: tensor<4x1xf32>, %init: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %w = arith.constant dense<[[1.00390625, 1.01171875]]> : tensor<1x2xf32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      {dsc.contraction = "MatMul"}
+      ins(%x, %w : tensor<4x1xf32>, tensor<1x2xf32>) outs(%init : tensor<4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// Tests that a contraction without the mark (attention, resize weights,
+// pooling: not an ONNX MatMul/Gemm/Conv) stays f32, and that a marked one
+// whose accumulator is not f32 is kept and counted as kept.
+// CHECK-LABEL: module attributes
+// CHECK-SAME:  dsc.bf16_contractions = {}, dsc.fp32_contractions = {MatMul = 1 : i64}
+// CHECK-LABEL: func @unmarked_and_f16
+// CHECK-NOT:   bf16
+// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x2xf32>)
+// CHECK-NOT:   bf16
+// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<4x8xf16>, tensor<8x2xf16>)
+// CHECK-NOT:   bf16
+func.func @unmarked_and_f16(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>, %init: tensor<4x2xf32>,
+                            %h: tensor<4x8xf16>, %hw: tensor<8x2xf16>, %hinit: tensor<4x2xf16>)
+    -> (tensor<4x2xf32>, tensor<4x2xf16>) {
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x8xf32>, tensor<8x2xf32>) outs(%init : tensor<4x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  %q = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      {dsc.contraction = "MatMul"}
+      ins(%h, %hw : tensor<4x8xf16>, tensor<8x2xf16>) outs(%hinit : tensor<4x2xf16>) {
+  ^bb0(%a: f16, %b: f16, %acc: f16):
+    %p = arith.mulf %a, %b : f16
+    %s = arith.addf %acc, %p : f16
+    linalg.yield %s : f16
+  } -> tensor<4x2xf16>
+  return %r, %q : tensor<4x2xf32>, tensor<4x2xf16>
+}
+
+// -----
+
+// Tests that a named linalg.matmul (2-D MatMul) is generalized and that one
+// activation read by two contractions is rounded once.
+// CHECK-LABEL: module attributes
+// CHECK-SAME:  dsc.bf16_contractions = {MatMul = 2 : i64}
+// CHECK-LABEL: func @shared_activation
+// CHECK:       arith.truncf
+// CHECK-NOT:   arith.truncf
+// CHECK:       dsc.precision = "bf16"
+// CHECK:       dsc.precision = "bf16"
+func.func @shared_activation(%x: tensor<4x8xf32>, %init: tensor<4x2xf32>)
+    -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w1 = arith.constant dense<0.5> : tensor<8x2xf32>
+  %w2 = arith.constant dense<0.25> : tensor<8x2xf32>
+  %r1 = linalg.matmul {dsc.contraction = "MatMul"}
+      ins(%x, %w1 : tensor<4x8xf32>, tensor<8x2xf32>) outs(%init : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %r2 = linalg.matmul {dsc.contraction = "MatMul"}
+      ins(%x, %w2 : tensor<4x8xf32>, tensor<8x2xf32>) outs(%init : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %r1, %r2 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+
+// Tests that with pair-activations (targets with vdpbf16ps) a convolution's
+// input is written in channel pairs, [n, c / 2, h, w, 2], and read through
+// (c floordiv 2, ..., c mod 2); the weights keep their layout (the kernel
+// pass packs them). (Only for convolutions the kernel pass runs with
+// vdpbf16ps along output channels: 16k of them, a reduction of >= 64.)
+// PAIRS-LABEL: func @conv_pairs
+// PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d4, d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
+// PAIRS:         arith.truncf
+// PAIRS:       } -> tensor<1x4x6x6x2xbf16>
+// PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4 floordiv 2, d2 + d5, d3 + d6, d4 mod 2)>
+// PAIRS-SAME:    ins(%{{.*}}, %{{.*}} : tensor<1x4x6x6x2xbf16>, tensor<16x8x3x3xbf16>)
+// CHECK-LABEL: func @conv_pairs
+// CHECK-NOT:   x2xbf16
+// CHECK:       ins(%{{.*}}, %{{.*}} : tensor<1x8x6x6xbf16>, tensor<16x8x3x3xbf16>)
+func.func @conv_pairs(%x: tensor<1x8x6x6xf32>, %init: tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x8x3x3xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%x, %w : tensor<1x8x6x6xf32>, tensor<16x8x3x3xf32>) outs(%init : tensor<1x16x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x4x4xf32>
+  return %r : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+
+// Tests that an odd channel count (an RGB image) gets a zero channel in the
+// input (tensor.pad) and in the weights, so the pairs are whole.
+// PAIRS-LABEL: func @conv_rgb
+// PAIRS:       tensor.pad
+// PAIRS:       } : tensor<1x3x12x12xf32> to tensor<1x4x12x12xf32>
+// PAIRS:       } -> tensor<1x2x12x12x2xbf16>
+// PAIRS:       arith.constant dense<{{.*}}> : tensor<16x4x7x7xbf16>
+// PAIRS:       ins(%{{.*}}, %{{.*}} : tensor<1x2x12x12x2xbf16>, tensor<16x4x7x7xbf16>)
+func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> tensor<1x16x6x6xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x3x7x7xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%x, %w : tensor<1x3x12x12xf32>, tensor<16x3x7x7xf32>) outs(%init : tensor<1x16x6x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x6x6xf32>
+  return %r : tensor<1x16x6x6xf32>
+}

@@ -1,0 +1,114 @@
+// RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels="bf16-dot=true" | FileCheck %s --check-prefix=DOT
+// RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels | FileCheck %s --check-prefix=FMA
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @w : memref<64x32xbf16> = dense<0.5>
+
+// Tests that a bf16 matmul (--precision=bf16) with constant weights becomes
+// vdpbf16ps on AVX512-BF16: the weights re-laid as [n / 16][k / 2][16 * 2]
+// (a pair of k per lane), k stepping by 2, a[m, k : k + 2] loaded as one
+// 32-bit word broadcast to every lane, and x86vector.avx512.dot
+// accumulating 16 f32 lanes per row.
+// DOT-LABEL: memref.global "private" constant @w_pairs1_0x16 : memref<2x32x32xbf16>
+// DOT-LABEL: func @matmul_bf16
+// DOT:       scf.forall
+// DOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2{{.*}} iter_args
+// DOT:         vector.load %{{.*}} : memref<16x64xbf16>, vector<2xbf16>
+// DOT:         vector.bitcast {{.*}} : vector<2xbf16> to vector<1xi32>
+// DOT:         vector.broadcast {{.*}} : i32 to vector<16xi32>
+// DOT:         vector.bitcast {{.*}} : vector<16xi32> to vector<32xbf16>
+// DOT:         vector.load %{{.*}} : memref<2x32x32xbf16>, vector<32xbf16>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT-NOT:   vector.fma
+// Without AVX512-BF16 the same contraction widens the bf16 inputs and
+// uses f32 FMAs.
+// FMA-LABEL: func @matmul_bf16
+// FMA:       scf.for
+// FMA:         memref.load %{{.*}} : memref<16x64xbf16>
+// FMA:         arith.extf {{.*}} : bf16 to f32
+// FMA:         arith.extf {{.*}} : vector<32xbf16> to vector<32xf32>
+// FMA:         vector.fma
+// FMA-NOT:   x86vector
+func.func @matmul_bf16(%a: memref<16x64xbf16>, %out: memref<16x32xf32>) {
+  %b = memref.get_global @w : memref<64x32xbf16>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xbf16>, memref<64x32xbf16>)
+      outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// Tests that a bf16 contraction vdpbf16ps cannot take (an odd reduction:
+// no whole pairs) still becomes a vector kernel, with f32 FMAs of the
+// widened inputs, on an AVX512-BF16 target too.
+// DOT-LABEL: func @odd_k
+// DOT:       arith.extf {{.*}} : vector<16xbf16> to vector<16xf32>
+// DOT:       vector.fma
+// DOT-NOT:   x86vector.avx512.dot
+func.func @odd_k(%a: memref<8x7xbf16>, %b: memref<7x16xbf16>, %out: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x7xbf16>, memref<7x16xbf16>)
+      outs(%out : memref<8x16xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c floordiv 2, h + kh, w + kw, c mod 2)>
+#w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+memref.global "private" constant @cw : memref<16x8x3x3xbf16> = dense<0.25>
+
+// Tests that a bf16 convolution whose input is in channel pairs
+// ([n, c / 2, h, w, 2], dsc-bf16-contractions{pair-activations}) runs along
+// its output channels with vdpbf16ps: the weights packed as pairs of input
+// channels per output-channel lane, the input pair loaded as one word and
+// the output gathered and scattered once per row.
+// DOT-LABEL: memref.global "private" constant @cw_pairs0_1x16 : memref<1x3x3x4x32xbf16>
+// DOT-LABEL: func @conv_pairs
+// DOT:       vector.gather
+// DOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2{{.*}} iter_args
+// DOT:         vector.load %{{.*}} : memref<1x4x6x6x2xbf16>, vector<2xbf16>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT:       vector.scatter
+// FMA-LABEL: func @conv_pairs
+// FMA-NOT:   x86vector
+func.func @conv_pairs(%x: memref<1x4x6x6x2xbf16>, %out: memref<1x16x4x4xf32>) {
+  %w = memref.get_global @cw : memref<16x8x3x3xbf16>
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x6x6x2xbf16>, memref<16x8x3x3xbf16>)
+      outs(%out : memref<1x16x4x4xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %af, %bf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
