@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -394,6 +395,54 @@ public:
     return std::nullopt;
   }
 
+  /// Defines every output of `node` as an empty constant when the graph
+  /// declares each of them with a static shape of zero elements and a
+  /// supported element type; fails (defining nothing) otherwise.
+  LogicalResult defineDeclaredEmptyOutputs(const onnx::NodeProto &node) {
+    if (!graph || node.output_size() == 0)
+      return failure();
+    SmallVector<std::pair<RankedTensorType, int32_t>> types;
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      std::optional<std::pair<RankedTensorType, int32_t>> t;
+      auto fromInfo = [&](const onnx::ValueInfoProto &info) {
+        if (t || info.name() != out || !info.type().has_tensor_type())
+          return;
+        const auto &tt = info.type().tensor_type();
+        Type elem = elementType(ctx, tt.elem_type());
+        if (!elem || !tt.has_shape())
+          return;
+        SmallVector<int64_t> shape;
+        for (const auto &d : tt.shape().dim()) {
+          if (!d.has_dim_value() || d.dim_value() < 0)
+            return;
+          shape.push_back(d.dim_value());
+        }
+        if (llvm::is_contained(shape, 0))
+          t = {RankedTensorType::get(shape, elem), tt.elem_type()};
+      };
+      for (const auto &info : graph->output())
+        fromInfo(info);
+      for (const auto &info : graph->value_info())
+        fromInfo(info);
+      if (!t)
+        return failure();
+      types.push_back(*t);
+    }
+    if (types.empty())
+      return failure();
+    int k = 0;
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      auto [type, dtype] = types[k++];
+      defineConstant(out, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+      onnxTypes[out] = dtype;
+    }
+    return success();
+  }
+
 private:
   /// Constants go to the top of the function body.
   Value materialize(DenseElementsAttr attr) {
@@ -404,17 +453,6 @@ private:
 
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                             StringRef role, Location loc);
-
-  /// Tensors with a zero-size dimension are refused for now: the bare-pointer
-  /// ABI and the memory planner assume every buffer holds data.
-  static LogicalResult checkNotEmpty(ShapedType type, StringRef name,
-                                     Location loc) {
-    if (!llvm::is_contained(type.getShape(), 0))
-      return success();
-    return emitError(loc) << "tensor '" << name << "' (" << type
-                          << ") has a zero-size dimension; empty tensors are "
-                             "not supported yet";
-  }
 
   /// Tensors are limited to kMaxTensorElements: a declared or inferred shape
   /// past it is an error, not an allocation (nor an overflow) later on.
@@ -652,11 +690,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                 builder.getDenseI32ArrayAttr(outputDtypes));
   module->getOperation()->setAttr("dsc.opset",
                                   builder.getI64IntegerAttr(opset));
-  // Constants that folding made unused (their values live on as attributes).
-  func.walk([](arith::ConstantOp c) {
-    if (c->use_empty())
-      c->erase();
-  });
+  // Constants that folding made unused (their values live on as attributes),
+  // and ops whose results became constants (empty results): dsc ops are
+  // pure, so a dead one is erased, users before producers.
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(entryBlock->getOperations())))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   // For `dsc compile --report`: how many ONNX nodes went in.
   module->getOperation()->setAttr(
       "dsc.onnx_nodes", builder.getI64IntegerAttr(graph.node_size()));
@@ -707,6 +747,11 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       return emitError(loc) << "operator '" << node.op_type()
                             << "' is not supported by dsc";
     }
+    // A node whose every output the graph declares with zero elements
+    // computes nothing: its outputs are empty constants, whatever its
+    // operands hold (a Slice with run-time starts that selects nothing).
+    if (succeeded(defineDeclaredEmptyOutputs(node)))
+      continue;
     NodeImporter importer(*this, node, loc, opset);
     if (failed(fn(importer)))
       return failure();
@@ -730,9 +775,7 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
         type = v->second.getType();
       else
         type = constants.lookup(out).getType();
-      if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
-          (values.count(out) &&
-           failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
+      if (failed(checkSize(cast<ShapedType>(type), out, loc)))
         return failure();
     }
   }
@@ -958,6 +1001,15 @@ void NodeImporter::setOutput(int i, Value value) {
     graph_.defineConstant(node_.output(i), folded);
     return;
   }
+  // A result of zero elements is known from its type alone: later nodes
+  // read it as a constant (and only its shape), so no empty tensor reaches
+  // code generation.
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.hasStaticShape() && type.getNumElements() == 0) {
+    graph_.defineConstant(node_.output(i),
+                          DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+    return;
+  }
   graph_.define(node_.output(i), value);
 }
 
@@ -996,18 +1048,6 @@ NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
     return refuseShapeOperand(i, what)
            << "; the graph declares no static shape for output '"
            << (hasOutput(out) ? node_.output(out) : std::string()) << "'";
-  // Zero-size data imports as a constant that the derived op would carry
-  // into the lowering; refuse it as dsc refuses empty tensors elsewhere.
-  if (i != 0) {
-    FailureOr<RankedTensorType> xt = inputType(0);
-    if (failed(xt))
-      return failure();
-    if (llvm::is_contained(xt->getShape(), 0) ||
-        llvm::is_contained(*declared, 0))
-      return emitError() << "the data " << *xt << " or the declared output "
-                         << "shape has a zero-size dimension; empty tensors "
-                            "are not supported yet";
-  }
   return *declared;
 }
 

@@ -68,6 +68,7 @@ void buildLinalgPipeline(OpPassManager &pm) {
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {
+  pm.addPass(createDSCFlattenEmptyIO());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

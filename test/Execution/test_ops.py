@@ -2812,5 +2812,58 @@ op_case("onehot11_values_graph_input", "shape", "OneHot",
         initializers={"d": np.array(3, np.int64)}, node_inputs=["i", "d", "v"],
         attrs={"axis": 1}, opset=11)
 
+# Tensors with zero elements: graph inputs and outputs with a zero-size
+# dimension, reductions over an empty axis (their identity), empty
+# intermediates (a Slice that selects nothing feeding Concat, a Neg of an
+# empty input feeding a reduction), Split with empty parts, Reshape with
+# allowzero, Trilu and Pad of empty tensors.
+E = np.zeros((2, 0, 4), np.float32)
+for _kind in ("ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"):
+    op_case(f"{_kind.lower()}18_empty_axis", "reduce", _kind, {"x": E},
+            initializers={"axes": np.array([1], I64)}, node_inputs=["x", "axes"], opset=18)
+op_case("reducemax18_empty_axis_of_computed_empty", "reduce", "ReduceMax", {"e": E},
+        initializers={"axes": np.array([-2], I64)}, node_inputs=["n", "axes"],
+        attrs={"keepdims": 0}, opset=18,
+        pre_nodes=[helper.make_node("Neg", ["e"], ["n"], name="neg_empty")])
+# ONNX leaves the mean of nothing undefined; dsc computes 0 / 0 = NaN as
+# ONNX's reference (numpy) does, ONNX Runtime gives 0: compared with the
+# reference.
+op_case_onnx_ref("reducemean18_empty_axis", "reduce", "ReduceMean", {"x": E}, {}, 18,
+                 initializers={"axes": np.array([1], I64)})
+op_case("reducesum13_empty_non_reduced_axis", "reduce", "ReduceSum", {"x": E},
+        initializers={"axes": np.array([2], I64)}, node_inputs=["x", "axes"])
+op_case("slice13_selects_nothing", "shape", "Slice", {"x": rn(4, 5, 3)},
+        initializers={"st": np.array([7], I64), "en": np.array([9], I64),
+                      "ax": np.array([1], I64)})
+op_case("concat13_computed_empty_operand", "shape", "Concat", {"x": rn(2, 3)},
+        node_inputs=["z", "x", "z"], attrs={"axis": 1},
+        pre_nodes=[helper.make_node("Constant", [], ["s5"], value_ints=[5]),
+                   helper.make_node("Constant", [], ["s9"], value_ints=[9]),
+                   helper.make_node("Constant", [], ["a1"], value_ints=[1]),
+                   helper.make_node("Slice", ["x", "s5", "s9", "a1"], ["z"], name="nothing")])
+op_case("reshape14_allowzero_empty", "shape", "Reshape", {"x": np.zeros((0, 3, 4), np.float32)},
+        initializers={"s": np.array([3, 4, 0], I64)}, attrs={"allowzero": 1}, opset=14)
+op_case("trilu14_empty", "shape", "Trilu", {"x": np.zeros((3, 0, 5), np.int64)},
+        opset=14, out_dtype=TensorProto.INT64)
+op_case("pad13_empty_input", "shape", "Pad", {"x": np.zeros((0, 3), np.float32)},
+        initializers={"p": np.array([1, 0, 1, 0], I64), "v": np.array(2.5, np.float32)})
+
+# Contractions over K = 0 read empty operands and give zeros (plus Gemm's
+# bias).
+op_case("matmul13_empty_k", "linear", "MatMul",
+        {"a": np.zeros((2, 0), np.float32), "b": np.zeros((0, 3), np.float32)})
+op_case("gemm13_empty_k_bias", "linear", "Gemm",
+        {"a": np.zeros((2, 0), np.float32), "b": np.zeros((0, 3), np.float32), "c": rn(3)})
+
+
+def _split_empty_parts():
+    gi = {"x": rn(4, 3)}
+    model = build_op_model("Split", gi, {"split": np.array([0, 2, 0, 1], I64)}, ["x", "split"],
+                           {"axis": 1}, 13, n_outputs=4)
+    T.run_case("split13_zero_size_parts", model, gi, rtol=0, atol=0)
+
+
+T.add_case("split13_zero_size_parts", _split_empty_parts, "shape")
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
