@@ -288,6 +288,12 @@ private:
 // GraphImporter
 //===----------------------------------------------------------------------===//
 
+/// For the default-domain op `opType` (ONNXOpVersions.inc): the opset in
+/// (from, to] that introduced its definition in effect at `to`; 0 when the
+/// definition is the same at both opsets (or the op is not in the table), -1
+/// when the op does not exist at `from` yet.
+static int64_t definitionChange(StringRef opType, int64_t from, int64_t to);
+
 class GraphImporter {
 public:
   GraphImporter(MLIRContext *ctx, StringRef baseDir,
@@ -473,7 +479,9 @@ private:
   /// recurse without bound.
   static constexpr int kMaxSubgraphDepth = 16;
   int subgraphDepth = 0;
-  int64_t opset = 0;
+  /// The opset the importers read, and the model's own (lower than
+  /// kMinOpset for an old model whose ops are read at kMinOpset).
+  int64_t opset = 0, modelOpset = 0;
   MLIRContext *ctx;
   OpBuilder builder;
   TensorReader tensors;
@@ -546,9 +554,11 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                            "domain";
     return nullptr;
   }
-  if (opset < kMinOpset || opset > kMaxOpset) {
+  // Opsets below 7 are read as opset 7 (what the importers implement), node
+  // by node where the op's definition is the same at both (importNodes).
+  if (opset < 1 || opset > kMaxOpset) {
     emitError(modelLoc) << "the model uses ONNX opset " << opset
-                        << "; dsc supports opsets " << kMinOpset << " to "
+                        << "; dsc supports opsets 1 to "
                         << kMaxOpset
                         << " (convert it with onnx.version_converter)";
     return nullptr;
@@ -613,7 +623,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     defineConstant(name, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
   builder.setInsertionPointToEnd(entryBlock);
 
-  this->opset = opset;
+  this->modelOpset = opset;
+  this->opset = std::max(opset, kMinOpset);
   if (failed(importNodes(graph.node(), "")))
     return nullptr;
 
@@ -732,6 +743,20 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       return emitError(loc) << "operator domain '" << node.domain()
                             << "' is not supported (only the default ONNX "
                                "domain)";
+    if (modelOpset < opset) {
+      int64_t changed = definitionChange(node.op_type(), modelOpset, opset);
+      if (changed < 0)
+        return emitError(loc) << node.op_type() << " does not exist at ONNX "
+                              << "opset " << modelOpset << ", the model's";
+      if (changed > 0)
+        return emitError(loc)
+               << "dsc supports " << node.op_type() << " from opset "
+               << changed << "; the model's opset " << modelOpset
+               << " has an older definition of it (opsets below "
+               << kMinOpset << " are read as opset " << kMinOpset
+               << " where an op is defined alike; convert the model with "
+                  "onnx.version_converter)";
+    }
     int64_t oldest = 0, newer = 0;
     ImportFn fn = registry.lookup(node.op_type(), opset, &oldest, &newer);
     if (!fn) {
@@ -1090,6 +1115,21 @@ const llvm::StringMap<SmallVector<int64_t>> &signatureChanges() {
   return table;
 }
 } // namespace
+
+static int64_t definitionChange(StringRef opType, int64_t from, int64_t to) {
+  auto changes = signatureChanges().find(opType);
+  if (changes == signatureChanges().end())
+    return 0;
+  if (changes->second.empty() || changes->second.front() > from)
+    return -1;
+  // The version of the definition in effect at `to`, when it is newer than
+  // `from`'s.
+  int64_t last = 0;
+  for (int64_t v : changes->second)
+    if (v <= to)
+      last = v;
+  return last > from ? last : 0;
+}
 
 ImportFn OpRegistry::lookup(StringRef opType, int64_t opset, int64_t *oldest,
                             int64_t *newerDefinition) const {

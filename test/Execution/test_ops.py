@@ -2865,5 +2865,12 @@ def _split_empty_parts():
 
 T.add_case("split13_zero_size_parts", _split_empty_parts, "shape")
 
+# Opset 1: ops defined there as at opset 7 are read as opset 7.
+op_case("not1_opset1", "elementwise", "Not",
+        {"x": T.rng(next_seed()).random((3, 4)) > 0.5}, opset=1,
+        out_dtype=TensorProto.BOOL)
+op_case("transpose1_opset1", "shape", "Transpose", {"x": rn(2, 3, 4)},
+        attrs={"perm": [2, 0, 1]}, opset=1)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
