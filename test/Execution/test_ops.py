@@ -2872,5 +2872,62 @@ op_case("not1_opset1", "elementwise", "Not",
 op_case("transpose1_opset1", "shape", "Transpose", {"x": rn(2, 3, 4)},
         attrs={"perm": [2, 0, 1]}, opset=1)
 
+# Pow with an integer base (ONNX: int32, int64) gives an integer result:
+# exact for integer exponents (negative ones give 1 / b^-e truncated: 1, +-1
+# or 0), the power truncated toward zero for float exponents. Values stay
+# in range (ONNX Runtime saturates an overflow, numpy wraps around).
+I32 = np.int32
+op_case("pow15_int32_base_int32_exponent", "elementwise", "Pow",
+        {"b": np.array([2, -3, 1, -1, 0, 7, 2, -2, 3, 5], I32),
+         "e": np.array([3, 3, -2, -3, 4, 0, 30, -1, 19, 13], I32)},
+        opset=15, out_dtype=TensorProto.INT32)
+op_case("pow15_int64_base_int64_exponent_broadcast", "elementwise", "Pow",
+        {"b": T.rng(next_seed()).integers(-9, 10, (3, 4)).astype(I64),
+         "e": np.array([[0], [5], [19]], I64)},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("pow15_int64_base_int32_exponent", "elementwise", "Pow",
+        {"b": np.array([3, -2, 10, 1], I64), "e": np.array([39, 61, 18, -5], I32)},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("pow15_int32_base_float_exponent", "elementwise", "Pow",
+        {"b": np.array([[4, 2, 9, -3], [10, 7, 1, 0]], I32),
+         "e": np.array([0.5, 1.5, -0.5, 3.0], np.float32)},
+        opset=15, out_dtype=TensorProto.INT32)
+
+
+# MaxPool of int8 and uint8 (opset 12): uint8 compares unsigned (0..255),
+# padding never wins; with the Indices output, ties go to the first tap as
+# in ONNX Runtime.
+def _maxpool_int(name, dtype, x_shape, with_indices, **attrs):
+    info = np.iinfo(dtype)
+    x = T.rng(next_seed()).integers(info.min, info.max + 1, x_shape).astype(dtype)
+    x.flat[::7] = info.max
+    x.flat[3::11] = info.min
+    onnx_type = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+
+    def fn():
+        outs = ["v", "i"] if with_indices else ["v"]
+        node = helper.make_node("MaxPool", ["x"], outs, **attrs)
+        ins = [T.tensor_info("x", x.shape, onnx_type)]
+        types = [onnx_type, TensorProto.INT64]
+        probe = T.make_model([node], ins, [
+            helper.make_tensor_value_info(o, t, None) for o, t in zip(outs, types)],
+            opset=12, check=False)
+        ref = T.reference(probe, {"x": x})
+        model = T.make_model([node], ins, [T.tensor_info(o, ref[o].shape, t)
+                                           for o, t in zip(outs, types)], opset=12)
+        T.run_case(name, model, {"x": x}, rtol=0, atol=0)
+
+    T.add_case(name, fn, "pool")
+
+
+_maxpool_int("maxpool12_uint8_pads_strides", np.uint8, (2, 3, 7, 6), False,
+             kernel_shape=[3, 3], pads=[1, 1, 1, 0], strides=[2, 2])
+_maxpool_int("maxpool12_int8_dilations_ceil", np.int8, (1, 2, 8, 8), False,
+             kernel_shape=[2, 3], dilations=[2, 1], ceil_mode=1, strides=[2, 2])
+_maxpool_int("maxpool12_uint8_indices_pads", np.uint8, (1, 2, 5, 5), True,
+             kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+_maxpool_int("maxpool12_int8_indices_1d", np.int8, (2, 2, 9), True,
+             kernel_shape=[3], strides=[2], pads=[1, 1])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -300,13 +300,14 @@ Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
                      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
                      bool columnMajor) {
+  Composer c(n);
+  // Integers (int8, or uint8 biased to int8 order) are widened so that the
+  // padding below every value never ties with one.
+  if (isa<IntegerType>(n.type(x).getElementType()) &&
+      !(x = c.cast(x, n.builder().getI32Type())))
+    return {};
   RankedTensorType xt = n.type(x);
   Type elem = xt.getElementType();
-  if (!isa<FloatType>(elem)) {
-    n.emitError() << "MaxPool's Indices output of an integer input is not "
-                     "supported";
-    return {};
-  }
   int64_t rank = xt.getRank(), k = rank - 2;
   int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1);
   ArrayRef<int64_t> in = xt.getShape().drop_front(2),
@@ -344,12 +345,14 @@ Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
       where.push_back(columnMajor ? colFlat : flat);
     }
   }
-  Composer c(n);
   Type i64 = n.builder().getI64Type();
   Value flatX = c.reshape(x, {batch, channels, image});
-  Attribute lowest = FloatAttr::get(
-      elem, APFloat::getLargest(cast<FloatType>(elem).getFloatSemantics(),
-                                /*Negative=*/true));
+  Attribute lowest =
+      isa<IntegerType>(elem)
+          ? Attribute(IntegerAttr::get(elem, APInt::getSignedMinValue(32)))
+          : FloatAttr::get(elem, APFloat::getLargest(
+                                     cast<FloatType>(elem).getFloatSemantics(),
+                                     /*Negative=*/true));
   Value pad = arith::ConstantOp::create(
       n.builder(), n.loc(),
       DenseElementsAttr::get(RankedTensorType::get({batch, channels, 1}, elem),
@@ -418,6 +421,26 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   RankedTensorType xt = n.type(*x);
   if (xt.getRank() < 3)
     return n.emitError() << "expects [N,C,D...] input, got " << xt;
+  // MaxPool takes int8 and uint8 from opset 12. dsc.max_pool compares
+  // integers signed: a uint8 input is biased by 128 (x ^ 0x80 maps 0..255
+  // onto -128..127 in order) and the result biased back.
+  Type elem = xt.getElementType();
+  bool biased = false;
+  if (!isa<FloatType>(elem)) {
+    if (!isMax)
+      return n.emitError() << "expects a floating-point tensor, got " << xt;
+    if (!elem.isInteger(8) || n.opset() < 12)
+      return n.emitError() << "MaxPool takes int8 and uint8 tensors (from "
+                              "opset 12) besides floats, got "
+                           << xt;
+    biased = NodeImporter::isUnsignedInteger(n.onnxType(0));
+  }
+  Composer c(n);
+  auto flipSign = [&](Value v) {
+    return c.binary<XorOp>(v, c.scalar(elem, -128));
+  };
+  if (biased && !(x = flipSign(*x), *x))
+    return failure();
   size_t k = xt.getRank() - 2;
   auto kernel = n.intsAttr("kernel_shape");
   if (failed(kernel))
@@ -452,7 +475,10 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   }
   if (failed(r))
     return failure();
-  n.setOutput(0, *r);
+  Value values = biased ? flipSign(*r) : *r;
+  if (!values)
+    return failure();
+  n.setOutput(0, values);
   if (isMax && n.hasOutput(1)) {
     auto storageOrder = n.intAttr("storage_order", 0);
     if (failed(storageOrder))
