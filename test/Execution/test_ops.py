@@ -2929,5 +2929,32 @@ _maxpool_int("maxpool12_uint8_indices_pads", np.uint8, (1, 2, 5, 5), True,
 _maxpool_int("maxpool12_int8_indices_1d", np.int8, (2, 2, 9), True,
              kernel_shape=[3], strides=[2], pads=[1, 1])
 
+# BatchNormalization training_mode=1 (opset 14, 15): batch statistics over
+# every axis but the channels, and the running mean and variance as
+# outputs (ONNX requires all three in training mode).
+def _batchnorm_training(name, x_shape, opset, n_outputs, **attrs):
+    c = x_shape[1]
+    gi = {"x": rn(*x_shape), "s": rn(c), "b": rn(c), "m": rn(c),
+          "v": T.rng(next_seed()).uniform(0.5, 2.0, c).astype(np.float32)}
+
+    def fn():
+        outs = ["y", "rm", "rv"][:n_outputs]
+        node = helper.make_node("BatchNormalization", list(gi), outs, training_mode=1, **attrs)
+        ins = [T.tensor_info(k, a.shape) for k, a in gi.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                         None) for o in outs],
+                             opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], ins, [T.tensor_info(o, ref[o].shape) for o in outs],
+                             opset=opset)
+        T.run_case(name, model, gi)
+
+    T.add_case(name, fn, "norm")
+
+
+_batchnorm_training("batchnorm15_training_momentum", (3, 4, 5, 6), 15, 3, momentum=0.7,
+                    epsilon=1e-3)
+_batchnorm_training("batchnorm14_training_1d", (4, 3, 7), 14, 3)
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

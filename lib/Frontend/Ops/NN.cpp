@@ -513,17 +513,17 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   auto spatial = n.intAttr("spatial", 1);
   auto training = n.intAttr("training_mode", 0);
   auto eps = n.floatAttr("epsilon", 1e-5f);
-  if (failed(spatial) || failed(training) || failed(eps))
+  auto momentum = n.floatAttr("momentum", 0.9f);
+  if (failed(spatial) || failed(training) || failed(eps) || failed(momentum))
     return failure();
   if (*spatial != 1)
     return n.emitError() << "spatial=0 (per-activation statistics) is not "
                             "supported";
-  if (*training != 0)
-    return n.emitError() << "training_mode=1 is not supported; export the "
-                            "model for inference";
   if (failed(n.checkOutputsAtMost(
-          1, "running statistics are training outputs; export the model for "
-             "inference")))
+          *training ? 3 : 1,
+          *training ? "BatchNormalization has three outputs"
+                    : "running statistics are outputs of training_mode=1; "
+                      "export the model for inference")))
     return failure();
   SmallVector<Value> operands;
   SmallVector<RankedTensorType> params;
@@ -535,10 +535,48 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     if (i)
       params.push_back(n.type(*v));
   }
-  return n.setResult(n.create<BatchNormOp>(
-      inferBatchNormType(n.errorFn(), n.type(operands[0]), params), operands[0],
-      operands[1], operands[2], operands[3], operands[4],
-      Builder(n.context()).getF64FloatAttr(*eps)));
+  Value x = operands[0];
+  FailureOr<RankedTensorType> type =
+      inferBatchNormType(n.errorFn(), n.type(x), params);
+  if (failed(type))
+    return failure();
+  Builder b(n.context());
+  if (!*training)
+    return n.setResult(n.create<BatchNormOp>(type, x, operands[1], operands[2],
+                                             operands[3], operands[4],
+                                             b.getF64FloatAttr(*eps)));
+  // training_mode=1 (opset 14+): normalize with the batch's statistics over
+  // every axis but the channels (population variance), and output the
+  // running statistics mean * momentum + batch * (1 - momentum), as ONNX's
+  // reference does.
+  Composer c(n);
+  RankedTensorType xt = n.type(x);
+  int64_t channels = xt.getDimSize(1);
+  SmallVector<int64_t> axes = {0}, perChannel(xt.getRank(), 1);
+  for (int64_t d = 2; d < xt.getRank(); ++d)
+    axes.push_back(d);
+  perChannel[1] = channels;
+  Type elem = xt.getElementType();
+  Value mean = c.reduce(x, "mean", axes, /*keepDims=*/false);
+  Value centered = c.sub(x, c.reshape(mean, perChannel));
+  Value var = c.reduce(c.mul(centered, centered), "mean", axes,
+                       /*keepDims=*/false);
+  auto running = [&](Value old, Value batch) {
+    return c.add(c.mul(old, c.scalar(elem, *momentum)),
+                 c.mul(batch, c.scalar(elem, 1.0 - double(*momentum))));
+  };
+  Value runningMean = running(operands[3], mean);
+  Value runningVar = running(operands[4], var);
+  if (!runningMean || !runningVar)
+    return failure();
+  FailureOr<Value> y = n.create<BatchNormOp>(
+      type, x, operands[1], operands[2], mean, var, b.getF64FloatAttr(*eps));
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  n.setOutput(1, runningMean);
+  n.setOutput(2, runningVar);
+  return success();
 }
 
 /// LayerNormalization's optional Mean and InvStdDev outputs (shape: the
