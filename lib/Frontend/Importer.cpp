@@ -1284,11 +1284,19 @@ static LogicalResult compareBatchImports(func::FuncOp f1, func::FuncOp f2,
     if (a->getAttrDictionary() != b->getAttrDictionary()) {
       auto ca = dyn_cast<arith::ConstantOp>(a);
       auto cb = dyn_cast<arith::ConstantOp>(b);
-      auto va = ca ? dyn_cast<SplatElementsAttr>(ca.getValue()) : nullptr;
-      auto vb = cb ? dyn_cast<SplatElementsAttr>(cb.getValue()) : nullptr;
-      if (!va || !vb ||
-          va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>() ||
-          !batchScaled(va.getType(), vb.getType()))
+      auto da = ca ? dyn_cast<DenseElementsAttr>(ca.getValue()) : nullptr;
+      auto db = cb ? dyn_cast<DenseElementsAttr>(cb.getValue()) : nullptr;
+      // Empty constants (a per-sample result of zero elements) hold no
+      // values to compare.
+      bool empty = da && db && da.getNumElements() == 0 &&
+                   db.getNumElements() == 0;
+      auto va = dyn_cast_or_null<SplatElementsAttr>(da);
+      auto vb = dyn_cast_or_null<SplatElementsAttr>(db);
+      if (!empty &&
+          (!va || !vb ||
+           va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>()))
+        return refuse(i);
+      if (!batchScaled(da.getType(), db.getType()))
         return refuse(i);
       replicated = true;
     }
