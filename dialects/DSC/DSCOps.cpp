@@ -328,6 +328,8 @@ LogicalResult MaxPoolOp::verify() {
 }
 
 LogicalResult AvgPoolOp::verify() {
+  if (!isa<FloatType>(rt(getInput()).getElementType()))
+    return emitOpError() << "expects a floating-point tensor";
   return checkResult(*this, inferPoolType([&] { return emitOpError(); },
                                           rt(getInput()), getKernelShape(),
                                           getStrides(), getPads(),

@@ -285,9 +285,23 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  auto type = getType();
+  // Operands of zero elements add nothing (a non-empty result means they
+  // are empty along the axis): drop them, in place.
+  if (type.getNumElements() > 0) {
+    bool dropped = false;
+    for (int i = getInputs().size() - 1; i >= 0; --i)
+      if (cast<RankedTensorType>(getInputs()[i].getType()).getNumElements() ==
+          0) {
+        getInputsMutable().erase(i);
+        dropped = true;
+      }
+    if (dropped && !(getInputs().size() == 1 &&
+                     getInputs()[0].getType() == getType()))
+      return getResult();
+  }
   if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
     return getInputs()[0];
-  auto type = getType();
   if (!withinLimit(type))
     return {};
   SmallVector<DenseElementsAttr> parts;

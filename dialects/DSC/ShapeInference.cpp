@@ -364,8 +364,12 @@ inferPoolType(EmitErrorFn emitError, RankedTensorType input,
               ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
               ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
               bool ceilMode) {
-  if (failed(checkFloat(emitError, input)))
-    return failure();
+  // Max pooling also takes integers (ONNX: int8, uint8); the average
+  // pool's verifier and importers require floats.
+  if (!isa<FloatType, IntegerType>(input.getElementType()) ||
+      input.getElementType().isInteger(1))
+    return emitError() << "expects a floating-point or integer tensor, got "
+                       << input;
   if (input.getRank() < 3)
     return emitError() << "pooling expects [N,C,D...] input, got " << input;
   size_t k = input.getRank() - 2;
@@ -551,8 +555,10 @@ inferBroadcastShape(EmitErrorFn emitError, ArrayRef<RankedTensorType> operands,
 FailureOr<RankedTensorType> inferPowType(EmitErrorFn emitError,
                                          RankedTensorType base,
                                          RankedTensorType exponent) {
-  if (!isa<FloatType>(base.getElementType()))
-    return emitError() << "expects a floating-point base, got " << base;
+  if (!isa<FloatType, IntegerType>(base.getElementType()) ||
+      base.getElementType().isInteger(1))
+    return emitError() << "expects a floating-point or integer base, got "
+                       << base;
   if (!isa<FloatType, IntegerType>(exponent.getElementType()) ||
       exponent.getElementType().isInteger(1))
     return emitError() << "expects a floating-point or integer exponent, got "

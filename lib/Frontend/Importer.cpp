@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -361,6 +362,12 @@ private:
 // GraphImporter
 //===----------------------------------------------------------------------===//
 
+/// For the default-domain op `opType` (ONNXOpVersions.inc): the opset in
+/// (from, to] that introduced its definition in effect at `to`; 0 when the
+/// definition is the same at both opsets (or the op is not in the table), -1
+/// when the op does not exist at `from` yet.
+static int64_t definitionChange(StringRef opType, int64_t from, int64_t to);
+
 class GraphImporter {
 public:
   GraphImporter(MLIRContext *ctx, StringRef baseDir,
@@ -473,6 +480,54 @@ public:
     return std::nullopt;
   }
 
+  /// Defines every output of `node` as an empty constant when the graph
+  /// declares each of them with a static shape of zero elements and a
+  /// supported element type; fails (defining nothing) otherwise.
+  LogicalResult defineDeclaredEmptyOutputs(const onnx::NodeProto &node) {
+    if (!graph || node.output_size() == 0)
+      return failure();
+    SmallVector<std::pair<RankedTensorType, int32_t>> types;
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      std::optional<std::pair<RankedTensorType, int32_t>> t;
+      auto fromInfo = [&](const onnx::ValueInfoProto &info) {
+        if (t || info.name() != out || !info.type().has_tensor_type())
+          return;
+        const auto &tt = info.type().tensor_type();
+        Type elem = elementType(ctx, tt.elem_type());
+        if (!elem || !tt.has_shape())
+          return;
+        SmallVector<int64_t> shape;
+        for (const auto &d : tt.shape().dim()) {
+          if (!d.has_dim_value() || d.dim_value() < 0)
+            return;
+          shape.push_back(d.dim_value());
+        }
+        if (llvm::is_contained(shape, 0))
+          t = {RankedTensorType::get(shape, elem), tt.elem_type()};
+      };
+      for (const auto &info : graph->output())
+        fromInfo(info);
+      for (const auto &info : graph->value_info())
+        fromInfo(info);
+      if (!t)
+        return failure();
+      types.push_back(*t);
+    }
+    if (types.empty())
+      return failure();
+    int k = 0;
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      auto [type, dtype] = types[k++];
+      defineConstant(out, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+      onnxTypes[out] = dtype;
+    }
+    return success();
+  }
+
 private:
   /// Constants go to the top of the function body.
   Value materialize(DenseElementsAttr attr) {
@@ -483,17 +538,6 @@ private:
 
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                             StringRef role, Location loc);
-
-  /// Tensors with a zero-size dimension are refused for now: the bare-pointer
-  /// ABI and the memory planner assume every buffer holds data.
-  static LogicalResult checkNotEmpty(ShapedType type, StringRef name,
-                                     Location loc) {
-    if (!llvm::is_contained(type.getShape(), 0))
-      return success();
-    return emitError(loc) << "tensor '" << name << "' (" << type
-                          << ") has a zero-size dimension; empty tensors are "
-                             "not supported yet";
-  }
 
   /// Tensors are limited to kMaxTensorElements: a declared or inferred shape
   /// past it is an error, not an allocation (nor an overflow) later on.
@@ -514,7 +558,9 @@ private:
   /// recurse without bound.
   static constexpr int kMaxSubgraphDepth = 16;
   int subgraphDepth = 0;
-  int64_t opset = 0;
+  /// The opset the importers read, and the model's own (lower than
+  /// kMinOpset for an old model whose ops are read at kMinOpset).
+  int64_t opset = 0, modelOpset = 0;
   MLIRContext *ctx;
   OpBuilder builder;
   TensorReader tensors;
@@ -600,9 +646,11 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                            "domain";
     return nullptr;
   }
-  if (opset < kMinOpset || opset > kMaxOpset) {
+  // Opsets below 7 are read as opset 7 (what the importers implement), node
+  // by node where the op's definition is the same at both (importNodes).
+  if (opset < 1 || opset > kMaxOpset) {
     emitError(modelLoc) << "the model uses ONNX opset " << opset
-                        << "; dsc supports opsets " << kMinOpset << " to "
+                        << "; dsc supports opsets 1 to "
                         << kMaxOpset
                         << " (convert it with onnx.version_converter)";
     return nullptr;
@@ -667,7 +715,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     defineConstant(name, DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
   builder.setInsertionPointToEnd(entryBlock);
 
-  this->opset = opset;
+  this->modelOpset = opset;
+  this->opset = std::max(opset, kMinOpset);
   if (failed(importNodes(graph.node(), "")))
     return nullptr;
 
@@ -749,11 +798,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                 builder.getDenseI32ArrayAttr(outputDtypes));
   module->getOperation()->setAttr("dsc.opset",
                                   builder.getI64IntegerAttr(opset));
-  // Constants that folding made unused (their values live on as attributes).
-  func.walk([](arith::ConstantOp c) {
-    if (c->use_empty())
-      c->erase();
-  });
+  // Constants that folding made unused (their values live on as attributes),
+  // and ops whose results became constants (empty results): dsc ops are
+  // pure, so a dead one is erased, users before producers.
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(entryBlock->getOperations())))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   // For `dsc compile --report`: how many ONNX nodes went in.
   module->getOperation()->setAttr(
       "dsc.onnx_nodes", builder.getI64IntegerAttr(graph.node_size()));
@@ -801,6 +852,20 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
                               << domain << "' its node uses";
       nodeOpset = it->second;
     }
+    if (domain.empty() && modelOpset < opset) {
+      int64_t changed = definitionChange(node.op_type(), modelOpset, opset);
+      if (changed < 0)
+        return emitError(loc) << node.op_type() << " does not exist at ONNX "
+                              << "opset " << modelOpset << ", the model's";
+      if (changed > 0)
+        return emitError(loc)
+               << "dsc supports " << node.op_type() << " from opset "
+               << changed << "; the model's opset " << modelOpset
+               << " has an older definition of it (opsets below "
+               << kMinOpset << " are read as opset " << kMinOpset
+               << " where an op is defined alike; convert the model with "
+                  "onnx.version_converter)";
+    }
     int64_t oldest = 0, newer = 0;
     ImportFn fn =
         registry.lookup(domain, node.op_type(), nodeOpset, &oldest, &newer);
@@ -821,6 +886,11 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       return emitError(loc) << "operator '" << node.op_type()
                             << "' is not supported by dsc";
     }
+    // A node whose every output the graph declares with zero elements
+    // computes nothing: its outputs are empty constants, whatever its
+    // operands hold (a Slice with run-time starts that selects nothing).
+    if (succeeded(defineDeclaredEmptyOutputs(node)))
+      continue;
     if (failed(checkNarrowInputs(node, loc)))
       return failure();
     NodeImporter importer(*this, node, loc, nodeOpset);
@@ -845,9 +915,7 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       if (!onnxTypes.count(out))
         if (int32_t t = inheritedONNXType(node, cast<ShapedType>(type)))
           onnxTypes[out] = t;
-      if (failed(checkSize(cast<ShapedType>(type), out, loc)) ||
-          (values.count(out) &&
-           failed(checkNotEmpty(cast<ShapedType>(type), out, loc))))
+      if (failed(checkSize(cast<ShapedType>(type), out, loc)))
         return failure();
     }
   }
@@ -1122,6 +1190,15 @@ void NodeImporter::setOutput(int i, Value value) {
     graph_.defineConstant(node_.output(i), folded);
     return;
   }
+  // A result of zero elements is known from its type alone: later nodes
+  // read it as a constant (and only its shape), so no empty tensor reaches
+  // code generation.
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.hasStaticShape() && type.getNumElements() == 0) {
+    graph_.defineConstant(node_.output(i),
+                          DenseElementsAttr::get(type, ArrayRef<Attribute>{}));
+    return;
+  }
   graph_.define(node_.output(i), value);
 }
 
@@ -1160,18 +1237,6 @@ NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
     return refuseShapeOperand(i, what)
            << "; the graph declares no static shape for output '"
            << (hasOutput(out) ? node_.output(out) : std::string()) << "'";
-  // Zero-size data imports as a constant that the derived op would carry
-  // into the lowering; refuse it as dsc refuses empty tensors elsewhere.
-  if (i != 0) {
-    FailureOr<RankedTensorType> xt = inputType(0);
-    if (failed(xt))
-      return failure();
-    if (llvm::is_contained(xt->getShape(), 0) ||
-        llvm::is_contained(*declared, 0))
-      return emitError() << "the data " << *xt << " or the declared output "
-                         << "shape has a zero-size dimension; empty tensors "
-                            "are not supported yet";
-  }
   return *declared;
 }
 
@@ -1235,6 +1300,21 @@ ImportFn OpRegistry::lookup(StringRef domain, StringRef opType, int64_t opset,
   if (!domain.empty())
     return lookup(registryKey(domain, opType), opset, oldest, nullptr);
   return lookup(opType, opset, oldest, newerDefinition);
+}
+
+static int64_t definitionChange(StringRef opType, int64_t from, int64_t to) {
+  auto changes = signatureChanges().find(opType);
+  if (changes == signatureChanges().end())
+    return 0;
+  if (changes->second.empty() || changes->second.front() > from)
+    return -1;
+  // The version of the definition in effect at `to`, when it is newer than
+  // `from`'s.
+  int64_t last = 0;
+  for (int64_t v : changes->second)
+    if (v <= to)
+      last = v;
+  return last > from ? last : 0;
 }
 
 ImportFn OpRegistry::lookup(StringRef opType, int64_t opset, int64_t *oldest,
@@ -1393,11 +1473,19 @@ static LogicalResult compareBatchImports(func::FuncOp f1, func::FuncOp f2,
     if (a->getAttrDictionary() != b->getAttrDictionary()) {
       auto ca = dyn_cast<arith::ConstantOp>(a);
       auto cb = dyn_cast<arith::ConstantOp>(b);
-      auto va = ca ? dyn_cast<SplatElementsAttr>(ca.getValue()) : nullptr;
-      auto vb = cb ? dyn_cast<SplatElementsAttr>(cb.getValue()) : nullptr;
-      if (!va || !vb ||
-          va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>() ||
-          !batchScaled(va.getType(), vb.getType()))
+      auto da = ca ? dyn_cast<DenseElementsAttr>(ca.getValue()) : nullptr;
+      auto db = cb ? dyn_cast<DenseElementsAttr>(cb.getValue()) : nullptr;
+      // Empty constants (a per-sample result of zero elements) hold no
+      // values to compare.
+      bool empty = da && db && da.getNumElements() == 0 &&
+                   db.getNumElements() == 0;
+      auto va = dyn_cast_or_null<SplatElementsAttr>(da);
+      auto vb = dyn_cast_or_null<SplatElementsAttr>(db);
+      if (!empty &&
+          (!va || !vb ||
+           va.getSplatValue<Attribute>() != vb.getSplatValue<Attribute>()))
+        return refuse(i);
+      if (!batchScaled(da.getType(), db.getType()))
         return refuse(i);
       replicated = true;
     }

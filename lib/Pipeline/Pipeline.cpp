@@ -83,6 +83,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot) {
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {
+  pm.addPass(createDSCFlattenEmptyIO());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

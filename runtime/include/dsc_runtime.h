@@ -105,7 +105,8 @@ typedef struct dsc_session dsc_session;
 dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
                               dsc_session **out);
 /* Runs the model once; no allocation. Output buffers must not overlap each
-   other or any input. */
+   other or any input. The pointer of a tensor with zero elements may be
+   NULL (it is never accessed). */
 dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
                            void *const *outputs);
 /* Runs a batch of `batch` elements (>= 1) of a model with a dynamic batch:

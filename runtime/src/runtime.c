@@ -131,11 +131,13 @@ dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
   m = session->model;
   if ((m->num_inputs > 0 && !inputs) || (m->num_outputs > 0 && !outputs))
     return DSC_ERR_INVALID_ARGUMENT;
+  /* A tensor of zero elements holds no data and is never accessed: its
+   * pointer may be NULL (e.g. from malloc(0)). */
   for (i = 0; i < m->num_inputs; ++i)
-    if (!inputs[i])
+    if (!inputs[i] && dsc_tensor_numel(&m->inputs[i], 1) != 0)
       return DSC_ERR_INVALID_ARGUMENT;
   for (i = 0; i < m->num_outputs; ++i)
-    if (!outputs[i])
+    if (!outputs[i] && dsc_tensor_numel(&m->outputs[i], 1) != 0)
       return DSC_ERR_INVALID_ARGUMENT;
   /* The entry takes `void *const *` for symmetry with the outputs but never
    * writes through the input pointers; the union drops the const without a
@@ -173,11 +175,16 @@ dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
       return DSC_ERR_INVALID_ARGUMENT;
   in.c = session->in_ptrs;
   for (k = 1; k < batch; ++k) {
+    /* Shared and zero-element tensors (eb 0, maybe NULL) are not advanced:
+     * no arithmetic on a null pointer. */
     for (i = 0; i < m->num_inputs; ++i)
-      session->in_ptrs[i] = (const char *)inputs[i] + (size_t)k * eb[i];
+      session->in_ptrs[i] =
+          eb[i] ? (const char *)inputs[i] + (size_t)k * eb[i] : inputs[i];
     for (i = 0; i < m->num_outputs; ++i)
       session->out_ptrs[i] =
-          (char *)outputs[i] + (size_t)k * eb[m->num_inputs + i];
+          eb[m->num_inputs + i]
+              ? (char *)outputs[i] + (size_t)k * eb[m->num_inputs + i]
+              : outputs[i];
     m->entry(in.m, session->out_ptrs, session->arena, session->ctx);
   }
   return DSC_OK;

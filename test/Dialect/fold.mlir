@@ -116,3 +116,17 @@ func.func @concats(%x: tensor<2xi64>) -> (tensor<2x3xi64>, tensor<2xi64>) {
   %1 = dsc.concat %x {axis = 0 : i64} : (tensor<2xi64>) -> tensor<2xi64>
   return %0, %1 : tensor<2x3xi64>, tensor<2xi64>
 }
+
+// -----
+
+// Tests that concat drops operands of zero elements: with one operand left
+// it is that operand, with two a concat of the two.
+// CHECK-LABEL: func @concat_empty
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3xf32>, %[[E:.+]]: tensor<2x0xf32>, %[[Y:.+]]: tensor<2x1xf32>)
+// CHECK: %[[C:.+]] = dsc.concat %[[X]], %[[Y]] {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+// CHECK: return %[[X]], %[[C]]
+func.func @concat_empty(%x: tensor<2x3xf32>, %e: tensor<2x0xf32>, %y: tensor<2x1xf32>) -> (tensor<2x3xf32>, tensor<2x4xf32>) {
+  %0 = dsc.concat %e, %x, %e {axis = 1 : i64} : (tensor<2x0xf32>, tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  %1 = dsc.concat %x, %e, %y {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x4xf32>
+}

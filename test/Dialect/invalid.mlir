@@ -376,11 +376,23 @@ func.func @neg_bool(%x: tensor<4xi1>) -> tensor<4xi1> {
 
 // -----
 
-// Tests that pow needs a float base.
-func.func @pow_int_base(%x: tensor<4xi32>, %e: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'dsc.pow' op expects a floating-point base, got 'tensor<4xi32>'}}
-  %0 = dsc.pow %x, %e : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
-  return %0 : tensor<4xi32>
+// Tests that pow needs a float or integer base, not a bool.
+func.func @pow_bool_base(%x: tensor<4xi1>, %e: tensor<4xi32>) -> tensor<4xi1> {
+  // expected-error @+1 {{'dsc.pow' op expects a floating-point or integer base, got 'tensor<4xi1>'}}
+  %0 = dsc.pow %x, %e : (tensor<4xi1>, tensor<4xi32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// Tests that avg_pool needs floats (max_pool also takes integers).
+func.func @avg_pool_int(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8> {
+  // expected-error @+1 {{'dsc.avg_pool' op expects a floating-point tensor}}
+  %0 = dsc.avg_pool %x {ceil_mode = false, count_include_pad = false,
+                        dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+                        pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+      : (tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8>
+  return %0 : tensor<1x1x2x2xi8>
 }
 
 // -----

@@ -279,13 +279,14 @@ def _declared_shape():
                      [T.tensor_info("x", (2, 3))], [T.tensor_info("y", (3, 2))])
 
 
-@compile_error("batchnorm_training_mode_unsupported", ["bn_train", "BatchNormalization"])
-def _bn_training():
+@compile_error("batchnorm_running_stats_without_training_mode",
+               ["bn_infer", "BatchNormalization", "training_mode"])
+def _bn_running_stats():
     r = np.random.default_rng(3)
     inits = [T.init(n, r.uniform(0.5, 1.0, 3).astype(np.float32)) for n in ("s", "b", "m", "v")]
-    return T.make_model(
+    return raw_model(
         [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
-                          ["y", "running_mean", "running_var"], name="bn_train", training_mode=1)],
+                          ["y", "running_mean", "running_var"], name="bn_infer", training_mode=0)],
         [T.tensor_info("x", (2, 3, 4, 4))],
         [T.tensor_info("y", (2, 3, 4, 4)), T.tensor_info("running_mean", (3,)),
          T.tensor_info("running_var", (3,))], inits, opset=15)

@@ -609,5 +609,104 @@ def _runner_output_names():
 
 T.add_case("runner_output_file_names", _runner_output_names)
 
+# ---- tensors with zero elements ---------------------------------------------
+
+EMPTY_STEM = "capi_empty"
+
+
+def capi_empty_model() -> onnx.ModelProto:
+    """An empty input e [3, 0, 5] (reduced over its empty axis, and passed
+    through) next to x [2, 3]; empty outputs of rank 2 and 3 next to
+    non-empty ones."""
+    i64 = np.int64
+    nodes = [
+        helper.make_node("ReduceSum", ["e", "ax1"], ["r"], name="sum_empty"),
+        helper.make_node("ReduceMax", ["e", "ax1"], ["m"], name="max_empty", keepdims=0),
+        helper.make_node("Slice", ["x", "s3", "s10", "ax1"], ["z"], name="slice_nothing"),
+        helper.make_node("Concat", ["z", "x"], ["c"], name="concat_empty", axis=1),
+        helper.make_node("Relu", ["c"], ["y"], name="relu"),
+        helper.make_node("Identity", ["e"], ["w"], name="pass_empty"),
+    ]
+    return T.make_model(
+        nodes,
+        [T.tensor_info("x", (2, 3)), T.tensor_info("e", (3, 0, 5))],
+        [T.tensor_info("r", (3, 1, 5)), T.tensor_info("z", (2, 0)), T.tensor_info("y", (2, 3)),
+         T.tensor_info("m", (3, 5)), T.tensor_info("w", (3, 0, 5))],
+        [T.init("ax1", np.array([1], i64)), T.init("s3", np.array([3], i64)),
+         T.init("s10", np.array([10], i64))],
+        opset=18)
+
+
+def empty_app_source() -> str:
+    """Runs the model with NULL pointers for the empty tensors, then with
+    malloc(0) ones; prints the header's macros of the empty tensors and the
+    non-empty outputs."""
+    p, s = EMPTY_STEM.upper(), EMPTY_STEM
+    return f"""#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include "{s}.h"
+
+int main(void) {{
+  static const int64_t e_shape[] = {p}_INPUT_1_SHAPE, w_shape[] = {p}_OUTPUT_4_SHAPE;
+  printf("e_numel=%lld\\ne_rank=%d\\ne_shape=%lld,%lld,%lld\\n", (long long)({p}_INPUT_1_NUMEL),
+         (int)({p}_INPUT_1_RANK), (long long)e_shape[0], (long long)e_shape[1],
+         (long long)e_shape[2]);
+  printf("z_numel=%lld\\nw_numel=%lld\\nw_shape=%lld,%lld,%lld\\n", (long long)({p}_OUTPUT_1_NUMEL),
+         (long long)({p}_OUTPUT_4_NUMEL), (long long)w_shape[0], (long long)w_shape[1],
+         (long long)w_shape[2]);
+  float x[{p}_INPUT_0_NUMEL], r[{p}_OUTPUT_0_NUMEL], y[{p}_OUTPUT_2_NUMEL], m[{p}_OUTPUT_3_NUMEL];
+  for (int k = 0; k < {p}_INPUT_0_NUMEL; ++k) x[k] = (float)(k - 2);
+  {s}_session *sess = NULL;
+  int st = {s}_create(&sess, 2);
+  if (st) {{ printf("create failed: %s\\n", {s}_status_string(st)); return 2; }}
+  const void *const null_in[] = {{x, NULL}};
+  void *const null_out[] = {{r, NULL, y, m, NULL}};
+  printf("null_status=%d\\n", {s}_run(sess, null_in, null_out));
+  void *e = malloc(0), *z = malloc(0), *w = malloc(0);
+  const void *const in[] = {{x, e}};
+  void *const out[] = {{r, z, y, m, w}};
+  printf("malloc0_status=%d\\n", {s}_run(sess, in, out));
+  const void *const missing_x[] = {{NULL, e}};
+  printf("missing_x_status=%d\\n", {s}_run(sess, missing_x, out));
+  printf("values 0 0");
+  for (int k = 0; k < {p}_OUTPUT_0_NUMEL; ++k) printf(" %.9g", (double)r[k]);
+  printf("\\nvalues 0 2");
+  for (int k = 0; k < {p}_OUTPUT_2_NUMEL; ++k) printf(" %.9g", (double)y[k]);
+  printf("\\nvalues 0 3");
+  for (int k = 0; k < {p}_OUTPUT_3_NUMEL; ++k) printf(" %.9g", (double)m[k]);
+  printf("\\n");
+  free(e); free(z); free(w);
+  {s}_destroy(sess);
+  printf("done\\n");
+  return 0;
+}}
+"""
+
+
+def _empty_tensors():
+    model = capi_empty_model()
+    c = T.compile_model("capi_empty_compile", model, file_stem=EMPTY_STEM)
+    info = run_app(build_app("capi_empty_tensors", c, empty_app_source()))
+    want = {"e_numel": "0", "e_rank": "3", "e_shape": "3,0,5", "z_numel": "0", "w_numel": "0",
+            "w_shape": "3,0,5", "null_status": "0", "malloc0_status": "0",
+            "missing_x_status": "1"}
+    got = {k: info.get(k) for k in want}
+    if got != want:
+        raise T.CaseFailure(f"C API with empty tensors: {got}, expected {want}")
+    x = (np.arange(6, dtype=np.float32) - 2).reshape(2, 3)
+    expected = T.reference(model, {"x": x, "e": np.zeros((3, 0, 5), np.float32)})
+    for i, name in ((0, "r"), (2, "y"), (3, "m")):
+        T.assert_close(name, info["values"][(0, i)].astype(np.float32),
+                       expected[name].reshape(-1), 0, 0)
+    # The runner reads an .npy with a zero dimension and writes the empty
+    # outputs with their shapes.
+    inputs = {"x": x, "e": np.zeros((3, 0, 5), np.float32)}
+    outs, _ = T.run_runner(c, inputs, ["r", "z", "y", "m", "w"])
+    T.compare_outputs(outs, expected, 0, 0)
+
+
+T.add_case("capi_empty_tensors", _empty_tensors)
+
 if __name__ == "__main__":
     sys.exit(T.main(description=__doc__))

@@ -271,5 +271,22 @@ def _runner_disagreeing_batches():
 
 T.add_case("dynamic_batch_runner_errors", _runner_disagreeing_batches)
 
+def empty_output_model():
+    """x [N, 3] -> Relu [N, 3] and a Slice that selects nothing [N, 0]."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu"),
+             helper.make_node("Slice", ["x", "s", "e", "a"], ["z"], name="nothing")]
+    return T.make_model(nodes, [T.tensor_info("x", ("N", 3))],
+                        [T.tensor_info("y", ("N", 3)), T.tensor_info("z", ("N", 0))],
+                        [i64("s", [5]), i64("e", [9]), i64("a", [1])])
+
+
+def _empty_output():
+    # A per-sample output of zero elements is written with the run's batch.
+    run_at_batches("dyn_empty", empty_output_model,
+                   lambda n: {"x": T.randn(300 + n, n, 3)}, ["y", "z"])
+
+
+T.add_case("dynamic_batch_empty_output", _empty_output)
+
 if __name__ == "__main__":
     sys.exit(T.main(description=__doc__))

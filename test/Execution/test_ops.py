@@ -3191,6 +3191,149 @@ _multi_case("batchnorm14_training_mode_3d_default_momentum", "norm", "BatchNorma
             {"x": rn(2, 3, 6), "s": rn(3), "b": rn(3), "m": rn(3), "v": uniform(0.5, 2, 3)},
             ["x", "s", "b", "m", "v"], {"training_mode": 1}, 14,
             [("y", FL), ("rm", FL), ("rv", FL)])
+# Tensors with zero elements: graph inputs and outputs with a zero-size
+# dimension, reductions over an empty axis (their identity), empty
+# intermediates (a Slice that selects nothing feeding Concat, a Neg of an
+# empty input feeding a reduction), Split with empty parts, Reshape with
+# allowzero, Trilu and Pad of empty tensors.
+E = np.zeros((2, 0, 4), np.float32)
+for _kind in ("ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"):
+    op_case(f"{_kind.lower()}18_empty_axis", "reduce", _kind, {"x": E},
+            initializers={"axes": np.array([1], I64)}, node_inputs=["x", "axes"], opset=18)
+op_case("reducemax18_empty_axis_of_computed_empty", "reduce", "ReduceMax", {"e": E},
+        initializers={"axes": np.array([-2], I64)}, node_inputs=["n", "axes"],
+        attrs={"keepdims": 0}, opset=18,
+        pre_nodes=[helper.make_node("Neg", ["e"], ["n"], name="neg_empty")])
+# ONNX leaves the mean of nothing undefined; dsc computes 0 / 0 = NaN as
+# ONNX's reference (numpy) does, ONNX Runtime gives 0: compared with the
+# reference.
+op_case_onnx_ref("reducemean18_empty_axis", "reduce", "ReduceMean", {"x": E}, {}, 18,
+                 initializers={"axes": np.array([1], I64)})
+op_case("reducesum13_empty_non_reduced_axis", "reduce", "ReduceSum", {"x": E},
+        initializers={"axes": np.array([2], I64)}, node_inputs=["x", "axes"])
+op_case("slice13_selects_nothing", "shape", "Slice", {"x": rn(4, 5, 3)},
+        initializers={"st": np.array([7], I64), "en": np.array([9], I64),
+                      "ax": np.array([1], I64)})
+op_case("concat13_computed_empty_operand", "shape", "Concat", {"x": rn(2, 3)},
+        node_inputs=["z", "x", "z"], attrs={"axis": 1},
+        pre_nodes=[helper.make_node("Constant", [], ["s5"], value_ints=[5]),
+                   helper.make_node("Constant", [], ["s9"], value_ints=[9]),
+                   helper.make_node("Constant", [], ["a1"], value_ints=[1]),
+                   helper.make_node("Slice", ["x", "s5", "s9", "a1"], ["z"], name="nothing")])
+op_case("reshape14_allowzero_empty", "shape", "Reshape", {"x": np.zeros((0, 3, 4), np.float32)},
+        initializers={"s": np.array([3, 4, 0], I64)}, attrs={"allowzero": 1}, opset=14)
+op_case("trilu14_empty", "shape", "Trilu", {"x": np.zeros((3, 0, 5), np.int64)},
+        opset=14, out_dtype=TensorProto.INT64)
+op_case("pad13_empty_input", "shape", "Pad", {"x": np.zeros((0, 3), np.float32)},
+        initializers={"p": np.array([1, 0, 1, 0], I64), "v": np.array(2.5, np.float32)})
+
+# Contractions over K = 0 read empty operands and give zeros (plus Gemm's
+# bias).
+op_case("matmul13_empty_k", "linear", "MatMul",
+        {"a": np.zeros((2, 0), np.float32), "b": np.zeros((0, 3), np.float32)})
+op_case("gemm13_empty_k_bias", "linear", "Gemm",
+        {"a": np.zeros((2, 0), np.float32), "b": np.zeros((0, 3), np.float32), "c": rn(3)})
+
+
+def _split_empty_parts():
+    gi = {"x": rn(4, 3)}
+    model = build_op_model("Split", gi, {"split": np.array([0, 2, 0, 1], I64)}, ["x", "split"],
+                           {"axis": 1}, 13, n_outputs=4)
+    T.run_case("split13_zero_size_parts", model, gi, rtol=0, atol=0)
+
+
+T.add_case("split13_zero_size_parts", _split_empty_parts, "shape")
+
+# Opset 1: ops defined there as at opset 7 are read as opset 7.
+op_case("not1_opset1", "elementwise", "Not",
+        {"x": T.rng(next_seed()).random((3, 4)) > 0.5}, opset=1,
+        out_dtype=TensorProto.BOOL)
+op_case("transpose1_opset1", "shape", "Transpose", {"x": rn(2, 3, 4)},
+        attrs={"perm": [2, 0, 1]}, opset=1)
+
+# Pow with an integer base (ONNX: int32, int64) gives an integer result:
+# exact for integer exponents (negative ones give 1 / b^-e truncated: 1, +-1
+# or 0), the power truncated toward zero for float exponents. Values stay
+# in range (ONNX Runtime saturates an overflow, numpy wraps around).
+I32 = np.int32
+op_case("pow15_int32_base_int32_exponent", "elementwise", "Pow",
+        {"b": np.array([2, -3, 1, -1, 0, 7, 2, -2, 3, 5], I32),
+         "e": np.array([3, 3, -2, -3, 4, 0, 30, -1, 19, 13], I32)},
+        opset=15, out_dtype=TensorProto.INT32)
+op_case("pow15_int64_base_int64_exponent_broadcast", "elementwise", "Pow",
+        {"b": T.rng(next_seed()).integers(-9, 10, (3, 4)).astype(I64),
+         "e": np.array([[0], [5], [19]], I64)},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("pow15_int64_base_int32_exponent", "elementwise", "Pow",
+        {"b": np.array([3, -2, 10, 1], I64), "e": np.array([39, 61, 18, -5], I32)},
+        opset=15, out_dtype=TensorProto.INT64)
+op_case("pow15_int32_base_float_exponent", "elementwise", "Pow",
+        {"b": np.array([[4, 2, 9, -3], [10, 7, 1, 0]], I32),
+         "e": np.array([0.5, 1.5, -0.5, 3.0], np.float32)},
+        opset=15, out_dtype=TensorProto.INT32)
+
+
+# MaxPool of int8 and uint8 (opset 12): uint8 compares unsigned (0..255),
+# padding never wins; with the Indices output, ties go to the first tap as
+# in ONNX Runtime.
+def _maxpool_int(name, dtype, x_shape, with_indices, **attrs):
+    info = np.iinfo(dtype)
+    x = T.rng(next_seed()).integers(info.min, info.max + 1, x_shape).astype(dtype)
+    x.flat[::7] = info.max
+    x.flat[3::11] = info.min
+    onnx_type = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+
+    def fn():
+        outs = ["v", "i"] if with_indices else ["v"]
+        node = helper.make_node("MaxPool", ["x"], outs, **attrs)
+        ins = [T.tensor_info("x", x.shape, onnx_type)]
+        types = [onnx_type, TensorProto.INT64]
+        probe = T.make_model([node], ins, [
+            helper.make_tensor_value_info(o, t, None) for o, t in zip(outs, types)],
+            opset=12, check=False)
+        ref = T.reference(probe, {"x": x})
+        model = T.make_model([node], ins, [T.tensor_info(o, ref[o].shape, t)
+                                           for o, t in zip(outs, types)], opset=12)
+        T.run_case(name, model, {"x": x}, rtol=0, atol=0)
+
+    T.add_case(name, fn, "pool")
+
+
+_maxpool_int("maxpool12_uint8_pads_strides", np.uint8, (2, 3, 7, 6), False,
+             kernel_shape=[3, 3], pads=[1, 1, 1, 0], strides=[2, 2])
+_maxpool_int("maxpool12_int8_dilations_ceil", np.int8, (1, 2, 8, 8), False,
+             kernel_shape=[2, 3], dilations=[2, 1], ceil_mode=1, strides=[2, 2])
+_maxpool_int("maxpool12_uint8_indices_pads", np.uint8, (1, 2, 5, 5), True,
+             kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+_maxpool_int("maxpool12_int8_indices_1d", np.int8, (2, 2, 9), True,
+             kernel_shape=[3], strides=[2], pads=[1, 1])
+
+# BatchNormalization training_mode=1 (opset 14, 15): batch statistics over
+# every axis but the channels, and the running mean and variance as
+# outputs (ONNX requires all three in training mode).
+def _batchnorm_training(name, x_shape, opset, n_outputs, **attrs):
+    c = x_shape[1]
+    gi = {"x": rn(*x_shape), "s": rn(c), "b": rn(c), "m": rn(c),
+          "v": T.rng(next_seed()).uniform(0.5, 2.0, c).astype(np.float32)}
+
+    def fn():
+        outs = ["y", "rm", "rv"][:n_outputs]
+        node = helper.make_node("BatchNormalization", list(gi), outs, training_mode=1, **attrs)
+        ins = [T.tensor_info(k, a.shape) for k, a in gi.items()]
+        probe = T.make_model([node], ins, [helper.make_tensor_value_info(o, TensorProto.FLOAT,
+                                                                         None) for o in outs],
+                             opset=opset, check=False)
+        ref = T.reference(probe, gi)
+        model = T.make_model([node], ins, [T.tensor_info(o, ref[o].shape) for o in outs],
+                             opset=opset)
+        T.run_case(name, model, gi)
+
+    T.add_case(name, fn, "norm")
+
+
+_batchnorm_training("batchnorm15_training_momentum", (3, 4, 5, 6), 15, 3, momentum=0.7,
+                    epsilon=1e-3)
+_batchnorm_training("batchnorm14_training_1d", (4, 3, 7), 14, 3)
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

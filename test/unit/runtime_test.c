@@ -889,6 +889,74 @@ static void test_run_batch(void) {
   dsc_session_destroy(s);
 }
 
+/* ---- zero-element tensors ---------------------------------------------------
+ */
+
+/* x [-1, 3] and an empty e [2, 0] in; y [-1, 3] and an empty f [-1, 0, 4]
+ * out: the empty tensors' pointers may be NULL and are never advanced. */
+static const int64_t kEmptyShape[2] = {2, 0};
+static const int64_t kEmptyBatchShape[3] = {-1, 0, 4};
+static const dsc_tensor_desc kEmptyInputs[2] = {
+    {"x", DSC_DTYPE_F32, 2, kBatchShape}, {"e", DSC_DTYPE_F32, 2, kEmptyShape}};
+static const dsc_tensor_desc kEmptyOutputs[2] = {
+    {"y", DSC_DTYPE_F32, 2, kBatchShape},
+    {"f", DSC_DTYPE_F32, 3, kEmptyBatchShape}};
+static int g_null_seen;
+
+static void copy_entry(void *const *inputs, void *const *outputs, void *arena,
+                       dsc_context *ctx) {
+  const float *x = (const float *)inputs[0];
+  float *y = (float *)outputs[0];
+  int i;
+  (void)arena;
+  (void)ctx;
+  g_entry_calls++;
+  g_null_seen += !inputs[1] && !outputs[1];
+  for (i = 0; i < 3; ++i)
+    y[i] = x[i] + 1.0f;
+}
+
+static void test_empty_tensors(void) {
+  dsc_model_desc m;
+  float x[4 * 3], y[4 * 3];
+  const void *ins[2];
+  void *outs[2];
+  dsc_session *s = NULL;
+  int i, bad;
+
+  memset(&m, 0, sizeof m);
+  m.name = "empty";
+  m.num_inputs = 2;
+  m.num_outputs = 2;
+  m.inputs = kEmptyInputs;
+  m.outputs = kEmptyOutputs;
+  m.entry = copy_entry;
+  m.dynamic_batch = "N";
+  CHECK(dsc_tensor_numel(&kEmptyInputs[1], 1) == 0);
+  CHECK(dsc_tensor_numel(&kEmptyOutputs[1], 7) == 0);
+  for (i = 0; i < 12; ++i)
+    x[i] = (float)i;
+  ins[0] = x;
+  ins[1] = NULL;
+  outs[0] = y;
+  outs[1] = NULL;
+  CHECK(dsc_session_create(&m, 1, &s) == DSC_OK && s != NULL);
+  if (!s)
+    return;
+  g_entry_calls = g_null_seen = 0;
+  CHECK(dsc_session_run(s, ins, outs) == DSC_OK);
+  CHECK(dsc_session_run_batch(s, 4, ins, outs) == DSC_OK);
+  CHECK(g_entry_calls == 5 && g_null_seen == 5);
+  for (i = 0, bad = 0; i < 12; ++i)
+    bad += y[i] != (float)i + 1.0f;
+  CHECK_MSG(bad == 0, "%d wrong elements", bad);
+  /* A NULL pointer for a tensor with elements is still refused. */
+  ins[0] = NULL;
+  CHECK(dsc_session_run(s, ins, outs) == DSC_ERR_INVALID_ARGUMENT);
+  CHECK(g_entry_calls == 5);
+  dsc_session_destroy(s);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static void remove_tmp_dir(void) {
@@ -923,6 +991,7 @@ int main(void) {
   test_parallel_for_shared();
   test_session();
   test_run_batch();
+  test_empty_tensors();
   remove_tmp_dir();
   printf("runtime_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures ? 1 : 0;

@@ -93,8 +93,11 @@ def DSC_PowOp : DSC_Op<"pow", [DSC_Elementwise]> {
   let summary = "elementwise power with numpy broadcasting";
   let description = [{
     `base ^ exponent` after numpy broadcasting (ONNX Pow). The base is a
-    floating-point tensor and the result has its element type; the exponent
-    is a floating-point or (signed) integer tensor.
+    floating-point or signed integer tensor and the result has its element
+    type; the exponent is a floating-point or (signed) integer tensor. An
+    integer base to an integer exponent is exact (wrapping on overflow; a
+    negative exponent gives 1 / base^-e truncated toward zero); to a float
+    exponent it is the f64 power truncated toward zero.
 
     Example:
     ```mlir
@@ -663,8 +666,9 @@ class DSC_PoolOp<string mnemonic, string what, dag extraArgs = (ins)>
 
 def DSC_MaxPoolOp : DSC_PoolOp<"max_pool", "maximum"> {
   let description = [{
-    ONNX MaxPool (values only). Pads are explicit; padded positions never
-    win. `ceil_mode` rounds the output size up; a window may then start in
+    ONNX MaxPool (values only) of floats or integers (compared signed; the
+    importer biases uint8 into signed order). Pads are explicit; padded
+    positions never win. `ceil_mode` rounds the output size up; a window may then start in
     the end padding but always overlaps the input or its begin padding.
 
     Example:

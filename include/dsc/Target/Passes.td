@@ -51,6 +51,23 @@ def DSCElideOutputCopies : Pass<"dsc-elide-output-copies", "mlir::ModuleOp"> {
   }];
 }
 
+def DSCFlattenEmptyIO : Pass<"dsc-flatten-empty-io", "mlir::ModuleOp"> {
+  let summary = "Give graph inputs and outputs of zero elements a 1-D type";
+  let description = [{
+    Runs on tensors, before bufferization. A tensor of zero elements holds
+    no data, yet the entry ABI passes every input and output as a bare
+    pointer, which LLVM lowering gives only to memrefs with static strides;
+    an identity layout with a zero-size dimension that is not the outermost
+    one (`tensor<3x0x5xf32>`) has dynamic strides. Each such argument and
+    result becomes `tensor<0xT>` (the artefact describes the declared shape
+    from the imported signature): uses of an argument read a `tensor.empty`
+    of the original type instead, and a returned value is replaced by a
+    `tensor.empty`, so nothing is ever read from or written to an empty
+    caller buffer.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def DSCFuseParallelLoops : Pass<"dsc-fuse-parallel-loops", "mlir::ModuleOp"> {
   let summary = "Fuse adjacent scf.parallel loops over the same space";
   let description = [{

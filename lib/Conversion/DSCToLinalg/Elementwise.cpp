@@ -271,9 +271,65 @@ Value shrink(OpBuilder &b, Location loc, Value x, ShrinkOp op) {
       arith::AddFOp::create(b, loc, x, floatConst(b, loc, t, bias)), v);
 }
 
-/// Float base, float or integer exponent converted to the base's type.
+/// An integer base to an integer exponent, exact with wrap-around as
+/// numpy's integer power: square-and-multiply unrolled over the exponent's
+/// bits. A negative exponent gives 1 / base^-e truncated: 1 for base 1,
+/// +-1 for base -1, else 0 (also for base 0, where numpy raises).
+Value integerPower(OpBuilder &b, Location loc, Value base, Value exponent) {
+  auto t = cast<IntegerType>(base.getType());
+  auto et = cast<IntegerType>(exponent.getType());
+  auto iconst = [&](Type type, int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, type,
+                                     b.getIntegerAttr(type, v));
+  };
+  Value one = iconst(t, 1), eOne = iconst(et, 1);
+  Value result = one, square = base;
+  unsigned bits = et.getWidth() - 1; // the sign bit is handled below
+  for (unsigned i = 0; i < bits; ++i) {
+    Value shifted = i ? arith::ShRUIOp::create(b, loc, exponent,
+                                               iconst(et, i))
+                            .getResult()
+                      : exponent;
+    Value bit = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, shifted, eOne), iconst(et, 0));
+    result = arith::SelectOp::create(
+        b, loc, bit, arith::MulIOp::create(b, loc, result, square), result);
+    if (i + 1 < bits)
+      square = arith::MulIOp::create(b, loc, square, square);
+  }
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                         exponent, iconst(et, 0));
+  Value odd = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(b, loc, exponent, eOne), iconst(et, 0));
+  Value minusOne = iconst(t, -1);
+  Value isOne =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, one);
+  Value isMinusOne =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, minusOne);
+  Value reciprocal = arith::SelectOp::create(
+      b, loc, isOne, one,
+      arith::SelectOp::create(
+          b, loc, isMinusOne,
+          arith::SelectOp::create(b, loc, odd, minusOne, one), iconst(t, 0)));
+  return arith::SelectOp::create(b, loc, negative, reciprocal, result);
+}
+
+/// Float base, float or integer exponent converted to the base's type. An
+/// integer base has an integer result: exact for an integer exponent, else
+/// the f64 power truncated toward zero (numpy's power then astype).
 Value power(OpBuilder &b, Location loc, Value base, Value exponent) {
   Type t = base.getType();
+  if (isa<IntegerType>(t)) {
+    if (isa<IntegerType>(exponent.getType()))
+      return integerPower(b, loc, base, exponent);
+    Type f64 = b.getF64Type();
+    Value p = math::PowFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, f64, base),
+        castScalar(b, loc, exponent, f64, false, false));
+    return arith::FPToSIOp::create(b, loc, t, p);
+  }
   if (isa<IntegerType>(exponent.getType()))
     exponent = arith::SIToFPOp::create(b, loc, t, exponent);
   else if (exponent.getType() != t)

@@ -91,6 +91,19 @@ struct MaxPoolLowering : OpRewritePattern<MaxPoolOp> {
   LogicalResult matchAndRewrite(MaxPoolOp op,
                                 PatternRewriter &rewriter) const override {
     auto outType = cast<RankedTensorType>(op.getType());
+    // Integers compare signed (the importer biases unsigned inputs).
+    if (auto it = dyn_cast<IntegerType>(outType.getElementType())) {
+      TypedAttr lowest = rewriter.getIntegerAttr(
+          it, APInt::getSignedMinValue(it.getWidth()));
+      rewriter.replaceOp(
+          op, buildWindowReduction(
+                  rewriter, op.getLoc(), op.getInput(), geometry(op), outType,
+                  lowest, lowest,
+                  [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
+                    return arith::MaxSIOp::create(b, l, acc, x);
+                  }));
+      return success();
+    }
     TypedAttr lowest =
         lowestFloatAttr(cast<FloatType>(outType.getElementType()));
     Value result = buildWindowReduction(

@@ -135,16 +135,18 @@ LogicalResult importGelu(NodeImporter &n) {
   return success();
 }
 
-/// Pow: a float base; a float or signed integer exponent (a separate type
-/// from opset 12 on).
+/// Pow: a float or signed integer base (an integer base gives an integer
+/// result); a float or integer exponent (a separate type from opset 12 on).
 LogicalResult importPow(NodeImporter &n) {
   if (failed(n.checkAttributes({})))
     return failure();
   FailureOr<Value> base = n.input(0), exponent = n.input(1);
   if (failed(base) || failed(exponent))
     return failure();
-  if (!isa<FloatType>(n.type(*base).getElementType()))
-    return n.emitError() << "Pow of an integer base is not supported, got "
+  Type baseElem = n.type(*base).getElementType();
+  if (baseElem.isInteger(1) || isUnsignedInteger(n.onnxType(0)))
+    return n.emitError() << "Pow of a bool or unsigned base is not supported "
+                            "(ONNX allows float, int32 and int64), got "
                          << n.type(*base);
   // dsc.pow takes signed integer exponents: an unsigned one is widened to
   // int64 (zero-extended; uint64 values past INT64_MAX overflow any float

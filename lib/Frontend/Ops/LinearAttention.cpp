@@ -167,9 +167,6 @@ LogicalResult importCausalConvWithState(NodeImporter &n) {
                          << xt << " and " << wt;
   int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1),
           kernel = wt.getDimSize(2);
-  if (kernel - 1 == 0 && n.hasOutput(1))
-    return n.emitError() << "a kernel of size 1 gives an empty present_state, "
-                            "and dsc does not support empty tensors";
   SmallVector<int64_t> stateShape = {batch, channels, kernel - 1};
   if (*past && n.type(*past).getShape() != ArrayRef<int64_t>(stateShape))
     return n.emitError() << "past_state must be [" << batch << ", " << channels

@@ -300,13 +300,14 @@ Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
                      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
                      bool columnMajor) {
+  Composer c(n);
+  // Integers (int8, or uint8 biased to int8 order) are widened so that the
+  // padding below every value never ties with one.
+  if (isa<IntegerType>(n.type(x).getElementType()) &&
+      !(x = c.cast(x, n.builder().getI32Type())))
+    return {};
   RankedTensorType xt = n.type(x);
   Type elem = xt.getElementType();
-  if (!isa<FloatType>(elem)) {
-    n.emitError() << "MaxPool's Indices output of an integer input is not "
-                     "supported";
-    return {};
-  }
   int64_t rank = xt.getRank(), k = rank - 2;
   int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1);
   ArrayRef<int64_t> in = xt.getShape().drop_front(2),
@@ -344,12 +345,14 @@ Value maxPoolIndices(NodeImporter &n, Value x, ArrayRef<int64_t> kernel,
       where.push_back(columnMajor ? colFlat : flat);
     }
   }
-  Composer c(n);
   Type i64 = n.builder().getI64Type();
   Value flatX = c.reshape(x, {batch, channels, image});
-  Attribute lowest = FloatAttr::get(
-      elem, APFloat::getLargest(cast<FloatType>(elem).getFloatSemantics(),
-                                /*Negative=*/true));
+  Attribute lowest =
+      isa<IntegerType>(elem)
+          ? Attribute(IntegerAttr::get(elem, APInt::getSignedMinValue(32)))
+          : FloatAttr::get(elem, APFloat::getLargest(
+                                     cast<FloatType>(elem).getFloatSemantics(),
+                                     /*Negative=*/true));
   Value pad = arith::ConstantOp::create(
       n.builder(), n.loc(),
       DenseElementsAttr::get(RankedTensorType::get({batch, channels, 1}, elem),
@@ -418,6 +421,26 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   RankedTensorType xt = n.type(*x);
   if (xt.getRank() < 3)
     return n.emitError() << "expects [N,C,D...] input, got " << xt;
+  // MaxPool takes int8 and uint8 from opset 12. dsc.max_pool compares
+  // integers signed: a uint8 input is biased by 128 (x ^ 0x80 maps 0..255
+  // onto -128..127 in order) and the result biased back.
+  Type elem = xt.getElementType();
+  bool biased = false;
+  if (!isa<FloatType>(elem)) {
+    if (!isMax)
+      return n.emitError() << "expects a floating-point tensor, got " << xt;
+    if (!elem.isInteger(8) || n.opset() < 12)
+      return n.emitError() << "MaxPool takes int8 and uint8 tensors (from "
+                              "opset 12) besides floats, got "
+                           << xt;
+    biased = NodeImporter::isUnsignedInteger(n.onnxType(0));
+  }
+  Composer c(n);
+  auto flipSign = [&](Value v) {
+    return c.binary<XorOp>(v, c.scalar(elem, -128));
+  };
+  if (biased && !(x = flipSign(*x), *x))
+    return failure();
   size_t k = xt.getRank() - 2;
   auto kernel = n.intsAttr("kernel_shape");
   if (failed(kernel))
@@ -452,7 +475,10 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   }
   if (failed(r))
     return failure();
-  n.setOutput(0, *r);
+  Value values = biased ? flipSign(*r) : *r;
+  if (!values)
+    return failure();
+  n.setOutput(0, values);
   if (isMax && n.hasOutput(1)) {
     auto storageOrder = n.intAttr("storage_order", 0);
     if (failed(storageOrder))
@@ -487,15 +513,17 @@ LogicalResult importBatchNorm(NodeImporter &n) {
   auto spatial = n.intAttr("spatial", 1);
   auto training = n.intAttr("training_mode", 0);
   auto eps = n.floatAttr("epsilon", 1e-5f);
-  if (failed(spatial) || failed(training) || failed(eps))
+  auto momentum = n.floatAttr("momentum", 0.9f);
+  if (failed(spatial) || failed(training) || failed(eps) || failed(momentum))
     return failure();
   if (*spatial != 1)
     return n.emitError() << "spatial=0 (per-activation statistics) is not "
                             "supported";
   if (failed(n.checkOutputsAtMost(
           *training ? 3 : 1,
-          "running statistics are training outputs (opset 14+ with "
-          "training_mode=1); export the model for inference")))
+          *training ? "BatchNormalization has three outputs"
+                    : "running statistics are outputs of training_mode=1; "
+                      "export the model for inference")))
     return failure();
   SmallVector<Value> operands;
   SmallVector<RankedTensorType> params;
@@ -507,49 +535,48 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     if (i)
       params.push_back(n.type(*v));
   }
-  if (*training) {
-    // Normalized with the batch's statistics (the population variance over
-    // every axis but the channels); the running statistics move towards
-    // them by 1 - momentum, as ONNX's reference.
-    auto momentum = n.floatAttr("momentum", 0.9f);
-    if (failed(momentum))
-      return failure();
-    RankedTensorType xt = n.type(operands[0]);
-    if (xt.getRank() < 2 || !isa<FloatType>(xt.getElementType()) ||
-        llvm::any_of(params, [&](RankedTensorType t) {
-          return t.getShape() != ArrayRef<int64_t>{xt.getDimSize(1)} ||
-                 t.getElementType() != xt.getElementType();
-        }))
-      return n.emitError() << "training_mode expects X [N, C, ...] and "
-                              "[C] parameters of its float type";
-    Composer c(n);
-    SmallVector<int64_t> axes = {0};
-    for (int64_t d = 2; d < xt.getRank(); ++d)
-      axes.push_back(d);
-    Value mean = c.reduce(operands[0], "mean", axes);
-    Value centered = c.sub(operands[0], mean);
-    Value var = c.reduce(c.mul(centered, centered), "mean", axes);
-    int64_t channels = xt.getDimSize(1);
-    mean = c.reshape(mean, {channels});
-    var = c.reshape(var, {channels});
-    Type elem = xt.getElementType();
-    auto running = [&](Value old, Value current) {
-      return c.add(c.mul(old, c.scalar(elem, *momentum)),
-                   c.mul(current, c.scalar(elem, 1.0 - double(*momentum))));
-    };
-    Value runningMean = running(operands[3], mean);
-    Value runningVar = running(operands[4], var);
-    if (!runningMean || !runningVar)
-      return failure();
-    operands[3] = mean;
-    operands[4] = var;
-    n.setOutput(1, runningMean);
-    n.setOutput(2, runningVar);
-  }
-  return n.setResult(n.create<BatchNormOp>(
-      inferBatchNormType(n.errorFn(), n.type(operands[0]), params), operands[0],
-      operands[1], operands[2], operands[3], operands[4],
-      Builder(n.context()).getF64FloatAttr(*eps)));
+  Value x = operands[0];
+  FailureOr<RankedTensorType> type =
+      inferBatchNormType(n.errorFn(), n.type(x), params);
+  if (failed(type))
+    return failure();
+  Builder b(n.context());
+  if (!*training)
+    return n.setResult(n.create<BatchNormOp>(type, x, operands[1], operands[2],
+                                             operands[3], operands[4],
+                                             b.getF64FloatAttr(*eps)));
+  // training_mode=1 (opset 14+): normalize with the batch's statistics over
+  // every axis but the channels (population variance), and output the
+  // running statistics mean * momentum + batch * (1 - momentum), as ONNX's
+  // reference does.
+  Composer c(n);
+  RankedTensorType xt = n.type(x);
+  int64_t channels = xt.getDimSize(1);
+  SmallVector<int64_t> axes = {0}, perChannel(xt.getRank(), 1);
+  for (int64_t d = 2; d < xt.getRank(); ++d)
+    axes.push_back(d);
+  perChannel[1] = channels;
+  Type elem = xt.getElementType();
+  Value mean = c.reduce(x, "mean", axes, /*keepDims=*/false);
+  Value centered = c.sub(x, c.reshape(mean, perChannel));
+  Value var = c.reduce(c.mul(centered, centered), "mean", axes,
+                       /*keepDims=*/false);
+  auto running = [&](Value old, Value batch) {
+    return c.add(c.mul(old, c.scalar(elem, *momentum)),
+                 c.mul(batch, c.scalar(elem, 1.0 - double(*momentum))));
+  };
+  Value runningMean = running(operands[3], mean);
+  Value runningVar = running(operands[4], var);
+  if (!runningMean || !runningVar)
+    return failure();
+  FailureOr<Value> y = n.create<BatchNormOp>(
+      type, x, operands[1], operands[2], mean, var, b.getF64FloatAttr(*eps));
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  n.setOutput(1, runningMean);
+  n.setOutput(2, runningVar);
+  return success();
 }
 
 /// LayerNormalization's optional Mean and InvStdDev outputs (shape: the

@@ -96,6 +96,36 @@ axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
   return candidates.front();
 }
 
+/// The result of a reduction over zero elements: the identity of its
+/// accumulation, then its final transform (ReduceLogSum: log 0 = -inf,
+/// ReduceMean: 0 / 0 = NaN). Max and min of nothing are the lowest and
+/// highest values of the type (false and true for bool), as in ONNX.
+DenseElementsAttr emptyReduceResult(RankedTensorType type, StringRef kind) {
+  Type elem = type.getElementType();
+  if (auto f = dyn_cast<FloatType>(elem)) {
+    const llvm::fltSemantics &sem = f.getFloatSemantics();
+    APFloat v = APFloat::getZero(sem);
+    if (kind == "prod")
+      v = APFloat::getOne(sem);
+    else if (kind == "max" || kind == "log_sum" || kind == "log_sum_exp")
+      v = APFloat::getInf(sem, /*Negative=*/true);
+    else if (kind == "min")
+      v = APFloat::getInf(sem);
+    else if (kind == "mean")
+      v = APFloat::getNaN(sem);
+    return DenseElementsAttr::get(type, v);
+  }
+  unsigned width = elem.getIntOrFloatBitWidth();
+  APInt v = APInt::getZero(width);
+  if (kind == "prod")
+    v = APInt(width, 1);
+  else if (kind == "max")
+    v = width == 1 ? APInt::getZero(1) : APInt::getSignedMinValue(width);
+  else if (kind == "min")
+    v = width == 1 ? APInt::getAllOnes(1) : APInt::getSignedMaxValue(width);
+  return DenseElementsAttr::get(type, v);
+}
+
 /// Every Reduce* op: `axes` is an attribute before opset 18 (ReduceSum: 13)
 /// and an optional constant input after, when `noop_with_empty_axes` also
 /// appears; no axes means all axes unless that flag is set.
@@ -157,6 +187,13 @@ LogicalResult importReduce(NodeImporter &n) {
       inferReduceType(n.errorFn(), *xt, kind, axes, *keepDims != 0);
   if (failed(type))
     return failure();
+  // Reducing no elements gives the reduction's identity (after its final
+  // transform): computed here, so no empty tensor reaches code generation.
+  if (xt->hasStaticShape() && xt->getNumElements() == 0 &&
+      type->getNumElements() > 0) {
+    n.setConstantOutput(0, emptyReduceResult(*type, kind), n.onnxType(0));
+    return success();
+  }
   // Integer shape arithmetic on constants folds (e.g. ReduceProd of a
   // Shape slice feeding a Reshape).
   if (constant) {

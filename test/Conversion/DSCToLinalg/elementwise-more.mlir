@@ -147,3 +147,23 @@ func.func @sign_int(%x: tensor<4xi64>) -> tensor<4xi64> {
   %0 = dsc.sign %x : tensor<4xi64>
   return %0 : tensor<4xi64>
 }
+
+// -----
+
+// Tests that an integer base to an integer exponent is exact integer code
+// (square-and-multiply over the exponent's bits, no float math), and that a
+// float exponent computes in f64 and truncates to the base's type.
+// CHECK-LABEL: func @pow_int
+// CHECK: linalg.generic
+// CHECK-NOT: math.powf
+// CHECK: arith.muli
+// CHECK: arith.select
+// CHECK: linalg.generic
+// CHECK: arith.sitofp %{{.+}} : i32 to f64
+// CHECK: math.powf %{{.+}}, %{{.+}} : f64
+// CHECK: arith.fptosi %{{.+}} : f64 to i32
+func.func @pow_int(%b: tensor<4xi32>, %e: tensor<4xi8>, %f: tensor<4xf32>) -> (tensor<4xi32>, tensor<4xi32>) {
+  %0 = dsc.pow %b, %e : (tensor<4xi32>, tensor<4xi8>) -> tensor<4xi32>
+  %1 = dsc.pow %b, %f : (tensor<4xi32>, tensor<4xf32>) -> tensor<4xi32>
+  return %0, %1 : tensor<4xi32>, tensor<4xi32>
+}

@@ -184,3 +184,23 @@ func.func @global_avg_pool(%x: tensor<1x64x7x7xf32>) -> tensor<1x64x1x1xf32> {
   %0 = dsc.global_avg_pool %x : (tensor<1x64x7x7xf32>) -> tensor<1x64x1x1xf32>
   return %0 : tensor<1x64x1x1xf32>
 }
+
+// -----
+
+// Tests that integer max pooling pads with and starts from the signed
+// minimum and reduces with maxsi (unsigned inputs arrive biased to signed
+// order from the importer).
+// CHECK-LABEL: func @max_pool_i8
+// CHECK: %[[LOW:.+]] = arith.constant -128 : i8
+// CHECK: tensor.pad
+// CHECK: tensor.yield %[[LOW]] : i8
+// CHECK: linalg.fill
+// CHECK: linalg.generic
+// CHECK: arith.maxsi
+func.func @max_pool_i8(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x5x5xi8> {
+  %0 = dsc.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+                        kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>,
+                        strides = array<i64: 1, 1>}
+      : (tensor<1x2x5x5xi8>) -> tensor<1x2x5x5xi8>
+  return %0 : tensor<1x2x5x5xi8>
+}
