@@ -984,6 +984,30 @@ InFlightDiagnostic NodeImporter::refuseShapeOperand(int i, StringRef what) {
                         "that fixes it";
 }
 
+std::string formatShape(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (auto [i, v] : llvm::enumerate(values))
+    s += (i ? ", " : "") + std::to_string(v);
+  return s + "]";
+}
+
+LogicalResult NodeImporter::guard(Value condition, Value given,
+                                  const Twine &expected) {
+  if (!condition)
+    return failure();
+  DenseElementsAttr c;
+  if (matchPattern(condition, m_Constant(&c))) {
+    if (llvm::all_of(c.getValues<bool>(), [](bool b) { return b; }))
+      return success();
+    return emitError() << expected;
+  }
+  std::string message = describeONNXLocation(loc_);
+  message += (message.empty() ? "" : ": ") + expected.str();
+  GuardOp::create(builder(), loc_, condition, given,
+                  builder().getStringAttr(message));
+  return success();
+}
+
 FailureOr<SmallVector<int64_t>>
 NodeImporter::declaredShapeForOperand(int i, StringRef what, int out) {
   if (!hasInput(i))
