@@ -368,8 +368,12 @@ public:
   TensorReader &tensorReader() { return tensors; }
 
   /// The static shape the graph declares for a value (a graph output or a
-  /// value_info entry), if any.
-  std::optional<SmallVector<int64_t>> declaredShape(StringRef name) const {
+  /// value_info entry), if any. An undeclared value read (as input 0) by a
+  /// unary elementwise op has that op's declared shape: ONNX function
+  /// bodies (the `_expanded` tests) declare only the final output, e.g.
+  /// ReduceSum -> Sqrt -> CastLike -> output.
+  std::optional<SmallVector<int64_t>> declaredShape(StringRef name,
+                                                    int depth = 0) const {
     if (!graph)
       return std::nullopt;
     auto fromInfo = [&](const onnx::ValueInfoProto &info)
@@ -391,6 +395,23 @@ public:
     for (const auto &info : graph->value_info())
       if (auto s = fromInfo(info))
         return s;
+    static const llvm::StringSet<> shapePreserving = {
+        "Abs",  "Cast",     "CastLike", "Ceil",       "Cos",      "Erf",
+        "Exp",  "Floor",    "Identity", "Log",        "Neg",      "Not",
+        "Reciprocal",       "Relu",     "Round",      "Sigmoid",  "Sign",
+        "Sin",  "Softplus", "Sqrt",     "Tanh"};
+    constexpr int kMaxDepth = 16;
+    if (depth >= kMaxDepth)
+      return std::nullopt;
+    for (const auto &node : graph->node()) {
+      if (node.input_size() < 1 || node.input(0) != name ||
+          node.output_size() < 1 || node.output(0).empty() ||
+          !shapePreserving.contains(node.op_type()) ||
+          (node.input_size() != 1 && node.op_type() != "CastLike"))
+        continue;
+      if (auto s = declaredShape(node.output(0), depth + 1))
+        return s;
+    }
     return std::nullopt;
   }
 
