@@ -100,21 +100,33 @@ LogicalResult guardOperandEquals(NodeImporter &n, int i, StringRef what,
                          << "output shape needs " << len;
   Type i64 = IntegerType::get(n.context(), 64);
   Value flat = c.reshape(*v, {len});
+  SmallVector<int64_t> want(expected), any;
+  std::string shown = "[";
+  for (auto [k, e] : llvm::enumerate(expected)) {
+    any.push_back(e == kAnyValue);
+    shown += (k ? ", " : "") + (e == kAnyValue ? "*" : std::to_string(e));
+    if (e == kAnyValue)
+      want[k] = 0;
+  }
+  shown += "]";
   Value ok;
   if (isa<FloatType>(t.getElementType())) {
     Type f64 = Float64Type::get(n.context());
-    SmallVector<int64_t> e(expected);
     ok = c.equal(c.cast(flat, f64),
-                 c.constant(RankedTensorType::get({len}, f64), e));
+                 c.constant(RankedTensorType::get({len}, f64), want));
     // Reported as integers (truncated).
     flat = c.cast(c.clip(c.cast(flat, f64), -1e15, 1e15), i64);
   } else {
     flat = c.cast(flat, i64);
-    ok = c.equal(flat, c.constant(RankedTensorType::get({len}, i64), expected));
+    ok = c.equal(flat, c.constant(RankedTensorType::get({len}, i64), want));
   }
+  if (llvm::is_contained(any, 1))
+    ok = c.binary<OrOp>(
+        ok, c.constant(
+                RankedTensorType::get({len}, IntegerType::get(n.context(), 1)),
+                any));
   return n.guard(c.allTrue(ok), flat,
-                 what + " ('" + n.node().input(i) + "') must be " +
-                     formatShape(expected) +
+                 what + " ('" + n.node().input(i) + "') must be " + shown +
                      " to give the declared output shape");
 }
 

@@ -13,6 +13,8 @@
 
 #include "NodeImporter.h"
 
+#include <limits>
+
 namespace dsc {
 
 class Composer {
@@ -107,10 +109,13 @@ private:
   NodeImporter &n_;
 };
 
+/// An entry of guardOperandEquals' `expected` that any value matches.
+constexpr int64_t kAnyValue = std::numeric_limits<int64_t>::min();
+
 /// Guards (NodeImporter::guard) that operand `i` of `n`, named `what`,
-/// holds exactly `expected` (row-major, any shape of as many elements):
-/// shape operands taken from a declared output shape where only one value
-/// gives it.
+/// holds exactly `expected` (row-major, any shape of as many elements;
+/// kAnyValue entries are not checked): shape operands taken from a
+/// declared output shape where only one value gives it.
 mlir::LogicalResult guardOperandEquals(NodeImporter &n, int i,
                                        llvm::StringRef what,
                                        llvm::ArrayRef<int64_t> expected);

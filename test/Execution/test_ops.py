@@ -2949,5 +2949,41 @@ _runtime_values("squeeze13_axes_runtime_guarded", "shape", "Squeeze",
                 [{"x": rn(1, 3, 1, 4), "a": _i64(0)}],
                 bad=[({"x": rn(1, 3, 1, 4), "a": _i64(2)}, "must be [0]")])
 
+# Operands taken from declared shapes elsewhere are guarded too; a DFT axis
+# where several axes give the declared shape is selected at run time.
+
+
+def _topk_k_runtime_guarded():
+    x = rn(3, 5)
+    node = helper.make_node("TopK", ["x", "k"], ["v", "i"], name="topk_0")
+    model = T.make_model([node], [T.tensor_info("x", (3, 5)),
+                                  T.tensor_info("k", (1,), TensorProto.INT64)],
+                         [T.tensor_info("v", (3, 2)),
+                          T.tensor_info("i", (3, 2), TensorProto.INT64)], [], opset=11)
+    c = T.compile_model("topk11_k_runtime_guarded", model)
+    feeds = {"x": x, "k": _i64(2)}
+    actual, _ = T.run_runner(c, feeds, ["v", "i"])
+    T.compare_outputs(actual, T.reference(model, feeds), 1e-4, 1e-5)
+    d = c.outdir.parent / "bad"
+    paths = T.write_inputs(d / "inputs", {"x": x, "k": _i64(3)})
+    proc = T.run_cmd([c.runner, *T.input_args(paths), "--output-dir", d / "outputs"],
+                     timeout=T.RUN_TIMEOUT_S)
+    T.check_no_crash(proc, "runner")
+    if proc.returncode == 0 or "TopK's k ('k') must be [2]" not in proc.stderr:
+        raise T.CaseFailure(f"k = 3 should fail the run\n{proc.describe()}")
+
+
+T.add_case("topk11_k_runtime_guarded", _topk_k_runtime_guarded, "reduce")
+_runtime_values("hannwindow17_size_runtime_guarded", "shape", "HannWindow",
+                [{"n": np.array(8, np.int64)}], opset=17,
+                bad=[({"n": np.array(9, np.int64)}, "given [9]")])
+_rv_d = rn(1, 4, 4, 1)
+_runtime_values("dft20_axis_runtime_select", "shape", "DFT",
+                [{"x": _rv_d, "a": np.array(1, np.int64)},
+                 {"x": _rv_d, "a": np.array(-2, np.int64)},
+                 {"x": _rv_d, "a": np.array(0, np.int64)}],
+                node_inputs=["x", "", "a"], opset=20,
+                bad=[({"x": _rv_d, "a": np.array(-1, np.int64)}, "given [-1]")])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -330,6 +330,8 @@ LogicalResult importTopK(NodeImporter &n) {
                               "the static shape of an output; computed "
                               "values are not supported yet";
     k = (*declared)[*axis];
+    if (failed(guardOperandEquals(n, 1, "TopK's k", {k})))
+      return failure();
   }
   FailureOr<RankedTensorType> type = inferTopKType(n.errorFn(), xt, *axis, k);
   if (failed(type))
