@@ -2985,5 +2985,36 @@ _runtime_values("dft20_axis_runtime_select", "shape", "DFT",
                 node_inputs=["x", "", "a"], opset=20,
                 bad=[({"x": _rv_d, "a": np.array(-1, np.int64)}, "given [-1]")])
 
+
+def _range_length_through_elementwise():
+    """Range(0, n, 1) * k -> cos + itself -> y [6]: the Range's length comes
+    from y's declared shape through the elementwise ops, checked at run time."""
+    nodes = [helper.make_node("Cast", ["n"], ["nf"], to=TensorProto.FLOAT),
+             helper.make_node("Range", ["zero", "nf", "one"], ["r"]),
+             helper.make_node("Mul", ["r", "k"], ["a"]),
+             helper.make_node("Cos", ["a"], ["c"]),
+             helper.make_node("Add", ["c", "a"], ["y"])]
+    model = T.make_model(nodes, [T.tensor_info("n", (), TensorProto.INT64),
+                                 T.tensor_info("k", ())],
+                         [T.tensor_info("y", (6,))],
+                         [T.init("zero", np.array(0, np.float32)),
+                          T.init("one", np.array(1, np.float32))], opset=13)
+    c = T.compile_model("range_length_through_elementwise", model)
+    for k, feeds in enumerate([{"n": np.array(6, np.int64), "k": np.array(0.5, np.float32)},
+                               {"n": np.array(6, np.int64), "k": np.array(-2, np.float32)}]):
+        actual, _ = T.run_runner(c, feeds, ["y"], run_dir=c.outdir.parent / f"run{k}")
+        T.compare_outputs(actual, T.reference(model, feeds), 1e-4, 1e-5)
+    d = c.outdir.parent / "bad"
+    paths = T.write_inputs(d / "inputs", {"n": np.array(7, np.int64),
+                                          "k": np.array(1, np.float32)})
+    proc = T.run_cmd([c.runner, *T.input_args(paths), "--output-dir", d / "outputs"],
+                     timeout=T.RUN_TIMEOUT_S)
+    T.check_no_crash(proc, "runner")
+    if proc.returncode == 0 or "given [0, 7, 1]" not in proc.stderr:
+        raise T.CaseFailure(f"n = 7 should fail the run\n{proc.describe()}")
+
+
+T.add_case("range_length_through_elementwise", _range_length_through_elementwise, "shape")
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
