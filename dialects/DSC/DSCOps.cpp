@@ -5,7 +5,9 @@
 #include "dsc/Dialect/ShapeInference.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -452,6 +454,24 @@ LogicalResult KernelOp::verify() {
   if (!llvm::equal(yielded.getTypes(), getResultTypes()))
     return emitOpError() << "yields " << yielded.size()
                          << " values whose types differ from its results";
+  return success();
+}
+
+LogicalResult GuardOp::verify() {
+  if (!rt(getCondition()).getElementType().isInteger(1))
+    return emitOpError() << "expects an i1 condition";
+  if (getGiven() && !isa<IntegerType>(rt(getGiven()).getElementType()))
+    return emitOpError() << "expects integer or bool values to report";
+  return success();
+}
+
+/// A guard whose condition folded to all-true checks nothing.
+LogicalResult GuardOp::canonicalize(GuardOp op, PatternRewriter &rewriter) {
+  DenseElementsAttr cond;
+  if (!matchPattern(op.getCondition(), m_Constant(&cond)) ||
+      !llvm::all_of(cond.getValues<bool>(), [](bool b) { return b; }))
+    return failure();
+  rewriter.eraseOp(op);
   return success();
 }
 

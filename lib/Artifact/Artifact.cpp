@@ -234,7 +234,12 @@ static std::string header(const ArtifactSpec &spec) {
      << "    const void *const *inputs, void *const *outputs);\n"
      << "void " << n << "_destroy(" << n << "_session *session);\n"
      << "/* A message for a non-zero status. */\n"
-     << "const char *" << n << "_status_string(int status);\n\n"
+     << "const char *" << n << "_status_string(int status);\n"
+     << "/* After a run returned 7 (DSC_ERR_GUARD: an input contradicts what "
+        "the\n"
+     << " * model was compiled for): which node, what it expected, what was "
+        "given. */\n"
+     << "const char *" << n << "_error(const " << n << "_session *session);\n\n"
      << "/* The descriptor for the generic runtime API (dsc_runtime.h). */\n"
      << "struct dsc_model_desc;\n"
      << "const struct dsc_model_desc *" << n << "_model_desc(void);\n\n"
@@ -328,7 +333,9 @@ static std::string glue(const ArtifactSpec &spec) {
      << "void " << n << "_destroy(" << n << "_session *session) {\n"
      << "  dsc_session_destroy((dsc_session *)session);\n}\n\n"
      << "const char *" << n << "_status_string(int status) {\n"
-     << "  return dsc_status_string((dsc_status)status);\n}\n";
+     << "  return dsc_status_string((dsc_status)status);\n}\n\n"
+     << "const char *" << n << "_error(const " << n << "_session *session) {\n"
+     << "  return dsc_session_error((const dsc_session *)session);\n}\n";
   return out;
 }
 

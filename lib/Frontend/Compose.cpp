@@ -80,6 +80,96 @@ Value Composer::encodeNarrow(Value v, const NarrowFormat &format,
       saturate, roundMode));
 }
 
+Value Composer::allTrue(Value v) {
+  if (!v)
+    return {};
+  Type i64 = IntegerType::get(v.getContext(), 64);
+  int64_t rank = type(v).getRank();
+  Value flat = cast(v, i64);
+  if (rank == 0)
+    return equal(flat, scalar(i64, 1));
+  Value m = reduce(flat, "min", llvm::to_vector(llvm::seq<int64_t>(0, rank)),
+                   /*keepDims=*/false);
+  return equal(m, scalar(i64, 1));
+}
+
+FailureOr<Value> intVector(NodeImporter &n, Composer &c, int i, StringRef what,
+                           int64_t len) {
+  FailureOr<Value> v = n.input(i);
+  if (failed(v))
+    return failure();
+  RankedTensorType t = c.type(*v);
+  if (!isa<IntegerType>(t.getElementType()) || t.getRank() != 1 ||
+      t.getDimSize(0) != len)
+    return n.emitError() << what << " must be a 1-D integer tensor of " << len
+                         << " entries, got " << t;
+  return c.cast(*v, IntegerType::get(n.context(), 64));
+}
+
+LogicalResult guardOperandEquals(NodeImporter &n, int i, StringRef what,
+                                 ArrayRef<int64_t> expected) {
+  Composer c(n);
+  FailureOr<Value> v = n.input(i);
+  if (failed(v))
+    return failure();
+  RankedTensorType t = c.type(*v);
+  int64_t len = static_cast<int64_t>(expected.size());
+  if (t.getNumElements() != len)
+    return n.emitError() << what << " ('" << n.node().input(i) << "') has "
+                         << t.getNumElements() << " entries; the declared "
+                         << "output shape needs " << len;
+  Type i64 = IntegerType::get(n.context(), 64);
+  Value flat = c.reshape(*v, {len});
+  SmallVector<int64_t> want(expected), any;
+  std::string shown = "[";
+  for (auto [k, e] : llvm::enumerate(expected)) {
+    any.push_back(e == kAnyValue);
+    shown += (k ? ", " : "") + (e == kAnyValue ? "*" : std::to_string(e));
+    if (e == kAnyValue)
+      want[k] = 0;
+  }
+  shown += "]";
+  Value ok;
+  if (isa<FloatType>(t.getElementType())) {
+    Type f64 = Float64Type::get(n.context());
+    ok = c.equal(c.cast(flat, f64),
+                 c.constant(RankedTensorType::get({len}, f64), want));
+    // Reported as integers (truncated).
+    flat = c.cast(c.clip(c.cast(flat, f64), -1e15, 1e15), i64);
+  } else {
+    flat = c.cast(flat, i64);
+    ok = c.equal(flat, c.constant(RankedTensorType::get({len}, i64), want));
+  }
+  if (llvm::is_contained(any, 1))
+    ok = c.binary<OrOp>(
+        ok, c.constant(
+                RankedTensorType::get({len}, IntegerType::get(n.context(), 1)),
+                any));
+  return n.guard(c.allTrue(ok), flat,
+                 what + " ('" + n.node().input(i) + "') must be " + shown +
+                     " to give the declared output shape");
+}
+
+Value namesAxes(Composer &c, Value axes, int64_t rank,
+                ArrayRef<int64_t> candidate) {
+  if (!axes)
+    return {};
+  Type i64 = IntegerType::get(axes.getContext(), 64);
+  int64_t len = c.shape(axes)[0];
+  if (len != static_cast<int64_t>(candidate.size()))
+    return c.splat({}, IntegerType::get(axes.getContext(), 1), 0);
+  // Normalized axes down [L, 1] against the candidate across [1, L]: every
+  // candidate entry occurs, and L entries covering L distinct values are a
+  // permutation of them.
+  Value a = c.cast(axes, i64);
+  Value zero = c.scalar(i64, 0);
+  a = c.where(c.less(a, zero), c.add(a, c.scalar(i64, rank)), a);
+  a = c.reshape(a, {len, 1});
+  Value row = c.constant(RankedTensorType::get({1, len}, i64), candidate);
+  Value hits = c.reduce(c.cast(c.equal(a, row), i64), "max", {0}, false);
+  return c.equal(c.reduce(hits, "min", {0}, false), c.scalar(i64, 1));
+}
+
 Value Composer::clip(Value v, double lo, double hi) {
   if (!v)
     return {};

@@ -14,6 +14,8 @@
 #include "NodeImporter.h"
 #include "dsc/Dialect/NarrowFormats.h"
 
+#include <limits>
+
 namespace dsc {
 
 class Composer {
@@ -85,6 +87,8 @@ public:
                            bool saturate = true,
                            llvm::StringRef roundMode = "up");
   mlir::Value clip(mlir::Value v, double lo, double hi);
+  /// Every element of the i1 tensor `v` is true, as a rank-0 i1 (guards).
+  mlir::Value allTrue(mlir::Value v);
 
   // ---- linear algebra, reductions ------------------------------------------
   /// numpy matmul (batch dimensions broadcast).
@@ -115,6 +119,28 @@ private:
   }
   NodeImporter &n_;
 };
+
+/// An entry of guardOperandEquals' `expected` that any value matches.
+constexpr int64_t kAnyValue = std::numeric_limits<int64_t>::min();
+
+/// Guards (NodeImporter::guard) that operand `i` of `n`, named `what`,
+/// holds exactly `expected` (row-major, any shape of as many elements;
+/// kAnyValue entries are not checked): shape operands taken from a
+/// declared output shape where only one value gives it.
+mlir::LogicalResult guardOperandEquals(NodeImporter &n, int i,
+                                       llvm::StringRef what,
+                                       llvm::ArrayRef<int64_t> expected);
+
+/// The i1 scalar "the 1-D integer tensor `axes` (negative entries count
+/// from `rank`) names exactly the axes of `candidate`, in any order" (same
+/// length, distinct entries).
+mlir::Value namesAxes(Composer &c, mlir::Value axes, int64_t rank,
+                      llvm::ArrayRef<int64_t> candidate);
+
+/// Operand `i` of `n` as a 1-D i64 tensor of `len` entries (run-time shape
+/// operands); reports `what` at the node otherwise.
+mlir::FailureOr<mlir::Value> intVector(NodeImporter &n, Composer &c, int i,
+                                       llvm::StringRef what, int64_t len);
 
 } // namespace dsc
 

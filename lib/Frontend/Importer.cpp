@@ -453,9 +453,108 @@ public:
   }
   TensorReader &tensorReader() { return tensors; }
 
+  // ---- shapes of undeclared values (see declaredShape) --------------------
+  /// Elementwise ops whose result has the shape of their input 0 (CastLike:
+  /// the target type operand aside).
+  static bool isUnaryElementwise(const onnx::NodeProto &node) {
+    static const llvm::StringSet<> ops = {
+        "Abs",        "Cast",  "CastLike", "Ceil",    "Cos",  "Erf",
+        "Exp",        "Floor", "Identity", "Log",     "Neg",  "Not",
+        "Reciprocal", "Relu",  "Round",    "Sigmoid", "Sign", "Sin",
+        "Softplus",   "Sqrt",  "Tanh"};
+    return ops.contains(node.op_type()) && node.input_size() >= 1 &&
+           (node.input_size() == 1 || node.op_type() == "CastLike");
+  }
+  /// Two-operand ops with numpy broadcasting.
+  static bool isBinaryElementwise(const onnx::NodeProto &node) {
+    static const llvm::StringSet<> ops = {"Add", "Sub", "Mul", "Div", "Pow"};
+    return ops.contains(node.op_type()) && node.input_size() == 2;
+  }
+  const onnx::NodeProto *producer(StringRef name) const {
+    if (producers.empty())
+      for (const auto &node : graph->node())
+        for (const auto &out : node.output())
+          producers[out] = &node;
+    return producers.lookup(name);
+  }
+  /// Whether a value is known to be rank 0 from the graph alone: a rank-0
+  /// graph input or initializer, a scalar Constant, or elementwise ops of
+  /// such values.
+  bool isScalarValue(StringRef name, int depth) const {
+    if (depth >= 16 || name.empty())
+      return false;
+    auto cached = scalarCache.find(name);
+    if (cached != scalarCache.end())
+      return cached->second;
+    bool result = computeIsScalar(name, depth);
+    scalarCache[name] = result;
+    return result;
+  }
+  bool computeIsScalar(StringRef name, int depth) const {
+    for (const auto &in : graph->input())
+      if (in.name() == name)
+        return in.type().tensor_type().has_shape() &&
+               in.type().tensor_type().shape().dim_size() == 0;
+    for (const auto &init : graph->initializer())
+      if (init.name() == name)
+        return init.dims_size() == 0;
+    const onnx::NodeProto *p = producer(name);
+    if (!p)
+      return false;
+    if (p->op_type() == "Constant") {
+      for (const auto &a : p->attribute()) {
+        if (a.name() == "value_int" || a.name() == "value_float")
+          return true;
+        if (a.name() == "value")
+          return a.t().dims_size() == 0;
+      }
+      return false;
+    }
+    if (isUnaryElementwise(*p))
+      return isScalarValue(p->input(0), depth + 1);
+    if (isBinaryElementwise(*p))
+      return isScalarValue(p->input(0), depth + 1) &&
+             isScalarValue(p->input(1), depth + 1);
+    return false;
+  }
+  /// The values a value's shape comes from through shape-preserving
+  /// elementwise ops (unary ops, binary ops with a scalar or a same-shaped
+  /// operand), sorted; empty for a scalar. Values with the same non-empty
+  /// roots have the same shape.
+  SmallVector<std::string> shapeRoots(StringRef name, int depth) const {
+    auto cached = rootsCache.find(name);
+    if (cached != rootsCache.end())
+      return cached->second;
+    SmallVector<std::string> result = computeShapeRoots(name, depth);
+    rootsCache[name] = result;
+    return result;
+  }
+  SmallVector<std::string> computeShapeRoots(StringRef name, int depth) const {
+    if (isScalarValue(name, 0))
+      return {};
+    const onnx::NodeProto *p = depth < 16 ? producer(name) : nullptr;
+    if (p && isUnaryElementwise(*p))
+      return shapeRoots(p->input(0), depth + 1);
+    if (p && isBinaryElementwise(*p)) {
+      SmallVector<std::string> a = shapeRoots(p->input(0), depth + 1),
+                               b = shapeRoots(p->input(1), depth + 1);
+      if (a.empty())
+        return b;
+      if (b.empty() || a == b)
+        return a;
+    }
+    return {name.str()};
+  }
+
   /// The static shape the graph declares for a value (a graph output or a
-  /// value_info entry), if any.
-  std::optional<SmallVector<int64_t>> declaredShape(StringRef name) const {
+  /// value_info entry), if any. An undeclared value read by an elementwise
+  /// op whose result has its shape (a unary op, a binary op with a scalar or
+  /// a same-shaped operand) has that result's declared shape: ONNX function
+  /// bodies (the `_expanded` tests) declare only the final output, e.g.
+  /// ReduceSum -> Sqrt -> CastLike -> output, or a window's Range -> Mul by
+  /// a scalar -> Cos -> ... -> output.
+  std::optional<SmallVector<int64_t>> declaredShape(StringRef name,
+                                                    int depth = 0) const {
     if (!graph)
       return std::nullopt;
     auto fromInfo = [&](const onnx::ValueInfoProto &info)
@@ -477,6 +576,29 @@ public:
     for (const auto &info : graph->value_info())
       if (auto s = fromInfo(info))
         return s;
+    constexpr int kMaxDepth = 16;
+    if (depth >= kMaxDepth)
+      return std::nullopt;
+    for (const auto &node : graph->node()) {
+      if (node.output_size() < 1 || node.output(0).empty())
+        continue;
+      bool carries = false;
+      if (isUnaryElementwise(node) && node.input(0) == name) {
+        carries = true;
+      } else if (isBinaryElementwise(node) &&
+                 (node.input(0) == name || node.input(1) == name)) {
+        // The result has this value's shape when the other operand is a
+        // scalar, or has this value's shape too (same roots).
+        StringRef other = node.input(0) == name ? node.input(1) : node.input(0);
+        SmallVector<std::string> mine = shapeRoots(name, 0);
+        carries = isScalarValue(other, 0) ||
+                  (!mine.empty() && shapeRoots(other, 0) == mine);
+      }
+      if (!carries)
+        continue;
+      if (auto s = declaredShape(node.output(0), depth + 1))
+        return s;
+    }
     return std::nullopt;
   }
 
@@ -573,6 +695,10 @@ private:
   /// Opsets of the non-default domains the model imports.
   llvm::StringMap<int64_t> domainOpsets;
   const onnx::GraphProto *graph = nullptr;
+  // Caches of declaredShape's analysis of `graph` (values are SSA names).
+  mutable llvm::StringMap<const onnx::NodeProto *> producers;
+  mutable llvm::StringMap<bool> scalarCache;
+  mutable llvm::StringMap<SmallVector<std::string>> rootsCache;
   /// Outputs of the nodes not imported yet, by name, with their node's name
   /// (for the diagnostic about a cycle).
   llvm::StringMap<std::string> laterProducers;
@@ -1223,6 +1349,30 @@ InFlightDiagnostic NodeImporter::refuseShapeOperand(int i, StringRef what) {
                      << "') must be a constant (an initializer or a Constant "
                         "node), or the graph must declare an output shape "
                         "that fixes it";
+}
+
+std::string formatShape(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (auto [i, v] : llvm::enumerate(values))
+    s += (i ? ", " : "") + std::to_string(v);
+  return s + "]";
+}
+
+LogicalResult NodeImporter::guard(Value condition, Value given,
+                                  const Twine &expected) {
+  if (!condition)
+    return failure();
+  DenseElementsAttr c;
+  if (matchPattern(condition, m_Constant(&c))) {
+    if (llvm::all_of(c.getValues<bool>(), [](bool b) { return b; }))
+      return success();
+    return emitError() << expected;
+  }
+  std::string message = describeONNXLocation(loc_);
+  message += (message.empty() ? "" : ": ") + expected.str();
+  GuardOp::create(builder(), loc_, condition, given,
+                  builder().getStringAttr(message));
+  return success();
 }
 
 FailureOr<SmallVector<int64_t>>

@@ -119,6 +119,14 @@ public:
   /// The refusal of a computed shape operand `i` whose value the declared
   /// output shape does not fix; callers may stream the reason after it.
   mlir::InFlightDiagnostic refuseShapeOperand(int i, llvm::StringRef what);
+  /// Checks at run time that every element of `condition` (an i1 tensor)
+  /// is true, else the run fails (DSC_ERR_GUARD) with "node '<name>'
+  /// (<op>): <expected>; given [...]" listing `given` (an integer tensor,
+  /// may be null). A constant true condition builds nothing; a constant
+  /// false one is an error now. Used where the importer assumed a run-time
+  /// operand's value (declaredShapeForOperand) or chose among values.
+  mlir::LogicalResult guard(mlir::Value condition, mlir::Value given,
+                            const llvm::Twine &expected);
   /// Output 0 := `value` when it was built: `return n.setResult(n.create...)`.
   mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value))
@@ -222,6 +230,9 @@ void registerRotaryImporters(OpRegistry &registry);
 void registerTrainingImporters(OpRegistry &registry);
 void registerMLImporters(OpRegistry &registry);
 void registerTextImporters(OpRegistry &registry);
+
+/// "[2, 3]": a shape or a list of values in diagnostics and guard messages.
+std::string formatShape(llvm::ArrayRef<int64_t> values);
 
 /// Normalizes `axes` (negative counts from the end) against `rank`, sorts
 /// them and errors on a repeated axis.

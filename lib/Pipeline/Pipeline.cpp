@@ -117,6 +117,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createDSCFuseParallelLoops());
   pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createDSCOutlineParallel());
+  pm.addPass(createDSCLowerChecks());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -42,7 +42,7 @@ GraphStats measureGraph(ModuleOp module) {
         return;
       if (!isa<KernelOp>(op))
         ++stats.opCounts[op->getName().stripDialect().str()];
-      if (op->getParentOfType<KernelOp>() || isa<ReshapeOp>(op))
+      if (op->getParentOfType<KernelOp>() || isa<ReshapeOp, GuardOp>(op))
         return;
       ++stats.kernels;
       if (auto kernel = dyn_cast<KernelOp>(op))

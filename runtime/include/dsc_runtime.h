@@ -58,8 +58,17 @@ typedef enum dsc_status {
   DSC_ERR_IO = 3,
   DSC_ERR_FORMAT = 4,   /* malformed file (e.g. a corrupt .npy) */
   DSC_ERR_MISMATCH = 5, /* dtype / shape / name does not match the model */
-  DSC_ERR_THREAD = 6
+  DSC_ERR_THREAD = 6,
+  /* A run-time check of the generated code failed: an input contradicts
+   * what the model was compiled for (e.g. a Reshape's shape given at run
+   * time that does not give the declared output shape). Nothing was
+   * computed from it and the outputs were not written;
+   * dsc_session_error() says which node and what was given. */
+  DSC_ERR_GUARD = 7
 } dsc_status;
+
+/* Bytes of a session's error message, NUL included. */
+#define DSC_ERROR_BYTES 512
 
 #define DSC_MAX_RANK 16
 
@@ -119,6 +128,10 @@ dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
                                  const void *const *inputs,
                                  void *const *outputs);
 void dsc_session_destroy(dsc_session *session);
+/* After a run returned DSC_ERR_GUARD: the failed check's message (the ONNX
+ * node, what the model was compiled for, the values given); "" after a
+ * successful run. Valid until the next run on the session. */
+const char *dsc_session_error(const dsc_session *session);
 int dsc_session_num_threads(const dsc_session *session);
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -155,6 +168,15 @@ int dsc_context_num_threads(const dsc_context *ctx);
  * programs that share one pool. */
 dsc_status dsc_context_create(int num_threads, dsc_context **out);
 void dsc_context_destroy(dsc_context *ctx);
+
+/* ---- run-time checks (called by the generated code) -------------------- */
+
+/* Records that a check failed during the current run on ctx: `message`
+ * (NUL-terminated) followed by "; given [v0, v1, ...]" when num_given > 0.
+ * The generated entry returns right after calling it; dsc_session_run then
+ * returns DSC_ERR_GUARD. Only the first failure of a run is kept. */
+void dsc_guard_fail(dsc_context *ctx, const char *message, const int64_t *given,
+                    int64_t num_given);
 
 /* ---- .npy files (the runner's I/O; not used on the inference path) ------ */
 

@@ -424,7 +424,8 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
   for (k = 0; k < warmup + (repeat > 0 ? 0 : 1); ++k)
     if ((st = dsc_session_run_batch(session, batch, in_ptrs, out_ptrs)) !=
         DSC_OK) {
-      errorf("run failed: %s", dsc_status_string(st));
+      errorf("run failed: %s", st == DSC_ERR_GUARD ? dsc_session_error(session)
+                                                   : dsc_status_string(st));
       goto done;
     }
   if (repeat > 0) {
@@ -437,7 +438,9 @@ int dsc_runner_main(const dsc_model_desc *m, int argc, char **argv) {
       double t0 = now_ms();
       if ((st = dsc_session_run_batch(session, batch, in_ptrs, out_ptrs)) !=
           DSC_OK) {
-        errorf("run failed: %s", dsc_status_string(st));
+        errorf("run failed: %s", st == DSC_ERR_GUARD
+                                     ? dsc_session_error(session)
+                                     : dsc_status_string(st));
         goto done;
       }
       times[k] = now_ms() - t0;

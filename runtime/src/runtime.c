@@ -22,7 +22,30 @@ struct dsc_session {
   size_t *element_bytes;
   const void **in_ptrs;
   void **out_ptrs;
+  /* The message of the last run's failed check ("" if none). */
+  char error[DSC_ERROR_BYTES];
 };
+
+/* threadpool.c: the failed check recorded on ctx during the entry call (and
+ * cleared), or NULL. */
+const char *dsc_context_take_error_(dsc_context *ctx);
+
+/* Calls the entry once; DSC_ERR_GUARD with the message kept in the session
+ * when a run-time check of the generated code failed. */
+static dsc_status call_entry(dsc_session *s, void *const *inputs,
+                             void *const *outputs) {
+  const char *err;
+  size_t i;
+
+  s->model->entry(inputs, outputs, s->arena, s->ctx);
+  err = dsc_context_take_error_(s->ctx);
+  if (!err)
+    return DSC_OK;
+  for (i = 0; err[i] && i + 1 < DSC_ERROR_BYTES; ++i)
+    s->error[i] = err[i];
+  s->error[i] = '\0';
+  return DSC_ERR_GUARD;
+}
 
 /* Bytes of one batch element of `t` (0 without a dynamic dim 0); -1 for a
  * bad descriptor. */
@@ -143,8 +166,8 @@ dsc_status dsc_session_run(dsc_session *session, const void *const *inputs,
    * writes through the input pointers; the union drops the const without a
    * cast (which -Wcast-qual, on in the LLVM-style build, would flag). */
   in.c = inputs;
-  m->entry(in.m, outputs, session->arena, session->ctx);
-  return DSC_OK;
+  session->error[0] = '\0';
+  return call_entry(session, in.m, outputs);
 }
 
 dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
@@ -185,9 +208,14 @@ dsc_status dsc_session_run_batch(dsc_session *session, int64_t batch,
           eb[m->num_inputs + i]
               ? (char *)outputs[i] + (size_t)k * eb[m->num_inputs + i]
               : outputs[i];
-    m->entry(in.m, session->out_ptrs, session->arena, session->ctx);
+    if ((st = call_entry(session, in.m, session->out_ptrs)) != DSC_OK)
+      return st;
   }
   return DSC_OK;
+}
+
+const char *dsc_session_error(const dsc_session *session) {
+  return session ? session->error : "";
 }
 
 void dsc_session_destroy(dsc_session *session) {
@@ -229,6 +257,8 @@ const char *dsc_status_string(dsc_status status) {
     return "does not match the model";
   case DSC_ERR_THREAD:
     return "thread error";
+  case DSC_ERR_GUARD:
+    return "an input contradicts what the model was compiled for";
   }
   return "unknown status";
 }

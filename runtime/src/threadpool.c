@@ -39,6 +39,11 @@ struct dsc_context {
   dsc_task_fn fn;
   void *arg;
   int64_t n, num_chunks, next_chunk, chunks_done;
+  /* Set by dsc_guard_fail (a failed run-time check of the generated code,
+   * always on the thread that runs the entry), read and cleared by the
+   * session around each run. */
+  int failed;
+  char error[DSC_ERROR_BYTES];
 };
 
 /* Spin iterations before parking (about a millisecond or two). */
@@ -223,4 +228,59 @@ void dsc_context_destroy(dsc_context *ctx) {
   pthread_mutex_destroy(&ctx->mu);
   free(ctx->workers);
   free(ctx);
+}
+
+/* ---- run-time checks --------------------------------------------------- */
+
+/* Appends `text` at error[*len], truncating at the buffer's end. */
+static void append(char *error, size_t *len, const char *text) {
+  while (*text && *len + 1 < DSC_ERROR_BYTES)
+    error[(*len)++] = *text++;
+  error[*len] = '\0';
+}
+
+static void append_int(char *error, size_t *len, int64_t v) {
+  char digits[24];
+  int k = (int)sizeof digits - 1;
+  /* Through uint64_t so that INT64_MIN has a magnitude. */
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+  digits[k] = '\0';
+  do {
+    digits[--k] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    digits[--k] = '-';
+  append(error, len, digits + k);
+}
+
+void dsc_guard_fail(dsc_context *ctx, const char *message, const int64_t *given,
+                    int64_t num_given) {
+  size_t len = 0;
+  int64_t i;
+
+  if (!ctx || ctx->failed)
+    return;
+  ctx->failed = 1;
+  ctx->error[0] = '\0';
+  append(ctx->error, &len, message ? message : "a run-time check failed");
+  if (num_given > 0 && given) {
+    append(ctx->error, &len, "; given [");
+    for (i = 0; i < num_given; ++i) {
+      if (i)
+        append(ctx->error, &len, ", ");
+      append_int(ctx->error, &len, given[i]);
+    }
+    append(ctx->error, &len, "]");
+  }
+}
+
+/* Used by the sessions (runtime.c); not public. */
+const char *dsc_context_take_error_(dsc_context *ctx);
+const char *dsc_context_take_error_(dsc_context *ctx) {
+  if (!ctx || !ctx->failed)
+    return NULL;
+  ctx->failed = 0;
+  return ctx->error;
 }

@@ -2844,6 +2844,36 @@ def _domain_case(name, family, domain, domain_opset, op, graph_inputs, attrs, ou
         actual, _ = T.run_runner(T.compile_model(name, model), graph_inputs,
                                  [o for o, _ in outputs])
         T.compare_outputs(actual, expected, rtol, atol)
+# ---- shape operands given at run time, checked by guards ------------------
+# One compile per case, from the first input set's declared output shapes;
+# every set then runs against ONNX Runtime (so the run-time values are
+# really used, not the ones of the first set), and every `bad` set must fail
+# the run with the guard's message (DSC_ERR_GUARD) and write no output.
+
+
+def _runtime_values(name, family, op, sets, attrs=None, opset=13, bad=(), node_inputs=None,
+                    out_dtype=TensorProto.FLOAT, n_outputs=1, rtol=1e-4, atol=1e-5):
+    def fn():
+        model = build_op_model(op, sets[0], {}, node_inputs or list(sets[0]), attrs or {},
+                               opset, out_dtype=out_dtype, n_outputs=n_outputs)
+        onnx.checker.check_model(model)
+        c = T.compile_model(name, model)
+        outs = [o.name for o in model.graph.output]
+        for k, feeds in enumerate(sets):
+            expected = T.reference(model, feeds)
+            actual, _ = T.run_runner(c, feeds, outs, run_dir=c.outdir.parent / f"run{k}")
+            T.compare_outputs(actual, expected, rtol, atol)
+        for k, (feeds, message) in enumerate(bad):
+            d = c.outdir.parent / f"bad{k}"
+            paths = T.write_inputs(d / "inputs", feeds)
+            proc = T.run_cmd([c.runner, *T.input_args(paths), "--output-dir", d / "outputs"],
+                             timeout=T.RUN_TIMEOUT_S)
+            T.check_no_crash(proc, "runner")
+            if proc.returncode == 0 or message not in proc.stderr:
+                raise T.CaseFailure(f"bad input set {k}: expected a failed run saying "
+                                    f"{message!r}\n{proc.describe()}")
+            if any((d / "outputs" / T.output_file_name(o)).exists() for o in outs):
+                raise T.CaseFailure(f"bad input set {k}: an output was written")
 
     T.add_case(name, fn, family)
 
@@ -3334,6 +3364,175 @@ def _batchnorm_training(name, x_shape, opset, n_outputs, **attrs):
 _batchnorm_training("batchnorm15_training_momentum", (3, 4, 5, 6), 15, 3, momentum=0.7,
                     epsilon=1e-3)
 _batchnorm_training("batchnorm14_training_1d", (4, 3, 7), 14, 3)
+def _i64(*v):
+    return np.array(v, np.int64)
+
+
+_rv_x = rn(4, 6)
+_runtime_values("reshape14_shape_runtime_guarded", "shape", "Reshape",
+                [{"x": _rv_x, "s": _i64(3, 8)}, {"x": _rv_x, "s": _i64(-1, 8)},
+                 {"x": _rv_x, "s": _i64(3, -1)}],
+                opset=14,
+                bad=[({"x": _rv_x, "s": _i64(8, 3)}, "given [8, 3]"),
+                     ({"x": _rv_x, "s": _i64(0, 8)}, "must give the declared output shape [3, 8]")])
+
+_rv_r = rn(3, 2, 2)
+for _op in ("ReduceSum", "ReduceMax", "ReduceL2", "ReduceLogSumExp"):
+    _runtime_values(f"{_op.lower()}18_axes_runtime_select", "reduce", _op,
+                    [{"x": _rv_r, "a": _i64(1)}, {"x": _rv_r, "a": _i64(2)},
+                     {"x": _rv_r, "a": _i64(-1)}, {"x": _rv_r, "a": _i64(-2)}],
+                    attrs={"keepdims": 0}, opset=18,
+                    bad=[({"x": _rv_r, "a": _i64(0)}, "must be [1] or [2]")])
+# keepdims=1 and two axes: [1, 2] in any order (one reduction, guarded).
+_runtime_values("reducemean18_axes_runtime_keepdims", "reduce", "ReduceMean",
+                [{"x": rn(2, 3, 4), "a": _i64(1, 2)}, {"x": rn(2, 3, 4), "a": _i64(-1, 1)}],
+                opset=18, bad=[({"x": rn(2, 3, 4), "a": _i64(0, 2)}, "must be [1, 2]")])
+
+_rv_s = rn(20, 10, 5)
+_runtime_values("slice13_runtime_starts_steps", "shape", "Slice",
+                [{"x": _rv_s, "st": _i64(0, 0), "en": _i64(3, 10), "ax": _i64(0, 1),
+                  "sp": _i64(1, 1)},
+                 {"x": _rv_s, "st": _i64(5, 9), "en": _i64(8, -100), "ax": _i64(0, 1),
+                  "sp": _i64(1, -1)},
+                 {"x": _rv_s, "st": _i64(17, 0), "en": _i64(8, 10), "ax": _i64(0, -2),
+                  "sp": _i64(-3, 1)},
+                 {"x": _rv_s, "st": _i64(0, 2), "en": _i64(10, 5), "ax": _i64(1, 0),
+                  "sp": _i64(1, 1)}],
+                bad=[({"x": _rv_s, "st": _i64(0, 0), "en": _i64(4, 10), "ax": _i64(0, 1),
+                       "sp": _i64(1, 1)}, "given [0, 0, 4, 10, 0, 1, 1, 1]"),
+                     ({"x": _rv_s, "st": _i64(0, 0), "en": _i64(3, 10), "ax": _i64(0, 0),
+                       "sp": _i64(1, 1)}, "must give the declared output shape [3, 10, 5]")])
+# Starts and ends only (default axes and steps): whole dims are not gathered.
+_runtime_values("slice13_runtime_starts_ends", "shape", "Slice",
+                [{"x": rn(6, 4), "st": _i64(1, 0), "en": _i64(4, 100)},
+                 {"x": rn(6, 4), "st": _i64(-3, -4), "en": _i64(6, 4)}],
+                bad=[({"x": rn(6, 4), "st": _i64(1, 1), "en": _i64(4, 100)}, "given")])
+
+_rv_p = rn(3, 4)
+for _mode, _sets in (("constant", [_i64(1, 1, 1, 2), _i64(2, 0, 0, 3), _i64(0, -1, 2, 4)]),
+                     ("edge", [_i64(1, 1, 1, 2), _i64(0, -1, 2, 4)]),
+                     ("reflect", [_i64(1, 1, 1, 2), _i64(2, 0, 0, 3), _i64(0, 3, 2, 0)]),
+                     ("wrap", [_i64(1, 1, 1, 2), _i64(2, 0, 0, 3)])):
+    _runtime_values(f"pad19_{_mode}_runtime_pads", "shape", "Pad",
+                    [{"x": _rv_p, "p": p} for p in _sets], attrs={"mode": _mode}, opset=19,
+                    bad=[({"x": _rv_p, "p": _i64(1, 1, 1, 1)}, "given [1, 1, 1, 1]")])
+_runtime_values("pad18_constant_runtime_value_axes", "shape", "Pad",
+                [{"x": _rv_p, "p": _i64(1, 2), "v": np.array(2.5, np.float32),
+                  "a": _i64(1)},
+                 {"x": _rv_p, "p": _i64(3, 0), "v": np.array(-1.0, np.float32),
+                  "a": _i64(-1)}],
+                attrs={"mode": "constant"}, opset=18,
+                bad=[({"x": _rv_p, "p": _i64(1, 2), "v": np.array(0, np.float32),
+                       "a": _i64(0)}, "must give the declared output shape [3, 7]")])
+
+_runtime_values("range11_runtime_float", "shape", "Range",
+                [{"s": np.array(0, np.float32), "l": np.array(4, np.float32),
+                  "d": np.array(1, np.float32)},
+                 {"s": np.array(1.5, np.float32), "l": np.array(5.25, np.float32),
+                  "d": np.array(1, np.float32)},
+                 {"s": np.array(10, np.float32), "l": np.array(2, np.float32),
+                  "d": np.array(-2, np.float32)}],
+                opset=11,
+                bad=[({"s": np.array(0, np.float32), "l": np.array(5, np.float32),
+                       "d": np.array(1, np.float32)}, "given [0, 5, 1]"),
+                     ({"s": np.array(0, np.float32), "l": np.array(5, np.float32),
+                       "d": np.array(0, np.float32)}, "given [0, 5, 0]")])
+_runtime_values("range11_runtime_int32", "shape", "Range",
+                [{"s": np.array(3, np.int32), "l": np.array(-3, np.int32),
+                  "d": np.array(-2, np.int32)},
+                 {"s": np.array(0, np.int32), "l": np.array(7, np.int32),
+                  "d": np.array(3, np.int32)}],
+                opset=11, out_dtype=TensorProto.INT32,
+                bad=[({"s": np.array(0, np.int32), "l": np.array(7, np.int32),
+                       "d": np.array(1, np.int32)}, "given [0, 7, 1]")])
+
+_runtime_values("dropout13_runtime_training_mode", "shape", "Dropout",
+                [{"x": rn(3, 4), "r": np.array(0.5, np.float32), "t": np.array(False)},
+                 {"x": rn(3, 4), "r": np.array(0.0, np.float32), "t": np.array(True)}],
+                opset=13,
+                bad=[({"x": rn(3, 4), "r": np.array(0.5, np.float32), "t": np.array(True)},
+                      "random dropout")])
+
+_rv_e = rn(1, 3)
+_runtime_values("expand13_shape_runtime_guarded", "shape", "Expand",
+                [{"x": _rv_e, "s": _i64(4, 3)}, {"x": _rv_e, "s": _i64(4, 1)}],
+                bad=[({"x": _rv_e, "s": _i64(1, 3)}, "given [1, 3]")])
+_runtime_values("tile13_repeats_runtime_guarded", "shape", "Tile",
+                [{"x": rn(2, 3), "r": _i64(2, 2)}],
+                bad=[({"x": rn(2, 3), "r": _i64(1, 4)}, "given [1, 4]")])
+_runtime_values("unsqueeze13_axes_runtime_guarded", "shape", "Unsqueeze",
+                [{"x": rn(3, 4), "a": _i64(0, 2)}, {"x": rn(3, 4), "a": _i64(-2, 0)}],
+                bad=[({"x": rn(3, 4), "a": _i64(0, 1)}, "given [0, 1]")])
+_runtime_values("squeeze13_axes_runtime_guarded", "shape", "Squeeze",
+                [{"x": rn(1, 3, 1, 4), "a": _i64(0)}],
+                bad=[({"x": rn(1, 3, 1, 4), "a": _i64(2)}, "must be [0]")])
+
+# Operands taken from declared shapes elsewhere are guarded too; a DFT axis
+# where several axes give the declared shape is selected at run time.
+
+
+def _topk_k_runtime_guarded():
+    x = rn(3, 5)
+    node = helper.make_node("TopK", ["x", "k"], ["v", "i"], name="topk_0")
+    model = T.make_model([node], [T.tensor_info("x", (3, 5)),
+                                  T.tensor_info("k", (1,), TensorProto.INT64)],
+                         [T.tensor_info("v", (3, 2)),
+                          T.tensor_info("i", (3, 2), TensorProto.INT64)], [], opset=11)
+    c = T.compile_model("topk11_k_runtime_guarded", model)
+    feeds = {"x": x, "k": _i64(2)}
+    actual, _ = T.run_runner(c, feeds, ["v", "i"])
+    T.compare_outputs(actual, T.reference(model, feeds), 1e-4, 1e-5)
+    d = c.outdir.parent / "bad"
+    paths = T.write_inputs(d / "inputs", {"x": x, "k": _i64(3)})
+    proc = T.run_cmd([c.runner, *T.input_args(paths), "--output-dir", d / "outputs"],
+                     timeout=T.RUN_TIMEOUT_S)
+    T.check_no_crash(proc, "runner")
+    if proc.returncode == 0 or "TopK's k ('k') must be [2]" not in proc.stderr:
+        raise T.CaseFailure(f"k = 3 should fail the run\n{proc.describe()}")
+
+
+T.add_case("topk11_k_runtime_guarded", _topk_k_runtime_guarded, "reduce")
+_runtime_values("hannwindow17_size_runtime_guarded", "shape", "HannWindow",
+                [{"n": np.array(8, np.int64)}], opset=17,
+                bad=[({"n": np.array(9, np.int64)}, "given [9]")])
+_rv_d = rn(1, 4, 4, 1)
+_runtime_values("dft20_axis_runtime_select", "shape", "DFT",
+                [{"x": _rv_d, "a": np.array(1, np.int64)},
+                 {"x": _rv_d, "a": np.array(-2, np.int64)},
+                 {"x": _rv_d, "a": np.array(0, np.int64)}],
+                node_inputs=["x", "", "a"], opset=20,
+                bad=[({"x": _rv_d, "a": np.array(-1, np.int64)}, "given [-1]")])
+
+
+def _range_length_through_elementwise():
+    """Range(0, n, 1) * k -> cos + itself -> y [6]: the Range's length comes
+    from y's declared shape through the elementwise ops, checked at run time."""
+    nodes = [helper.make_node("Cast", ["n"], ["nf"], to=TensorProto.FLOAT),
+             helper.make_node("Range", ["zero", "nf", "one"], ["r"]),
+             helper.make_node("Mul", ["r", "k"], ["a"]),
+             helper.make_node("Cos", ["a"], ["c"]),
+             helper.make_node("Add", ["c", "a"], ["y"])]
+    model = T.make_model(nodes, [T.tensor_info("n", (), TensorProto.INT64),
+                                 T.tensor_info("k", ())],
+                         [T.tensor_info("y", (6,))],
+                         [T.init("zero", np.array(0, np.float32)),
+                          T.init("one", np.array(1, np.float32))], opset=13)
+    c = T.compile_model("range_length_through_elementwise", model)
+    for k, feeds in enumerate([{"n": np.array(6, np.int64), "k": np.array(0.5, np.float32)},
+                               {"n": np.array(6, np.int64), "k": np.array(-2, np.float32)}]):
+        actual, _ = T.run_runner(c, feeds, ["y"], run_dir=c.outdir.parent / f"run{k}")
+        T.compare_outputs(actual, T.reference(model, feeds), 1e-4, 1e-5)
+    d = c.outdir.parent / "bad"
+    paths = T.write_inputs(d / "inputs", {"n": np.array(7, np.int64),
+                                          "k": np.array(1, np.float32)})
+    proc = T.run_cmd([c.runner, *T.input_args(paths), "--output-dir", d / "outputs"],
+                     timeout=T.RUN_TIMEOUT_S)
+    T.check_no_crash(proc, "runner")
+    if proc.returncode == 0 or "given [0, 7, 1]" not in proc.stderr:
+        raise T.CaseFailure(f"n = 7 should fail the run\n{proc.describe()}")
+
+
+T.add_case("range_length_through_elementwise", _range_length_through_elementwise, "shape")
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -973,6 +973,78 @@ static void remove_tmp_dir(void) {
   rmdir(g_dir);
 }
 
+/* An entry that fails a run-time check when a[0] is negative (twice: only
+ * the first failure is kept) and returns without writing its output. */
+static void guard_entry(void *const *inputs, void *const *outputs, void *arena,
+                        dsc_context *ctx) {
+  const float *a = (const float *)inputs[0];
+  float *out = (float *)outputs[0];
+  int64_t given[3];
+  (void)arena;
+  if (a[0] < 0) {
+    given[0] = (int64_t)a[0];
+    given[1] = INT64_MIN;
+    given[2] = INT64_MAX;
+    dsc_guard_fail(ctx, "node 'r' (Reshape): bad shape", given, 3);
+    dsc_guard_fail(ctx, "a second failure", NULL, 0);
+    return;
+  }
+  out[0] = a[0] + 1.0f;
+}
+
+static void test_guard(void) {
+  static const int64_t shape[] = {1};
+  static const dsc_tensor_desc in[] = {{"a", DSC_DTYPE_F32, 1, shape}};
+  static const dsc_tensor_desc outd[] = {{"y", DSC_DTYPE_F32, 1, shape}};
+  dsc_model_desc m;
+  dsc_session *s = NULL;
+  float a = -2.0f, y = 7.0f;
+  const void *ins[1];
+  void *outs[1];
+  char big[DSC_ERROR_BYTES + 64];
+  int64_t many[200];
+  int i;
+
+  memset(&m, 0, sizeof m);
+  m.name = "guard";
+  m.num_inputs = 1;
+  m.num_outputs = 1;
+  m.inputs = in;
+  m.outputs = outd;
+  m.entry = guard_entry;
+  ins[0] = &a;
+  outs[0] = &y;
+  CHECK(dsc_session_create(&m, 1, &s) == DSC_OK && s != NULL);
+  if (!s)
+    return;
+  CHECK(strcmp(dsc_session_error(s), "") == 0);
+  CHECK(dsc_session_run(s, ins, outs) == DSC_ERR_GUARD);
+  CHECK(strcmp(dsc_session_error(s),
+               "node 'r' (Reshape): bad shape; given [-2, "
+               "-9223372036854775808, 9223372036854775807]") == 0);
+  CHECK(y == 7.0f);
+  CHECK(strcmp(dsc_status_string(DSC_ERR_GUARD),
+               "an input contradicts what the model was compiled for") == 0);
+  /* A successful run clears the message. */
+  a = 1.0f;
+  CHECK(dsc_session_run(s, ins, outs) == DSC_OK);
+  CHECK(y == 2.0f && strcmp(dsc_session_error(s), "") == 0);
+  CHECK(dsc_session_error(NULL) != NULL);
+  /* Long messages are cut at DSC_ERROR_BYTES - 1 characters. */
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  for (i = 0; i < 200; ++i)
+    many[i] = i;
+  {
+    dsc_context *ctx = NULL;
+    CHECK(dsc_context_create(1, &ctx) == DSC_OK);
+    dsc_guard_fail(ctx, big, many, 200); /* must not overflow */
+    dsc_guard_fail(NULL, "ignored", NULL, 0);
+    dsc_context_destroy(ctx);
+  }
+  dsc_session_destroy(s);
+}
+
 int main(void) {
   const char *tmp = getenv("TMPDIR");
 
@@ -992,6 +1064,7 @@ int main(void) {
   test_session();
   test_run_batch();
   test_empty_tensors();
+  test_guard();
   remove_tmp_dir();
   printf("runtime_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures ? 1 : 0;

@@ -1161,5 +1161,6 @@ def DSC_RoiAlignOp : DSC_Op<"roi_align"> {
 }
 
 include "dsc/Dialect/DSCKernelOps.td"
+include "dsc/Dialect/DSCGuardOps.td"
 
 #endif // DSC_OPS_TD

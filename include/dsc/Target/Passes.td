@@ -205,6 +205,22 @@ def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
                            "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"];
 }
 
+def DSCLowerChecks : Pass<"dsc-lower-checks", "mlir::ModuleOp"> {
+  let summary = "Turn run-time checks (dsc.check) into early returns";
+  let description = [{
+    Runs after `dsc-outline-parallel`, on the entry function (the one with
+    `dsc.arena_bytes` and the trailing `!llvm.ptr` context argument). Each
+    `dsc.check` splits the entry's block: when its condition is false the
+    entry calls the runtime's `dsc_guard_fail(ctx, message, given,
+    num_given)` (the message a private constant string, the given values
+    in a stack array) and returns, so nothing after the check runs and no
+    output is written. A check anywhere else is an error.
+  }];
+  let dependentDialects = ["mlir::cf::ControlFlowDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 def DSCVerifyStage : Pass<"dsc-verify-stage", "mlir::ModuleOp"> {
   let summary = "Check that only the ops allowed at a pipeline stage remain";
   let description = [{

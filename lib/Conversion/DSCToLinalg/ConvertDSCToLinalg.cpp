@@ -17,6 +17,7 @@ struct ConvertDSCToLinalgPass
     : impl::ConvertDSCToLinalgBase<ConvertDSCToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    hoistGuards(getOperation());
     if (failed(lowerKernels(getOperation())))
       return signalPassFailure();
     RewritePatternSet patterns(ctx);
@@ -30,6 +31,7 @@ struct ConvertDSCToLinalgPass
     populateReductionPatterns(patterns);
     populateResizePatterns(patterns);
     populateSamplingPatterns(patterns);
+    populateGuardPatterns(patterns);
     // Every pattern rewrites its op completely; an op no pattern accepts is
     // left for dsc-verify-stage, which reports it at its ONNX node.
     // Only the dsc ops are rewritten: no folding or constant hoisting, so the

@@ -24,6 +24,12 @@ void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateSamplingPatterns(mlir::RewritePatternSet &patterns);
+void populateGuardPatterns(mlir::RewritePatternSet &patterns);
+
+/// Moves every dsc.guard under `scope`, with the ops it depends on, to the
+/// start of its function (Guard.cpp), so guards run before any output is
+/// written; runs before the per-op patterns.
+void hoistGuards(mlir::Operation *scope);
 
 /// Rewrites every dsc.kernel under `scope` into its root op (still dsc) and
 /// one in-place elementwise epilogue generic (Kernel.cpp); runs before the

@@ -61,6 +61,8 @@ FailureOr<SmallVector<int64_t>> splitSizes(NodeImporter &n, int64_t dim) {
                << declared->size() << ", not the input's " << xt->getRank();
       sizes.push_back((*declared)[*axis]);
     }
+    if (failed(guardOperandEquals(n, 1, "Split's split", sizes)))
+      return failure();
   } else if (n.hasInput(1)) {
     auto in = intsInput(n, 1, "Split's split");
     if (failed(in))
@@ -189,6 +191,8 @@ LogicalResult importTile(NodeImporter &n) {
                << " is not a multiple of the input's " << size;
       repeats->push_back(out / size);
     }
+    if (failed(guardOperandEquals(n, 1, "Tile's repeats", *repeats)))
+      return failure();
   } else {
     repeats = intsInput(n, 1, "Tile's repeats");
   }
@@ -488,6 +492,159 @@ FailureOr<Value> padBlock(NodeImporter &n, Value v, int64_t axis, int64_t count,
 
 /// Pad, axis by axis as numpy does: negative pads slice, positive ones
 /// concatenate blocks before and after.
+/// Pad (opset >= 11) with pads or axes given at run time and a declared
+/// output shape. Per input dim, the pads of the entry that names it (or 0)
+/// are computed at run time; output index i of a padded dim reads input
+/// index i - pad_begin, mapped into the input by the mode (clamped for
+/// edge, reflected with period 2 (n - 1), wrapped modulo n) and replaced
+/// by the value outside the input in constant mode. A guard fails the run
+/// unless the pads give exactly the declared sizes.
+LogicalResult importPadRuntime(NodeImporter &n, Value x, StringRef mode) {
+  RankedTensorType xt = n.type(x);
+  int64_t rank = xt.getRank();
+  int which = !n.constantInputOrNull(1) ? 1 : 3;
+  StringRef what = which == 1 ? "Pad's pads" : "Pad's axes";
+  FailureOr<SmallVector<int64_t>> declared =
+      n.declaredShapeForOperand(which, what);
+  FailureOr<RankedTensorType> pt = n.inputType(1);
+  if (failed(declared) || failed(pt))
+    return failure();
+  if (int64_t(declared->size()) != rank)
+    return n.refuseShapeOperand(which, what)
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] is not of the input's rank " << rank;
+  bool hasAxes = n.opset() >= 18 && n.hasInput(3);
+  int64_t len = rank;
+  if (hasAxes) {
+    FailureOr<RankedTensorType> at = n.inputType(3);
+    if (failed(at))
+      return failure();
+    if (at->getRank() != 1 || at->isDynamicDim(0) || at->getDimSize(0) > rank)
+      return n.emitError() << "Pad's axes must be a 1-D tensor of at most "
+                           << rank << " entries, got " << *at;
+    len = at->getDimSize(0);
+  }
+  Composer c(n);
+  Type i64 = IntegerType::get(n.context(), 64);
+  auto pads = intVector(n, c, 1, "Pad's pads", 2 * len);
+  if (failed(pads))
+    return failure();
+  Value axes, report = *pads;
+  // Dims no entry can name keep their size and need no gather.
+  SmallVector<bool> named(rank, !hasAxes || !n.constantInputOrNull(3));
+  if (hasAxes) {
+    auto a = intVector(n, c, 3, "Pad's axes", len);
+    if (failed(a))
+      return failure();
+    axes = *a;
+    report = c.concat({*pads, axes}, 0);
+    if (DenseElementsAttr k = n.constantInputOrNull(3))
+      for (int64_t v : intValues(k))
+        if (v >= -rank && v < rank)
+          named[v < 0 ? v + rank : v] = true;
+  } else {
+    axes = c.constant(RankedTensorType::get({len}, i64),
+                      llvm::to_vector(llvm::seq<int64_t>(0, len)));
+  }
+  Value value;
+  if (mode == "constant") {
+    if (n.hasInput(2)) {
+      FailureOr<Value> v = n.input(2);
+      if (failed(v))
+        return failure();
+      if (c.type(*v).getNumElements() != 1 ||
+          c.type(*v).getElementType() != xt.getElementType())
+        return n.emitError() << "Pad's constant_value must be one value of "
+                                "the input's element type";
+      value = c.reshape(*v, {});
+    } else {
+      value = c.scalar(xt.getElementType(), 0.0);
+    }
+  }
+  Value zero = c.scalar(i64, 0), one = c.scalar(i64, 1);
+  Value a = c.reshape(axes, {len, 1});
+  a = c.where(c.less(a, zero), c.add(a, c.scalar(i64, rank)), a);
+  Value match =
+      c.equal(a, c.constant(RankedTensorType::get({1, rank}, i64),
+                            llvm::to_vector(llvm::seq<int64_t>(0, rank))));
+  auto perDim = [&](Value column) {
+    return c.reduce(c.where(match, column, zero), "sum", {0}, false);
+  };
+  Value begins = perDim(c.reshape(c.slice(*pads, {0}, {len}), {len, 1}));
+  Value ends = perDim(c.reshape(c.slice(*pads, {len}, {len}), {len, 1}));
+  Value count = c.reduce(c.cast(match, i64), "sum", {0}, false);
+  SmallVector<int64_t> growth;
+  for (int64_t d = 0; d < rank; ++d)
+    growth.push_back((*declared)[d] - xt.getDimSize(d));
+  Value ok = c.binary<AndOp>(
+      c.equal(c.add(begins, ends),
+              c.constant(RankedTensorType::get({rank}, i64), growth)),
+      c.compare<LessEqualOp>(count, one));
+  Value entriesOk =
+      c.equal(c.reduce(c.cast(match, i64), "sum", {1}, false), one);
+  if (failed(n.guard(c.binary<AndOp>(c.allTrue(ok), c.allTrue(entriesOk)),
+                     report,
+                     std::string("Pad's pads") +
+                         (hasAxes ? " and axes (given in that order)" : "") +
+                         " must give the declared output shape " +
+                         formatShape(*declared))))
+    return failure();
+
+  Value v = x;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t in = xt.getDimSize(d), out = (*declared)[d];
+    if (!named[d])
+      continue;
+    // src = i - begin for the output indices i.
+    Value src = c.sub(c.constant(RankedTensorType::get({out}, i64),
+                                 llvm::to_vector(llvm::seq<int64_t>(0, out))),
+                      c.slice(begins, {d}, {1}));
+    Value inM1 = c.scalar(i64, in - 1);
+    auto clamp = [&](Value i) {
+      return c.where(c.less(i, zero), zero,
+                     c.where(c.compare<GreaterOp>(i, inM1), inM1, i));
+    };
+    auto mod = [&](Value i, int64_t m) -> Value {
+      if (!i)
+        return {};
+      Value divisor = c.scalar(i64, m);
+      FailureOr<Value> r = n.create<ModOp>(
+          inferModType(n.errorFn(), c.type(i), c.type(divisor), false), i,
+          divisor, false, false);
+      return succeeded(r) ? *r : Value();
+    };
+    Value idx;
+    if (mode == "edge" || mode == "constant" || in == 1) {
+      idx = clamp(src);
+    } else if (mode == "wrap") {
+      idx = mod(src, in);
+    } else { // reflect
+      Value m = mod(src, 2 * (in - 1));
+      idx = c.where(c.less(m, c.scalar(i64, in)), m,
+                    c.sub(c.scalar(i64, 2 * (in - 1)), m));
+    }
+    if (!v || !idx)
+      return failure();
+    FailureOr<Value> g = n.create<GatherOp>(
+        inferGatherType(n.errorFn(), c.type(v), c.type(idx), d), v, idx, d);
+    if (failed(g))
+      return failure();
+    v = *g;
+    if (mode == "constant") {
+      SmallVector<int64_t> shape(rank, 1);
+      shape[d] = out;
+      Value inside =
+          c.binary<AndOp>(c.unary<NotOp>(c.less(src, zero)),
+                          c.unary<NotOp>(c.compare<GreaterOp>(src, inM1)));
+      v = c.where(c.reshape(inside, shape), v, value);
+    }
+  }
+  if (!v)
+    return failure();
+  n.setOutput(0, v);
+  return success();
+}
+
 LogicalResult importPad(NodeImporter &n) {
   SmallVector<StringRef> known = {"mode"};
   if (n.opset() < 11)
@@ -503,6 +660,11 @@ LogicalResult importPad(NodeImporter &n) {
     return n.emitError() << "mode '" << *mode << "' is not one of constant, "
                          << "reflect, edge"
                          << (n.opset() >= 19 ? ", wrap" : "");
+  if (n.opset() >= 11 &&
+      (!n.constantInputOrNull(1) ||
+       (n.opset() >= 18 && n.hasInput(3) && !n.constantInputOrNull(3)))) {
+    return importPadRuntime(n, *x, *mode);
+  }
   int64_t rank = n.type(*x).getRank();
   auto p = padParams(n, rank);
   if (failed(p))
@@ -695,6 +857,9 @@ LogicalResult importOneHot(NodeImporter &n) {
     if (failed(axis))
       return failure();
     depthValue = double((*declared)[*axis]);
+    if (failed(
+            guardOperandEquals(n, 1, "OneHot's depth", {(*declared)[*axis]})))
+      return failure();
   } else {
     depthValue = scalarInput(n, 1, "OneHot's depth");
   }

@@ -1,4 +1,5 @@
 //===- Reduction.cpp - importers for the ONNX Reduce* ops -----------------===//
+#include "../Compose.h"
 #include "../ConstantFolding.h"
 #include "../NodeImporter.h"
 
@@ -28,10 +29,12 @@ StringRef reduceKind(StringRef opType) {
 /// Computed Reduce* axes, from the declared output shape. A graph input of
 /// no elements imports as a constant, so a computed axes tensor of static
 /// length L >= 1 names L distinct axes (noop_with_empty_axes never
-/// applies). Two axis sets give the same result when they reduce the same
-/// dims of size > 1: a size-1 dim groups no elements, and every set is
-/// non-empty, so L1/L2/LogSum... apply their transform either way.
-FailureOr<SmallVector<int64_t>>
+/// applies). Returns every axis set that gives the declared shape, grouped
+/// into classes of equal results: two sets give the same result when they
+/// reduce the same dims of size > 1 (a size-1 dim groups no elements, and
+/// every set is non-empty, so L1/L2/LogSum... apply their transform either
+/// way).
+FailureOr<SmallVector<SmallVector<SmallVector<int64_t>>>>
 axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
   std::string what = n.node().op_type() + "'s axes";
   FailureOr<SmallVector<int64_t>> declared = n.declaredShapeForOperand(1, what);
@@ -46,10 +49,11 @@ axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
   ArrayRef<int64_t> out = *declared;
   // Every candidate: `count` distinct axes whose removal (keepdims=0) or
   // reduction to 1 (keepdims=1) gives the declared shape.
+  constexpr size_t kMaxCandidates = 64;
   SmallVector<SmallVector<int64_t>> candidates;
   SmallVector<int64_t> chosen;
   std::function<void(int64_t)> search = [&](int64_t d) {
-    if (candidates.size() > 64)
+    if (candidates.size() > kMaxCandidates)
       return;
     if (int64_t(chosen.size()) == count) {
       SmallVector<int64_t> shape;
@@ -88,12 +92,81 @@ axesFromDeclared(NodeImporter &n, RankedTensorType xt, bool keepDims) {
     return n.refuseShapeOperand(1, what)
            << ": no " << count << " axes of the input " << xt
            << " reduce to the declared shape [" << out << "]";
-  for (const auto &c : candidates)
-    if (nonUnit(c) != nonUnit(candidates.front()))
-      return n.refuseShapeOperand(1, what)
-             << ": several axis sets of the input " << xt
-             << " reduce to the declared shape [" << out << "]";
-  return candidates.front();
+  if (candidates.size() > kMaxCandidates)
+    return n.refuseShapeOperand(1, what)
+           << ": more than " << kMaxCandidates << " axis sets of the input "
+           << xt << " reduce to the declared shape [" << out << "]";
+  SmallVector<SmallVector<SmallVector<int64_t>>> classes;
+  for (const auto &c : candidates) {
+    auto it = llvm::find_if(classes, [&](const auto &cls) {
+      return nonUnit(cls.front()) == nonUnit(c);
+    });
+    if (it == classes.end())
+      classes.push_back({c});
+    else
+      it->push_back(c);
+  }
+  // Each class is computed (and one selected at run time): bound the work.
+  constexpr size_t kMaxClasses = 8;
+  if (classes.size() > kMaxClasses)
+    return n.refuseShapeOperand(1, what)
+           << ": more than " << kMaxClasses << " different reductions of the "
+           << "input " << xt << " give the declared shape [" << out << "]";
+  return classes;
+}
+
+/// A Reduce* whose axes are given at run time: every class of axis sets
+/// that gives the declared shape is reduced, and the class the run-time
+/// axes name is selected (one class: no selection); a guard fails the run
+/// when the axes name no such set.
+LogicalResult
+importReduceRuntimeAxes(NodeImporter &n, RankedTensorType xt, StringRef kind,
+                        bool keepDims,
+                        ArrayRef<SmallVector<SmallVector<int64_t>>> classes) {
+  Composer c(n);
+  FailureOr<Value> x = n.input(0), a = n.input(1);
+  if (failed(x) || failed(a))
+    return failure();
+  int64_t rank = xt.getRank();
+  auto names = [&](ArrayRef<int64_t> candidate) {
+    return namesAxes(c, *a, rank, candidate);
+  };
+  SmallVector<Value> classMatches, results;
+  Value any;
+  Builder b(n.context());
+  for (const auto &cls : classes) {
+    Value match;
+    for (const auto &candidate : cls) {
+      Value m = names(candidate);
+      match = match ? c.binary<OrOp>(match, m) : m;
+    }
+    classMatches.push_back(match);
+    any = any ? c.binary<OrOp>(any, match) : match;
+    FailureOr<Value> r = n.create<ReduceOp>(
+        inferReduceType(n.errorFn(), xt, kind, cls.front(), keepDims), *x,
+        b.getStringAttr(kind), b.getDenseI64ArrayAttr(cls.front()),
+        b.getBoolAttr(keepDims));
+    if (failed(r))
+      return failure();
+    results.push_back(*r);
+  }
+  std::string sets;
+  for (const auto &cls : classes)
+    for (const auto &candidate : cls)
+      sets += (sets.empty() ? "" : " or ") + formatShape(candidate);
+  if (failed(n.guard(any, *a,
+                     n.node().op_type() + "'s axes ('" + n.node().input(1) +
+                         "') must be " + sets +
+                         " (up to order and negative values) to give the "
+                         "declared output shape")))
+    return failure();
+  Value result = results.back();
+  for (int64_t k = static_cast<int64_t>(results.size()) - 2; k >= 0; --k)
+    result = c.where(classMatches[k], results[k], result);
+  if (!result)
+    return failure();
+  n.setOutput(0, result);
+  return success();
 }
 
 /// The result of a reduction over zero elements: the identity of its
@@ -146,11 +219,14 @@ LogicalResult importReduce(NodeImporter &n) {
   SmallVector<int64_t> axes;
   if (axesInput) {
     if (n.hasInput(1) && !n.constantInputOrNull(1)) {
-      FailureOr<SmallVector<int64_t>> a =
-          axesFromDeclared(n, *xt, *keepDims != 0);
-      if (failed(a))
+      if ((kind == "max" || kind == "min") &&
+          NodeImporter::isUnsignedInteger(n.onnxType(0)))
+        return n.emitError()
+               << opType << " of unsigned integers is not supported";
+      auto classes = axesFromDeclared(n, *xt, *keepDims != 0);
+      if (failed(classes))
         return failure();
-      axes = *a;
+      return importReduceRuntimeAxes(n, *xt, kind, *keepDims != 0, *classes);
     } else if (n.hasInput(1)) {
       FailureOr<DenseElementsAttr> c =
           n.constantInput(1, opType.str() + "'s axes");
@@ -291,6 +367,8 @@ LogicalResult importTopK(NodeImporter &n) {
                               "the static shape of an output; computed "
                               "values are not supported yet";
     k = (*declared)[*axis];
+    if (failed(guardOperandEquals(n, 1, "TopK's k", {k})))
+      return failure();
   }
   FailureOr<RankedTensorType> type = inferTopKType(n.errorFn(), xt, *axis, k);
   if (failed(type))

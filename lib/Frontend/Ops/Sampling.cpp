@@ -25,7 +25,9 @@ namespace dsc {
 namespace {
 
 /// Input `i` as integers when constant, else the declared output shape (its
-/// entries picked by `fromDeclared`); `what` names the input.
+/// entries picked by `fromDeclared`; kAnyValue for entries the shape does
+/// not fix, negative for ones it cannot give), guarded at run time; `what`
+/// names the input.
 FailureOr<SmallVector<int64_t>> shapeInput(
     NodeImporter &n, int i, StringRef what,
     llvm::function_ref<SmallVector<int64_t>(ArrayRef<int64_t>)> fromDeclared) {
@@ -38,7 +40,12 @@ FailureOr<SmallVector<int64_t>> shapeInput(
                             "Constant node), or the graph must declare the "
                             "static shape of the output; computed values are "
                             "not supported yet";
-  return fromDeclared(*declared);
+  SmallVector<int64_t> picked = fromDeclared(*declared);
+  if (llvm::all_of(picked,
+                   [](int64_t v) { return v >= 0 || v == kAnyValue; }) &&
+      failed(guardOperandEquals(n, i, what, picked)))
+    return failure();
+  return picked;
 }
 
 LogicalResult importGridSample(NodeImporter &n) {
@@ -96,12 +103,14 @@ LogicalResult importAffineGrid(NodeImporter &n) {
   FailureOr<SmallVector<int64_t>> size =
       shapeInput(n, 1, "AffineGrid's size", [&](ArrayRef<int64_t> declared) {
         // [N, S..., k] -> [N, C (unknown, unused), S...].
-        SmallVector<int64_t> s = {declared.front(), 1};
+        SmallVector<int64_t> s = {declared.front(), kAnyValue};
         s.append(declared.begin() + 1, declared.end() - 1);
         return s;
       });
   if (failed(size))
     return failure();
+  if (size->size() > 1 && (*size)[1] == kAnyValue)
+    (*size)[1] = 1;
   if (static_cast<int64_t>(size->size()) != k + 2 || (*size)[0] != batch)
     return n.emitError() << "size must be [N, C, "
                          << (k == 2 ? "H, W" : "D, H, W")

@@ -45,6 +45,9 @@ FailureOr<int64_t> windowLength(NodeImporter &n) {
                             "Constant node), or the graph must declare the "
                             "static shape of the output; computed values are "
                             "not supported yet";
+  if (failed(guardOperandEquals(n, 0, n.node().op_type() + "'s size",
+                                {declared->front()})))
+    return failure();
   return declared->front();
 }
 
@@ -282,6 +285,7 @@ LogicalResult importDFT(NodeImporter &n) {
                                : xt.getDimSize(axis);
   };
   int64_t axis = *axisAttr;
+  SmallVector<int64_t> candidates; // axes a run-time axis may name
   if (!v17) {
     axis = -2;
     if (n.hasInput(2) && n.constantInputOrNull(2)) {
@@ -299,12 +303,12 @@ LogicalResult importDFT(NodeImporter &n) {
         if (lengthFor(a) >= 1 &&
             dftShape(xt, a, lengthFor(a), inverse, onesided) == *declared)
           fits.push_back(a);
-      if (fits.size() != 1)
+      if (fits.empty())
         return n.emitError() << "DFT's axis ('" << n.node().input(2)
                              << "') must be a constant (an initializer or a "
                                 "Constant node), or the declared output shape "
-                                "must single out one axis; computed values "
-                                "are not supported yet";
+                                "must fit the transform along some axis";
+      candidates = fits;
       axis = fits.front();
     }
   }
@@ -313,27 +317,70 @@ LogicalResult importDFT(NodeImporter &n) {
                          << "dimension of " << xt << " (not the last)";
   if (axis < 0)
     axis += rank;
-  int64_t dftLength = lengthFor(axis);
-  if (dftLength < 1)
-    return n.emitError() << "the DFT length would be " << dftLength;
-  SmallVector<int64_t> outShape =
-      dftShape(xt, axis, dftLength, inverse, onesided);
-  if (failed(n.checkResultShape(outShape)))
-    return failure();
-  // Move the axis next to the last dimension, transform, move it back.
-  SmallVector<int64_t> perm;
-  for (int64_t d = 0; d < rank - 1; ++d)
-    if (d != axis)
-      perm.push_back(d);
-  perm.append({axis, rank - 1});
-  SmallVector<int64_t> inversePerm(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    inversePerm[perm[d]] = d;
   Composer c(n);
-  Value y = c.transpose(applyDFT(n, c, c.transpose(*x, perm), dftLength,
-                                 outShape[axis], outShape.back(), inverse,
-                                 inverse && onesided),
-                        inversePerm);
+  // The transform along a (non-negative) axis.
+  auto transform = [&](int64_t ax) -> FailureOr<Value> {
+    int64_t dftLength = lengthFor(ax);
+    if (dftLength < 1)
+      return n.emitError() << "the DFT length would be " << dftLength;
+    SmallVector<int64_t> outShape =
+        dftShape(xt, ax, dftLength, inverse, onesided);
+    if (failed(n.checkResultShape(outShape)))
+      return failure();
+    // Move the axis next to the last dimension, transform, move it back.
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < rank - 1; ++d)
+      if (d != ax)
+        perm.push_back(d);
+    perm.append({ax, rank - 1});
+    SmallVector<int64_t> inversePerm(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      inversePerm[perm[d]] = d;
+    Value y = c.transpose(applyDFT(n, c, c.transpose(*x, perm), dftLength,
+                                   outShape[ax], outShape.back(), inverse,
+                                   inverse && onesided),
+                          inversePerm);
+    if (!y)
+      return failure();
+    return y;
+  };
+  if (candidates.empty()) {
+    FailureOr<Value> y = transform(axis);
+    if (failed(y))
+      return failure();
+    n.setOutput(0, *y);
+    return success();
+  }
+  // A run-time axis: the transform along every axis that gives the declared
+  // shape, the one the axis names selected (from either end; the last dim
+  // is the complex pair), under a guard that it names one.
+  FailureOr<Value> a = n.input(2);
+  if (failed(a))
+    return failure();
+  Type i64 = n.builder().getI64Type();
+  Value av = c.cast(c.reshape(*a, {}), i64);
+  SmallVector<Value> matches, results;
+  Value any;
+  std::string names;
+  for (int64_t cand : candidates) {
+    Value m = c.binary<OrOp>(c.equal(av, c.scalar(i64, cand)),
+                             c.equal(av, c.scalar(i64, cand - rank)));
+    any = any ? c.binary<OrOp>(any, m) : m;
+    matches.push_back(m);
+    names += (names.empty() ? "" : " or ") + std::to_string(cand) + " (" +
+             std::to_string(cand - rank) + ")";
+    FailureOr<Value> y = transform(cand);
+    if (failed(y))
+      return failure();
+    results.push_back(*y);
+  }
+  if (failed(n.guard(any, av,
+                     "DFT's axis ('" + n.node().input(2) + "') must be " +
+                         names + " to give the declared output shape")))
+    return failure();
+  Value y = results.back();
+  for (int64_t k = static_cast<int64_t>(results.size()) - 2; k >= 0; --k)
+    y = c.where(matches[k], results[k], y);
   if (!y)
     return failure();
   n.setOutput(0, y);

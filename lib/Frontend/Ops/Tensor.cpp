@@ -1,4 +1,5 @@
 //===- Tensor.cpp - importers for shape and data-movement ONNX ops --------===//
+#include "../Compose.h"
 #include "../ConstantFolding.h"
 #include "../Compose.h"
 #include "../NodeImporter.h"
@@ -33,6 +34,38 @@ LogicalResult importFlatten(NodeImporter &n) {
   return success();
 }
 
+/// Guards a run-time Reshape shape (operand 1) taken from the declared
+/// output shape: each entry must be the declared size, -1 (at most one; the
+/// other entries then fix it), or 0 where that copies an equal input
+/// dimension (allowzero = 0).
+LogicalResult guardReshapeShape(NodeImporter &n, RankedTensorType xt,
+                                ArrayRef<int64_t> declared, bool allowZero) {
+  Composer c(n);
+  Value s = *n.input(1);
+  Type i64 = IntegerType::get(n.context(), 64);
+  Type i1 = IntegerType::get(n.context(), 1);
+  int64_t len = static_cast<int64_t>(declared.size());
+  SmallVector<int64_t> zeroCopies;
+  for (int64_t i = 0; i < len; ++i)
+    zeroCopies.push_back(!allowZero && i < xt.getRank() &&
+                         xt.getDimSize(i) == declared[i]);
+  Value minusOne = c.equal(s, c.scalar(i64, -1));
+  Value ok = c.binary<OrOp>(
+      c.equal(s, c.constant(RankedTensorType::get({len}, i64), declared)),
+      minusOne);
+  ok = c.binary<OrOp>(
+      ok, c.binary<AndOp>(
+              c.equal(s, c.scalar(i64, 0)),
+              c.constant(RankedTensorType::get({len}, i1), zeroCopies)));
+  Value numMinusOne = c.reduce(c.cast(minusOne, i64), "sum", {0}, false);
+  ok = c.binary<AndOp>(ok,
+                       c.compare<LessEqualOp>(numMinusOne, c.scalar(i64, 1)));
+  return n.guard(ok, s,
+                 "Reshape's shape ('" + n.node().input(1) +
+                     "') must give the declared output shape " +
+                     formatShape(declared));
+}
+
 LogicalResult importReshape(NodeImporter &n) {
   SmallVector<StringRef> known;
   if (n.opset() >= 14)
@@ -57,6 +90,8 @@ LogicalResult importReshape(NodeImporter &n) {
       return n.refuseShapeOperand(1, "Reshape's shape")
              << ": the declared shape " << type << " does not hold the "
              << xt.getNumElements() << " elements of the input";
+    if (failed(guardReshapeShape(n, xt, *declared, *allowZero != 0)))
+      return failure();
     if (DenseElementsAttr c = n.constantInputOrNull(0)) {
       n.setConstantOutput(0, c.reshape(type), n.onnxType(0));
       return success();
@@ -360,6 +395,66 @@ FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
            << ": the declared shape [" << ArrayRef<int64_t>(*declared)
            << "] is not the input's " << xt << " with size-1 dims "
            << (unsqueeze ? "inserted" : "removed");
+  // The run-time axes must name a set of size-1 dims (of the output for
+  // Unsqueeze, of the input for Squeeze) whose removal from the longer
+  // shape leaves the shorter one.
+  ArrayRef<int64_t> longer =
+      unsqueeze ? ArrayRef<int64_t>(*declared) : xt.getShape();
+  ArrayRef<int64_t> shorter =
+      unsqueeze ? xt.getShape() : ArrayRef<int64_t>(*declared);
+  int64_t k = longer.size() - shorter.size();
+  SmallVector<SmallVector<int64_t>> candidates;
+  SmallVector<int64_t> chosen;
+  std::function<void(int64_t)> search = [&](int64_t d) {
+    if (candidates.size() > 64)
+      return;
+    if (int64_t(chosen.size()) == k) {
+      SmallVector<int64_t> kept;
+      for (int64_t i = 0; i < int64_t(longer.size()); ++i)
+        if (!llvm::is_contained(chosen, i))
+          kept.push_back(longer[i]);
+      if (ArrayRef<int64_t>(kept) == shorter)
+        candidates.push_back(chosen);
+      return;
+    }
+    if (d == int64_t(longer.size()))
+      return;
+    if (longer[d] == 1) {
+      chosen.push_back(d);
+      search(d + 1);
+      chosen.pop_back();
+    }
+    search(d + 1);
+  };
+  if (longer.size() <= 16)
+    search(0);
+  if (candidates.empty() || candidates.size() > 64)
+    return n.refuseShapeOperand(1, what)
+           << ": " << (candidates.empty() ? "no" : "too many")
+           << " axis sets give the declared shape";
+  FailureOr<RankedTensorType> at = n.inputType(1);
+  if (failed(at))
+    return failure();
+  if (at->getRank() != 1 || at->getDimSize(0) != k)
+    return n.refuseShapeOperand(1, what)
+           << ": " << k << " axes give the declared shape, the operand is "
+           << *at;
+  Composer c(n);
+  FailureOr<Value> axes = n.input(1);
+  if (failed(axes))
+    return failure();
+  Value any;
+  std::string sets;
+  for (const auto &cand : candidates) {
+    Value m = namesAxes(c, *axes, longer.size(), cand);
+    any = any ? c.binary<OrOp>(any, m) : m;
+    sets += (sets.empty() ? "" : " or ") + formatShape(cand);
+  }
+  if (failed(n.guard(any, c.cast(*axes, IntegerType::get(n.context(), 64)),
+                     what + " ('" + n.node().input(1) + "') must be " + sets +
+                         " (up to order and negative values) to give the "
+                         "declared output shape")))
+    return failure();
   if (failed(setReshaped(
           n, RankedTensorType::get(*declared, xt.getElementType()))))
     return failure();
@@ -472,25 +567,41 @@ LogicalResult importDropout(NodeImporter &n) {
   if (failed(x))
     return failure();
   if (n.opset() >= 12 && n.hasInput(2)) {
-    FailureOr<DenseElementsAttr> training =
-        n.constantInput(2, "Dropout's training_mode");
-    if (failed(training))
+    // Inference (training_mode false) and ratio 0 are the identity with an
+    // all-true mask; random dropout is refused, at import when both are
+    // constants, else by a guard when the run asks for it.
+    FailureOr<RankedTensorType> tt = n.inputType(2);
+    if (failed(tt))
       return failure();
-    if (training->getNumElements() != 1 ||
-        !training->getElementType().isInteger(1))
+    if (tt->getNumElements() != 1 || !tt->getElementType().isInteger(1))
       return n.emitError() << "Dropout's training_mode must be a bool scalar";
-    double ratio = 0.5;
-    if (n.hasInput(1)) {
-      FailureOr<DenseElementsAttr> r = n.constantInput(1, "Dropout's ratio");
-      if (failed(r))
+    DenseElementsAttr training = n.constantInputOrNull(2);
+    if (!training || *training.value_begin<bool>()) {
+      Composer c(n);
+      Value ratioZero;
+      if (n.hasInput(1)) {
+        FailureOr<Value> r = n.input(1);
+        if (failed(r))
+          return failure();
+        if (c.type(*r).getNumElements() != 1 ||
+            !isa<FloatType>(c.type(*r).getElementType()))
+          return n.emitError() << "Dropout's ratio must be a float scalar";
+        Value rv = c.reshape(*r, {});
+        ratioZero = c.equal(rv, c.scalar(c.type(rv).getElementType(), 0.0));
+      } else {
+        ratioZero = c.splat({}, IntegerType::get(n.context(), 1), 0);
+      }
+      FailureOr<Value> t = n.input(2);
+      if (failed(t))
         return failure();
-      if (r->getNumElements() != 1 || !isa<FloatType>(r->getElementType()))
-        return n.emitError() << "Dropout's ratio must be a float scalar";
-      ratio = (*r->value_begin<APFloat>()).convertToDouble();
+      Value tv = c.reshape(*t, {});
+      Value ok = c.binary<OrOp>(c.unary<NotOp>(tv), ratioZero);
+      if (failed(n.guard(ok, tv,
+                         "training_mode=1 with a non-zero ratio (random "
+                         "dropout) is not supported; run the model for "
+                         "inference")))
+        return failure();
     }
-    if (*training->value_begin<bool>() && ratio != 0)
-      return n.emitError() << "training_mode=1 (random dropout) is not "
-                              "supported; export the model for inference";
   }
   n.setOutput(0, *x);
   if (!n.hasOutput(1))
@@ -620,8 +731,10 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   if (n.hasInput(0) && !n.constantInputOrNull(0)) {
     // A computed shape is the declared output shape.
     shape = n.declaredShapeForOperand(0, "ConstantOfShape's shape");
-    if (failed(shape) || failed(checkShapeOperandLength(
-                             n, 0, "ConstantOfShape's shape", shape->size())))
+    if (failed(shape) ||
+        failed(checkShapeOperandLength(n, 0, "ConstantOfShape's shape",
+                                       shape->size())) ||
+        failed(guardOperandEquals(n, 0, "ConstantOfShape's shape", *shape)))
       return failure();
   } else {
     shape = intsInput(n, 0, "ConstantOfShape's shape");
@@ -653,6 +766,78 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
 /// Range: folded at import. The values are computed in double and rounded
 /// once to the element type, which is what opset 27's stash_type (float or
 /// double accumulation for float16/bfloat16; the default, float) asks for.
+/// Range with start, limit or delta given at run time and a declared
+/// output shape [N]: output[i] = start + i * delta (floats computed in the
+/// stash type), guarded by max(ceil((limit - start) / delta), 0) == N.
+LogicalResult importRangeRuntime(NodeImporter &n, bool stashDouble) {
+  static const char *const what[] = {"Range's start", "Range's limit",
+                                     "Range's delta"};
+  int which = 0;
+  while (which < 2 && n.constantInputOrNull(which))
+    ++which;
+  FailureOr<SmallVector<int64_t>> declared =
+      n.declaredShapeForOperand(which, what[which]);
+  if (failed(declared))
+    return failure();
+  Composer c(n);
+  SmallVector<Value> args;
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> v = n.input(i);
+    if (failed(v))
+      return failure();
+    if (c.type(*v).getNumElements() != 1)
+      return n.emitError() << what[i] << " must be a scalar";
+    args.push_back(c.reshape(*v, {}));
+  }
+  Type elem = c.type(args[0]).getElementType();
+  if (c.type(args[1]).getElementType() != elem ||
+      c.type(args[2]).getElementType() != elem || elem.isInteger(1))
+    return n.emitError() << "start, limit and delta must share a numeric type";
+  if (declared->size() != 1)
+    return n.refuseShapeOperand(which, what[which])
+           << ": the declared shape [" << ArrayRef<int64_t>(*declared)
+           << "] is not 1-D";
+  int64_t count = declared->front();
+  Type f64 = Float64Type::get(n.context());
+  Type i64 = IntegerType::get(n.context(), 64);
+  // The element count in f64; a zero delta or a huge quotient is clamped
+  // before the conversion so that it stays defined (and fails the guard).
+  Value start64 = c.cast(args[0], f64), delta64 = c.cast(args[2], f64);
+  Value zeroDelta = c.equal(delta64, c.scalar(f64, 0.0));
+  Value q = c.div(c.sub(c.cast(args[1], f64), start64),
+                  c.where(zeroDelta, c.scalar(f64, 1.0), delta64));
+  q = c.where(c.equal(q, q), q, c.scalar(f64, 0.0)); // NaN bounds fail too
+  q = c.clip(c.unary<CeilOp>(q), -1e15, 1e15);
+  Value steps = c.cast(q, i64);
+  steps = c.where(c.less(steps, c.scalar(i64, 0)), c.scalar(i64, 0), steps);
+  Value ok = c.binary<AndOp>(c.equal(steps, c.scalar(i64, count)),
+                             c.unary<NotOp>(zeroDelta));
+  Value report =
+      c.cast(c.concat({c.reshape(args[0], {1}), c.reshape(args[1], {1}),
+                       c.reshape(args[2], {1})},
+                      0),
+             i64);
+  if (failed(n.guard(ok, report,
+                     "Range's start, limit and delta (given in that order, "
+                     "as integers) must give the declared output shape " +
+                         formatShape(*declared))))
+    return failure();
+  // Floats in the stash type, integers in their own.
+  Type compute = isa<FloatType>(elem)
+                     ? (stashDouble ? f64 : Type(Float32Type::get(n.context())))
+                     : elem;
+  SmallVector<int64_t> iota = llvm::to_vector(llvm::seq<int64_t>(0, count));
+  Value values =
+      c.add(c.cast(args[0], compute),
+            c.mul(c.constant(RankedTensorType::get({count}, compute), iota),
+                  c.cast(args[2], compute)));
+  values = c.cast(values, elem);
+  if (!values)
+    return failure();
+  n.setOutput(0, values);
+  return success();
+}
+
 LogicalResult importRange(NodeImporter &n) {
   if (failed(n.checkAttributes(n.opset() >= 27 ? ArrayRef<StringRef>{"stash_type"}
                                                : ArrayRef<StringRef>{})))
@@ -663,6 +848,9 @@ LogicalResult importRange(NodeImporter &n) {
   if (*stash != onnx::TensorProto::FLOAT && *stash != onnx::TensorProto::DOUBLE)
     return n.emitError() << "stash_type " << *stash
                          << " is not FLOAT (1) or DOUBLE (11)";
+  if (!n.constantInputOrNull(0) || !n.constantInputOrNull(1) ||
+      !n.constantInputOrNull(2))
+    return importRangeRuntime(n, *stash == onnx::TensorProto::DOUBLE);
   SmallVector<DenseElementsAttr> args;
   for (int i = 0; i < 3; ++i) {
     static const char *what[] = {"Range's start", "Range's limit",
@@ -710,6 +898,51 @@ LogicalResult importRange(NodeImporter &n) {
   return success();
 }
 
+/// Guards a run-time Expand shape (operand 1) taken from the declared
+/// output shape D: broadcast(x, shape) == D. Entry j of the shape lines up
+/// with D's dim p = rank(D) - L + j and must be D[p], or 1 where x's dim
+/// there (aligned right) already is D[p]; D's leading dims the shape does
+/// not cover come from x.
+LogicalResult guardExpandShape(NodeImporter &n, RankedTensorType xt,
+                               ArrayRef<int64_t> declared) {
+  Composer c(n);
+  FailureOr<RankedTensorType> st = n.inputType(1);
+  if (failed(st))
+    return failure();
+  int64_t rank = declared.size(), xRank = xt.getRank();
+  if (st->getRank() != 1 || st->isDynamicDim(0) || st->getDimSize(0) > rank ||
+      std::max(st->getDimSize(0), xRank) != rank)
+    return n.refuseShapeOperand(1, "Expand's shape")
+           << ": a shape of type " << *st << " cannot broadcast the input "
+           << xt << " to the declared shape " << formatShape(declared);
+  int64_t len = st->getDimSize(0);
+  auto xDim = [&](int64_t p) {
+    int64_t q = p - (rank - xRank);
+    return q >= 0 ? xt.getDimSize(q) : 1;
+  };
+  SmallVector<int64_t> want, oneOk;
+  for (int64_t j = 0; j < len; ++j) {
+    int64_t p = rank - len + j;
+    want.push_back(declared[p]);
+    oneOk.push_back(xDim(p) == declared[p]);
+  }
+  Type i64 = IntegerType::get(n.context(), 64);
+  FailureOr<Value> s = intVector(n, c, 1, "Expand's shape", len);
+  if (failed(s))
+    return failure();
+  Value ok = c.binary<OrOp>(
+      c.equal(*s, c.constant(RankedTensorType::get({len}, i64), want)),
+      c.binary<AndOp>(c.equal(*s, c.scalar(i64, 1)),
+                      c.constant(RankedTensorType::get(
+                                     {len}, IntegerType::get(n.context(), 1)),
+                                 oneOk)));
+  return n.guard(c.allTrue(ok), *s,
+                 "Expand's shape ('" + n.node().input(1) +
+                     "') must broadcast the input to the declared output "
+                     "shape " +
+                     formatShape(declared));
+}
+
 /// Whether `from` broadcasts (numpy rules) exactly to `to`: every dim of
 /// `from`, aligned right, is 1 or the matching dim of `to`.
 bool areBroadcastable(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
@@ -742,6 +975,8 @@ LogicalResult importExpand(NodeImporter &n) {
       return n.refuseShapeOperand(1, "Expand's shape")
              << ": the input " << *xt << " does not broadcast to the declared "
              << "shape [" << ArrayRef<int64_t>(*shape) << "]";
+    if (failed(guardExpandShape(n, *xt, *shape)))
+      return failure();
   } else {
     shape = intsInput(n, 1, "Expand's shape");
   }
@@ -824,50 +1059,156 @@ FailureOr<SliceParams> sliceParams(NodeImporter &n, int64_t rank) {
   return p;
 }
 
-/// Slice with computed starts or ends: accepted only as the identity, when
-/// the declared shape is the input's and the steps are positive constants
-/// (or absent): a whole dim then starts at 0, whatever the axes. Any other
-/// declared shape leaves the starts open, and dsc never guesses them.
-FailureOr<bool> sliceIsDeclaredIdentity(NodeImporter &n, RankedTensorType xt) {
-  int which = n.constantInputOrNull(1) ? 2 : 1;
-  StringRef what = which == 1 ? "Slice's starts" : "Slice's ends";
+/// Slice (opset >= 10) with starts, ends, axes or steps given at run time,
+/// and a declared output shape. For every input dim, the start and step of
+/// the entry that names it (or 0 and 1) are computed at run time exactly as
+/// ONNX clamps them, and the dim is gathered at start + i * step for i below
+/// its declared size; a guard fails the run unless the entries give exactly
+/// the declared sizes (and name distinct axes, with non-zero steps).
+LogicalResult importSliceRuntime(NodeImporter &n, RankedTensorType xt) {
   if (failed(n.checkAttributes({})))
     return failure();
+  static const char *const names[] = {"", "Slice's starts", "Slice's ends",
+                                      "Slice's axes", "Slice's steps"};
+  int which = 1;
+  while (which < 4 && (!n.hasInput(which) || n.constantInputOrNull(which)))
+    ++which;
   FailureOr<SmallVector<int64_t>> declared =
-      n.declaredShapeForOperand(which, what);
-  if (failed(declared))
+      n.declaredShapeForOperand(which, names[which]);
+  FailureOr<RankedTensorType> st = n.inputType(1);
+  if (failed(declared) || failed(st))
     return failure();
   int64_t rank = xt.getRank();
-  if (n.hasInput(4)) {
-    if (!n.constantInputOrNull(4))
-      return n.refuseShapeOperand(which, what)
-             << ": the steps are computed too";
-    auto steps = intsInput(n, 4, "Slice's steps");
-    if (failed(steps))
-      return failure();
-    if (llvm::any_of(*steps, [](int64_t s) { return s <= 0; }))
-      return n.refuseShapeOperand(which, what)
-             << ": only a slice with positive steps that keeps every dim "
-                "whole is taken from the declared shape";
-  }
-  bool whole = int64_t(declared->size()) == rank;
-  for (int64_t d = 0; whole && d < rank; ++d)
-    whole = (*declared)[d] == xt.getDimSize(d);
-  if (!whole)
-    return n.refuseShapeOperand(which, what)
+  if (int64_t(declared->size()) != rank)
+    return n.refuseShapeOperand(which, names[which])
            << ": the declared shape [" << ArrayRef<int64_t>(*declared)
-           << "] does not keep the input " << xt
-           << " whole, and the starts it leaves open are not guessed";
-  // The result is the input itself.
-  if (DenseElementsAttr c = n.constantInputOrNull(0)) {
-    n.setConstantOutput(0, c, n.onnxType(0));
-    return true;
+           << "] is not of the input's rank " << rank;
+  if (st->getRank() != 1 || st->isDynamicDim(0) || st->getDimSize(0) > rank)
+    return n.emitError() << "Slice's starts must be a 1-D tensor of at most "
+                         << rank << " entries, got " << *st;
+  int64_t len = st->getDimSize(0);
+  Composer c(n);
+  Type i64 = IntegerType::get(n.context(), 64);
+  auto starts = intVector(n, c, 1, names[1], len);
+  auto ends = intVector(n, c, 2, names[2], len);
+  if (failed(starts) || failed(ends))
+    return failure();
+  Value axes, steps;
+  SmallVector<Value> given = {*starts, *ends};
+  std::string givenNames = n.hasInput(3) && n.hasInput(4)
+                               ? "starts, ends, axes and steps"
+                           : n.hasInput(3) ? "starts, ends and axes"
+                           : n.hasInput(4) ? "starts, ends and steps"
+                                           : "starts and ends";
+  if (n.hasInput(3)) {
+    auto a = intVector(n, c, 3, names[3], len);
+    if (failed(a))
+      return failure();
+    axes = *a;
+    given.push_back(axes);
+  } else {
+    axes = c.constant(RankedTensorType::get({len}, i64),
+                      llvm::to_vector(llvm::seq<int64_t>(0, len)));
   }
+  // With no or constant positive steps, a dim whose declared size is the
+  // input's can only be taken whole (start 0, step 1): no gather for it.
+  bool positiveSteps = true;
+  if (n.hasInput(4)) {
+    auto sv = intVector(n, c, 4, names[4], len);
+    if (failed(sv))
+      return failure();
+    steps = *sv;
+    given.push_back(steps);
+    DenseElementsAttr k = n.constantInputOrNull(4);
+    positiveSteps =
+        k && llvm::all_of(intValues(k), [](int64_t s) { return s > 0; });
+  } else {
+    steps = c.splat({len}, i64, 1);
+  }
+
+  // Entries down [len, 1], dims across [1, rank].
+  auto row = [&](ArrayRef<int64_t> values) {
+    return c.constant(RankedTensorType::get({1, rank}, i64), values);
+  };
+  SmallVector<int64_t> dimSizes(xt.getShape()), dimSizesM1;
+  for (int64_t d : dimSizes)
+    dimSizesM1.push_back(d - 1);
+  Value dims = row(dimSizes), dimsM1 = row(dimSizesM1);
+  Value zero = c.scalar(i64, 0), one = c.scalar(i64, 1);
+  auto column = [&](Value v) { return c.reshape(v, {len, 1}); };
+  auto maxOf = [&](Value a, Value b) { return c.where(c.less(a, b), b, a); };
+  auto minOf = [&](Value a, Value b) { return c.where(c.less(a, b), a, b); };
+  Value a = column(axes);
+  a = c.where(c.less(a, zero), c.add(a, c.scalar(i64, rank)), a);
+  Value match = c.equal(a, row(llvm::to_vector(llvm::seq<int64_t>(0, rank))));
+  Value step = column(steps);
+  Value positive = c.compare<GreaterOp>(step, zero);
+  // Negative starts/ends count from the end, then clamp to what a step in
+  // their direction reaches: [0, dim] forwards, start [0, dim - 1] and end
+  // [-1, dim - 1] backwards.
+  Value s = column(*starts), e = column(*ends);
+  s = c.where(c.less(s, zero), c.add(s, dims), s);
+  e = c.where(c.less(e, zero), c.add(e, dims), e);
+  Value hi = c.where(positive, dims, dimsM1);
+  s = minOf(maxOf(s, zero), hi);
+  e = minOf(maxOf(e, c.where(positive, zero, c.scalar(i64, -1))), hi);
+  Value diff = c.where(positive, c.sub(e, s), c.sub(s, e));
+  Value stride = c.where(positive, step, c.unary<NegOp>(step));
+  Value safeStride = c.where(c.compare<GreaterOp>(stride, zero), stride, one);
+  Value size = c.where(c.compare<GreaterOp>(diff, zero),
+                       c.add(c.div(c.sub(diff, one), safeStride), one), zero);
+  // Per dim: the naming entry's values (sums over the entries; a dim named
+  // twice fails the guard).
+  auto perDim = [&](Value grid) {
+    return c.reduce(c.where(match, grid, zero), "sum", {0}, false);
+  };
+  Value count = c.reduce(c.cast(match, i64), "sum", {0}, false);
+  Value unnamed = c.equal(count, zero);
+  Value startD = perDim(s);
+  Value stepD = c.add(perDim(step), c.cast(unnamed, i64));
+  Value sizeD =
+      c.add(perDim(size), c.where(unnamed, c.reshape(dims, {rank}), zero));
+  Value ok = c.binary<AndOp>(
+      c.equal(sizeD, c.constant(RankedTensorType::get({rank}, i64), *declared)),
+      c.compare<LessEqualOp>(count, one));
+  Value entriesOk = c.binary<AndOp>(
+      c.equal(c.reduce(c.cast(match, i64), "sum", {1}, false), one),
+      c.unary<NotOp>(c.equal(steps, zero)));
+  Value cond = c.binary<AndOp>(c.allTrue(ok), c.allTrue(entriesOk));
+  Value report = given.size() == 1 ? given[0] : c.concat(given, 0);
+  if (!report ||
+      failed(n.guard(cond, report,
+                     "Slice's " + givenNames +
+                         " (given in that order) must give the declared "
+                         "output shape " +
+                         formatShape(*declared))))
+    return failure();
+
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
-  n.setOutput(0, *x);
-  return true;
+  Value v = *x;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t out = (*declared)[d];
+    if (xt.getDimSize(d) == 1 || (positiveSteps && out == xt.getDimSize(d)))
+      continue;
+    Value idx =
+        c.add(c.slice(startD, {d}, {1}),
+              c.mul(c.constant(RankedTensorType::get({out}, i64),
+                               llvm::to_vector(llvm::seq<int64_t>(0, out))),
+                    c.slice(stepD, {d}, {1})));
+    if (!v || !idx)
+      return failure();
+    FailureOr<Value> g = n.create<GatherOp>(
+        inferGatherType(n.errorFn(), c.type(v), c.type(idx), d), v, idx, d);
+    if (failed(g))
+      return failure();
+    v = *g;
+  }
+  if (!v)
+    return failure();
+  n.setOutput(0, v);
+  return success();
 }
 
 LogicalResult importSlice(NodeImporter &n) {
@@ -876,11 +1217,10 @@ LogicalResult importSlice(NodeImporter &n) {
     return failure();
   int64_t rank = xt->getRank();
   if (n.opset() >= 10 &&
-      (!n.constantInputOrNull(1) || !n.constantInputOrNull(2))) {
-    FailureOr<bool> identity = sliceIsDeclaredIdentity(n, *xt);
-    if (failed(identity) || *identity)
-      return failure(failed(identity));
-  }
+      (!n.constantInputOrNull(1) || !n.constantInputOrNull(2) ||
+       (n.hasInput(3) && !n.constantInputOrNull(3)) ||
+       (n.hasInput(4) && !n.constantInputOrNull(4))))
+    return importSliceRuntime(n, *xt);
   FailureOr<SliceParams> p = sliceParams(n, rank);
   if (failed(p))
     return failure();
