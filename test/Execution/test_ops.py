@@ -3534,5 +3534,21 @@ def _range_length_through_elementwise():
 
 T.add_case("range_length_through_elementwise", _range_length_through_elementwise, "shape")
 
+# NonZero and Compress with run-time data take the count from the declared
+# output shape: another input set with the same count runs, a set selecting
+# another number of entries fails the run (guard) instead of being cut.
+_nz_a = np.array([[0, 1.5, 0, 2], [3, 0, 0, 0]], np.float32)
+_nz_b = np.array([[1, 0, 0, 0], [0, 0, 2, -4]], np.float32)
+_nz_bad = np.array([[1, 1, 0, 0], [0, 0, 2, -4]], np.float32)
+_runtime_values("nonzero13_count_guard", "shape", "NonZero", [{"x": _nz_a}, {"x": _nz_b}],
+                opset=13, out_dtype=TensorProto.INT64, rtol=0, atol=0,
+                bad=[({"x": _nz_bad}, "the number of selected entries must be 3")])
+_runtime_values("compress11_count_guard", "shape", "Compress",
+                [{"x": rn(4, 3), "c": np.array([True, False, True, False])},
+                 {"x": rn(4, 3), "c": np.array([False, True, False, True])}],
+                attrs={"axis": 0}, opset=11,
+                bad=[({"x": rn(4, 3), "c": np.array([True, True, True, False])},
+                      "the number of selected entries must be 2")])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

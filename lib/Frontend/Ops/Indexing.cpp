@@ -146,9 +146,10 @@ LogicalResult importReverseSequence(NodeImporter &n) {
 
 /// Where each selected position of the 1-D bool `flags` [n] goes when the
 /// selected ones are packed into `k` slots: its count of selected positions
-/// so far minus one, or slot `k` (a slot to drop) for an unselected one or
-/// one past `k` (a model that contradicts its declared shape). The counts
-/// are an inclusive prefix sum in log2(n) shift-and-add steps.
+/// so far minus one, or slot `k` (a slot to drop) for an unselected one. The
+/// counts are an inclusive prefix sum in log2(n) shift-and-add steps; a
+/// guard checks at run time that exactly `k` are selected (k comes from the
+/// declared output shape).
 Value packedSlots(NodeImporter &n, Value flags, int64_t k) {
   Composer c(n);
   Type i64 = n.builder().getI64Type();
@@ -158,6 +159,14 @@ Value packedSlots(NodeImporter &n, Value flags, int64_t k) {
     count = c.add(count, c.concat({c.splat({shift}, i64, 0.0),
                                    c.slice(count, {0}, {length - shift})},
                                   0));
+  // The declared shape fixed k: a run whose data selects another number of
+  // entries fails with a message instead of returning k of them.
+  Value total = c.slice(count, {length - 1}, {1});
+  if (!total || failed(n.guard(c.equal(total, c.scalar(i64, double(k))), total,
+                               "the number of selected entries must be " +
+                                   Twine(k) +
+                                   ", as the declared output shape says")))
+    return {};
   Value kept = c.compare<LessEqualOp>(count, c.scalar(i64, double(k)));
   if (!kept)
     return {};
