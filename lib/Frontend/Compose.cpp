@@ -170,6 +170,16 @@ Value namesAxes(Composer &c, Value axes, int64_t rank,
   return c.equal(c.reduce(hits, "min", {0}, false), c.scalar(i64, 1));
 }
 
+Value Composer::scatterElements(Value data, Value indices, Value updates,
+                                int64_t axis, StringRef reduction) {
+  if (!data || !indices || !updates)
+    return {};
+  return get(n_.create<ScatterElementsOp>(
+      inferScatterElementsType(n_.errorFn(), type(data), type(indices),
+                               type(updates), reduction, axis),
+      data, indices, updates, reduction, axis));
+}
+
 Value Composer::clip(Value v, double lo, double hi) {
   if (!v)
     return {};

@@ -109,6 +109,11 @@ public:
   mlir::Value slice(mlir::Value v, llvm::ArrayRef<int64_t> starts,
                     llvm::ArrayRef<int64_t> sizes,
                     llvm::ArrayRef<int64_t> steps = {});
+  /// dsc.scatter_elements: `updates` written (or combined by `reduction`:
+  /// none, add, mul, max, min) into `data` at `indices` along `axis`.
+  mlir::Value scatterElements(mlir::Value data, mlir::Value indices,
+                              mlir::Value updates, int64_t axis,
+                              llvm::StringRef reduction = "none");
   /// `size` elements along `axis` from `start`, everything elsewhere.
   mlir::Value sliceAlong(mlir::Value v, int64_t axis, int64_t start,
                          int64_t size);

@@ -970,7 +970,8 @@ GraphImporter::importNodes(const NodeList &nodes, StringRef namePrefix) {
       if (!OpRegistry::isSupportedDomain(domain))
         return emitError(loc) << "operator domain '" << domain
                               << "' is not supported (dsc supports the "
-                                 "default ONNX domain, ai.onnx.ml and "
+                                 "default ONNX domain, ai.onnx.ml, "
+                                 "ai.onnx.preview and "
                                  "ai.onnx.preview.training)";
       auto it = domainOpsets.find(domain);
       if (it == domainOpsets.end())
@@ -1442,7 +1443,7 @@ void OpRegistry::add(StringRef domain, StringRef opType,
 
 bool OpRegistry::isSupportedDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx.ml" ||
-         domain == "ai.onnx.preview.training";
+         domain == "ai.onnx.preview" || domain == "ai.onnx.preview.training";
 }
 
 ImportFn OpRegistry::lookup(StringRef domain, StringRef opType, int64_t opset,
@@ -1516,6 +1517,7 @@ const OpRegistry &OpRegistry::get() {
     registerRotaryImporters(r);
     registerTrainingImporters(r);
     registerMLImporters(r);
+    registerPreviewImporters(r);
     registerTextImporters(r);
     return r;
   }();

@@ -201,7 +201,8 @@ public:
   ImportFn lookup(llvm::StringRef domain, llvm::StringRef opType,
                   int64_t opset, int64_t *oldest,
                   int64_t *newerDefinition = nullptr) const;
-  /// ai.onnx.ml and ai.onnx.preview.training besides the default domain.
+  /// ai.onnx.ml, ai.onnx.preview and ai.onnx.preview.training besides the
+  /// default domain.
   static bool isSupportedDomain(llvm::StringRef domain);
   static const OpRegistry &get();
 
@@ -229,6 +230,7 @@ void registerSamplingImporters(OpRegistry &registry);
 void registerRotaryImporters(OpRegistry &registry);
 void registerTrainingImporters(OpRegistry &registry);
 void registerMLImporters(OpRegistry &registry);
+void registerPreviewImporters(OpRegistry &registry);
 void registerTextImporters(OpRegistry &registry);
 
 /// "[2, 3]": a shape or a list of values in diagnostics and guard messages.

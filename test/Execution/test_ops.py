@@ -3550,5 +3550,49 @@ _runtime_values("compress11_count_guard", "shape", "Compress",
                 bad=[({"x": rn(4, 3), "c": np.array([True, True, True, False])},
                       "the number of selected entries must be 2")])
 
+# Loop with a run-time trip count: unrolled to the declared length of its
+# scan output; a trip count or condition that would run another number of
+# iterations fails the run (guard).
+def _loop_body_accumulate(stop_above=None):
+    """(i, cond, acc) -> (cond', acc + i, scan acc + i); cond' is cond, or
+    acc + i <= stop_above."""
+    one_step = [helper.make_node("Cast", ["i"], ["i_f"], to=TensorProto.FLOAT),
+                helper.make_node("Add", ["acc", "i_f"], ["acc_out"]),
+                helper.make_node("Identity", ["acc_out"], ["scan"])]
+    if stop_above is None:
+        one_step.append(helper.make_node("Identity", ["cond"], ["cond_out"]))
+    else:
+        one_step += [helper.make_node("Constant", [], ["lim"], value=helper.make_tensor(
+                         "lim", TensorProto.FLOAT, [1], [float(stop_above)])),
+                     helper.make_node("LessOrEqual", ["acc_out", "lim"], ["le"]),
+                     helper.make_node("Squeeze", ["le"], ["cond_out"])]
+    return helper.make_graph(
+        one_step, "body",
+        [T.tensor_info("i", [], TensorProto.INT64), T.tensor_info("cond", [], TensorProto.BOOL),
+         T.tensor_info("acc", [1])],
+        [T.tensor_info("cond_out", [], TensorProto.BOOL), T.tensor_info("acc_out", [1]),
+         T.tensor_info("scan", [1])])
+
+
+_true = np.array(True)
+_acc0 = np.array([0.5], np.float32)
+_runtime_values("loop16_runtime_trip_count", "control", "Loop",
+                [{"M": np.array(4, np.int64), "c": _true, "a": _acc0},
+                 {"M": np.array(4, np.int64), "c": _true, "a": np.array([-3.0], np.float32)}],
+                attrs={"body": _loop_body_accumulate()}, opset=16, n_outputs=2,
+                bad=[({"M": np.array(5, np.int64), "c": _true, "a": _acc0},
+                      "the loop must run exactly 4 times"),
+                     ({"M": np.array(3, np.int64), "c": _true, "a": _acc0},
+                      "the loop must run exactly 4 times"),
+                     ({"M": np.array(4, np.int64), "c": np.array(False), "a": _acc0},
+                      "the loop must run exactly 4 times")])
+# The condition stops the loop after 3 iterations when M is larger.
+_runtime_values("loop16_runtime_trip_count_condition_stops", "control", "Loop",
+                [{"M": np.array(10, np.int64), "c": _true, "a": _acc0},
+                 {"M": np.array(3, np.int64), "c": _true, "a": _acc0}],
+                attrs={"body": _loop_body_accumulate(stop_above=2.0)}, opset=16, n_outputs=2,
+                bad=[({"M": np.array(10, np.int64), "c": _true, "a": np.array([-5.0], np.float32)},
+                      "the loop must run exactly 3 times")])
+
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -13,6 +13,7 @@
 //   would have a data-dependent length.
 //
 //===----------------------------------------------------------------------===//
+#include "../Compose.h"
 #include "../NodeImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -93,6 +94,8 @@ FailureOr<Value> scalarBool(NodeImporter &n, Value c, StringRef what) {
   return n.create<ReshapeOp>(
       inferReshapeType(n.errorFn(), t, ArrayRef<int64_t>{}, true), c);
 }
+
+Value get(FailureOr<Value> v) { return succeeded(v) ? *v : Value(); }
 
 bool constantTrue(Value v) {
   DenseElementsAttr attr;
@@ -393,7 +396,10 @@ LogicalResult importScan(NodeImporter &n) {
 
 /// Loop: unrolled M times (M a constant). A condition that folds to false
 /// ends the unrolling; one known only at run time masks the remaining
-/// iterations.
+/// iterations. A run-time M is accepted when the graph declares the length
+/// N of the scan outputs: N iterations are unrolled and a guard checks that
+/// the loop runs exactly N times (M >= N and every condition true, and no
+/// N + 1st iteration: M = N or the condition false after it).
 LogicalResult importLoop(NodeImporter &n) {
   if (failed(n.checkAttributes({"body"})))
     return failure();
@@ -402,12 +408,30 @@ LogicalResult importLoop(NodeImporter &n) {
                             "condition turns false, a data-dependent number "
                             "of iterations; dsc needs a constant M";
   DenseElementsAttr mAttr = n.constantInputOrNull(0);
-  if (!mAttr || mAttr.getNumElements() != 1 ||
-      !isa<IntegerType>(mAttr.getElementType()))
-    return n.emitError() << "Loop's trip count M must be a constant (an "
-                            "initializer or a Constant node): dsc unrolls "
-                            "the loop at compile time";
-  int64_t trips = (*mAttr.value_begin<APInt>()).getSExtValue();
+  int64_t trips = 0;
+  Value runtimeTrips; // M as an i64 scalar when it is known only at run time
+  int numCarried = std::max(n.numInputs() - 2, 0);
+  if (mAttr && mAttr.getNumElements() == 1 &&
+      isa<IntegerType>(mAttr.getElementType())) {
+    trips = (*mAttr.value_begin<APInt>()).getSExtValue();
+  } else {
+    std::optional<SmallVector<int64_t>> declared =
+        n.numOutputs() > numCarried ? n.declaredOutputShape(numCarried)
+                                    : std::nullopt;
+    FailureOr<Value> m = n.input(0);
+    if (failed(m))
+      return failure();
+    RankedTensorType mt = n.type(*m);
+    if (!declared || declared->empty() || (*declared)[0] < 1 ||
+        mt.getNumElements() != 1 || !mt.getElementType().isInteger(64))
+      return n.emitError() << "Loop's trip count M must be a constant (an "
+                              "initializer or a Constant node), or the graph "
+                              "must declare the length of its scan outputs: "
+                              "dsc unrolls the loop at compile time";
+    trips = (*declared)[0];
+    Composer c(n);
+    runtimeTrips = c.reshape(*m, {});
+  }
   if (trips < 1)
     return n.emitError() << "Loop's trip count is " << trips
                          << "; zero iterations give empty scan outputs, "
@@ -452,8 +476,18 @@ LogicalResult importLoop(NodeImporter &n) {
   SmallVector<SmallVector<Value>> perStep(numScanOutputs);
   SmallVector<int32_t> types;
   auto iterType = RankedTensorType::get({}, b.getI64Type());
+  // With a run-time M every unrolled iteration must run (the guard below):
+  // the conditions are collected, not used to mask.
+  Value allConditions = runtimeTrips ? cond : Value();
   for (int64_t i = 0; i < trips && !constantFalse(active); ++i) {
-    if (!constantTrue(active) && numScanOutputs > 0)
+    if (runtimeTrips && i > 0) {
+      allConditions = get(n.create<AndOp>(
+          inferLogicalType(n.errorFn(), n.type(allConditions), n.type(active)),
+          allConditions, active));
+      if (!allConditions)
+        return failure();
+    }
+    if (!runtimeTrips && !constantTrue(active) && numScanOutputs > 0)
       return n.emitError() << "Loop's condition is known only at run time, "
                               "so its scan outputs would have a "
                               "data-dependent length; dsc supports such "
@@ -478,7 +512,7 @@ LogicalResult importLoop(NodeImporter &n) {
     FailureOr<Value> next = scalarBool(n, (*outs)[0], "Loop's condition");
     if (failed(next))
       return failure();
-    bool masked = !constantTrue(active);
+    bool masked = !runtimeTrips && !constantTrue(active);
     for (size_t k = 0; k < carried.size(); ++k) {
       Value v = (*outs)[1 + k];
       if (masked) {
@@ -509,6 +543,35 @@ LogicalResult importLoop(NodeImporter &n) {
     } else {
       active = *next;
     }
+  }
+  if (runtimeTrips) {
+    // Exactly `trips` iterations: all ran (M >= trips, every condition
+    // true) and no further one would (M == trips or the last condition
+    // false).
+    Composer c(n);
+    Type i64 = b.getI64Type();
+    Value n0 = c.scalar(i64, static_cast<double>(trips));
+    auto both = [&](Value x, Value y) -> Value {
+      if (!x || !y)
+        return {};
+      return get(n.create<AndOp>(
+          inferLogicalType(n.errorFn(), n.type(x), n.type(y)), x, y));
+    };
+    Value enough = c.compare<GreaterEqualOp>(runtimeTrips, n0);
+    Value stops = c.equal(runtimeTrips, n0);
+    Value lastFalse = n.builder().createOrFold<NotOp>(n.loc(), active);
+    Value ends = lastFalse && stops
+                     ? get(n.create<OrOp>(inferLogicalType(n.errorFn(),
+                                                           n.type(stops),
+                                                           n.type(lastFalse)),
+                                          stops, lastFalse))
+                     : Value();
+    Value ok = both(both(allConditions, enough), ends);
+    if (!ok || failed(n.guard(ok, runtimeTrips,
+                              "the loop must run exactly " + Twine(trips) +
+                                  " times, the declared length of its scan "
+                                  "outputs (the trip count is given)")))
+      return failure();
   }
   SmallVector<Value> outs(carried);
   for (auto &steps : perStep) {

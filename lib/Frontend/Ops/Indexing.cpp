@@ -255,13 +255,10 @@ LogicalResult importCompress(NodeImporter &n) {
   Value zeros = c.splat(slots, dt.getElementType(), 0.0);
   if (!indices || !updates || !zeros)
     return failure();
-  FailureOr<Value> scattered = n.create<ScatterElementsOp>(
-      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
-                               c.type(updates), "none", axis),
-      zeros, indices, updates, "none", axis);
-  if (failed(scattered))
+  Value scattered = c.scatterElements(zeros, indices, updates, axis);
+  if (!scattered)
     return failure();
-  Value y = c.sliceAlong(*scattered, axis, 0, k);
+  Value y = c.sliceAlong(scattered, axis, 0, k);
   if (!y)
     return failure();
   n.setOutput(0, y);
@@ -342,13 +339,10 @@ LogicalResult importNonZero(NodeImporter &n) {
   Value zeros = c.splat({rank, k + 1}, i64, 0.0);
   if (!indices)
     return failure();
-  FailureOr<Value> scattered = n.create<ScatterElementsOp>(
-      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
-                               c.type(updates), "none", 1),
-      zeros, indices, updates, "none", int64_t(1));
-  if (failed(scattered))
+  Value scattered = c.scatterElements(zeros, indices, updates, 1);
+  if (!scattered)
     return failure();
-  Value y = c.sliceAlong(*scattered, 1, 0, k);
+  Value y = c.sliceAlong(scattered, 1, 0, k);
   if (!y)
     return failure();
   n.setOutput(0, y);
@@ -563,13 +557,10 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   Value zeros = c.splat({k + 1, 3}, i64, 0.0);
   if (!indices)
     return failure();
-  FailureOr<Value> scattered = n.create<ScatterElementsOp>(
-      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
-                               c.type(triples), "none", 0),
-      zeros, indices, triples, "none", int64_t(0));
-  if (failed(scattered))
+  Value scattered = c.scatterElements(zeros, indices, triples, 0);
+  if (!scattered)
     return failure();
-  Value y = c.sliceAlong(*scattered, 0, 0, k);
+  Value y = c.sliceAlong(scattered, 0, 0, k);
   if (!y)
     return failure();
   n.setOutput(0, y);

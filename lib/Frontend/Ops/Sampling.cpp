@@ -345,13 +345,10 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
   Value flatX = c.reshape(*x, {count});
   if (!flatIdx || !flatX)
     return failure();
-  FailureOr<Value> scattered = n.create<ScatterElementsOp>(
-      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(flatIdx),
-                               c.type(flatX), "none", 0),
-      zeros, flatIdx, flatX, "none", int64_t(0));
-  if (failed(scattered))
+  Value scattered = c.scatterElements(zeros, flatIdx, flatX, 0);
+  if (!scattered)
     return failure();
-  Value y = c.reshape(*scattered, inferred);
+  Value y = c.reshape(scattered, inferred);
   for (int64_t d = 2; d < rank; ++d)
     if (out[d] > inferred[d])
       y = padZeros(c, y, d, 0, out[d] - inferred[d]);
@@ -511,13 +508,10 @@ LogicalResult importCol2Im(NodeImporter &n) {
   Value zeros = c.splat({batch, channels, pixels + 1}, xt.getElementType(), 0);
   if (!updates || !indices)
     return failure();
-  FailureOr<Value> summed = n.create<ScatterElementsOp>(
-      inferScatterElementsType(n.errorFn(), c.type(zeros), c.type(indices),
-                               c.type(updates), "add", 2),
-      zeros, indices, updates, "add", int64_t(2));
-  if (failed(summed))
+  Value summed = c.scatterElements(zeros, indices, updates, 2, "add");
+  if (!summed)
     return failure();
-  Value y = c.reshape(c.sliceAlong(*summed, 2, 0, pixels), outShape);
+  Value y = c.reshape(c.sliceAlong(summed, 2, 0, pixels), outShape);
   if (!y)
     return failure();
   n.setOutput(0, y);

@@ -62,6 +62,21 @@ FailureOr<Value> groupInput(NodeImporter &n, int i, Value like) {
   return v;
 }
 
+/// Group `i`'s tensors: X, G, then the states (`perGroup` in all), each
+/// input j of the group at 2 + j * groups + i.
+FailureOr<SmallVector<Value>> groupInputs(NodeImporter &n, const Step &s,
+                                          int64_t i, int perGroup) {
+  SmallVector<Value> group;
+  for (int j = 0; j < perGroup; ++j) {
+    FailureOr<Value> v = groupInput(n, 2 + j * s.groups + i,
+                                    group.empty() ? Value() : group.front());
+    if (failed(v))
+      return failure();
+    group.push_back(*v);
+  }
+  return group;
+}
+
 /// The scalars R and T as rank-0 tensors of `elem` (T also as a bool
 /// `T > 0`).
 struct Scalars {
@@ -93,13 +108,10 @@ LogicalResult importAdagrad(NodeImporter &n) {
     return failure();
   Composer c(n);
   for (int64_t i = 0; i < s->groups; ++i) {
-    FailureOr<Value> x = groupInput(n, 2 + i, {});
-    if (failed(x))
+    FailureOr<SmallVector<Value>> group = groupInputs(n, *s, i, 3);
+    if (failed(group))
       return failure();
-    FailureOr<Value> g = groupInput(n, 2 + s->groups + i, *x),
-                     h = groupInput(n, 2 + 2 * s->groups + i, *x);
-    if (failed(g) || failed(h))
-      return failure();
+    Value *x = &(*group)[0], *g = &(*group)[1], *h = &(*group)[2];
     Type elem = Composer::type(*x).getElementType();
     Scalars k = scalars(c, *s, elem);
     // r / (1 + t * decay_factor)
@@ -133,13 +145,10 @@ LogicalResult importMomentum(NodeImporter &n) {
                          << "'";
   Composer c(n);
   for (int64_t i = 0; i < s->groups; ++i) {
-    FailureOr<Value> x = groupInput(n, 2 + i, {});
-    if (failed(x))
+    FailureOr<SmallVector<Value>> group = groupInputs(n, *s, i, 3);
+    if (failed(group))
       return failure();
-    FailureOr<Value> g = groupInput(n, 2 + s->groups + i, *x),
-                     v = groupInput(n, 2 + 2 * s->groups + i, *x);
-    if (failed(g) || failed(v))
-      return failure();
+    Value *x = &(*group)[0], *g = &(*group)[1], *v = &(*group)[2];
     Type elem = Composer::type(*x).getElementType();
     Scalars k = scalars(c, *s, elem);
     Value gr = regularized(c, *x, *g, *norm);
@@ -174,14 +183,11 @@ LogicalResult importAdam(NodeImporter &n) {
     return failure();
   Composer c(n);
   for (int64_t i = 0; i < s->groups; ++i) {
-    FailureOr<Value> x = groupInput(n, 2 + i, {});
-    if (failed(x))
+    FailureOr<SmallVector<Value>> group = groupInputs(n, *s, i, 4);
+    if (failed(group))
       return failure();
-    FailureOr<Value> g = groupInput(n, 2 + s->groups + i, *x),
-                     v = groupInput(n, 2 + 2 * s->groups + i, *x),
-                     h = groupInput(n, 2 + 3 * s->groups + i, *x);
-    if (failed(g) || failed(v) || failed(h))
-      return failure();
+    Value *x = &(*group)[0], *g = &(*group)[1], *v = &(*group)[2],
+          *h = &(*group)[3];
     Type elem = Composer::type(*x).getElementType();
     Scalars k = scalars(c, *s, elem);
     auto cst = [&](double v) { return c.scalar(elem, v); };
