@@ -2844,6 +2844,10 @@ def _domain_case(name, family, domain, domain_opset, op, graph_inputs, attrs, ou
         actual, _ = T.run_runner(T.compile_model(name, model), graph_inputs,
                                  [o for o, _ in outputs])
         T.compare_outputs(actual, expected, rtol, atol)
+
+    T.add_case(name, fn, family)
+
+
 # ---- shape operands given at run time, checked by guards ------------------
 # One compile per case, from the first input set's declared output shapes;
 # every set then runs against ONNX Runtime (so the run-time values are
@@ -3593,6 +3597,39 @@ _runtime_values("loop16_runtime_trip_count_condition_stops", "control", "Loop",
                 attrs={"body": _loop_body_accumulate(stop_above=2.0)}, opset=16, n_outputs=2,
                 bad=[({"M": np.array(10, np.int64), "c": _true, "a": np.array([-5.0], np.float32)},
                       "the loop must run exactly 3 times")])
+
+# FlexAttention (ai.onnx.preview 1), vs ONNX's reference (onnxruntime has no
+# ai.onnx.preview ops): plain, grouped-query with a scale, a score_mod graph
+# (relative position bias) and a prob_mod graph on float16 inputs.
+def _flex_mod(name, inp, out, nodes):
+    return helper.make_graph(nodes, name, [helper.make_tensor_value_info(inp, TensorProto.FLOAT,
+                                                                          None)],
+                             [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)])
+
+
+_PV = "ai.onnx.preview"
+_domain_case("flexattention1_plain", "norm", _PV, 1, "FlexAttention",
+             {"Q": rn(2, 3, 5, 8), "K": rn(2, 3, 7, 8), "V": rn(2, 3, 7, 4)}, {},
+             [("Y", TensorProto.FLOAT)], use_ort=False, rtol=1e-4, atol=1e-5)
+_domain_case("flexattention1_gqa_scale", "norm", _PV, 1, "FlexAttention",
+             {"Q": rn(1, 4, 3, 8), "K": rn(1, 2, 6, 8), "V": rn(1, 2, 6, 8)}, {"scale": 0.3},
+             [("Y", TensorProto.FLOAT)], use_ort=False, rtol=1e-4, atol=1e-5)
+_bias = helper.make_tensor("bias", TensorProto.FLOAT, [4, 4],
+                           (np.subtract.outer(np.arange(4), np.arange(4)) * 0.25).ravel().tolist())
+_domain_case("flexattention1_score_mod", "norm", _PV, 1, "FlexAttention",
+             {"Q": rn(1, 2, 4, 8), "K": rn(1, 2, 4, 8), "V": rn(1, 2, 4, 8)},
+             {"score_mod": _flex_mod("sm", "s", "so", [
+                 helper.make_node("Constant", [], ["bias"], value=_bias),
+                 helper.make_node("Add", ["s", "bias"], ["so"])])},
+             [("Y", TensorProto.FLOAT)], use_ort=False, rtol=1e-4, atol=1e-5)
+_domain_case("flexattention1_prob_mod_f16", "norm", _PV, 1, "FlexAttention",
+             {"Q": rn(1, 2, 3, 8).astype(np.float16), "K": rn(1, 2, 5, 8).astype(np.float16),
+              "V": rn(1, 2, 5, 8).astype(np.float16)},
+             {"prob_mod": _flex_mod("pm", "p", "po", [
+                 helper.make_node("Constant", [], ["two"], value=helper.make_tensor(
+                     "two", TensorProto.FLOAT, [], [2.0])),
+                 helper.make_node("Mul", ["p", "two"], ["po"])])},
+             [("Y", TensorProto.FLOAT16)], use_ort=False, rtol=2e-3, atol=1e-3)
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
