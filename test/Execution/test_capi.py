@@ -642,27 +642,6 @@ def empty_app_source() -> str:
     malloc(0) ones; prints the header's macros of the empty tensors and the
     non-empty outputs."""
     p, s = EMPTY_STEM.upper(), EMPTY_STEM
-# ---- run-time guards --------------------------------------------------------
-
-GUARD_STEM = "capi_guard"
-GUARD_MESSAGE = ("node 'reshape1' (Reshape): Reshape's shape ('shape') must give the "
-                 "declared output shape [3, 2]")
-
-
-def capi_guard_model() -> onnx.ModelProto:
-    """Reshape with its shape given at run time: dsc compiles the declared
-    output shape [3, 2] and guards the shape operand."""
-    nodes = [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape1")]
-    return T.make_model(
-        nodes,
-        [T.tensor_info("x", (2, 3)), T.tensor_info("shape", (2,), onnx.TensorProto.INT64)],
-        [T.tensor_info("y", (3, 2))], [], opset=14)
-
-
-def guard_app_source() -> str:
-    """Runs with the shape argv[1], argv[2]; prints the status, the error
-    message and whether the output buffer (pre-filled with 7s) was written."""
-    s = GUARD_STEM
     return f"""#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -698,21 +677,6 @@ int main(void) {{
   for (int k = 0; k < {p}_OUTPUT_3_NUMEL; ++k) printf(" %.9g", (double)m[k]);
   printf("\\n");
   free(e); free(z); free(w);
-int main(int argc, char **argv) {{
-  float x[6] = {{0, 1, 2, 3, 4, 5}}, y[6];
-  int64_t shape[2] = {{atoll(argv[1]), atoll(argv[2])}};
-  for (int k = 0; k < 6; ++k) y[k] = 7.0f;
-  const void *const inputs[] = {{x, shape}};
-  void *const outputs[] = {{y}};
-  {s}_session *sess = NULL;
-  if ({s}_create(&sess, 1)) return 2;
-  int st = {s}_run(sess, inputs, outputs);
-  printf("status=%d\\n", st);
-  printf("error=%s\\n", {s}_error(sess));
-  int untouched = 1;
-  for (int k = 0; k < 6; ++k) untouched &= y[k] == 7.0f;
-  printf("untouched=%d\\n", untouched);
-  printf("y5=%g\\n", (double)y[5]);
   {s}_destroy(sess);
   printf("done\\n");
   return 0;
@@ -743,6 +707,55 @@ def _empty_tensors():
 
 
 T.add_case("capi_empty_tensors", _empty_tensors)
+
+# ---- run-time guards --------------------------------------------------------
+
+GUARD_STEM = "capi_guard"
+GUARD_MESSAGE = ("node 'reshape1' (Reshape): Reshape's shape ('shape') must give the "
+                 "declared output shape [3, 2]")
+
+
+def capi_guard_model() -> onnx.ModelProto:
+    """Reshape with its shape given at run time: dsc compiles the declared
+    output shape [3, 2] and guards the shape operand."""
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape1")]
+    return T.make_model(
+        nodes,
+        [T.tensor_info("x", (2, 3)), T.tensor_info("shape", (2,), onnx.TensorProto.INT64)],
+        [T.tensor_info("y", (3, 2))], [], opset=14)
+
+
+def guard_app_source() -> str:
+    """Runs with the shape argv[1], argv[2]; prints the status, the error
+    message and whether the output buffer (pre-filled with 7s) was written."""
+    s = GUARD_STEM
+    return f"""#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include "{s}.h"
+
+int main(int argc, char **argv) {{
+  float x[6] = {{0, 1, 2, 3, 4, 5}}, y[6];
+  int64_t shape[2] = {{atoll(argv[1]), atoll(argv[2])}};
+  for (int k = 0; k < 6; ++k) y[k] = 7.0f;
+  const void *const inputs[] = {{x, shape}};
+  void *const outputs[] = {{y}};
+  {s}_session *sess = NULL;
+  if ({s}_create(&sess, 1)) return 2;
+  int st = {s}_run(sess, inputs, outputs);
+  printf("status=%d\\n", st);
+  printf("error=%s\\n", {s}_error(sess));
+  int untouched = 1;
+  for (int k = 0; k < 6; ++k) untouched &= y[k] == 7.0f;
+  printf("untouched=%d\\n", untouched);
+  printf("y5=%g\\n", (double)y[5]);
+  {s}_destroy(sess);
+  printf("done\\n");
+  return 0;
+}}
+"""
+
+
 def _guard_capi():
     c = T.compile_model("capi_guard_compile", capi_guard_model(), file_stem=GUARD_STEM)
     exe = build_app("capi_guard_run", c, guard_app_source())
