@@ -113,8 +113,17 @@ static void test_helpers(void) {
            {DSC_DTYPE_I64, 8, "int64"},     {DSC_DTYPE_BOOL, 1, "bool"},
            {DSC_DTYPE_F16, 2, "float16"},   {DSC_DTYPE_F64, 8, "float64"},
            {DSC_DTYPE_U32, 4, "uint32"},    {DSC_DTYPE_U64, 8, "uint64"},
-           {DSC_DTYPE_BF16, 2, "bfloat16"}};
-  static const int32_t bad[] = {0, 8, 14, 15, 17, -1, 1000};
+           {DSC_DTYPE_BF16, 2, "bfloat16"},
+           {DSC_DTYPE_F8E4M3FN, 1, "float8_e4m3fn"},
+           {DSC_DTYPE_F8E4M3FNUZ, 1, "float8_e4m3fnuz"},
+           {DSC_DTYPE_F8E5M2, 1, "float8_e5m2"},
+           {DSC_DTYPE_F8E5M2FNUZ, 1, "float8_e5m2fnuz"},
+           {DSC_DTYPE_U4, 1, "uint4"},      {DSC_DTYPE_I4, 1, "int4"},
+           {DSC_DTYPE_F4E2M1, 1, "float4_e2m1fn"},
+           {DSC_DTYPE_F8E8M0, 1, "float8_e8m0fnu"},
+           {DSC_DTYPE_U2, 1, "uint2"},      {DSC_DTYPE_I2, 1, "int2"},
+           {DSC_DTYPE_VOID8, 1, "void8"}};
+  static const int32_t bad[] = {0, 8, 14, 15, 27, 99, -1, 1000};
   int64_t s3[3] = {2, 3, 4}, s0[2] = {0, 5}, neg[2] = {3, -1},
           big[3] = {INT64_C(1) << 31, INT64_C(1) << 31, 4};
   size_t i, j;
@@ -129,6 +138,14 @@ static void test_helpers(void) {
     CHECK(dsc_dtype_size(bad[i]) == 0);
     CHECK(dsc_dtype_name(bad[i]) == NULL);
   }
+  /* A '|V1' .npy (VOID8) stands for any narrow type, nothing else. */
+  CHECK(dsc_dtype_accepts(DSC_DTYPE_I4, DSC_DTYPE_VOID8));
+  CHECK(dsc_dtype_accepts(DSC_DTYPE_F8E4M3FN, DSC_DTYPE_VOID8));
+  CHECK(dsc_dtype_accepts(DSC_DTYPE_I2, DSC_DTYPE_VOID8));
+  CHECK(!dsc_dtype_accepts(DSC_DTYPE_I8, DSC_DTYPE_VOID8));
+  CHECK(!dsc_dtype_accepts(DSC_DTYPE_BF16, DSC_DTYPE_VOID8));
+  CHECK(!dsc_dtype_accepts(DSC_DTYPE_I4, DSC_DTYPE_U8));
+  CHECK(dsc_dtype_accepts(DSC_DTYPE_F32, DSC_DTYPE_F32));
   CHECK(dsc_numel(0, NULL) == 1);
   CHECK(dsc_numel(3, s3) == 24);
   CHECK(dsc_numel(1, s3) == 2);
