@@ -115,7 +115,7 @@ LogicalResult guardOperandEquals(NodeImporter &n, int i, StringRef what,
   RankedTensorType t = c.type(*v);
   int64_t len = static_cast<int64_t>(expected.size());
   if (t.getNumElements() != len)
-    return n.emitError() << what << " ('" << n.node().input(i) << "') has "
+    return n.emitError() << what << " ('" << n.inputName(i) << "') has "
                          << t.getNumElements() << " entries; the declared "
                          << "output shape needs " << len;
   Type i64 = IntegerType::get(n.context(), 64);
@@ -146,7 +146,7 @@ LogicalResult guardOperandEquals(NodeImporter &n, int i, StringRef what,
                 RankedTensorType::get({len}, IntegerType::get(n.context(), 1)),
                 any));
   return n.guard(c.allTrue(ok), flat,
-                 what + " ('" + n.node().input(i) + "') must be " + shown +
+                 what + " ('" + n.inputName(i) + "') must be " + shown +
                      " to give the declared output shape");
 }
 

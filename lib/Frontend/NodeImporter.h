@@ -44,6 +44,11 @@ public:
   // ---- inputs -------------------------------------------------------------
   /// Number of inputs, counting empty (omitted optional) ones.
   int numInputs() const { return node_.input_size(); }
+  /// The name of input `i` for messages ("" when the node has no such
+  /// input: protobuf's accessor would throw).
+  std::string inputName(int i) const {
+    return i >= 0 && i < node_.input_size() ? node_.input(i) : std::string();
+  }
   bool hasInput(int i) const {
     return i < node_.input_size() && !node_.input(i).empty();
   }

@@ -733,5 +733,15 @@ def _symbolic_dim_with_shape_option():
 T.add_case("symbolic_dim_with_shape_option", _symbolic_dim_with_shape_option)
 
 
+
+# Found by `make fuzz`: TopK at opset 10+ without its k input read a missing
+# node input (a protobuf exception, an abort).
+@compile_error("topk_opset11_without_k", ["topk_0", "TopK", "needs the input k"])
+def _topk_without_k():
+    return raw_model([helper.make_node("TopK", ["x"], ["v", "i"], name="topk_0", axis=0)],
+                     [T.tensor_info("x", (3, 2))],
+                     [T.tensor_info("v", (2, 2)), T.tensor_info("i", (2, 2), TensorProto.INT64)],
+                     opset=11)
+
 if __name__ == "__main__":
     sys.exit(T.main(description=__doc__))

@@ -34,7 +34,7 @@ const DialectRegistry &registry() {
 
 /// Runs one phase; diagnostics are already swallowed by the caller.
 bool runPhase(MLIRContext &ctx, ModuleOp module,
-              void (*build)(OpPassManager &)) {
+              llvm::function_ref<void(OpPassManager &)> build) {
   PassManager pm(&ctx);
   build(pm);
   return succeeded(pm.run(module));
@@ -53,6 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!module)
     return 0;
   if (runPhase(ctx, *module, dsc::buildGraphPipeline))
-    runPhase(ctx, *module, dsc::buildLinalgPipeline);
+    runPhase(ctx, *module, [](OpPassManager &pm) {
+      dsc::buildLinalgPipeline(pm); // FP32, as `dsc compile` by default
+    });
   return 0;
 }

@@ -1625,7 +1625,7 @@ importRuntimeResize(NodeImporter &n, Value x, ArrayRef<int64_t> axes,
       llvm::any_of(*declared, [](int64_t d) { return d < 1; }))
     return n.emitError()
            << n.node().op_type() << "'s " << what << " ('"
-           << n.node().input(named)
+           << n.inputName(named)
            << "') must be a constant (an initializer or a Constant node), "
               "or the graph must declare the static shape of the output; "
               "computed values are not supported yet";

@@ -155,7 +155,7 @@ importReduceRuntimeAxes(NodeImporter &n, RankedTensorType xt, StringRef kind,
     for (const auto &candidate : cls)
       sets += (sets.empty() ? "" : " or ") + formatShape(candidate);
   if (failed(n.guard(any, *a,
-                     n.node().op_type() + "'s axes ('" + n.node().input(1) +
+                     n.node().op_type() + "'s axes ('" + n.inputName(1) +
                          "') must be " + sets +
                          " (up to order and negative values) to give the "
                          "declared output shape")))
@@ -351,6 +351,8 @@ LogicalResult importTopK(NodeImporter &n) {
     if (failed(kAttr))
       return failure();
     k = *kAttr;
+  } else if (!n.hasInput(1)) {
+    return n.emitError() << "TopK from opset 10 needs the input k";
   } else if (DenseElementsAttr c = n.constantInputOrNull(1)) {
     SmallVector<int64_t> values = intValues(c);
     if (values.size() != 1)
@@ -361,7 +363,7 @@ LogicalResult importTopK(NodeImporter &n) {
     if (!declared)
       declared = n.declaredOutputShape(1);
     if (!declared || declared->size() != size_t(xt.getRank()))
-      return n.emitError() << "TopK's k ('" << n.node().input(1)
+      return n.emitError() << "TopK's k ('" << n.inputName(1)
                            << "') must be a constant (an initializer or a "
                               "Constant node), or the graph must declare "
                               "the static shape of an output; computed "

@@ -35,7 +35,7 @@ FailureOr<SmallVector<int64_t>> shapeInput(
     return intsInput(n, i, what);
   std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
   if (!declared)
-    return n.emitError() << what << " ('" << n.node().input(i)
+    return n.emitError() << what << " ('" << n.inputName(i)
                          << "') must be a constant (an initializer or a "
                             "Constant node), or the graph must declare the "
                             "static shape of the output; computed values are "
@@ -454,7 +454,7 @@ LogicalResult importCol2Im(NodeImporter &n) {
       block = fits.front();
   }
   if (block.empty())
-    return n.emitError() << "Col2Im's block_shape ('" << n.node().input(2)
+    return n.emitError() << "Col2Im's block_shape ('" << n.inputName(2)
                          << "') must be a constant (an initializer or a "
                             "Constant node), or the declared output shape must "
                             "determine it; computed values are not supported "

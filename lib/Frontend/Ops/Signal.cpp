@@ -40,7 +40,7 @@ FailureOr<int64_t> windowLength(NodeImporter &n) {
   std::optional<SmallVector<int64_t>> declared = n.declaredOutputShape(0);
   if (!declared || declared->size() != 1)
     return n.emitError() << n.node().op_type() << "'s size ('"
-                         << n.node().input(0)
+                         << n.inputName(0)
                          << "') must be a constant (an initializer or a "
                             "Constant node), or the graph must declare the "
                             "static shape of the output; computed values are "
@@ -304,7 +304,7 @@ LogicalResult importDFT(NodeImporter &n) {
             dftShape(xt, a, lengthFor(a), inverse, onesided) == *declared)
           fits.push_back(a);
       if (fits.empty())
-        return n.emitError() << "DFT's axis ('" << n.node().input(2)
+        return n.emitError() << "DFT's axis ('" << n.inputName(2)
                              << "') must be a constant (an initializer or a "
                                 "Constant node), or the declared output shape "
                                 "must fit the transform along some axis";
@@ -375,7 +375,7 @@ LogicalResult importDFT(NodeImporter &n) {
     results.push_back(*y);
   }
   if (failed(n.guard(any, av,
-                     "DFT's axis ('" + n.node().input(2) + "') must be " +
+                     "DFT's axis ('" + n.inputName(2) + "') must be " +
                          names + " to give the declared output shape")))
     return failure();
   Value y = results.back();

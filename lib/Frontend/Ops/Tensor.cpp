@@ -61,7 +61,7 @@ LogicalResult guardReshapeShape(NodeImporter &n, RankedTensorType xt,
   ok = c.binary<AndOp>(ok,
                        c.compare<LessEqualOp>(numMinusOne, c.scalar(i64, 1)));
   return n.guard(ok, s,
-                 "Reshape's shape ('" + n.node().input(1) +
+                 "Reshape's shape ('" + n.inputName(1) +
                      "') must give the declared output shape " +
                      formatShape(declared));
 }
@@ -451,7 +451,7 @@ FailureOr<bool> squeezeToDeclared(NodeImporter &n) {
     sets += (sets.empty() ? "" : " or ") + formatShape(cand);
   }
   if (failed(n.guard(any, c.cast(*axes, IntegerType::get(n.context(), 64)),
-                     what + " ('" + n.node().input(1) + "') must be " + sets +
+                     what + " ('" + n.inputName(1) + "') must be " + sets +
                          " (up to order and negative values) to give the "
                          "declared output shape")))
     return failure();
@@ -937,7 +937,7 @@ LogicalResult guardExpandShape(NodeImporter &n, RankedTensorType xt,
                                      {len}, IntegerType::get(n.context(), 1)),
                                  oneOk)));
   return n.guard(c.allTrue(ok), *s,
-                 "Expand's shape ('" + n.node().input(1) +
+                 "Expand's shape ('" + n.inputName(1) +
                      "') must broadcast the input to the declared output "
                      "shape " +
                      formatShape(declared));
