@@ -170,6 +170,28 @@ Value namesAxes(Composer &c, Value axes, int64_t rank,
   return c.equal(c.reduce(hits, "min", {0}, false), c.scalar(i64, 1));
 }
 
+Value Composer::logicalAnd(Value l, Value r) {
+  if (!l || !r)
+    return {};
+  return get(n_.create<AndOp>(inferLogicalType(n_.errorFn(), type(l), type(r)),
+                              l, r));
+}
+
+Value Composer::logicalOr(Value l, Value r) {
+  if (!l || !r)
+    return {};
+  return get(n_.create<OrOp>(inferLogicalType(n_.errorFn(), type(l), type(r)),
+                             l, r));
+}
+
+Value Composer::gatherElements(Value data, Value indices, int64_t axis) {
+  if (!data || !indices)
+    return {};
+  return get(n_.create<GatherElementsOp>(
+      inferGatherElementsType(n_.errorFn(), type(data), type(indices), axis),
+      data, indices, axis));
+}
+
 Value Composer::scatterElements(Value data, Value indices, Value updates,
                                 int64_t axis, StringRef reduction) {
   if (!data || !indices || !updates)

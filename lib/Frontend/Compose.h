@@ -74,6 +74,9 @@ public:
     return get(n_.create<OpTy>(type(v), v, std::forward<Attrs>(attrs)...));
   }
   mlir::Value pow(mlir::Value base, mlir::Value exponent);
+  /// Elementwise and / or of i1 tensors (numpy broadcasting).
+  mlir::Value logicalAnd(mlir::Value l, mlir::Value r);
+  mlir::Value logicalOr(mlir::Value l, mlir::Value r);
   mlir::Value where(mlir::Value cond, mlir::Value x, mlir::Value y);
   /// dsc.cast to `elem`, integers read (written) as unsigned with the flags.
   mlir::Value cast(mlir::Value v, mlir::Type elem, bool inUnsigned = false,
@@ -109,6 +112,9 @@ public:
   mlir::Value slice(mlir::Value v, llvm::ArrayRef<int64_t> starts,
                     llvm::ArrayRef<int64_t> sizes,
                     llvm::ArrayRef<int64_t> steps = {});
+  /// dsc.gather_elements: `data` read at `indices` along `axis`.
+  mlir::Value gatherElements(mlir::Value data, mlir::Value indices,
+                             int64_t axis);
   /// dsc.scatter_elements: `updates` written (or combined by `reduction`:
   /// none, add, mul, max, min) into `data` at `indices` along `axis`.
   mlir::Value scatterElements(mlir::Value data, mlir::Value indices,

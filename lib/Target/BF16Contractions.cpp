@@ -137,6 +137,23 @@ struct BF16ContractionsPass
     // One bf16 copy per activation, however many contractions read it
     // (a block's input feeds its first conv and the downsample; Q, K and V
     // read one normalized tensor).
+    // `v` rounded to bf16 (nearest even) into `init` through `maps`.
+    auto truncate = [&](Value v, Value init, ArrayRef<AffineMap> maps,
+                        Location loc) -> Value {
+      auto initType = cast<RankedTensorType>(init.getType());
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{initType}, ValueRange{v},
+                 ValueRange{init}, maps,
+                 SmallVector<utils::IteratorType>(
+                     initType.getRank(), utils::IteratorType::parallel),
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(
+                       b, l,
+                       arith::TruncFOp::create(b, l, bf16, args[0])
+                           .getResult());
+                 })
+          .getResult(0);
+    };
     DenseMap<Value, Value> rounded;
     auto roundActivation = [&](Value v, Location loc) -> Value {
       if (Value r = rounded.lookup(v))
@@ -144,22 +161,10 @@ struct BF16ContractionsPass
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointAfterValue(v);
       auto type = cast<RankedTensorType>(v.getType());
-      auto newType = RankedTensorType::get(type.getShape(), bf16);
       Value empty =
           tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16);
       AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
-      Value r =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{newType}, ValueRange{v},
-              ValueRange{empty}, ArrayRef<AffineMap>{id, id},
-              SmallVector<utils::IteratorType>(type.getRank(),
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, l,
-                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
-              })
-              .getResult(0);
+      Value r = truncate(v, empty, {id, id}, loc);
       rounded[v] = r;
       return r;
     };
@@ -178,7 +183,6 @@ struct BF16ContractionsPass
       SmallVector<int64_t> shape(type.getShape());
       shape[1] /= 2;
       shape.push_back(2);
-      auto newType = RankedTensorType::get(shape, bf16);
       Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
       unsigned rank = shape.size();
       SmallVector<AffineExpr> in;
@@ -187,18 +191,7 @@ struct BF16ContractionsPass
       in[1] = in[1] * 2 + rewriter.getAffineDimExpr(rank - 1);
       SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, in, ctx),
                                      rewriter.getMultiDimIdentityMap(rank)};
-      Value r =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{newType}, ValueRange{v},
-              ValueRange{empty}, maps,
-              SmallVector<utils::IteratorType>(rank,
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, l,
-                    arith::TruncFOp::create(b, l, bf16, args[0]).getResult());
-              })
-              .getResult(0);
+      Value r = truncate(v, empty, maps, loc);
       paired[v] = r;
       return r;
     };

@@ -95,8 +95,6 @@ FailureOr<Value> scalarBool(NodeImporter &n, Value c, StringRef what) {
       inferReshapeType(n.errorFn(), t, ArrayRef<int64_t>{}, true), c);
 }
 
-Value get(FailureOr<Value> v) { return succeeded(v) ? *v : Value(); }
-
 bool constantTrue(Value v) {
   DenseElementsAttr attr;
   return matchPattern(v, m_Constant(&attr)) &&
@@ -481,9 +479,7 @@ LogicalResult importLoop(NodeImporter &n) {
   Value allConditions = runtimeTrips ? cond : Value();
   for (int64_t i = 0; i < trips && !constantFalse(active); ++i) {
     if (runtimeTrips && i > 0) {
-      allConditions = get(n.create<AndOp>(
-          inferLogicalType(n.errorFn(), n.type(allConditions), n.type(active)),
-          allConditions, active));
+      allConditions = Composer(n).logicalAnd(allConditions, active);
       if (!allConditions)
         return failure();
     }
@@ -534,12 +530,9 @@ LogicalResult importLoop(NodeImporter &n) {
     for (int k = 0; k < numScanOutputs; ++k)
       perStep[k].push_back((*outs)[1 + carried.size() + k]);
     if (masked) {
-      FailureOr<Value> a = n.create<AndOp>(
-          inferLogicalType(n.errorFn(), n.type(active), n.type(*next)),
-          active, *next);
-      if (failed(a))
+      active = Composer(n).logicalAnd(active, *next);
+      if (!active)
         return failure();
-      active = *a;
     } else {
       active = *next;
     }
@@ -551,21 +544,11 @@ LogicalResult importLoop(NodeImporter &n) {
     Composer c(n);
     Type i64 = b.getI64Type();
     Value n0 = c.scalar(i64, static_cast<double>(trips));
-    auto both = [&](Value x, Value y) -> Value {
-      if (!x || !y)
-        return {};
-      return get(n.create<AndOp>(
-          inferLogicalType(n.errorFn(), n.type(x), n.type(y)), x, y));
-    };
+    auto both = [&](Value x, Value y) { return c.logicalAnd(x, y); };
     Value enough = c.compare<GreaterEqualOp>(runtimeTrips, n0);
     Value stops = c.equal(runtimeTrips, n0);
     Value lastFalse = n.builder().createOrFold<NotOp>(n.loc(), active);
-    Value ends = lastFalse && stops
-                     ? get(n.create<OrOp>(inferLogicalType(n.errorFn(),
-                                                           n.type(stops),
-                                                           n.type(lastFalse)),
-                                          stops, lastFalse))
-                     : Value();
+    Value ends = c.logicalOr(stops, lastFalse);
     Value ok = both(both(allConditions, enough), ends);
     if (!ok || failed(n.guard(ok, runtimeTrips,
                               "the loop must run exactly " + Twine(trips) +

@@ -170,11 +170,7 @@ Value packedSlots(NodeImporter &n, Value flags, int64_t k) {
   Value kept = c.compare<LessEqualOp>(count, c.scalar(i64, double(k)));
   if (!kept)
     return {};
-  FailureOr<Value> both = n.create<AndOp>(
-      inferLogicalType(n.errorFn(), c.type(flags), c.type(kept)), flags, kept);
-  if (failed(both))
-    return {};
-  return c.where(*both, c.sub(count, c.scalar(i64, 1)),
+  return c.where(c.logicalAnd(flags, kept), c.sub(count, c.scalar(i64, 1)),
                  c.scalar(i64, double(k)));
 }
 
@@ -428,20 +424,8 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
       return failure();
     minScore = *v;
   }
-  auto both = [&](Value l, Value r) -> Value {
-    if (!l || !r)
-      return {};
-    FailureOr<Value> a = n.create<AndOp>(
-        inferLogicalType(n.errorFn(), c.type(l), c.type(r)), l, r);
-    return succeeded(a) ? *a : Value();
-  };
-  auto either = [&](Value l, Value r) -> Value {
-    if (!l || !r)
-      return {};
-    FailureOr<Value> a = n.create<OrOp>(
-        inferLogicalType(n.errorFn(), c.type(l), c.type(r)), l, r);
-    return succeeded(a) ? *a : Value();
-  };
+  auto both = [&](Value l, Value r) { return c.logicalAnd(l, r); };
+  auto either = [&](Value l, Value r) { return c.logicalOr(l, r); };
   auto negate = [&](Value v) -> Value {
     return v ? c.unary<NotOp>(v) : Value();
   };
@@ -459,13 +443,11 @@ LogicalResult importNonMaxSuppression(NodeImporter &n) {
   Value spread = c.expand(c.reshape(*boxes, {batches, 1, boxCount, 4}), full);
   if (!picked || !spread)
     return failure();
-  FailureOr<Value> sortedBoxes = n.create<GatherElementsOp>(
-      inferGatherElementsType(n.errorFn(), c.type(spread), c.type(picked), 2),
-      spread, picked, int64_t(2));
-  if (failed(sortedBoxes))
+  Value sortedBoxes = c.gatherElements(spread, picked, 2);
+  if (!sortedBoxes)
     return failure();
   auto coord = [&](int64_t i) {
-    return c.reshape(c.sliceAlong(*sortedBoxes, 3, i, 1),
+    return c.reshape(c.sliceAlong(sortedBoxes, 3, i, 1),
                      {batches, classes, boxCount});
   };
   Value xMin, xMax, yMin, yMax;

@@ -603,13 +603,7 @@ LogicalResult importDeformConv(NodeImporter &n) {
   Builder b(n.context());
   Type ct = elem.getIntOrFloatBitWidth() < 32 ? b.getF32Type() : elem;
   Type i64 = b.getI64Type();
-  auto both = [&](Value l, Value r) -> Value {
-    if (!l || !r)
-      return {};
-    FailureOr<Value> a = n.create<AndOp>(
-        inferLogicalType(n.errorFn(), c.type(l), c.type(r)), l, r);
-    return succeeded(a) ? *a : Value();
-  };
+  auto both = [&](Value l, Value r) { return c.logicalAnd(l, r); };
   Value offR = c.reshape(c.cast(*off, ct), {batch, og, taps, 2, positions});
   // The regular sampling positions [1, 1, taps, positions].
   SmallVector<int64_t> baseH, baseW;
@@ -662,13 +656,11 @@ LogicalResult importDeformConv(NodeImporter &n) {
                        {batch, og, perOffsetGroup, taps * positions});
       if (!index || !image)
         return failure();
-      FailureOr<Value> picked = n.create<GatherElementsOp>(
-          inferGatherElementsType(n.errorFn(), c.type(image), c.type(index), 3),
-          image, index, int64_t(3));
-      if (failed(picked))
+      Value picked = c.gatherElements(image, index, 3);
+      if (!picked)
         return failure();
       Value term =
-          c.mul(*picked, c.reshape(weight, {batch, og, 1, taps * positions}));
+          c.mul(picked, c.reshape(weight, {batch, og, 1, taps * positions}));
       columns = columns ? c.add(columns, term) : term;
     }
   }
