@@ -69,11 +69,15 @@ std::optional<Precision> parsePrecision(StringRef name) {
   return std::nullopt;
 }
 
-void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot) {
+void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
+                         int64_t vectorBits) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (precision == Precision::FP32 && vectorBits > 0)
+    pm.addPass(
+        createDSCChannelsLastInputs(DSCChannelsLastInputsOptions{vectorBits}));
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.
     pm.addPass(createDSCBF16Contractions(DSCBF16ContractionsOptions{bf16Dot}));
@@ -167,7 +171,8 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
   if (compileTo == Phase::DSC)
     return;
   buildLinalgPipeline(pm, precision,
-                      codegen.vectorBits >= 512 && codegen.bf16Dot);
+                      codegen.vectorBits >= 512 && codegen.bf16Dot,
+                      codegen.vectorBits);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);

@@ -2,7 +2,7 @@
  *
  * A context with T threads owns T-1 worker threads, created once, that park
  * on a condition variable between loops. dsc_parallel_for publishes a loop as
- * min(n, T) contiguous chunks; the workers and the calling thread claim chunks
+ * min(n, 4T) contiguous chunks; the workers and the calling thread claim chunks
  * under the pool's mutex until none is left, and the caller returns once all
  * chunks have finished. A loop started while the pool is already running one
  * (a nested call from inside a loop body, or a concurrent call from another
@@ -125,7 +125,10 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
   ctx->fn = fn;
   ctx->arg = arg;
   ctx->n = n;
-  ctx->num_chunks = n < ctx->num_threads ? n : ctx->num_threads;
+  /* A few chunks per thread: a worker that wakes late (a parked thread,
+   * an idle vCPU) still takes a share instead of finding the loop done. */
+  ctx->num_chunks =
+      n < 4 * (int64_t)ctx->num_threads ? n : 4 * (int64_t)ctx->num_threads;
   ctx->next_chunk = 0;
   ctx->chunks_done = 0;
   __atomic_store_n(&ctx->generation, ctx->generation + 1, __ATOMIC_RELEASE);

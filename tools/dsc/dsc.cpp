@@ -348,7 +348,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
             "linalg",
             [&](OpPassManager &pm) {
               dsc::buildLinalgPipeline(pm, *precision,
-                                       target->bf16Dot && !noVectorize);
+                                       target->bf16Dot && !noVectorize,
+                                       noVectorize ? 0 : target->vectorBits);
             },
             *module)))
       return 1;

@@ -26,9 +26,11 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 /// dsc -> linalg on tensors (stage-checked); with BF16 the MatMul/Gemm/Conv
 /// contractions are rewritten to bf16 inputs here (dsc-bf16-contractions).
 /// `bf16Dot`: the target has vdpbf16ps (convolution inputs in channel pairs).
+/// `vectorBits`: the contraction kernels' vector width (0: none), for the
+/// FP32 layout choices made on tensors (dsc-channels-last-inputs).
 void buildLinalgPipeline(mlir::OpPassManager &pm,
                          Precision precision = Precision::FP32,
-                         bool bf16Dot = false);
+                         bool bf16Dot = false, int64_t vectorBits = 0);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.

@@ -144,6 +144,26 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
+  let summary = "Channels-last inputs for convolutions vectorized along output channels";
+  let description = [{
+    Runs on linalg on tensors (FP32). A 2-D convolution that
+    `dsc-contraction-kernels` will vectorize along its output channels
+    (output rows that would use under 60 % of the vector lanes, or an input
+    strided along the output row; output channels a multiple of the lanes
+    and a reduction of at least 64) reads its input from an NHWC copy,
+    transposed once per value (and padded after the transpose when the
+    convolution's input was a `tensor.pad`), so that the broadcast input
+    elements of consecutive reduction steps share cache lines.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the contraction kernels (0: no change)">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let summary = "Register-blocked vector code for contractions and their epilogues";
   let description = [{

@@ -33,6 +33,7 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 #include "dsc/Dialect/Utils.h"
+#include "dsc/Target/KernelStrategy.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -54,24 +55,6 @@ namespace dsc {
 #include "dsc/Target/Passes.h.inc"
 
 namespace {
-
-/// The strategy table: register-file limits per vector width. A row of the
-/// register block is `maxColumns` vectors at most; the block holds at most
-/// `maxAccumulators` vectors, leaving room for the loaded operands.
-struct KernelStrategy {
-  int64_t lanes;           // f32 lanes per vector register
-  int64_t maxAccumulators; // vector registers the accumulators may take
-  int64_t maxColumns;      // vector registers per row
-  int64_t maxUnroll;       // reduction iterations unrolled into one body
-};
-
-KernelStrategy strategyFor(int64_t vectorBits) {
-  if (vectorBits >= 512) // AVX-512: 32 zmm
-    return {16, 16, 2, 64};
-  if (vectorBits >= 256) // AVX2: 16 ymm
-    return {8, 12, 2, 32};
-  return {4, 20, 4, 32}; // NEON: 32 q registers of 4 floats
-}
 
 /// How an operand of an elementwise op or the contraction is read per row:
 /// one scalar broadcast to every lane, or a vector along the vector
@@ -928,6 +911,36 @@ struct Emitter {
     return rows;
   }
 
+  /// Reduction block for emit(), or 0 for none: only where `b` is an
+  /// activation read in place (not a packed constant stream), the reduction
+  /// is one plain loop (no kernel window) longer than a block, and the tile
+  /// loops without the `a` rows still give the thread pool work to split.
+  /// A block's panel of `b` takes at most a third of a 48 KB L1.
+  int64_t reductionBlock(bool window, ArrayRef<unsigned> looped,
+                         int64_t unrolledTrips) const {
+    if (g.dot || g.outGather || window || aRow == ~0u || looped.size() != 1 ||
+        unrolledTrips != 1 || constantGlobal(g.bBuf))
+      return 0;
+    int64_t a0 = aEnd >= 0 ? aBegin : 0;
+    int64_t a1 = aEnd >= 0 ? aEnd : loopSizes[aRow];
+    if ((a1 - a0) / aRowTile < 2)
+      return 0;
+    int64_t tiles = 1;
+    for (auto [d, it] :
+         llvm::enumerate(g.contraction.getIteratorTypesArray()))
+      if (it == utils::IteratorType::parallel && d != aRow)
+        tiles *= llvm::divideCeil(loopSizes[d], tileOf(d));
+    if (tiles < 8)
+      return 0;
+    int64_t size = loopSizes[looped.front()];
+    int64_t panelRow = bRowTile * lanes * g.bStride * 4;
+    int64_t target = std::max<int64_t>(16, 16384 / panelRow);
+    for (int64_t kb = std::min(target, size / 2); kb >= 16; --kb)
+      if (size % kb == 0)
+        return kb;
+    return 0;
+  }
+
   void emit() {
     linalg::GenericOp op = g.contraction;
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
@@ -952,17 +965,6 @@ struct Emitter {
         return !llvm::is_contained(g.aRows, d);
       });
 
-    SmallVector<OpFoldResult> lbs, ubs, steps;
-    for (unsigned d : parallel) {
-      int64_t lb = 0, ub = loopSizes[d];
-      if (d == aRow && aEnd >= 0)
-        std::tie(lb, ub) = std::make_pair(aBegin, aEnd);
-      if (d == bRow && bEnd >= 0)
-        std::tie(lb, ub) = std::make_pair(bBegin, bEnd);
-      lbs.push_back(b.getIndexAttr(lb));
-      ubs.push_back(b.getIndexAttr(ub));
-      steps.push_back(b.getIndexAttr(tileOf(d)));
-    }
     // The reduction: small loops (kernel windows) unrolled into one body,
     // the rest as scf.for, outermost first.
     SmallVector<unsigned> looped, unrolled;
@@ -977,7 +979,48 @@ struct Emitter {
       }
     }
     std::reverse(looped.begin(), looped.end());
+    // Along output channels with `a` channels-last (its innermost index a
+    // reduction loop: dsc-channels-last-inputs): that loop innermost and the
+    // kernel taps around it, so one position's line of channels serves 16
+    // consecutive steps. Unrolled taps inside it would touch rows x taps
+    // lines per step, a multiple of 2 KB apart in a wide feature map, more
+    // than an L1 set holds.
+    if (auto c = dyn_cast<AffineDimExpr>(g.aMap.getResults().back());
+        g.outGather && c && llvm::is_contained(reduction, c.getPosition()) &&
+        c.getPosition() != g.pairDim && !unrolled.empty()) {
+      looped.clear();
+      for (unsigned d : reduction)
+        if (d != c.getPosition() && loopSizes[d] > 1)
+          looped.push_back(d);
+      looped.push_back(c.getPosition());
+      unrolled.clear();
+      unrolledTrips = 1;
+    }
 
+    // Reduction blocks (1x1 convolutions, matmuls of two activations): `b`
+    // is read from memory, not a packed constant stream, and its rows are
+    // far apart (a feature map's channels). A tile then walks the whole
+    // reduction down columns of `b` that no prefetcher follows, and the next
+    // `a` tile reads them again from L3. With the reduction in blocks whose
+    // panel of `b` fits in L1 and the `a` tiles looped innermost (partial
+    // sums kept in the output between blocks), every block of `b` is read
+    // from memory once and then from L1 by every `a` tile.
+    int64_t kBlock = reductionBlock(window, looped, unrolledTrips);
+    unsigned kDim = kBlock ? looped.front() : ~0u;
+    if (kBlock)
+      llvm::erase(parallel, aRow);
+
+    SmallVector<OpFoldResult> lbs, ubs, steps;
+    for (unsigned d : parallel) {
+      int64_t lb = 0, ub = loopSizes[d];
+      if (d == aRow && aEnd >= 0)
+        std::tie(lb, ub) = std::make_pair(aBegin, aEnd);
+      if (d == bRow && bEnd >= 0)
+        std::tie(lb, ub) = std::make_pair(bBegin, bEnd);
+      lbs.push_back(b.getIndexAttr(lb));
+      ubs.push_back(b.getIndexAttr(ub));
+      steps.push_back(b.getIndexAttr(tileOf(d)));
+    }
     AffineMap aMap = g.aMap, bMap = g.bMap;
     AffineMap outMap =
         op.getMatchingIndexingMap(op.getDpsInitOperand(0));
@@ -1000,17 +1043,52 @@ struct Emitter {
           Value v0 = base[g.vecDim];
           Value outMask = mask(v0);
           Value bMask = mask(v0, g.bStride);
+
+          // One register block at `base`; with reduction blocks, over
+          // [kLo, kLo + kBlock) of loop kDim, the first block initializing
+          // the accumulators and the last one applying the epilogue (the
+          // others read and write partial sums).
+          auto block = [&](ArrayRef<Value> base, Value kLo, Value first,
+                           Value last) {
           SmallVector<SmallVector<Value>> rows = rowDims(base);
 
-          SmallVector<Value> accs;
-          for (auto &dims : rows) {
-            if (g.init)
-              accs.push_back(evalElementwise(g.init, dims, Value(), outMask));
-            else if (g.outGather)
-              accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
-            else
+          auto initial = [&]() {
+            SmallVector<Value> accs;
+            for (auto &dims : rows) {
+              if (g.init)
+                accs.push_back(evalElementwise(g.init, dims, Value(), outMask));
+              else if (g.outGather)
+                accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
+              else
+                accs.push_back(
+                    loadVector(g.out, indices(outMap, dims), outMask));
+            }
+            return accs;
+          };
+          auto partial = [&]() {
+            SmallVector<Value> accs;
+            for (auto &dims : rows)
               accs.push_back(loadVector(g.out, indices(outMap, dims), outMask));
-          }
+            return accs;
+          };
+          // `then` when `cond` holds, else `otherwise`, as an scf.if.
+          auto select = [&](Value cond,
+                            function_ref<SmallVector<Value>()> then,
+                            function_ref<SmallVector<Value>()> otherwise) {
+            auto branch = [&](function_ref<SmallVector<Value>()> f) {
+              return [&, f](OpBuilder &ib, Location) {
+                OpBuilder::InsertionGuard inner(b);
+                b.setInsertionPoint(ib.getInsertionBlock(),
+                                    ib.getInsertionPoint());
+                scf::YieldOp::create(b, loc, f());
+              };
+            };
+            auto ifOp = scf::IfOp::create(b, loc, cond, branch(then),
+                                          branch(otherwise));
+            return SmallVector<Value>(ifOp.getResults());
+          };
+          SmallVector<Value> accs =
+              kLo ? select(first, initial, partial) : initial();
 
           // One reduction step at loop values `red` (reduction dims set).
           auto step = [&](ArrayRef<Value> red, SmallVector<Value> &acc) {
@@ -1086,9 +1164,13 @@ struct Emitter {
               return acc;
             }
             unsigned d = looped[level];
+            Value lo = index(0), hi = index(loopSizes[d]);
+            if (d == kDim) {
+              lo = kLo;
+              hi = arith::AddIOp::create(b, loc, kLo, index(kBlock));
+            }
             auto loop = scf::ForOp::create(
-                b, loc, index(0), index(loopSizes[d]),
-                index(d == g.pairDim ? 2 : 1), acc,
+                b, loc, lo, hi, index(d == g.pairDim ? 2 : 1), acc,
                 [&](OpBuilder &fb, Location, Value iv, ValueRange iter) {
                   OpBuilder::InsertionGuard inner(b);
                   b.setInsertionPointToStart(fb.getInsertionBlock());
@@ -1100,16 +1182,57 @@ struct Emitter {
                 });
             return SmallVector<Value>(loop.getResults());
           };
-          accs = nest(0, base, accs);
+          accs = nest(0, SmallVector<Value>(base), accs);
 
-          for (auto [r, dims] : llvm::enumerate(rows)) {
-            Value result = accs[r];
-            if (g.epilogue)
-              result = evalElementwise(g.epilogue, dims, result, outMask);
-            if (g.outGather)
-              scatterLanes(result, g.out, outMap, dims, g.vecDim);
-            else
-              storeVector(result, g.out, indices(outMap, dims), outMask);
+          auto store = [&](bool final) {
+            for (auto [r, dims] : llvm::enumerate(rows)) {
+              Value result = accs[r];
+              if (final && g.epilogue)
+                result = evalElementwise(g.epilogue, dims, result, outMask);
+              if (g.outGather)
+                scatterLanes(result, g.out, outMap, dims, g.vecDim);
+              else
+                storeVector(result, g.out, indices(outMap, dims), outMask);
+            }
+            return SmallVector<Value>();
+          };
+          if (kLo)
+            select(last, [&] { return store(true); },
+                   [&] { return store(false); });
+          else
+            store(true);
+          };
+
+          if (!kBlock) {
+            block(base, Value(), Value(), Value());
+          } else {
+            // Reduction blocks outside, the `a` row tiles inside.
+            int64_t size = loopSizes[kDim];
+            int64_t a0 = aEnd >= 0 ? aBegin : 0;
+            int64_t a1 = aEnd >= 0 ? aEnd : loopSizes[aRow];
+            scf::ForOp::create(
+                b, loc, index(0), index(size), index(kBlock), ValueRange{},
+                [&](OpBuilder &kb, Location, Value k0, ValueRange) {
+                  OpBuilder::InsertionGuard inner(b);
+                  b.setInsertionPointToStart(kb.getInsertionBlock());
+                  Value first = arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::eq, k0, index(0));
+                  Value last = arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::eq, k0,
+                      index(size - kBlock));
+                  scf::ForOp::create(
+                      b, loc, index(a0), index(a1), index(aRowTile),
+                      ValueRange{},
+                      [&](OpBuilder &ab, Location, Value ai, ValueRange) {
+                        OpBuilder::InsertionGuard inner2(b);
+                        b.setInsertionPointToStart(ab.getInsertionBlock());
+                        SmallVector<Value> at(base);
+                        at[aRow] = ai;
+                        block(at, k0, first, last);
+                        scf::YieldOp::create(b, loc);
+                      });
+                  scf::YieldOp::create(b, loc);
+                });
           }
           scf::InParallelOp::create(b, loc);
         });
@@ -1120,11 +1243,7 @@ struct Emitter {
 /// output's innermost loop.
 double laneUse(const Group &g, const KernelStrategy &s) {
   linalg::GenericOp c = g.contraction;
-  int64_t size = c.getStaticLoopRanges()[g.vecDim];
-  int64_t maxLanes = s.lanes * s.maxColumns;
-  int64_t computed = size <= maxLanes ? llvm::alignTo(size, s.lanes)
-                                      : llvm::alignTo(size, maxLanes);
-  return double(size) / computed;
+  return laneUse(c.getStaticLoopRanges()[g.vecDim], s);
 }
 
 /// Small output rows (a 7x7 feature map wastes 9 of 16 lanes; a Gemm with
@@ -1142,7 +1261,7 @@ std::optional<Group> matchAlongChannels(linalg::GenericOp op,
   for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray()))
     if (it == utils::IteratorType::reduction)
       reductionTrips *= sizes[d];
-  if (reductionTrips < 64)
+  if (reductionTrips < kMinChannelReduction)
     return std::nullopt;
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (outMap.getNumResults() < 2)
@@ -1188,7 +1307,7 @@ struct DSCContractionKernelsPass
       std::optional<Group> g = matchContraction(op);
       // Strided convolutions read twice the lanes and shuffle them: along
       // output channels their input is a broadcast scalar instead.
-      if (!g || laneUse(*g, strategy) < 0.6 || g->bStride > 1)
+      if (!g || laneUse(*g, strategy) < kMinLaneUse || g->bStride > 1)
         if (std::optional<Group> alt = matchAlongChannels(op, strategy))
           g = alt;
       if (!g)
