@@ -88,6 +88,9 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
 
 void buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createDSCFlattenEmptyIO());
+  // Padded feature maps: the producer writes into the padded buffer.
+  pm.addPass(createDSCDecomposePads());
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

@@ -164,6 +164,19 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCDecomposePads : Pass<"dsc-decompose-pads", "mlir::ModuleOp"> {
+  let summary = "tensor.pad with a constant value as fill + insert_slice";
+  let description = [{
+    Runs on tensors before bufferization. Each `tensor.pad` with a constant
+    padding value becomes `linalg.fill` of a `tensor.empty` and a
+    `tensor.insert_slice` of the source into its interior, so that
+    `eliminate-empty-tensors` can make the source's producer write into the
+    padded buffer directly (no copy of every padded feature map).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let summary = "Register-blocked vector code for contractions and their epilogues";
   let description = [{
@@ -216,7 +229,7 @@ def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
     the entry's `dsc.parallel_trip_counts`.
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"16384",
            "Outline a loop only when the operations it executes (its "
            "iterations times each body op weighted by the static trip counts "
            "of the loops around it) reach this">

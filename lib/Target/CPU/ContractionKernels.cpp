@@ -468,8 +468,10 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
   g.bf16 = a0.getType().isBF16() || a1.getType().isBF16();
   g.out = op.getDpsInitOperand(0)->get();
   auto outType = dyn_cast<MemRefType>(g.out.getType());
+  // Identity or strided with a contiguous row (the interior of a padded
+  // buffer its consumer reads: dsc-decompose-pads).
   if (!outType || !outType.hasStaticShape() || outType.getRank() == 0 ||
-      !outType.getLayout().isIdentity())
+      !outType.isStrided() || !innermostContiguous(g.out))
     return std::nullopt;
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (!outMap.isProjectedPermutation() ||
