@@ -75,9 +75,12 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (precision == Precision::FP32 && vectorBits > 0)
+  if (precision == Precision::FP32 && vectorBits > 0) {
     pm.addPass(
         createDSCChannelsLastInputs(DSCChannelsLastInputsOptions{vectorBits}));
+    // The NCHW pads the channels-last copies replaced.
+    pm.addPass(createCanonicalizerPass());
+  }
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.
     pm.addPass(createDSCBF16Contractions(DSCBF16ContractionsOptions{bf16Dot}));
@@ -119,6 +122,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createCSEPass());
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createDSCPromoteAccumulators());
   // A kernel's root, bias initialization and in-place epilogue iterate the
   // same space over the same buffer: one loop nest.
   pm.addPass(createDSCFuseParallelLoops());

@@ -177,6 +177,19 @@ def DSCDecomposePads : Pass<"dsc-decompose-pads", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCPromoteAccumulators : Pass<"dsc-promote-accumulators"> {
+  let summary = "Reduction accumulators carried in loop iter_args";
+  let description = [{
+    Runs on scf loops over memrefs. In an `scf.for` whose body loads and
+    stores one element at loop-invariant indices (a reduction's output
+    element) and writes no other memory, the element becomes an iter_arg:
+    one load before the loop, one store after it, so the reduction does not
+    wait on a store-to-load forward every step. Innermost loops first.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
   let summary = "Register-blocked vector code for contractions and their epilogues";
   let description = [{
