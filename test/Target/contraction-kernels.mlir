@@ -331,3 +331,38 @@ func.func @two_matmuls_one_weight(%a: memref<16x128xf32>, %o1: memref<16x64xf32>
   }
   return
 }
+
+// -----
+
+#pin = affine_map<(n, c, h, w, kh, kw) -> (n, c, 2 * h + kh, 2 * w + kw)>
+#pwin = affine_map<(n, c, h, w, kh, kw) -> (kh, kw)>
+#pout = affine_map<(n, c, h, w, kh, kw) -> (n, c, h, w)>
+#pid = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// Tests that a 3x3 stride-2 max pooling window (out = maxnum(out, in), the
+// window operand only giving the loop sizes) runs as vector maxima along the
+// output row with its fill initialization in registers: every other lane
+// of a 32-lane load, the window operand never read.
+// CHECK-LABEL: func @max_pool_3x3_s2
+// CHECK:       scf.forall
+// CHECK:         vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK-NOT:     memref.load %arg1
+// CHECK:         vector.maskedload %arg0{{.*}} : memref<1x16x33x33xf32>, vector<32xi1>, vector<32xf32>
+// CHECK:         vector.shuffle
+// CHECK:         arith.maxnumf {{.*}} : vector<16xf32>
+// CHECK:         vector.store {{.*}}, %arg2
+// CHECK-NOT:   linalg.generic
+func.func @max_pool_3x3_s2(%in: memref<1x16x33x33xf32>, %win: memref<3x3xf32>,
+                           %out: memref<1x16x16x16xf32>) {
+  %lowest = arith.constant -3.40282347E+38 : f32
+  linalg.fill ins(%lowest : f32) outs(%out : memref<1x16x16x16xf32>)
+  linalg.generic {indexing_maps = [#pin, #pwin, #pout],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%in, %win : memref<1x16x33x33xf32>, memref<3x3xf32>)
+      outs(%out : memref<1x16x16x16xf32>) {
+  ^bb0(%x: f32, %unused: f32, %acc: f32):
+    %m = arith.maxnumf %acc, %x : f32
+    linalg.yield %m : f32
+  }
+  return
+}

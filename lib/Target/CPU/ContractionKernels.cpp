@@ -1,7 +1,8 @@
 //===- ContractionKernels.cpp - register-blocked vector contractions ------===//
 //
 // Every contraction `linalg.generic` on memrefs (out += a * b: matmuls,
-// batched matmuls, convolutions, depthwise convolutions) becomes one loop
+// batched matmuls, convolutions, depthwise convolutions; and pooling
+// windows, out = max(out, b) or out + b) becomes one loop
 // nest of register-blocked vector code, together with the elementwise op
 // that initializes its output just before it (bias broadcast, fill, beta*C)
 // and the in-place elementwise epilogue just after it (bias or residual add,
@@ -198,6 +199,9 @@ struct Group {
   bool dot = false;
   unsigned pairDim = ~0u;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
+  // A pooling window (out = max/maxnum/add(out, b); `a` is the window's
+  // shape operand, never read) instead of out += a * b.
+  enum class Combine { FMA, Max, MaxNum, Add } combine = Combine::FMA;
   // The operands as the kernel reads them (after packing).
   Value aBuf, bBuf;
   AffineMap aMap, bMap;
@@ -440,31 +444,51 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
     widened[ext.getResult()] = in;
     first = first->getNextNode();
   }
-  if (!llvm::hasNItems(body->without_terminator(), 2 + widened.size()))
+  // A pooling window: one max/maxnum/add of the output and one input, the
+  // other input (the window's shape) unused.
+  Group::Combine combine = Group::Combine::FMA;
+  if (widened.empty() && llvm::hasNItems(body->without_terminator(), 1) &&
+      isa<arith::MaximumFOp, arith::MaxNumFOp, arith::AddFOp>(first) &&
+      a0.getType().isF32() && acc.getType().isF32() && a1.use_empty() &&
+      first->getResult(0) == body->getTerminator()->getOperand(0) &&
+      ((first->getOperand(0) == acc && first->getOperand(1) == a0) ||
+       (first->getOperand(1) == acc && first->getOperand(0) == a0))) {
+    combine = isa<arith::MaximumFOp>(first)  ? Group::Combine::Max
+              : isa<arith::MaxNumFOp>(first) ? Group::Combine::MaxNum
+                                             : Group::Combine::Add;
+  } else if (!llvm::hasNItems(body->without_terminator(),
+                              2 + widened.size())) {
     return std::nullopt;
+  }
+  // out + a * b (either association), a and b widened from bf16 or f32.
+  auto isMulAdd = [&]() -> bool {
   auto mul = dyn_cast<arith::MulFOp>(first);
   auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
   auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
   if (!mul || !add || !yield || yield.getValues().front() != add.getResult())
-    return std::nullopt;
+    return false;
   auto source = [&](Value v) {
     Value w = widened.lookup(v);
     return w ? w : v;
   };
   Value m0 = source(mul.getLhs()), m1 = source(mul.getRhs());
   if (!((m0 == a0 && m1 == a1) || (m0 == a1 && m1 == a0)))
-    return std::nullopt;
+    return false;
   for (Value in : {a0, a1})
     if (!in.getType().isF32() && !in.getType().isBF16())
-      return std::nullopt;
+      return false;
   if (!((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
         (add.getRhs() == acc && add.getLhs() == mul.getResult())))
-    return std::nullopt;
+    return false;
   if (!acc.getType().isF32())
+    return false;
+  return true;
+  };
+  if (combine == Group::Combine::FMA && !isMulAdd())
     return std::nullopt;
-
   Group g;
   g.contraction = op;
+  g.combine = combine;
   g.bf16 = a0.getType().isBF16() || a1.getType().isBF16();
   g.out = op.getDpsInitOperand(0)->get();
   auto outType = dyn_cast<MemRefType>(g.out.getType());
@@ -1102,6 +1126,22 @@ struct Emitter {
               unsigned ai = (r / bRowTile), bi = (r % bRowTile);
               Value &bc = bcasts[ai];
               Value &bv = vecs[bi];
+              if (g.combine != Group::Combine::FMA) {
+                if (!bv)
+                  bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
+                switch (g.combine) {
+                case Group::Combine::Max:
+                  acc[r] = arith::MaximumFOp::create(b, loc, acc[r], bv);
+                  break;
+                case Group::Combine::MaxNum:
+                  acc[r] = arith::MaxNumFOp::create(b, loc, acc[r], bv);
+                  break;
+                default:
+                  acc[r] = arith::AddFOp::create(b, loc, acc[r], bv);
+                  break;
+                }
+                continue;
+              }
               if (g.dot) {
                 // a[.., k : k + 2] as one 32-bit word in every lane; b
                 // holds the lanes' pairs; vdpbf16ps adds both products.
