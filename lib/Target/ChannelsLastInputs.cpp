@@ -87,6 +87,36 @@ bool alongChannels(linalg::GenericOp op, const KernelStrategy &s) {
   return stride > 1 || laneUse(out.getDimSize(3), s) < kMinLaneUse;
 }
 
+/// For an input read at `ow * 2 (+ kw)` along its rows (a stride-2
+/// convolution vectorized along output columns): the loops ow and kw (kw
+/// ~0u if the index has no tap), else nullopt.
+std::optional<std::pair<unsigned, unsigned>> strideTwoColumns(
+    linalg::GenericOp op) {
+  auto ow = dyn_cast<AffineDimExpr>(op.getIndexingMapsArray()[2].getResult(3));
+  if (!ow)
+    return std::nullopt;
+  AffineExpr w = op.getIndexingMapsArray()[0].getResult(3);
+  auto isTwiceOw = [&](AffineExpr e) {
+    auto mul = dyn_cast<AffineBinaryOpExpr>(e);
+    auto k = mul ? dyn_cast<AffineConstantExpr>(mul.getRHS()) : nullptr;
+    return mul && mul.getKind() == AffineExprKind::Mul &&
+           mul.getLHS() == AffineExpr(ow) && k && k.getValue() == 2;
+  };
+  if (isTwiceOw(w))
+    return std::make_pair(ow.getPosition(), ~0u);
+  auto add = dyn_cast<AffineBinaryOpExpr>(w);
+  if (!add || add.getKind() != AffineExprKind::Add)
+    return std::nullopt;
+  AffineExpr tap = isTwiceOw(add.getLHS())   ? add.getRHS()
+                   : isTwiceOw(add.getRHS()) ? add.getLHS()
+                                             : AffineExpr();
+  auto kw = dyn_cast_or_null<AffineDimExpr>(tap);
+  if (!kw || op.getIteratorTypesArray()[kw.getPosition()] !=
+                 utils::IteratorType::reduction)
+    return std::nullopt;
+  return std::make_pair(ow.getPosition(), kw.getPosition());
+}
+
 /// OIHW f32 weights as OHWI.
 DenseElementsAttr ohwi(DenseElementsAttr w) {
   auto type = cast<RankedTensorType>(w.getType());
@@ -105,6 +135,10 @@ DenseElementsAttr ohwi(DenseElementsAttr w) {
   return DenseElementsAttr::get(newType, ArrayRef<float>(out));
 }
 
+/// Inputs up to this size get a parity-split copy for a stride-2
+/// convolution (the copy is one more pass over the input).
+constexpr int64_t kMaxPhaseSplitBytes = int64_t(1) << 20;
+
 struct ChannelsLastInputsPass
     : impl::DSCChannelsLastInputsBase<ChannelsLastInputsPass> {
   using Base::Base;
@@ -117,7 +151,7 @@ struct ChannelsLastInputsPass
     MLIRContext *ctx = module.getContext();
     IRRewriter rewriter(ctx);
 
-    SmallVector<linalg::GenericOp> convs;
+    SmallVector<linalg::GenericOp> convs, strided;
     module.walk([&](linalg::GenericOp op) {
       auto kind = op->getAttrOfType<StringAttr>(kContractionAttr);
       if (!kind || kind.getValue() != "Conv" || !op.hasPureTensorSemantics() ||
@@ -129,6 +163,9 @@ struct ChannelsLastInputsPass
         return;
       if (inputChannelLoop(op) != ~0u && alongChannels(op, strategy))
         convs.push_back(op);
+      else if (x.getRank() == 4 && strideTwoColumns(op) &&
+               x.getNumElements() * 4 <= kMaxPhaseSplitBytes)
+        strided.push_back(op);
     });
 
     // NCHW -> NHWC, one copy per value.
@@ -220,6 +257,73 @@ struct ChannelsLastInputsPass
       rewriter.modifyOpInPlace(op, [&] {
         op->setOperand(0, t);
         op->setOperand(1, w);
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+    }
+
+    // Stride-2 convolutions along output columns: the input's columns
+    // split by parity, [n, c, h, 2, w / 2] (an odd width padded with a zero
+    // column the convolution never reads), read through
+    // (.., kw mod 2, ow + kw floordiv 2): unit-stride vector loads where
+    // the kernel loaded twice the lanes and kept every other one.
+    DenseMap<Value, Value> split;
+    for (linalg::GenericOp op : strided) {
+      auto [ow, kw] = *strideTwoColumns(op);
+      Value x = op.getDpsInputs()[0];
+      Value t = split.lookup(x);
+      if (!t) {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointAfterValue(x);
+        Location loc = x.getLoc();
+        auto type = cast<RankedTensorType>(x.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        Value src = x;
+        if (shape[3] % 2) {
+          auto idx = [&](int64_t v) { return rewriter.getIndexAttr(v); };
+          SmallVector<OpFoldResult> low(4, idx(0)), high(4, idx(0));
+          high[3] = idx(1);
+          ++shape[3];
+          Value zero = arith::ConstantOp::create(
+              rewriter, loc, rewriter.getFloatAttr(type.getElementType(), 0));
+          src = tensor::PadOp::create(
+              rewriter, loc,
+              RankedTensorType::get(shape, type.getElementType()), x, low,
+              high, zero);
+        }
+        SmallVector<int64_t> outShape = {shape[0], shape[1], shape[2], 2,
+                                         shape[3] / 2};
+        Value empty = tensor::EmptyOp::create(rewriter, loc, outShape,
+                                              type.getElementType());
+        AffineExpr n, c, h, p, j;
+        bindDims(ctx, n, c, h, p, j);
+        SmallVector<AffineMap> maps = {
+            AffineMap::get(5, 0, {n, c, h, j * 2 + p}, ctx),
+            AffineMap::get(5, 0, {n, c, h, p, j}, ctx)};
+        t = linalg::GenericOp::create(
+                rewriter, loc, TypeRange{empty.getType()}, ValueRange{src},
+                ValueRange{empty}, maps,
+                SmallVector<utils::IteratorType>(5,
+                                                 utils::IteratorType::parallel),
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  linalg::YieldOp::create(b, l, args[0]);
+                })
+                .getResult(0);
+        split[x] = t;
+      }
+      SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+      SmallVector<AffineExpr> in(maps[0].getResults());
+      AffineExpr owE = rewriter.getAffineDimExpr(ow);
+      if (kw == ~0u) {
+        in[3] = rewriter.getAffineConstantExpr(0);
+        in.push_back(owE);
+      } else {
+        AffineExpr kwE = rewriter.getAffineDimExpr(kw);
+        in[3] = kwE % 2;
+        in.push_back(owE + kwE.floorDiv(2));
+      }
+      maps[0] = AffineMap::get(maps[0].getNumDims(), 0, in, ctx);
+      rewriter.modifyOpInPlace(op, [&] {
+        op->setOperand(0, t);
         op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
       });
     }

@@ -64,3 +64,34 @@ func.func @conv32(%x: tensor<1x64x32x32xf32>) -> tensor<1x64x32x32xf32> {
   } -> tensor<1x64x32x32xf32>
   return %y : tensor<1x64x32x32xf32>
 }
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 * 2 + d5, d3 * 2 + d6)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+
+// Tests that a stride-2 convolution vectorized along its output columns (a
+// 3-channel stem) reads its input split by column parity, an odd width
+// padded by one zero column first, through (.., kw mod 2, ow + kw floordiv 2).
+// CHECK-DAG:   #[[SPLIT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4 * 2 + d3)>
+// CHECK-DAG:   #[[PIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 * 2 + d5, d6 mod 2, d3 + d6 floordiv 2)>
+// CHECK-LABEL: func.func @stem_s2(
+// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK:         : tensor<1x3x33x33xf32> to tensor<1x3x33x34xf32>
+// CHECK:         %[[S:.*]] = linalg.generic {indexing_maps = [#[[SPLIT]], {{.*}}]{{.*}} ins(%[[P]] : tensor<1x3x33x34xf32>) outs(%{{.*}} : tensor<1x3x33x2x17xf32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[PIN]], {{.*}}]{{.*}} ins(%[[S]], %{{.*}} : tensor<1x3x33x2x17xf32>, tensor<16x3x3x3xf32>)
+func.func @stem_s2(%x: tensor<1x3x33x33xf32>) -> tensor<1x16x16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<16x3x3x3xf32>
+  %e = tensor.empty() : tensor<1x16x16x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x3x33x33xf32>, tensor<16x3x3x3xf32>) outs(%acc : tensor<1x16x16x16xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x16xf32>
+  return %y : tensor<1x16x16x16xf32>
+}

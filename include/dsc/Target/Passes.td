@@ -155,6 +155,11 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
     transposed once per value (and padded after the transpose when the
     convolution's input was a `tensor.pad`), so that the broadcast input
     elements of consecutive reduction steps share cache lines.
+
+    A stride-2 convolution vectorized along its output columns whose input
+    is at most 1 MB (a network's stem) reads its input split by column
+    parity, `[n, c, h, 2, w / 2]`, through `(.., kw mod 2, ow + kw floordiv
+    2)`: unit-stride vector loads instead of twice the lanes and a shuffle.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

@@ -68,6 +68,10 @@ struct Access {
 /// Coefficient of `dim` in `expr` if `expr` is a sum of dims and
 /// dim * constant terms (0 if absent); nullopt for anything else.
 std::optional<int64_t> linearCoefficient(AffineExpr expr, unsigned dim) {
+  // Terms without `dim` (a tap's `kw floordiv 2` in a parity-split input)
+  // add nothing, whatever their form.
+  if (!expr.isFunctionOfDim(dim))
+    return 0;
   if (auto d = dyn_cast<AffineDimExpr>(expr))
     return d.getPosition() == dim ? 1 : 0;
   if (isa<AffineConstantExpr>(expr))
