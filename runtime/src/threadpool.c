@@ -2,19 +2,25 @@
  *
  * A context with T threads owns T-1 worker threads, created once, that park
  * on a condition variable between loops. dsc_parallel_for publishes a loop as
- * min(n, 4T) contiguous chunks; the workers and the calling thread claim chunks
- * under the pool's mutex until none is left, and the caller returns once all
- * chunks have finished. A loop started while the pool is already running one
- * (a nested call from inside a loop body, or a concurrent call from another
- * thread sharing the pool) runs inline on its calling thread, so nesting can
- * never deadlock. Nothing is allocated per loop.
+ * min(n, 4T) contiguous chunks; the workers and the calling thread claim
+ * chunks until none is left, and the caller returns once all chunks have
+ * finished. Several chunks per thread let a worker that wakes late (a parked
+ * thread, an idle vCPU) still take a share, and even out unequal tiles.
+ * Chunks are claimed without the mutex: one 64-bit word holds the loop's
+ * generation, its chunk count and the next chunk, advanced by
+ * compare-and-swap, so a thread still holding an old generation can never
+ * claim a chunk of the next loop (which is only posted once every chunk of
+ * the current one has finished). A loop started while the pool is already
+ * running one (a nested call from inside a loop body, or a concurrent call
+ * from another thread sharing the pool) runs inline on its calling thread,
+ * so nesting can never deadlock. Nothing is allocated per loop.
  *
  * Waking a parked thread costs tens to hundreds of microseconds (a futex and,
  * in a VM, an idle vCPU's exit), which is most of a small kernel's time: so
  * before parking, workers spin for a while on the loop generation and the
- * caller on the finished-chunk count (read with atomic loads; everything is
- * still decided under the mutex). A model's kernels follow one another
- * closely, so the pool stays awake through an inference.
+ * caller on the finished-chunk count (read with atomic loads). A model's
+ * kernels follow one another closely, so the pool stays awake through an
+ * inference.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -22,6 +28,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -32,13 +39,16 @@ struct dsc_context {
   pthread_mutex_t mu;
   pthread_cond_t work_cv; /* workers: a new loop was posted, or shutdown */
   pthread_cond_t done_cv; /* caller: the last chunk finished */
-  /* Everything below is guarded by mu. */
+  /* Written under mu; generation, next and chunks_done are also read and
+   * updated atomically outside it. */
   unsigned long generation; /* bumped for every posted loop */
   int busy;                 /* a loop is in flight */
   int shutdown;
   dsc_task_fn fn;
   void *arg;
-  int64_t n, num_chunks, next_chunk, chunks_done;
+  int64_t n, num_chunks, chunks_done;
+  int waiting; /* the caller may sleep on done_cv */
+  uint64_t next; /* claim word: see claim_word */
   /* Set by dsc_guard_fail (a failed run-time check of the generated code,
    * always on the thread that runs the entry), read and cleared by the
    * session around each run. */
@@ -57,23 +67,48 @@ static void cpu_relax(void) {
 #endif
 }
 
-/* Claims and runs chunks of the current loop until none is left. Called and
- * returns with c->mu held; the loop body runs unlocked. */
-static void run_chunks(dsc_context *c) {
-  while (c->next_chunk < c->num_chunks) {
-    int64_t k = c->next_chunk++;
-    int64_t q = c->n / c->num_chunks, r = c->n % c->num_chunks;
-    int64_t begin = k * q + (k < r ? k : r);
-    int64_t end = begin + q + (k < r ? 1 : 0);
-    dsc_task_fn fn = c->fn;
-    void *arg = c->arg;
+/* The claim word: the loop's generation (24 bits), its chunk count and the
+ * next chunk (20 bits each), so a claim needs nothing but the word. */
+#define DSC_CHUNK_BITS 20
+#define DSC_MAX_CHUNKS ((1 << DSC_CHUNK_BITS) - 1)
+static uint64_t claim_word(unsigned long gen, int64_t chunks) {
+  return ((uint64_t)(gen & 0xffffffu) << (2 * DSC_CHUNK_BITS)) |
+         ((uint64_t)chunks << DSC_CHUNK_BITS);
+}
 
-    pthread_mutex_unlock(&c->mu);
-    fn(arg, begin, end);
-    pthread_mutex_lock(&c->mu);
-    if (__atomic_add_fetch(&c->chunks_done, 1, __ATOMIC_RELEASE) ==
-        c->num_chunks)
+/* Claims and runs chunks of loop `gen` until none is left; called without
+ * the mutex. A successful claim keeps the loop (and its fields) current:
+ * the next loop is only posted once every chunk has finished. */
+static void run_chunks(dsc_context *c, unsigned long gen) {
+  const uint64_t mask = DSC_MAX_CHUNKS;
+  for (;;) {
+    uint64_t v = __atomic_load_n(&c->next, __ATOMIC_ACQUIRE);
+    int64_t num_chunks, k, q, r, begin, end;
+    for (;;) {
+      if ((v >> (2 * DSC_CHUNK_BITS)) != (gen & 0xffffffu) ||
+          (v & mask) >= ((v >> DSC_CHUNK_BITS) & mask))
+        return; /* a later loop, or no chunk left */
+      if (__atomic_compare_exchange_n(&c->next, &v, v + 1, 0,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        break;
+    }
+    num_chunks = (int64_t)((v >> DSC_CHUNK_BITS) & mask);
+    k = (int64_t)(v & mask);
+    q = c->n / num_chunks;
+    r = c->n % num_chunks;
+    begin = k * q + (k < r ? k : r);
+    end = begin + q + (k < r ? 1 : 0);
+    c->fn(c->arg, begin, end);
+    /* The caller parks only after announcing it (waiting, then a recheck
+     * of chunks_done, both sequentially consistent), so the last finisher
+     * takes the mutex only when someone may sleep on done_cv. */
+    if (__atomic_add_fetch(&c->chunks_done, 1, __ATOMIC_SEQ_CST) ==
+            num_chunks &&
+        __atomic_load_n(&c->waiting, __ATOMIC_SEQ_CST)) {
+      pthread_mutex_lock(&c->mu);
       pthread_cond_signal(&c->done_cv);
+      pthread_mutex_unlock(&c->mu);
+    }
   }
 }
 
@@ -81,32 +116,36 @@ static void *worker_main(void *p) {
   dsc_context *c = (dsc_context *)p;
   unsigned long seen = 0;
 
-  pthread_mutex_lock(&c->mu);
   for (;;) {
-    if (!c->shutdown && c->generation == seen) {
-      int i;
-      pthread_mutex_unlock(&c->mu);
-      for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
-        if (__atomic_load_n(&c->generation, __ATOMIC_ACQUIRE) != seen ||
-            __atomic_load_n(&c->shutdown, __ATOMIC_ACQUIRE))
-          break;
-        cpu_relax();
+    /* Spin on the generation, then park; the mutex only for parking. */
+    int i, ready = 0;
+    for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
+      if (__atomic_load_n(&c->generation, __ATOMIC_ACQUIRE) != seen ||
+          __atomic_load_n(&c->shutdown, __ATOMIC_ACQUIRE)) {
+        ready = 1;
+        break;
       }
-      pthread_mutex_lock(&c->mu);
+      cpu_relax();
     }
-    while (!c->shutdown && c->generation == seen)
-      pthread_cond_wait(&c->work_cv, &c->mu);
-    if (c->shutdown)
+    if (!ready) {
+      pthread_mutex_lock(&c->mu);
+      while (!c->shutdown && c->generation == seen)
+        pthread_cond_wait(&c->work_cv, &c->mu);
+      pthread_mutex_unlock(&c->mu);
+    }
+    if (__atomic_load_n(&c->shutdown, __ATOMIC_ACQUIRE))
       break;
-    seen = c->generation;
-    run_chunks(c);
+    seen = __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE);
+    run_chunks(c, seen);
   }
-  pthread_mutex_unlock(&c->mu);
   return NULL;
 }
 
 dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
                             void *arg) {
+  unsigned long gen;
+  int i;
+
   if (n <= 0)
     return DSC_OK;
   if (!fn)
@@ -125,28 +164,34 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
   ctx->fn = fn;
   ctx->arg = arg;
   ctx->n = n;
-  /* A few chunks per thread: a worker that wakes late (a parked thread,
-   * an idle vCPU) still takes a share instead of finding the loop done. */
   ctx->num_chunks =
       n < 4 * (int64_t)ctx->num_threads ? n : 4 * (int64_t)ctx->num_threads;
-  ctx->next_chunk = 0;
-  ctx->chunks_done = 0;
-  __atomic_store_n(&ctx->generation, ctx->generation + 1, __ATOMIC_RELEASE);
+  if (ctx->num_chunks > DSC_MAX_CHUNKS)
+    ctx->num_chunks = DSC_MAX_CHUNKS;
+  __atomic_store_n(&ctx->chunks_done, 0, __ATOMIC_RELAXED);
+  gen = ctx->generation + 1;
+  __atomic_store_n(&ctx->next, claim_word(gen, ctx->num_chunks),
+                   __ATOMIC_RELEASE);
+  __atomic_store_n(&ctx->generation, gen, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&ctx->work_cv);
-  run_chunks(ctx);
-  if (ctx->chunks_done < ctx->num_chunks) {
-    int i;
-    pthread_mutex_unlock(&ctx->mu);
-    for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
-      if (__atomic_load_n(&ctx->chunks_done, __ATOMIC_ACQUIRE) ==
-          ctx->num_chunks)
-        break;
-      cpu_relax();
-    }
-    pthread_mutex_lock(&ctx->mu);
+  pthread_mutex_unlock(&ctx->mu);
+
+  run_chunks(ctx, gen);
+  for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
+    if (__atomic_load_n(&ctx->chunks_done, __ATOMIC_ACQUIRE) ==
+        ctx->num_chunks)
+      break;
+    cpu_relax();
   }
-  while (ctx->chunks_done < ctx->num_chunks)
-    pthread_cond_wait(&ctx->done_cv, &ctx->mu);
+  pthread_mutex_lock(&ctx->mu);
+  if (__atomic_load_n(&ctx->chunks_done, __ATOMIC_SEQ_CST) <
+      ctx->num_chunks) {
+    __atomic_store_n(&ctx->waiting, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&ctx->chunks_done, __ATOMIC_SEQ_CST) <
+           ctx->num_chunks)
+      pthread_cond_wait(&ctx->done_cv, &ctx->mu);
+    __atomic_store_n(&ctx->waiting, 0, __ATOMIC_RELAXED);
+  }
   ctx->busy = 0;
   pthread_mutex_unlock(&ctx->mu);
   return DSC_OK;

@@ -522,7 +522,8 @@ static void test_parallel_for_cover(void) {
     for (rep = 0; rep < 300; ++rep)
       for (k = 0; k < sizeof ns / sizeof ns[0]; ++k) {
         cover_arg a;
-        int64_t i, n = ns[k], maxc = n < threads ? n : threads;
+        /* Up to 4 contiguous chunks per thread (threadpool.c). */
+        int64_t i, n = ns[k], maxc = n < 4 * threads ? n : 4 * threads;
         int bad = 0;
         a.n = n;
         a.calls = 0;
