@@ -33,7 +33,11 @@ What it does, one process at a time (never two timed things at once):
 Medians of --repeat timed runs (default 30; --quick: 5) after --warmup
 untimed ones: the dsc runner's own `--repeat/--warmup`, a time.perf_counter
 loop for ONNX Runtime and OpenVINO (each in its own process, so its peak RSS
-is its own). OpenVINO is installed into this Python's environment with pip
+is its own). Every cell is measured in --rounds rounds (default 3; --quick:
+1) that take turns across the engines of a model, and reports the median of
+the round medians: a shared VM has spells of a few seconds in which one
+vCPU does little, and a single round that falls in one would halve a
+2-thread figure. OpenVINO is installed into this Python's environment with pip
 when missing (unless --no-install); without it its columns read n/a.
 
 `--quick` (CNNs at 64x64, encoder 2x128x64, 5 repeats, shorter probe) is for
@@ -53,6 +57,7 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -516,6 +521,12 @@ def worker_main(a) -> int:
 class Result:
     """One engine on one model: per thread count median ms (None: n/a)."""
     ms: dict[int, float] = field(default_factory=dict)
+    rounds: dict[int, list] = field(default_factory=dict)  # each round's median
+
+    def record(self, t: int, ms: float) -> None:
+        """Adds one round's median at `t` threads; the cell is their median."""
+        self.rounds.setdefault(t, []).append(ms)
+        self.ms[t] = statistics.median(self.rounds[t])
     rss_mb: float | None = None           # peak RSS over the timed runs
     baseline_rss_mb: float | None = None  # the worker before it built its session
     note: str | None = None
@@ -701,6 +712,10 @@ class Runner:
             cmd.append("--precision=bf16")
         log(f"dsc compile {b.key} ({tag})")
         r = run_measured(cmd, self.a.timeout)
+        # The artefacts just written (weights three times over: .a, .so,
+        # runner) would be flushed by the kernel while the runner is timed,
+        # taking a core from the 2-thread runs: flush them first.
+        os.sync()
         if r.rc:
             res.note = describe_failure(f"dsc compile ({tag})", r)
             b.problems.append(res.note)
@@ -765,7 +780,7 @@ class Runner:
                 res.note = describe_failure(f"dsc {tag} timing at {t} threads", r)
                 b.problems.append(res.note)
                 continue
-            res.ms[t] = float(m.group(1))
+            res.record(t, float(m.group(1)))
             if r.maxrss_mb == r.maxrss_mb:  # not NaN
                 res.rss_mb = max(res.rss_mb or 0.0, r.maxrss_mb)
 
@@ -785,7 +800,7 @@ class Runner:
                 res.note = describe_failure(f"{kind} at {t} threads", r)
                 b.problems.append(res.note)
                 continue
-            res.ms[t] = j["median_ms"]
+            res.record(t, j["median_ms"])
             if r.maxrss_mb == r.maxrss_mb:  # not NaN
                 res.rss_mb = max(res.rss_mb or 0.0, r.maxrss_mb)
             res.baseline_rss_mb = j.get("baseline_rss_mb")
@@ -828,7 +843,7 @@ class Runner:
             except (ValueError, IndexError):
                 b.problems.append(describe_failure(f"oneDNN at {t} threads", r))
                 continue
-            b.onednn.ms[t] = j["median_ms"]
+            b.onednn.record(t, j["median_ms"])
             b.onednn.extra["impl"] = j.get("impl")
             b.onednn.extra["version"] = j.get("version")
 
@@ -836,18 +851,20 @@ class Runner:
 
     def measure(self, b: Bench, micro_spec: tuple | None = None) -> None:
         exe = self.dsc_build(b, bf16=False)
-        if exe:
-            self.dsc_time(b, exe, b.dsc, "fp32")
+        exe16 = None
         if self.has_bf16 and micro_spec is None:
             exe16 = self.dsc_build(b, bf16=True)
+        for _ in range(self.a.rounds):
+            if exe:
+                self.dsc_time(b, exe, b.dsc, "fp32")
             if exe16:
                 self.dsc_time(b, exe16, b.dsc_bf16, "bf16")
-        self.worker(b, "ort", b.ort)
-        if micro_spec is not None:
-            self.onednn(b, micro_spec)
-        elif self.ov:
-            self.worker(b, "ov-f32", b.ov_f32)
-            self.worker(b, "ov-default", b.ov_def)
+            self.worker(b, "ort", b.ort)
+            if micro_spec is not None:
+                self.onednn(b, micro_spec)
+            elif self.ov:
+                self.worker(b, "ov-f32", b.ov_f32)
+                self.worker(b, "ov-default", b.ov_def)
 
 
 def stem_of(path: Path) -> str:
@@ -1008,7 +1025,8 @@ def render(a, benches: list[Bench], micros: list[Bench], peak: Peak, header: lis
                    "choice, data reordered before timing: the primitive alone)")
     for n in notes + peak.notes:
         out.append(f"- {n}")
-    out.append(f"- Medians of {a.repeat} timed runs after {a.warmup} warm-up runs per cell; "
+    out.append(f"- Medians of {a.repeat} timed runs after {a.warmup} warm-up runs, the median "
+               f"of {a.rounds} such rounds per cell (rounds take turns across engines); "
                f"load average {os.getloadavg()[0]:.2f} at the end; the bench took "
                f"{(time.perf_counter() - T0) / 60:.1f} min.")
     return "\n".join(out)
@@ -1031,6 +1049,9 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", default="1,2", help="thread counts (default 1,2)")
     ap.add_argument("--repeat", type=int, help="timed runs per cell (default 30; --quick 5)")
     ap.add_argument("--warmup", type=int, help="untimed runs first (default 3; --quick 1)")
+    ap.add_argument("--rounds", type=int,
+                    help="rounds per cell, taking turns across a model's engines; the cell "
+                         "is the median of the round medians (default 3; --quick 1)")
     ap.add_argument("--size", type=int, help="CNN input side (default 224; --quick 64)")
     ap.add_argument("--bert", help="encoder LAYERSxD_MODELxSEQ (default 4x256x128; "
                                    "--quick 2x128x64)")
@@ -1052,6 +1073,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     a.repeat = a.repeat or (5 if a.quick else 30)
     a.warmup = a.warmup if a.warmup is not None else (1 if a.quick else 3)
+    a.rounds = a.rounds or (1 if a.quick else 3)
     if a.worker:
         a.threads = int(a.threads)
         return worker_main(a)
