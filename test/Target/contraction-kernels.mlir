@@ -366,3 +366,37 @@ func.func @max_pool_3x3_s2(%in: memref<1x16x33x33xf32>, %win: memref<3x3xf32>,
   }
   return
 }
+
+// -----
+
+#rA = affine_map<(m, n, k) -> (m, k)>
+#rB = affine_map<(m, n, k) -> (k, n)>
+#rC = affine_map<(m, n, k) -> (m, n)>
+
+// Tests reduction blocks: with `b` an activation (not a constant that could
+// be packed), the tile loop keeps only the vector dimension, the reduction
+// runs in blocks of 128 with the `a` row tiles looped inside each block, the
+// first block initializing the accumulators (else partial sums are loaded)
+// and every block storing them.
+// CHECK-LABEL: func @matmul_activations
+// CHECK:       scf.forall (%{{.*}}) = (0) to (256) step (32)
+// CHECK:         scf.for %[[K0:.*]] = %{{.*}} to %{{.*}} step %c128
+// CHECK:           %[[FIRST:.*]] = arith.cmpi eq, %[[K0]], %{{.*}}
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:             scf.if %[[FIRST]] -> (vector<32xf32>
+// CHECK:             scf.for %{{.*}} = %[[K0]] to %{{.*}} step %{{.*}} iter_args
+// CHECK:               vector.fma
+// CHECK:             vector.store
+func.func @matmul_activations(%a: memref<64x256xf32>, %b: memref<256x256xf32>,
+                              %out: memref<64x256xf32>) {
+  linalg.generic {indexing_maps = [#rA, #rB, #rC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x256xf32>, memref<256x256xf32>)
+      outs(%out : memref<64x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
