@@ -184,6 +184,14 @@ Value Composer::logicalOr(Value l, Value r) {
                              l, r));
 }
 
+Value Composer::gather(Value data, Value indices, int64_t axis) {
+  if (!data || !indices)
+    return {};
+  return get(n_.create<GatherOp>(
+      inferGatherType(n_.errorFn(), type(data), type(indices), axis), data,
+      indices, axis));
+}
+
 Value Composer::gatherElements(Value data, Value indices, int64_t axis) {
   if (!data || !indices)
     return {};

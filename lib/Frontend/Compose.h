@@ -112,6 +112,8 @@ public:
   mlir::Value slice(mlir::Value v, llvm::ArrayRef<int64_t> starts,
                     llvm::ArrayRef<int64_t> sizes,
                     llvm::ArrayRef<int64_t> steps = {});
+  /// dsc.gather: the slices of `data` at `indices` along `axis`.
+  mlir::Value gather(mlir::Value data, mlir::Value indices, int64_t axis);
   /// dsc.gather_elements: `data` read at `indices` along `axis`.
   mlir::Value gatherElements(mlir::Value data, mlir::Value indices,
                              int64_t axis);

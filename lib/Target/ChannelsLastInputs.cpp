@@ -117,6 +117,25 @@ std::optional<std::pair<unsigned, unsigned>> strideTwoColumns(
   return std::make_pair(ow.getPosition(), kw.getPosition());
 }
 
+/// A copy of `src` into a new tensor of `shape` whose element at loop values
+/// (d0, ...) (one per dimension of `shape`) is `src` at `srcMap`.
+Value relayout(OpBuilder &b, Location loc, Value src, ArrayRef<int64_t> shape,
+               AffineMap srcMap) {
+  auto type = cast<RankedTensorType>(src.getType());
+  Value empty = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  SmallVector<AffineMap> maps = {
+      srcMap, b.getMultiDimIdentityMap(static_cast<unsigned>(shape.size()))};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{empty.getType()}, ValueRange{src},
+             ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(shape.size(),
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
 /// OIHW f32 weights as OHWI.
 DenseElementsAttr ohwi(DenseElementsAttr w) {
   auto type = cast<RankedTensorType>(w.getType());
@@ -175,25 +194,11 @@ struct ChannelsLastInputsPass
         return t;
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointAfterValue(v);
-      Location loc = v.getLoc();
-      auto type = cast<RankedTensorType>(v.getType());
-      ArrayRef<int64_t> s = type.getShape();
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{s[0], s[2], s[3], s[1]},
-          type.getElementType());
+      ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
       AffineExpr n, h, w, c;
       bindDims(ctx, n, h, w, c);
-      SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {n, c, h, w}, ctx),
-                                     AffineMap::get(4, 0, {n, h, w, c}, ctx)};
-      Value t = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{empty.getType()}, ValueRange{v},
-                    ValueRange{empty}, maps,
-                    SmallVector<utils::IteratorType>(
-                        4, utils::IteratorType::parallel),
-                    [](OpBuilder &b, Location l, ValueRange args) {
-                      linalg::YieldOp::create(b, l, args[0]);
-                    })
-                    .getResult(0);
+      Value t = relayout(rewriter, v.getLoc(), v, {s[0], s[2], s[3], s[1]},
+                         AffineMap::get(4, 0, {n, c, h, w}, ctx));
       transposed[v] = t;
       return t;
     };
@@ -290,24 +295,11 @@ struct ChannelsLastInputsPass
               RankedTensorType::get(shape, type.getElementType()), x, low,
               high, zero);
         }
-        SmallVector<int64_t> outShape = {shape[0], shape[1], shape[2], 2,
-                                         shape[3] / 2};
-        Value empty = tensor::EmptyOp::create(rewriter, loc, outShape,
-                                              type.getElementType());
         AffineExpr n, c, h, p, j;
         bindDims(ctx, n, c, h, p, j);
-        SmallVector<AffineMap> maps = {
-            AffineMap::get(5, 0, {n, c, h, j * 2 + p}, ctx),
-            AffineMap::get(5, 0, {n, c, h, p, j}, ctx)};
-        t = linalg::GenericOp::create(
-                rewriter, loc, TypeRange{empty.getType()}, ValueRange{src},
-                ValueRange{empty}, maps,
-                SmallVector<utils::IteratorType>(5,
-                                                 utils::IteratorType::parallel),
-                [](OpBuilder &b, Location l, ValueRange args) {
-                  linalg::YieldOp::create(b, l, args[0]);
-                })
-                .getResult(0);
+        t = relayout(rewriter, loc, src,
+                     {shape[0], shape[1], shape[2], 2, shape[3] / 2},
+                     AffineMap::get(5, 0, {n, c, h, j * 2 + p}, ctx));
         split[x] = t;
       }
       SmallVector<AffineMap> maps = op.getIndexingMapsArray();

@@ -625,11 +625,9 @@ LogicalResult importPadRuntime(NodeImporter &n, Value x, StringRef mode) {
     }
     if (!v || !idx)
       return failure();
-    FailureOr<Value> g = n.create<GatherOp>(
-        inferGatherType(n.errorFn(), c.type(v), c.type(idx), d), v, idx, d);
-    if (failed(g))
+    v = c.gather(v, idx, d);
+    if (!v)
       return failure();
-    v = *g;
     if (mode == "constant") {
       SmallVector<int64_t> shape(rank, 1);
       shape[d] = out;

@@ -58,11 +58,11 @@ LogicalResult importArrayFeatureExtractor(NodeImporter &n) {
   Value flat = c.reshape(*indices, {it.getNumElements()});
   if (!data || !flat)
     return failure();
-  int64_t axis = Composer::type(data).getRank() - 1;
-  return n.setResult(n.create<GatherOp>(
-      inferGatherType(n.errorFn(), Composer::type(data), Composer::type(flat),
-                      axis),
-      data, flat, axis));
+  Value y = c.gather(data, flat, Composer::type(data).getRank() - 1);
+  if (!y)
+    return failure();
+  n.setOutput(0, y);
+  return success();
 }
 
 /// An attribute holding a tensor, as doubles; empty when absent.
@@ -230,11 +230,7 @@ LogicalResult importTreeEnsemble(NodeImporter &n) {
         n.builder(), n.loc(), DenseElementsAttr::get(type, values)));
   };
   auto gatherColumns = [&](ArrayRef<int64_t> columns) -> Value {
-    Value idx = i64s(columns);
-    FailureOr<Value> g = n.create<GatherOp>(
-        inferGatherType(n.errorFn(), xt, Composer::type(idx), 1), *x, idx,
-        int64_t(1));
-    return succeeded(g) ? *g : Value();
+    return c.gather(*x, i64s(columns), 1);
   };
   // Every node's feature value [N, nodes] and the 0/1 tests.
   Value cols = gatherColumns(featureIds);

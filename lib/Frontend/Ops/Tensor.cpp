@@ -1199,11 +1199,9 @@ LogicalResult importSliceRuntime(NodeImporter &n, RankedTensorType xt) {
                     c.slice(stepD, {d}, {1})));
     if (!v || !idx)
       return failure();
-    FailureOr<Value> g = n.create<GatherOp>(
-        inferGatherType(n.errorFn(), c.type(v), c.type(idx), d), v, idx, d);
-    if (failed(g))
+    v = c.gather(v, idx, d);
+    if (!v)
       return failure();
-    v = *g;
   }
   if (!v)
     return failure();

@@ -32,9 +32,9 @@
 // Lanes past the end of the vector dimension are masked.
 //
 //===----------------------------------------------------------------------===//
-#include "dsc/Target/Passes.h"
 #include "dsc/Dialect/Utils.h"
 #include "dsc/Target/KernelStrategy.h"
+#include "dsc/Target/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -460,33 +460,32 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
     combine = isa<arith::MaximumFOp>(first)  ? Group::Combine::Max
               : isa<arith::MaxNumFOp>(first) ? Group::Combine::MaxNum
                                              : Group::Combine::Add;
-  } else if (!llvm::hasNItems(body->without_terminator(),
-                              2 + widened.size())) {
+  } else if (!llvm::hasNItems(body->without_terminator(), 2 + widened.size())) {
     return std::nullopt;
   }
   // out + a * b (either association), a and b widened from bf16 or f32.
   auto isMulAdd = [&]() -> bool {
-  auto mul = dyn_cast<arith::MulFOp>(first);
-  auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
-  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
-  if (!mul || !add || !yield || yield.getValues().front() != add.getResult())
-    return false;
-  auto source = [&](Value v) {
-    Value w = widened.lookup(v);
-    return w ? w : v;
-  };
-  Value m0 = source(mul.getLhs()), m1 = source(mul.getRhs());
-  if (!((m0 == a0 && m1 == a1) || (m0 == a1 && m1 == a0)))
-    return false;
-  for (Value in : {a0, a1})
-    if (!in.getType().isF32() && !in.getType().isBF16())
+    auto mul = dyn_cast<arith::MulFOp>(first);
+    auto add = dyn_cast<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
+    auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+    if (!mul || !add || !yield || yield.getValues().front() != add.getResult())
       return false;
-  if (!((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
-        (add.getRhs() == acc && add.getLhs() == mul.getResult())))
-    return false;
-  if (!acc.getType().isF32())
-    return false;
-  return true;
+    auto source = [&](Value v) {
+      Value w = widened.lookup(v);
+      return w ? w : v;
+    };
+    Value m0 = source(mul.getLhs()), m1 = source(mul.getRhs());
+    if (!((m0 == a0 && m1 == a1) || (m0 == a1 && m1 == a0)))
+      return false;
+    for (Value in : {a0, a1})
+      if (!in.getType().isF32() && !in.getType().isBF16())
+        return false;
+    if (!((add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
+          (add.getRhs() == acc && add.getLhs() == mul.getResult())))
+      return false;
+    if (!acc.getType().isF32())
+      return false;
+    return true;
   };
   if (combine == Group::Combine::FMA && !isMulAdd())
     return std::nullopt;
@@ -704,6 +703,13 @@ struct Emitter {
 
   /// Loop ranges the next emit() covers for the a-row and b-row loops.
   int64_t aBegin = 0, aEnd = -1, bBegin = 0, bEnd = -1;
+
+  /// The a-row loop range this emit() covers.
+  std::pair<int64_t, int64_t> aRange() const {
+    if (aEnd >= 0)
+      return {aBegin, aEnd};
+    return {0, loopSizes[aRow]};
+  }
 
   int64_t tileOf(unsigned d) const {
     if (d == g.vecDim)
@@ -951,13 +957,11 @@ struct Emitter {
     if (g.dot || g.outGather || window || aRow == ~0u || looped.size() != 1 ||
         unrolledTrips != 1 || constantGlobal(g.bBuf))
       return 0;
-    int64_t a0 = aEnd >= 0 ? aBegin : 0;
-    int64_t a1 = aEnd >= 0 ? aEnd : loopSizes[aRow];
+    auto [a0, a1] = aRange();
     if ((a1 - a0) / aRowTile < 2)
       return 0;
     int64_t tiles = 1;
-    for (auto [d, it] :
-         llvm::enumerate(g.contraction.getIteratorTypesArray()))
+    for (auto [d, it] : llvm::enumerate(g.contraction.getIteratorTypesArray()))
       if (it == utils::IteratorType::parallel && d != aRow)
         tiles *= llvm::divideCeil(loopSizes[d], tileOf(d));
     if (tiles < 8)
@@ -1080,173 +1084,176 @@ struct Emitter {
           // others read and write partial sums).
           auto block = [&](ArrayRef<Value> base, Value kLo, Value first,
                            Value last) {
-          SmallVector<SmallVector<Value>> rows = rowDims(base);
+            SmallVector<SmallVector<Value>> rows = rowDims(base);
 
-          auto initial = [&]() {
-            SmallVector<Value> accs;
-            for (auto &dims : rows) {
-              if (g.init)
-                accs.push_back(evalElementwise(g.init, dims, Value(), outMask));
-              else if (g.outGather)
-                accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
-              else
+            auto initial = [&]() {
+              SmallVector<Value> accs;
+              for (auto &dims : rows) {
+                if (g.init)
+                  accs.push_back(
+                      evalElementwise(g.init, dims, Value(), outMask));
+                else if (g.outGather)
+                  accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
+                else
+                  accs.push_back(
+                      loadVector(g.out, indices(outMap, dims), outMask));
+              }
+              return accs;
+            };
+            auto partial = [&]() {
+              SmallVector<Value> accs;
+              for (auto &dims : rows)
                 accs.push_back(
                     loadVector(g.out, indices(outMap, dims), outMask));
-            }
-            return accs;
-          };
-          auto partial = [&]() {
-            SmallVector<Value> accs;
-            for (auto &dims : rows)
-              accs.push_back(loadVector(g.out, indices(outMap, dims), outMask));
-            return accs;
-          };
-          // `then` when `cond` holds, else `otherwise`, as an scf.if.
-          auto select = [&](Value cond,
-                            function_ref<SmallVector<Value>()> then,
-                            function_ref<SmallVector<Value>()> otherwise) {
-            auto branch = [&](function_ref<SmallVector<Value>()> f) {
-              return [&, f](OpBuilder &ib, Location) {
-                OpBuilder::InsertionGuard inner(b);
-                b.setInsertionPoint(ib.getInsertionBlock(),
-                                    ib.getInsertionPoint());
-                scf::YieldOp::create(b, loc, f());
-              };
+              return accs;
             };
-            auto ifOp = scf::IfOp::create(b, loc, cond, branch(then),
-                                          branch(otherwise));
-            return SmallVector<Value>(ifOp.getResults());
-          };
-          SmallVector<Value> accs =
-              kLo ? select(first, initial, partial) : initial();
-
-          // One reduction step at loop values `red` (reduction dims set).
-          auto step = [&](ArrayRef<Value> red, SmallVector<Value> &acc) {
-            DenseMap<unsigned, Value> bcasts, vecs;
-            for (auto [r, dims] : llvm::enumerate(rows)) {
-              SmallVector<Value> at(dims.begin(), dims.end());
-              for (unsigned d : reduction)
-                at[d] = red[d];
-              unsigned ai = (r / bRowTile), bi = (r % bRowTile);
-              Value &bc = bcasts[ai];
-              Value &bv = vecs[bi];
-              if (g.combine != Group::Combine::FMA) {
-                if (!bv)
-                  bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
-                switch (g.combine) {
-                case Group::Combine::Max:
-                  acc[r] = arith::MaximumFOp::create(b, loc, acc[r], bv);
-                  break;
-                case Group::Combine::MaxNum:
-                  acc[r] = arith::MaxNumFOp::create(b, loc, acc[r], bv);
-                  break;
-                default:
-                  acc[r] = arith::AddFOp::create(b, loc, acc[r], bv);
-                  break;
-                }
-                continue;
-              }
-              if (g.dot) {
-                // a[.., k : k + 2] as one 32-bit word in every lane; b
-                // holds the lanes' pairs; vdpbf16ps adds both products.
-                auto pairs = VectorType::get({2 * lanes}, b.getBF16Type());
-                if (!bc) {
-                  Value pair = vector::LoadOp::create(
-                      b, loc, VectorType::get({2}, b.getBF16Type()), aBuf,
-                      indices(aMap, at));
-                  Value word = vector::ExtractOp::create(
-                      b, loc,
-                      vector::BitCastOp::create(
-                          b, loc, VectorType::get({1}, b.getI32Type()), pair),
-                      ArrayRef<int64_t>{0});
-                  bc = vector::BitCastOp::create(
-                      b, loc, pairs,
-                      vector::BroadcastOp::create(
-                          b, loc, VectorType::get({lanes}, b.getI32Type()),
-                          word));
-                }
-                if (!bv)
-                  bv = vector::LoadOp::create(b, loc, pairs, bBuf,
-                                              indices(bMap, at));
-                acc[r] = x86vector::DotBF16Op::create(b, loc, vecType, acc[r],
-                                                      bc, bv);
-                continue;
-              }
-              if (!bc) {
-                Value a = memref::LoadOp::create(b, loc, aBuf,
-                                                 indices(aMap, at));
-                bc = vector::BroadcastOp::create(b, loc, vecType, widen(a));
-              }
-              if (!bv)
-                bv = widen(
-                    loadVector(bBuf, indices(bMap, at), bMask, g.bStride));
-              acc[r] = vector::FMAOp::create(b, loc, vecType, bc, bv, acc[r]);
-            }
-          };
-          // Unrolled reduction dims enumerate every combination.
-          auto unrolledSteps = [&](SmallVector<Value> red,
-                                   SmallVector<Value> &acc) {
-            SmallVector<int64_t> counter(unrolled.size(), 0);
-            while (true) {
-              for (auto [k, d] : llvm::enumerate(unrolled))
-                red[d] = index(counter[k]);
-              step(red, acc);
-              size_t k = 0;
-              for (; k < unrolled.size(); ++k) {
-                if (++counter[k] < loopSizes[unrolled[k]])
-                  break;
-                counter[k] = 0;
-              }
-              if (k == unrolled.size())
-                break;
-            }
-          };
-          std::function<SmallVector<Value>(size_t, SmallVector<Value>,
-                                           SmallVector<Value>)>
-              nest = [&](size_t level, SmallVector<Value> red,
-                         SmallVector<Value> acc) -> SmallVector<Value> {
-            if (level == looped.size()) {
-              unrolledSteps(red, acc);
-              return acc;
-            }
-            unsigned d = looped[level];
-            Value lo = index(0), hi = index(loopSizes[d]);
-            if (d == kDim) {
-              lo = kLo;
-              hi = arith::AddIOp::create(b, loc, kLo, index(kBlock));
-            }
-            auto loop = scf::ForOp::create(
-                b, loc, lo, hi, index(d == g.pairDim ? 2 : 1), acc,
-                [&](OpBuilder &fb, Location, Value iv, ValueRange iter) {
+            // `then` when `cond` holds, else `otherwise`, as an scf.if.
+            auto select = [&](Value cond,
+                              function_ref<SmallVector<Value>()> then,
+                              function_ref<SmallVector<Value>()> otherwise) {
+              auto branch = [&](function_ref<SmallVector<Value>()> f) {
+                return [&, f](OpBuilder &ib, Location) {
                   OpBuilder::InsertionGuard inner(b);
-                  b.setInsertionPointToStart(fb.getInsertionBlock());
-                  SmallVector<Value> r2 = red;
-                  r2[d] = iv;
-                  SmallVector<Value> result =
-                      nest(level + 1, r2, SmallVector<Value>(iter));
-                  scf::YieldOp::create(b, loc, result);
-                });
-            return SmallVector<Value>(loop.getResults());
-          };
-          accs = nest(0, SmallVector<Value>(base), accs);
+                  b.setInsertionPoint(ib.getInsertionBlock(),
+                                      ib.getInsertionPoint());
+                  scf::YieldOp::create(b, loc, f());
+                };
+              };
+              auto ifOp = scf::IfOp::create(b, loc, cond, branch(then),
+                                            branch(otherwise));
+              return SmallVector<Value>(ifOp.getResults());
+            };
+            SmallVector<Value> accs =
+                kLo ? select(first, initial, partial) : initial();
 
-          auto store = [&](bool final) {
-            for (auto [r, dims] : llvm::enumerate(rows)) {
-              Value result = accs[r];
-              if (final && g.epilogue)
-                result = evalElementwise(g.epilogue, dims, result, outMask);
-              if (g.outGather)
-                scatterLanes(result, g.out, outMap, dims, g.vecDim);
-              else
-                storeVector(result, g.out, indices(outMap, dims), outMask);
-            }
-            return SmallVector<Value>();
-          };
-          if (kLo)
-            select(last, [&] { return store(true); },
-                   [&] { return store(false); });
-          else
-            store(true);
+            // One reduction step at loop values `red` (reduction dims set).
+            auto step = [&](ArrayRef<Value> red, SmallVector<Value> &acc) {
+              DenseMap<unsigned, Value> bcasts, vecs;
+              for (auto [r, dims] : llvm::enumerate(rows)) {
+                SmallVector<Value> at(dims.begin(), dims.end());
+                for (unsigned d : reduction)
+                  at[d] = red[d];
+                unsigned ai = (r / bRowTile), bi = (r % bRowTile);
+                Value &bc = bcasts[ai];
+                Value &bv = vecs[bi];
+                if (g.combine != Group::Combine::FMA) {
+                  if (!bv)
+                    bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
+                  switch (g.combine) {
+                  case Group::Combine::Max:
+                    acc[r] = arith::MaximumFOp::create(b, loc, acc[r], bv);
+                    break;
+                  case Group::Combine::MaxNum:
+                    acc[r] = arith::MaxNumFOp::create(b, loc, acc[r], bv);
+                    break;
+                  default:
+                    acc[r] = arith::AddFOp::create(b, loc, acc[r], bv);
+                    break;
+                  }
+                  continue;
+                }
+                if (g.dot) {
+                  // a[.., k : k + 2] as one 32-bit word in every lane; b
+                  // holds the lanes' pairs; vdpbf16ps adds both products.
+                  auto pairs = VectorType::get({2 * lanes}, b.getBF16Type());
+                  if (!bc) {
+                    Value pair = vector::LoadOp::create(
+                        b, loc, VectorType::get({2}, b.getBF16Type()), aBuf,
+                        indices(aMap, at));
+                    Value word = vector::ExtractOp::create(
+                        b, loc,
+                        vector::BitCastOp::create(
+                            b, loc, VectorType::get({1}, b.getI32Type()), pair),
+                        ArrayRef<int64_t>{0});
+                    bc = vector::BitCastOp::create(
+                        b, loc, pairs,
+                        vector::BroadcastOp::create(
+                            b, loc, VectorType::get({lanes}, b.getI32Type()),
+                            word));
+                  }
+                  if (!bv)
+                    bv = vector::LoadOp::create(b, loc, pairs, bBuf,
+                                                indices(bMap, at));
+                  acc[r] = x86vector::DotBF16Op::create(b, loc, vecType, acc[r],
+                                                        bc, bv);
+                  continue;
+                }
+                if (!bc) {
+                  Value a =
+                      memref::LoadOp::create(b, loc, aBuf, indices(aMap, at));
+                  bc = vector::BroadcastOp::create(b, loc, vecType, widen(a));
+                }
+                if (!bv)
+                  bv = widen(
+                      loadVector(bBuf, indices(bMap, at), bMask, g.bStride));
+                acc[r] = vector::FMAOp::create(b, loc, vecType, bc, bv, acc[r]);
+              }
+            };
+            // Unrolled reduction dims enumerate every combination.
+            auto unrolledSteps = [&](SmallVector<Value> red,
+                                     SmallVector<Value> &acc) {
+              SmallVector<int64_t> counter(unrolled.size(), 0);
+              while (true) {
+                for (auto [k, d] : llvm::enumerate(unrolled))
+                  red[d] = index(counter[k]);
+                step(red, acc);
+                size_t k = 0;
+                for (; k < unrolled.size(); ++k) {
+                  if (++counter[k] < loopSizes[unrolled[k]])
+                    break;
+                  counter[k] = 0;
+                }
+                if (k == unrolled.size())
+                  break;
+              }
+            };
+            std::function<SmallVector<Value>(size_t, SmallVector<Value>,
+                                             SmallVector<Value>)>
+                nest = [&](size_t level, SmallVector<Value> red,
+                           SmallVector<Value> acc) -> SmallVector<Value> {
+              if (level == looped.size()) {
+                unrolledSteps(red, acc);
+                return acc;
+              }
+              unsigned d = looped[level];
+              Value lo = index(0), hi = index(loopSizes[d]);
+              if (d == kDim) {
+                lo = kLo;
+                hi = arith::AddIOp::create(b, loc, kLo, index(kBlock));
+              }
+              auto loop = scf::ForOp::create(
+                  b, loc, lo, hi, index(d == g.pairDim ? 2 : 1), acc,
+                  [&](OpBuilder &fb, Location, Value iv, ValueRange iter) {
+                    OpBuilder::InsertionGuard inner(b);
+                    b.setInsertionPointToStart(fb.getInsertionBlock());
+                    SmallVector<Value> r2 = red;
+                    r2[d] = iv;
+                    SmallVector<Value> result =
+                        nest(level + 1, r2, SmallVector<Value>(iter));
+                    scf::YieldOp::create(b, loc, result);
+                  });
+              return SmallVector<Value>(loop.getResults());
+            };
+            accs = nest(0, SmallVector<Value>(base), accs);
+
+            auto store = [&](bool final) {
+              for (auto [r, dims] : llvm::enumerate(rows)) {
+                Value result = accs[r];
+                if (final && g.epilogue)
+                  result = evalElementwise(g.epilogue, dims, result, outMask);
+                if (g.outGather)
+                  scatterLanes(result, g.out, outMap, dims, g.vecDim);
+                else
+                  storeVector(result, g.out, indices(outMap, dims), outMask);
+              }
+              return SmallVector<Value>();
+            };
+            if (kLo)
+              select(
+                  last, [&] { return store(true); },
+                  [&] { return store(false); });
+            else
+              store(true);
           };
 
           if (!kBlock) {
@@ -1254,8 +1261,7 @@ struct Emitter {
           } else {
             // Reduction blocks outside, the `a` row tiles inside.
             int64_t size = loopSizes[kDim];
-            int64_t a0 = aEnd >= 0 ? aBegin : 0;
-            int64_t a1 = aEnd >= 0 ? aEnd : loopSizes[aRow];
+            std::pair<int64_t, int64_t> aTiles = aRange();
             scf::ForOp::create(
                 b, loc, index(0), index(size), index(kBlock), ValueRange{},
                 [&](OpBuilder &kb, Location, Value k0, ValueRange) {
@@ -1263,12 +1269,12 @@ struct Emitter {
                   b.setInsertionPointToStart(kb.getInsertionBlock());
                   Value first = arith::CmpIOp::create(
                       b, loc, arith::CmpIPredicate::eq, k0, index(0));
-                  Value last = arith::CmpIOp::create(
-                      b, loc, arith::CmpIPredicate::eq, k0,
-                      index(size - kBlock));
+                  Value last =
+                      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            k0, index(size - kBlock));
                   scf::ForOp::create(
-                      b, loc, index(a0), index(a1), index(aRowTile),
-                      ValueRange{},
+                      b, loc, index(aTiles.first), index(aTiles.second),
+                      index(aRowTile), ValueRange{},
                       [&](OpBuilder &ab, Location, Value ai, ValueRange) {
                         OpBuilder::InsertionGuard inner2(b);
                         b.setInsertionPointToStart(ab.getInsertionBlock());
