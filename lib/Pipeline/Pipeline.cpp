@@ -76,6 +76,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (precision == Precision::FP32 && vectorBits > 0) {
+    pm.addPass(createDSCChannelsLast(DSCChannelsLastOptions{vectorBits}));
     pm.addPass(
         createDSCChannelsLastInputs(DSCChannelsLastInputsOptions{vectorBits}));
     // The NCHW pads the channels-last copies replaced.

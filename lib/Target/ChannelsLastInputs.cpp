@@ -22,6 +22,7 @@
 // downsample) is transposed once.
 //
 //===----------------------------------------------------------------------===//
+#include "Relayout.h"
 #include "dsc/Dialect/Utils.h"
 #include "dsc/Target/KernelStrategy.h"
 #include "dsc/Target/Passes.h"
@@ -38,23 +39,6 @@ namespace dsc {
 #include "dsc/Target/Passes.h.inc"
 
 namespace {
-
-/// The input-channel loop of a 2-D convolution generic (input map
-/// (n, c, h-expr, w-expr) with c a reduction loop no other input index
-/// uses), or ~0u.
-unsigned inputChannelLoop(linalg::GenericOp op) {
-  AffineMap in = op.getIndexingMapsArray()[0];
-  if (in.getNumResults() != 4)
-    return ~0u;
-  auto c = dyn_cast<AffineDimExpr>(in.getResult(1));
-  if (!c || op.getIteratorTypesArray()[c.getPosition()] !=
-                utils::IteratorType::reduction)
-    return ~0u;
-  for (auto [i, e] : llvm::enumerate(in.getResults()))
-    if (i != 1 && e.isFunctionOfDim(c.getPosition()))
-      return ~0u;
-  return c.getPosition();
-}
 
 /// Will dsc-contraction-kernels vectorize `op` along its output channels
 /// (see laneUse and matchAlongChannels there)?
@@ -115,43 +99,6 @@ std::optional<std::pair<unsigned, unsigned>> strideTwoColumns(
                  utils::IteratorType::reduction)
     return std::nullopt;
   return std::make_pair(ow.getPosition(), kw.getPosition());
-}
-
-/// A copy of `src` into a new tensor of `shape` whose element at loop values
-/// (d0, ...) (one per dimension of `shape`) is `src` at `srcMap`.
-Value relayout(OpBuilder &b, Location loc, Value src, ArrayRef<int64_t> shape,
-               AffineMap srcMap) {
-  auto type = cast<RankedTensorType>(src.getType());
-  Value empty = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  SmallVector<AffineMap> maps = {
-      srcMap, b.getMultiDimIdentityMap(static_cast<unsigned>(shape.size()))};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{empty.getType()}, ValueRange{src},
-             ValueRange{empty}, maps,
-             SmallVector<utils::IteratorType>(shape.size(),
-                                              utils::IteratorType::parallel),
-             [](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, args[0]);
-             })
-      .getResult(0);
-}
-
-/// OIHW f32 weights as OHWI.
-DenseElementsAttr ohwi(DenseElementsAttr w) {
-  auto type = cast<RankedTensorType>(w.getType());
-  ArrayRef<int64_t> s = type.getShape();
-  auto newType =
-      RankedTensorType::get({s[0], s[2], s[3], s[1]}, type.getElementType());
-  if (w.isSplat())
-    return w.resizeSplat(newType);
-  SmallVector<float> in(w.getValues<float>()), out(in.size());
-  for (int64_t o = 0; o < s[0]; ++o)
-    for (int64_t i = 0; i < s[1]; ++i)
-      for (int64_t h = 0; h < s[2]; ++h)
-        for (int64_t x = 0; x < s[3]; ++x)
-          out[((o * s[2] + h) * s[3] + x) * s[1] + i] =
-              in[((o * s[1] + i) * s[2] + h) * s[3] + x];
-  return DenseElementsAttr::get(newType, ArrayRef<float>(out));
 }
 
 /// Inputs up to this size get a parity-split copy for a stride-2

@@ -144,6 +144,37 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCChannelsLast : Pass<"dsc-channels-last", "mlir::ModuleOp"> {
+  let summary = "NHWC feature maps through regions of convolutions";
+  let description = [{
+    Runs on linalg on tensors (FP32). Gives every 4-D feature map of a
+    region of 2-D convolutions the layout NHWC, so `dsc-contraction-kernels`
+    vectorizes the convolutions along their output channels (whole vectors)
+    instead of along output rows (a 56-wide row fills 56 of 64 lanes).
+
+    A region is a set of 4-D values connected through ops whose layout may
+    change: `linalg.generic` (each 4-D operand's indexing map permuted like
+    its tensor; elementwise and reduction generics then walk the new layout
+    in order), `tensor.empty`, `linalg.fill`, `tensor.pad`,
+    `tensor.insert_slice`, `tensor.extract_slice` and `tensor.concat` with
+    static shapes. A convolution takes part if its input channels are a
+    reduction loop of their own, its output channels a multiple of the
+    vector lanes and its weights constant (they become OHWI); other
+    convolutions (depthwise, grouped) border the region like any other op.
+    Values are transposed once at the border: into NHWC after a producer
+    outside the region, back to NCHW before the first user outside it. A
+    region is converted if it holds a convolution and its border copies move
+    at most half as many elements as its convolutions write.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the contraction kernels (0: no change)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
   let summary = "Channels-last inputs for convolutions vectorized along output channels";
   let description = [{
