@@ -22,15 +22,17 @@
 //                      shapes, pads, offsets and the concat dim permuted
 //
 // A 2-D convolution generic takes part if its input channels are a
-// reduction loop of their own and its output channels a multiple of the
-// vector lanes (its constant OIHW weights become OHWI, so the kernel's
-// packed copy streams along input channels); others (depthwise, grouped,
-// 24 output channels) are borders of the region, like every other op. At a
-// border a value is transposed, once: into NHWC after a producer outside the
-// region (the graph's input), back to NCHW before the first user outside it
-// (a Flatten). A region is converted if it holds a convolution and its
-// border copies move at most half as many elements as its convolutions
-// write, so a lone pointwise convolution between two depthwise ones keeps
+// reduction loop of their own (the input a broadcast scalar, its constant
+// OIHW weights made OHWI so the kernel's packed copy streams along input
+// channels) or it is depthwise (input and packed weights both vectors along
+// the channels), and its output channels fill the lanes as well as the
+// kernels ask of a row (24 channels: 24 of 32 lanes; 8 of 16 do not).
+// Others (grouped, 8 channels) are borders of the region, like every other
+// op. At a border a value is transposed, once: into NHWC after a producer
+// outside the region (the graph's input), back to NCHW before the first
+// user outside it (a Flatten). A region is converted if it holds a
+// convolution and its border copies move at most half as many elements as
+// its convolutions write, so a lone convolution between two borders keeps
 // NCHW.
 //
 //===----------------------------------------------------------------------===//
@@ -88,17 +90,31 @@ bool isConv(linalg::GenericOp op) {
   return kind && kind.getValue() == "Conv";
 }
 
-/// A 2-D convolution the kernels run well channels-last: f32, input
-/// channels a reduction loop of their own, output channels a multiple of the
-/// lanes, constant weights.
+/// A depthwise 2-D convolution generic: the input's channel index is the
+/// output's (a parallel loop).
+bool isDepthwise(linalg::GenericOp op) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto c = dyn_cast<AffineDimExpr>(maps[0].getResult(1));
+  return c && maps[2].getResult(1) == c &&
+         op.getIteratorTypesArray()[c.getPosition()] ==
+             utils::IteratorType::parallel;
+}
+
+/// A 2-D convolution the kernels run well channels-last: f32, constant
+/// weights, input channels a reduction loop of their own (the input a
+/// broadcast scalar) or depthwise (input and weights vectors along the
+/// channels), and output channels that fill the vector lanes as well as
+/// the kernels ask of an output row (24 channels: 24 of 32 lanes).
 bool channelsLastConv(linalg::GenericOp op, const KernelStrategy &s) {
   if (!isConv(op) || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return false;
   auto out = dyn_cast<RankedTensorType>(op.getResultTypes()[0]);
   auto x = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
-  if (!out || !x || out.getRank() != 4 || !out.getElementType().isF32() ||
-      !x.getElementType().isF32() || !isFeatureMap(op.getDpsInputs()[0]) ||
-      out.getDimSize(1) % s.lanes != 0 || inputChannelLoop(op) == ~0u ||
+  if (!out || !x || out.getRank() != 4 || x.getRank() != 4 ||
+      !out.getElementType().isF32() || !x.getElementType().isF32() ||
+      !isFeatureMap(op.getDpsInputs()[0]) ||
+      laneUse(out.getDimSize(1), s) < kMinLaneUse ||
+      (inputChannelLoop(op) == ~0u && !isDepthwise(op)) ||
       !matchPattern(op.getDpsInputs()[1], m_Constant()))
     return false;
   AffineMap outMap = op.getIndexingMapsArray()[2];

@@ -137,12 +137,17 @@ func.func @returned(%x: tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32> {
 #dww = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d4, d5)>
 #dwo = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
 
-// Tests that a pointwise convolution between depthwise convolutions (which
-// border a region) keeps NCHW: copies in and out would move more than the
-// convolution writes. So does a convolution with 24 output channels.
+// Tests that depthwise convolutions take part (the input read through
+// (n, h + kh, w + kw, c), the output written (n, h, w, c), the weights
+// unchanged: the kernels pack them) and so does a convolution with 24
+// output channels (24 of 32 lanes); the result goes back to NCHW.
+// CHECK-DAG:   #[[DWIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2 + d4, d3 + d5, d1)>
+// CHECK-DAG:   #[[DWW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d4, d5)>
+// CHECK-DAG:   #[[DWOUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d1)>
 // CHECK-LABEL: func.func @between_depthwise(
-// CHECK-NOT:     tensor<1x16x16x32xf32>
-// CHECK-NOT:     tensor<1x16x16x24xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[DWIN]], #[[DWW]], #[[DWOUT]]]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x16x32xf32>, tensor<32x1x1xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x16x24xf32>) {{.*}}dsc.contraction = "Conv"
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x16x16x24xf32>) outs(%{{.*}} : tensor<1x24x16x16xf32>)
 // CHECK:         return
 func.func @between_depthwise(%x: tensor<1x32x16x16xf32>) -> tensor<1x24x16x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -182,4 +187,30 @@ func.func @between_depthwise(%x: tensor<1x32x16x16xf32>) -> tensor<1x24x16x16xf3
     linalg.yield %s : f32
   } -> tensor<1x24x16x16xf32>
   return %z : tensor<1x24x16x16xf32>
+}
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+
+// Tests that a convolution with 8 output channels (8 of 16 lanes) borders
+// a region, so one on its own keeps NCHW.
+// CHECK-LABEL: func.func @few_channels(
+// CHECK-NOT:     tensor<1x16x16x8xf32>
+// CHECK:         return
+func.func @few_channels(%x: tensor<1x64x16x16xf32>) -> tensor<1x8x16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<8x64x1x1xf32>
+  %e = tensor.empty() : tensor<1x8x16x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x64x16x16xf32>, tensor<8x64x1x1xf32>) outs(%acc : tensor<1x8x16x16xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x16x16xf32>
+  return %y : tensor<1x8x16x16xf32>
 }

@@ -170,13 +170,14 @@ memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
 // goes),
 // the input is broadcast, the bias is a vector along the channels, and the
 // output and the residual are gathered and scattered (32 lanes, two
-// vectors of channels, 7 output rows per tile).
+// vectors of channels, 7 output columns per tile: the one of two equal row
+// loops nearest the input's innermost index).
 // CHECK-LABEL: memref.global "private" constant @weights_packed0x32 : memref<2x8x3x3x32xf32>
 // CHECK-NOT:   @weights :
 // CHECK-LABEL: func @conv_channels
 // CHECK:       memref.get_global @weights_packed0x32
 // CHECK:       scf.forall
-// CHECK-SAME:  step (32, 1, 7, 1)
+// CHECK-SAME:  step (32, 1, 1, 7)
 // CHECK:       vector.load %{{.*}} : memref<64xf32>, vector<32xf32>
 // CHECK:       scf.for
 // CHECK:       memref.load %arg0
@@ -396,6 +397,38 @@ func.func @matmul_activations(%a: memref<64x256xf32>, %b: memref<256x256xf32>,
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#dx = affine_map<(n, h, w, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#dw = affine_map<(n, h, w, c, kh, kw) -> (c, 0, kh, kw)>
+#do = affine_map<(n, h, w, c, kh, kw) -> (n, h, w, c)>
+memref.global "private" constant @dwweights : memref<32x1x3x3xf32> = dense<0.5>
+
+// Tests that a channels-last depthwise convolution reads both its input and
+// its weights (packed with the channels innermost) as vectors along the
+// channels: no broadcast, 8 output columns of 32 channels per tile.
+// CHECK-LABEL: func @depthwise_nhwc
+// CHECK:       memref.get_global @dwweights_packed0x32 : memref<1x1x3x3x32xf32>
+// CHECK:       scf.forall
+// CHECK-SAME:  step (1, 1, 8, 32)
+// CHECK-NOT:   vector.broadcast
+// CHECK:       vector.load %arg0{{.*}} : memref<1x10x10x32xf32>, vector<32xf32>
+// CHECK:       vector.load %{{.*}} : memref<1x1x3x3x32xf32>, vector<32xf32>
+// CHECK:       vector.fma
+// CHECK-NOT:   linalg.generic
+func.func @depthwise_nhwc(%in: memref<1x10x10x32xf32>, %out: memref<1x8x8x32xf32>) {
+  %w = memref.get_global @dwweights : memref<32x1x3x3xf32>
+  linalg.generic {indexing_maps = [#dx, #dw, #do],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%in, %w : memref<1x10x10x32xf32>, memref<32x1x3x3xf32>) outs(%out : memref<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %m : f32
     linalg.yield %s : f32
   }
   return

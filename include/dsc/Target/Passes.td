@@ -157,10 +157,11 @@ def DSCChannelsLast : Pass<"dsc-channels-last", "mlir::ModuleOp"> {
     its tensor; elementwise and reduction generics then walk the new layout
     in order), `tensor.empty`, `linalg.fill`, `tensor.pad`,
     `tensor.insert_slice`, `tensor.extract_slice` and `tensor.concat` with
-    static shapes. A convolution takes part if its input channels are a
-    reduction loop of their own, its output channels a multiple of the
-    vector lanes and its weights constant (they become OHWI); other
-    convolutions (depthwise, grouped) border the region like any other op.
+    static shapes. A convolution with constant weights takes part if its
+    input channels are a reduction loop of their own (the weights become
+    OHWI) or it is depthwise, and its output channels use at least 60 % of
+    the vector lanes they take (24 of 32); others (grouped, 8 channels)
+    border the region like any other op.
     Values are transposed once at the border: into NHWC after a producer
     outside the region, back to NCHW before the first user outside it. A
     region is converted if it holds a convolution and its border copies move

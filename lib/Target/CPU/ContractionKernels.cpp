@@ -195,6 +195,11 @@ struct Group {
   bool outGather = false;  // vecDim is an outer output index: gathered and scattered
   int64_t bStride;
   bool packB = false;      // b is a constant to re-lay with vecDim innermost
+  // `a` read as vectors along vecDim too (element stride aStride), not one
+  // broadcast scalar: a depthwise convolution channels-last, whose input
+  // and (packed) weights both run along the channels in the lanes.
+  bool aVector = false;
+  int64_t aStride = 1;
   int64_t forcedLanes = 0; // vector length fixed by the caller (no masks)
   bool bf16 = false;       // an input is bf16, widened to f32 in the body
   // vdpbf16ps: pairs of reduction loop `pairDim` (the innermost index of
@@ -524,15 +529,25 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
   }
   if (!accs[0] || !accs[1])
     return std::nullopt;
-  // The broadcast operand is `a`, the vector operand `b`.
+  // The broadcast operand is `a`, the vector operand `b`; with two vector
+  // operands (a channels-last depthwise convolution), `b` is the packed
+  // constant.
   unsigned aIndex, bIndex;
   if (accs[0]->kind == Access::Broadcast && accs[1]->kind == Access::Vector)
     std::tie(aIndex, bIndex) = std::make_pair(0u, 1u);
   else if (accs[1]->kind == Access::Broadcast &&
            accs[0]->kind == Access::Vector)
     std::tie(aIndex, bIndex) = std::make_pair(1u, 0u);
+  else if (combine == Group::Combine::FMA && !g.bf16 &&
+           accs[0]->kind == Access::Vector &&
+           accs[1]->kind == Access::Vector && pack[0] != pack[1] &&
+           !g.outGather)
+    std::tie(aIndex, bIndex) =
+        pack[1] ? std::make_pair(0u, 1u) : std::make_pair(1u, 0u);
   else
     return std::nullopt;
+  g.aVector = accs[aIndex]->kind == Access::Vector;
+  g.aStride = accs[aIndex]->stride;
   g.bStride = accs[bIndex]->stride;
   g.packB = pack[bIndex];
   g.aBuf = op.getDpsInputOperand(aIndex)->get();
@@ -639,15 +654,27 @@ struct Emitter {
     masked = vecTile != lanes || sizeV % vecTile != 0;
     int64_t columns = lanes / s.lanes;
     int64_t rowBudget = std::max<int64_t>(1, s.maxAccumulators / columns);
-    auto pickLargest = [&](ArrayRef<unsigned> dims) {
+    // The largest row loop; among equal ones the one nearest the operand's
+    // innermost index, so a tile's rows share cache lines (an NHWC
+    // convolution's a-rows along output columns, not output rows: a stem's
+    // 8 rows along H touched 22 input rows per tap).
+    auto pickLargest = [&](ArrayRef<unsigned> dims, AffineMap map) {
+      auto depth = [&](unsigned d) {
+        int64_t last = -1;
+        for (auto [i, e] : llvm::enumerate(map.getResults()))
+          if (e.isFunctionOfDim(d))
+            last = i;
+        return last;
+      };
       unsigned best = ~0u;
       for (unsigned d : dims)
-        if (best == ~0u || loopSizes[d] > loopSizes[best])
+        if (best == ~0u || loopSizes[d] > loopSizes[best] ||
+            (loopSizes[d] == loopSizes[best] && depth(d) > depth(best)))
           best = d;
       return best;
     };
-    aRow = pickLargest(g.aRows);
-    bRow = pickLargest(g.bRows);
+    aRow = pickLargest(g.aRows, g.aMap);
+    bRow = pickLargest(g.bRows, g.bMap);
     if (g.dot) {
       // Rows whose `a` pairs are adjacent in memory (a convolution's output
       // columns): a tile's broadcasts then share cache lines, where rows
@@ -670,12 +697,13 @@ struct Emitter {
     int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
     int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
     int64_t bLoads = columns * (g.bStride > 1 ? 2 : 1);
+    int64_t aLoads = g.aVector ? columns * (g.aStride > 1 ? 2 : 1) : 1;
     for (int64_t ra = 1; ra <= std::min(aSize, rowBudget); ++ra) {
       for (int64_t rb = 1; ra * rb <= rowBudget && rb <= bSize; ++rb) {
         double loads = 0, fmas = 0;
         for (auto [na, ta] : pieces(aSize, ra))
           for (auto [nb, tb] : pieces(bSize, rb)) {
-            loads += double(na) * nb * (ta + tb * bLoads);
+            loads += double(na) * nb * (ta * aLoads + tb * bLoads);
             fmas += double(na) * nb * ta * tb * columns;
           }
         double cost = loads / fmas;
@@ -1077,6 +1105,7 @@ struct Emitter {
           Value v0 = base[g.vecDim];
           Value outMask = mask(v0);
           Value bMask = mask(v0, g.bStride);
+          Value aMask = g.aVector ? mask(v0, g.aStride) : Value();
 
           // One register block at `base`; with reduction blocks, over
           // [kLo, kLo + kBlock) of loop kDim, the first block initializing
@@ -1178,7 +1207,9 @@ struct Emitter {
                                                         bc, bv);
                   continue;
                 }
-                if (!bc) {
+                if (!bc && g.aVector) {
+                  bc = loadVector(aBuf, indices(aMap, at), aMask, g.aStride);
+                } else if (!bc) {
                   Value a =
                       memref::LoadOp::create(b, loc, aBuf, indices(aMap, at));
                   bc = vector::BroadcastOp::create(b, loc, vecType, widen(a));
@@ -1354,7 +1385,7 @@ struct DSCContractionKernelsPass
     }
 
     KernelStrategy strategy = strategyFor(vectorBits);
-    SmallVector<Group> groups;
+    SmallVector<Group, 8> groups;
     module.walk([&](linalg::GenericOp op) {
       std::optional<Group> g = matchContraction(op);
       // Strided convolutions read twice the lanes and shuffle them: along
