@@ -653,7 +653,11 @@ struct Emitter {
     }
     masked = vecTile != lanes || sizeV % vecTile != 0;
     int64_t columns = lanes / s.lanes;
-    int64_t rowBudget = std::max<int64_t>(1, s.maxAccumulators / columns);
+    // With `a` in vectors (depthwise), neighbouring rows and taps load the
+    // same input vectors, which LLVM then keeps live across steps: half the
+    // accumulators leave registers for them (8 rows spilled on every tap).
+    int64_t rowBudget = std::max<int64_t>(
+        1, s.maxAccumulators / (g.aVector ? 2 * columns : columns));
     // The largest row loop; among equal ones the one nearest the operand's
     // innermost index, so a tile's rows share cache lines (an NHWC
     // convolution's a-rows along output columns, not output rows: a stem's
