@@ -75,8 +75,12 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (precision == Precision::FP32 && vectorBits > 0) {
+  // NHWC regions, in both precisions: with bf16 the convolutions' input
+  // channels are then the innermost index vdpbf16ps pairs (no channel-pair
+  // copy per convolution input).
+  if (vectorBits > 0)
     pm.addPass(createDSCChannelsLast(DSCChannelsLastOptions{vectorBits}));
+  if (precision == Precision::FP32 && vectorBits > 0) {
     pm.addPass(
         createDSCChannelsLastInputs(DSCChannelsLastInputsOptions{vectorBits}));
     // The NCHW pads the channels-last copies replaced.

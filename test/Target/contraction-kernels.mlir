@@ -411,11 +411,13 @@ memref.global "private" constant @dwweights : memref<32x1x3x3xf32> = dense<0.5>
 
 // Tests that a channels-last depthwise convolution reads both its input and
 // its weights (packed with the channels innermost) as vectors along the
-// channels: no broadcast, 8 output columns of 32 channels per tile.
+// channels: no broadcast, 4 output columns of 32 channels per tile (half
+// the accumulators of a broadcast kernel: neighbouring columns and taps
+// share input vectors, which stay in registers).
 // CHECK-LABEL: func @depthwise_nhwc
 // CHECK:       memref.get_global @dwweights_packed0x32 : memref<1x1x3x3x32xf32>
 // CHECK:       scf.forall
-// CHECK-SAME:  step (1, 1, 8, 32)
+// CHECK-SAME:  step (1, 1, 4, 32)
 // CHECK-NOT:   vector.broadcast
 // CHECK:       vector.load %arg0{{.*}} : memref<1x10x10x32xf32>, vector<32xf32>
 // CHECK:       vector.load %{{.*}} : memref<1x1x3x3x32xf32>, vector<32xf32>

@@ -538,7 +538,7 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
   else if (accs[1]->kind == Access::Broadcast &&
            accs[0]->kind == Access::Vector)
     std::tie(aIndex, bIndex) = std::make_pair(1u, 0u);
-  else if (combine == Group::Combine::FMA && !g.bf16 &&
+  else if (combine == Group::Combine::FMA &&
            accs[0]->kind == Access::Vector &&
            accs[1]->kind == Access::Vector && pack[0] != pack[1] &&
            !g.outGather)
@@ -1212,7 +1212,8 @@ struct Emitter {
                   continue;
                 }
                 if (!bc && g.aVector) {
-                  bc = loadVector(aBuf, indices(aMap, at), aMask, g.aStride);
+                  bc = widen(
+                      loadVector(aBuf, indices(aMap, at), aMask, g.aStride));
                 } else if (!bc) {
                   Value a =
                       memref::LoadOp::create(b, loc, aBuf, indices(aMap, at));

@@ -88,14 +88,18 @@ func.func @relu(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
 
 // -----
 
-// Tests that sigmoid is 1 / (1 + exp(-x)).
+// Tests that sigmoid is 1 / min(1 + exp(-x), FLT_MAX), the division
+// marked ninf (its operands are finite) so LLVM may use a reciprocal
+// estimate.
 // CHECK-LABEL: func @sigmoid
 // CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[NEG:.+]] = arith.negf %[[X]] : f32
 // CHECK: %[[E:.+]] = math.exp %[[NEG]] : f32
 // CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
 // CHECK: %[[D:.+]] = arith.addf %[[ONE]], %[[E]] : f32
-// CHECK: %[[R:.+]] = arith.divf %[[ONE]], %[[D]] : f32
+// CHECK: %[[MAX:.+]] = arith.constant 3.40282347E+38 : f32
+// CHECK: %[[C:.+]] = arith.minimumf %[[D]], %[[MAX]] : f32
+// CHECK: %[[R:.+]] = arith.divf %[[ONE]], %[[C]] fastmath<ninf,arcp> : f32
 // CHECK: linalg.yield %[[R]]
 func.func @sigmoid(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %0 = dsc.sigmoid %x : tensor<1x16xf32>
