@@ -435,3 +435,30 @@ func.func @depthwise_nhwc(%in: memref<1x10x10x32xf32>, %out: memref<1x8x8x32xf32
   }
   return
 }
+
+// -----
+
+#ma = affine_map<(m, n, k) -> (m, k)>
+#mb = affine_map<(m, n, k) -> (k, n)>
+#mo = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @fc : memref<64x512xf32> = dense<0.5>
+
+// Tests that a product with one output row (a classifier's matrix-vector
+// product) takes 8 vectors of 16 lanes per tile instead of 2, so 8
+// independent accumulators hide the FMA latency.
+// CHECK-LABEL: func @matvec
+// CHECK:       scf.forall
+// CHECK-SAME:  step (1, 128)
+// CHECK:       vector.fma {{.*}} : vector<128xf32>
+func.func @matvec(%a: memref<1x64xf32>, %out: memref<1x512xf32>) {
+  %b = memref.get_global @fc : memref<64x512xf32>
+  linalg.generic {indexing_maps = [#ma, #mb, #mo],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x64xf32>, memref<64x512xf32>) outs(%out : memref<1x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
