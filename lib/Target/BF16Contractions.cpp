@@ -118,6 +118,27 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
           (add.getRhs() == acc && add.getLhs() == mul.getResult()));
 }
 
+/// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
+/// one output row (a classifier's matrix-vector product: the dot kernels'
+/// single 16-lane column is one dependent chain, where the f32 kernels tile
+/// 8 independent columns) and channels-last convolutions with an odd input
+/// channel count (an RGB stem: no pairs, so widened bf16 scalars).
+bool slowerInBF16(linalg::GenericOp op) {
+  auto out = cast<RankedTensorType>(op.getResultTypes()[0]);
+  if (out.hasStaticShape() && out.getRank() >= 1 &&
+      out.getNumElements() == out.getShape().back())
+    return true;
+  AffineMap in = op.getIndexingMapsArray()[0];
+  auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  auto c = in.getNumResults()
+               ? dyn_cast<AffineDimExpr>(in.getResults().back())
+               : nullptr;
+  return c && x.hasStaticShape() &&
+         op.getIteratorTypesArray()[c.getPosition()] ==
+             utils::IteratorType::reduction &&
+         x.getShape().back() % 2 != 0 && x.getRank() == 4;
+}
+
 struct BF16ContractionsPass
     : impl::DSCBF16ContractionsBase<BF16ContractionsPass> {
   using Base::Base;
@@ -211,7 +232,8 @@ struct BF16ContractionsPass
         generic = *g;
         markContraction(generic, kind);
       }
-      if (!isMultiplyAccumulate(generic)) {
+      if (!isMultiplyAccumulate(generic) ||
+          (pairActivations && slowerInBF16(generic))) {
         ++kept[kind];
         continue;
       }

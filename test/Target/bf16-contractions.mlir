@@ -166,3 +166,47 @@ func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> t
   } -> tensor<1x16x6x6xf32>
   return %r : tensor<1x16x6x6xf32>
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#cx = affine_map<(n, h, w, f, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#cw = affine_map<(n, h, w, f, c, kh, kw) -> (f, kh, kw, c)>
+#co = affine_map<(n, h, w, f, c, kh, kw) -> (n, h, w, f)>
+
+// Tests that, for vdpbf16ps targets, a matrix-vector product (one output
+// row) and a channels-last convolution with 3 input channels (no pairs)
+// stay f32: the f32 kernels run them faster. Without pair-activations
+// (other targets) both take bf16 inputs.
+// PAIRS:       dsc.bf16_contractions = {}, dsc.fp32_contractions = {Conv = 1 : i64, Gemm = 1 : i64}
+// PAIRS-LABEL: func.func @f32_faster(
+// PAIRS-NOT:     bf16
+// PAIRS:         return
+// CHECK:       dsc.bf16_contractions = {Conv = 1 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {}
+// CHECK-LABEL: func.func @f32_faster(
+func.func @f32_faster(%v: tensor<1x64xf32>, %x: tensor<1x8x8x3xf32>) -> (tensor<1x32xf32>, tensor<1x6x6x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<64x32xf32>
+  %e = tensor.empty() : tensor<1x32xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %r = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%v, %w : tensor<1x64xf32>, tensor<64x32xf32>) outs(%acc : tensor<1x32xf32>) attrs = {dsc.contraction = "Gemm"} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32xf32>
+  %k = arith.constant dense<0.5> : tensor<16x3x3x3xf32>
+  %e2 = tensor.empty() : tensor<1x6x6x16xf32>
+  %acc2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %y = linalg.generic {indexing_maps = [#cx, #cw, #co], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %k : tensor<1x8x8x3xf32>, tensor<16x3x3x3xf32>) outs(%acc2 : tensor<1x6x6x16xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x6x6x16xf32>
+  return %r, %y : tensor<1x32xf32>, tensor<1x6x6x16xf32>
+}
