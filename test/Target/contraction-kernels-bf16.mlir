@@ -7,20 +7,23 @@
 memref.global "private" constant @w : memref<64x32xbf16> = dense<0.5>
 
 // Tests that a bf16 matmul (--precision=bf16) with constant weights becomes
-// vdpbf16ps on AVX512-BF16: the weights re-laid as [n / 16][k / 2][16 * 2]
-// (a pair of k per lane), k stepping by 2, a[m, k : k + 2] loaded as one
-// 32-bit word broadcast to every lane, and x86vector.avx512.dot
-// accumulating 16 f32 lanes per row.
-// DOT-LABEL: memref.global "private" constant @w_pairs1_0x16 : memref<2x32x32xbf16>
+// vdpbf16ps on AVX512-BF16: the weights re-laid as [n / 32][k / 2][32 * 2]
+// (a pair of k per lane, two 16-lane columns per row), k stepping by 2,
+// a[m, k : k + 2] loaded as one 32-bit word broadcast to every lane, and
+// one x86vector.avx512.dot per column accumulating its 16 f32 lanes.
+// DOT-LABEL: memref.global "private" constant @w_pairs1_0x32 : memref<1x32x64xbf16>
 // DOT-LABEL: func @matmul_bf16
 // DOT:       scf.forall
 // DOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2{{.*}} iter_args
 // DOT:         vector.load %{{.*}} : memref<16x64xbf16>, vector<2xbf16>
 // DOT:         vector.bitcast {{.*}} : vector<2xbf16> to vector<1xi32>
-// DOT:         vector.broadcast {{.*}} : i32 to vector<16xi32>
-// DOT:         vector.bitcast {{.*}} : vector<16xi32> to vector<32xbf16>
-// DOT:         vector.load %{{.*}} : memref<2x32x32xbf16>, vector<32xbf16>
+// DOT:         vector.broadcast {{.*}} : i32 to vector<32xi32>
+// DOT:         vector.bitcast {{.*}} : vector<32xi32> to vector<64xbf16>
+// DOT:         vector.load %{{.*}} : memref<1x32x64xbf16>, vector<64xbf16>
 // DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT:         vector.insert_strided_slice {{.*}} {offsets = [0], strides = [1]} : vector<16xf32> into vector<32xf32>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT:         vector.insert_strided_slice {{.*}} {offsets = [16], strides = [1]} : vector<16xf32> into vector<32xf32>
 // DOT-NOT:   vector.fma
 // Without AVX512-BF16 the same contraction widens the bf16 inputs and
 // uses f32 FMAs.

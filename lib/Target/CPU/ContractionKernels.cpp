@@ -206,6 +206,7 @@ struct Group {
   // `a`, which is read as one 32-bit pair) meet `b` packed at compile time
   // as [n / L, ..., K / 2, L * 2] (a pair per lane, lanes contiguous).
   bool dot = false;
+  int64_t dotColumns = 1; // 16-lane columns per row of the dot kernel
   unsigned pairDim = ~0u;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
   // A pooling window (out = max/maxnum/add(out, b); `a` is the window's
@@ -1220,8 +1221,28 @@ struct Emitter {
                   if (!bv)
                     bv = vector::LoadOp::create(b, loc, pairs, bBuf,
                                                 indices(bMap, at));
-                  acc[r] = x86vector::DotBF16Op::create(b, loc, vecType, acc[r],
-                                                        bc, bv);
+                  if (lanes == 16) {
+                    acc[r] = x86vector::DotBF16Op::create(b, loc, vecType,
+                                                          acc[r], bc, bv);
+                    continue;
+                  }
+                  // Several 16-lane columns: one vdpbf16ps per column on
+                  // its slices (the halves of a 32-lane row are two zmm).
+                  auto col = VectorType::get({16}, b.getF32Type());
+                  Value row = acc[r];
+                  for (int64_t c = 0; c < lanes / 16; ++c) {
+                    auto slice = [&](Value v, int64_t n) {
+                      return vector::ExtractStridedSliceOp::create(
+                          b, loc, v, ArrayRef<int64_t>{c * n},
+                          ArrayRef<int64_t>{n}, ArrayRef<int64_t>{1});
+                    };
+                    Value d = x86vector::DotBF16Op::create(
+                        b, loc, col, slice(row, 16), slice(bc, 32),
+                        slice(bv, 32));
+                    acc[r] = vector::InsertStridedSliceOp::create(
+                        b, loc, d, acc[r], ArrayRef<int64_t>{c * 16},
+                        ArrayRef<int64_t>{1});
+                  }
                   continue;
                 }
                 if (!bc && g.aVector) {
@@ -1430,18 +1451,30 @@ struct DSCContractionKernelsPass
       Operation *last = g.epilogue ? g.epilogue.getOperation()
                                    : g.contraction.getOperation();
       OpBuilder b(last);
-      // vdpbf16ps wants whole 16-lane vectors: one column per row, the
-      // register block taken by rows instead.
+      // vdpbf16ps wants whole 16-lane vectors: no masked tiles; a row of
+      // several columns takes one vdpbf16ps per column.
       unsigned pairDim = bf16Dot && vectorBits >= 512 ? pairableDim(g) : ~0u;
       if (pairDim != ~0u) {
         KernelStrategy dotStrategy = strategy;
-        dotStrategy.maxColumns = 1;
         int64_t forced = g.forcedLanes;
-        if (forced)
+        if (forced) {
           g.forcedLanes = 16; // along channels: a multiple of 16 lanes
-        Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
-        trial.plan();
-        if (!trial.masked && trial.lanes == 16 && trial.vecTile == 16) {
+          dotStrategy.maxColumns = 1;
+        }
+        auto fits = [&]() {
+          Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
+          trial.plan();
+          return !trial.masked && trial.lanes % 16 == 0 &&
+                 trial.vecTile == trial.lanes;
+        };
+        bool dot = fits();
+        if (!dot && dotStrategy.maxColumns > 1) {
+          // 48 output columns: no whole 32-lane tiles, whole 16-lane ones.
+          dotStrategy.maxColumns = 1;
+          dot = fits();
+        }
+        if (dot) {
+          g.dotColumns = dotStrategy.maxColumns;
           g.dot = true;
           g.pairDim = pairDim;
           ++dotKernels;
@@ -1451,7 +1484,7 @@ struct DSCContractionKernelsPass
       }
       KernelStrategy used = strategy;
       if (g.dot)
-        used.maxColumns = 1;
+        used.maxColumns = g.dotColumns;
       Emitter e{b, g.contraction.getLoc(), g, used};
       e.plan();
       // Constant vector operands (weights) in lane blocks when every tile
