@@ -47,6 +47,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -126,37 +127,6 @@ bool staticSlice(OffsetSizeAndStrideOpInterface op) {
          !ShapedType::isDynamicShape(op.getStaticSizes()) &&
          !ShapedType::isDynamicShape(op.getStaticStrides());
 }
-
-/// Union-find over values.
-struct Regions {
-  DenseMap<Value, Value> parent;
-  Value find(Value v) {
-    Value root = v;
-    while (true) {
-      auto it = parent.find(root);
-      if (it == parent.end()) {
-        parent[root] = root;
-        break;
-      }
-      if (it->second == root)
-        break;
-      root = it->second;
-    }
-    // Path compression.
-    while (v != root) {
-      Value next = parent[v];
-      parent[v] = root;
-      v = next;
-    }
-    return root;
-  }
-  void join(Value a, Value b) {
-    a = find(a);
-    b = find(b);
-    if (a != b)
-      parent[a] = b;
-  }
-};
 
 /// The feature maps an op whose layout may change connects (its 4-D
 /// operands and results), or nullopt if its layout may not change.
@@ -270,18 +240,21 @@ void convertOp(Operation *op, const DenseSet<Value> &converted,
 /// input), so the loop nest walks that operand's memory in order.
 void walkInLayoutOrder(linalg::GenericOp op, RewriterBase &rewriter) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  SmallVector<unsigned> order;
-  for (OpOperand &init : op.getDpsInitsMutable())
-    if (maps[init.getOperandNumber()].isPermutation()) {
-      order.push_back(init.getOperandNumber());
-      break;
-    }
-  for (OpOperand *in : op.getDpsInputOperands())
-    if (maps[in->getOperandNumber()].isPermutation())
-      order.push_back(in->getOperandNumber());
-  if (order.empty())
+  auto isPermutation = [&](OpOperand &o) {
+    return maps[o.getOperandNumber()].isPermutation();
+  };
+  auto inits = op.getDpsInitsMutable();
+  auto init = llvm::find_if(inits, isPermutation);
+  OpOperand *walked = init != inits.end() ? &*init : nullptr;
+  if (!walked)
+    for (OpOperand *in : op.getDpsInputOperands())
+      if (isPermutation(*in)) {
+        walked = in;
+        break;
+      }
+  if (!walked)
     return;
-  AffineMap m = maps[order.front()];
+  AffineMap m = maps[walked->getOperandNumber()];
   if (m.isIdentity())
     return;
   SmallVector<unsigned> interchange;
@@ -302,7 +275,7 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     IRRewriter rewriter(ctx);
 
     // Regions: feature maps joined by the layout-free ops that use them.
-    Regions regions;
+    llvm::EquivalenceClasses<Value> regions;
     DenseSet<Operation *> layoutFreeOps;
     SmallVector<Operation *> ordered;
     llvm::SetVector<Value> members;
@@ -314,7 +287,7 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
       ordered.push_back(op);
       for (Value v : *maps) {
         members.insert(v);
-        regions.join(v, maps->front());
+        regions.unionSets(v, maps->front());
       }
     });
 
@@ -326,7 +299,7 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     };
     for (Operation *op : ordered)
       if (auto g = dyn_cast<linalg::GenericOp>(op); g && isConv(g))
-        convElements[regions.find(g.getResult(0))] += elements(g.getResult(0));
+        convElements[regions.getLeaderValue(g.getResult(0))] += elements(g.getResult(0));
     auto producedInside = [&](Value v) {
       Operation *def = v.getDefiningOp();
       return def && layoutFreeOps.contains(def);
@@ -338,13 +311,13 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     };
     for (Value v : members) {
       if (!producedInside(v))
-        borderElements[regions.find(v)] += elements(v);
+        borderElements[regions.getLeaderValue(v)] += elements(v);
       else if (usedOutside(v) && !v.getDefiningOp<tensor::EmptyOp>())
-        borderElements[regions.find(v)] += elements(v);
+        borderElements[regions.getLeaderValue(v)] += elements(v);
     }
     DenseSet<Value> converted;
     for (Value v : members) {
-      Value root = regions.find(v);
+      Value root = regions.getLeaderValue(v);
       int64_t gain = convElements.lookup(root);
       if (gain > 0 && 2 * borderElements.lookup(root) <= gain)
         converted.insert(v);
@@ -423,25 +396,9 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
         continue;
       }
       // Constant OIHW weights as OHWI: the kernel's packed copy then
-      // streams along input channels, its innermost reduction loop.
-      SmallVector<AffineMap> maps = g.getIndexingMapsArray();
-      ArrayRef<AffineExpr> wExprs = maps[1].getResults();
-      // The input channels: the input's last index now.
-      AffineExpr ci = maps[0].getResult(3);
-      DenseElementsAttr dense;
-      Value w = g.getDpsInputs()[1];
-      if (wExprs.size() != 4 || wExprs[1] != ci ||
-          !matchPattern(w, m_Constant(&dense)))
-        continue;
-      rewriter.setInsertionPoint(g);
-      w = arith::ConstantOp::create(rewriter, w.getLoc(), ohwi(dense));
-      maps[1] = AffineMap::get(maps[1].getNumDims(), 0,
-                               {wExprs[0], wExprs[2], wExprs[3], wExprs[1]},
-                               ctx);
-      rewriter.modifyOpInPlace(g, [&] {
-        g->setOperand(1, w);
-        g.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
-      });
+      // streams along input channels (the input's last index now), its
+      // innermost reduction loop.
+      useOHWIWeights(rewriter, g, g.getIndexingMapsArray()[0].getResult(3));
     }
   }
 };

@@ -137,16 +137,9 @@ struct ChannelsLastInputsPass
     // NCHW -> NHWC, one copy per value.
     DenseMap<Value, Value> transposed;
     auto channelsLast = [&](Value v) -> Value {
-      if (Value t = transposed.lookup(v))
-        return t;
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointAfterValue(v);
-      ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
-      AffineExpr n, h, w, c;
-      bindDims(ctx, n, h, w, c);
-      Value t = relayout(rewriter, v.getLoc(), v, {s[0], s[2], s[3], s[1]},
-                         AffineMap::get(4, 0, {n, c, h, w}, ctx));
-      transposed[v] = t;
+      Value &t = transposed[v];
+      if (!t)
+        t = channelsLastCopy(rewriter, v);
       return t;
     };
 
@@ -190,27 +183,16 @@ struct ChannelsLastInputsPass
       }
       SmallVector<AffineMap> maps = op.getIndexingMapsArray();
       ArrayRef<AffineExpr> in = maps[0].getResults();
+      AffineExpr ci = in[1];
       maps[0] = AffineMap::get(maps[0].getNumDims(), 0,
                                {in[0], in[2], in[3], in[1]}, ctx);
-      // Constant OIHW weights as OHWI, so the kernel's packed copy streams
-      // along input channels, its innermost loop.
-      Value w = op.getDpsInputs()[1];
-      ArrayRef<AffineExpr> wExprs = maps[1].getResults();
-      DenseElementsAttr dense;
-      if (wExprs.size() == 4 && wExprs[1] == in[1] &&
-          matchPattern(w, m_Constant(&dense))) {
-        OpBuilder::InsertionGuard guard(rewriter);
-        rewriter.setInsertionPoint(op);
-        w = arith::ConstantOp::create(rewriter, w.getLoc(), ohwi(dense));
-        maps[1] = AffineMap::get(maps[1].getNumDims(), 0,
-                                 {wExprs[0], wExprs[2], wExprs[3], wExprs[1]},
-                                 ctx);
-      }
       rewriter.modifyOpInPlace(op, [&] {
         op->setOperand(0, t);
-        op->setOperand(1, w);
         op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
       });
+      // Constant OIHW weights as OHWI, so the kernel's packed copy streams
+      // along input channels, its innermost loop.
+      useOHWIWeights(rewriter, op, ci);
     }
 
     // Stride-2 convolutions along output columns: the input's columns

@@ -1,16 +1,20 @@
 //===- Relayout.h - layout copies shared by the layout passes ---*- C++ -*-===//
 //
 // Helpers of dsc-channels-last and dsc-channels-last-inputs (linalg on
-// tensors): a generic that copies a tensor into a new layout, OIHW weights
-// as OHWI, and the input-channel loop of a 2-D convolution generic.
+// tensors): a generic that copies a tensor into a new layout (NHWC copies
+// in particular), OIHW weights as OHWI, and the input-channel loop of a 2-D
+// convolution generic.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DSC_LIB_TARGET_RELAYOUT_H
 #define DSC_LIB_TARGET_RELAYOUT_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace dsc {
 
@@ -67,6 +71,44 @@ inline mlir::DenseElementsAttr ohwi(mlir::DenseElementsAttr w) {
           out[((o * s[2] + h) * s[3] + x) * s[1] + i] =
               in[((o * s[1] + i) * s[2] + h) * s[3] + x];
   return mlir::DenseElementsAttr::get(newType, llvm::ArrayRef<float>(out));
+}
+
+/// An NHWC copy of the 4-D NCHW tensor `v`, built right after it.
+inline mlir::Value channelsLastCopy(mlir::OpBuilder &b, mlir::Value v) {
+  mlir::OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(v);
+  llvm::ArrayRef<int64_t> s =
+      mlir::cast<mlir::RankedTensorType>(v.getType()).getShape();
+  mlir::MLIRContext *ctx = v.getContext();
+  mlir::AffineExpr n, h, w, c;
+  mlir::bindDims(ctx, n, h, w, c);
+  return relayout(b, v.getLoc(), v, {s[0], s[2], s[3], s[1]},
+                  mlir::AffineMap::get(4, 0, {n, c, h, w}, ctx));
+}
+
+/// Gives the 2-D convolution `op` its constant OIHW weights as OHWI when
+/// they are read through (o, `ci`, kh, kw), so the kernel's packed copy
+/// streams along the input channels `ci`; false if they are not.
+inline bool useOHWIWeights(mlir::RewriterBase &rewriter,
+                           mlir::linalg::GenericOp op, mlir::AffineExpr ci) {
+  llvm::SmallVector<mlir::AffineMap> maps = op.getIndexingMapsArray();
+  llvm::ArrayRef<mlir::AffineExpr> w = maps[1].getResults();
+  mlir::Value weights = op.getDpsInputs()[1];
+  mlir::DenseElementsAttr dense;
+  if (w.size() != 4 || w[1] != ci ||
+      !mlir::matchPattern(weights, mlir::m_Constant(&dense)))
+    return false;
+  mlir::OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  mlir::Value ohwiWeights = mlir::arith::ConstantOp::create(
+      rewriter, weights.getLoc(), ohwi(dense));
+  maps[1] = mlir::AffineMap::get(maps[1].getNumDims(), 0,
+                                 {w[0], w[2], w[3], w[1]}, op.getContext());
+  rewriter.modifyOpInPlace(op, [&] {
+    op->setOperand(1, ohwiWeights);
+    op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  });
+  return true;
 }
 
 } // namespace dsc

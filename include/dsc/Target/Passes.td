@@ -202,13 +202,16 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
 }
 
 def DSCDecomposePads : Pass<"dsc-decompose-pads", "mlir::ModuleOp"> {
-  let summary = "tensor.pad with a constant value as fill + insert_slice";
+  let summary = "tensor.pad with a constant value as border fills + insert_slice";
   let description = [{
-    Runs on tensors before bufferization. Each `tensor.pad` with a constant
-    padding value becomes `linalg.fill` of a `tensor.empty` and a
-    `tensor.insert_slice` of the source into its interior, so that
-    `eliminate-empty-tensors` can make the source's producer write into the
-    padded buffer directly (no copy of every padded feature map).
+    Runs on tensors before bufferization. Each static `tensor.pad` with a
+    constant padding value becomes fills of its border only (one slab per
+    padded side, each a `linalg.fill` of its own `tensor.empty` inserted into
+    the padded tensor) and a `tensor.insert_slice` of the source into the
+    interior, so that `eliminate-empty-tensors` can make the fills and the
+    source's producer write into the padded buffer directly (no copy of
+    every padded feature map, no element written twice). Pads with a dynamic
+    shape fill the whole tensor first.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];

@@ -1221,13 +1221,9 @@ struct Emitter {
                   if (!bv)
                     bv = vector::LoadOp::create(b, loc, pairs, bBuf,
                                                 indices(bMap, at));
-                  if (lanes == 16) {
-                    acc[r] = x86vector::DotBF16Op::create(b, loc, vecType,
-                                                          acc[r], bc, bv);
-                    continue;
-                  }
-                  // Several 16-lane columns: one vdpbf16ps per column on
-                  // its slices (the halves of a 32-lane row are two zmm).
+                  // One vdpbf16ps per 16-lane column, on its slices (the
+                  // halves of a 32-lane row are two zmm; a 16-lane row's
+                  // slices are the whole vectors and fold away).
                   auto col = VectorType::get({16}, b.getF32Type());
                   Value row = acc[r];
                   for (int64_t c = 0; c < lanes / 16; ++c) {
