@@ -123,6 +123,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
     // loop nests (the rest stays linalg for the loop lowering below).
     pm.addPass(createDSCContractionKernels(
         DSCContractionKernelsOptions{options.vectorBits, options.bf16Dot}));
+    // The other elementwise ops as vector loops along their innermost
+    // dimension.
+    pm.addPass(createDSCElementwiseKernels(
+        DSCElementwiseKernelsOptions{options.vectorBits}));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

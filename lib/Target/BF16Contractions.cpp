@@ -119,23 +119,28 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
 }
 
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
-/// one output row (a classifier's matrix-vector product: the dot kernels'
-/// single 16-lane column is one dependent chain, where the f32 kernels tile
-/// 8 independent columns) and channels-last convolutions with an odd input
-/// channel count (an RGB stem: no pairs, so widened bf16 scalars).
+/// channels-last convolutions with an odd input channel count (an RGB stem:
+/// no pairs, so widened bf16 scalars); and depthwise convolutions, whose
+/// input channel is no reduction loop of its own (each input element feeds
+/// only the few taps of its channel): rounding their input to bf16 is a
+/// pass over the map that costs more than the widened bf16 loads save.
+/// (One-row products, a classifier's matrix-vector product, are converted:
+/// their kernel widens the bf16 weights, half the bytes to stream.)
 bool slowerInBF16(linalg::GenericOp op) {
-  auto out = cast<RankedTensorType>(op.getResultTypes()[0]);
-  if (out.hasStaticShape() && out.getRank() >= 1 &&
-      out.getNumElements() == out.getShape().back())
-    return true;
   AffineMap in = op.getIndexingMapsArray()[0];
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  if (in.getNumResults() == 4 &&
+      llvm::none_of(in.getResults(), [&](AffineExpr e) {
+        auto d = dyn_cast<AffineDimExpr>(e);
+        return d && iterators[d.getPosition()] == utils::IteratorType::reduction;
+      }))
+    return true;
   auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
   auto c = in.getNumResults()
                ? dyn_cast<AffineDimExpr>(in.getResults().back())
                : nullptr;
   return c && x.hasStaticShape() &&
-         op.getIteratorTypesArray()[c.getPosition()] ==
-             utils::IteratorType::reduction &&
+         iterators[c.getPosition()] == utils::IteratorType::reduction &&
          x.getShape().back() % 2 != 0 && x.getRank() == 4;
 }
 

@@ -15,6 +15,12 @@ struct DSCCopiesToLinalgPass
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     getOperation().walk([&](memref::CopyOp copy) {
+      // A copy onto itself (the border fill of a padded buffer inserted
+      // into the buffer it was filled in) does nothing.
+      if (copy.getSource() == copy.getTarget()) {
+        rewriter.eraseOp(copy);
+        return;
+      }
       rewriter.setInsertionPoint(copy);
       rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
                                                   copy.getTarget());

@@ -176,17 +176,26 @@ func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> t
 #cw = affine_map<(n, h, w, f, c, kh, kw) -> (f, kh, kw, c)>
 #co = affine_map<(n, h, w, f, c, kh, kw) -> (n, h, w, f)>
 
-// Tests that, for vdpbf16ps targets, a matrix-vector product (one output
-// row) and a channels-last convolution with 3 input channels (no pairs)
-// stay f32: the f32 kernels run them faster. Without pair-activations
-// (other targets) both take bf16 inputs.
-// PAIRS:       dsc.bf16_contractions = {}, dsc.fp32_contractions = {Conv = 1 : i64, Gemm = 1 : i64}
+// Tests that, for vdpbf16ps targets, a channels-last convolution with 3
+// input channels (no pairs) and a depthwise convolution (rounding its input
+// would be a pass over the map for a few taps per element) stay f32, while
+// a matrix-vector product (one output row) takes bf16 weights (its kernel
+// widens them: half the bytes to stream). Without pair-activations (other
+// targets) all three take bf16 inputs.
+// PAIRS:       dsc.bf16_contractions = {Gemm = 1 : i64}, dsc.fp32_contractions = {Conv = 2 : i64}
 // PAIRS-LABEL: func.func @f32_faster(
+// PAIRS:         arith.truncf {{.*}} : f32 to bf16
+// PAIRS:         arith.constant dense<5.000000e-01> : tensor<64x32xbf16>
+// PAIRS:         } -> tensor<1x32xf32>
 // PAIRS-NOT:     bf16
 // PAIRS:         return
-// CHECK:       dsc.bf16_contractions = {Conv = 1 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {}
+// CHECK:       dsc.bf16_contractions = {Conv = 2 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {}
 // CHECK-LABEL: func.func @f32_faster(
-func.func @f32_faster(%v: tensor<1x64xf32>, %x: tensor<1x8x8x3xf32>) -> (tensor<1x32xf32>, tensor<1x6x6x16xf32>) {
+#dx = affine_map<(n, h, w, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#dw = affine_map<(n, h, w, c, kh, kw) -> (kh, kw, c)>
+#do = affine_map<(n, h, w, c, kh, kw) -> (n, h, w, c)>
+func.func @f32_faster(%v: tensor<1x64xf32>, %x: tensor<1x8x8x3xf32>, %z: tensor<1x8x8x32xf32>)
+    -> (tensor<1x32xf32>, tensor<1x6x6x16xf32>, tensor<1x6x6x32xf32>) {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<0.5> : tensor<64x32xf32>
   %e = tensor.empty() : tensor<1x32xf32>
@@ -208,5 +217,15 @@ func.func @f32_faster(%v: tensor<1x64xf32>, %x: tensor<1x8x8x3xf32>) -> (tensor<
     %s = arith.addf %c, %m : f32
     linalg.yield %s : f32
   } -> tensor<1x6x6x16xf32>
-  return %r, %y : tensor<1x32xf32>, tensor<1x6x6x16xf32>
+  %dk = arith.constant dense<0.25> : tensor<3x3x32xf32>
+  %e3 = tensor.empty() : tensor<1x6x6x32xf32>
+  %acc3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x6x6x32xf32>) -> tensor<1x6x6x32xf32>
+  %d = linalg.generic {indexing_maps = [#dx, #dw, #do], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%z, %dk : tensor<1x8x8x32xf32>, tensor<3x3x32xf32>) outs(%acc3 : tensor<1x6x6x32xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x6x6x32xf32>
+  return %r, %y, %d : tensor<1x32xf32>, tensor<1x6x6x16xf32>, tensor<1x6x6x32xf32>
 }

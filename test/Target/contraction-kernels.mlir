@@ -226,12 +226,20 @@ func.func @conv_channels(%in: memref<1x8x9x9xf32>, %out: memref<1x64x7x7xf32>,
 memref.global "private" constant @fc : memref<1000x256xf32> = dense<0.25>
 
 // Tests that a Gemm with a transposed constant B (a fully connected layer
-// as exporters write it) reads B re-laid [k, n] as vectors (not in lane
-// blocks: 1000 columns need a masked tile).
-// CHECK-LABEL: memref.global "private" constant @fc_packed0 : memref<256x1000xf32>
+// as exporters write it) reads B re-laid in blocks of its 128-lane tiles
+// ([n / 128, k, 128], one contiguous stream per tile), the last block of
+// 1000 columns padded with zeros so that B's loads need no mask; only the
+// output's last tile is masked.
+// CHECK-LABEL: memref.global "private" constant @fc_packed0x128 : memref<8x256x128xf32>
+// CHECK-SAME:  0000803E00000000
 // CHECK-LABEL: func @gemm_trans_b
-// CHECK:       scf.forall
-// CHECK:       vector.fma
+// CHECK:       scf.forall {{.*}} to (1, 1000) step (1, 128)
+// CHECK:         vector.create_mask
+// CHECK:         scf.for
+// CHECK-NOT:       vector.maskedload
+// CHECK:           vector.load {{.*}} : memref<8x256x128xf32>, vector<128xf32>
+// CHECK:           vector.fma
+// CHECK:         vector.maskedstore %arg1
 // CHECK-NOT:   linalg.generic
 func.func @gemm_trans_b(%a: memref<1x256xf32>, %out: memref<1x1000xf32>) {
   %b = memref.get_global @fc : memref<1000x256xf32>

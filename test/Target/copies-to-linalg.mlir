@@ -36,6 +36,20 @@ func.func @contiguous_and_nested(%a: memref<8xi32>, %out: memref<8xi32>, %c: i1)
 
 // -----
 
+// Tests that a copy of a view onto itself is erased, not turned into a
+// loop that reads and writes the same elements.
+// CHECK-LABEL: func @self_copy
+// CHECK-NEXT: memref.subview
+// CHECK-NEXT: return
+func.func @self_copy(%b: memref<2x8x8xf32>) {
+  %s = memref.subview %b[0, 0, 0] [1, 2, 8] [1, 1, 1]
+      : memref<2x8x8xf32> to memref<2x8xf32, strided<[8, 1]>>
+  memref.copy %s, %s : memref<2x8xf32, strided<[8, 1]>> to memref<2x8xf32, strided<[8, 1]>>
+  return
+}
+
+// -----
+
 // Tests that IR without copies is left unchanged.
 // CHECK-LABEL: func @no_copy
 // CHECK-NEXT: return

@@ -265,6 +265,31 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
                            "mlir::x86vector::X86VectorDialect"];
 }
 
+def DSCElementwiseKernels : Pass<"dsc-elementwise-kernels", "mlir::ModuleOp"> {
+  let summary = "Vector loops for the elementwise ops no contraction kernel took";
+  let description = [{
+    Runs on memrefs after `dsc-contraction-kernels`. Each elementwise linalg
+    op at function level (all loops parallel, the output written through a
+    permutation map with a contiguous innermost dimension, a body of
+    arithmetic and the math ops with vector forms) becomes an `scf.forall`
+    over the output's outer loops and tiles of `vector-bits` / (widest
+    element bits) lanes along its innermost dimension. Inputs are read as
+    vectors along that loop (unit stride) or as broadcast scalars; a last
+    partial tile is masked. Ops whose inputs would need gathers (transposes)
+    or that read bools stay for the loop lowering.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's vector registers (512 AVX-512, 256 AVX2, "
+           "128 NEON)">
+  ];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run top-level parallel loops on the runtime's thread pool";
   let description = [{

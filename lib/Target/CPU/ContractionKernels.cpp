@@ -32,6 +32,7 @@
 // Lanes past the end of the vector dimension are masked.
 //
 //===----------------------------------------------------------------------===//
+#include "VectorAccess.h"
 #include "dsc/Dialect/Utils.h"
 #include "dsc/Target/KernelStrategy.h"
 #include "dsc/Target/Passes.h"
@@ -57,134 +58,6 @@ namespace dsc {
 
 namespace {
 
-/// How an operand of an elementwise op or the contraction is read per row:
-/// one scalar broadcast to every lane, or a vector along the vector
-/// dimension (element stride `stride` in the operand's innermost dim).
-struct Access {
-  enum Kind { Scalar, Broadcast, Vector, Gather } kind = Scalar;
-  int64_t stride = 1;
-};
-
-/// Coefficient of `dim` in `expr` if `expr` is a sum of dims and
-/// dim * constant terms (0 if absent); nullopt for anything else.
-std::optional<int64_t> linearCoefficient(AffineExpr expr, unsigned dim) {
-  // Terms without `dim` (a tap's `kw floordiv 2` in a parity-split input)
-  // add nothing, whatever their form.
-  if (!expr.isFunctionOfDim(dim))
-    return 0;
-  if (auto d = dyn_cast<AffineDimExpr>(expr))
-    return d.getPosition() == dim ? 1 : 0;
-  if (isa<AffineConstantExpr>(expr))
-    return 0;
-  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
-  if (!bin)
-    return std::nullopt;
-  if (bin.getKind() == AffineExprKind::Add) {
-    auto l = linearCoefficient(bin.getLHS(), dim);
-    auto r = linearCoefficient(bin.getRHS(), dim);
-    if (!l || !r)
-      return std::nullopt;
-    return *l + *r;
-  }
-  if (bin.getKind() == AffineExprKind::Mul) {
-    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
-    if (!c)
-      return std::nullopt;
-    auto l = linearCoefficient(bin.getLHS(), dim);
-    if (!l)
-      return std::nullopt;
-    return *l * c.getValue();
-  }
-  return std::nullopt;
-}
-
-bool innermostContiguous(Value memref) {
-  auto type = dyn_cast<MemRefType>(memref.getType());
-  if (!type || !type.hasStaticShape())
-    return false;
-  if (type.getRank() == 0)
-    return true;
-  auto [strides, offset] = type.getStridesAndOffset();
-  return strides.back() == 1;
-}
-
-/// Position of the one index of `map` that uses `vecDim`, if that index is
-/// `vecDim` itself and no other index uses it.
-std::optional<unsigned> plainPosition(AffineMap map, unsigned vecDim) {
-  std::optional<unsigned> pos;
-  for (auto [i, e] : llvm::enumerate(map.getResults())) {
-    if (!e.isFunctionOfDim(vecDim))
-      continue;
-    auto d = dyn_cast<AffineDimExpr>(e);
-    if (pos || !d)
-      return std::nullopt;
-    pos = i;
-  }
-  return pos;
-}
-
-/// The access of an operand with indexing map `map` when loop `vecDim` is
-/// vectorized: broadcast if the map does not use it; a vector if only the
-/// innermost index uses it, linearly with a positive coefficient, and that
-/// index is contiguous in memory; with `allowGather`, lanes gathered
-/// if an outer index is `vecDim` itself (operands of a kernel's init and
-/// epilogue, read once per output).
-std::optional<Access> classify(Value operand, AffineMap map, unsigned vecDim,
-                               bool allowGather = false) {
-  if (!isa<MemRefType>(operand.getType()))
-    return Access{Access::Scalar, 1};
-  if (!cast<MemRefType>(operand.getType()).hasStaticShape())
-    return std::nullopt;
-  ArrayRef<AffineExpr> results = map.getResults();
-  for (size_t i = 0; i + 1 < results.size(); ++i)
-    if (results[i].isFunctionOfDim(vecDim)) {
-      if (allowGather && plainPosition(map, vecDim))
-        return Access{Access::Gather, 1};
-      return std::nullopt;
-    }
-  if (results.empty() || !results.back().isFunctionOfDim(vecDim))
-    return Access{Access::Broadcast, 1};
-  std::optional<int64_t> c = linearCoefficient(results.back(), vecDim);
-  if (!c || *c <= 0 || *c > 4 || !innermostContiguous(operand))
-    return std::nullopt;
-  return Access{Access::Vector, *c};
-}
-
-/// Is `op` an elementwise linalg op (all loops parallel, out written through
-/// a permutation map) whose body can be evaluated on vectors? `readsOut`
-/// tells whether it may read its output (an epilogue) or not (an init).
-bool isVectorizableElementwise(linalg::LinalgOp op, bool readsOut) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
-      op.getNumParallelLoops() != op.getNumLoops())
-    return false;
-  OpOperand *out = op.getDpsInitOperand(0);
-  if (!op.getMatchingIndexingMap(out).isPermutation())
-    return false;
-  if (!readsOut && op.payloadUsesValueFromOperand(out))
-    return false;
-  Block *body = op.getBlock();
-  for (Operation &inner : body->without_terminator()) {
-    // Scalar constants in the body are broadcast like values from above.
-    if (isa<arith::ConstantOp>(inner) && inner.getResult(0).getType().isIntOrIndexOrFloat())
-      continue;
-    if (inner.getNumRegions() != 0 || inner.getNumResults() != 1 ||
-        !OpTrait::hasElementwiseMappableTraits(&inner))
-      return false;
-    // Vector forms of these lower to libm calls per lane, which the math
-    // lowering handles only for some ops: keep to arithmetic and the few
-    // math ops LLVM expands natively.
-    if (!isa<arith::ArithDialect>(inner.getDialect()) &&
-        !isa<math::AbsFOp, math::FmaOp, math::SqrtOp, math::ExpOp,
-             math::TanhOp, math::ErfOp, math::CopySignOp, math::FloorOp,
-             math::CeilOp, math::RoundEvenOp>(inner))
-      return false;
-    for (Type t : inner.getResultTypes())
-      if (!t.isIntOrIndexOrFloat())
-        return false;
-  }
-  return true;
-}
-
 /// One contraction with its optional init and epilogue ops.
 struct Group {
   linalg::GenericOp contraction;
@@ -201,6 +74,9 @@ struct Group {
   bool aVector = false;
   int64_t aStride = 1;
   int64_t forcedLanes = 0; // vector length fixed by the caller (no masks)
+  // b packed in lane blocks padded with zeros to whole blocks: its loads
+  // need no mask even where the output's are masked.
+  bool bPadded = false;
   bool bf16 = false;       // an input is bf16, widened to f32 in the body
   // vdpbf16ps: pairs of reduction loop `pairDim` (the innermost index of
   // `a`, which is read as one 32-bit pair) meet `b` packed at compile time
@@ -239,6 +115,29 @@ bool packable(Value operand, AffineMap map, unsigned vecDim) {
   return pos && *pos + 1 != map.getNumResults() && constantGlobal(operand);
 }
 
+/// `c` (of `shape`) with dimension `pos` extended to `size` by zeros.
+DenseElementsAttr padWithZeros(DenseElementsAttr c, ArrayRef<int64_t> shape,
+                               unsigned pos, int64_t size) {
+  Type elem = c.getElementType();
+  int64_t eb = (elem.getIntOrFloatBitWidth() + 7) / 8;
+  int64_t outer = 1, inner = 1;
+  for (unsigned i = 0; i < pos; ++i)
+    outer *= shape[i];
+  for (unsigned i = pos + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t rowBytes = shape[pos] * inner * eb, paddedBytes = size * inner * eb;
+  std::vector<char> out(outer * paddedBytes, 0);
+  ArrayRef<char> raw = c.getRawData();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < rowBytes; i += eb)
+      std::memcpy(&out[o * paddedBytes + i],
+                  raw.data() + (c.isSplat() ? 0 : o * rowBytes + i), eb);
+  SmallVector<int64_t> padded(shape);
+  padded[pos] = size;
+  return DenseElementsAttr::getFromRawBuffer(
+      RankedTensorType::get(padded, elem), out);
+}
+
 /// A copy of the constant `operand` re-laid for vector loads along loop
 /// `vecDim` (a new global, shared by every kernel that asks for the same
 /// layout), and the indexing map that reads it. The index that is `vecDim`
@@ -246,7 +145,8 @@ bool packable(Value operand, AffineMap map, unsigned vecDim) {
 /// many lanes that go outermost ([size / L, other indices..., L]), so a
 /// kernel's whole reduction over one block of lanes reads one contiguous
 /// stream instead of rows a power-of-two stride apart (which conflict in
-/// L1: a 1024-wide matmul's rows are 4 KB apart).
+/// L1: a 1024-wide matmul's rows are 4 KB apart). A last partial block is
+/// padded with zeros.
 std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
                                          unsigned vecDim,
                                          int64_t blockLanes = 0) {
@@ -255,8 +155,10 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   unsigned pos = *plainPosition(map, vecDim);
   unsigned rank = map.getNumResults();
   auto type = cast<MemRefType>(operand.getType());
-  int64_t size = type.getDimSize(pos);
   bool blocked = blockLanes > 0;
+  int64_t size = type.getDimSize(pos);
+  if (blocked)
+    size = llvm::divideCeil(size, blockLanes) * blockLanes;
   MLIRContext *ctx = map.getContext();
 
   SmallVector<int64_t> shape;
@@ -284,6 +186,8 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   auto newType = MemRefType::get(shape, type.getElementType());
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
+    if (size != type.getDimSize(pos))
+      dense = padWithZeros(dense, type.getShape(), pos, size);
     // The source viewed with `pos` split into [blocks, lanes] when blocked
     // (the same bytes), then transposed into the new order.
     SmallVector<int64_t> sourceShape, perm;
@@ -393,9 +297,26 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
 /// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
 /// channel pairs) — and a plain index of the constant `b`, with an even
 /// trip count; ~0u if there is none.
+/// Does the output have one row: no loop of it but the vector loop longer
+/// than 1 (a classifier's matrix-vector product, a squeeze-and-excitation
+/// FC on a 1x1 map)?
+bool oneOutputRow(const Group &g) {
+  linalg::GenericOp op = g.contraction;
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  return !g.outGather && llvm::all_of(out.getResults(), [&](AffineExpr e) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    return !d || d.getPosition() == g.vecDim || sizes[d.getPosition()] <= 1;
+  });
+}
+
 unsigned pairableDim(const Group &g) {
   linalg::GenericOp op = g.contraction;
-  if (!g.bf16 || g.bStride != 1 || g.aMap.getNumResults() == 0)
+  // One output row: the dot kernel would be one 16-lane column, a single
+  // dependent chain; the f32 kernel on widened bf16 tiles 8 columns and
+  // still streams half the bytes of f32 weights.
+  if (!g.bf16 || g.bStride != 1 || g.aMap.getNumResults() == 0 ||
+      oneOutputRow(g))
     return ~0u;
   for (Value buf : {g.aBuf, g.bBuf}) {
     auto t = dyn_cast<MemRefType>(buf.getType());
@@ -647,14 +568,7 @@ struct Emitter {
     // excitation FC on a 1x1 map): no rows to block, so the register block
     // is columns only, and two of them left every FMA waiting on the last
     // (a 1000x1024 Gemm at 20 GFLOP/s). Up to 8 independent columns.
-    bool oneRow = s.maxColumns > 1 && !g.outGather;
-    for (AffineExpr e :
-         g.contraction.getMatchingIndexingMap(g.contraction.getDpsInitOperand(0))
-             .getResults())
-      if (auto d = dyn_cast<AffineDimExpr>(e);
-          d && d.getPosition() != g.vecDim && loopSizes[d.getPosition()] > 1)
-        oneRow = false;
-    if (oneRow)
+    if (s.maxColumns > 1 && oneOutputRow(g))
       maxLanes = s.lanes * std::min<int64_t>(8, s.maxAccumulators / 2);
     if (g.forcedLanes) {
       lanes = vecTile = g.forcedLanes;
@@ -922,60 +836,20 @@ struct Emitter {
       eDims[eOut.getDimPosition(p)] = dims[cOut.getDimPosition(p)];
     unsigned lane = laneOf(op, g);
 
-    IRMapping map;
-    Block *body = op.getBlock();
-    for (OpOperand *in : op.getDpsInputOperands()) {
-      BlockArgument arg = op.getMatchingBlockArgument(in);
+    return evalElementwiseBody(b, loc, op, lanes, acc, [&](OpOperand *in) {
       Value v = in->get();
-      if (!isa<MemRefType>(v.getType())) {
-        map.map(arg, vector::BroadcastOp::create(
-                         b, loc, VectorType::get({lanes}, v.getType()), v));
-        continue;
-      }
       AffineMap inMap = op.getMatchingIndexingMap(in);
       SmallVector<Value> idx = indices(inMap, eDims);
       Type elem = cast<MemRefType>(v.getType()).getElementType();
       Access::Kind kind = classify(v, inMap, lane, /*allowGather=*/true)->kind;
-      if (kind == Access::Gather) {
-        map.map(arg, gatherLanes(v, inMap, eDims, lane));
-      } else if (kind == Access::Vector) {
-        map.map(arg, loadVector(v, idx, m));
-      } else {
-        Value scalar = memref::LoadOp::create(b, loc, v, idx);
-        map.map(arg, vector::BroadcastOp::create(
-                         b, loc, VectorType::get({lanes}, elem), scalar));
-      }
-    }
-    if (acc)
-      map.map(op.getMatchingBlockArgument(op.getDpsInitOperand(0)), acc);
-    auto vectorOf = [&](Value v) -> Value {
-      if (Value mapped = map.lookupOrNull(v))
-        return mapped;
-      // Defined above the op (a scalar constant or value): broadcast.
-      Value bc = vector::BroadcastOp::create(
-          b, loc, VectorType::get({lanes}, v.getType()), v);
-      map.map(v, bc);
-      return bc;
-    };
-    for (Operation &inner : body->without_terminator()) {
-      if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
-        map.map(cst.getResult(),
-                vector::BroadcastOp::create(
-                    b, loc, VectorType::get({lanes}, cst.getType()),
-                    arith::ConstantOp::create(b, loc, cst.getValue())));
-        continue;
-      }
-      OperationState state(loc, inner.getName());
-      for (Value operand : inner.getOperands())
-        state.addOperands(vectorOf(operand));
-      for (Type t : inner.getResultTypes())
-        state.addTypes(VectorType::get({lanes}, t));
-      state.addAttributes(inner.getAttrs());
-      Operation *vec = b.create(state);
-      map.map(inner.getResult(0), vec->getResult(0));
-    }
-    auto yield = cast<linalg::YieldOp>(body->getTerminator());
-    return vectorOf(yield.getValues().front());
+      if (kind == Access::Gather)
+        return gatherLanes(v, inMap, eDims, lane);
+      if (kind == Access::Vector)
+        return loadVector(v, idx, m);
+      Value scalar = memref::LoadOp::create(b, loc, v, idx);
+      return Value(vector::BroadcastOp::create(
+          b, loc, VectorType::get({lanes}, elem), scalar));
+    });
   }
 
   /// Loop values of every row of the register block, given the tile's base.
@@ -1122,7 +996,7 @@ struct Emitter {
             base[d] = zero;
           Value v0 = base[g.vecDim];
           Value outMask = mask(v0);
-          Value bMask = mask(v0, g.bStride);
+          Value bMask = g.bPadded ? Value() : mask(v0, g.bStride);
           Value aMask = g.aVector ? mask(v0, g.aStride) : Value();
 
           // One register block at `base`; with reduction blocks, over
@@ -1484,13 +1358,13 @@ struct DSCContractionKernelsPass
       Emitter e{b, g.contraction.getLoc(), g, used};
       e.plan();
       // Constant vector operands (weights) in lane blocks when every tile
-      // starts at a block (no masks); else, if they must be, re-laid with
-      // the vector loop innermost.
+      // starts at a block (a last partial block padded with zeros, read
+      // without a mask); else, if they must be, re-laid with the vector
+      // loop innermost.
       Operation *unpacked = nullptr;
       bool blockable = constantGlobal(g.bBuf) && g.bStride == 1 &&
                        plainPosition(g.bMap, g.vecDim) &&
-                       g.bMap.getNumResults() >= 2 && !e.masked &&
-                       e.vecTile == e.lanes;
+                       g.bMap.getNumResults() >= 2 && e.vecTile == e.lanes;
       if (g.dot) {
         if (!llvm::is_contained(packedFrom, constantGlobal(g.bBuf)))
           packedFrom.push_back(constantGlobal(g.bBuf));
@@ -1506,6 +1380,7 @@ struct DSCContractionKernelsPass
         std::tie(g.bBuf, g.bMap) = packConstant(g.bBuf, g.bMap, g.vecDim,
                                                 blockable ? e.lanes : 0);
         g.bStride = 1;
+        g.bPadded = blockable;
       }
       b.setInsertionPointAfter(last);
       // One loop nest per combination of full and remainder row tiles.

@@ -1,0 +1,202 @@
+//===- VectorAccess.h - how vector kernels read linalg operands -*- C++ -*-===//
+//
+// Shared by the CPU kernel passes (dsc-contraction-kernels,
+// dsc-elementwise-kernels): how an operand of a linalg op on memrefs is read
+// when one loop is vectorized, which elementwise bodies have vector forms,
+// and the evaluation of such a body on vectors.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DSC_LIB_TARGET_CPU_VECTORACCESS_H
+#define DSC_LIB_TARGET_CPU_VECTORACCESS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace dsc {
+
+/// How an operand of an elementwise op or the contraction is read per row:
+/// one scalar broadcast to every lane, or a vector along the vector
+/// dimension (element stride `stride` in the operand's innermost dim).
+struct Access {
+  enum Kind { Scalar, Broadcast, Vector, Gather } kind = Scalar;
+  int64_t stride = 1;
+};
+
+/// Coefficient of `dim` in `expr` if `expr` is a sum of dims and
+/// dim * constant terms (0 if absent); nullopt for anything else.
+inline std::optional<int64_t> linearCoefficient(mlir::AffineExpr expr, unsigned dim) {
+  // Terms without `dim` (a tap's `kw floordiv 2` in a parity-split input)
+  // add nothing, whatever their form.
+  if (!expr.isFunctionOfDim(dim))
+    return 0;
+  if (auto d = llvm::dyn_cast<mlir::AffineDimExpr>(expr))
+    return d.getPosition() == dim ? 1 : 0;
+  if (llvm::isa<mlir::AffineConstantExpr>(expr))
+    return 0;
+  auto bin = llvm::dyn_cast<mlir::AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  if (bin.getKind() == mlir::AffineExprKind::Add) {
+    auto l = linearCoefficient(bin.getLHS(), dim);
+    auto r = linearCoefficient(bin.getRHS(), dim);
+    if (!l || !r)
+      return std::nullopt;
+    return *l + *r;
+  }
+  if (bin.getKind() == mlir::AffineExprKind::Mul) {
+    auto c = llvm::dyn_cast<mlir::AffineConstantExpr>(bin.getRHS());
+    if (!c)
+      return std::nullopt;
+    auto l = linearCoefficient(bin.getLHS(), dim);
+    if (!l)
+      return std::nullopt;
+    return *l * c.getValue();
+  }
+  return std::nullopt;
+}
+
+inline bool innermostContiguous(mlir::Value memref) {
+  auto type = llvm::dyn_cast<mlir::MemRefType>(memref.getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  if (type.getRank() == 0)
+    return true;
+  auto [strides, offset] = type.getStridesAndOffset();
+  return strides.back() == 1;
+}
+
+/// Position of the one index of `map` that uses `vecDim`, if that index is
+/// `vecDim` itself and no other index uses it.
+inline std::optional<unsigned> plainPosition(mlir::AffineMap map, unsigned vecDim) {
+  std::optional<unsigned> pos;
+  for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    if (!e.isFunctionOfDim(vecDim))
+      continue;
+    auto d = llvm::dyn_cast<mlir::AffineDimExpr>(e);
+    if (pos || !d)
+      return std::nullopt;
+    pos = i;
+  }
+  return pos;
+}
+
+/// The access of an operand with indexing map `map` when loop `vecDim` is
+/// vectorized: broadcast if the map does not use it; a vector if only the
+/// innermost index uses it, linearly with a positive coefficient, and that
+/// index is contiguous in memory; with `allowGather`, lanes gathered
+/// if an outer index is `vecDim` itself (operands of a kernel's init and
+/// epilogue, read once per output).
+inline std::optional<Access> classify(mlir::Value operand, mlir::AffineMap map, unsigned vecDim,
+                               bool allowGather = false) {
+  if (!llvm::isa<mlir::MemRefType>(operand.getType()))
+    return Access{Access::Scalar, 1};
+  if (!llvm::cast<mlir::MemRefType>(operand.getType()).hasStaticShape())
+    return std::nullopt;
+  llvm::ArrayRef<mlir::AffineExpr> results = map.getResults();
+  for (size_t i = 0; i + 1 < results.size(); ++i)
+    if (results[i].isFunctionOfDim(vecDim)) {
+      if (allowGather && plainPosition(map, vecDim))
+        return Access{Access::Gather, 1};
+      return std::nullopt;
+    }
+  if (results.empty() || !results.back().isFunctionOfDim(vecDim))
+    return Access{Access::Broadcast, 1};
+  std::optional<int64_t> c = linearCoefficient(results.back(), vecDim);
+  if (!c || *c <= 0 || *c > 4 || !innermostContiguous(operand))
+    return std::nullopt;
+  return Access{Access::Vector, *c};
+}
+
+/// Is `op` an elementwise linalg op (all loops parallel, out written through
+/// a permutation map) whose body can be evaluated on vectors? `readsOut`
+/// tells whether it may read its output (an epilogue) or not (an init).
+inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op, bool readsOut) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return false;
+  mlir::OpOperand *out = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(out).isPermutation())
+    return false;
+  if (!readsOut && op.payloadUsesValueFromOperand(out))
+    return false;
+  mlir::Block *body = op.getBlock();
+  for (mlir::Operation &inner : body->without_terminator()) {
+    // Scalar constants in the body are broadcast like values from above.
+    if (llvm::isa<mlir::arith::ConstantOp>(inner) && inner.getResult(0).getType().isIntOrIndexOrFloat())
+      continue;
+    if (inner.getNumRegions() != 0 || inner.getNumResults() != 1 ||
+        !mlir::OpTrait::hasElementwiseMappableTraits(&inner))
+      return false;
+    // Vector forms of these lower to libm calls per lane, which the math
+    // lowering handles only for some ops: keep to arithmetic and the few
+    // math ops LLVM expands natively.
+    if (!llvm::isa<mlir::arith::ArithDialect>(inner.getDialect()) &&
+        !llvm::isa<mlir::math::AbsFOp, mlir::math::FmaOp, mlir::math::SqrtOp, mlir::math::ExpOp,
+             mlir::math::TanhOp, mlir::math::ErfOp, mlir::math::CopySignOp, mlir::math::FloorOp,
+             mlir::math::CeilOp, mlir::math::RoundEvenOp>(inner))
+      return false;
+    for (mlir::Type t : inner.getResultTypes())
+      if (!t.isIntOrIndexOrFloat())
+        return false;
+  }
+  return true;
+}
+
+/// The body of the elementwise `op` evaluated on vectors of `lanes`:
+/// `loadInput` gives the vector of each memref input, other inputs (scalars)
+/// are broadcast, and the output's block argument is `acc` (its current
+/// value, for ops that read it). Returns the yielded vector.
+inline mlir::Value
+evalElementwiseBody(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::linalg::LinalgOp op, int64_t lanes, mlir::Value acc,
+                    llvm::function_ref<mlir::Value(mlir::OpOperand *)> loadInput) {
+  using namespace mlir;
+  auto vectorTypeOf = [&](Type t) { return VectorType::get({lanes}, t); };
+  IRMapping map;
+  Block *body = op.getBlock();
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(in);
+    Value v = in->get();
+    if (!isa<MemRefType>(v.getType()))
+      map.map(arg, vector::BroadcastOp::create(b, loc, vectorTypeOf(v.getType()), v));
+    else
+      map.map(arg, loadInput(in));
+  }
+  if (acc)
+    map.map(op.getMatchingBlockArgument(op.getDpsInitOperand(0)), acc);
+  auto vectorOf = [&](Value v) -> Value {
+    if (Value mapped = map.lookupOrNull(v))
+      return mapped;
+    // Defined above the op (a scalar constant or value): broadcast.
+    Value bc = vector::BroadcastOp::create(b, loc, vectorTypeOf(v.getType()), v);
+    map.map(v, bc);
+    return bc;
+  };
+  for (Operation &inner : body->without_terminator()) {
+    if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+      map.map(cst.getResult(),
+              vector::BroadcastOp::create(
+                  b, loc, vectorTypeOf(cst.getType()),
+                  arith::ConstantOp::create(b, loc, cst.getValue())));
+      continue;
+    }
+    OperationState state(loc, inner.getName());
+    for (Value operand : inner.getOperands())
+      state.addOperands(vectorOf(operand));
+    for (Type t : inner.getResultTypes())
+      state.addTypes(vectorTypeOf(t));
+    state.addAttributes(inner.getAttrs());
+    Operation *vec = b.create(state);
+    map.map(inner.getResult(0), vec->getResult(0));
+  }
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  return vectorOf(yield.getValues().front());
+}
+
+} // namespace dsc
+
+#endif // DSC_LIB_TARGET_CPU_VECTORACCESS_H

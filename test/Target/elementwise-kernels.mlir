@@ -1,0 +1,137 @@
+// RUN: dsc-opt %s --split-input-file --dsc-elementwise-kernels | FileCheck %s
+// RUN: dsc-opt %s --split-input-file --dsc-elementwise-kernels="vector-bits=128" | FileCheck %s --check-prefix=NEON
+
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#chan = affine_map<(n, h, w, c) -> (n, 0, 0, c)>
+
+// Tests that a squeeze-and-excitation multiply (a 7x7x576 map times a
+// per-channel scale) becomes one forall over rows and 16-lane tiles of the
+// channels: the map read as vectors, the scale as vectors too (its index
+// along the channels is the vector loop), the output stored once per tile;
+// 576 = 36 x 16 needs no mask. No linalg op is left.
+// CHECK-LABEL: func @se_multiply
+// CHECK:       scf.forall (%[[N:.+]], %[[H:.+]], %[[W:.+]], %[[C:.+]]) = (0, 0, 0, 0) to (1, 7, 7, 576) step (1, 1, 1, 16)
+// CHECK-DAG:     %[[S:.+]] = vector.load %arg0[%[[N]], %{{.+}}, %{{.+}}, %[[C]]] : memref<1x1x1x576xf32>, vector<16xf32>
+// CHECK-DAG:     %[[X:.+]] = vector.load %arg1[%[[N]], %[[H]], %[[W]], %[[C]]] : memref<1x7x7x576xf32>, vector<16xf32>
+// CHECK:         %[[P:.+]] = arith.mulf %[[S]], %[[X]] : vector<16xf32>
+// CHECK:         vector.store %[[P]], %arg1[%[[N]], %[[H]], %[[W]], %[[C]]]
+// CHECK-NOT:   linalg.generic
+// NEON-LABEL: func @se_multiply
+// NEON:       scf.forall {{.*}} step (1, 1, 1, 4)
+// NEON:         arith.mulf {{.*}} : vector<4xf32>
+func.func @se_multiply(%s: memref<1x1x1x576xf32>, %x: memref<1x7x7x576xf32>) {
+  linalg.generic {indexing_maps = [#chan, #id, #id],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s, %x : memref<1x1x1x576xf32>, memref<1x7x7x576xf32>)
+      outs(%x : memref<1x7x7x576xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+#id3 = affine_map<(c, h, w) -> (c, h, w)>
+#perc = affine_map<(c, h, w) -> (c)>
+
+// Tests that an NCHW map with 7-wide rows takes one masked 16-lane tile per
+// row (7 valid lanes), that an operand indexed only by outer loops is one
+// scalar load broadcast to every lane, and that an op reading its output
+// loads it through the same mask.
+// CHECK-LABEL: func @masked_rows
+// CHECK:       scf.forall (%[[C:.+]], %[[H:.+]], %[[W:.+]]) = (0, 0, 0) to (8, 7, 7) step (1, 1, 16)
+// CHECK:         %[[R:.+]] = arith.subi %c7, %[[W]]
+// CHECK:         %[[V:.+]] = arith.minsi %[[R]], %c16
+// CHECK:         %[[M:.+]] = vector.create_mask %[[V]] : vector<16xi1>
+// CHECK:         %[[O:.+]] = vector.maskedload %arg1[%[[C]], %[[H]], %[[W]]], %[[M]]
+// CHECK:         %[[B:.+]] = memref.load %arg0[%[[C]]]
+// CHECK:         %[[BB:.+]] = vector.broadcast %[[B]] : f32 to vector<16xf32>
+// CHECK:         %[[SUM:.+]] = arith.addf %[[O]], %[[BB]] : vector<16xf32>
+// CHECK:         vector.maskedstore %arg1[%[[C]], %[[H]], %[[W]]], %[[M]], %[[SUM]]
+func.func @masked_rows(%bias: memref<8xf32>, %x: memref<8x7x7xf32>) {
+  linalg.generic {indexing_maps = [#perc, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%bias : memref<8xf32>) outs(%x : memref<8x7x7xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    %s = arith.addf %o, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Tests that rounding to bf16 (an input of a bf16 convolution) takes 16
+// lanes, the widest element type's count, and that a fill broadcasts its
+// scalar.
+// CHECK-LABEL: func @truncf_and_fill
+// CHECK:       scf.forall {{.*}} to (1, 14, 14, 96) step (1, 1, 1, 16)
+// CHECK:         %[[X:.+]] = vector.load %arg0{{.*}} : memref<1x14x14x96xf32>, vector<16xf32>
+// CHECK:         %[[T:.+]] = arith.truncf %[[X]] : vector<16xf32> to vector<16xbf16>
+// CHECK:         vector.store %[[T]], %arg1
+// CHECK:       scf.forall {{.*}} to (4, 32) step (1, 16)
+// CHECK:         %[[Z:.+]] = vector.broadcast %{{.+}} : f32 to vector<16xf32>
+// CHECK:         vector.store %[[Z]], %arg2
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @truncf_and_fill(%x: memref<1x14x14x96xf32>, %y: memref<1x14x14x96xbf16>,
+                           %z: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id4, #id4],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x14x14x96xf32>) outs(%y : memref<1x14x14x96xbf16>) {
+  ^bb0(%a: f32, %o: bf16):
+    %t = arith.truncf %a : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%z : memref<4x32xf32>)
+  return
+}
+
+// -----
+
+#nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#toNhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
+
+// Tests what stays for the loop lowering: a transpose (its input would be
+// gathered), an op reading bools, an op whose vector loop has one
+// iteration, and an integer division (divided lane by lane, a masked-off
+// lane's zero divisor would trap).
+// CHECK-LABEL: func @left_alone
+// CHECK-NOT:   scf.forall
+// CHECK-COUNT-4: linalg.generic
+func.func @left_alone(%x: memref<1x8x4x4xf32>, %y: memref<1x4x4x8xf32>,
+                      %c: memref<16xi1>, %a: memref<16xf32>,
+                      %p: memref<8x1xf32>, %i: memref<10xi32>,
+                      %j: memref<10xi32>) {
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                  iterator_types = ["parallel"]}
+      ins(%i : memref<10xi32>) outs(%j : memref<10xi32>) {
+  ^bb0(%v: i32, %o: i32):
+    %q = arith.divsi %o, %v : i32
+    linalg.yield %q : i32
+  }
+  linalg.generic {indexing_maps = [#nchw, #toNhwc],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x8x4x4xf32>) outs(%y : memref<1x4x4x8xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                  iterator_types = ["parallel"]}
+      ins(%c : memref<16xi1>) outs(%a : memref<16xf32>) {
+  ^bb0(%v: i1, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %s = arith.select %v, %o, %z : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      outs(%p : memref<8x1xf32>) {
+  ^bb0(%o: f32):
+    %n = arith.negf %o : f32
+    linalg.yield %n : f32
+  }
+  return
+}
