@@ -55,6 +55,45 @@ func.func @matmul_bf16(%a: memref<16x64xbf16>, %out: memref<16x32xf32>) {
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
 #mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @w24 : memref<64x24xbf16> = dense<0.5>
+
+// Tests that 24 output columns (no whole 32- or 16-lane tiling) still take
+// vdpbf16ps: 16-lane tiles, the weights padded with zeros to two whole
+// blocks ([2][32][32], unmasked loads), and only the output of the last
+// tile (8 valid lanes) masked.
+// DOT-LABEL: memref.global "private" constant @w24_pairs1_0x16 : memref<2x32x32xbf16>
+// DOT-SAME:  003F003F00000000
+// DOT-LABEL: func @matmul_bf16_masked
+// DOT:       scf.forall {{.*}} step (16, 16)
+// DOT:         vector.create_mask {{.*}} : vector<16xi1>
+// DOT:         vector.maskedload %arg1
+// DOT:         scf.for
+// DOT-NOT:       vector.maskedload
+// DOT:           vector.load %{{.*}} : memref<2x32x32xbf16>, vector<32xbf16>
+// DOT:           x86vector.avx512.dot
+// DOT:         vector.maskedstore %arg1
+// DOT-NOT:   vector.fma
+func.func @matmul_bf16_masked(%a: memref<16x64xbf16>, %out: memref<16x24xf32>) {
+  %b = memref.get_global @w24 : memref<64x24xbf16>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xbf16>, memref<64x24xbf16>)
+      outs(%out : memref<16x24xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
 
 // Tests that a bf16 contraction vdpbf16ps cannot take (an odd reduction:
 // no whole pairs) still becomes a vector kernel, with f32 FMAs of the

@@ -224,7 +224,8 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
 /// in vectors of `lanes`, pairing reduction loop `pairDim`: [size_v / L,
 /// the other indices..., K / 2, L * 2], element (v, k) at [v / L, ...,
 /// k / 2, (v % L) * 2 + k % 2]. A tile's reduction then reads one
-/// contiguous stream of 2L-element vectors. (Both loops must divide.)
+/// contiguous stream of 2L-element vectors. The pair loop must be even; a
+/// last partial block of lanes is padded with zeros (read without a mask).
 std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
                                       unsigned vecDim, unsigned pairDim,
                                       int64_t lanes) {
@@ -234,7 +235,8 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   unsigned posK = *plainPosition(map, pairDim);
   unsigned rank = map.getNumResults();
   auto type = cast<MemRefType>(operand.getType());
-  int64_t sizeV = type.getDimSize(posV), sizeK = type.getDimSize(posK);
+  int64_t sizeV = llvm::divideCeil(type.getDimSize(posV), lanes) * lanes,
+          sizeK = type.getDimSize(posK);
   MLIRContext *ctx = map.getContext();
 
   // The source viewed with v split into [v / L, L] and k into [k / 2, 2].
@@ -275,6 +277,8 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   auto newType = MemRefType::get(packedShape, type.getElementType());
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
+    if (sizeV != type.getDimSize(posV))
+      dense = padWithZeros(dense, type.getShape(), posV, sizeV);
     DenseElementsAttr packed =
         transposeDense(dense, sourceShape, perm,
                        RankedTensorType::get(shape, type.getElementType()));
@@ -292,11 +296,6 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   return {packedValue, newMap};
 }
 
-/// The reduction loop whose pairs vdpbf16ps can take: the innermost index
-/// of `a` (contiguous, so a pair is one 32-bit load) — the loop itself, or
-/// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
-/// channel pairs) — and a plain index of the constant `b`, with an even
-/// trip count; ~0u if there is none.
 /// Does the output have one row: no loop of it but the vector loop longer
 /// than 1 (a classifier's matrix-vector product, a squeeze-and-excitation
 /// FC on a 1x1 map)?
@@ -310,6 +309,11 @@ bool oneOutputRow(const Group &g) {
   });
 }
 
+/// The reduction loop whose pairs vdpbf16ps can take: the innermost index
+/// of `a` (contiguous, so a pair is one 32-bit load) — the loop itself, or
+/// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
+/// channel pairs) — and a plain index of the constant `b`, with an even
+/// trip count; ~0u if there is none.
 unsigned pairableDim(const Group &g) {
   linalg::GenericOp op = g.contraction;
   // One output row: the dot kernel would be one 16-lane column, a single
@@ -1336,8 +1340,10 @@ struct DSCContractionKernelsPass
       Operation *last = g.epilogue ? g.epilogue.getOperation()
                                    : g.contraction.getOperation();
       OpBuilder b(last);
-      // vdpbf16ps wants whole 16-lane vectors: no masked tiles; a row of
-      // several columns takes one vdpbf16ps per column.
+      // vdpbf16ps works on whole 16-lane vectors: a row of several columns
+      // takes one vdpbf16ps per column. A last partial tile (1000 output
+      // channels) reads weights padded to whole blocks and masks only its
+      // output; tiles gathered along channels must be whole.
       unsigned pairDim = bf16Dot && vectorBits >= 512 ? pairableDim(g) : ~0u;
       if (pairDim != ~0u) {
         KernelStrategy dotStrategy = strategy;
@@ -1346,17 +1352,24 @@ struct DSCContractionKernelsPass
           g.forcedLanes = 16; // along channels: a multiple of 16 lanes
           dotStrategy.maxColumns = 1;
         }
-        auto fits = [&]() {
+        auto fits = [&](bool allowMask) {
           Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
           trial.plan();
-          return !trial.masked && trial.lanes % 16 == 0 &&
-                 trial.vecTile == trial.lanes;
+          return (!trial.masked || (allowMask && !g.outGather)) &&
+                 trial.lanes % 16 == 0 && trial.vecTile == trial.lanes;
         };
-        bool dot = fits();
-        if (!dot && dotStrategy.maxColumns > 1) {
-          // 48 output columns: no whole 32-lane tiles, whole 16-lane ones.
-          dotStrategy.maxColumns = 1;
-          dot = fits();
+        // Whole tiles first: 48 output columns take three 16-lane tiles, not
+        // a 32-lane one and a half-masked one.
+        int64_t columns = dotStrategy.maxColumns;
+        bool dot = false;
+        for (bool allowMask : {false, true}) {
+          for (int64_t c : {columns, int64_t(1)}) {
+            dotStrategy.maxColumns = c;
+            if ((dot = fits(allowMask)))
+              break;
+          }
+          if (dot)
+            break;
         }
         if (dot) {
           g.dotColumns = dotStrategy.maxColumns;
