@@ -118,12 +118,31 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
           (add.getRhs() == acc && add.getLhs() == mul.getResult()));
 }
 
+/// A channels-last convolution whose input channels (its innermost index, a
+/// reduction loop no other index uses) are odd in number: an RGB stem.
+bool oddChannelsLast(linalg::GenericOp op) {
+  AffineMap in = op.getIndexingMapsArray()[0];
+  auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  auto c = in.getNumResults()
+               ? dyn_cast<AffineDimExpr>(in.getResults().back())
+               : nullptr;
+  if (!c || !x.hasStaticShape() || x.getRank() != 4 ||
+      x.getShape().back() % 2 == 0 ||
+      op.getIteratorTypesArray()[c.getPosition()] !=
+          utils::IteratorType::reduction)
+    return false;
+  return llvm::count_if(in.getResults(), [&](AffineExpr e) {
+           return e.isFunctionOfDim(c.getPosition());
+         }) == 1;
+}
+
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
-/// channels-last convolutions with an odd input channel count (an RGB stem:
-/// no pairs, so widened bf16 scalars); and depthwise convolutions, whose
-/// input channel is no reduction loop of its own (each input element feeds
-/// only the few taps of its channel): rounding their input to bf16 is a
-/// pass over the map that costs more than the widened bf16 loads save.
+/// depthwise convolutions, whose input channel is no reduction loop of its
+/// own (each input element feeds only the few taps of its channel): rounding
+/// their input to bf16 is a pass over the map that costs more than the
+/// widened bf16 loads save; and channels-last convolutions with an odd
+/// input channel count whose weights are not constant (no zero channel can
+/// be appended at compile time; an RGB stem with constant weights gets one).
 /// (One-row products, a classifier's matrix-vector product, are converted:
 /// their kernel widens the bf16 weights, half the bytes to stream.)
 bool slowerInBF16(linalg::GenericOp op) {
@@ -135,13 +154,8 @@ bool slowerInBF16(linalg::GenericOp op) {
         return d && iterators[d.getPosition()] == utils::IteratorType::reduction;
       }))
     return true;
-  auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
-  auto c = in.getNumResults()
-               ? dyn_cast<AffineDimExpr>(in.getResults().back())
-               : nullptr;
-  return c && x.hasStaticShape() &&
-         iterators[c.getPosition()] == utils::IteratorType::reduction &&
-         x.getShape().back() % 2 != 0 && x.getRank() == 4;
+  return oddChannelsLast(op) &&
+         !matchPattern(op.getDpsInputs()[1], m_Constant());
 }
 
 struct BF16ContractionsPass
@@ -285,6 +299,16 @@ struct BF16ContractionsPass
             return false;
         return llvm::is_contained(maps[1].getResults(), AffineExpr(c));
       }();
+      // A channels-last convolution with an odd input channel count (an
+      // RGB stem): one zero channel appended to the input and the constant
+      // weights, so vdpbf16ps gets whole pairs of its innermost index.
+      unsigned padDim = 1;
+      if (!channelPairs && pairActivations && kind == "Conv" &&
+          oddChannelsLast(generic) &&
+          matchPattern(generic.getDpsInputs()[1], m_Constant(&weights))) {
+        oddChannels = true;
+        padDim = 3;
+      }
       if (channelPairs) {
         AffineExpr c = maps[0].getResult(1);
         SmallVector<AffineExpr> exprs(maps[0].getResults());
@@ -293,18 +317,18 @@ struct BF16ContractionsPass
         maps[0] = AffineMap::get(maps[0].getNumDims(), 0, exprs, ctx);
       }
       for (auto [i, in] : llvm::enumerate(generic.getDpsInputs())) {
-        if (i == 0 && channelPairs) {
+        if (i == 0 && oddChannels) {
           Value x = in;
-          if (oddChannels) {
+          {
             OpBuilder::InsertionGuard guard(rewriter);
             rewriter.setInsertionPointAfterValue(in);
             auto xType = cast<RankedTensorType>(in.getType());
             SmallVector<OpFoldResult> low(xType.getRank(),
                                           rewriter.getIndexAttr(0)),
                 high(low);
-            high[1] = rewriter.getIndexAttr(1);
+            high[padDim] = rewriter.getIndexAttr(1);
             SmallVector<int64_t> shape(xType.getShape());
-            shape[1] += 1;
+            shape[padDim] += 1;
             Value zero = arith::ConstantOp::create(
                 rewriter, loc, rewriter.getF32FloatAttr(0.0f));
             x = tensor::PadOp::create(
@@ -312,11 +336,16 @@ struct BF16ContractionsPass
                 RankedTensorType::get(shape, xType.getElementType()), in, low,
                 high, zero);
           }
-          inputs.push_back(pairChannels(x, loc));
+          inputs.push_back(channelPairs ? pairChannels(x, loc)
+                                        : roundActivation(x, loc));
+          continue;
+        }
+        if (i == 0 && channelPairs) {
+          inputs.push_back(pairChannels(in, loc));
           continue;
         }
         if (i == 1 && oddChannels) {
-          AffineExpr c = generic.getIndexingMapsArray()[0].getResult(1);
+          AffineExpr c = generic.getIndexingMapsArray()[0].getResult(padDim);
           ArrayRef<AffineExpr> wExprs = maps[1].getResults();
           unsigned dim = llvm::find(wExprs, c) - wExprs.begin();
           rewriter.setInsertionPointAfterValue(in);

@@ -176,17 +176,25 @@ func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> t
 #cw = affine_map<(n, h, w, f, c, kh, kw) -> (f, kh, kw, c)>
 #co = affine_map<(n, h, w, f, c, kh, kw) -> (n, h, w, f)>
 
-// Tests that, for vdpbf16ps targets, a channels-last convolution with 3
-// input channels (no pairs) and a depthwise convolution (rounding its input
-// would be a pass over the map for a few taps per element) stay f32, while
-// a matrix-vector product (one output row) takes bf16 weights (its kernel
+// Tests that, for vdpbf16ps targets, a depthwise convolution stays f32
+// (rounding its input would be a pass over the map for a few taps per
+// element); that a channels-last convolution with 3 input channels (an RGB
+// stem) gets a zero fourth channel in its input (padded before rounding)
+// and in its constant weights, so vdpbf16ps has whole pairs; and that a
+// matrix-vector product (one output row) takes bf16 weights (its kernel
 // widens them: half the bytes to stream). Without pair-activations (other
-// targets) all three take bf16 inputs.
-// PAIRS:       dsc.bf16_contractions = {Gemm = 1 : i64}, dsc.fp32_contractions = {Conv = 2 : i64}
+// targets) all three take bf16 inputs, unpadded.
+// PAIRS:       dsc.bf16_contractions = {Conv = 1 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {Conv = 1 : i64}
 // PAIRS-LABEL: func.func @f32_faster(
+// PAIRS:         %[[P:.+]] = tensor.pad %arg1 low[0, 0, 0, 0] high[0, 0, 0, 1]
+// PAIRS:         tensor<1x8x8x3xf32> to tensor<1x8x8x4xf32>
+// PAIRS:         %[[X:.+]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x8x8x4xf32>) outs(%{{.*}} : tensor<1x8x8x4xbf16>)
 // PAIRS:         arith.truncf {{.*}} : f32 to bf16
 // PAIRS:         arith.constant dense<5.000000e-01> : tensor<64x32xbf16>
 // PAIRS:         } -> tensor<1x32xf32>
+// PAIRS:         arith.constant dense<"0x003F003F003F0000{{.*}}> : tensor<16x3x3x4xbf16>
+// PAIRS:         linalg.generic {{.*}} ins(%[[X]], %{{.*}} : tensor<1x8x8x4xbf16>, tensor<16x3x3x4xbf16>) outs(%{{.*}} : tensor<1x6x6x16xf32>)
+// PAIRS:         } -> tensor<1x6x6x16xf32>
 // PAIRS-NOT:     bf16
 // PAIRS:         return
 // CHECK:       dsc.bf16_contractions = {Conv = 2 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {}

@@ -122,29 +122,63 @@ func.func @odd_k(%a: memref<8x7xbf16>, %b: memref<7x16xbf16>, %out: memref<8x16x
 #x = affine_map<(n, o, h, w, c, kh, kw) -> (n, c floordiv 2, h + kh, w + kw, c mod 2)>
 #w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
 #y = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
-memref.global "private" constant @cw : memref<16x8x3x3xbf16> = dense<0.25>
+memref.global "private" constant @cw : memref<16x16x3x3xbf16> = dense<0.25>
 
 // Tests that a bf16 convolution whose input is in channel pairs
 // ([n, c / 2, h, w, 2], dsc-bf16-contractions{pair-activations}) runs along
 // its output channels with vdpbf16ps: the weights packed as pairs of input
 // channels per output-channel lane, the input pair loaded as one word and
-// the output gathered and scattered once per row.
-// DOT-LABEL: memref.global "private" constant @cw_pairs0_1x16 : memref<1x3x3x4x32xbf16>
+// the output gathered and scattered once per row. (16 input channels: 8
+// pair steps, looped; 4 or fewer unroll like a window.)
+// DOT-LABEL: memref.global "private" constant @cw_pairs0_1x16 : memref<1x3x3x8x32xbf16>
 // DOT-LABEL: func @conv_pairs
 // DOT:       vector.gather
 // DOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c2{{.*}} iter_args
-// DOT:         vector.load %{{.*}} : memref<1x4x6x6x2xbf16>, vector<2xbf16>
+// DOT:         vector.load %{{.*}} : memref<1x8x6x6x2xbf16>, vector<2xbf16>
 // DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
 // DOT:       vector.scatter
 // FMA-LABEL: func @conv_pairs
 // FMA-NOT:   x86vector
-func.func @conv_pairs(%x: memref<1x4x6x6x2xbf16>, %out: memref<1x16x4x4xf32>) {
-  %w = memref.get_global @cw : memref<16x8x3x3xbf16>
+func.func @conv_pairs(%x: memref<1x8x6x6x2xbf16>, %out: memref<1x16x4x4xf32>) {
+  %w = memref.get_global @cw : memref<16x16x3x3xbf16>
   linalg.generic {indexing_maps = [#x, #w, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "parallel",
                                     "reduction", "reduction", "reduction"]}
-      ins(%x, %w : memref<1x4x6x6x2xbf16>, memref<16x8x3x3xbf16>)
+      ins(%x, %w : memref<1x8x6x6x2xbf16>, memref<16x16x3x3xbf16>)
       outs(%out : memref<1x16x4x4xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %af, %bf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#sx = affine_map<(n, h, w, o, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#sw = affine_map<(n, h, w, o, c, kh, kw) -> (o, kh, kw, c)>
+#sy = affine_map<(n, h, w, o, c, kh, kw) -> (n, h, w, o)>
+memref.global "private" constant @stem : memref<32x3x3x4xbf16> = dense<0.25>
+
+// Tests that a channels-last convolution with 4 input channels (an RGB stem
+// padded to whole pairs) unrolls its 2 pair steps with the taps: no
+// reduction loop is left around the vdpbf16ps steps.
+// DOT-LABEL: func @stem_pairs_unrolled
+// DOT:       scf.forall
+// DOT-NOT:   scf.for
+// DOT:       x86vector.avx512.dot
+// DOT-NOT:   scf.for
+// DOT:       vector.store
+func.func @stem_pairs_unrolled(%x: memref<1x10x10x4xbf16>, %out: memref<1x8x8x32xf32>) {
+  %w = memref.get_global @stem : memref<32x3x3x4xbf16>
+  linalg.generic {indexing_maps = [#sx, #sw, #sy],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x10x10x4xbf16>, memref<32x3x3x4xbf16>)
+      outs(%out : memref<1x8x8x32xf32>) {
   ^bb0(%a: bf16, %b: bf16, %acc: f32):
     %af = arith.extf %a : bf16 to f32
     %bf = arith.extf %b : bf16 to f32

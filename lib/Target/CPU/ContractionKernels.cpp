@@ -940,13 +940,17 @@ struct Emitter {
                      [&](unsigned x, unsigned y) {
                        return aDepth(x) < aDepth(y);
                      });
+    // vdpbf16ps steps its pair loop by 2; a short one (the 4 channels of a
+    // padded RGB stem) unrolls like a window.
+    auto stepOf = [&](unsigned d) -> int64_t { return d == g.pairDim ? 2 : 1; };
     SmallVector<unsigned> looped, unrolled;
     int64_t unrolledTrips = 1;
     for (unsigned d : llvm::reverse(reduction)) {
-      if (d != g.pairDim && loopSizes[d] <= 7 &&
-          unrolledTrips * loopSizes[d] <= s.maxUnroll) {
+      int64_t trips = loopSizes[d] / stepOf(d);
+      if (trips <= 7 && (d != g.pairDim || trips <= 4) &&
+          unrolledTrips * trips <= s.maxUnroll) {
         unrolled.push_back(d);
-        unrolledTrips *= loopSizes[d];
+        unrolledTrips *= trips;
       } else {
         looped.push_back(d);
       }
@@ -1158,7 +1162,8 @@ struct Emitter {
                 step(red, acc);
                 size_t k = 0;
                 for (; k < unrolled.size(); ++k) {
-                  if (++counter[k] < loopSizes[unrolled[k]])
+                  counter[k] += stepOf(unrolled[k]);
+                  if (counter[k] < loopSizes[unrolled[k]])
                     break;
                   counter[k] = 0;
                 }
