@@ -316,32 +316,28 @@ struct BF16ContractionsPass
         exprs.push_back(c % 2);
         maps[0] = AffineMap::get(maps[0].getNumDims(), 0, exprs, ctx);
       }
+      // `in` with one zero channel appended along `dim`.
+      auto appendZeroChannel = [&](Value in, unsigned dim) -> Value {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointAfterValue(in);
+        auto xType = cast<RankedTensorType>(in.getType());
+        SmallVector<OpFoldResult> low(xType.getRank(),
+                                      rewriter.getIndexAttr(0)),
+            high(low);
+        high[dim] = rewriter.getIndexAttr(1);
+        SmallVector<int64_t> shape(xType.getShape());
+        shape[dim] += 1;
+        Value zero = arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getF32FloatAttr(0.0f));
+        return tensor::PadOp::create(
+            rewriter, loc, RankedTensorType::get(shape, xType.getElementType()),
+            in, low, high, zero);
+      };
       for (auto [i, in] : llvm::enumerate(generic.getDpsInputs())) {
-        if (i == 0 && oddChannels) {
-          Value x = in;
-          {
-            OpBuilder::InsertionGuard guard(rewriter);
-            rewriter.setInsertionPointAfterValue(in);
-            auto xType = cast<RankedTensorType>(in.getType());
-            SmallVector<OpFoldResult> low(xType.getRank(),
-                                          rewriter.getIndexAttr(0)),
-                high(low);
-            high[padDim] = rewriter.getIndexAttr(1);
-            SmallVector<int64_t> shape(xType.getShape());
-            shape[padDim] += 1;
-            Value zero = arith::ConstantOp::create(
-                rewriter, loc, rewriter.getF32FloatAttr(0.0f));
-            x = tensor::PadOp::create(
-                rewriter, loc,
-                RankedTensorType::get(shape, xType.getElementType()), in, low,
-                high, zero);
-          }
+        if (i == 0 && (oddChannels || channelPairs)) {
+          Value x = oddChannels ? appendZeroChannel(in, padDim) : in;
           inputs.push_back(channelPairs ? pairChannels(x, loc)
                                         : roundActivation(x, loc));
-          continue;
-        }
-        if (i == 0 && channelPairs) {
-          inputs.push_back(pairChannels(in, loc));
           continue;
         }
         if (i == 1 && oddChannels) {
