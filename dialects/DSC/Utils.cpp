@@ -81,4 +81,28 @@ DenseElementsAttr transposeDense(DenseElementsAttr c,
   return DenseElementsAttr::getFromRawBuffer(resultType, out);
 }
 
+DenseElementsAttr padDenseWithZeros(DenseElementsAttr c, unsigned dim,
+                                    int64_t size) {
+  auto type = cast<RankedTensorType>(c.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  Type elem = type.getElementType();
+  int64_t eb = (elem.getIntOrFloatBitWidth() + 7) / 8;
+  int64_t outer = 1, inner = 1;
+  for (unsigned i = 0; i < dim; ++i)
+    outer *= shape[i];
+  for (unsigned i = dim + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  int64_t rowBytes = shape[dim] * inner * eb, paddedBytes = size * inner * eb;
+  std::vector<char> out(outer * paddedBytes, 0);
+  ArrayRef<char> raw = c.getRawData();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < rowBytes; i += eb)
+      std::memcpy(&out[o * paddedBytes + i],
+                  raw.data() + (c.isSplat() ? 0 : o * rowBytes + i), eb);
+  SmallVector<int64_t> padded(shape);
+  padded[dim] = size;
+  return DenseElementsAttr::getFromRawBuffer(
+      RankedTensorType::get(padded, elem), out);
+}
+
 } // namespace dsc

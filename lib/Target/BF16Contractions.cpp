@@ -64,32 +64,6 @@ DenseElementsAttr toBF16(DenseElementsAttr c) {
                               out.size() * sizeof(uint16_t)));
 }
 
-/// The f32 constant `c` with one more (zero) entry along dimension `dim`.
-DenseElementsAttr padOneZero(DenseElementsAttr c, unsigned dim) {
-  auto type = cast<RankedTensorType>(c.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  int64_t outer = 1, inner = 1;
-  for (unsigned i = 0; i < dim; ++i)
-    outer *= shape[i];
-  for (unsigned i = dim + 1; i < shape.size(); ++i)
-    inner *= shape[i];
-  int64_t size = shape[dim];
-  SmallVector<float> values(c.getValues<float>());
-  if (c.isSplat())
-    values.assign(type.getNumElements(), c.getSplatValue<float>());
-  SmallVector<float> out;
-  out.reserve(outer * (size + 1) * inner);
-  for (int64_t o = 0; o < outer; ++o) {
-    out.append(values.begin() + o * size * inner,
-               values.begin() + (o + 1) * size * inner);
-    out.append(inner, 0.0f);
-  }
-  shape[dim] += 1;
-  return DenseElementsAttr::get(
-      RankedTensorType::get(shape, type.getElementType()),
-      ArrayRef<float>(out));
-}
-
 bool isF32Tensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   return t && t.getElementType().isF32() && t.hasStaticShape();
@@ -151,7 +125,8 @@ bool slowerInBF16(linalg::GenericOp op) {
   if (in.getNumResults() == 4 &&
       llvm::none_of(in.getResults(), [&](AffineExpr e) {
         auto d = dyn_cast<AffineDimExpr>(e);
-        return d && iterators[d.getPosition()] == utils::IteratorType::reduction;
+        return d &&
+               iterators[d.getPosition()] == utils::IteratorType::reduction;
       }))
     return true;
   return oddChannelsLast(op) &&
@@ -346,7 +321,8 @@ struct BF16ContractionsPass
           unsigned dim = llvm::find(wExprs, c) - wExprs.begin();
           rewriter.setInsertionPointAfterValue(in);
           inputs.push_back(arith::ConstantOp::create(
-              rewriter, in.getLoc(), toBF16(padOneZero(weights, dim))));
+              rewriter, in.getLoc(), toBF16(padDenseWithZeros(
+                  weights, dim, weights.getType().getDimSize(dim) + 1))));
           continue;
         }
         DenseElementsAttr dense;

@@ -299,7 +299,8 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     };
     for (Operation *op : ordered)
       if (auto g = dyn_cast<linalg::GenericOp>(op); g && isConv(g))
-        convElements[regions.getLeaderValue(g.getResult(0))] += elements(g.getResult(0));
+        convElements[regions.getLeaderValue(g.getResult(0))] +=
+            elements(g.getResult(0));
     auto producedInside = [&](Value v) {
       Operation *def = v.getDefiningOp();
       return def && layoutFreeOps.contains(def);

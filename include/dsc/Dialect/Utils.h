@@ -20,6 +20,12 @@ mlir::DenseElementsAttr denseFloatAttr(mlir::RankedTensorType type,
 /// when `v` is not a constant.
 std::optional<llvm::SmallVector<double>> constantFloatValues(mlir::Value v);
 
+/// `c` with dimension `dim` extended to `size` by zero elements (all bits
+/// clear: 0.0 for floats). Elements must be whole bytes, as for
+/// transposeDense.
+mlir::DenseElementsAttr padDenseWithZeros(mlir::DenseElementsAttr c,
+                                          unsigned dim, int64_t size);
+
 /// `c` (of any shape with `c`'s element count) read as `sourceShape` and
 /// transposed by `perm` into `resultType` (result dim d is source dim
 /// perm[d]); splats stay splats. Null for elements that are not whole bytes

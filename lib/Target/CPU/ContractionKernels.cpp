@@ -115,29 +115,6 @@ bool packable(Value operand, AffineMap map, unsigned vecDim) {
   return pos && *pos + 1 != map.getNumResults() && constantGlobal(operand);
 }
 
-/// `c` (of `shape`) with dimension `pos` extended to `size` by zeros.
-DenseElementsAttr padWithZeros(DenseElementsAttr c, ArrayRef<int64_t> shape,
-                               unsigned pos, int64_t size) {
-  Type elem = c.getElementType();
-  int64_t eb = (elem.getIntOrFloatBitWidth() + 7) / 8;
-  int64_t outer = 1, inner = 1;
-  for (unsigned i = 0; i < pos; ++i)
-    outer *= shape[i];
-  for (unsigned i = pos + 1; i < shape.size(); ++i)
-    inner *= shape[i];
-  int64_t rowBytes = shape[pos] * inner * eb, paddedBytes = size * inner * eb;
-  std::vector<char> out(outer * paddedBytes, 0);
-  ArrayRef<char> raw = c.getRawData();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < rowBytes; i += eb)
-      std::memcpy(&out[o * paddedBytes + i],
-                  raw.data() + (c.isSplat() ? 0 : o * rowBytes + i), eb);
-  SmallVector<int64_t> padded(shape);
-  padded[pos] = size;
-  return DenseElementsAttr::getFromRawBuffer(
-      RankedTensorType::get(padded, elem), out);
-}
-
 /// A copy of the constant `operand` re-laid for vector loads along loop
 /// `vecDim` (a new global, shared by every kernel that asks for the same
 /// layout), and the indexing map that reads it. The index that is `vecDim`
@@ -187,7 +164,7 @@ std::pair<Value, AffineMap> packConstant(Value operand, AffineMap map,
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
     if (size != type.getDimSize(pos))
-      dense = padWithZeros(dense, type.getShape(), pos, size);
+      dense = padDenseWithZeros(dense, pos, size);
     // The source viewed with `pos` split into [blocks, lanes] when blocked
     // (the same bytes), then transposed into the new order.
     SmallVector<int64_t> sourceShape, perm;
@@ -278,7 +255,7 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   if (!packedGlobal) {
     auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
     if (sizeV != type.getDimSize(posV))
-      dense = padWithZeros(dense, type.getShape(), posV, sizeV);
+      dense = padDenseWithZeros(dense, posV, sizeV);
     DenseElementsAttr packed =
         transposeDense(dense, sourceShape, perm,
                        RankedTensorType::get(shape, type.getElementType()));
@@ -294,6 +271,15 @@ std::pair<Value, AffineMap> packPairs(Value operand, AffineMap map,
   Value packedValue = memref::GetGlobalOp::create(b, get.getLoc(), newType,
                                                   packedGlobal.getSymName());
   return {packedValue, newMap};
+}
+
+/// The last index of `map` that uses loop `d`, or -1.
+int64_t innermostUse(AffineMap map, unsigned d) {
+  int64_t last = -1;
+  for (auto [i, e] : llvm::enumerate(map.getResults()))
+    if (e.isFunctionOfDim(d))
+      last = i;
+  return last;
 }
 
 /// Does the output have one row: no loop of it but the vector loop longer
@@ -595,17 +581,11 @@ struct Emitter {
     // convolution's a-rows along output columns, not output rows: a stem's
     // 8 rows along H touched 22 input rows per tap).
     auto pickLargest = [&](ArrayRef<unsigned> dims, AffineMap map) {
-      auto depth = [&](unsigned d) {
-        int64_t last = -1;
-        for (auto [i, e] : llvm::enumerate(map.getResults()))
-          if (e.isFunctionOfDim(d))
-            last = i;
-        return last;
-      };
       unsigned best = ~0u;
       for (unsigned d : dims)
         if (best == ~0u || loopSizes[d] > loopSizes[best] ||
-            (loopSizes[d] == loopSizes[best] && depth(d) > depth(best)))
+            (loopSizes[d] == loopSizes[best] &&
+             innermostUse(map, d) > innermostUse(map, best)))
           best = d;
       return best;
     };
@@ -687,14 +667,7 @@ struct Emitter {
 
   /// Indices of `map` applied to the loop values `dims`.
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> dims) {
-    SmallVector<Value> out;
-    SmallVector<OpFoldResult> operands(dims.begin(), dims.end());
-    for (AffineExpr e : map.getResults()) {
-      OpFoldResult r = affine::makeComposedFoldedAffineApply(
-          b, loc, AffineMap::get(map.getNumDims(), 0, e), operands);
-      out.push_back(getValueOrCreateConstantIndexOp(b, loc, r));
-    }
-    return out;
+    return applyIndexingMap(b, loc, map, dims);
   }
 
   /// Valid lanes in the tile starting at `v0` along the vector dimension.
@@ -724,14 +697,8 @@ struct Emitter {
   Value loadVector(Value memref, ArrayRef<Value> idx, Value m,
                    int64_t stride = 1) {
     Type elem = cast<MemRefType>(memref.getType()).getElementType();
-    auto type = VectorType::get({lanes * stride}, elem);
-    Value v;
-    if (!m) {
-      v = vector::LoadOp::create(b, loc, type, memref, idx);
-    } else {
-      Value zero = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-      v = vector::MaskedLoadOp::create(b, loc, type, memref, idx, m, zero);
-    }
+    Value v = loadLanes(b, loc, VectorType::get({lanes * stride}, elem),
+                        memref, idx, m);
     if (stride == 1)
       return v;
     SmallVector<int64_t> picks;
@@ -819,13 +786,6 @@ struct Emitter {
     }
   }
 
-  void storeVector(Value value, Value memref, ArrayRef<Value> idx, Value m) {
-    if (!m)
-      vector::StoreOp::create(b, loc, value, memref, idx);
-    else
-      vector::MaskedStoreOp::create(b, loc, memref, idx, m, value);
-  }
-
   /// Evaluates the body of the elementwise `op` for one row: `dims` are the
   /// contraction's loop values at the row's first lane, `acc` the value of
   /// the output (epilogue) or null (init).
@@ -843,16 +803,13 @@ struct Emitter {
     return evalElementwiseBody(b, loc, op, lanes, acc, [&](OpOperand *in) {
       Value v = in->get();
       AffineMap inMap = op.getMatchingIndexingMap(in);
-      SmallVector<Value> idx = indices(inMap, eDims);
-      Type elem = cast<MemRefType>(v.getType()).getElementType();
       Access::Kind kind = classify(v, inMap, lane, /*allowGather=*/true)->kind;
       if (kind == Access::Gather)
         return gatherLanes(v, inMap, eDims, lane);
+      SmallVector<Value> idx = indices(inMap, eDims);
       if (kind == Access::Vector)
         return loadVector(v, idx, m);
-      Value scalar = memref::LoadOp::create(b, loc, v, idx);
-      return Value(vector::BroadcastOp::create(
-          b, loc, VectorType::get({lanes}, elem), scalar));
+      return broadcastElement(b, loc, v, idx, lanes);
     });
   }
 
@@ -929,16 +886,10 @@ struct Emitter {
     // (kw, ci) are 21 adjacent input elements, while its 49 taps unrolled
     // around a loop over 3 channels took a row pointer per tap and row
     // (spilled general registers, 60 % of peak).
-    auto aDepth = [&](unsigned d) {
-      int64_t depth = -1;
-      for (auto [i, e] : llvm::enumerate(g.aMap.getResults()))
-        if (e.isFunctionOfDim(d))
-          depth = i;
-      return depth;
-    };
     std::stable_sort(reduction.begin(), reduction.end(),
                      [&](unsigned x, unsigned y) {
-                       return aDepth(x) < aDepth(y);
+                       return innermostUse(g.aMap, x) <
+                              innermostUse(g.aMap, y);
                      });
     // vdpbf16ps steps its pair loop by 2; a short one (the 4 channels of a
     // padded RGB stem) unrolls like a window.
@@ -1208,7 +1159,8 @@ struct Emitter {
                 if (g.outGather)
                   scatterLanes(result, g.out, outMap, dims, g.vecDim);
                 else
-                  storeVector(result, g.out, indices(outMap, dims), outMask);
+                  storeLanes(b, loc, result, g.out, indices(outMap, dims),
+                             outMask);
               }
               return SmallVector<Value>();
             };
@@ -1357,26 +1309,19 @@ struct DSCContractionKernelsPass
           g.forcedLanes = 16; // along channels: a multiple of 16 lanes
           dotStrategy.maxColumns = 1;
         }
-        auto fits = [&](bool allowMask) {
+        // Whole tiles first: 48 output columns take three 16-lane tiles, not
+        // a 32-lane one and a half-masked one. The first fit keeps its
+        // column count in dotStrategy.
+        int64_t columns = dotStrategy.maxColumns;
+        auto fits = [&](int64_t c, bool allowMask) {
+          dotStrategy.maxColumns = c;
           Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
           trial.plan();
           return (!trial.masked || (allowMask && !g.outGather)) &&
                  trial.lanes % 16 == 0 && trial.vecTile == trial.lanes;
         };
-        // Whole tiles first: 48 output columns take three 16-lane tiles, not
-        // a 32-lane one and a half-masked one.
-        int64_t columns = dotStrategy.maxColumns;
-        bool dot = false;
-        for (bool allowMask : {false, true}) {
-          for (int64_t c : {columns, int64_t(1)}) {
-            dotStrategy.maxColumns = c;
-            if ((dot = fits(allowMask)))
-              break;
-          }
-          if (dot)
-            break;
-        }
-        if (dot) {
+        if (fits(columns, false) || fits(1, false) || fits(columns, true) ||
+            fits(1, true)) {
           g.dotColumns = dotStrategy.maxColumns;
           g.dot = true;
           g.pairDim = pairDim;

@@ -20,7 +20,6 @@
 #include "VectorAccess.h"
 #include "dsc/Target/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -34,8 +33,8 @@ namespace {
 
 /// What one elementwise op needs to become a vector loop.
 struct Plan {
-  unsigned vecDim;    // the loop along the output's innermost dimension
-  int64_t lanes;      // vector length
+  unsigned vecDim; // the loop along the output's innermost dimension
+  int64_t lanes;   // vector length
 };
 
 /// Widest element type the op reads, writes or computes with (bools, one
@@ -121,15 +120,7 @@ void emit(linalg::LinalgOp op, const Plan &plan) {
           return arith::ConstantIndexOp::create(nb, loc, v);
         };
         auto indices = [&](AffineMap map) {
-          SmallVector<Value> idx;
-          SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
-          for (AffineExpr e : map.getResults())
-            idx.push_back(getValueOrCreateConstantIndexOp(
-                nb, loc,
-                affine::makeComposedFoldedAffineApply(
-                    nb, loc, AffineMap::get(map.getNumDims(), 0, e),
-                    operands)));
-          return idx;
+          return applyIndexingMap(nb, loc, map, SmallVector<Value>(ivs));
         };
         Value mask;
         if (size % lanes != 0) {
@@ -140,15 +131,10 @@ void emit(linalg::LinalgOp op, const Plan &plan) {
               nb, loc, VectorType::get({lanes}, nb.getI1Type()),
               ValueRange{valid});
         }
-        auto load = [&](Value memref, AffineMap map) -> Value {
+        auto load = [&](Value memref, AffineMap map) {
           auto type = VectorType::get(
               {lanes}, cast<MemRefType>(memref.getType()).getElementType());
-          if (!mask)
-            return vector::LoadOp::create(nb, loc, type, memref, indices(map));
-          Value zero =
-              arith::ConstantOp::create(nb, loc, type, nb.getZeroAttr(type));
-          return vector::MaskedLoadOp::create(nb, loc, type, memref,
-                                              indices(map), mask, zero);
+          return loadLanes(nb, loc, type, memref, indices(map), mask);
         };
         Value acc;
         if (op.payloadUsesValueFromOperand(outOperand))
@@ -159,16 +145,9 @@ void emit(linalg::LinalgOp op, const Plan &plan) {
               AffineMap map = op.getMatchingIndexingMap(in);
               if (classify(v, map, plan.vecDim)->kind == Access::Vector)
                 return load(v, map);
-              Value scalar = memref::LoadOp::create(nb, loc, v, indices(map));
-              return Value(vector::BroadcastOp::create(
-                  nb, loc, VectorType::get({lanes}, scalar.getType()),
-                  scalar));
+              return broadcastElement(nb, loc, v, indices(map), lanes);
             });
-        if (!mask)
-          vector::StoreOp::create(nb, loc, result, out, indices(outMap));
-        else
-          vector::MaskedStoreOp::create(nb, loc, out, indices(outMap), mask,
-                                        result);
+        storeLanes(nb, loc, result, out, indices(outMap), mask);
         scf::InParallelOp::create(nb, loc);
       });
 }

@@ -3,13 +3,16 @@
 // Shared by the CPU kernel passes (dsc-contraction-kernels,
 // dsc-elementwise-kernels): how an operand of a linalg op on memrefs is read
 // when one loop is vectorized, which elementwise bodies have vector forms,
-// and the evaluation of such a body on vectors.
+// the evaluation of such a body on vectors, and the (masked) vector loads and
+// stores both emit.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DSC_LIB_TARGET_CPU_VECTORACCESS_H
 #define DSC_LIB_TARGET_CPU_VECTORACCESS_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -28,7 +31,8 @@ struct Access {
 
 /// Coefficient of `dim` in `expr` if `expr` is a sum of dims and
 /// dim * constant terms (0 if absent); nullopt for anything else.
-inline std::optional<int64_t> linearCoefficient(mlir::AffineExpr expr, unsigned dim) {
+inline std::optional<int64_t> linearCoefficient(mlir::AffineExpr expr,
+                                                unsigned dim) {
   // Terms without `dim` (a tap's `kw floordiv 2` in a parity-split input)
   // add nothing, whatever their form.
   if (!expr.isFunctionOfDim(dim))
@@ -71,7 +75,8 @@ inline bool innermostContiguous(mlir::Value memref) {
 
 /// Position of the one index of `map` that uses `vecDim`, if that index is
 /// `vecDim` itself and no other index uses it.
-inline std::optional<unsigned> plainPosition(mlir::AffineMap map, unsigned vecDim) {
+inline std::optional<unsigned> plainPosition(mlir::AffineMap map,
+                                             unsigned vecDim) {
   std::optional<unsigned> pos;
   for (auto [i, e] : llvm::enumerate(map.getResults())) {
     if (!e.isFunctionOfDim(vecDim))
@@ -90,8 +95,9 @@ inline std::optional<unsigned> plainPosition(mlir::AffineMap map, unsigned vecDi
 /// index is contiguous in memory; with `allowGather`, lanes gathered
 /// if an outer index is `vecDim` itself (operands of a kernel's init and
 /// epilogue, read once per output).
-inline std::optional<Access> classify(mlir::Value operand, mlir::AffineMap map, unsigned vecDim,
-                               bool allowGather = false) {
+inline std::optional<Access> classify(mlir::Value operand, mlir::AffineMap map,
+                                      unsigned vecDim,
+                                      bool allowGather = false) {
   if (!llvm::isa<mlir::MemRefType>(operand.getType()))
     return Access{Access::Scalar, 1};
   if (!llvm::cast<mlir::MemRefType>(operand.getType()).hasStaticShape())
@@ -114,7 +120,8 @@ inline std::optional<Access> classify(mlir::Value operand, mlir::AffineMap map, 
 /// Is `op` an elementwise linalg op (all loops parallel, out written through
 /// a permutation map) whose body can be evaluated on vectors? `readsOut`
 /// tells whether it may read its output (an epilogue) or not (an init).
-inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op, bool readsOut) {
+inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op,
+                                      bool readsOut) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumParallelLoops() != op.getNumLoops())
     return false;
@@ -126,7 +133,8 @@ inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op, bool readsOut) 
   mlir::Block *body = op.getBlock();
   for (mlir::Operation &inner : body->without_terminator()) {
     // Scalar constants in the body are broadcast like values from above.
-    if (llvm::isa<mlir::arith::ConstantOp>(inner) && inner.getResult(0).getType().isIntOrIndexOrFloat())
+    if (llvm::isa<mlir::arith::ConstantOp>(inner) &&
+        inner.getResult(0).getType().isIntOrIndexOrFloat())
       continue;
     if (inner.getNumRegions() != 0 || inner.getNumResults() != 1 ||
         !mlir::OpTrait::hasElementwiseMappableTraits(&inner))
@@ -135,9 +143,10 @@ inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op, bool readsOut) 
     // lowering handles only for some ops: keep to arithmetic and the few
     // math ops LLVM expands natively.
     if (!llvm::isa<mlir::arith::ArithDialect>(inner.getDialect()) &&
-        !llvm::isa<mlir::math::AbsFOp, mlir::math::FmaOp, mlir::math::SqrtOp, mlir::math::ExpOp,
-             mlir::math::TanhOp, mlir::math::ErfOp, mlir::math::CopySignOp, mlir::math::FloorOp,
-             mlir::math::CeilOp, mlir::math::RoundEvenOp>(inner))
+        !llvm::isa<mlir::math::AbsFOp, mlir::math::FmaOp, mlir::math::SqrtOp,
+                   mlir::math::ExpOp, mlir::math::TanhOp, mlir::math::ErfOp,
+                   mlir::math::CopySignOp, mlir::math::FloorOp,
+                   mlir::math::CeilOp, mlir::math::RoundEvenOp>(inner))
       return false;
     for (mlir::Type t : inner.getResultTypes())
       if (!t.isIntOrIndexOrFloat())
@@ -146,14 +155,60 @@ inline bool isVectorizableElementwise(mlir::linalg::LinalgOp op, bool readsOut) 
   return true;
 }
 
+/// The indices `map` gives at the loop values `dims` (folded affine applies).
+inline llvm::SmallVector<mlir::Value>
+applyIndexingMap(mlir::OpBuilder &b, mlir::Location loc, mlir::AffineMap map,
+                 llvm::ArrayRef<mlir::Value> dims) {
+  llvm::SmallVector<mlir::Value> out;
+  llvm::SmallVector<mlir::OpFoldResult> operands(dims.begin(), dims.end());
+  for (mlir::AffineExpr e : map.getResults())
+    out.push_back(mlir::getValueOrCreateConstantIndexOp(
+        b, loc,
+        mlir::affine::makeComposedFoldedAffineApply(
+            b, loc, mlir::AffineMap::get(map.getNumDims(), 0, e), operands)));
+  return out;
+}
+
+/// A vector of `type` read from `memref` at `idx`; through `mask` when there
+/// is one (masked-off lanes read as zero).
+inline mlir::Value loadLanes(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::VectorType type, mlir::Value memref,
+                             mlir::ValueRange idx, mlir::Value mask) {
+  if (!mask)
+    return mlir::vector::LoadOp::create(b, loc, type, memref, idx);
+  mlir::Value zero =
+      mlir::arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+  return mlir::vector::MaskedLoadOp::create(b, loc, type, memref, idx, mask,
+                                            zero);
+}
+
+/// `value` written to `memref` at `idx`; through `mask` when there is one.
+inline void storeLanes(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, mlir::Value memref,
+                       mlir::ValueRange idx, mlir::Value mask) {
+  if (!mask)
+    mlir::vector::StoreOp::create(b, loc, value, memref, idx);
+  else
+    mlir::vector::MaskedStoreOp::create(b, loc, memref, idx, mask, value);
+}
+
+/// The element of `memref` at `idx` in each of `lanes` lanes.
+inline mlir::Value broadcastElement(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::Value memref, mlir::ValueRange idx,
+                                    int64_t lanes) {
+  mlir::Value scalar = mlir::memref::LoadOp::create(b, loc, memref, idx);
+  return mlir::vector::BroadcastOp::create(
+      b, loc, mlir::VectorType::get({lanes}, scalar.getType()), scalar);
+}
+
 /// The body of the elementwise `op` evaluated on vectors of `lanes`:
 /// `loadInput` gives the vector of each memref input, other inputs (scalars)
 /// are broadcast, and the output's block argument is `acc` (its current
 /// value, for ops that read it). Returns the yielded vector.
-inline mlir::Value
-evalElementwiseBody(mlir::OpBuilder &b, mlir::Location loc,
-                    mlir::linalg::LinalgOp op, int64_t lanes, mlir::Value acc,
-                    llvm::function_ref<mlir::Value(mlir::OpOperand *)> loadInput) {
+inline mlir::Value evalElementwiseBody(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::LinalgOp op,
+    int64_t lanes, mlir::Value acc,
+    llvm::function_ref<mlir::Value(mlir::OpOperand *)> loadInput) {
   using namespace mlir;
   auto vectorTypeOf = [&](Type t) { return VectorType::get({lanes}, t); };
   IRMapping map;
@@ -162,7 +217,8 @@ evalElementwiseBody(mlir::OpBuilder &b, mlir::Location loc,
     BlockArgument arg = op.getMatchingBlockArgument(in);
     Value v = in->get();
     if (!isa<MemRefType>(v.getType()))
-      map.map(arg, vector::BroadcastOp::create(b, loc, vectorTypeOf(v.getType()), v));
+      map.map(arg, vector::BroadcastOp::create(b, loc,
+                                               vectorTypeOf(v.getType()), v));
     else
       map.map(arg, loadInput(in));
   }
@@ -172,7 +228,8 @@ evalElementwiseBody(mlir::OpBuilder &b, mlir::Location loc,
     if (Value mapped = map.lookupOrNull(v))
       return mapped;
     // Defined above the op (a scalar constant or value): broadcast.
-    Value bc = vector::BroadcastOp::create(b, loc, vectorTypeOf(v.getType()), v);
+    Value bc =
+        vector::BroadcastOp::create(b, loc, vectorTypeOf(v.getType()), v);
     map.map(v, bc);
     return bc;
   };
