@@ -470,3 +470,37 @@ func.func @matvec(%a: memref<1x64xf32>, %out: memref<1x512xf32>) {
   }
   return
 }
+
+// -----
+
+#sx = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh * 2 + kh, ow * 2 + kw, ci)>
+#sw = affine_map<(n, oh, ow, co, kh, kw, ci) -> (co, kh, kw, ci)>
+#sy = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh, ow, co)>
+memref.global "private" constant @stem : memref<32x7x7x3xf32> = dense<0.25>
+
+// Tests that a channels-last stem (3 input channels, stride 2) loops over
+// its kernel taps and unrolls only the channels: with (kw, ci) unrolled,
+// neighbouring output columns would read the same input elements at other
+// taps, and LLVM keeps each loaded broadcast live across the whole body
+// (spills). One body: 8 output columns x 3 channels.
+// CHECK-LABEL: func @stem_taps_looped
+// CHECK:       scf.forall
+// CHECK:       scf.for
+// CHECK:       scf.for
+// CHECK-COUNT-24: memref.load %arg0[{{.*}}, %c{{[0-2]}}_{{[0-9]+}}] : memref<1x21x21x3xf32>
+// CHECK-NOT:   memref.load %arg0
+// CHECK:       scf.yield
+func.func @stem_taps_looped(%x: memref<1x21x21x3xf32>, %out: memref<1x8x8x32xf32>) {
+  %w = memref.get_global @stem : memref<32x7x7x3xf32>
+  linalg.generic {indexing_maps = [#sx, #sw, #sy],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x21x21x3xf32>, memref<32x7x7x3xf32>)
+      outs(%out : memref<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

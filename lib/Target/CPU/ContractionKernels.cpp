@@ -913,16 +913,30 @@ struct Emitter {
     // consecutive steps. Unrolled taps inside it would touch rows x taps
     // lines per step, a multiple of 2 KB apart in a wide feature map, more
     // than an L1 set holds.
+    // A channels-last stem (3 input channels, stride 2) loops its taps too
+    // and unrolls only the channels: with (kw, ci) unrolled, neighbouring
+    // rows read the same input elements at other taps, LLVM loads each once
+    // and keeps it live across the body, and the broadcasts spilled (ResNet's
+    // 7x7 stem at 67 % of peak; 1.38 -> 1.02 ms).
     if (auto c = dyn_cast<AffineDimExpr>(g.aMap.getResults().back());
-        g.outGather && c && llvm::is_contained(reduction, c.getPosition()) &&
+        c && llvm::is_contained(reduction, c.getPosition()) &&
         c.getPosition() != g.pairDim && !unrolled.empty()) {
-      looped.clear();
-      for (unsigned d : reduction)
-        if (d != c.getPosition() && loopSizes[d] > 1)
-          looped.push_back(d);
-      looped.push_back(c.getPosition());
-      unrolled.clear();
-      unrolledTrips = 1;
+      unsigned ci = c.getPosition();
+      bool fewChannels = window && loopSizes[ci] <= 7;
+      if (g.outGather || fewChannels) {
+        looped.clear();
+        for (unsigned d : reduction)
+          if (d != ci && loopSizes[d] > 1)
+            looped.push_back(d);
+        unrolled.clear();
+        unrolledTrips = 1;
+        if (fewChannels) {
+          unrolled.push_back(ci);
+          unrolledTrips = loopSizes[ci];
+        } else {
+          looped.push_back(ci);
+        }
+      }
     }
 
     // Reduction blocks (1x1 convolutions, matmuls of two activations): `b`
