@@ -504,3 +504,37 @@ func.func @stem_taps_looped(%x: memref<1x21x21x3xf32>, %out: memref<1x8x8x32xf32
   }
   return
 }
+
+// -----
+
+#s2x = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh * 2 + kh, ow * 2 + kw, ci)>
+#s2w = affine_map<(n, oh, ow, co, kh, kw, ci) -> (co, kh, kw, ci)>
+#s2y = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh, ow, co)>
+memref.global "private" constant @w512 : memref<32x3x3x512xf32> = dense<0.25>
+
+// Tests that a stride-2 convolution over 512 channels, whose tile rows read
+// input positions 4 KB apart (one L1 set), loops over its taps around the
+// channel loop instead of unrolling the 9 taps inside it.
+// CHECK-LABEL: func @stride2_rows_share_set
+// CHECK:       scf.forall
+// CHECK:       scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK:       scf.for %{{.*}} = %c0{{.*}} to %c3
+// CHECK:       scf.for %{{.*}} = %c0{{.*}} to %c512
+// CHECK-NOT:   scf.for
+// CHECK-COUNT-4: memref.load %arg0
+// CHECK-NOT:   memref.load %arg0
+// CHECK:       scf.yield
+func.func @stride2_rows_share_set(%x: memref<1x9x9x512xf32>, %out: memref<1x4x4x32xf32>) {
+  %w = memref.get_global @w512 : memref<32x3x3x512xf32>
+  linalg.generic {indexing_maps = [#s2x, #s2w, #s2y],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x9x9x512xf32>, memref<32x3x3x512xf32>)
+      outs(%out : memref<1x4x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -63,6 +63,25 @@ inline std::optional<int64_t> linearCoefficient(mlir::AffineExpr expr,
   return std::nullopt;
 }
 
+/// Elements of `memref` between the ones that consecutive values of loop
+/// `dim` read through `map`, if the layout is static and every index is
+/// linear in `dim`.
+inline std::optional<int64_t> memoryStride(mlir::Value memref,
+                                           mlir::AffineMap map, unsigned dim) {
+  auto type = llvm::dyn_cast<mlir::MemRefType>(memref.getType());
+  if (!type)
+    return std::nullopt;
+  auto [strides, offset] = type.getStridesAndOffset();
+  int64_t total = 0;
+  for (auto [e, stride] : llvm::zip_equal(map.getResults(), strides)) {
+    std::optional<int64_t> c = linearCoefficient(e, dim);
+    if (!c || (*c && mlir::ShapedType::isDynamic(stride)))
+      return std::nullopt;
+    total += *c * stride;
+  }
+  return total;
+}
+
 inline bool innermostContiguous(mlir::Value memref) {
   auto type = llvm::dyn_cast<mlir::MemRefType>(memref.getType());
   if (!type || !type.hasStaticShape())
