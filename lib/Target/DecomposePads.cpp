@@ -19,10 +19,12 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -87,8 +89,68 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
   }
 };
 
+/// Records on every linalg.generic that reads a zero pad where that pad's
+/// border is, before the pads become fills: `dsc.zero_border` holds, per
+/// DPS input, the low widths then the high widths of its zero border (an
+/// empty array where the input is no zero pad). dsc-contraction-kernels
+/// leaves out the products with the border's elements.
+/// Whether `op` converts its one input elementwise (same shape, identity
+/// maps) by a float extension or truncation, which keeps zeros zeros: the
+/// bf16 rounding of a convolution's padded input.
+bool isZeroPreservingCast(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return false;
+  Operation &cast = body.front();
+  return isa<arith::TruncFOp, arith::ExtFOp>(cast) &&
+         cast.getOperand(0) == body.getArgument(0) &&
+         body.getTerminator()->getOperand(0) == cast.getResult(0);
+}
+
+void markZeroBorders(Operation *root) {
+  root->walk([](tensor::PadOp pad) {
+    Value value = pad.getConstantPaddingValue();
+    ArrayRef<int64_t> lo = pad.getStaticLow(), hi = pad.getStaticHigh();
+    if (!value || !matchPattern(value, m_AnyZeroFloat()) ||
+        ShapedType::isDynamicShape(lo) || ShapedType::isDynamicShape(hi))
+      return;
+    // The pad's users, and those of its bf16 copies.
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : pad.getResult().getUses())
+      uses.push_back(&use);
+    for (size_t i = 0; i < uses.size(); ++i) {
+      auto cast = dyn_cast<linalg::GenericOp>(uses[i]->getOwner());
+      if (cast && cast.isDpsInput(uses[i]) && isZeroPreservingCast(cast))
+        for (OpOperand &use : cast->getResult(0).getUses())
+          uses.push_back(&use);
+    }
+    for (OpOperand *usePtr : uses) {
+      OpOperand &use = *usePtr;
+      auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+      if (!generic || !generic.isDpsInput(&use))
+        continue;
+      MLIRContext *ctx = generic.getContext();
+      SmallVector<Attribute> borders;
+      if (auto old = generic->getAttrOfType<ArrayAttr>("dsc.zero_border"))
+        borders.assign(old.begin(), old.end());
+      borders.resize(generic.getNumDpsInputs(),
+                     DenseI64ArrayAttr::get(ctx, {}));
+      SmallVector<int64_t> widths(lo);
+      llvm::append_range(widths, hi);
+      borders[use.getOperandNumber()] = DenseI64ArrayAttr::get(ctx, widths);
+      generic->setAttr("dsc.zero_border", ArrayAttr::get(ctx, borders));
+    }
+  });
+}
+
 struct DecomposePadsPass : impl::DSCDecomposePadsBase<DecomposePadsPass> {
   void runOnOperation() override {
+    markZeroBorders(getOperation());
     RewritePatternSet patterns(&getContext());
     patterns.add<BorderFills>(&getContext(), /*benefit=*/2);
     patterns.add<linalg::DecomposePadOpPattern>(&getContext());

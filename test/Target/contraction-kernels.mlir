@@ -538,3 +538,42 @@ func.func @stride2_rows_share_set(%x: memref<1x9x9x512xf32>, %out: memref<1x4x4x
   }
   return
 }
+
+// -----
+
+#zx = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh + kh, ow + kw, ci)>
+#zw = affine_map<(n, oh, ow, co, kh, kw, ci) -> (co, kh, kw, ci)>
+#zy = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh, ow, co)>
+memref.global "private" constant @wz : memref<32x3x3x64xf32> = dense<0.25>
+
+// Tests that a convolution whose input is a zero pad (dsc.zero_border from
+// dsc-decompose-pads) on a small map emits its first and last output rows
+// apart, each with its base a constant, and leaves out the products with
+// the border: rows 0 and 6 skip the kh = 0 / kh = 2 taps (2 x 19 of 3 x 21
+// products per channel step: columns 0 and 6 skip kw = 0 / kw = 2 too), the
+// rows between them only the border columns (3 x 19).
+// CHECK-LABEL: func @zero_border_skipped
+// CHECK:       scf.forall {{.*}} = (0, 0, 0, 0) to (32, 1, 1, 7)
+// CHECK-COUNT-38: vector.fma
+// CHECK-NOT:   vector.fma
+// CHECK:       scf.forall {{.*}} = (0, 0, 1, 0) to (32, 1, 6, 7)
+// CHECK-COUNT-57: vector.fma
+// CHECK-NOT:   vector.fma
+// CHECK:       scf.forall {{.*}} = (0, 0, 6, 0) to (32, 1, 7, 7)
+// CHECK-COUNT-38: vector.fma
+// CHECK-NOT:   vector.fma
+func.func @zero_border_skipped(%x: memref<1x9x9x64xf32>, %out: memref<1x7x7x32xf32>) {
+  %w = memref.get_global @wz : memref<32x3x3x64xf32>
+  linalg.generic {indexing_maps = [#zx, #zw, #zy],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x9x9x64xf32>, memref<32x3x3x64xf32>)
+      outs(%out : memref<1x7x7x32xf32>)
+      attrs = {dsc.zero_border = [array<i64: 0, 1, 1, 0, 0, 1, 1, 0>, array<i64>]} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -37,3 +37,90 @@ func.func @pad_relu(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x10x10xf32> {
   } : tensor<1x4x8x8xf32> to tensor<1x4x10x10xf32>
   return %p : tensor<1x4x10x10xf32>
 }
+
+// Tests that a convolution reading a zero pad records where the pad's
+// border is (per input: low widths, then high widths; none for the
+// weights), for dsc-contraction-kernels to leave those products out, and
+// that a pad with another value (a max pool's -inf) records nothing.
+// CHECK-LABEL: func.func @conv_reads_pad(
+// CHECK:         linalg.generic
+// CHECK-SAME:      dsc.zero_border = [array<i64: 0, 1, 1, 0, 0, 1, 1, 0>, array<i64>]
+// CHECK-LABEL: func.func @max_pool_reads_pad(
+// CHECK-NOT:     dsc.zero_border
+#cx = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh + kh, ow + kw, ci)>
+#cw = affine_map<(n, oh, ow, co, kh, kw, ci) -> (co, kh, kw, ci)>
+#cy = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh, ow, co)>
+func.func @conv_reads_pad(%x: tensor<1x7x7x8xf32>, %w: tensor<16x3x3x8xf32>,
+                          %init: tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x8xf32> to tensor<1x9x9x8xf32>
+  %c = linalg.generic {indexing_maps = [#cx, #cw, #cy],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      ins(%p, %w : tensor<1x9x9x8xf32>, tensor<16x3x3x8xf32>) outs(%init : tensor<1x7x7x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x16xf32>
+  return %c : tensor<1x7x7x16xf32>
+}
+
+#px = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh + kh, ow + kw, c)>
+#pw = affine_map<(n, oh, ow, c, kh, kw) -> (kh, kw)>
+#py = affine_map<(n, oh, ow, c, kh, kw) -> (n, oh, ow, c)>
+func.func @max_pool_reads_pad(%x: tensor<1x7x7x8xf32>, %win: tensor<3x3xf32>,
+                              %init: tensor<1x7x7x8xf32>) -> tensor<1x7x7x8xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x7x7x8xf32> to tensor<1x9x9x8xf32>
+  %m = linalg.generic {indexing_maps = [#px, #pw, #py],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction"]}
+      ins(%p, %win : tensor<1x9x9x8xf32>, tensor<3x3xf32>) outs(%init : tensor<1x7x7x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x7x7x8xf32>
+  return %m : tensor<1x7x7x8xf32>
+}
+
+// Tests that the border is also recorded on a convolution that reads the
+// pad through its bf16 rounding (--precision=bf16): truncation keeps zeros.
+// CHECK-LABEL: func.func @conv_reads_rounded_pad(
+// CHECK:         arith.truncf
+// CHECK:         linalg.generic
+// CHECK-SAME:      dsc.zero_border = [array<i64: 0, 1, 1, 0, 0, 1, 1, 0>, array<i64>]
+#rid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_reads_rounded_pad(%x: tensor<1x7x7x8xf32>, %w: tensor<16x3x3x8xbf16>,
+                                  %init: tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x8xf32> to tensor<1x9x9x8xf32>
+  %e = tensor.empty() : tensor<1x9x9x8xbf16>
+  %r = linalg.generic {indexing_maps = [#rid, #rid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%p : tensor<1x9x9x8xf32>) outs(%e : tensor<1x9x9x8xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<1x9x9x8xbf16>
+  %c = linalg.generic {indexing_maps = [#cx, #cw, #cy],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                         "reduction", "reduction", "reduction"]}
+      ins(%r, %w : tensor<1x9x9x8xbf16>, tensor<16x3x3x8xbf16>) outs(%init : tensor<1x7x7x16xf32>) {
+  ^bb0(%a: bf16, %b: bf16, %o: f32):
+    %af = arith.extf %a : bf16 to f32
+    %bf = arith.extf %b : bf16 to f32
+    %m = arith.mulf %af, %bf : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x16xf32>
+  return %c : tensor<1x7x7x16xf32>
+}
