@@ -663,6 +663,11 @@ struct Emitter {
   /// loop's range is one tile, whose base is then a constant.
   SmallVector<std::pair<int64_t, int64_t>> range = {};
   SmallVector<bool> pinned = {};
+  /// Per loop, the tile bases that read `a`'s zero border in a range of
+  /// several tiles: each such tile runs its own copy of the register block
+  /// (chosen by scf.if on the base) with the base a constant, inside the one
+  /// loop nest, so the tile order (and the cache reuse it gives) stays.
+  SmallVector<SmallVector<int64_t>> cases = {};
 
   std::pair<int64_t, int64_t> rangeOf(unsigned d) const {
     if (range.empty())
@@ -1343,7 +1348,31 @@ struct Emitter {
           };
 
           if (!kBlock) {
-            block(base, Value(), Value(), Value());
+            // Tiles that read a's zero border take their own copy of the
+            // block, with their base a constant (see `cases`).
+            std::function<void(SmallVector<Value>, unsigned)> borderCases =
+                [&](SmallVector<Value> at, unsigned d) {
+                  while (d < cases.size() && cases[d].empty())
+                    ++d;
+                  if (d == cases.size())
+                    return block(at, Value(), Value(), Value());
+                  std::function<void(size_t)> chain = [&](size_t i) {
+                    SmallVector<Value> sub = at;
+                    if (i == cases[d].size())
+                      return borderCases(sub, d + 1);
+                    sub[d] = index(cases[d][i]);
+                    Value here = arith::CmpIOp::create(
+                        b, loc, arith::CmpIPredicate::eq, at[d], sub[d]);
+                    auto ifOp = scf::IfOp::create(b, loc, here, true);
+                    OpBuilder::InsertionGuard inner(b);
+                    b.setInsertionPointToStart(ifOp.thenBlock());
+                    borderCases(sub, d + 1);
+                    b.setInsertionPointToStart(ifOp.elseBlock());
+                    chain(i + 1);
+                  };
+                  chain(0);
+                };
+            borderCases(SmallVector<Value>(base), 0);
           } else {
             // Reduction blocks outside, the `a` row tiles inside.
             int64_t size = loopSizes[kDim];
@@ -1540,6 +1569,7 @@ struct DSCContractionKernelsPass
       struct Range {
         int64_t lo, hi, tile;
         bool pinned;
+        SmallVector<int64_t> cases;
       };
       SmallVector<unsigned> unrolled = e.orderReduction().unrolled;
       SmallVector<SmallVector<Range>> options;
@@ -1549,44 +1579,36 @@ struct DSCContractionKernelsPass
         int64_t tile = d == e.aRow ? e.aRowTile : d == e.bRow ? e.bRowTile : 1;
         SmallVector<Range> &out = options.emplace_back();
         if (it != utils::IteratorType::parallel || d == g.vecDim) {
-          out.push_back({0, size, tile, false});
+          out.push_back({0, size, tile, false, {}});
           continue;
         }
         int64_t main = size / tile * tile;
-        SmallVector<Range> pieces;
         if (main)
-          pieces.push_back({0, main, tile, false});
+          out.push_back({0, main, tile, false, {}});
         if (main != size)
-          pieces.push_back({main, size, size - main, false});
-        bool split = e.splitsAtBorder(d, unrolled);
-        for (Range p : pieces) {
-          if (!split) {
-            out.push_back(p);
-            continue;
+          out.push_back({main, size, size - main, false, {}});
+        if (!e.splitsAtBorder(d, unrolled))
+          continue;
+        for (Range &r : out) {
+          for (int64_t o = r.lo; o < r.hi; o += r.tile)
+            if (e.tileTouchesBorder(d, o, r.tile))
+              r.cases.push_back(o);
+          if (r.hi - r.lo == r.tile && !r.cases.empty()) {
+            r.pinned = true;
+            r.cases.clear();
           }
-          int64_t run = -1;
-          for (int64_t o = p.lo; o < p.hi; o += p.tile) {
-            if (!e.tileTouchesBorder(d, o, p.tile)) {
-              run = run < 0 ? o : run;
-              continue;
-            }
-            if (run >= 0)
-              out.push_back({run, o, p.tile, false});
-            run = -1;
-            out.push_back({o, o + p.tile, p.tile, true});
-          }
-          if (run >= 0)
-            out.push_back({run, p.hi, p.tile, false});
         }
       }
       SmallVector<size_t> choice(options.size(), 0);
       while (true) {
         e.range.clear();
         e.pinned.clear();
+        e.cases.clear();
         for (auto [d, c] : llvm::enumerate(choice)) {
-          Range r = options[d][c];
+          const Range &r = options[d][c];
           e.range.push_back({r.lo, r.hi});
           e.pinned.push_back(r.pinned);
+          e.cases.push_back(r.cases);
           if (d == e.aRow)
             e.aRowTile = r.tile;
           if (d == e.bRow)
