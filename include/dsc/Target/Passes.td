@@ -211,7 +211,11 @@ def DSCDecomposePads : Pass<"dsc-decompose-pads", "mlir::ModuleOp"> {
     interior, so that `eliminate-empty-tensors` can make the fills and the
     source's producer write into the padded buffer directly (no copy of
     every padded feature map, no element written twice). Pads with a dynamic
-    shape fill the whole tensor first.
+    shape fill the whole tensor first. Before that, every `linalg.generic`
+    that reads a static zero pad (directly or through a float extension or
+    truncation, the bf16 rounding) gets `dsc.zero_border`: per DPS input,
+    the pad's low widths then its high widths (an empty array for inputs
+    that are no zero pad), for dsc-contraction-kernels.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
@@ -246,7 +250,11 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     output right before the contraction and the in-place elementwise
     epilogue right after it are evaluated on the accumulators, so the output
     is written once. Tile sizes come from a strategy table per vector width
-    (`vector-bits`); a remainder of rows gets its own loop nest.
+    (`vector-bits`); a remainder of rows gets its own loop nest. Products
+    with the zero border of a padded input (`dsc.zero_border`) are left out
+    where the input index is known at compile time; on small maps the tiles
+    that read the border run their own copy of the block (an `scf.if` on the
+    tile's base) with the base a constant.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
