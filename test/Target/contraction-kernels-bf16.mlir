@@ -164,13 +164,17 @@ func.func @conv_pairs(%x: memref<1x8x6x6x2xbf16>, %out: memref<1x16x4x4xf32>) {
 memref.global "private" constant @stem : memref<32x3x3x4xbf16> = dense<0.25>
 
 // Tests that a channels-last convolution with 4 input channels (an RGB stem
-// padded to whole pairs) unrolls its 2 pair steps with the taps: no
-// reduction loop is left around the vdpbf16ps steps.
+// padded to whole pairs) loops over its taps and unrolls its 2 pair steps
+// inside them, like an f32 stem: one body of 2 pair steps x 8 output
+// columns x 2 16-lane halves, no loop over the pairs.
 // DOT-LABEL: func @stem_pairs_unrolled
 // DOT:       scf.forall
+// DOT:       scf.for
+// DOT:       scf.for
 // DOT-NOT:   scf.for
-// DOT:       x86vector.avx512.dot
-// DOT-NOT:   scf.for
+// DOT-COUNT-32: x86vector.avx512.dot
+// DOT-NOT:   x86vector.avx512.dot
+// DOT:       scf.yield
 // DOT:       vector.store
 func.func @stem_pairs_unrolled(%x: memref<1x10x10x4xbf16>, %out: memref<1x8x8x32xf32>) {
   %w = memref.get_global @stem : memref<32x3x3x4xbf16>
