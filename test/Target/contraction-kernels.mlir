@@ -580,3 +580,67 @@ func.func @zero_border_skipped(%x: memref<1x9x9x64xf32>, %out: memref<1x7x7x32xf
   }
   return
 }
+
+// -----
+
+#ra = affine_map<(m, n, k) -> (m, k)>
+#rb = affine_map<(m, n, k) -> (k, n)>
+#ro = affine_map<(m, n, k) -> (m, n)>
+#rid = affine_map<(m, n) -> (m, n)>
+
+// Tests that the bf16 rounding of a contraction's output right after it
+// (--precision=bf16: the next contraction's input) is stored by the kernel
+// from its registers, and the rounding op goes; and that it stays an op of
+// its own where its output shares bytes with an input of the kernel (two
+// views of the arena).
+// CHECK-LABEL: func @rounded_output
+// CHECK:       scf.forall
+// CHECK:       vector.fma
+// CHECK:       vector.store %{{.*}}, %arg2{{.*}} : memref<16x32xf32>, vector<32xf32>
+// CHECK:       arith.truncf %{{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK:       vector.store %{{.*}}, %arg3{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @rounded_output(%a: memref<16x64xf32>, %b: memref<64x32xf32>,
+                          %out: memref<16x32xf32>, %r: memref<16x32xbf16>) {
+  linalg.generic {indexing_maps = [#ra, #rb, #ro],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#rid, #rid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%r : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
+// CHECK-LABEL: func @rounded_over_input
+// CHECK:       scf.forall
+// CHECK-NOT:   vector<32xbf16>
+// CHECK:       linalg.generic
+func.func @rounded_over_input(%arena: memref<8192xi8>, %b: memref<64x32xf32>,
+                              %out: memref<16x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %a = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x64xf32>
+  linalg.generic {indexing_maps = [#ra, #rb, #ro],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  %r = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#rid, #rid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%r : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}

@@ -32,6 +32,7 @@
 // Lanes past the end of the vector dimension are masked.
 //
 //===----------------------------------------------------------------------===//
+#include "../BufferAlias.h"
 #include "VectorAccess.h"
 #include "dsc/Dialect/Utils.h"
 #include "dsc/Target/KernelStrategy.h"
@@ -63,6 +64,10 @@ struct Group {
   linalg::GenericOp contraction;
   linalg::LinalgOp init;     // writes the output just before (optional)
   linalg::LinalgOp epilogue; // updates the output in place after (optional)
+  // The output's bf16 rounding right after (--precision=bf16: the next
+  // contraction's input), into a buffer the kernel does not read: its rows
+  // are stored rounded as well, and the op goes (optional).
+  linalg::GenericOp rounding;
   Value out;
   unsigned vecDim;
   bool outGather = false;  // vecDim is an outer output index: gathered and scattered
@@ -504,6 +509,34 @@ Operation *neighbour(Operation *op, bool before) {
   while (n && isMemoryEffectFree(n) && n->getNumRegions() == 0)
     n = before ? n->getPrevNode() : n->getNextNode();
   return n;
+}
+
+/// The op right after `last` if it rounds all of `g.out` to bf16 (identity
+/// maps, one arith.truncf) into a buffer that shares no byte with anything
+/// the kernel reads or writes: the kernel then stores each row rounded too.
+linalg::GenericOp roundingAfter(Operation *last, const Group &g) {
+  auto op = dyn_cast_or_null<linalg::GenericOp>(neighbour(last, false));
+  if (!op || g.outGather || op.getNumDpsInputs() != 1 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      op.getDpsInputOperand(0)->get() != g.out ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return {};
+  Block &body = op.getRegion().front();
+  auto trunc = dyn_cast<arith::TruncFOp>(body.front());
+  if (body.getOperations().size() != 2 || !trunc ||
+      trunc.getIn() != body.getArgument(0) || !trunc.getType().isBF16() ||
+      body.getTerminator()->getOperand(0) != trunc.getResult())
+    return {};
+  Value rounded = op.getDpsInitOperand(0)->get();
+  SmallVector<Value> used = {g.aBuf, g.bBuf, g.out};
+  for (linalg::LinalgOp x : {g.init, g.epilogue})
+    if (x)
+      llvm::append_range(used, x->getOperands());
+  for (Value v : used)
+    if (isa<MemRefType>(v.getType()) && mayAlias(v, rounded))
+      return {};
+  return op;
 }
 
 /// Elementwise op writing exactly `out` (init) or updating it (epilogue)
@@ -1340,6 +1373,14 @@ struct Emitter {
                 else
                   storeLanes(b, loc, result, g.out, indices(outMap, dims),
                              outMask);
+                if (final && g.rounding)
+                  storeLanes(
+                      b, loc,
+                      arith::TruncFOp::create(
+                          b, loc,
+                          VectorType::get({lanes}, b.getBF16Type()), result),
+                      g.rounding.getDpsInitOperand(0)->get(),
+                      indices(outMap, dims), outMask);
               }
               return SmallVector<Value>();
             };
@@ -1491,6 +1532,8 @@ struct DSCContractionKernelsPass
           dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/false));
       if (fitsGroup(epi, *g, /*readsOut=*/true))
         g->epilogue = epi;
+      g->rounding = roundingAfter(
+          g->epilogue ? g->epilogue.getOperation() : op.getOperation(), *g);
       groups.push_back(*g);
     });
 
@@ -1563,7 +1606,12 @@ struct DSCContractionKernelsPass
         g.bStride = 1;
         g.bPadded = blockable;
       }
-      b.setInsertionPointAfter(last);
+      // Where the rounding is, after the view ops between it and `last`
+      // (memory-effect free) that define its output.
+      if (g.rounding)
+        b.setInsertionPoint(g.rounding);
+      else
+        b.setInsertionPointAfter(last);
       // One loop nest per combination of ranges: full and remainder row
       // tiles, and, on small maps, the tiles whose rows read a's zero border
       // (a convolution's first and last output rows and columns) apart, each
@@ -1630,6 +1678,8 @@ struct DSCContractionKernelsPass
       }
       if (g.epilogue)
         g.epilogue->erase();
+      if (g.rounding)
+        g.rounding->erase();
       g.contraction->erase();
       if (g.init)
         g.init->erase();
