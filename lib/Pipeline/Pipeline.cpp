@@ -148,7 +148,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(math::createMathExtendToSupportedTypes());
   pm.addPass(arith::createArithEmulateUnsupportedFloats(
       arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
-  pm.addPass(createDSCExpandBF16());
+  pm.addPass(createDSCExpandBF16(DSCExpandBF16Options{options.bf16Dot}));
   pm.addPass(createDSCApproximateMath());
   pm.addPass(createConvertMathToLLVMPass());
   // Vector to LLVM after libm: the libm lowering unrolls vector math with

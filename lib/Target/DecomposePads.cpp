@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -34,6 +35,24 @@ namespace dsc {
 #include "dsc/Target/Passes.h.inc"
 
 namespace {
+
+/// Whether `op` converts its one input elementwise (same shape, identity
+/// maps) by a float extension or truncation, which keeps zeros zeros: the
+/// bf16 rounding of a convolution's padded input.
+bool isZeroPreservingCast(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return false;
+  Operation &cast = body.front();
+  return isa<arith::TruncFOp, arith::ExtFOp>(cast) &&
+         cast.getOperand(0) == body.getArgument(0) &&
+         body.getTerminator()->getOperand(0) == cast.getResult(0);
+}
 
 /// A static pad with a constant value: the border as disjoint slabs (for
 /// each padded dim d, its low and high sides over the interior of the dims
@@ -54,8 +73,30 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
     Location loc = pad.getLoc();
     ArrayRef<int64_t> size = type.getShape();
     int64_t rank = type.getRank();
+    // The bf16 rounding of a producer's output into the interior (see
+    // castBeforePads) is stored by the producer's kernel: the padded buffer
+    // is then live from the producer on, which the memory plan must see.
+    // The producer's kernel starts at the first op of the chain that writes
+    // its output (bias init, contraction, in-place epilogue).
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (auto cast = pad.getSource().getDefiningOp<linalg::GenericOp>();
+        cast && isZeroPreservingCast(cast)) {
+      auto first =
+          cast.getDpsInputOperand(0)->get().getDefiningOp<linalg::LinalgOp>();
+      for (int step = 0; first && step < 2; ++step) {
+        auto prev = first.getDpsInitOperand(0)
+                        ->get()
+                        .getDefiningOp<linalg::LinalgOp>();
+        if (!prev || prev->getBlock() != first->getBlock())
+          break;
+        first = prev;
+      }
+      if (first)
+        rewriter.setInsertionPoint(first);
+    }
     Value acc = tensor::EmptyOp::create(rewriter, loc, size,
                                         type.getElementType());
+    rewriter.setInsertionPoint(pad);
     auto slab = [&](int64_t d, int64_t begin, int64_t extent) {
       SmallVector<int64_t> offsets(rank, 0), sizes(size);
       for (int64_t j = 0; j < d; ++j) {
@@ -94,22 +135,52 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
 /// DPS input, the low widths then the high widths of its zero border (an
 /// empty array where the input is no zero pad). dsc-contraction-kernels
 /// leaves out the products with the border's elements.
-/// Whether `op` converts its one input elementwise (same shape, identity
-/// maps) by a float extension or truncation, which keeps zeros zeros: the
-/// bf16 rounding of a convolution's padded input.
-bool isZeroPreservingCast(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 0 ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return false;
-  Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return false;
-  Operation &cast = body.front();
-  return isa<arith::TruncFOp, arith::ExtFOp>(cast) &&
-         cast.getOperand(0) == body.getArgument(0) &&
-         body.getTerminator()->getOperand(0) == cast.getResult(0);
+/// A cast of a zero pad (the bf16 rounding of a convolution's padded input)
+/// becomes a zero pad of the cast source: the same values, but the cast
+/// then reads the producer's own output, so dsc-contraction-kernels can
+/// store the rounding from the producer's registers, and the border is
+/// filled in the narrow type instead of converted.
+void castBeforePads(Operation *root) {
+  SmallVector<linalg::GenericOp> casts;
+  root->walk([&](linalg::GenericOp op) {
+    auto pad = op->getNumOperands() == 2 && isZeroPreservingCast(op)
+                   ? op.getDpsInputOperand(0)->get().getDefiningOp<tensor::PadOp>()
+                   : tensor::PadOp();
+    Value value = pad ? pad.getConstantPaddingValue() : Value();
+    if (value && matchPattern(value, m_PosZeroFloat()) &&
+        pad->hasOneUse() && op->getResult(0).getType() ==
+                                op.getDpsInitOperand(0)->get().getType() &&
+        op.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>())
+      casts.push_back(op);
+  });
+  IRRewriter rewriter(root->getContext());
+  for (linalg::GenericOp op : casts) {
+    auto pad = op.getDpsInputOperand(0)->get().getDefiningOp<tensor::PadOp>();
+    Location loc = op.getLoc();
+    auto srcType = cast<RankedTensorType>(pad.getSource().getType());
+    Type elem = getElementTypeOrSelf(op->getResult(0).getType());
+    rewriter.setInsertionPoint(op);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, srcType.getShape(),
+                                          elem);
+    IRMapping map;
+    map.map(op.getDpsInputOperand(0)->get(), pad.getSource());
+    map.map(op.getDpsInitOperand(0)->get(), empty);
+    Operation *narrow = rewriter.clone(*op, map);
+    narrow->getResult(0).setType(srcType.clone(elem));
+    Value zero = arith::ConstantOp::create(rewriter, loc, elem,
+                                           rewriter.getFloatAttr(elem, 0.0));
+    auto padded = tensor::PadOp::create(
+        rewriter, loc, op->getResult(0).getType(), narrow->getResult(0),
+        pad.getStaticLow(), pad.getStaticHigh(), ValueRange{}, ValueRange{});
+    SmallVector<Type> argTypes(srcType.getRank(), rewriter.getIndexType());
+    SmallVector<Location> argLocs(srcType.getRank(), loc);
+    Block *body = rewriter.createBlock(&padded.getRegion(), {}, argTypes,
+                                       argLocs);
+    rewriter.setInsertionPointToEnd(body);
+    tensor::YieldOp::create(rewriter, loc, zero);
+    rewriter.replaceOp(op, padded.getResult());
+    rewriter.eraseOp(pad);
+  }
 }
 
 void markZeroBorders(Operation *root) {
@@ -150,6 +221,7 @@ void markZeroBorders(Operation *root) {
 
 struct DecomposePadsPass : impl::DSCDecomposePadsBase<DecomposePadsPass> {
   void runOnOperation() override {
+    castBeforePads(getOperation());
     markZeroBorders(getOperation());
     RewritePatternSet patterns(&getContext());
     patterns.add<BorderFills>(&getContext(), /*benefit=*/2);

@@ -53,7 +53,7 @@
 // LLVM: llvm.mlir.global private constant
 // LLVM: llvm.func @model(%[[IN:[^:]+]]: !llvm.ptr, %[[OUT:[^:]+]]: !llvm.ptr, %[[ARENA:[^:]+]]: !llvm.ptr{{(, %[^:]+: !llvm.ptr)*}}) attributes {{{.*}}dsc.arena_bytes = {{[1-9][0-9]*}} : i64, dsc.arena_lower_bound = {{[1-9][0-9]*}} : i64
 // LLVM: llvm.load
-// LLVM: llvm.store
+// LLVM: llvm.{{(intr.masked.)?}}store
 // LLVM: llvm.return
 func.func @model(%x: tensor<1x3x8x8xf32>) -> tensor<1x10xf32> {
   %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>

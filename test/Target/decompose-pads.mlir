@@ -124,3 +124,42 @@ func.func @conv_reads_rounded_pad(%x: tensor<1x7x7x8xf32>, %w: tensor<16x3x3x8xb
   } -> tensor<1x7x7x16xf32>
   return %c : tensor<1x7x7x16xf32>
 }
+
+// Tests that the bf16 rounding of a zero pad becomes a zero pad of the
+// rounded source (the same values): the rounding then reads the producer's
+// own output, which dsc-contraction-kernels stores from its registers, and
+// the border is filled with bf16 zeros. The padded tensor is created before
+// the chain that writes the rounded source (here its producer), since that
+// kernel will write the interior.
+// CHECK-LABEL: func.func @rounding_before_pad(
+// CHECK:         %[[E:.*]] = tensor.empty() : tensor<1x9x9x8xbf16>
+// CHECK:         %[[R:.*]] = linalg.generic
+// CHECK:           arith.maximumf
+// CHECK:         linalg.fill ins(%{{.*}} : bf16)
+// CHECK:         linalg.generic {{.*}} ins(%[[R]] : tensor<1x7x7x8xf32>) outs(%{{.*}} : tensor<1x7x7x8xbf16>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.truncf %{{.*}} : f32 to bf16
+// CHECK-NOT:     tensor<1x9x9x8xf32>
+#rp = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @rounding_before_pad(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x8xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<1x7x7x8xf32>
+  %relu = linalg.generic {indexing_maps = [#rp, #rp], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x7x7x8xf32>) outs(%e0 : tensor<1x7x7x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x8xf32>
+  %p = tensor.pad %relu low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x8xf32> to tensor<1x9x9x8xf32>
+  %e = tensor.empty() : tensor<1x9x9x8xbf16>
+  %r = linalg.generic {indexing_maps = [#rp, #rp], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%p : tensor<1x9x9x8xf32>) outs(%e : tensor<1x9x9x8xbf16>) {
+  ^bb0(%in: f32, %out: bf16):
+    %t = arith.truncf %in : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<1x9x9x8xbf16>
+  return %r : tensor<1x9x9x8xbf16>
+}

@@ -83,8 +83,15 @@ def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
   let description = [{
     `arith.truncf` to bf16 and `arith.extf` from bf16 become integer
     shifts and round-to-nearest-even, so no compiler-rt builtin
-    (`__truncsfbf2`) is needed at link time.
+    (`__truncsfbf2`) is needed at link time. With `native-truncf` (a target
+    with AVX512-BF16) `arith.truncf` stays for LLVM, which lowers it to one
+    `vcvtneps2bf16` per 16 lanes instead of about eight integer operations.
   }];
+  let options = [
+    Option<"nativeTruncF", "native-truncf", "bool", /*default=*/"false",
+           "The target converts f32 to bf16 natively (AVX512-BF16): keep "
+           "arith.truncf to bf16">
+  ];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 

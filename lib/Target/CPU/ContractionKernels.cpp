@@ -68,6 +68,9 @@ struct Group {
   // contraction's input), into a buffer the kernel does not read: its rows
   // are stored rounded as well, and the op goes (optional).
   linalg::GenericOp rounding;
+  // With a rounding, whether the f32 output is read after the kernel at all
+  // (an arena buffer that nothing else uses is not stored).
+  bool keepOut = true;
   Value out;
   unsigned vecDim;
   bool outGather = false;  // vecDim is an outer output index: gathered and scattered
@@ -511,11 +514,45 @@ Operation *neighbour(Operation *op, bool before) {
   return n;
 }
 
+/// Whether `x` and `y` are static slices of one memref that share no
+/// element (the border slabs and the interior of a padded buffer).
+bool disjointSlices(Value x, Value y) {
+  auto sx = x.getDefiningOp<memref::SubViewOp>();
+  auto sy = y.getDefiningOp<memref::SubViewOp>();
+  if (!sx || !sy || sx.getSource() != sy.getSource())
+    return false;
+  ArrayRef<int64_t> ox = sx.getStaticOffsets(), oy = sy.getStaticOffsets();
+  ArrayRef<int64_t> nx = sx.getStaticSizes(), ny = sy.getStaticSizes();
+  if (ShapedType::isDynamicShape(ox) || ShapedType::isDynamicShape(oy) ||
+      ShapedType::isDynamicShape(nx) || ShapedType::isDynamicShape(ny) ||
+      !sx.hasUnitStride() || !sy.hasUnitStride() || ox.size() != oy.size())
+    return false;
+  for (size_t d = 0; d < ox.size(); ++d)
+    if (ox[d] + nx[d] <= oy[d] || oy[d] + ny[d] <= ox[d])
+      return true;
+  return false;
+}
+
 /// The op right after `last` if it rounds all of `g.out` to bf16 (identity
 /// maps, one arith.truncf) into a buffer that shares no byte with anything
 /// the kernel reads or writes: the kernel then stores each row rounded too.
+///
+/// Fills in between (the zero border of the padded buffer the rounding
+/// writes the interior of, see dsc-decompose-pads) are passed over when they
+/// write no byte the kernel uses and none of the rounding's: the kernel then
+/// runs after them.
 linalg::GenericOp roundingAfter(Operation *last, const Group &g) {
-  auto op = dyn_cast_or_null<linalg::GenericOp>(neighbour(last, false));
+  SmallVector<Value> filled;
+  Operation *next = last->getNextNode();
+  for (; next; next = next->getNextNode()) {
+    if (isMemoryEffectFree(next) && next->getNumRegions() == 0)
+      continue;
+    auto fill = dyn_cast<linalg::FillOp>(next);
+    if (!fill || !fill.hasPureBufferSemantics())
+      break;
+    filled.push_back(fill.getDpsInitOperand(0)->get());
+  }
+  auto op = dyn_cast_or_null<linalg::GenericOp>(next);
   if (!op || g.outGather || op.getNumDpsInputs() != 1 ||
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
       op.getDpsInputOperand(0)->get() != g.out ||
@@ -534,7 +571,12 @@ linalg::GenericOp roundingAfter(Operation *last, const Group &g) {
     if (x)
       llvm::append_range(used, x->getOperands());
   for (Value v : used)
-    if (isa<MemRefType>(v.getType()) && mayAlias(v, rounded))
+    if (isa<MemRefType>(v.getType()) &&
+        (mayAlias(v, rounded) ||
+         llvm::any_of(filled, [&](Value f) { return mayAlias(v, f); })))
+      return {};
+  for (Value f : filled)
+    if (mayAlias(f, rounded) && !disjointSlices(f, rounded))
       return {};
   return op;
 }
@@ -1368,11 +1410,14 @@ struct Emitter {
                 Value result = accs[r];
                 if (final && g.epilogue)
                   result = evalElementwise(g.epilogue, dims, result, outMask);
-                if (g.outGather)
+                if (final && !g.keepOut) {
+                  // Only the rounding is read later.
+                } else if (g.outGather) {
                   scatterLanes(result, g.out, outMap, dims, g.vecDim);
-                else
+                } else {
                   storeLanes(b, loc, result, g.out, indices(outMap, dims),
                              outMask);
+                }
                 if (final && g.rounding)
                   storeLanes(
                       b, loc,
@@ -1534,6 +1579,12 @@ struct DSCContractionKernelsPass
         g->epilogue = epi;
       g->rounding = roundingAfter(
           g->epilogue ? g->epilogue.getOperation() : op.getOperation(), *g);
+      if (g->rounding && g->out.getDefiningOp<memref::ViewOp>())
+        g->keepOut = llvm::any_of(g->out.getUsers(), [&](Operation *user) {
+          return user != op && user != g->rounding &&
+                 user != g->init.getOperation() &&
+                 user != g->epilogue.getOperation();
+        });
       groups.push_back(*g);
     });
 
