@@ -805,12 +805,13 @@ struct Emitter {
 
   /// Whether tiles of parallel loop `d` are worth emitting apart where they
   /// read `a`'s zero border (then known at compile time per unrolled step):
-  /// on maps up to 32 wide, where a 3x3's border taps are 2.4-10 % of its
-  /// products per direction (wider maps gained nothing measurable for one
-  /// more kernel body each: ResNet-50 compiles in 10.6 s instead of 8.2),
-  /// and only where the border index's reduction loops are all unrolled.
+  /// on maps up to 16 wide, where a 3x3's border taps are 5-10 % of its
+  /// products per direction (a 28-wide map's 2.4 % gained ~0.3 % on
+  /// ResNet-50 for 7 more kernel bodies per convolution, and compile time
+  /// grew by a third), and only where the border index's reduction loops
+  /// are all unrolled.
   bool splitsAtBorder(unsigned d, ArrayRef<unsigned> unrolled) const {
-    if (g.aZeroLo.empty() || d == g.vecDim || loopSizes[d] > 32 ||
+    if (g.aZeroLo.empty() || d == g.vecDim || loopSizes[d] > 16 ||
         g.combine != Group::Combine::FMA)
       return false;
     bool any = false;
