@@ -19,6 +19,8 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "LinalgMatchers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -35,24 +37,6 @@ namespace dsc {
 #include "dsc/Target/Passes.h.inc"
 
 namespace {
-
-/// Whether `op` converts its one input elementwise (same shape, identity
-/// maps) by a float extension or truncation, which keeps zeros zeros: the
-/// bf16 rounding of a convolution's padded input.
-bool isZeroPreservingCast(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 0 ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return false;
-  Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return false;
-  Operation &cast = body.front();
-  return isa<arith::TruncFOp, arith::ExtFOp>(cast) &&
-         cast.getOperand(0) == body.getArgument(0) &&
-         body.getTerminator()->getOperand(0) == cast.getResult(0);
-}
 
 /// A static pad with a constant value: the border as disjoint slabs (for
 /// each padded dim d, its low and high sides over the interior of the dims
@@ -80,7 +64,7 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
     // its output (bias init, contraction, in-place epilogue).
     OpBuilder::InsertionGuard guard(rewriter);
     if (auto cast = pad.getSource().getDefiningOp<linalg::GenericOp>();
-        cast && isZeroPreservingCast(cast)) {
+        cast && elementwiseFloatCast(cast)) {
       auto first =
           cast.getDpsInputOperand(0)->get().getDefiningOp<linalg::LinalgOp>();
       for (int step = 0; first && step < 2; ++step) {
@@ -130,11 +114,6 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
   }
 };
 
-/// Records on every linalg.generic that reads a zero pad where that pad's
-/// border is, before the pads become fills: `dsc.zero_border` holds, per
-/// DPS input, the low widths then the high widths of its zero border (an
-/// empty array where the input is no zero pad). dsc-contraction-kernels
-/// leaves out the products with the border's elements.
 /// A cast of a zero pad (the bf16 rounding of a convolution's padded input)
 /// becomes a zero pad of the cast source: the same values, but the cast
 /// then reads the producer's own output, so dsc-contraction-kernels can
@@ -143,7 +122,7 @@ struct BorderFills : OpRewritePattern<tensor::PadOp> {
 void castBeforePads(Operation *root) {
   SmallVector<linalg::GenericOp> casts;
   root->walk([&](linalg::GenericOp op) {
-    auto pad = op->getNumOperands() == 2 && isZeroPreservingCast(op)
+    auto pad = elementwiseFloatCast(op)
                    ? op.getDpsInputOperand(0)->get().getDefiningOp<tensor::PadOp>()
                    : tensor::PadOp();
     Value value = pad ? pad.getConstantPaddingValue() : Value();
@@ -169,20 +148,18 @@ void castBeforePads(Operation *root) {
     narrow->getResult(0).setType(srcType.clone(elem));
     Value zero = arith::ConstantOp::create(rewriter, loc, elem,
                                            rewriter.getFloatAttr(elem, 0.0));
-    auto padded = tensor::PadOp::create(
-        rewriter, loc, op->getResult(0).getType(), narrow->getResult(0),
-        pad.getStaticLow(), pad.getStaticHigh(), ValueRange{}, ValueRange{});
-    SmallVector<Type> argTypes(srcType.getRank(), rewriter.getIndexType());
-    SmallVector<Location> argLocs(srcType.getRank(), loc);
-    Block *body = rewriter.createBlock(&padded.getRegion(), {}, argTypes,
-                                       argLocs);
-    rewriter.setInsertionPointToEnd(body);
-    tensor::YieldOp::create(rewriter, loc, zero);
-    rewriter.replaceOp(op, padded.getResult());
+    rewriter.replaceOpWithNewOp<tensor::PadOp>(
+        op, op->getResult(0).getType(), narrow->getResult(0),
+        pad.getMixedLowPad(), pad.getMixedHighPad(), zero);
     rewriter.eraseOp(pad);
   }
 }
 
+/// Records on every linalg.generic that reads a zero pad where that pad's
+/// border is, before the pads become fills: `dsc.zero_border` holds, per
+/// DPS input, the low widths then the high widths of its zero border (an
+/// empty array where the input is no zero pad). dsc-contraction-kernels
+/// leaves out the products with the border's elements.
 void markZeroBorders(Operation *root) {
   root->walk([](tensor::PadOp pad) {
     Value value = pad.getConstantPaddingValue();
@@ -196,7 +173,7 @@ void markZeroBorders(Operation *root) {
       uses.push_back(&use);
     for (size_t i = 0; i < uses.size(); ++i) {
       auto cast = dyn_cast<linalg::GenericOp>(uses[i]->getOwner());
-      if (cast && cast.isDpsInput(uses[i]) && isZeroPreservingCast(cast))
+      if (cast && cast.isDpsInput(uses[i]) && elementwiseFloatCast(cast))
         for (OpOperand &use : cast->getResult(0).getUses())
           uses.push_back(&use);
     }

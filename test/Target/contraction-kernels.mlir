@@ -644,3 +644,49 @@ func.func @rounded_over_input(%arena: memref<8192xi8>, %b: memref<64x32xf32>,
   }
   return
 }
+
+// -----
+
+#pa = affine_map<(m, n, k) -> (m, k)>
+#pb = affine_map<(m, n, k) -> (k, n)>
+#po = affine_map<(m, n, k) -> (m, n)>
+#pid = affine_map<(m, n) -> (m, n)>
+
+// Tests that the rounding is found past the zero fills of its padded
+// buffer's border (disjoint from the interior it writes and from the
+// kernel's buffers), and that an arena output read by nothing but the
+// rounding is not stored in f32 at all.
+// CHECK-LABEL: func @rounded_into_padded
+// CHECK:       linalg.fill
+// CHECK:       scf.forall
+// CHECK-NOT:   vector.store %{{.*}} : memref<16x32xf32>
+// CHECK:       vector.store %{{.*}} : memref<16x32xbf16, strided<[34, 1], offset: 35>>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @rounded_into_padded(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
+                               %b: memref<64x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %zero = arith.constant 0.0 : bf16
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x32xf32>
+  %padded = memref.view %arena[%c4096][] : memref<8192xi8> to memref<18x34xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  %top = memref.subview %padded[0, 0] [1, 34] [1, 1]
+      : memref<18x34xbf16> to memref<1x34xbf16, strided<[34, 1]>>
+  linalg.fill ins(%zero : bf16) outs(%top : memref<1x34xbf16, strided<[34, 1]>>)
+  %interior = memref.subview %padded[1, 1] [16, 32] [1, 1]
+      : memref<18x34xbf16> to memref<16x32xbf16, strided<[34, 1], offset: 35>>
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%interior : memref<16x32xbf16, strided<[34, 1], offset: 35>>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}

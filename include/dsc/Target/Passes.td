@@ -261,7 +261,9 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     with the zero border of a padded input (`dsc.zero_border`) are left out
     where the input index is known at compile time; on small maps the tiles
     that read the border run their own copy of the block (an `scf.if` on the
-    tile's base) with the base a constant.
+    tile's base) with the base a constant. The bf16 rounding of the output
+    right after a kernel (the next contraction's input) is stored by the
+    kernel too, and the f32 store dropped where nothing else reads it.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

@@ -33,6 +33,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "../BufferAlias.h"
+#include "../LinalgMatchers.h"
 #include "VectorAccess.h"
 #include "dsc/Dialect/Utils.h"
 #include "dsc/Target/KernelStrategy.h"
@@ -553,17 +554,11 @@ linalg::GenericOp roundingAfter(Operation *last, const Group &g) {
     filled.push_back(fill.getDpsInitOperand(0)->get());
   }
   auto op = dyn_cast_or_null<linalg::GenericOp>(next);
-  if (!op || g.outGather || op.getNumDpsInputs() != 1 ||
-      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
-      op.getDpsInputOperand(0)->get() != g.out ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
-    return {};
-  Block &body = op.getRegion().front();
-  auto trunc = dyn_cast<arith::TruncFOp>(body.front());
-  if (body.getOperations().size() != 2 || !trunc ||
-      trunc.getIn() != body.getArgument(0) || !trunc.getType().isBF16() ||
-      body.getTerminator()->getOperand(0) != trunc.getResult())
+  auto trunc =
+      op ? dyn_cast_or_null<arith::TruncFOp>(elementwiseFloatCast(op))
+         : arith::TruncFOp();
+  if (!trunc || !trunc.getType().isBF16() || g.outGather ||
+      op.getDpsInputOperand(0)->get() != g.out)
     return {};
   Value rounded = op.getDpsInitOperand(0)->get();
   SmallVector<Value> used = {g.aBuf, g.bBuf, g.out};
@@ -754,6 +749,11 @@ struct Emitter {
   /// The a-row loop range this emit() covers.
   std::pair<int64_t, int64_t> aRange() const { return rangeOf(aRow); }
 
+  /// Whether index `j` of `a` has a zero border.
+  bool hasZeroBorder(unsigned j) const {
+    return !g.aZeroLo.empty() && (g.aZeroLo[j] || g.aZeroHi[j]);
+  }
+
   /// Smallest and largest value of index `j` of `a` with each loop d in
   /// [lo[d], hi[d]], if the index is linear in every loop.
   std::optional<std::pair<int64_t, int64_t>>
@@ -783,7 +783,7 @@ struct Emitter {
     SmallVector<int64_t> value(at.size(), 0);
     ArrayRef<int64_t> shape = cast<MemRefType>(g.aBuf.getType()).getShape();
     for (auto [j, e] : llvm::enumerate(g.aMap.getResults())) {
-      if (!g.aZeroLo[j] && !g.aZeroHi[j])
+      if (!hasZeroBorder(j))
         continue;
       bool known = true;
       for (auto [d, v] : llvm::enumerate(at)) {
@@ -816,7 +816,7 @@ struct Emitter {
       return false;
     bool any = false;
     for (auto [j, e] : llvm::enumerate(g.aMap.getResults())) {
-      if ((!g.aZeroLo[j] && !g.aZeroHi[j]) || !e.isFunctionOfDim(d))
+      if (!hasZeroBorder(j) || !e.isFunctionOfDim(d))
         continue;
       for (unsigned r = 0; r < g.aMap.getNumDims(); ++r)
         if (e.isFunctionOfDim(r) && r != d &&
@@ -838,7 +838,7 @@ struct Emitter {
     hi[d] = o + tile - 1;
     ArrayRef<int64_t> shape = cast<MemRefType>(g.aBuf.getType()).getShape();
     for (auto [j, e] : llvm::enumerate(g.aMap.getResults())) {
-      if ((!g.aZeroLo[j] && !g.aZeroHi[j]) || !e.isFunctionOfDim(d))
+      if (!hasZeroBorder(j) || !e.isFunctionOfDim(d))
         continue;
       auto bounds = aIndexBounds(j, lo, hi);
       if (!bounds || bounds->first < g.aZeroLo[j] ||
