@@ -690,3 +690,29 @@ func.func @rounded_into_padded(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
   }
   return
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+
+// Tests that where two row tilings load as often per FMA (14 rows: 7+7, or
+// 8 and a remainder of 6), the one without a remainder nest is taken: a
+// second nest walks all of b again (a 14x14 map's 3x3 weights from L2).
+// CHECK-LABEL: func @fourteen_rows
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (14, 32) step (7, 32)
+// CHECK-NOT:   scf.forall
+func.func @fourteen_rows(%a: memref<14x64xf32>, %b: memref<64x32xf32>,
+                         %out: memref<14x32xf32>) {
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<14x64xf32>, memref<64x32xf32>)
+      outs(%out : memref<14x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

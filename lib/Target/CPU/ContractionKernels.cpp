@@ -692,8 +692,11 @@ struct Emitter {
     // broadcast each, b-rows one vector load per column (twice the lanes
     // when strided). A row count that does not divide its loop leaves a
     // remainder tile, emitted as a second loop nest (13 rows: 3 tiles of 4
-    // and one of 1), counted here at its own cost.
+    // and one of 1), counted here at its own cost. At equal cost the tiling
+    // with fewer nests wins (14 rows: 7+7, not 8 and 6): each nest walks all
+    // of `b` again, from L2 for a 3x3's weights (-3% on ResNet-50 in BF16).
     double bestCost = 1e9;
+    int64_t bestNests = 4;
     int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
     int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
     int64_t bLoads = columns * (g.bStride > 1 ? 2 : 1);
@@ -707,8 +710,11 @@ struct Emitter {
             fmas += double(na) * nb * ta * tb * columns;
           }
         double cost = loads / fmas;
-        if (cost < bestCost - 1e-9 ||
-            (cost < bestCost + 1e-9 && ra * rb > aRowTile * bRowTile)) {
+        int64_t nests = pieces(aSize, ra).size() * pieces(bSize, rb).size();
+        bool tie = cost < bestCost + 1e-9;
+        if (cost < bestCost - 1e-9 || (tie && nests < bestNests) ||
+            (tie && nests == bestNests && ra * rb > aRowTile * bRowTile)) {
+          bestNests = nests;
           bestCost = cost;
           aRowTile = ra;
           bRowTile = rb;
