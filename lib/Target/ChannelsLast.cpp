@@ -32,8 +32,9 @@
 // outside the region (the graph's input), back to NCHW before the first
 // user outside it (a Flatten). A region is converted if it holds a
 // convolution and its border copies move at most half as many elements as
-// its convolutions write, so a lone convolution between two borders keeps
-// NCHW.
+// its convolutions write, or its convolutions multiply-accumulate at least
+// 128 times per element copied: a lone 3x3 over 64 channels is converted,
+// a lone 1x1 or a 3-channel one keeps NCHW.
 //
 //===----------------------------------------------------------------------===//
 #include "Relayout.h"
@@ -85,6 +86,16 @@ bool isFeatureMap(Value v) {
   return t && t.getRank() == 4 && t.hasStaticShape() &&
          !matchPattern(v, m_Constant());
 }
+
+/// A region whose convolutions multiply-accumulate at least this many times
+/// per element its border copies move is converted whatever its size: a
+/// transpose moves an element in ~0.35 cycles (16x16 tiles in registers),
+/// a convolution runs ~27 multiply-accumulates a cycle, so the copies cost
+/// at most ~7 % of the convolutions, which lose 12 % of their lanes or more
+/// along an NCHW row (14 of 16, 56 of 64). A lone 3x3 64->64 on 56x56
+/// (288 per border element) is converted; a lone 1x1 256->64 (51) is not:
+/// its 3.2 MB input transpose costs what NHWC gains.
+constexpr int64_t kMacsPerBorderElement = 128;
 
 bool isConv(linalg::GenericOp op) {
   auto kind = op->getAttrOfType<StringAttr>(kContractionAttr);
@@ -291,16 +302,22 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
       }
     });
 
-    // What each region gains (elements its convolutions write) and costs
-    // (elements copied at its border).
-    DenseMap<Value, int64_t> convElements, borderElements;
+    // What each region gains (elements its convolutions write, and their
+    // multiply-accumulates) and costs (elements copied at its border).
+    DenseMap<Value, int64_t> convElements, borderElements, convMacs;
     auto elements = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getNumElements();
     };
     for (Operation *op : ordered)
       if (auto g = dyn_cast<linalg::GenericOp>(op); g && isConv(g))
+      {
         convElements[regions.getLeaderValue(g.getResult(0))] +=
             elements(g.getResult(0));
+        int64_t macs = 1;
+        for (int64_t r : g.getStaticLoopRanges())
+          macs *= r;
+        convMacs[regions.getLeaderValue(g.getResult(0))] += macs;
+      }
     auto producedInside = [&](Value v) {
       Operation *def = v.getDefiningOp();
       return def && layoutFreeOps.contains(def);
@@ -320,7 +337,9 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     for (Value v : members) {
       Value root = regions.getLeaderValue(v);
       int64_t gain = convElements.lookup(root);
-      if (gain > 0 && 2 * borderElements.lookup(root) <= gain)
+      int64_t border = borderElements.lookup(root);
+      if (gain > 0 && (2 * border <= gain ||
+                       kMacsPerBorderElement * border <= convMacs.lookup(root)))
         converted.insert(v);
     }
     if (converted.empty())

@@ -214,3 +214,57 @@ func.func @few_channels(%x: tensor<1x64x16x16xf32>) -> tensor<1x8x16x16xf32> {
   } -> tensor<1x8x16x16xf32>
   return %y : tensor<1x8x16x16xf32>
 }
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+
+// Tests that a lone 3x3 convolution over 64 channels is converted: its
+// border copies move more than twice the elements it writes,
+// but it multiply-accumulates 250 times per element copied (>= 128).
+// CHECK-LABEL: func.func @lone_3x3(
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x16x64xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x16x64xf32>, tensor<64x3x3x64xf32>) outs(%{{.*}} : tensor<1x14x14x64xf32>) {{.*}}dsc.contraction = "Conv"
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x14x14x64xf32>) outs(%{{.*}} : tensor<1x64x14x14xf32>)
+func.func @lone_3x3(%x: tensor<1x64x16x16xf32>) -> tensor<1x64x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<64x64x3x3xf32>
+  %e = tensor.empty() : tensor<1x64x14x14xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64x14x14xf32>) -> tensor<1x64x14x14xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x64x16x16xf32>, tensor<64x64x3x3xf32>) outs(%acc : tensor<1x64x14x14xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x14x14xf32>
+  return %y : tensor<1x64x14x14xf32>
+}
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+
+// Tests that a lone 1x1 convolution 64 -> 64 keeps NCHW: 32 multiply-
+// accumulates per element its border copies would move.
+// CHECK-LABEL: func.func @lone_1x1(
+// CHECK-NOT:     tensor<1x16x16x64xf32>
+// CHECK:         return
+func.func @lone_1x1(%x: tensor<1x64x16x16xf32>) -> tensor<1x64x16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<64x64x1x1xf32>
+  %e = tensor.empty() : tensor<1x64x16x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64x16x16xf32>) -> tensor<1x64x16x16xf32>
+  %y = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x64x16x16xf32>, tensor<64x64x1x1xf32>) outs(%acc : tensor<1x64x16x16xf32>) attrs = {dsc.contraction = "Conv"} {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x16x16xf32>
+  return %y : tensor<1x64x16x16xf32>
+}

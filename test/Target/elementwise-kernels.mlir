@@ -135,3 +135,34 @@ func.func @left_alone(%x: memref<1x8x4x4xf32>, %y: memref<1x4x4x8xf32>,
   }
   return
 }
+
+// -----
+
+#src = affine_map<(i, j) -> (j, i)>
+#dst = affine_map<(i, j) -> (i, j)>
+
+// Tests that a transpose (the input contiguous along i, the output along j)
+// becomes one forall over 16x16 tiles: 16 loads along i (masked to the 40-16k
+// valid lanes; rows past j's end clamped to row 32), 4 rounds of 8 pairs of
+// interleaving shuffles, 16 stores along j (masked to 33-16k lanes), those
+// past i's end skipped. With 4 lanes (AArch64) the tiles are 4x4, 2 rounds.
+// CHECK-LABEL: func @transpose
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (40, 33) step (16, 16)
+// CHECK-COUNT-16: vector.maskedload %arg0
+// CHECK-COUNT-64: vector.shuffle
+// CHECK:         vector.maskedstore %arg1
+// CHECK-COUNT-15: scf.if
+// CHECK-NOT:   linalg.generic
+// NEON-LABEL: func @transpose
+// NEON:       scf.forall {{.*}} step (4, 4)
+// NEON-COUNT-8: vector.shuffle {{.*}} : vector<4xf32>, vector<4xf32>
+// NEON-NOT:     vector.shuffle
+func.func @transpose(%x: memref<33x40xf32>, %y: memref<40x33xf32>) {
+  linalg.generic {indexing_maps = [#src, #dst],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<33x40xf32>) outs(%y : memref<40x33xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  return
+}

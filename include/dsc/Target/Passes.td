@@ -172,7 +172,9 @@ def DSCChannelsLast : Pass<"dsc-channels-last", "mlir::ModuleOp"> {
     Values are transposed once at the border: into NHWC after a producer
     outside the region, back to NCHW before the first user outside it. A
     region is converted if it holds a convolution and its border copies move
-    at most half as many elements as its convolutions write.
+    at most half as many elements as its convolutions write, or its
+    convolutions multiply-accumulate at least 128 times per element copied
+    (a lone 3x3 over 64 channels).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
@@ -292,8 +294,11 @@ def DSCElementwiseKernels : Pass<"dsc-elementwise-kernels", "mlir::ModuleOp"> {
     over the output's outer loops and tiles of `vector-bits` / (widest
     element bits) lanes along its innermost dimension. Inputs are read as
     vectors along that loop (unit stride) or as broadcast scalars; a last
-    partial tile is masked. Ops whose inputs would need gathers (transposes)
-    or that read bools stay for the loop lowering.
+    partial tile is masked. A transpose (one 32-bit input contiguous along
+    another loop) takes tiles of lanes x lanes, loaded along the input's
+    innermost loop, transposed in registers with interleaving shuffles and
+    stored along the output's. Ops whose inputs would need other gathers or
+    that read bools stay for the loop lowering.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

@@ -35,6 +35,9 @@ namespace {
 struct Plan {
   unsigned vecDim; // the loop along the output's innermost dimension
   int64_t lanes;   // vector length
+  /// A transpose: the loop along the one input's innermost dimension, when
+  /// that is not `vecDim` (tiles of lanes x lanes, transposed in registers).
+  std::optional<unsigned> inDim = std::nullopt;
 };
 
 /// Widest element type the op reads, writes or computes with (bools, one
@@ -52,6 +55,45 @@ unsigned widestBits(linalg::LinalgOp op) {
     for (Type t : inner.getResultTypes())
       note(t);
   return bits;
+}
+
+/// The transpose plan of `op` (one memref input, contiguous along a loop
+/// `t` that is not the output's innermost loop `vecDim`): 32-bit elements,
+/// tiles of L x L with L = vectorBits / 32, and both loops at least L / 2
+/// long (a 3-channel image's tiles would be mostly clamped rows).
+std::optional<Plan> transposePlanFor(linalg::LinalgOp op, unsigned vecDim,
+                                     int64_t vectorBits) {
+  OpOperand *outOperand = op.getDpsInitOperand(0);
+  if (op.payloadUsesValueFromOperand(outOperand))
+    return std::nullopt;
+  OpOperand *input = nullptr;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    if (!isa<MemRefType>(in->get().getType()))
+      continue;
+    if (input)
+      return std::nullopt;
+    input = in;
+  }
+  if (!input || input->get() == outOperand->get() || widestBits(op) != 32 ||
+      getElementTypeOrSelf(input->get().getType()).getIntOrFloatBitWidth() !=
+          32)
+    return std::nullopt;
+  AffineMap map = op.getMatchingIndexingMap(input);
+  auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+  if (!last || last.getPosition() == vecDim)
+    return std::nullopt;
+  unsigned t = last.getPosition();
+  std::optional<Access> along = classify(input->get(), map, t);
+  AffineMap outMap = op.getMatchingIndexingMap(outOperand);
+  if (!along || along->kind != Access::Vector || along->stride != 1 ||
+      !plainPosition(map, vecDim) || !plainPosition(map, t) ||
+      !plainPosition(outMap, t))
+    return std::nullopt;
+  int64_t lanes = vectorBits / 32;
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  if (lanes < 2 || 2 * sizes[vecDim] < lanes || 2 * sizes[t] < lanes)
+    return std::nullopt;
+  return Plan{vecDim, lanes, t};
 }
 
 std::optional<Plan> planFor(linalg::LinalgOp op, int64_t vectorBits) {
@@ -84,7 +126,7 @@ std::optional<Plan> planFor(linalg::LinalgOp op, int64_t vectorBits) {
     std::optional<Access> a = classify(in->get(), map, vecDim);
     if (!a || a->kind == Access::Gather ||
         (a->kind == Access::Vector && a->stride != 1))
-      return std::nullopt;
+      return transposePlanFor(op, vecDim, vectorBits);
     // Reading the buffer it writes elsewhere than where it writes: the
     // scalar loop's order matters.
     if (in->get() == out && map != outMap)
@@ -96,7 +138,119 @@ std::optional<Plan> planFor(linalg::LinalgOp op, int64_t vectorBits) {
   return Plan{vecDim, vectorBits / bits};
 }
 
+/// The L x L matrix whose rows are `rows` (L a power of two), transposed:
+/// log2(L) rounds, each interleaving row i with row i + L/2 into rows 2i and
+/// 2i+1. A round moves an element at (row, column) to (row << 1 | column's
+/// top bit, column << 1 | row's top bit), so after log2(L) rounds row and
+/// column have traded places: L log2(L) two-source shuffles in all.
+SmallVector<Value> transposeRows(OpBuilder &b, Location loc,
+                                 SmallVector<Value> rows) {
+  int64_t n = rows.size(), half = n / 2;
+  SmallVector<int64_t> lo, hi;
+  for (int64_t i = 0; i < half; ++i) {
+    lo.append({i, n + i});
+    hi.append({half + i, n + half + i});
+  }
+  for (int64_t round = 1; round < n; round *= 2) {
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < half; ++i) {
+      next.push_back(
+          vector::ShuffleOp::create(b, loc, rows[i], rows[i + half], lo));
+      next.push_back(
+          vector::ShuffleOp::create(b, loc, rows[i], rows[i + half], hi));
+    }
+    rows = std::move(next);
+  }
+  return rows;
+}
+
+/// A transpose (plan.inDim set) as one scf.forall over L x L tiles of the
+/// output's innermost loop v and the input's innermost loop t: L vector
+/// loads along t (rows past v's end clamped to its last row), transposed in
+/// registers, the body applied to each row, L vector stores along v (rows
+/// past t's end skipped). Left to the scalar loops, each element was a load
+/// a whole input row apart: ~10 GB/s where a copy streams at several times
+/// that.
+void emitTranspose(linalg::LinalgOp op, const Plan &plan) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  int64_t lanes = plan.lanes;
+  unsigned v = plan.vecDim, t = *plan.inDim;
+  SmallVector<OpFoldResult> lbs, ubs, steps;
+  for (auto [d, n] : llvm::enumerate(sizes)) {
+    lbs.push_back(b.getIndexAttr(0));
+    ubs.push_back(b.getIndexAttr(n));
+    steps.push_back(b.getIndexAttr(d == v || d == t ? lanes : 1));
+  }
+  OpOperand *outOperand = op.getDpsInitOperand(0);
+  Value out = outOperand->get();
+  AffineMap outMap = op.getMatchingIndexingMap(outOperand);
+  OpOperand *input = nullptr;
+  for (OpOperand *in : op.getDpsInputOperands())
+    if (isa<MemRefType>(in->get().getType()))
+      input = in;
+  AffineMap inMap = op.getMatchingIndexingMap(input);
+  auto inType = VectorType::get(
+      {lanes}, cast<MemRefType>(input->get().getType()).getElementType());
+
+  scf::ForallOp::create(
+      b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt,
+      [&](OpBuilder &nb, Location, ValueRange ivs) {
+        auto index = [&](int64_t x) {
+          return arith::ConstantIndexOp::create(nb, loc, x);
+        };
+        auto maskFor = [&](unsigned d) -> Value {
+          if (sizes[d] % lanes == 0)
+            return {};
+          Value rest = arith::SubIOp::create(nb, loc, index(sizes[d]), ivs[d]);
+          Value valid = arith::MinSIOp::create(nb, loc, rest, index(lanes));
+          return vector::CreateMaskOp::create(
+              nb, loc, VectorType::get({lanes}, nb.getI1Type()),
+              ValueRange{valid});
+        };
+        Value tMask = maskFor(t), vMask = maskFor(v);
+        SmallVector<Value> rows;
+        for (int64_t i = 0; i < lanes; ++i) {
+          SmallVector<Value> dims(ivs);
+          dims[v] = arith::AddIOp::create(nb, loc, ivs[v], index(i));
+          if (sizes[v] % lanes != 0)
+            dims[v] = arith::MinSIOp::create(nb, loc, dims[v],
+                                              index(sizes[v] - 1));
+          rows.push_back(loadLanes(nb, loc, inType, input->get(),
+                                   applyIndexingMap(nb, loc, inMap, dims),
+                                   tMask));
+        }
+        SmallVector<Value> cols = transposeRows(nb, loc, rows);
+        for (int64_t j = 0; j < lanes; ++j) {
+          SmallVector<Value> dims(ivs);
+          dims[t] = arith::AddIOp::create(nb, loc, ivs[t], index(j));
+          auto store = [&](OpBuilder &sb, Location) {
+            Value result = evalElementwiseBody(
+                sb, loc, op, lanes, /*acc=*/{},
+                [&](OpOperand *) { return cols[j]; });
+            storeLanes(sb, loc, result, out,
+                       applyIndexingMap(sb, loc, outMap, dims), vMask);
+          };
+          if (j == 0 || sizes[t] % lanes == 0) {
+            store(nb, loc);
+            continue;
+          }
+          Value inside = arith::CmpIOp::create(
+              nb, loc, arith::CmpIPredicate::slt, dims[t], index(sizes[t]));
+          scf::IfOp::create(nb, loc, inside,
+                            [&](OpBuilder &sb, Location l) {
+                              store(sb, l);
+                              scf::YieldOp::create(sb, l);
+                            });
+        }
+        scf::InParallelOp::create(nb, loc);
+      });
+}
+
 void emit(linalg::LinalgOp op, const Plan &plan) {
+  if (plan.inDim)
+    return emitTranspose(op, plan);
   OpBuilder b(op);
   Location loc = op.getLoc();
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
