@@ -3649,6 +3649,11 @@ op_case("transpose_tiles_int32", F, "Transpose",
 op_case("transpose_tiles_then_relu", F, "Relu", {"x": rn(24, 40)}, opset=14,
         pre_nodes=[helper.make_node("Transpose", ["x"], ["xt"], perm=[1, 0])],
         node_inputs=["xt"])
+# A 7x7 map's rows (7 of 16 lanes, 9 rows of each tile clamped or skipped).
+op_case("transpose_tiles_7x7_to_nhwc", F, "Transpose", {"x": rn(1, 40, 7, 7)},
+        attrs={"perm": [0, 2, 3, 1]}, opset=13)
+op_case("transpose_tiles_7x7_to_nchw", F, "Transpose", {"x": rn(1, 7, 7, 40)},
+        attrs={"perm": [0, 3, 1, 2]}, opset=13)
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))
