@@ -94,14 +94,15 @@ func.func @truncf_and_fill(%x: memref<1x14x14x96xf32>, %y: memref<1x14x14x96xbf1
 #nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #toNhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
 
-// Tests what stays for the loop lowering: a transpose (its input would be
-// gathered), an op reading bools, an op whose vector loop has one
+// Tests what stays for the loop lowering: a transpose into 3 channels (a
+// 3-channel image: 3 of 16 rows of a tile, its input would be gathered), an
+// op reading bools, an op whose vector loop has one
 // iteration, and an integer division (divided lane by lane, a masked-off
 // lane's zero divisor would trap).
 // CHECK-LABEL: func @left_alone
 // CHECK-NOT:   scf.forall
 // CHECK-COUNT-4: linalg.generic
-func.func @left_alone(%x: memref<1x8x4x4xf32>, %y: memref<1x4x4x8xf32>,
+func.func @left_alone(%x: memref<1x3x4x4xf32>, %y: memref<1x4x4x3xf32>,
                       %c: memref<16xi1>, %a: memref<16xf32>,
                       %p: memref<8x1xf32>, %i: memref<10xi32>,
                       %j: memref<10xi32>) {
@@ -114,7 +115,7 @@ func.func @left_alone(%x: memref<1x8x4x4xf32>, %y: memref<1x4x4x8xf32>,
   }
   linalg.generic {indexing_maps = [#nchw, #toNhwc],
                   iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-      ins(%x : memref<1x8x4x4xf32>) outs(%y : memref<1x4x4x8xf32>) {
+      ins(%x : memref<1x3x4x4xf32>) outs(%y : memref<1x4x4x3xf32>) {
   ^bb0(%v: f32, %o: f32):
     linalg.yield %v : f32
   }
