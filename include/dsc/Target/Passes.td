@@ -259,7 +259,8 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     output right before the contraction and the in-place elementwise
     epilogue right after it are evaluated on the accumulators, so the output
     is written once. Tile sizes come from a strategy table per vector width
-    (`vector-bits`); a remainder of rows gets its own loop nest. Products
+    (`vector-bits`); a remainder of rows gets its own loop nest (at equal
+    loads per FMA the tiling with fewer nests is taken). Products
     with the zero border of a padded input (`dsc.zero_border`) are left out
     where the input index is known at compile time; on small maps the tiles
     that read the border run their own copy of the block (an `scf.if` on the
