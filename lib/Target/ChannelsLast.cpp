@@ -308,16 +308,17 @@ struct ChannelsLastPass : impl::DSCChannelsLastBase<ChannelsLastPass> {
     auto elements = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getNumElements();
     };
-    for (Operation *op : ordered)
-      if (auto g = dyn_cast<linalg::GenericOp>(op); g && isConv(g))
-      {
-        convElements[regions.getLeaderValue(g.getResult(0))] +=
-            elements(g.getResult(0));
-        int64_t macs = 1;
-        for (int64_t r : g.getStaticLoopRanges())
-          macs *= r;
-        convMacs[regions.getLeaderValue(g.getResult(0))] += macs;
-      }
+    for (Operation *op : ordered) {
+      auto g = dyn_cast<linalg::GenericOp>(op);
+      if (!g || !isConv(g))
+        continue;
+      Value root = regions.getLeaderValue(g.getResult(0));
+      convElements[root] += elements(g.getResult(0));
+      int64_t macs = 1;
+      for (int64_t r : g.getStaticLoopRanges())
+        macs *= r;
+      convMacs[root] += macs;
+    }
     auto producedInside = [&](Value v) {
       Operation *def = v.getDefiningOp();
       return def && layoutFreeOps.contains(def);

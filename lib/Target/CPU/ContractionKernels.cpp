@@ -696,7 +696,7 @@ struct Emitter {
     // with fewer nests wins (14 rows: 7+7, not 8 and 6): each nest walks all
     // of `b` again, from L2 for a 3x3's weights (-3% on ResNet-50 in BF16).
     double bestCost = 1e9;
-    int64_t bestNests = 4;
+    int64_t bestNests = 0; // set with bestCost by the first candidate
     int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
     int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
     int64_t bLoads = columns * (g.bStride > 1 ? 2 : 1);

@@ -201,16 +201,8 @@ void emitTranspose(linalg::LinalgOp op, const Plan &plan) {
         auto index = [&](int64_t x) {
           return arith::ConstantIndexOp::create(nb, loc, x);
         };
-        auto maskFor = [&](unsigned d) -> Value {
-          if (sizes[d] % lanes == 0)
-            return {};
-          Value rest = arith::SubIOp::create(nb, loc, index(sizes[d]), ivs[d]);
-          Value valid = arith::MinSIOp::create(nb, loc, rest, index(lanes));
-          return vector::CreateMaskOp::create(
-              nb, loc, VectorType::get({lanes}, nb.getI1Type()),
-              ValueRange{valid});
-        };
-        Value tMask = maskFor(t), vMask = maskFor(v);
+        Value tMask = tailMask(nb, loc, sizes[t], ivs[t], lanes);
+        Value vMask = tailMask(nb, loc, sizes[v], ivs[v], lanes);
         SmallVector<Value> rows;
         for (int64_t i = 0; i < lanes; ++i) {
           SmallVector<Value> dims(ivs);
@@ -271,21 +263,10 @@ void emit(linalg::LinalgOp op, const Plan &plan) {
   scf::ForallOp::create(
       b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt,
       [&](OpBuilder &nb, Location, ValueRange ivs) {
-        auto index = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(nb, loc, v);
-        };
         auto indices = [&](AffineMap map) {
           return applyIndexingMap(nb, loc, map, SmallVector<Value>(ivs));
         };
-        Value mask;
-        if (size % lanes != 0) {
-          Value rest =
-              arith::SubIOp::create(nb, loc, index(size), ivs[plan.vecDim]);
-          Value valid = arith::MinSIOp::create(nb, loc, rest, index(lanes));
-          mask = vector::CreateMaskOp::create(
-              nb, loc, VectorType::get({lanes}, nb.getI1Type()),
-              ValueRange{valid});
-        }
+        Value mask = tailMask(nb, loc, size, ivs[plan.vecDim], lanes);
         auto load = [&](Value memref, AffineMap map) {
           auto type = VectorType::get(
               {lanes}, cast<MemRefType>(memref.getType()).getElementType());

@@ -188,6 +188,23 @@ applyIndexingMap(mlir::OpBuilder &b, mlir::Location loc, mlir::AffineMap map,
   return out;
 }
 
+/// The mask of the valid lanes of a `lanes`-wide tile starting at `base` of
+/// a loop of `size`, or null when every tile is full (`size` a multiple of
+/// `lanes`).
+inline mlir::Value tailMask(mlir::OpBuilder &b, mlir::Location loc,
+                            int64_t size, mlir::Value base, int64_t lanes) {
+  if (size % lanes == 0)
+    return {};
+  auto index = [&](int64_t v) {
+    return mlir::arith::ConstantIndexOp::create(b, loc, v);
+  };
+  mlir::Value rest = mlir::arith::SubIOp::create(b, loc, index(size), base);
+  mlir::Value valid = mlir::arith::MinSIOp::create(b, loc, rest, index(lanes));
+  return mlir::vector::CreateMaskOp::create(
+      b, loc, mlir::VectorType::get({lanes}, b.getI1Type()),
+      mlir::ValueRange{valid});
+}
+
 /// A vector of `type` read from `memref` at `idx`; through `mask` when there
 /// is one (masked-off lanes read as zero).
 inline mlir::Value loadLanes(mlir::OpBuilder &b, mlir::Location loc,
