@@ -57,6 +57,49 @@ func.func @matmul_bias_relu(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
 
 // -----
 
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#row = affine_map<(m, n) -> (n)>
+
+// Tests that the lines of a residual the epilogue adds are prefetched per
+// row before the reduction (8 rows x 32 lanes: two 64-byte lines each),
+// and that an epilogue operand broadcast along the rows (a per-column
+// scale, read from L1) is not.
+// CHECK-LABEL: func @residual_prefetch
+// CHECK:       scf.forall
+// CHECK-COUNT-16: memref.prefetch %arg3[{{.*}}], read, locality<3>, data
+// CHECK-NOT:   memref.prefetch
+// CHECK:       scf.for {{.*}} iter_args
+// CHECK:       vector.load %arg3
+// CHECK:       arith.addf {{.*}} : vector<32xf32>
+func.func @residual_prefetch(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
+                             %out: memref<64x64xf32>, %res: memref<64x64xf32>,
+                             %scale: memref<64xf32>) {
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x128xf32>, memref<128x64xf32>)
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%res, %scale : memref<64x64xf32>, memref<64xf32>)
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%r: f32, %c: f32, %o: f32):
+    %m = arith.mulf %o, %c : f32
+    %s = arith.addf %m, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Tests that a vector dimension that is not a multiple of the lanes (20 of
 // 32) reads and writes through masks, and that a named matmul is matched
 // too (it is generalized first).

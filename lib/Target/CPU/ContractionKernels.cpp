@@ -1012,6 +1012,50 @@ struct Emitter {
     });
   }
 
+  /// Prefetches the lines of one row that the epilogue reads from memory
+  /// besides the output (a residual). The epilogue runs after the whole
+  /// reduction, too far ahead for the out-of-order window to start those
+  /// loads early, and a residual written a few layers before comes from L3
+  /// or memory: issued before the reduction, the misses overlap it
+  /// (ResNet-50's 1x1 64->256 with its residual add at 56x56: 0.6 -> 0.45
+  /// ms in a profile, as fast as the same convolution without the add).
+  void prefetchEpilogue(ArrayRef<Value> dims) {
+    linalg::LinalgOp op = g.epilogue;
+    AffineMap cOut = g.contraction.getMatchingIndexingMap(
+        g.contraction.getDpsInitOperand(0));
+    AffineMap eOut = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    SmallVector<Value> eDims(op.getNumLoops());
+    for (unsigned p = 0; p < eOut.getNumResults(); ++p)
+      eDims[eOut.getDimPosition(p)] = dims[cOut.getDimPosition(p)];
+    unsigned lane = laneOf(op, g);
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      Value v = in->get();
+      AffineMap inMap = op.getMatchingIndexingMap(in);
+      std::optional<Access> access = classify(v, inMap, lane);
+      if (!access || access->kind != Access::Vector)
+        continue;
+      // One that only the lanes index (a per-channel scale) is the same
+      // for every row and stays in L1.
+      bool perRow = false;
+      for (unsigned d = 0; d < op.getNumLoops(); ++d)
+        perRow |= d != lane && inMap.isFunctionOfDim(d);
+      if (!perRow)
+        continue;
+      // The row's elements lie along the innermost index (Vector access).
+      int64_t elementBytes =
+          cast<MemRefType>(v.getType()).getElementTypeBitWidth() / 8;
+      int64_t span = lanes * access->stride;
+      int64_t perLine = std::max<int64_t>(1, 64 / elementBytes);
+      SmallVector<Value> idx = indices(inMap, eDims);
+      Value first = idx.back();
+      for (int64_t e = 0; e < span; e += perLine) {
+        idx.back() = e ? offset(first, e) : first;
+        memref::PrefetchOp::create(b, loc, v, idx, /*isWrite=*/false,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
+      }
+    }
+  }
+
   /// `v + i`, folded when `v` is a constant (a pinned tile's base).
   Value offset(Value v, int64_t i) {
     if (std::optional<int64_t> c = getConstantIntValue(v))
@@ -1276,6 +1320,9 @@ struct Emitter {
                                             branch(otherwise));
               return SmallVector<Value>(ifOp.getResults());
             };
+            if (g.epilogue && !g.outGather)
+              for (auto &dims : rows)
+                prefetchEpilogue(dims);
             SmallVector<Value> accs =
                 kLo ? select(first, initial, partial) : initial();
 
