@@ -100,6 +100,55 @@ func.func @residual_prefetch(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
 
 // -----
 
+#mA = affine_map<(n, m, k) -> (m, k)>
+#mB = affine_map<(n, m, k) -> (k, n)>
+#mC = affine_map<(n, m, k) -> (m, n)>
+memref.global "private" constant @big : memref<512x1024xf32> = dense<0.5>
+
+// Tests that a matmul with few rows (49: a 1x1 convolution on a 7x7 map)
+// over 2 MB of constant weights, packed in blocks of 32 columns that are
+// the outermost tile loop (its loops ordered as a convolution's, output
+// channels first), prefetches into L2 at every reduction step one
+// line of the next block (its share by row tile, scaled to the step,
+// clamped to the weights' end); with 128 rows it does not.
+// CHECK-LABEL: func @next_block_prefetch
+// CHECK:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<32x512x32xf32> into memref<524288xf32>
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 49) step (32, 7)
+// CHECK:       scf.for {{.*}} to %c512
+// CHECK:         arith.minui %{{.*}}, %c524287
+// CHECK:         memref.prefetch %{{.*}}, read, locality<2>, data : memref<524288xf32>
+// CHECK:         vector.fma
+// CHECK-LABEL: func @many_rows
+// CHECK-NOT:   memref.prefetch
+func.func @next_block_prefetch(%a: memref<49x512xf32>, %out: memref<49x1024xf32>) {
+  %b = memref.get_global @big : memref<512x1024xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<49x512xf32>, memref<512x1024xf32>)
+      outs(%out : memref<49x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @many_rows(%a: memref<128x512xf32>, %out: memref<128x1024xf32>) {
+  %b = memref.get_global @big : memref<512x1024xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<128x512xf32>, memref<512x1024xf32>)
+      outs(%out : memref<128x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Tests that a vector dimension that is not a multiple of the lanes (20 of
 // 32) reads and writes through masks, and that a named matmul is matched
 // too (it is generalized first).
