@@ -110,7 +110,7 @@ memref.global "private" constant @big : memref<512x1024xf32> = dense<0.5>
 // the outermost tile loop (its loops ordered as a convolution's, output
 // channels first), prefetches into L2 at every reduction step one
 // line of the next block (its share by row tile, scaled to the step,
-// clamped to the weights' end); with 128 rows it does not.
+// clamped to the weights' end); with 256 rows it does not.
 // CHECK-LABEL: func @next_block_prefetch
 // CHECK:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<32x512x32xf32> into memref<524288xf32>
 // CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 49) step (32, 7)
@@ -133,12 +133,12 @@ func.func @next_block_prefetch(%a: memref<49x512xf32>, %out: memref<49x1024xf32>
   }
   return
 }
-func.func @many_rows(%a: memref<128x512xf32>, %out: memref<128x1024xf32>) {
+func.func @many_rows(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
   %b = memref.get_global @big : memref<512x1024xf32>
   linalg.generic {indexing_maps = [#mA, #mB, #mC],
                   iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<128x512xf32>, memref<512x1024xf32>)
-      outs(%out : memref<128x1024xf32>) {
+      ins(%a, %b : memref<256x512xf32>, memref<512x1024xf32>)
+      outs(%out : memref<256x1024xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

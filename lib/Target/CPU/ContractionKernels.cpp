@@ -1067,11 +1067,12 @@ struct Emitter {
   };
 
   /// Where a convolution or matmul has few output positions per block of
-  /// its packed constant weights (stage 4 of ResNet-50: 49, a classifier:
-  /// 1) and the weights do not fit in L2, every block of weights comes from
-  /// memory, and the tiles that compute with it are too few to hide that
-  /// first read: the block's first tile waits on memory (a 3x3 512->512 on
-  /// 7x7, 590 KB per block of 32 output channels, read at ~8 GB/s).
+  /// its packed constant weights (at most a 14x14 map's 196: ResNet-50's
+  /// stages 3 and 4, a classifier's 1) and the weights do not fit in L2,
+  /// every block of weights comes from memory, and the tiles that compute
+  /// with it are too few to hide that first read: the block's first tile
+  /// waits on memory (a 3x3 512->512 on 7x7, 590 KB per block of 32 output
+  /// channels, read at ~8 GB/s).
   /// With the blocks outermost in the tile order, every tile then also
   /// prefetches into L2 its share of the next block's lines, spread over
   /// its reduction steps.
@@ -1098,7 +1099,7 @@ struct Emitter {
         p.pixelCount *= loopSizes[d];
         p.rowsPerTile *= tileOf(d);
       }
-    if (p.pixelCount > 64)
+    if (p.pixelCount > 196)
       return p;
     int64_t elementBytes = type.getElementTypeBitWidth() / 8;
     p.lineElements = 64 / elementBytes;
