@@ -267,6 +267,11 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     tile's base) with the base a constant. The bf16 rounding of the output
     right after a kernel (the next contraction's input) is stored by the
     kernel too, and the f32 store dropped where nothing else reads it.
+    Software prefetches: each register block prefetches the lines of the
+    epilogue's per-row operands (a residual) before its reduction; where
+    at most 196 output positions share a block of packed constant weights
+    larger than 1 MB and the blocks are the outermost tile loop, every
+    reduction step prefetches into L2 one line of the next block.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
