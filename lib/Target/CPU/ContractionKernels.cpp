@@ -985,18 +985,25 @@ struct Emitter {
     }
   }
 
-  /// Evaluates the body of the elementwise `op` for one row: `dims` are the
-  /// contraction's loop values at the row's first lane, `acc` the value of
-  /// the output (epilogue) or null (init).
-  Value evalElementwise(linalg::LinalgOp op, ArrayRef<Value> dims, Value acc,
-                        Value m) {
-    // The op's loops in terms of the contraction's, through the output.
+  /// The loop values of the elementwise `op` (the init or epilogue) in
+  /// terms of the contraction's `dims`, through the output they share.
+  SmallVector<Value> elementwiseDims(linalg::LinalgOp op,
+                                     ArrayRef<Value> dims) {
     AffineMap cOut = g.contraction.getMatchingIndexingMap(
         g.contraction.getDpsInitOperand(0));
     AffineMap eOut = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     SmallVector<Value> eDims(op.getNumLoops());
     for (unsigned p = 0; p < eOut.getNumResults(); ++p)
       eDims[eOut.getDimPosition(p)] = dims[cOut.getDimPosition(p)];
+    return eDims;
+  }
+
+  /// Evaluates the body of the elementwise `op` for one row: `dims` are the
+  /// contraction's loop values at the row's first lane, `acc` the value of
+  /// the output (epilogue) or null (init).
+  Value evalElementwise(linalg::LinalgOp op, ArrayRef<Value> dims, Value acc,
+                        Value m) {
+    SmallVector<Value> eDims = elementwiseDims(op, dims);
     unsigned lane = laneOf(op, g);
 
     return evalElementwiseBody(b, loc, op, lanes, acc, [&](OpOperand *in) {
@@ -1021,12 +1028,7 @@ struct Emitter {
   /// ms in a profile, as fast as the same convolution without the add).
   void prefetchEpilogue(ArrayRef<Value> dims) {
     linalg::LinalgOp op = g.epilogue;
-    AffineMap cOut = g.contraction.getMatchingIndexingMap(
-        g.contraction.getDpsInitOperand(0));
-    AffineMap eOut = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-    SmallVector<Value> eDims(op.getNumLoops());
-    for (unsigned p = 0; p < eOut.getNumResults(); ++p)
-      eDims[eOut.getDimPosition(p)] = dims[cOut.getDimPosition(p)];
+    SmallVector<Value> eDims = elementwiseDims(op, dims);
     unsigned lane = laneOf(op, g);
     for (OpOperand *in : op.getDpsInputOperands()) {
       Value v = in->get();
