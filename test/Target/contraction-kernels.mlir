@@ -149,6 +149,38 @@ func.func @many_rows(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
 
 // -----
 
+#x = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, f, oh, ow, kh, kw, c) -> (f, kh, kw, c)>
+#o = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh, ow, f)>
+memref.global "private" constant @w3 : memref<256x3x3x256xf32> = dense<0.5>
+
+// Tests that where a tile's share of the next weight block outnumbers its
+// reduction steps (a channels-last 3x3 on 7x7 with its taps unrolled around
+// the channel loop: 659 of the block's 4608 lines over 256 steps), every
+// step prefetches 3 consecutive lines.
+// CHECK-LABEL: func @taps_unrolled
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (256, 1, 7, 7) step (32, 1, 1, 7)
+// CHECK:       scf.for {{.*}} to %c256
+// CHECK-COUNT-3: memref.prefetch %{{.*}}, read, locality<2>, data : memref<589824xf32>
+// CHECK-NOT:   memref.prefetch
+// CHECK:       vector.fma
+func.func @taps_unrolled(%in: memref<1x9x9x256xf32>, %out: memref<1x7x7x256xf32>) {
+  %wt = memref.get_global @w3 : memref<256x3x3x256xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x9x9x256xf32>, memref<256x3x3x256xf32>)
+      outs(%out : memref<1x7x7x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Tests that a vector dimension that is not a multiple of the lanes (20 of
 // 32) reads and writes through masks, and that a named matmul is matched
 // too (it is generalized first).

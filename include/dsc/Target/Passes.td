@@ -271,7 +271,8 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     epilogue's per-row operands (a residual) before its reduction; where
     at most 196 output positions share a block of packed constant weights
     larger than 1 MB and the blocks are the outermost tile loop, every
-    reduction step prefetches into L2 one line of the next block.
+    reduction step prefetches into L2 its part of the tile's share of the
+    next block (one line, or several where the share outnumbers the steps).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
