@@ -611,6 +611,9 @@ bool fitsGroup(linalg::LinalgOp op, const Group &g, bool readsOut) {
   return true;
 }
 
+/// The line size the software prefetches step by.
+constexpr int64_t kCacheLineBytes = 64;
+
 int64_t bytesOf(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
   return type.getNumElements() * type.getElementTypeBitWidth() / 8;
@@ -1047,7 +1050,7 @@ struct Emitter {
       int64_t elementBytes =
           cast<MemRefType>(v.getType()).getElementTypeBitWidth() / 8;
       int64_t span = lanes * access->stride;
-      int64_t perLine = std::max<int64_t>(1, 64 / elementBytes);
+      int64_t perLine = std::max<int64_t>(1, kCacheLineBytes / elementBytes);
       SmallVector<Value> idx = indices(inMap, eDims);
       Value first = idx.back();
       for (int64_t e = 0; e < span; e += perLine) {
@@ -1065,7 +1068,8 @@ struct Emitter {
     SmallVector<unsigned> pixels;  // parallel loops b does not depend on
     int64_t pixelCount = 1, rowsPerTile = 1;
     int64_t slabElements = 0, slabLines = 0, lineElements = 0;
-    int64_t iterations = 1;        // of the reduction loops per tile
+    SmallVector<unsigned> steps;   // the reduction's loops, outermost first
+    int64_t iterations = 1;        // of those loops per tile
   };
 
   /// Where a convolution or matmul has few output positions per block of
@@ -1078,7 +1082,8 @@ struct Emitter {
   /// With the blocks outermost in the tile order, every tile then also
   /// prefetches into L2 its share of the next block's lines, spread over
   /// its reduction steps.
-  SlabPrefetch planSlabPrefetch(ArrayRef<unsigned> parallel, int64_t kBlock) {
+  SlabPrefetch planSlabPrefetch(ArrayRef<unsigned> parallel,
+                                ArrayRef<unsigned> looped, int64_t kBlock) {
     SlabPrefetch p;
     auto type = dyn_cast<MemRefType>(g.bBuf.getType());
     if (kBlock || g.combine != Group::Combine::FMA ||
@@ -1104,11 +1109,11 @@ struct Emitter {
     if (p.pixelCount > 196)
       return p;
     int64_t elementBytes = type.getElementTypeBitWidth() / 8;
-    p.lineElements = 64 / elementBytes;
+    p.lineElements = kCacheLineBytes / elementBytes;
     p.slabElements = type.getNumElements() / blocks;
     p.slabLines = llvm::divideCeil(p.slabElements, p.lineElements);
-    ReductionOrder o = orderReduction();
-    for (unsigned d : o.looped)
+    p.steps.assign(looped.begin(), looped.end());
+    for (unsigned d : looped)
       p.iterations *= loopSizes[d] / stepOf(d);
     SmallVector<ReassociationIndices> all(1);
     for (int64_t i = 0; i < type.getRank(); ++i)
@@ -1141,7 +1146,7 @@ struct Emitter {
       at.push_back(base[d]);
       sizes.push_back(loopSizes[d]);
     }
-    for (unsigned d : orderReduction().looped) {
+    for (unsigned d : p.steps) {
       trips.push_back(stepOf(d) == 1 ? red[d]
                                      : arith::DivUIOp::create(
                                            b, loc, red[d], index(stepOf(d))));
@@ -1371,7 +1376,7 @@ struct Emitter {
     AffineMap outMap =
         op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     Value aBuf = g.aBuf, bBuf = g.bBuf;
-    SlabPrefetch slab = planSlabPrefetch(parallel, kBlock);
+    SlabPrefetch slab = planSlabPrefetch(parallel, looped, kBlock);
 
     // scf.forall, not scf.parallel: upstream's sibling fusion of parallel
     // loops sees only memref.load/store and would miss the vector accesses;
