@@ -278,6 +278,11 @@ model_case("resnet18_4x3x32x32", lambda: zoo.resnet18(batch=4, size=32, seed=19)
            lambda: zoo.image_inputs(4, 32, seed=2), 0.999, classifier=True)
 model_case("resnet50_2x3x32x32", lambda: zoo.resnet50(batch=2, size=32, seed=7),
            lambda: zoo.image_inputs(2, 32, seed=3), 0.999, classifier=True)
+# Fire modules: each squeeze output feeds a 1x1 expand unpadded and a 3x3
+# expand zero-padded, both roundings stored by the squeeze kernel; the
+# 13-wide classifier map tiles 7 + a last tile of 6.
+model_case("squeezenet1_1_2x3x96x96", lambda: zoo.squeezenet1_1(batch=2, size=96, seed=11),
+           lambda: zoo.image_inputs(2, 96, seed=4), 0.999, classifier=True)
 # OpenVINO's BF16 on a trained MiniLM encoder: cosine 0.99996.
 model_case("bert_encoder_l2_d64_h4_f256_s16",
            lambda: zoo.bert_encoder(layers=2, d_model=64, heads=4, ffn=256, seq=16, batch=1),

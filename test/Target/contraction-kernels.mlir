@@ -23,11 +23,20 @@
 // CHECK:       vector.store {{.*}}, %arg2
 // CHECK-NOT:   linalg.generic
 // With AVX2's 12 accumulators the block is 6 rows: 10 full tiles and a
-// remainder nest of 4 rows.
+// last tile of 4 rows, a case of the same loop nest (its own copy of the
+// block: 4 rows, 4 stores), not a nest of its own that would walk b again.
 // AVX2-LABEL: func @matmul_bias_relu
-// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (60, 64) step (6, 16)
-// AVX2:       scf.forall (%{{.*}}, %{{.*}}) = (60, 0) to (64, 64) step (4, 16)
-// AVX2:       vector.fma {{.*}} : vector<16xf32>
+// AVX2:       scf.forall (%[[M:.*]], %{{.*}}) = (0, 0) to (64, 64) step (6, 16)
+// AVX2:       %[[C60:.*]] = arith.constant 60 : index
+// AVX2:       %[[LAST:.*]] = arith.cmpi eq, %[[M]], %[[C60]]
+// AVX2:       scf.if %[[LAST]] {
+// AVX2:         vector.fma {{.*}} : vector<16xf32>
+// AVX2-COUNT-4: vector.store
+// AVX2-NOT:     vector.store
+// AVX2:       } else {
+// AVX2-COUNT-6: vector.store
+// AVX2-NOT:   scf.forall
+// AVX2:       return
 func.func @matmul_bias_relu(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
                             %out: memref<64x64xf32>, %bias: memref<64xf32>) {
   linalg.generic {indexing_maps = [#row, #id],
@@ -139,6 +148,45 @@ func.func @many_rows(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<256x512xf32>, memref<512x1024xf32>)
       outs(%out : memref<256x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Tests that a matmul in loop order (rows, columns) over constant weights
+// beyond L2 cycles through its row tiles innermost where that re-reads
+// fewer bytes (32 column blocks x 512 KB of a, not 32 row tiles x 2 MB of
+// b), and keeps loop order with weights that fit (1 MB).
+#rA = affine_map<(m, n, k) -> (m, k)>
+#rB = affine_map<(m, n, k) -> (k, n)>
+#rC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @mid : memref<512x512xf32> = dense<0.5>
+// CHECK-LABEL: func @rows_inner
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 256) step (32, 8)
+// CHECK-LABEL: func @rows_outer
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 512) step (8, 32)
+func.func @rows_inner(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
+  %b = memref.get_global @big : memref<512x1024xf32>
+  linalg.generic {indexing_maps = [#rA, #rB, #rC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<256x512xf32>, memref<512x1024xf32>)
+      outs(%out : memref<256x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @rows_outer(%a: memref<256x512xf32>, %out: memref<256x512xf32>) {
+  %b = memref.get_global @mid : memref<512x512xf32>
+  linalg.generic {indexing_maps = [#rA, #rB, #rC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<256x512xf32>, memref<512x512xf32>)
+      outs(%out : memref<256x512xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -815,6 +863,202 @@ func.func @rounded_into_padded(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
   return
 }
 
+// Tests that two roundings of one output (a fire module's squeeze output,
+// read by a 1x1 expand unpadded and by a 3x3 expand zero-padded) are both
+// stored by the kernel from its registers, past the padded buffer's border
+// fill, and both ops go; and that a third one into bytes a fill before it
+// writes stays an op of its own.
+// CHECK-LABEL: func @rounded_twice
+// CHECK:       linalg.fill
+// CHECK:       scf.forall
+// CHECK-NOT:   vector.store %{{.*}} : memref<16x32xf32>
+// CHECK:       arith.truncf %{{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK-NEXT:  vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK-NEXT:  vector.store %{{.*}} : memref<16x32xbf16, strided<[34, 1], offset: 35>>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @rounded_twice(%arena: memref<16384xi8>, %a: memref<16x64xf32>,
+                         %b: memref<64x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %zero = arith.constant 0.0 : bf16
+  %out = memref.view %arena[%c0][] : memref<16384xi8> to memref<16x32xf32>
+  %plain = memref.view %arena[%c8192][] : memref<16384xi8> to memref<16x32xbf16>
+  %padded = memref.view %arena[%c4096][] : memref<16384xi8> to memref<18x34xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%plain : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  %top = memref.subview %padded[0, 0] [1, 34] [1, 1]
+      : memref<18x34xbf16> to memref<1x34xbf16, strided<[34, 1]>>
+  linalg.fill ins(%zero : bf16) outs(%top : memref<1x34xbf16, strided<[34, 1]>>)
+  %interior = memref.subview %padded[1, 1] [16, 32] [1, 1]
+      : memref<18x34xbf16> to memref<16x32xbf16, strided<[34, 1], offset: 35>>
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%interior : memref<16x32xbf16, strided<[34, 1], offset: 35>>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
+// Tests that the second rounding is found past another kernel that reads
+// the first (a fire module's 1x1 expand): the padded buffer's border fill and
+// the kernel move before that kernel, which follows them reading the
+// rounding; and that one writing the f32 output stops the search (that
+// kernel then stores the rounding of its own output).
+// CHECK-LABEL: func @rounded_past_consumer
+// CHECK:       linalg.fill
+// CHECK:       scf.forall
+// CHECK:       arith.truncf %{{.*}} : vector<32xf32> to vector<32xbf16>
+// CHECK-NEXT:  vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK-NEXT:  vector.store %{{.*}} : memref<16x32xbf16, strided<[34, 1], offset: 35>>, vector<32xbf16>
+// CHECK:       scf.forall
+// CHECK:       memref.load %{{.*}} : memref<16x32xbf16>
+// CHECK-NOT:   linalg.generic
+// CHECK-LABEL: func @rounded_past_writer
+// CHECK:       %[[SECOND:.*]] = memref.view %{{.*}}[%c4096]
+// CHECK:       scf.forall
+// CHECK-NOT:   vector.store %{{.*}}, %[[SECOND]]
+// CHECK:       scf.forall
+// CHECK:       vector.store %{{.*}}, %[[SECOND]]
+func.func @rounded_past_consumer(%arena: memref<16384xi8>, %a: memref<16x64xf32>,
+                                 %b: memref<64x32xf32>, %c: memref<32x32xbf16>,
+                                 %o2: memref<16x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %zero = arith.constant 0.0 : bf16
+  %out = memref.view %arena[%c0][] : memref<16384xi8> to memref<16x32xf32>
+  %plain = memref.view %arena[%c8192][] : memref<16384xi8> to memref<16x32xbf16>
+  %padded = memref.view %arena[%c4096][] : memref<16384xi8> to memref<18x34xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%plain : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%plain, %c : memref<16x32xbf16>, memref<32x32xbf16>) outs(%o2 : memref<16x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %o: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %m = arith.mulf %xf, %yf : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  %top = memref.subview %padded[0, 0] [1, 34] [1, 1]
+      : memref<18x34xbf16> to memref<1x34xbf16, strided<[34, 1]>>
+  linalg.fill ins(%zero : bf16) outs(%top : memref<1x34xbf16, strided<[34, 1]>>)
+  %interior = memref.subview %padded[1, 1] [16, 32] [1, 1]
+      : memref<18x34xbf16> to memref<16x32xbf16, strided<[34, 1], offset: 35>>
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%interior : memref<16x32xbf16, strided<[34, 1], offset: 35>>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+func.func @rounded_past_writer(%arena: memref<16384xi8>, %a: memref<16x64xf32>,
+                               %b: memref<64x32xf32>, %c: memref<32x32xbf16>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %out = memref.view %arena[%c0][] : memref<16384xi8> to memref<16x32xf32>
+  %plain = memref.view %arena[%c8192][] : memref<16384xi8> to memref<16x32xbf16>
+  %second = memref.view %arena[%c4096][] : memref<16384xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%plain : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%plain, %c : memref<16x32xbf16>, memref<32x32xbf16>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %o: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %m = arith.mulf %xf, %yf : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%second : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
+// CHECK-LABEL: func @rounded_over_fill
+// CHECK:       scf.forall
+// CHECK:       vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK:       linalg.fill
+// CHECK:       linalg.generic
+func.func @rounded_over_fill(%arena: memref<16384xi8>, %a: memref<16x64xf32>,
+                             %b: memref<64x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %zero = arith.constant 0.0 : bf16
+  %out = memref.view %arena[%c0][] : memref<16384xi8> to memref<16x32xf32>
+  %plain = memref.view %arena[%c8192][] : memref<16384xi8> to memref<16x32xbf16>
+  %second = memref.view %arena[%c4096][] : memref<16384xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%plain : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.fill ins(%zero : bf16) outs(%second : memref<16x32xbf16>)
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%second : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
 // -----
 
 #mA = affine_map<(m, n, k) -> (m, k)>
@@ -822,8 +1066,8 @@ func.func @rounded_into_padded(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
 #mC = affine_map<(m, n, k) -> (m, n)>
 
 // Tests that where two row tilings load as often per FMA (14 rows: 7+7, or
-// 8 and a remainder of 6), the one without a remainder nest is taken: a
-// second nest walks all of b again (a 14x14 map's 3x3 weights from L2).
+// 8 and a remainder of 6), the one without a remainder is taken (one copy
+// of the register block fewer).
 // CHECK-LABEL: func @fourteen_rows
 // CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (14, 32) step (7, 32)
 // CHECK-NOT:   scf.forall

@@ -259,13 +259,14 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     output right before the contraction and the in-place elementwise
     epilogue right after it are evaluated on the accumulators, so the output
     is written once. Tile sizes come from a strategy table per vector width
-    (`vector-bits`); a remainder of rows gets its own loop nest (at equal
-    loads per FMA the tiling with fewer nests is taken). Products
+    (`vector-bits`); a remainder of rows is a shorter last tile, a case of
+    the same tile loop (at equal loads per FMA the tiling without one is
+    taken). Products
     with the zero border of a padded input (`dsc.zero_border`) are left out
     where the input index is known at compile time; on small maps the tiles
     that read the border run their own copy of the block (an `scf.if` on the
-    tile's base) with the base a constant. The bf16 rounding of the output
-    right after a kernel (the next contraction's input) is stored by the
+    tile's base) with the base a constant. The bf16 roundings of the output
+    right after a kernel (the next contractions' inputs) are stored by the
     kernel too, and the f32 store dropped where nothing else reads it.
     Software prefetches: each register block prefetches the lines of the
     epilogue's per-row operands (a residual) before its reduction; where

@@ -28,7 +28,8 @@
 // only `b` depends on (a convolution's output row), which reuse each `a`
 // scalar; their tile sizes come from the strategy table below, chosen to
 // keep the accumulators in the register file and to balance loads against
-// FMAs; a row tile that does not divide its loop leaves a remainder nest.
+// FMAs; a row tile that does not divide its loop leaves a shorter last tile,
+// a case in the same tile loop.
 // Lanes past the end of the vector dimension are masked.
 //
 //===----------------------------------------------------------------------===//
@@ -65,11 +66,20 @@ struct Group {
   linalg::GenericOp contraction;
   linalg::LinalgOp init;     // writes the output just before (optional)
   linalg::LinalgOp epilogue; // updates the output in place after (optional)
-  // The output's bf16 rounding right after (--precision=bf16: the next
-  // contraction's input), into a buffer the kernel does not read: its rows
-  // are stored rounded as well, and the op goes (optional).
-  linalg::GenericOp rounding;
-  // With a rounding, whether the f32 output is read after the kernel at all
+  // The output's bf16 roundings right after (--precision=bf16: the next
+  // contractions' inputs), into buffers the kernel does not read: its rows
+  // are stored rounded into each as well, and the ops go. Several where the
+  // output feeds an unpadded and a zero-padded consumer (a fire module's
+  // squeeze output, read by a 1x1 and a 3x3 expand).
+  SmallVector<linalg::GenericOp, 2> roundings;
+  // Where the roundings come after other kernels' ops (the 1x1 expand that
+  // reads the first rounding, before the second one's border fills): the
+  // first of those ops, which the kernel goes before, and the fills after
+  // them, which move there too (empty otherwise: the kernel takes the last
+  // rounding's place).
+  Operation *before = nullptr;
+  SmallVector<Operation *> hoisted;
+  // With roundings, whether the f32 output is read after the kernel at all
   // (an arena buffer that nothing else uses is not stored).
   bool keepOut = true;
   Value out;
@@ -534,46 +544,98 @@ bool disjointSlices(Value x, Value y) {
   return false;
 }
 
-/// The op right after `last` if it rounds all of `g.out` to bf16 (identity
-/// maps, one arith.truncf) into a buffer that shares no byte with anything
-/// the kernel reads or writes: the kernel then stores each row rounded too.
+/// Whether `op` rounds all of `out` to bf16 (identity maps, one
+/// arith.truncf).
+bool roundsToBF16(Operation *op, Value out) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getDpsInputOperand(0)->get() != out)
+    return false;
+  auto trunc = dyn_cast_or_null<arith::TruncFOp>(elementwiseFloatCast(generic));
+  return trunc && trunc.getType().isBF16();
+}
+
+/// The ops after `last` that round all of `g.out` to bf16, each into a
+/// buffer that shares no byte with anything the kernel reads or writes nor
+/// with another's: the kernel then stores each row rounded into each
+/// (g.roundings).
 ///
-/// Fills in between (the zero border of the padded buffer the rounding
-/// writes the interior of, see dsc-decompose-pads) are passed over when they
-/// write no byte the kernel uses and none of the rounding's: the kernel then
-/// runs after them.
-linalg::GenericOp roundingAfter(Operation *last, const Group &g) {
-  SmallVector<Value> filled;
-  Operation *next = last->getNextNode();
-  for (; next; next = next->getNextNode()) {
-    if (isMemoryEffectFree(next) && next->getNumRegions() == 0)
-      continue;
-    auto fill = dyn_cast<linalg::FillOp>(next);
-    if (!fill || !fill.hasPureBufferSemantics())
-      break;
-    filled.push_back(fill.getDpsInitOperand(0)->get());
-  }
-  auto op = dyn_cast_or_null<linalg::GenericOp>(next);
-  auto trunc =
-      op ? dyn_cast_or_null<arith::TruncFOp>(elementwiseFloatCast(op))
-         : arith::TruncFOp();
-  if (!trunc || !trunc.getType().isBF16() || g.outGather ||
-      op.getDpsInputOperand(0)->get() != g.out)
-    return {};
-  Value rounded = op.getDpsInitOperand(0)->get();
+/// Fills in between (the zero border of a padded buffer a rounding writes
+/// the interior of, see dsc-decompose-pads) are passed over when they write
+/// no byte the kernel uses and none of the roundings'. So are other
+/// kernels' linalg ops (a fire module's 1x1 expand, which reads the first
+/// rounding, before the 3x3 expand's padded rounding) that touch no byte of
+/// g.out and none of the fills and roundings after them: the kernel then goes
+/// before the first of those ops (g.before), the fills after them with it
+/// (g.hoisted); else it takes the last rounding's place.
+void findRoundings(Operation *last, Group &g) {
+  if (g.outGather)
+    return;
   SmallVector<Value> used = {g.aBuf, g.bBuf, g.out};
   for (linalg::LinalgOp x : {g.init, g.epilogue})
     if (x)
       llvm::append_range(used, x->getOperands());
-  for (Value v : used)
-    if (isa<MemRefType>(v.getType()) &&
-        (mayAlias(v, rounded) ||
-         llvm::any_of(filled, [&](Value f) { return mayAlias(v, f); })))
-      return {};
-  for (Value f : filled)
-    if (mayAlias(f, rounded) && !disjointSlices(f, rounded))
-      return {};
-  return op;
+  llvm::erase_if(used, [](Value v) { return !isa<MemRefType>(v.getType()); });
+  // Buffers of the passed-over ops, and the fills found after them.
+  SmallVector<Value> passed;
+  SmallVector<Operation *> skipped, lateFills;
+  SmallVector<Value> filled, rounded;
+  auto clashes = [&](Value x, ArrayRef<Value> with) {
+    return llvm::any_of(with, [&](Value v) { return mayAlias(v, x); });
+  };
+  auto overlaps = [&](Value x, ArrayRef<Value> with) {
+    return llvm::any_of(
+        with, [&](Value v) { return mayAlias(v, x) && !disjointSlices(v, x); });
+  };
+  constexpr unsigned kMaxSkipped = 8;
+  for (Operation *next = last->getNextNode(); next;
+       next = next->getNextNode()) {
+    if (isMemoryEffectFree(next) && next->getNumRegions() == 0)
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(next);
+        fill && fill.hasPureBufferSemantics()) {
+      Value f = fill.getDpsInitOperand(0)->get();
+      if (clashes(f, used) || overlaps(f, rounded) || clashes(f, passed))
+        break;
+      filled.push_back(f);
+      if (!skipped.empty())
+        lateFills.push_back(fill);
+      continue;
+    }
+    if (roundsToBF16(next, g.out)) {
+      auto op = cast<linalg::GenericOp>(next);
+      Value r = op.getDpsInitOperand(0)->get();
+      if (clashes(r, used) || clashes(r, rounded) || overlaps(r, filled) ||
+          clashes(r, passed))
+        break;
+      rounded.push_back(r);
+      g.roundings.push_back(op);
+      if (!skipped.empty()) {
+        g.before = skipped.front();
+        g.hoisted = lateFills;
+      }
+      continue;
+    }
+    // Another kernel's op, passed over if it touches no byte of g.out (it
+    // may read a rounding found before it: the kernel stays before it) and,
+    // as checked above, none of the fills and roundings found after it,
+    // which move before it. Not a float cast: that may be an earlier
+    // kernel's rounding, which that kernel's emission erases.
+    auto other = dyn_cast<linalg::LinalgOp>(next);
+    auto generic = dyn_cast<linalg::GenericOp>(next);
+    if (!other || !other.hasPureBufferSemantics() ||
+        (generic && elementwiseFloatCast(generic)) ||
+        skipped.size() == kMaxSkipped)
+      break;
+    SmallVector<Value> buffers;
+    for (Value v : other->getOperands())
+      if (isa<MemRefType>(v.getType()))
+        buffers.push_back(v);
+    if (clashes(g.out, buffers))
+      break;
+    llvm::append_range(passed, buffers);
+    skipped.push_back(next);
+  }
 }
 
 /// Elementwise op writing exactly `out` (init) or updating it (epilogue)
@@ -694,12 +756,13 @@ struct Emitter {
     // Minimize loads per FMA over the whole output: a-rows cost one
     // broadcast each, b-rows one vector load per column (twice the lanes
     // when strided). A row count that does not divide its loop leaves a
-    // remainder tile, emitted as a second loop nest (13 rows: 3 tiles of 4
-    // and one of 1), counted here at its own cost. At equal cost the tiling
-    // with fewer nests wins (14 rows: 7+7, not 8 and 6): each nest walks all
-    // of `b` again, from L2 for a 3x3's weights (-3% on ResNet-50 in BF16).
+    // shorter last tile (13 rows: 3 tiles of 4 and one of 1), a case of the
+    // tile loop with its own copy of the register block, counted here at its
+    // own cost. At equal cost the tiling with fewer tile shapes wins (14
+    // rows: 7+7, not 8 and 6; when the remainder was a loop nest of its own,
+    // which walked all of `b` again, -3% on ResNet-50 in BF16).
     double bestCost = 1e9;
-    int64_t bestNests = 0; // set with bestCost by the first candidate
+    int64_t bestShapes = 0; // set with bestCost by the first candidate
     int64_t aSize = aRow == ~0u ? 1 : loopSizes[aRow];
     int64_t bSize = bRow == ~0u ? 1 : loopSizes[bRow];
     int64_t bLoads = columns * (g.bStride > 1 ? 2 : 1);
@@ -713,11 +776,11 @@ struct Emitter {
             fmas += double(na) * nb * ta * tb * columns;
           }
         double cost = loads / fmas;
-        int64_t nests = pieces(aSize, ra).size() * pieces(bSize, rb).size();
+        int64_t shapes = pieces(aSize, ra).size() * pieces(bSize, rb).size();
         bool tie = cost < bestCost + 1e-9;
-        if (cost < bestCost - 1e-9 || (tie && nests < bestNests) ||
-            (tie && nests == bestNests && ra * rb > aRowTile * bRowTile)) {
-          bestNests = nests;
+        if (cost < bestCost - 1e-9 || (tie && shapes < bestShapes) ||
+            (tie && shapes == bestShapes && ra * rb > aRowTile * bRowTile)) {
+          bestShapes = shapes;
           bestCost = cost;
           aRowTile = ra;
           bRowTile = rb;
@@ -738,25 +801,21 @@ struct Emitter {
     return out;
   }
 
-  /// Loop ranges the next emit() covers ([0, size) where unset). A pinned
-  /// loop's range is one tile, whose base is then a constant.
-  SmallVector<std::pair<int64_t, int64_t>> range = {};
+  /// Per loop, whether it is one tile with a case (below): its base is
+  /// then the constant 0.
   SmallVector<bool> pinned = {};
-  /// Per loop, the tile bases that read `a`'s zero border in a range of
-  /// several tiles: each such tile runs its own copy of the register block
-  /// (chosen by scf.if on the base) with the base a constant, inside the one
-  /// loop nest, so the tile order (and the cache reuse it gives) stays.
-  SmallVector<SmallVector<int64_t>> cases = {};
+  /// Per loop, the tiles (base, rows) in a range of several tiles that run
+  /// their own copy of the register block, chosen by scf.if on the base,
+  /// with the base a constant, inside the one loop nest, so that the tile
+  /// order (and the cache reuse it gives) stays: those that read `a`'s zero
+  /// border, and the last, shorter tile where the tile does not divide the
+  /// loop (as a nest of its own it walked all of `b` again).
+  struct Case {
+    int64_t base, tile;
+  };
+  SmallVector<SmallVector<Case>> cases = {};
 
-  std::pair<int64_t, int64_t> rangeOf(unsigned d) const {
-    if (range.empty())
-      return {0, loopSizes[d]};
-    return range[d];
-  }
   bool isPinned(unsigned d) const { return !pinned.empty() && pinned[d]; }
-
-  /// The a-row loop range this emit() covers.
-  std::pair<int64_t, int64_t> aRange() const { return rangeOf(aRow); }
 
   /// Whether index `j` of `a` has a zero border.
   bool hasZeroBorder(unsigned j) const {
@@ -1097,7 +1156,7 @@ struct Emitter {
     for (unsigned d : parallel) {
       if (d == g.vecDim)
         break;
-      if (rangeOf(d).second - rangeOf(d).first > tileOf(d))
+      if (loopSizes[d] > tileOf(d))
         return p;
     }
     for (unsigned d : parallel)
@@ -1209,8 +1268,7 @@ struct Emitter {
     if (g.dot || g.outGather || window || aRow == ~0u || looped.size() != 1 ||
         unrolledTrips != 1 || constantGlobal(g.bBuf))
       return 0;
-    auto [a0, a1] = aRange();
-    if ((a1 - a0) / aRowTile < 2)
+    if (loopSizes[aRow] / aRowTile < 2)
       return 0;
     int64_t tiles = 1;
     for (auto [d, it] : llvm::enumerate(g.contraction.getIteratorTypesArray()))
@@ -1341,10 +1399,24 @@ struct Emitter {
     // innermost and each input block is read once (ResNet-50's 3x3 64->64
     // at 56x56: 53% -> 81% of peak). Without a window (1x1 convolutions,
     // matmuls) b's loads stream better from memory in loop order (the 1x1
-    // 256->64 at 56x56 drops from 76% to 51% of peak when reordered).
+    // 256->64 at 56x56 drops from 76% to 51% of peak when reordered),
+    // except where b is packed constant weights beyond L2 that the `a` tiles
+    // would each stream again from L3: then `a` cycles innermost when that
+    // re-reads fewer bytes (a 1024^3 matmul: 128 row tiles x 4 MB of b
+    // against 32 column blocks x 4 MB of a; 22.8 -> 12.5 ms on a Xeon whose
+    // core reads L3 at ~26 GB/s).
     ReductionOrder order = orderReduction();
     bool window = order.window;
-    if (window && bytesOf(g.aBuf) < bytesOf(g.bBuf))
+    bool aInner = window && bytesOf(g.aBuf) < bytesOf(g.bBuf);
+    if (!window && (g.bPadded || g.dot) && bytesOf(g.bBuf) > (1 << 20)) {
+      int64_t aTiles = 1, bTiles = 1;
+      for (unsigned d : parallel)
+        (llvm::is_contained(g.aRows, d) ? aTiles : bTiles) *=
+            llvm::divideCeil(loopSizes[d], tileOf(d));
+      aInner = aTiles > 1 && double(aTiles) * bytesOf(g.bBuf) >
+                                 double(bTiles) * bytesOf(g.aBuf);
+    }
+    if (aInner)
       std::stable_partition(parallel.begin(), parallel.end(), [&](unsigned d) {
         return !llvm::is_contained(g.aRows, d);
       });
@@ -1367,9 +1439,8 @@ struct Emitter {
 
     SmallVector<OpFoldResult> lbs, ubs, steps;
     for (unsigned d : parallel) {
-      auto [lb, ub] = rangeOf(d);
-      lbs.push_back(b.getIndexAttr(lb));
-      ubs.push_back(b.getIndexAttr(ub));
+      lbs.push_back(b.getIndexAttr(0));
+      ubs.push_back(b.getIndexAttr(loopSizes[d]));
       steps.push_back(b.getIndexAttr(tileOf(d)));
     }
     AffineMap aMap = g.aMap, bMap = g.bMap;
@@ -1388,7 +1459,7 @@ struct Emitter {
           b.setInsertionPointToStart(nb.getInsertionBlock());
           SmallVector<Value> base(op.getNumLoops());
           for (auto [d, iv] : llvm::zip(parallel, ivs))
-            base[d] = isPinned(d) ? index(rangeOf(d).first) : iv;
+            base[d] = isPinned(d) ? index(0) : iv;
           Value zero = index(0);
           for (unsigned d : reduction)
             base[d] = zero;
@@ -1589,21 +1660,22 @@ struct Emitter {
                 if (final && g.epilogue)
                   result = evalElementwise(g.epilogue, dims, result, outMask);
                 if (final && !g.keepOut) {
-                  // Only the rounding is read later.
+                  // Only the roundings are read later.
                 } else if (g.outGather) {
                   scatterLanes(result, g.out, outMap, dims, g.vecDim);
                 } else {
                   storeLanes(b, loc, result, g.out, indices(outMap, dims),
                              outMask);
                 }
-                if (final && g.rounding)
-                  storeLanes(
-                      b, loc,
-                      arith::TruncFOp::create(
-                          b, loc,
-                          VectorType::get({lanes}, b.getBF16Type()), result),
-                      g.rounding.getDpsInitOperand(0)->get(),
-                      indices(outMap, dims), outMask);
+                if (final && !g.roundings.empty()) {
+                  Value narrow = arith::TruncFOp::create(
+                      b, loc, VectorType::get({lanes}, b.getBF16Type()),
+                      result);
+                  for (linalg::GenericOp rounding : g.roundings)
+                    storeLanes(b, loc, narrow,
+                               rounding.getDpsInitOperand(0)->get(),
+                               indices(outMap, dims), outMask);
+                }
               }
               return SmallVector<Value>();
             };
@@ -1615,36 +1687,46 @@ struct Emitter {
               store(true);
           };
 
-          if (!kBlock) {
-            // Tiles that read a's zero border take their own copy of the
-            // block, with their base a constant (see `cases`).
-            std::function<void(SmallVector<Value>, unsigned)> borderCases =
+          // Tiles with a case take their own copy of the block, with their
+          // base a constant and their own row count (see `cases`).
+          auto withCases = [&](SmallVector<Value> at,
+                               function_ref<void(ArrayRef<Value>)> leaf) {
+            std::function<void(SmallVector<Value>, unsigned)> dispatch =
                 [&](SmallVector<Value> at, unsigned d) {
                   while (d < cases.size() && cases[d].empty())
                     ++d;
                   if (d == cases.size())
-                    return block(at, Value(), Value(), Value());
+                    return leaf(at);
                   std::function<void(size_t)> chain = [&](size_t i) {
                     SmallVector<Value> sub = at;
                     if (i == cases[d].size())
-                      return borderCases(sub, d + 1);
-                    sub[d] = index(cases[d][i]);
+                      return dispatch(sub, d + 1);
+                    sub[d] = index(cases[d][i].base);
                     Value here = arith::CmpIOp::create(
                         b, loc, arith::CmpIPredicate::eq, at[d], sub[d]);
                     auto ifOp = scf::IfOp::create(b, loc, here, true);
                     OpBuilder::InsertionGuard inner(b);
                     b.setInsertionPointToStart(ifOp.thenBlock());
-                    borderCases(sub, d + 1);
+                    int64_t &rows = d == aRow ? aRowTile : bRowTile;
+                    int64_t full = rows;
+                    if (d == aRow || d == bRow)
+                      rows = cases[d][i].tile;
+                    dispatch(sub, d + 1);
+                    rows = full;
                     b.setInsertionPointToStart(ifOp.elseBlock());
                     chain(i + 1);
                   };
                   chain(0);
                 };
-            borderCases(SmallVector<Value>(base), 0);
+            dispatch(std::move(at), 0);
+          };
+          if (!kBlock) {
+            withCases(SmallVector<Value>(base), [&](ArrayRef<Value> at) {
+              block(at, Value(), Value(), Value());
+            });
           } else {
             // Reduction blocks outside, the `a` row tiles inside.
             int64_t size = loopSizes[kDim];
-            std::pair<int64_t, int64_t> aTiles = aRange();
             scf::ForOp::create(
                 b, loc, index(0), index(size), index(kBlock), ValueRange{},
                 [&](OpBuilder &kb, Location, Value k0, ValueRange) {
@@ -1656,14 +1738,16 @@ struct Emitter {
                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                             k0, index(size - kBlock));
                   scf::ForOp::create(
-                      b, loc, index(aTiles.first), index(aTiles.second),
+                      b, loc, index(0), index(loopSizes[aRow]),
                       index(aRowTile), ValueRange{},
                       [&](OpBuilder &ab, Location, Value ai, ValueRange) {
                         OpBuilder::InsertionGuard inner2(b);
                         b.setInsertionPointToStart(ab.getInsertionBlock());
                         SmallVector<Value> at(base);
                         at[aRow] = ai;
-                        block(at, k0, first, last);
+                        withCases(at, [&](ArrayRef<Value> at) {
+                          block(at, k0, first, last);
+                        });
                         scf::YieldOp::create(b, loc);
                       });
                   scf::YieldOp::create(b, loc);
@@ -1755,11 +1839,13 @@ struct DSCContractionKernelsPass
           dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/false));
       if (fitsGroup(epi, *g, /*readsOut=*/true))
         g->epilogue = epi;
-      g->rounding = roundingAfter(
+      findRoundings(
           g->epilogue ? g->epilogue.getOperation() : op.getOperation(), *g);
-      if (g->rounding && g->out.getDefiningOp<memref::ViewOp>())
+      if (!g->roundings.empty() && g->out.getDefiningOp<memref::ViewOp>())
         g->keepOut = llvm::any_of(g->out.getUsers(), [&](Operation *user) {
-          return user != op && user != g->rounding &&
+          return user != op &&
+                 !llvm::is_contained(g->roundings,
+                                     dyn_cast<linalg::GenericOp>(user)) &&
                  user != g->init.getOperation() &&
                  user != g->epilogue.getOperation();
         });
@@ -1835,80 +1921,56 @@ struct DSCContractionKernelsPass
         g.bStride = 1;
         g.bPadded = blockable;
       }
-      // Where the rounding is, after the view ops between it and `last`
-      // (memory-effect free) that define its output.
-      if (g.rounding)
-        b.setInsertionPoint(g.rounding);
+      // Where the last rounding is, after the view ops between it and
+      // `last` (memory-effect free) that define the roundings' outputs; or
+      // before the other kernels' ops it passed over, with those view ops
+      // (in order) and the fills after them.
+      if (g.before) {
+        SmallVector<Operation *> views;
+        for (Operation *op = g.before; op != g.roundings.back();
+             op = op->getNextNode())
+          if (isMemoryEffectFree(op) && op->getNumRegions() == 0)
+            views.push_back(op);
+        for (Operation *op : views)
+          op->moveBefore(g.before);
+        for (Operation *fill : g.hoisted)
+          fill->moveBefore(g.before);
+        b.setInsertionPoint(g.before);
+      } else if (!g.roundings.empty())
+        b.setInsertionPoint(g.roundings.back());
       else
         b.setInsertionPointAfter(last);
-      // One loop nest per combination of ranges: full and remainder row
-      // tiles, and, on small maps, the tiles whose rows read a's zero border
-      // (a convolution's first and last output rows and columns) apart, each
-      // pinned to its constant base so that its products with the border are
-      // left out at compile time (a 3x3 over a 7x7 map: 2 of 21 taps per
-      // direction).
-      struct Range {
-        int64_t lo, hi, tile;
-        bool pinned;
-        SmallVector<int64_t> cases;
-      };
+      // The row tiles of each loop, in one loop nest: a last, shorter tile
+      // (a remainder) and, on small maps, the tiles whose rows read a's zero
+      // border (a convolution's first and last output rows and columns) are
+      // cases of the tile loop (see Emitter::cases), each with its base a
+      // constant, so that its products with the border are left out at
+      // compile time (a 3x3 over a 7x7 map: 2 of 21 taps per direction). A
+      // loop of one tile with a case is pinned to it instead.
       SmallVector<unsigned> unrolled = e.orderReduction().unrolled;
-      SmallVector<SmallVector<Range>> options;
+      e.pinned.assign(e.loopSizes.size(), false);
+      e.cases.assign(e.loopSizes.size(), {});
       for (auto [d, it] : llvm::enumerate(
                g.contraction.getIteratorTypesArray())) {
-        int64_t size = e.loopSizes[d];
-        int64_t tile = d == e.aRow ? e.aRowTile : d == e.bRow ? e.bRowTile : 1;
-        SmallVector<Range> &out = options.emplace_back();
-        if (it != utils::IteratorType::parallel || d == g.vecDim) {
-          out.push_back({0, size, tile, false, {}});
+        if (it != utils::IteratorType::parallel || d == g.vecDim)
           continue;
+        int64_t size = e.loopSizes[d], tile = e.tileOf(d);
+        bool border = e.splitsAtBorder(d, unrolled);
+        for (int64_t o = 0; o < size; o += tile) {
+          int64_t rows = std::min(tile, size - o);
+          if (rows != tile || (border && e.tileTouchesBorder(d, o, rows)))
+            e.cases[d].push_back({o, rows});
         }
-        int64_t main = size / tile * tile;
-        if (main)
-          out.push_back({0, main, tile, false, {}});
-        if (main != size)
-          out.push_back({main, size, size - main, false, {}});
-        if (!e.splitsAtBorder(d, unrolled))
-          continue;
-        for (Range &r : out) {
-          for (int64_t o = r.lo; o < r.hi; o += r.tile)
-            if (e.tileTouchesBorder(d, o, r.tile))
-              r.cases.push_back(o);
-          if (r.hi - r.lo == r.tile && !r.cases.empty()) {
-            r.pinned = true;
-            r.cases.clear();
-          }
+        if (size == tile && !e.cases[d].empty()) {
+          e.pinned[d] = true;
+          e.cases[d].clear();
         }
       }
-      SmallVector<size_t> choice(options.size(), 0);
-      while (true) {
-        e.range.clear();
-        e.pinned.clear();
-        e.cases.clear();
-        for (auto [d, c] : llvm::enumerate(choice)) {
-          const Range &r = options[d][c];
-          e.range.push_back({r.lo, r.hi});
-          e.pinned.push_back(r.pinned);
-          e.cases.push_back(r.cases);
-          if (d == e.aRow)
-            e.aRowTile = r.tile;
-          if (d == e.bRow)
-            e.bRowTile = r.tile;
-        }
-        e.emit();
-        size_t d = 0;
-        for (; d < choice.size(); ++d) {
-          if (++choice[d] < options[d].size())
-            break;
-          choice[d] = 0;
-        }
-        if (d == choice.size())
-          break;
-      }
+      e.emit();
       if (g.epilogue)
         g.epilogue->erase();
-      if (g.rounding)
-        g.rounding->erase();
+      for (linalg::GenericOp rounding : g.roundings)
+        rounding->erase();
       g.contraction->erase();
       if (g.init)
         g.init->erase();
