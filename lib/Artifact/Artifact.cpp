@@ -316,7 +316,7 @@ static std::string glue(const ArtifactSpec &spec) {
      << n << "_entry,\n    "
      << (spec.dynamicBatch.empty() ? std::string("NULL")
                                    : cString(spec.dynamicBatch))
-     << "};\n\n"
+     << ", " << (spec.usesAMX ? "DSC_REQUIRES_AMX" : "0") << "};\n\n"
      << "const struct dsc_model_desc *" << n << "_model_desc(void) {\n"
      << "  return &" << n << "_desc;\n}\n\n"
      << "int " << n << "_create(" << n << "_session **out, int num_threads) "

@@ -32,6 +32,7 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -122,7 +123,8 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
     // Contractions and their init/epilogue ops as register-blocked vector
     // loop nests (the rest stays linalg for the loop lowering below).
     pm.addPass(createDSCContractionKernels(
-        DSCContractionKernelsOptions{options.vectorBits, options.bf16Dot}));
+        DSCContractionKernelsOptions{options.vectorBits, options.bf16Dot,
+                                     options.bf16Dot && options.amx}));
     // The other elementwise ops as vector loops along their innermost
     // dimension.
     pm.addPass(createDSCElementwiseKernels(
@@ -156,6 +158,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLibmPass());
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = options.bf16Dot;
+  vectorOptions.amx = options.bf16Dot && options.amx;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -201,7 +204,7 @@ void registerDialects(DialectRegistry &registry) {
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
                   tensor::TensorDialect, vector::VectorDialect,
-                  x86vector::X86VectorDialect>();
+                  x86vector::X86VectorDialect, amx::AMXDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
@@ -241,6 +244,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("The target has AVX512-BF16 (vdpbf16ps for bf16 "
                      "contractions; default false)"),
       llvm::cl::init(false)};
+  Option<bool> amx{*this, "amx",
+                   llvm::cl::desc("The target has AMX-BF16 too (tdpbf16ps "
+                                  "for the bf16 contractions that fit its "
+                                  "tiles; default false)"),
+                   llvm::cl::init(false)};
 };
 } // namespace
 
@@ -255,7 +263,7 @@ void registerPasses() {
         std::optional<Phase> phase = parsePhase(options.compileTo);
         buildPipeline(
             pm, phase.value_or(Phase::LLVM), options.graphOpt,
-            CodegenOptions{options.vectorBits, options.bf16Dot},
+            CodegenOptions{options.vectorBits, options.bf16Dot, options.amx},
             parsePrecision(options.precision).value_or(Precision::FP32));
       });
 }

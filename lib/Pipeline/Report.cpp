@@ -128,8 +128,12 @@ void CompileReport::print(llvm::raw_ostream &os) const {
       os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16, "
             "or --no-vectorize";
     else if (bf16DotKernels >= 0)
-      os << "vdpbf16ps in " << bf16DotKernels
-         << " kernels, fp32 FMAs of the bf16 inputs in the others";
+    {
+      os << "vdpbf16ps in " << bf16DotKernels << " kernels";
+      if (amxKernels > 0)
+        os << " (" << amxKernels << " of them on AMX tiles, tdpbf16ps)";
+      os << ", fp32 FMAs of the bf16 inputs in the others";
+    }
     else
       os << "vdpbf16ps where the kernel allows";
     os << ")\n";
@@ -186,6 +190,7 @@ llvm::json::Value CompileReport::toJSON() const {
     precisionInfo["dot"] = bf16Dot ? "vdpbf16ps" : "fma";
     if (bf16DotKernels >= 0)
       precisionInfo["vdpbf16ps_kernels"] = bf16DotKernels;
+    precisionInfo["amx_kernels"] = amxKernels;
     precisionInfo["bf16"] = counts(bf16Ops);
     precisionInfo["fp32_contractions"] = counts(fp32Contractions);
     precisionInfo["fp32_ops"] = counts(fp32Ops());

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
+
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -122,7 +124,17 @@ struct DSCOutlineParallelPass
       int64_t total = 1;
       for (int64_t c : counts)
         total *= c;
-      if (total < 2 || estimateWork(loop, total) < minWork)
+      // A loop on AMX tiles always gets a function of its own: LLVM
+      // configures the tile registers per function (ldtilecfg), and an
+      // entry holding several small kernels' tiles ran out of them.
+      bool amx = loop.getBody()
+                     ->walk([](Operation *op) {
+                       return isa<amx::AMXDialect>(op->getDialect())
+                                  ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+                     })
+                     .wasInterrupted();
+      if (!amx && (total < 2 || estimateWork(loop, total) < minWork))
         continue;
       // Split only the shortest prefix of dimensions that gives enough
       // chunks; the remaining dimensions stay a structured inner loop nest

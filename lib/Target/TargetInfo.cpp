@@ -85,6 +85,8 @@ Expected<TargetInfo> TargetInfo::lookup(StringRef target, StringRef cpu) {
                   StringRef(info.cpu).starts_with("sapphirerapids");
     info.vectorBits = avx512 ? 512 : 256;
     info.bf16Dot = avx512 && info.hasFeature("avx512bf16");
+    info.amx = info.bf16Dot && info.hasFeature("amx-bf16") &&
+               info.hasFeature("amx-tile");
     return info;
   }
   if (target == "aarch64") {

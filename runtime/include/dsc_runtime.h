@@ -64,7 +64,9 @@ typedef enum dsc_status {
    * time that does not give the declared output shape). Nothing was
    * computed from it and the outputs were not written;
    * dsc_session_error() says which node and what was given. */
-  DSC_ERR_GUARD = 7
+  DSC_ERR_GUARD = 7,
+  /* The CPU or OS lacks what the model was compiled for (AMX state). */
+  DSC_ERR_UNSUPPORTED = 8
 } dsc_status;
 
 /* Bytes of a session's error message, NUL included. */
@@ -104,7 +106,14 @@ typedef struct dsc_model_desc {
    * others are the same for every element); dsc_session_run_batch runs a
    * whole batch. */
   const char *dynamic_batch;
+  /* CPU state the generated code needs from the OS (DSC_REQUIRES_*):
+   * dsc_session_create asks for it, or fails with DSC_ERR_UNSUPPORTED. */
+  uint32_t requirements;
 } dsc_model_desc;
+
+/* AMX tile data (tdpbf16ps kernels): Linux hands it out per process on
+ * request (arch_prctl ARCH_REQ_XCOMP_PERM). */
+#define DSC_REQUIRES_AMX 1u
 
 /* ---- sessions ---------------------------------------------------------- */
 

@@ -5,11 +5,16 @@
  * the generated entry function: nothing is allocated on that path.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* syscall */
 
 #include "dsc_runtime.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct dsc_session {
   const dsc_model_desc *model;
@@ -96,6 +101,18 @@ static dsc_status init_batch(dsc_session *s) {
   return DSC_OK;
 }
 
+/* Asks Linux for AMX tile data state for the whole process (every thread,
+ * the pool's included); without it the first tile instruction faults.
+ * Idempotent: later requests succeed at once. */
+static int request_amx(void) {
+#if defined(__linux__) && defined(__x86_64__)
+  enum { ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18 };
+  return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+#else
+  return 0;
+#endif
+}
+
 dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
                               dsc_session **out) {
   dsc_session *s;
@@ -109,6 +126,8 @@ dsc_status dsc_session_create(const dsc_model_desc *model, int num_threads,
     return DSC_ERR_INVALID_ARGUMENT;
   if (model->arena_bytes > (uint64_t)(SIZE_MAX - 63))
     return DSC_ERR_OUT_OF_MEMORY;
+  if ((model->requirements & DSC_REQUIRES_AMX) && !request_amx())
+    return DSC_ERR_UNSUPPORTED;
   s = (dsc_session *)calloc(1, sizeof *s);
   if (!s)
     return DSC_ERR_OUT_OF_MEMORY;
@@ -259,6 +278,9 @@ const char *dsc_status_string(dsc_status status) {
     return "thread error";
   case DSC_ERR_GUARD:
     return "an input contradicts what the model was compiled for";
+  case DSC_ERR_UNSUPPORTED:
+    return "this CPU or OS does not provide what the model was compiled for "
+           "(AMX: compile with --no-amx or for this machine's CPU)";
   }
   return "unknown status";
 }

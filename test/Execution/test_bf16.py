@@ -63,6 +63,9 @@ def host_flags() -> set[str]:
 
 FLAGS = host_flags()
 HOST_BF16 = "avx512_bf16" in FLAGS and "avx512f" in FLAGS
+# AMX-BF16 (Sapphire Rapids and later): the contractions whose rows and
+# channel pairs fit its tiles run tdpbf16ps; the others keep vdpbf16ps.
+HOST_AMX = HOST_BF16 and {"amx_bf16", "amx_tile"} <= FLAGS
 # A CPU this machine runs whose LLVM model has no AVX512-BF16: the FMA path.
 FMA_CPU = "skylake-avx512" if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= FLAGS \
     else ("x86-64-v3" if "avx2" in FLAGS else None)
@@ -93,14 +96,21 @@ def compile_bf16(name: str, model: onnx.ModelProto, extra=()) -> tuple[T.Compile
     return c, rep
 
 
-def check_path(c: T.Compiled, rep: dict, expect_dot: bool, name: str) -> None:
-    """The report and the object code agree on the path the target takes."""
+def check_path(c: T.Compiled, rep: dict, expect_dot: bool, name: str,
+               expect_amx: bool = False) -> None:
+    """The report and the object code agree on the path the target takes:
+    f32 FMAs, vdpbf16ps, or (on AMX, counted among the vdpbf16ps kernels)
+    tdpbf16ps."""
     dot_kernels = rep.get("vdpbf16ps_kernels", 0)
+    amx_kernels = rep.get("amx_kernels", 0)
     if expect_dot:
         if rep.get("dot") != "vdpbf16ps" or dot_kernels < 1:
             raise T.CaseFailure(f"{name}: expected vdpbf16ps kernels, report says {rep}")
     elif dot_kernels != 0:
         raise T.CaseFailure(f"{name}: expected the FMA path, report says {rep}")
+    if (amx_kernels > 0) != expect_amx:
+        raise T.CaseFailure(f"{name}: expected {'' if expect_amx else 'no '}AMX kernels, "
+                            f"report says {rep}")
     objdump = shutil.which("llvm-objdump-22") or shutil.which("llvm-objdump") \
         or "/usr/lib/llvm-22/bin/llvm-objdump"
     if not Path(objdump).exists():
@@ -108,9 +118,12 @@ def check_path(c: T.Compiled, rep: dict, expect_dot: bool, name: str) -> None:
         return
     asm = subprocess.run([objdump, "-d", str(c.static_lib)], capture_output=True,
                          text=True).stdout
-    has = "vdpbf16ps" in asm
+    has = "vdpbf16ps" in asm or "tdpbf16ps" in asm
     if has != expect_dot:
         raise T.CaseFailure(f"{name}: vdpbf16ps {'missing from' if expect_dot else 'in'} "
+                            f"the object code")
+    if ("tdpbf16ps" in asm) != expect_amx:
+        raise T.CaseFailure(f"{name}: tdpbf16ps {'missing from' if expect_amx else 'in'} "
                             f"the object code")
 
 
@@ -181,15 +194,19 @@ def conv_model(cin: int, cout: int, size: int, kernel: int, stride: int, seed: i
     return model, {"x": x}, exact, magnitude, cin * kernel * kernel
 
 
-def single_op_case(name: str, build, expect_dot: bool | None, extra=()):
-    """expect_dot None: whatever the host has (vdpbf16ps with AVX512-BF16)."""
+def single_op_case(name: str, build, expect_dot: bool | None, extra=(),
+                   amx_shape: bool = False):
+    """expect_dot None: whatever the host has (vdpbf16ps with AVX512-BF16).
+    amx_shape: the host build runs it on AMX tiles where the CPU has them."""
 
     def fn():
         model, inputs, exact, magnitude, k = build()
         ref = T.reference(model, inputs)["y"].astype(np.float64)
         c, rep = compile_bf16(name, model, extra)
         dot = HOST_BF16 and not cross_aarch64() if expect_dot is None else expect_dot
-        check_path(c, rep, dot, name)
+        amx = amx_shape and expect_dot is None and HOST_AMX and not cross_aarch64() \
+            and "--no-amx" not in extra
+        check_path(c, rep, dot, name, amx)
         out, _ = T.run_runner(c, inputs, ["y"])
         y = out["y"].astype(np.float64)
         bound = (2 * U + U * U + 2 * k * F32_EPS) * magnitude + 1e-30
@@ -214,8 +231,19 @@ def single_op_case(name: str, build, expect_dot: bool | None, extra=()):
 # The host's path: vdpbf16ps on AVX512-BF16 (K even, N a multiple of 16;
 # convolutions with an even input channel count and 16k output channels,
 # their input in channel pairs), f32 FMAs elsewhere.
-single_op_case("matmul_64x256x128", lambda: matmul_model(64, 256, 128, 1, gemm=False), None)
-single_op_case("gemm_transb_8x512x64", lambda: matmul_model(8, 512, 64, 2, gemm=True), None)
+single_op_case("matmul_64x256x128", lambda: matmul_model(64, 256, 128, 1, gemm=False), None,
+               amx_shape=True)
+single_op_case("gemm_transb_8x512x64", lambda: matmul_model(8, 512, 64, 2, gemm=True), None,
+               amx_shape=True)
+# AMX tiles: up to 16 output columns (a row of 20: 16 and a last tile of 4)
+# by 32 input channels; --no-amx keeps vdpbf16ps. A stride-2 convolution on
+# a small map is vectorized along its output channels (gathered output
+# rows): vdpbf16ps, not AMX.
+single_op_case("conv3x3_64_32_s1", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
+               amx_shape=True)
+single_op_case("conv3x3_64_48_s2", lambda: conv_model(64, 48, 21, 3, 2, 10), None)
+single_op_case("conv3x3_64_32_s1_no_amx", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
+               ["--no-amx"], amx_shape=True)
 single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), None)
 single_op_case("conv3x3_8_16_s2", lambda: conv_model(8, 16, 15, 3, 2, 5), None)
 single_op_case("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6), None)

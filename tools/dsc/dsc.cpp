@@ -75,6 +75,12 @@ cl::opt<bool> noVectorize(
     cl::desc("Scalar code only: no vector contraction kernels, LLVM's loop "
              "and SLP vectorizers off (for measuring what vector code buys)"),
     cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
+cl::opt<bool> noAMX(
+    "no-amx",
+    cl::desc("With --precision=bf16 on a CPU with AMX-BF16: keep the bf16 "
+             "contractions on vdpbf16ps instead of AMX tiles (the library "
+             "then runs without asking the OS for AMX state)"),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Skip the dsc-level graph optimizations (folding, fusion)"),
@@ -362,6 +368,7 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
               dsc::CodegenOptions codegen;
               codegen.vectorBits = noVectorize ? 0 : target->vectorBits;
               codegen.bf16Dot = target->bf16Dot;
+              codegen.amx = target->amx && !noAMX;
               dsc::buildLowerToLLVMPipeline(pm, codegen);
             },
             *module)))
@@ -371,6 +378,10 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
     rep.bf16DotKernels = n.getInt();
   else if (rep.bf16Dot && !stopAt)
     rep.bf16DotKernels = 0;
+  if (auto n = (*module)->getAttrOfType<IntegerAttr>("dsc.amx_kernels")) {
+    rep.amxKernels = n.getInt();
+    spec.usesAMX = n.getInt() > 0;
+  }
   if (stopAt) {
     if (failed(printModule(*module, outputPath)))
       return 1;

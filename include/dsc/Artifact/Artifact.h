@@ -50,6 +50,8 @@ struct ArtifactSpec {
   std::string dynamicBatch;
   int64_t arenaBytes = 0;
   int64_t weightsBytes = 0;
+  /// The code uses AMX tiles: sessions ask the OS for AMX state first.
+  bool usesAMX = false;
   /// The generated function: void entry(in..., out..., arena, ctx), bare
   /// pointers.
   std::string entrySymbol;

@@ -39,6 +39,9 @@ struct CodegenOptions {
   int64_t vectorBits = 512;
   /// The target has AVX512-BF16: bf16 contractions use vdpbf16ps.
   bool bf16Dot = false;
+  /// The target has AMX-BF16 too: bf16 contractions that fit its tiles use
+  /// tdpbf16ps (the generated library then asks the OS for AMX state).
+  bool amx = false;
 };
 
 /// planned memrefs -> LLVM dialect with bare-pointer arguments.

@@ -47,6 +47,8 @@ struct CompileReport {
   bool bf16Dot = false;
   /// Contraction kernels that use vdpbf16ps (-1: not lowered that far).
   int64_t bf16DotKernels = -1;
+  /// Of those, the ones on AMX tiles (tdpbf16ps).
+  int64_t amxKernels = 0;
   std::map<std::string, int64_t> bf16Ops, fp32Contractions;
   /// Reads what dsc-bf16-contractions recorded on `module`.
   void readPrecision(mlir::ModuleOp module);

@@ -282,14 +282,19 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
            "The target has AVX512-BF16: contractions over bf16 inputs use "
            "x86vector.avx512.dot (vdpbf16ps) with pairs of the reduction; "
-           "without it they widen the inputs and use f32 FMAs">
+           "without it they widen the inputs and use f32 FMAs">,
+    Option<"amx", "amx", "bool", /*default=*/"false",
+           "The target has AMX-BF16 (with bf16-dot): bf16 contractions whose "
+           "rows and channel pairs fit AMX tiles run on them (amx.tile_mulf, "
+           "tdpbf16ps), the rest on vdpbf16ps">
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
-                           "mlir::x86vector::X86VectorDialect"];
+                           "mlir::x86vector::X86VectorDialect",
+                           "mlir::amx::AMXDialect"];
 }
 
 def DSCElementwiseKernels : Pass<"dsc-elementwise-kernels", "mlir::ModuleOp"> {

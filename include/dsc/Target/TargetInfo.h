@@ -24,6 +24,7 @@ struct TargetInfo {
   bool native = false;  // generated code runs on this machine
   bool vectorize = true; // LLVM's loop and SLP vectorizers
   bool bf16Dot = false;  // AVX512-BF16 (vdpbf16ps) with 512-bit vectors
+  bool amx = false;      // AMX-BF16 tiles (tdpbf16ps), with bf16Dot
 
   /// Whether the CPU with `features` has the LLVM feature `name`
   /// (e.g. "avx512bf16"), as LLVM's subtarget tables say.

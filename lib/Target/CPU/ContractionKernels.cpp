@@ -49,6 +49,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -103,6 +104,10 @@ struct Group {
   bool dot = false;
   int64_t dotColumns = 1; // 16-lane columns per row of the dot kernel
   unsigned pairDim = ~0u;
+  // With `dot`: the reduction on AMX tiles (tdpbf16ps): a tile of up to 16
+  // rows of `a` (32 bf16 of the pair loop each, at a constant stride) times
+  // a 16x32 tile of the packed `b` per 16 lanes, accumulated in f32 tiles.
+  bool amx = false;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
   // A pooling window (out = max/maxnum/add(out, b); `a` is the window's
   // shape operand, never read) instead of out += a * b.
@@ -1145,7 +1150,7 @@ struct Emitter {
                                 ArrayRef<unsigned> looped, int64_t kBlock) {
     SlabPrefetch p;
     auto type = dyn_cast<MemRefType>(g.bBuf.getType());
-    if (kBlock || g.combine != Group::Combine::FMA ||
+    if (kBlock || g.amx || g.combine != Group::Combine::FMA ||
         !(g.bPadded || g.dot) || !type || !type.getLayout().isIdentity() ||
         type.getRank() < 2 || bytesOf(g.bBuf) < (1 << 20))
       return p;
@@ -1234,6 +1239,126 @@ struct Emitter {
                                  /*isWrite=*/false, /*localityHint=*/2,
                                  /*isDataCache=*/true);
     }
+  }
+
+  /// Whether the register block of this plan fits AMX tiles (g.dot): whole
+  /// 16-lane columns, the pair loop in steps of 32 (one tile row of `a`),
+  /// and rows of `a` along the a-row loop at a constant stride.
+  bool fitsAMX() const {
+    if (!g.dot || g.outGather || g.combine != Group::Combine::FMA ||
+        aRow == ~0u || lanes % 16 || vecTile != lanes ||
+        loopSizes[g.pairDim] % 32 ||
+        !cast<MemRefType>(g.aBuf.getType()).getElementType().isBF16())
+      return false;
+    AffineMap outMap = g.contraction.getMatchingIndexingMap(
+        g.contraction.getDpsInitOperand(0));
+    std::optional<int64_t> aStride = memoryStride(g.aBuf, g.aMap, aRow);
+    std::optional<int64_t> outStride = memoryStride(g.out, outMap, aRow);
+    return !masked && aStride && *aStride > 0 && outStride && *outStride > 0;
+  }
+
+  /// The reduction of the register block at `base` on AMX tiles, added to
+  /// the initial accumulators `accs` (one row each, evaluated before). The
+  /// f32 tiles (rows x 16 lanes per column) live in the block's part of the
+  /// output between steps of the pair loop (x86_amx values cannot cross
+  /// blocks once the loops are branches, and a stack buffer in the outlined
+  /// loop's body would grow the stack every tile): each step loads them,
+  /// adds the products of every kernel tap (one tile of `a` and one of `b`
+  /// per column) and stores them back; the epilogue then reads the rows.
+  SmallVector<Value> amxAccumulate(ArrayRef<Value> base,
+                                   SmallVector<Value> accs) {
+    int64_t rows = aRowTile, columns = lanes / 16;
+    Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
+    auto cType = amx::TileType::get({rows, 16}, f32);
+    auto aType = amx::TileType::get({rows, 32}, bf16);
+    auto bType = amx::TileType::get({16, 32}, bf16);
+    AffineMap outMap = g.contraction.getMatchingIndexingMap(
+        g.contraction.getDpsInitOperand(0));
+    SmallVector<SmallVector<Value>> rowAt = rowDims(base);
+    Value outStride = index(*memoryStride(g.out, outMap, aRow));
+    auto column = [&](int64_t c) {
+      SmallVector<Value> at = rowAt.front();
+      at[g.vecDim] = offset(at[g.vecDim], 16 * c);
+      return indices(outMap, at);
+    };
+    for (int64_t c = 0; c < columns; ++c)
+      amx::TileStoreOp::create(b, loc, g.out, column(c),
+                               amx::TileZeroOp::create(b, loc, cType),
+                               outStride);
+    Value aStride = index(*memoryStride(g.aBuf, g.aMap, aRow));
+
+    // Reduction loops other than the pair loop: kernel taps (up to 7)
+    // unrolled into the step, longer ones as loops around it.
+    SmallVector<unsigned> outer, taps;
+    for (auto [d, it] :
+         llvm::enumerate(g.contraction.getIteratorTypesArray()))
+      if (it == utils::IteratorType::reduction && d != g.pairDim)
+        (loopSizes[d] <= 7 ? taps : outer).push_back(d);
+    auto loop = [&](int64_t size, int64_t step,
+                    function_ref<void(Value)> bodyFn) {
+      scf::ForOp::create(
+          b, loc, index(0), index(size), index(step), ValueRange{},
+          [&](OpBuilder &fb, Location, Value iv, ValueRange) {
+            OpBuilder::InsertionGuard inner(b);
+            b.setInsertionPointToStart(fb.getInsertionBlock());
+            bodyFn(iv);
+            scf::YieldOp::create(b, loc);
+          });
+    };
+    std::function<void(size_t, SmallVector<Value>)> walk =
+        [&](size_t level, SmallVector<Value> at) {
+          if (level < outer.size()) {
+            unsigned d = outer[level];
+            loop(loopSizes[d], 1, [&](Value iv) {
+              SmallVector<Value> next = at;
+              next[d] = iv;
+              walk(level + 1, next);
+            });
+            return;
+          }
+          loop(loopSizes[g.pairDim], 32, [&](Value k0) {
+            at[g.pairDim] = k0;
+            SmallVector<Value> acc;
+            for (int64_t c = 0; c < columns; ++c)
+              acc.push_back(amx::TileLoadOp::create(b, loc, cType, g.out,
+                                                    column(c), outStride));
+            SmallVector<int64_t> counter(taps.size(), 0);
+            while (true) {
+              SmallVector<Value> step = at;
+              for (auto [t, d] : llvm::enumerate(taps))
+                step[d] = index(counter[t]);
+              Value aTile = amx::TileLoadOp::create(
+                  b, loc, aType, g.aBuf, indices(g.aMap, step), aStride);
+              for (int64_t c = 0; c < columns; ++c) {
+                SmallVector<Value> bAt = step;
+                bAt[g.vecDim] = offset(step[g.vecDim], 16 * c);
+                Value bTile = amx::TileLoadOp::create(
+                    b, loc, bType, g.bBuf, indices(g.bMap, bAt));
+                acc[c] = amx::TileMulFOp::create(b, loc, cType, aTile, bTile,
+                                                 acc[c]);
+              }
+              size_t t = 0;
+              for (; t < taps.size(); ++t) {
+                if (++counter[t] < loopSizes[taps[t]])
+                  break;
+                counter[t] = 0;
+              }
+              if (t == taps.size())
+                break;
+            }
+            for (int64_t c = 0; c < columns; ++c)
+              amx::TileStoreOp::create(b, loc, g.out, column(c), acc[c],
+                                       outStride);
+          });
+        };
+    walk(0, SmallVector<Value>(base));
+
+    for (auto [r, dims] : llvm::enumerate(rowAt))
+      accs[r] = arith::AddFOp::create(
+          b, loc, accs[r],
+          vector::LoadOp::create(b, loc, vecType, g.out,
+                                 indices(outMap, dims)));
+    return accs;
   }
 
   /// `v + i`, folded when `v` is a constant (a pinned tile's base).
@@ -1652,7 +1777,8 @@ struct Emitter {
                   });
               return SmallVector<Value>(loop.getResults());
             };
-            accs = nest(0, SmallVector<Value>(base), accs);
+            accs = g.amx ? amxAccumulate(base, accs)
+                         : nest(0, SmallVector<Value>(base), accs);
 
             auto store = [&](bool final) {
               for (auto [r, dims] : llvm::enumerate(rows)) {
@@ -1853,7 +1979,7 @@ struct DSCContractionKernelsPass
     });
 
     SmallVector<memref::GlobalOp> packedFrom;
-    int64_t dotKernels = 0;
+    int64_t dotKernels = 0, amxKernels = 0;
     for (Group &g : groups) {
       Operation *last = g.epilogue ? g.epilogue.getOperation()
                                    : g.contraction.getOperation();
@@ -1896,6 +2022,14 @@ struct DSCContractionKernelsPass
         used.maxColumns = g.dotColumns;
       Emitter e{b, g.contraction.getLoc(), g, used};
       e.plan();
+      // On AMX: tiles of up to 16 rows along the a-row loop (the last
+      // shorter one a case of the tile loop), one row of other row loops.
+      if (amx && e.fitsAMX()) {
+        g.amx = true;
+        e.aRowTile = std::min<int64_t>(16, e.loopSizes[e.aRow]);
+        e.bRowTile = 1;
+        ++amxKernels;
+      }
       // Constant vector operands (weights) in lane blocks when every tile
       // starts at a block (a last partial block padded with zeros, read
       // without a mask); else, if they must be, re-laid with the vector
@@ -1982,6 +2116,11 @@ struct DSCContractionKernelsPass
           "dsc.bf16_dot_kernels",
           IntegerAttr::get(IntegerType::get(module.getContext(), 64),
                            dotKernels));
+    if (amxKernels)
+      module->setAttr(
+          "dsc.amx_kernels",
+          IntegerAttr::get(IntegerType::get(module.getContext(), 64),
+                           amxKernels));
     // Weights that live on only in their packed layout.
     for (memref::GlobalOp global : packedFrom)
       if (global && SymbolTable::symbolKnownUseEmpty(global, module))
