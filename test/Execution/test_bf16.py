@@ -23,8 +23,10 @@ in float32.
   this random encoder: 0.999992, and 0.999988 at 4 layers x d256 x s128).
 
 On a CPU with AVX512-BF16 the host build must use vdpbf16ps (checked in the
-compile report and the object code); without it the same cases run the f32
-FMA path, which is also forced on every machine by the `_fma` cases
+compile report and the object code); with AMX-BF16 too, tdpbf16ps on AMX
+tiles for the shapes that fit them and the f32 FMA path for the others
+(vdpbf16ps runs at half the FMA rate there; --no-amx keeps it); without
+AVX512-BF16 the same cases run the f32 FMA path, which is also forced on every machine by the `_fma` cases
 (--cpu=skylake-avx512 or x86-64-v3, whichever this machine can run). With
 --target aarch64 every case runs the FMA path (NEON) under qemu.
 
@@ -203,9 +205,13 @@ def single_op_case(name: str, build, expect_dot: bool | None, extra=(),
         model, inputs, exact, magnitude, k = build()
         ref = T.reference(model, inputs)["y"].astype(np.float64)
         c, rep = compile_bf16(name, model, extra)
-        dot = HOST_BF16 and not cross_aarch64() if expect_dot is None else expect_dot
-        amx = amx_shape and expect_dot is None and HOST_AMX and not cross_aarch64() \
-            and "--no-amx" not in extra
+        no_amx = "--no-amx" in extra
+        host_amx = HOST_AMX and not cross_aarch64() and not no_amx
+        # With AMX, vdpbf16ps (half the f32 FMA rate there) gives way to AMX
+        # tiles where they fit and to f32 FMAs where they do not.
+        dot = HOST_BF16 and not cross_aarch64() and (amx_shape or not host_amx) \
+            if expect_dot is None else expect_dot
+        amx = amx_shape and expect_dot is None and host_amx
         check_path(c, rep, dot, name, amx)
         out, _ = T.run_runner(c, inputs, ["y"])
         y = out["y"].astype(np.float64)
