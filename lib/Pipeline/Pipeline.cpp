@@ -71,7 +71,7 @@ std::optional<Precision> parsePrecision(StringRef name) {
 }
 
 void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
-                         int64_t vectorBits) {
+                         int64_t vectorBits, bool amx) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
@@ -89,7 +89,8 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   }
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.
-    pm.addPass(createDSCBF16Contractions(DSCBF16ContractionsOptions{bf16Dot}));
+    pm.addPass(createDSCBF16Contractions(
+        DSCBF16ContractionsOptions{bf16Dot, bf16Dot && amx}));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -191,7 +192,7 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
     return;
   buildLinalgPipeline(pm, precision,
                       codegen.vectorBits >= 512 && codegen.bf16Dot,
-                      codegen.vectorBits);
+                      codegen.vectorBits, codegen.amx);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);

@@ -146,7 +146,8 @@ void CompileReport::print(llvm::raw_ostream &os) const {
     os << "    in bf16:         " << list(bf16Ops) << "\n";
     if (!fp32Contractions.empty())
       os << "    kept in fp32:    " << list(fp32Contractions)
-         << " (not f32 multiply-accumulates)\n";
+         << " (faster in f32 on this target, or not f32 "
+            "multiply-accumulates)\n";
     os << "    in fp32 (ops):   " << list(fp32Ops()) << "\n";
   }
   if (arenaBytes)

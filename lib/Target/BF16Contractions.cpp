@@ -110,6 +110,22 @@ bool oddChannelsLast(linalg::GenericOp op) {
          }) == 1;
 }
 
+/// A convolution over an odd number of input channels (an RGB image), in
+/// either layout: channels-last, or NCHW (index 1 of the input a reduction
+/// loop).
+bool oddInputChannels(linalg::GenericOp op) {
+  if (oddChannelsLast(op))
+    return true;
+  AffineMap in = op.getIndexingMapsArray()[0];
+  auto x = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  if (!x || !x.hasStaticShape() || x.getRank() != 4 ||
+      in.getNumResults() != 4 || x.getDimSize(1) % 2 == 0)
+    return false;
+  auto c = dyn_cast<AffineDimExpr>(in.getResult(1));
+  return c && op.getIteratorTypesArray()[c.getPosition()] ==
+                  utils::IteratorType::reduction;
+}
+
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
 /// depthwise convolutions, whose input channel is no reduction loop of its
 /// own (each input element feeds only the few taps of its channel): rounding
@@ -117,9 +133,11 @@ bool oddChannelsLast(linalg::GenericOp op) {
 /// widened bf16 loads save; and channels-last convolutions with an odd
 /// input channel count whose weights are not constant (no zero channel can
 /// be appended at compile time; an RGB stem with constant weights gets one).
+/// With AMX, every convolution over an odd number of input channels (an
+/// RGB stem; see the pass description).
 /// (One-row products, a classifier's matrix-vector product, are converted:
 /// their kernel widens the bf16 weights, half the bytes to stream.)
-bool slowerInBF16(linalg::GenericOp op) {
+bool slowerInBF16(linalg::GenericOp op, bool amx) {
   AffineMap in = op.getIndexingMapsArray()[0];
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   if (in.getNumResults() == 4 &&
@@ -128,6 +146,8 @@ bool slowerInBF16(linalg::GenericOp op) {
         return d &&
                iterators[d.getPosition()] == utils::IteratorType::reduction;
       }))
+    return true;
+  if (amx && oddInputChannels(op))
     return true;
   return oddChannelsLast(op) &&
          !matchPattern(op.getDpsInputs()[1], m_Constant());
@@ -227,7 +247,7 @@ struct BF16ContractionsPass
         markContraction(generic, kind);
       }
       if (!isMultiplyAccumulate(generic) ||
-          (pairActivations && slowerInBF16(generic))) {
+          (pairActivations && slowerInBF16(generic, amx))) {
         ++kept[kind];
         continue;
       }

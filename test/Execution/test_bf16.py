@@ -197,9 +197,11 @@ def conv_model(cin: int, cout: int, size: int, kernel: int, stride: int, seed: i
 
 
 def single_op_case(name: str, build, expect_dot: bool | None, extra=(),
-                   amx_shape: bool = False):
+                   amx_shape: bool = False, f32_on_amx: bool = False):
     """expect_dot None: whatever the host has (vdpbf16ps with AVX512-BF16).
-    amx_shape: the host build runs it on AMX tiles where the CPU has them."""
+    amx_shape: the host build runs it on AMX tiles where the CPU has them.
+    f32_on_amx: where the CPU has them, the contraction stays f32 (an RGB
+    stem: it fills no AMX tile row and runs faster in f32 there)."""
 
     def fn():
         model, inputs, exact, magnitude, k = build()
@@ -212,6 +214,16 @@ def single_op_case(name: str, build, expect_dot: bool | None, extra=(),
         dot = HOST_BF16 and not cross_aarch64() and (amx_shape or not host_amx) \
             if expect_dot is None else expect_dot
         amx = amx_shape and expect_dot is None and host_amx
+        if f32_on_amx and host_amx:
+            if rep.get("fp32_contractions") != {"Conv": 1} or rep.get("bf16"):
+                raise T.CaseFailure(f"{name}: expected the Conv kept in f32, report "
+                                    f"says {rep}")
+            out, _ = T.run_runner(c, inputs, ["y"])
+            err = rel_l2(out["y"].astype(np.float64), ref)
+            if err > 1e-5:
+                raise T.CaseFailure(f"{name}: kept in f32, yet relative L2 error {err:.3g}")
+            print(f"{name}: kept in f32 (AMX host), rel L2 vs ORT {err:.3g}")
+            return
         check_path(c, rep, dot, name, amx)
         out, _ = T.run_runner(c, inputs, ["y"])
         y = out["y"].astype(np.float64)
@@ -254,7 +266,8 @@ single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), None
 single_op_case("conv3x3_8_16_s2", lambda: conv_model(8, 16, 15, 3, 2, 5), None)
 single_op_case("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6), None)
 # An odd channel count (an RGB image) gets a zero channel for whole pairs.
-single_op_case("conv7x7_3_16_s2", lambda: conv_model(3, 16, 16, 7, 2, 7), None)
+single_op_case("conv7x7_3_16_s2", lambda: conv_model(3, 16, 16, 7, 2, 7), None,
+               f32_on_amx=True)
 # Paths every target takes: an odd K and a masked N (no whole pairs or lanes
 # for vdpbf16ps): f32 FMAs of the widened inputs.
 single_op_case("matmul_odd_k_16x129x40", lambda: matmul_model(16, 129, 40, 3, gemm=False),
@@ -307,7 +320,8 @@ def model_case(name: str, build, inputs, min_cos: float, classifier: bool, extra
 
 # OpenVINO's BF16 on random-weight ResNet-50: cosine 0.993; dsc must not be
 # looser (measured: see the module docstring). On AVX512-BF16 every
-# convolution uses vdpbf16ps (the first with a zero fourth channel).
+# convolution uses vdpbf16ps (the first with a zero fourth channel); with
+# AMX-BF16 they run on AMX tiles and the RGB stem stays f32.
 model_case("resnet18_4x3x32x32", lambda: zoo.resnet18(batch=4, size=32, seed=19),
            lambda: zoo.image_inputs(4, 32, seed=2), 0.999, classifier=True)
 model_case("resnet50_2x3x32x32", lambda: zoo.resnet50(batch=2, size=32, seed=7),

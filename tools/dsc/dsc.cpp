@@ -355,7 +355,8 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
             [&](OpPassManager &pm) {
               dsc::buildLinalgPipeline(pm, *precision,
                                        target->bf16Dot && !noVectorize,
-                                       noVectorize ? 0 : target->vectorBits);
+                                       noVectorize ? 0 : target->vectorBits,
+                                       target->amx && !noAMX);
             },
             *module)))
       return 1;

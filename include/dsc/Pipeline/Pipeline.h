@@ -28,9 +28,11 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 /// `bf16Dot`: the target has vdpbf16ps (convolution inputs in channel pairs).
 /// `vectorBits`: the contraction kernels' vector width (0: none), for the
 /// FP32 layout choices made on tensors (dsc-channels-last-inputs).
+/// `amx`: the target has AMX-BF16 too (RGB stems stay f32).
 void buildLinalgPipeline(mlir::OpPassManager &pm,
                          Precision precision = Precision::FP32,
-                         bool bf16Dot = false, int64_t vectorBits = 0);
+                         bool bf16Dot = false, int64_t vectorBits = 0,
+                         bool amx = false);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.

@@ -140,11 +140,19 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     With `pair-activations` (targets with vdpbf16ps) a convolution's input
     with an even channel count is written as `[n, c / 2, spatial..., 2]`
     (channel pairs innermost) and read through `(c floordiv 2, ..., c mod
-    2)`, so a pair of input channels is one 32-bit load.
+    2)`, so a pair of input channels is one 32-bit load. With `amx` as
+    well, a convolution over an odd number of input channels (an RGB stem)
+    stays f32: padded to pairs it fills no AMX tile row, and on the f32 FMA
+    path over widened bf16 (vdpbf16ps runs at half the FMA rate on those
+    CPUs) it took twice the f32 time (ResNet-50's stem 2.5 vs 1.24 ms).
   }];
   let options = [
     Option<"pairActivations", "pair-activations", "bool", /*default=*/"false",
-           "Lay convolution inputs out in channel pairs for vdpbf16ps">
+           "Lay convolution inputs out in channel pairs for vdpbf16ps">,
+    Option<"amx", "amx", "bool", /*default=*/"false",
+           "The target has AMX-BF16 (with pair-activations): a convolution "
+           "over an odd number of input channels (an RGB stem, no AMX tile "
+           "row) stays f32, faster than bf16 on the FMA path there">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
