@@ -282,6 +282,16 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     larger than 1 MB and the blocks are the outermost tile loop, every
     reduction step prefetches into L2 its part of the tile's share of the
     next block (one line, or several where the share outnumbers the steps).
+
+    With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
+    (whole 16-lane columns, the pair loop a multiple of 32, rows of `a` at a
+    constant stride along the a-row loop) runs on them instead: blocks of one
+    or two tiles of up to 16 rows, per kernel tap and 32 channels an
+    `amx.tile_load` of each `a` tile and of a 16x32 tile of the packed `b`
+    per column, `amx.tile_mulf` into f32 tiles that live in the output between
+    steps of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
+    contractions then take the f32 FMA path (vdpbf16ps runs at half the FMA
+    rate on CPUs with AMX).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
@@ -347,7 +357,9 @@ def DSCOutlineParallel : Pass<"dsc-outline-parallel", "mlir::ModuleOp"> {
     that are re-created inside). The loop is replaced by a call to the
     external `@<entry>_launch<k>(ctx, args...)`, which the artefact's C glue
     implements with `dsc_parallel_for` over the iteration count recorded in
-    the entry's `dsc.parallel_trip_counts`.
+    the entry's `dsc.parallel_trip_counts`. A loop holding AMX ops is always
+    outlined, whatever its work: LLVM configures the tile registers once per
+    function, and an entry holding several kernels' tiles ran out of them.
   }];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"16384",
