@@ -1,5 +1,6 @@
 // RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels | FileCheck %s
 // RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels="vector-bits=256" | FileCheck %s --check-prefix=AVX2
+// RUN: dsc-opt %s --split-input-file --dsc-contraction-kernels="bf16-dot=1 amx=1" | FileCheck %s --check-prefix=AMX
 
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
@@ -1080,6 +1081,81 @@ func.func @fourteen_rows(%a: memref<14x64xf32>, %b: memref<64x32xf32>,
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#xa = affine_map<(m, n, k) -> (m, k)>
+#xb = affine_map<(m, n, k) -> (k, n)>
+#xo = affine_map<(m, n, k) -> (m, n)>
+#xid = affine_map<(m, n) -> (m, n)>
+#xrow = affine_map<(m, n) -> (n)>
+memref.global "private" constant @xw : memref<128x32xbf16> = dense<1.0>
+
+// Tests that with AMX a bf16 matmul that fits its tiles (K a multiple of 32,
+// whole 16-lane columns, rows of `a` at a constant stride) runs tdpbf16ps:
+// blocks of 32 rows as two tiles of 16 (each tile of the pair-packed weights
+// serves both) by two columns; the first step of K starts from tilezero, the
+// others load the f32 tiles from the output and store them back; then the
+// bias init is added to the rows read back. Without an init the tiles start
+// from the output's values.
+// Without AMX (the first RUN line) the same matmul takes the FMA kernels.
+// CHECK-LABEL: func @amx_bias
+// CHECK-NOT:   amx.
+// AMX-LABEL: func @amx_bias
+// AMX:       scf.forall ({{.*}}) = (0, 0) to (64, 32) step (32, 32)
+// AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
+// AMX:       amx.tile_load %arg0[{{.*}}], %c128{{.*}} : memref<64x128xbf16> into !amx.tile<16x32xbf16>
+// AMX:       amx.tile_load %{{.*}} : memref<1x64x64xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_mulf
+// AMX:       amx.tile_load %{{.*}} : memref<1x64x64xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_mulf
+// AMX-COUNT-4: amx.tile_store %arg2
+// AMX:       scf.for %{{.*}} = %c32{{.*}} to %c128{{.*}} step %c32
+// AMX-COUNT-4: amx.tile_load %arg2
+// AMX:       vector.load %arg2
+// AMX:       arith.addf %{{.*}} : vector<32xf32>
+// AMX-NOT:   linalg.generic
+// AMX-LABEL: func @amx_accumulate
+// AMX-NOT:   amx.tile_zero
+// AMX:       scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c32
+// AMX-COUNT-4: amx.tile_load %arg1
+func.func @amx_bias(%x: memref<64x128xbf16>, %bias: memref<32xf32>,
+                    %out: memref<64x32xf32>) {
+  %w = memref.get_global @xw : memref<128x32xbf16>
+  linalg.generic {indexing_maps = [#xrow, #xid],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<32xf32>) outs(%out : memref<64x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [#xa, #xb, #xo],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<64x128xbf16>, memref<128x32xbf16>)
+      outs(%out : memref<64x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @amx_accumulate(%x: memref<64x128xbf16>, %out: memref<64x32xf32>) {
+  %w = memref.get_global @xw : memref<128x32xbf16>
+  linalg.generic {indexing_maps = [#xa, #xb, #xo],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<64x128xbf16>, memref<128x32xbf16>)
+      outs(%out : memref<64x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
     linalg.yield %s : f32
   }
   return
