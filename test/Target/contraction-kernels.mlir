@@ -1093,39 +1093,43 @@ func.func @fourteen_rows(%a: memref<14x64xf32>, %b: memref<64x32xf32>,
 #xo = affine_map<(m, n, k) -> (m, n)>
 #xid = affine_map<(m, n) -> (m, n)>
 #xrow = affine_map<(m, n) -> (n)>
-memref.global "private" constant @xw : memref<128x32xbf16> = dense<1.0>
+memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 
 // Tests that with AMX a bf16 matmul that fits its tiles (K a multiple of 32,
 // whole 16-lane columns, rows of `a` at a constant stride) runs tdpbf16ps:
 // blocks of 32 rows as two tiles of 16 (each tile of the pair-packed weights
-// serves both) by two columns; the first step of K starts from tilezero, the
-// others load the f32 tiles from the output and store them back; then the
-// bias init is added to the rows read back. Without an init the tiles start
-// from the output's values.
+// serves both) by two columns, 8 chunks of 32 of K per step (32 tile
+// multiplies per load and store of the 4 f32 tiles); the first step starts
+// from tilezero, the other loads the f32 tiles from the output and stores
+// them back; then the bias init is added to the rows read back. Without an
+// init the tiles start from the output's values.
 // Without AMX (the first RUN line) the same matmul takes the FMA kernels.
 // CHECK-LABEL: func @amx_bias
 // CHECK-NOT:   amx.
 // AMX-LABEL: func @amx_bias
 // AMX:       scf.forall ({{.*}}) = (0, 0) to (64, 32) step (32, 32)
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
-// AMX:       amx.tile_load %arg0[{{.*}}], %c128{{.*}} : memref<64x128xbf16> into !amx.tile<16x32xbf16>
-// AMX:       amx.tile_load %{{.*}} : memref<1x64x64xbf16> into !amx.tile<16x32xbf16>
+// AMX:       amx.tile_load %arg0[{{.*}}], %c512{{.*}} : memref<64x512xbf16> into !amx.tile<16x32xbf16>
+// AMX:       amx.tile_load %{{.*}} : memref<1x256x64xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-2: amx.tile_mulf
-// AMX:       amx.tile_load %{{.*}} : memref<1x64x64xbf16> into !amx.tile<16x32xbf16>
+// AMX:       amx.tile_load %{{.*}} : memref<1x256x64xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-2: amx.tile_mulf
+// AMX-COUNT-28: amx.tile_mulf
+// AMX-NOT:   amx.tile_mulf
 // AMX-COUNT-4: amx.tile_store %arg2
-// AMX:       scf.for %{{.*}} = %c32{{.*}} to %c128{{.*}} step %c32
+// AMX:       scf.for %{{.*}} = %c256{{.*}} to %c512{{.*}} step %c256
 // AMX-COUNT-4: amx.tile_load %arg2
+// AMX-COUNT-32: amx.tile_mulf
 // AMX:       vector.load %arg2
 // AMX:       arith.addf %{{.*}} : vector<32xf32>
 // AMX-NOT:   linalg.generic
 // AMX-LABEL: func @amx_accumulate
 // AMX-NOT:   amx.tile_zero
-// AMX:       scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c32
+// AMX:       scf.for %{{.*}} = %c0{{.*}} to %c512{{.*}} step %c256
 // AMX-COUNT-4: amx.tile_load %arg1
-func.func @amx_bias(%x: memref<64x128xbf16>, %bias: memref<32xf32>,
+func.func @amx_bias(%x: memref<64x512xbf16>, %bias: memref<32xf32>,
                     %out: memref<64x32xf32>) {
-  %w = memref.get_global @xw : memref<128x32xbf16>
+  %w = memref.get_global @xw : memref<512x32xbf16>
   linalg.generic {indexing_maps = [#xrow, #xid],
                   iterator_types = ["parallel", "parallel"]}
       ins(%bias : memref<32xf32>) outs(%out : memref<64x32xf32>) {
@@ -1134,7 +1138,7 @@ func.func @amx_bias(%x: memref<64x128xbf16>, %bias: memref<32xf32>,
   }
   linalg.generic {indexing_maps = [#xa, #xb, #xo],
                   iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w : memref<64x128xbf16>, memref<128x32xbf16>)
+      ins(%x, %w : memref<64x512xbf16>, memref<512x32xbf16>)
       outs(%out : memref<64x32xf32>) {
   ^bb0(%p: bf16, %q: bf16, %acc: f32):
     %pf = arith.extf %p : bf16 to f32
@@ -1145,11 +1149,11 @@ func.func @amx_bias(%x: memref<64x128xbf16>, %bias: memref<32xf32>,
   }
   return
 }
-func.func @amx_accumulate(%x: memref<64x128xbf16>, %out: memref<64x32xf32>) {
-  %w = memref.get_global @xw : memref<128x32xbf16>
+func.func @amx_accumulate(%x: memref<64x512xbf16>, %out: memref<64x32xf32>) {
+  %w = memref.get_global @xw : memref<512x32xbf16>
   linalg.generic {indexing_maps = [#xa, #xb, #xo],
                   iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w : memref<64x128xbf16>, memref<128x32xbf16>)
+      ins(%x, %w : memref<64x512xbf16>, memref<512x32xbf16>)
       outs(%out : memref<64x32xf32>) {
   ^bb0(%p: bf16, %q: bf16, %acc: f32):
     %pf = arith.extf %p : bf16 to f32
