@@ -207,6 +207,16 @@ struct DSCOutlineParallelPass
       }
       for (Operation &op : loop.getBody()->without_terminator())
         b.clone(op, map);
+      // Static stack buffers of the body (a kernel's per-tile scratch) go
+      // to the function's entry block: one per call, not one more on the
+      // stack every iteration.
+      SmallVector<memref::AllocaOp> allocas;
+      par.walk([&](memref::AllocaOp alloca) {
+        if (alloca->getBlock() != parBody && alloca->getNumOperands() == 0)
+          allocas.push_back(alloca);
+      });
+      for (memref::AllocaOp alloca : allocas)
+        alloca->moveBefore(parBody, parBody->begin());
 
       // The loop becomes a call to the glue's launcher.
       std::string launchName =

@@ -1099,15 +1099,16 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // whole 16-lane columns, rows of `a` at a constant stride) runs tdpbf16ps:
 // blocks of 32 rows as two tiles of 16 (each tile of the pair-packed weights
 // serves both) by two columns, 8 chunks of 32 of K per step (32 tile
-// multiplies per load and store of the 4 f32 tiles); the first step starts
-// from tilezero, the other loads the f32 tiles from the output and stores
-// them back; then the bias init is added to the rows read back. Without an
-// init the tiles start from the output's values.
+// multiplies per load and store of the 4 f32 tiles, which live in a 32x32
+// stack buffer); the first step starts from tilezero, the other loads the
+// f32 tiles and stores them back; then the bias init is added to the rows
+// read back. Without an init the output's values are.
 // Without AMX (the first RUN line) the same matmul takes the FMA kernels.
 // CHECK-LABEL: func @amx_bias
 // CHECK-NOT:   amx.
 // AMX-LABEL: func @amx_bias
 // AMX:       scf.forall ({{.*}}) = (0, 0) to (64, 32) step (32, 32)
+// AMX:       %[[TILES:.*]] = memref.alloca() : memref<32x32xf32>
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
 // AMX:       amx.tile_load %arg0[{{.*}}], %c512{{.*}} : memref<64x512xbf16> into !amx.tile<16x32xbf16>
 // AMX:       amx.tile_load %{{.*}} : memref<1x256x64xbf16> into !amx.tile<16x32xbf16>
@@ -1116,17 +1117,16 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // AMX-COUNT-2: amx.tile_mulf
 // AMX-COUNT-28: amx.tile_mulf
 // AMX-NOT:   amx.tile_mulf
-// AMX-COUNT-4: amx.tile_store %arg2
+// AMX-COUNT-4: amx.tile_store %[[TILES]]
 // AMX:       scf.for %{{.*}} = %c256{{.*}} to %c512{{.*}} step %c256
-// AMX-COUNT-4: amx.tile_load %arg2
+// AMX-COUNT-4: amx.tile_load %[[TILES]]
 // AMX-COUNT-32: amx.tile_mulf
-// AMX:       vector.load %arg2
+// AMX:       vector.load %[[TILES]]
 // AMX:       arith.addf %{{.*}} : vector<32xf32>
 // AMX-NOT:   linalg.generic
 // AMX-LABEL: func @amx_accumulate
-// AMX-NOT:   amx.tile_zero
-// AMX:       scf.for %{{.*}} = %c0{{.*}} to %c512{{.*}} step %c256
-// AMX-COUNT-4: amx.tile_load %arg1
+// AMX:       vector.load %arg1
+// AMX:       amx.tile_zero
 func.func @amx_bias(%x: memref<64x512xbf16>, %bias: memref<32xf32>,
                     %out: memref<64x32xf32>) {
   %w = memref.get_global @xw : memref<512x32xbf16>

@@ -69,3 +69,29 @@ func.func @helper(%out: memref<4096xf32>) {
   }
   return
 }
+
+// -----
+
+// Tests that a static stack buffer in the loop body (a kernel's per-tile
+// scratch) moves to the outlined function's entry block, ahead of the loop
+// over its iterations, instead of growing the stack every iteration.
+// CHECK-LABEL: func.func @scratch_par0(
+// CHECK-NEXT:    %[[S:.*]] = memref.alloca() : memref<16xf32>
+// CHECK:         scf.for
+// CHECK-NOT:     memref.alloca
+// CHECK:         memref.store %{{.*}}, %[[S]]
+func.func @scratch(%in: memref<128x16xf32>, %out: memref<128x16xf32>, %arena: memref<64xi8>) attributes {dsc.arena_bytes = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c128 = arith.constant 128 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c16) step (%c1, %c1) {
+    %s = memref.alloca() : memref<16xf32>
+    %v = memref.load %in[%i, %j] : memref<128x16xf32>
+    memref.store %v, %s[%j] : memref<16xf32>
+    %w = memref.load %s[%j] : memref<16xf32>
+    memref.store %w, %out[%i, %j] : memref<128x16xf32>
+    scf.reduce
+  }
+  return
+}

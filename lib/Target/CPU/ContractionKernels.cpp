@@ -1250,10 +1250,7 @@ struct Emitter {
         loopSizes[g.pairDim] % 32 ||
         !cast<MemRefType>(g.aBuf.getType()).getElementType().isBF16())
       return false;
-    AffineMap outMap = g.contraction.getMatchingIndexingMap(
-        g.contraction.getDpsInitOperand(0));
     std::optional<int64_t> aStride = memoryStride(g.aBuf, g.aMap, aRow);
-    std::optional<int64_t> outStride = memoryStride(g.out, outMap, aRow);
     // A tile row of `a` is 32 consecutive elements of the pair loop: its
     // innermost index alone, at unit stride (channels-last, not an NCHW
     // input in channel pairs, whose next pair is a plane away).
@@ -1265,8 +1262,7 @@ struct Emitter {
                          return e.isFunctionOfDim(g.pairDim);
                        }) == 1 &&
         memoryStride(g.aBuf, g.aMap, g.pairDim) == 1;
-    return !masked && pairsInnermost && aStride && *aStride > 0 &&
-           outStride && *outStride > 0;
+    return !masked && pairsInnermost && aStride && *aStride > 0;
   }
 
   /// Rows of the a-row loop per AMX register block: two equal tiles of up
@@ -1305,16 +1301,16 @@ struct Emitter {
 
   /// The reduction of the register block at `base` on AMX tiles, added to
   /// the initial accumulators `accs` (one row each, evaluated before: the
-  /// init op's values, or without one the output's, which the tiles then
-  /// start from instead of zero). The
-  /// block's rows are one or two tiles of `a` (16 rows each at most), its
-  /// lanes one or two columns of 16. The f32 tiles live in the block's part
-  /// of the output between steps of the pair loop (x86_amx values cannot
-  /// cross blocks once the loops are branches, and a stack buffer in the
-  /// outlined loop's body would grow the stack every tile): each step loads
-  /// them, adds the products of every kernel tap (per tap the tiles of `a`,
-  /// then per column a tile of `b` for all of them) and stores them back;
-  /// the epilogue then reads the rows.
+  /// init op's values, or without one the output's). The block's rows are one or two tiles of
+  /// `a` (16 rows each at most), its lanes one or two columns of 16. The f32
+  /// tiles live in a stack buffer of the block's rows between steps of the
+  /// pair loop (x86_amx values cannot cross blocks once the loops are
+  /// branches; dsc-outline-parallel moves the buffer to the outlined
+  /// function's entry): each step loads them, adds the products of every
+  /// kernel tap (per tap the tiles of `a`, then per column a tile of `b` for
+  /// all of them) and stores them back; the epilogue then reads the rows.
+  /// (Kept in the output instead, they wrote an f32 map that only its bf16
+  /// rounding is read from.)
   SmallVector<Value> amxAccumulate(ArrayRef<Value> base,
                                    SmallVector<Value> accs) {
     int64_t columns = lanes / 16;
@@ -1331,19 +1327,19 @@ struct Emitter {
       parts = {{0, aRowTile / 2}, {aRowTile / 2, aRowTile / 2}};
     }
     auto bType = amx::TileType::get({16, 32}, bf16);
-    AffineMap outMap = g.contraction.getMatchingIndexingMap(
-        g.contraction.getDpsInitOperand(0));
     SmallVector<SmallVector<Value>> rowAt = rowDims(base);
-    Value outStride = index(*memoryStride(g.out, outMap, aRow));
     Value aStride = index(*memoryStride(g.aBuf, g.aMap, aRow));
+    // Row r of the block at row r of the buffer; a tile's rows are every
+    // bRowTile-th from its first.
+    Value tiles = memref::AllocaOp::create(
+        b, loc, MemRefType::get({int64_t(rowAt.size()), lanes}, f32));
+    Value tileStride = index(bRowTile * lanes);
     auto cType = [&](size_t p) {
       return amx::TileType::get({parts[p].second, 16}, f32);
     };
-    // The output tile of part p and column c.
-    auto outAt = [&](size_t p, int64_t c) {
-      SmallVector<Value> at = rowAt[parts[p].first];
-      at[g.vecDim] = offset(at[g.vecDim], 16 * c);
-      return indices(outMap, at);
+    // The f32 tile of part p and column c.
+    auto tileAt = [&](size_t p, int64_t c) {
+      return SmallVector<Value>{index(parts[p].first), index(16 * c)};
     };
 
     // Reduction loops other than the pair loop: kernel taps (up to 7)
@@ -1402,8 +1398,8 @@ struct Emitter {
                 acc.push_back(
                     zero ? amx::TileZeroOp::create(b, loc, cType(p))
                                .getResult()
-                         : amx::TileLoadOp::create(b, loc, cType(p), g.out,
-                                                   outAt(p, c), outStride)
+                         : amx::TileLoadOp::create(b, loc, cType(p), tiles,
+                                                   tileAt(p, c), tileStride)
                                .getResult());
             for (int64_t u = 0; u < chunks; ++u) {
               at[g.pairDim] = offset(k0, 32 * u);
@@ -1445,14 +1441,13 @@ struct Emitter {
             }
             for (size_t p = 0; p < parts.size(); ++p)
               for (int64_t c = 0; c < columns; ++c)
-                amx::TileStoreOp::create(b, loc, g.out, outAt(p, c),
-                                         acc[p * columns + c], outStride);
+                amx::TileStoreOp::create(b, loc, tiles, tileAt(p, c),
+                                         acc[p * columns + c], tileStride);
           };
-          // Outer loops (none in a CNN) start every step from the output:
+          // Outer loops (none in a CNN) start every step from the buffer:
           // their first iteration cannot be told apart at compile time.
-          // Without an init op the output holds the values to add to.
           int64_t from = 0, stepSize = 32 * chunks;
-          if (outer.empty() && g.init) {
+          if (outer.empty()) {
             pairStep(index(0), /*zero=*/true);
             from = stepSize;
           }
@@ -1460,24 +1455,21 @@ struct Emitter {
             loop(from, loopSizes[g.pairDim], stepSize,
                  [&](Value k0) { pairStep(k0, /*zero=*/false); });
         };
-    // With outer loops (and an init op) the tiles start at zero in the
-    // output.
-    if (!outer.empty() && g.init)
+    // With outer loops the tiles start at zero in the buffer.
+    if (!outer.empty())
       for (size_t p = 0; p < parts.size(); ++p)
         for (int64_t c = 0; c < columns; ++c)
-          amx::TileStoreOp::create(b, loc, g.out, outAt(p, c),
+          amx::TileStoreOp::create(b, loc, tiles, tileAt(p, c),
                                    amx::TileZeroOp::create(b, loc, cType(p)),
-                                   outStride);
+                                   tileStride);
     walk(0, SmallVector<Value>(base));
 
-    // The init's values plus the products; without an init the products
-    // were added to the output's values (and `accs`, those values loaded
-    // before, goes unused).
-    for (auto [r, dims] : llvm::enumerate(rowAt)) {
-      Value row = vector::LoadOp::create(b, loc, vecType, g.out,
-                                         indices(outMap, dims));
-      accs[r] = g.init ? arith::AddFOp::create(b, loc, accs[r], row) : row;
-    }
+    // The initial values (the init's, or the output's) plus the products.
+    for (int64_t r = 0; r < int64_t(rowAt.size()); ++r)
+      accs[r] = arith::AddFOp::create(
+          b, loc, accs[r],
+          vector::LoadOp::create(b, loc, vecType, tiles,
+                                 ValueRange{index(r), index(0)}));
     return accs;
   }
 
