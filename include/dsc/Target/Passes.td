@@ -286,10 +286,12 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
     (whole 16-lane columns, the pair loop a multiple of 32, rows of `a` at a
     constant stride along the a-row loop) runs on them instead: blocks of one
-    or two tiles of up to 16 rows, per kernel tap and 32 channels an
-    `amx.tile_load` of each `a` tile and of a 16x32 tile of the packed `b`
-    per column, `amx.tile_mulf` into f32 tiles that live in the output between
-    steps of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
+    or two tiles of up to 16 rows (two halves of the a-row loop, or for a
+    windowed convolution on a short row loop one per row of a second row
+    loop), per kernel tap and 32 channels an `amx.tile_load` of each `a`
+    tile and of a 16x32 tile of the packed `b` per column, `amx.tile_mulf`
+    into f32 tiles that live in a stack buffer between steps of several
+    32-channel chunks of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
     contractions then take the f32 FMA path (vdpbf16ps runs at half the FMA
     rate on CPUs with AMX).
   }];
