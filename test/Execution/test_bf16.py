@@ -259,6 +259,12 @@ single_op_case("gemm_transb_8x512x64", lambda: matmul_model(8, 512, 64, 2, gemm=
 # rows): vdpbf16ps, not AMX.
 single_op_case("conv3x3_64_32_s1", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
                amx_shape=True)
+# K not a multiple of 32: a last AMX chunk of 16 pairs' width (48 = 32 + 16),
+# or that chunk alone (16).
+single_op_case("matmul_64x48x64", lambda: matmul_model(64, 48, 64, 11, gemm=False), None,
+               amx_shape=True)
+single_op_case("matmul_40x16x32", lambda: matmul_model(40, 16, 32, 12, gemm=False), None,
+               amx_shape=True)
 single_op_case("conv3x3_64_48_s2", lambda: conv_model(64, 48, 21, 3, 2, 10), None)
 single_op_case("conv3x3_64_32_s1_no_amx", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
                ["--no-amx"], amx_shape=True)

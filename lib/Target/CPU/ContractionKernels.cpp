@@ -54,6 +54,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <map>
+
 using namespace mlir;
 
 namespace dsc {
@@ -1247,7 +1249,7 @@ struct Emitter {
   bool fitsAMX() const {
     if (!g.dot || g.outGather || g.combine != Group::Combine::FMA ||
         aRow == ~0u || lanes % 16 || vecTile != lanes ||
-        loopSizes[g.pairDim] % 32 ||
+        loopSizes[g.pairDim] % 2 ||
         !cast<MemRefType>(g.aBuf.getType()).getElementType().isBF16())
       return false;
     std::optional<int64_t> aStride = memoryStride(g.aBuf, g.aMap, aRow);
@@ -1273,12 +1275,65 @@ struct Emitter {
   /// the whole function (one ldtilecfg), so blocks of two tiles beside a
   /// remainder's other shapes ran out of them and spilled tiles to the stack
   /// (a 3x3 64->64 on 56x56 in 32 + 24 rows: 0.27 -> 0.42 ms).
-  int64_t amxRows() const {
+  int64_t amxRows(int64_t most = 32) const {
     int64_t size = loopSizes[aRow];
-    for (int64_t t = std::min<int64_t>(32, size); t >= 8; --t)
+    if (!amxTwoTiles())
+      most = std::min<int64_t>(most, 16);
+    for (int64_t t = std::min<int64_t>(most, size); t >= 8; --t)
       if (size % t == 0 && (t <= 16 || t % 2 == 0))
         return t;
     return std::min<int64_t>(16, size);
+  }
+
+  /// Whether blocks may take two tiles of `a`: not where the pair loop has
+  /// both whole chunks of 32 and a last partial one (48 channels: 32 + 16),
+  /// whose tiles of `a` and `b` are two more shapes (ten registers' worth).
+  bool amxTwoTiles() const {
+    int64_t k = loopSizes[g.pairDim];
+    return k % 32 == 0 || k < 32;
+  }
+
+  /// Tile registers the AMX kernel of this plan needs: LLVM configures each
+  /// of the eight once per function with one shape, so tiles of different
+  /// shapes never share one, and more than eight is a compile error ("ran
+  /// out of registers"). Per tile shape, the most that one step of one
+  /// block shape keeps live (the f32 tiles of every part and column, a tile
+  /// of `a` per part, two of `b`), summed over the shapes; the block shapes
+  /// are the whole block and the last, shorter tiles along either row loop,
+  /// the steps those of whole 32-channel chunks and of a last partial one.
+  int64_t amxRegisters() const {
+    int64_t columns = lanes / 16, k = loopSizes[g.pairDim];
+    SmallVector<int64_t> widths;
+    if (k >= 32)
+      widths.push_back(32);
+    if (k % 32)
+      widths.push_back(k % 32);
+    // (rows per tile of `a`, tiles of `a`) of each block shape.
+    SmallVector<std::pair<int64_t, int64_t>> blocks;
+    SmallVector<int64_t> aShapes = {aRowTile}, bShapes = {bRowTile};
+    if (loopSizes[aRow] % aRowTile)
+      aShapes.push_back(loopSizes[aRow] % aRowTile);
+    if (bRow != ~0u && loopSizes[bRow] % bRowTile)
+      bShapes.push_back(loopSizes[bRow] % bRowTile);
+    for (int64_t rows : aShapes)
+      for (int64_t second : bShapes)
+        blocks.push_back(second > 1 ? std::make_pair(rows, second)
+                         : rows > 16 ? std::make_pair(rows / 2, int64_t(2))
+                                     : std::make_pair(rows, int64_t(1)));
+    std::map<std::tuple<int64_t, int64_t, bool>, int64_t> most;
+    for (auto [rows, parts] : blocks)
+      for (int64_t width : widths) {
+        std::map<std::tuple<int64_t, int64_t, bool>, int64_t> live;
+        live[{rows, 16, true}] += parts * columns;
+        live[{rows, width, false}] += parts;
+        live[{width / 2, 32, false}] += 2;
+        for (auto [shape, n] : live)
+          most[shape] = std::max(most[shape], n);
+      }
+    int64_t total = 0;
+    for (auto [shape, n] : most)
+      total += n;
+    return total;
   }
 
   /// A second row loop for AMX blocks whose a-row loop is short (a 14- or
@@ -1289,7 +1344,8 @@ struct Emitter {
   /// kernel window (3x3: ResNet-18 BF16 -5 %); on ResNet-50's 1x1s at 14
   /// and 7 wide it measured slower (+4 % end to end).
   unsigned amxSecondRows() const {
-    if (aRowTile > 16 || bRow != ~0u || !orderReduction().window)
+    if (aRowTile > 16 || bRow != ~0u || !orderReduction().window ||
+        !amxTwoTiles())
       return ~0u;
     unsigned best = ~0u;
     for (unsigned d : g.aRows)
@@ -1326,7 +1382,14 @@ struct Emitter {
     } else if (aRowTile > 16) {
       parts = {{0, aRowTile / 2}, {aRowTile / 2, aRowTile / 2}};
     }
-    auto bType = amx::TileType::get({16, 32}, bf16);
+    // Chunks of the pair loop are 32 wide (a 64-byte tile row of `a`, 16
+    // rows of pairs of `b`), the last `tail` wide where 32 does not divide
+    // it (16 or 48 channels: AMX tiles take any even width).
+    int64_t fullChunks = loopSizes[g.pairDim] / 32,
+            tail = loopSizes[g.pairDim] % 32;
+    auto bType = [&](int64_t width) {
+      return amx::TileType::get({width / 2, 32}, bf16);
+    };
     SmallVector<SmallVector<Value>> rowAt = rowDims(base);
     Value aStride = index(*memoryStride(g.aBuf, g.aMap, aRow));
     // Row r of the block at row r of the buffer; a tile's rows are every
@@ -1358,10 +1421,10 @@ struct Emitter {
     for (unsigned d : taps)
       tapCount *= loopSizes[d];
     int64_t chunks = 1;
-    for (int64_t u = std::min<int64_t>(loopSizes[g.pairDim] / 32,
+    for (int64_t u = std::min<int64_t>(fullChunks,
                                        llvm::divideCeil(8, tapCount));
          u >= 1; --u)
-      if ((loopSizes[g.pairDim] / 32) % u == 0) {
+      if (fullChunks % u == 0) {
         chunks = u;
         break;
       }
@@ -1390,7 +1453,8 @@ struct Emitter {
           // One step of the pair loop from k0 (`chunks` chunks of 32): the
           // f32 tiles start at zero in the first step of the first walk
           // (peeled off the loop), else from the output.
-          auto pairStep = [&](Value k0, bool zero) {
+          auto pairStep = [&](Value k0, bool zero, int64_t count,
+                              int64_t width) {
             // acc[p * columns + c]
             SmallVector<Value> acc;
             for (size_t p = 0; p < parts.size(); ++p)
@@ -1401,7 +1465,7 @@ struct Emitter {
                          : amx::TileLoadOp::create(b, loc, cType(p), tiles,
                                                    tileAt(p, c), tileStride)
                                .getResult());
-            for (int64_t u = 0; u < chunks; ++u) {
+            for (int64_t u = 0; u < count; ++u) {
               at[g.pairDim] = offset(k0, 32 * u);
               SmallVector<int64_t> counter(taps.size(), 0);
               while (true) {
@@ -1415,14 +1479,14 @@ struct Emitter {
                   if (bRow != ~0u)
                     aAt[bRow] = rowAt[first][bRow];
                   aTiles.push_back(amx::TileLoadOp::create(
-                      b, loc, amx::TileType::get({rows, 32}, bf16), g.aBuf,
+                      b, loc, amx::TileType::get({rows, width}, bf16), g.aBuf,
                       indices(g.aMap, aAt), aStride));
                 }
                 for (int64_t c = 0; c < columns; ++c) {
                   SmallVector<Value> bAt = step;
                   bAt[g.vecDim] = offset(step[g.vecDim], 16 * c);
                   Value bTile = amx::TileLoadOp::create(
-                      b, loc, bType, g.bBuf, indices(g.bMap, bAt));
+                      b, loc, bType(width), g.bBuf, indices(g.bMap, bAt));
                   for (size_t p = 0; p < parts.size(); ++p) {
                     Value &cTile = acc[p * columns + c];
                     cTile = amx::TileMulFOp::create(b, loc, cType(p),
@@ -1446,14 +1510,19 @@ struct Emitter {
           };
           // Outer loops (none in a CNN) start every step from the buffer:
           // their first iteration cannot be told apart at compile time.
-          int64_t from = 0, stepSize = 32 * chunks;
-          if (outer.empty()) {
-            pairStep(index(0), /*zero=*/true);
+          int64_t from = 0, stepSize = 32 * chunks, end = 32 * fullChunks;
+          bool zero = outer.empty();
+          if (zero && fullChunks) {
+            pairStep(index(0), /*zero=*/true, chunks, 32);
             from = stepSize;
+            zero = false;
           }
-          if (from < loopSizes[g.pairDim])
-            loop(from, loopSizes[g.pairDim], stepSize,
-                 [&](Value k0) { pairStep(k0, /*zero=*/false); });
+          if (from < end)
+            loop(from, end, stepSize, [&](Value k0) {
+              pairStep(k0, /*zero=*/false, chunks, 32);
+            });
+          if (tail)
+            pairStep(index(end), zero, 1, tail);
         };
     // With outer loops the tiles start at zero in the buffer.
     if (!outer.empty())
@@ -2150,15 +2219,30 @@ struct DSCContractionKernelsPass
       e.plan();
       // On AMX: blocks of rows along the a-row loop (see amxRows), and of two
       // rows of a second row loop where the first is short (amxSecondRows).
+      // Where that needs more than the eight tile registers, blocks of one
+      // tile of up to 16 rows; where those still do (remainders and a
+      // partial chunk, each a shape of its own), vdpbf16ps.
       if (amx && e.fitsAMX()) {
-        g.amx = true;
+        unsigned planned = e.bRow;
+        int64_t aTile = e.aRowTile, bTile = e.bRowTile;
         e.aRowTile = e.amxRows();
         e.bRowTile = 1;
         if (unsigned second = e.amxSecondRows(); second != ~0u) {
           e.bRow = second;
           e.bRowTile = 2;
         }
-        ++amxKernels;
+        if (e.amxRegisters() > 8) {
+          e.bRow = planned;
+          e.bRowTile = 1;
+          e.aRowTile = e.amxRows(16);
+        }
+        if (e.amxRegisters() <= 8) {
+          g.amx = true;
+          ++amxKernels;
+        } else {
+          e.aRowTile = aTile;
+          e.bRowTile = bTile;
+        }
       }
       // Constant vector operands (weights) in lane blocks when every tile
       // starts at a block (a last partial block padded with zeros, read
