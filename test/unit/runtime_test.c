@@ -1063,6 +1063,72 @@ static void test_guard(void) {
   dsc_session_destroy(s);
 }
 
+/* Whether this process may use AMX: an x86-64 Linux CPU whose flags (as the
+ * kernel reports them, so with OS support) include AMX tiles and BF16. */
+static int host_has_amx(void) {
+#if defined(__linux__) && defined(__x86_64__)
+  char line[8192];
+  int found = 0;
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f)
+    return 0;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "flags", 5) == 0) {
+      found = strstr(line, " amx_tile") != NULL &&
+              strstr(line, " amx_bf16") != NULL;
+      break;
+    }
+  fclose(f);
+  return found;
+#else
+  return 0;
+#endif
+}
+
+/* A model that needs AMX state (a library with AMX kernels): the session
+ * asks the OS for it and runs where it is granted, and fails with
+ * DSC_ERR_UNSUPPORTED (never a fault at the first tile instruction) where it
+ * is not. */
+static void test_requirements(void) {
+  dsc_model_desc m;
+  float a[N_ELEMS], b[N_ELEMS], out[N_ELEMS];
+  const void *ins[2];
+  void *outs[1];
+  dsc_session *s = NULL;
+  dsc_status st, want = host_has_amx() ? DSC_OK : DSC_ERR_UNSUPPORTED;
+  int i, bad;
+
+  memset(&m, 0, sizeof m);
+  m.name = "add";
+  m.num_inputs = 2;
+  m.num_outputs = 1;
+  m.inputs = kAddInputs;
+  m.outputs = kAddOutputs;
+  m.arena_bytes = N_ELEMS * sizeof(float);
+  m.entry = add_entry;
+  m.requirements = DSC_REQUIRES_AMX;
+  for (i = 0; i < N_ELEMS; ++i) {
+    a[i] = (float)i;
+    b[i] = 1.0f;
+  }
+  ins[0] = a;
+  ins[1] = b;
+  outs[0] = out;
+  st = dsc_session_create(&m, 2, &s);
+  CHECK_MSG(st == want, "dsc_session_create gave %d, want %d", (int)st,
+            (int)want);
+  if (st == DSC_OK) {
+    CHECK(dsc_session_run(s, ins, outs) == DSC_OK);
+    for (i = 0, bad = 0; i < N_ELEMS; ++i)
+      bad += out[i] != (float)(i + 1);
+    CHECK(bad == 0);
+    dsc_session_destroy(s);
+  } else {
+    CHECK(s == NULL);
+  }
+  CHECK(strstr(dsc_status_string(DSC_ERR_UNSUPPORTED), "AMX") != NULL);
+}
+
 int main(void) {
   const char *tmp = getenv("TMPDIR");
 
@@ -1083,6 +1149,7 @@ int main(void) {
   test_run_batch();
   test_empty_tensors();
   test_guard();
+  test_requirements();
   remove_tmp_dir();
   printf("runtime_test: %d checks, %d failed\n", g_checks, g_failures);
   return g_failures ? 1 : 0;
