@@ -265,6 +265,10 @@ single_op_case("matmul_64x48x64", lambda: matmul_model(64, 48, 64, 11, gemm=Fals
                amx_shape=True)
 single_op_case("matmul_40x16x32", lambda: matmul_model(40, 16, 32, 12, gemm=False), None,
                amx_shape=True)
+# A partial last column block (40 = 32 + 8 columns; the weights padded with
+# zeros, the output stored through the mask).
+single_op_case("matmul_32x64x40", lambda: matmul_model(32, 64, 40, 13, gemm=False), None,
+               amx_shape=True)
 single_op_case("conv3x3_64_48_s2", lambda: conv_model(64, 48, 21, 3, 2, 10), None)
 single_op_case("conv3x3_64_32_s1_no_amx", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
                ["--no-amx"], amx_shape=True)

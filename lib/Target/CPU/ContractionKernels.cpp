@@ -1244,7 +1244,7 @@ struct Emitter {
   }
 
   /// Whether the register block of this plan fits AMX tiles (g.dot): whole
-  /// 16-lane columns, the pair loop in steps of 32 (one tile row of `a`),
+  /// 16-lane columns (the weights padded to them), pairs of the pair loop,
   /// and rows of `a` along the a-row loop at a constant stride.
   bool fitsAMX() const {
     if (!g.dot || g.outGather || g.combine != Group::Combine::FMA ||
@@ -1264,7 +1264,9 @@ struct Emitter {
                          return e.isFunctionOfDim(g.pairDim);
                        }) == 1 &&
         memoryStride(g.aBuf, g.aMap, g.pairDim) == 1;
-    return !masked && pairsInnermost && aStride && *aStride > 0;
+    // (A last, partial column block is fine: the weights are padded to
+    // whole blocks and the output's rows are stored through the mask.)
+    return pairsInnermost && aStride && *aStride > 0;
   }
 
   /// Rows of the a-row loop per AMX register block: two equal tiles of up
