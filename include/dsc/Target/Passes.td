@@ -284,8 +284,9 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     next block (one line, or several where the share outnumbers the steps).
 
     With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
-    (whole 16-lane columns, the pair loop a multiple of 32, rows of `a` at a
-    constant stride along the a-row loop) runs on them instead: blocks of one
+    (16-lane columns, the pair loop innermost in `a` at unit stride, rows of
+    `a` at a constant stride along the a-row loop; a partial last column
+    block or chunk of 32 is fine) runs on them instead: blocks of one
     or two tiles of up to 16 rows (two halves of the a-row loop, or for a
     windowed convolution on a short row loop one per row of a second row
     loop), per kernel tap and 32 channels an `amx.tile_load` of each `a`
