@@ -127,15 +127,14 @@ void CompileReport::print(llvm::raw_ostream &os) const {
     if (!bf16Dot)
       os << "fp32 FMAs of the bf16 inputs: the target has no AVX512-BF16, "
             "or --no-vectorize";
-    else if (bf16DotKernels >= 0)
-    {
+    else if (bf16DotKernels < 0)
+      os << "vdpbf16ps where the kernel allows";
+    else {
       os << "vdpbf16ps in " << bf16DotKernels << " kernels";
       if (amxKernels > 0)
         os << " (" << amxKernels << " of them on AMX tiles, tdpbf16ps)";
       os << ", fp32 FMAs of the bf16 inputs in the others";
     }
-    else
-      os << "vdpbf16ps where the kernel allows";
     os << ")\n";
     auto list = [&](const std::map<std::string, int64_t> &m) {
       std::string s;

@@ -728,6 +728,18 @@ static void noop_entry(void *const *inputs, void *const *outputs, void *arena,
     g_entry_misaligned++;
 }
 
+/* The "add" model of add_entry: out = a + b over N_ELEMS floats. */
+static void add_model(dsc_model_desc *m) {
+  memset(m, 0, sizeof *m);
+  m->name = "add";
+  m->num_inputs = 2;
+  m->num_outputs = 1;
+  m->inputs = kAddInputs;
+  m->outputs = kAddOutputs;
+  m->arena_bytes = N_ELEMS * sizeof(float);
+  m->entry = add_entry;
+}
+
 static void test_session(void) {
   dsc_model_desc m;
   float a[N_ELEMS], b[N_ELEMS], out[N_ELEMS];
@@ -737,14 +749,7 @@ static void test_session(void) {
   void *bad_outs[1] = {NULL};
   int threads[] = {1, 2, 3, 0}, t, rep, i, bad;
 
-  memset(&m, 0, sizeof m);
-  m.name = "add";
-  m.num_inputs = 2;
-  m.num_outputs = 1;
-  m.inputs = kAddInputs;
-  m.outputs = kAddOutputs;
-  m.arena_bytes = N_ELEMS * sizeof(float);
-  m.entry = add_entry;
+  add_model(&m);
   for (i = 0; i < N_ELEMS; ++i) {
     a[i] = (float)i;
     b[i] = (float)(2 * i + 1);
@@ -1098,14 +1103,7 @@ static void test_requirements(void) {
   dsc_status st, want = host_has_amx() ? DSC_OK : DSC_ERR_UNSUPPORTED;
   int i, bad;
 
-  memset(&m, 0, sizeof m);
-  m.name = "add";
-  m.num_inputs = 2;
-  m.num_outputs = 1;
-  m.inputs = kAddInputs;
-  m.outputs = kAddOutputs;
-  m.arena_bytes = N_ELEMS * sizeof(float);
-  m.entry = add_entry;
+  add_model(&m);
   m.requirements = DSC_REQUIRES_AMX;
   for (i = 0; i < N_ELEMS; ++i) {
     a[i] = (float)i;

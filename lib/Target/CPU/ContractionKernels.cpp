@@ -106,9 +106,10 @@ struct Group {
   bool dot = false;
   int64_t dotColumns = 1; // 16-lane columns per row of the dot kernel
   unsigned pairDim = ~0u;
-  // With `dot`: the reduction on AMX tiles (tdpbf16ps): a tile of up to 16
-  // rows of `a` (32 bf16 of the pair loop each, at a constant stride) times
-  // a 16x32 tile of the packed `b` per 16 lanes, accumulated in f32 tiles.
+  // With `dot`: the reduction on AMX tiles (tdpbf16ps): tiles of up to 16
+  // rows of `a` (up to 32 bf16 of the pair loop each, at a constant stride)
+  // times tiles of the packed `b` per 16 lanes, accumulated in f32 tiles
+  // (see Emitter::amxAccumulate).
   bool amx = false;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
   // A pooling window (out = max/maxnum/add(out, b); `a` is the window's
@@ -1359,8 +1360,9 @@ struct Emitter {
 
   /// The reduction of the register block at `base` on AMX tiles, added to
   /// the initial accumulators `accs` (one row each, evaluated before: the
-  /// init op's values, or without one the output's). The block's rows are one or two tiles of
-  /// `a` (16 rows each at most), its lanes one or two columns of 16. The f32
+  /// init op's values, or without one the output's). The block's rows are
+  /// one or two tiles of `a` (16 rows each at most), its lanes one or two
+  /// columns of 16. The f32
   /// tiles live in a stack buffer of the block's rows between steps of the
   /// pair loop (x86_amx values cannot cross blocks once the loops are
   /// branches; dsc-outline-parallel moves the buffer to the outlined
@@ -1452,9 +1454,9 @@ struct Emitter {
             });
             return;
           }
-          // One step of the pair loop from k0 (`chunks` chunks of 32): the
-          // f32 tiles start at zero in the first step of the first walk
-          // (peeled off the loop), else from the output.
+          // One step of the pair loop from k0: `count` chunks `width` wide.
+          // The f32 tiles start at zero in the first step (peeled off the
+          // loop), else from the stack buffer.
           auto pairStep = [&](Value k0, bool zero, int64_t count,
                               int64_t width) {
             // acc[p * columns + c]
@@ -2016,12 +2018,16 @@ struct Emitter {
                     auto ifOp = scf::IfOp::create(b, loc, here, true);
                     OpBuilder::InsertionGuard inner(b);
                     b.setInsertionPointToStart(ifOp.thenBlock());
-                    int64_t &rows = d == aRow ? aRowTile : bRowTile;
-                    int64_t full = rows;
-                    if (d == aRow || d == bRow)
-                      rows = cases[d][i].tile;
+                    // A row loop's case has its own row count.
+                    int64_t *rows = d == aRow   ? &aRowTile
+                                    : d == bRow ? &bRowTile
+                                                : nullptr;
+                    int64_t full = rows ? *rows : 0;
+                    if (rows)
+                      *rows = cases[d][i].tile;
                     dispatch(sub, d + 1);
-                    rows = full;
+                    if (rows)
+                      *rows = full;
                     b.setInsertionPointToStart(ifOp.elseBlock());
                     chain(i + 1);
                   };
