@@ -71,7 +71,7 @@ std::optional<Precision> parsePrecision(StringRef name) {
 }
 
 void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
-                         int64_t vectorBits, bool amx) {
+                         int64_t vectorBits, bool amx, bool f32Activations) {
   pm.addPass(createConvertDSCToLinalg());
   pm.addPass(createDSCVerifyStage(DSCVerifyStageOptions{"linalg"}));
   pm.addPass(createCanonicalizerPass());
@@ -90,7 +90,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.
     pm.addPass(createDSCBF16Contractions(
-        DSCBF16ContractionsOptions{bf16Dot, bf16Dot && amx}));
+        DSCBF16ContractionsOptions{bf16Dot, bf16Dot && amx, f32Activations}));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -185,14 +185,15 @@ void buildGraphPipeline(OpPassManager &pm) {
 }
 
 void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
-                   const CodegenOptions &codegen, Precision precision) {
+                   const CodegenOptions &codegen, Precision precision,
+                   bool f32Activations) {
   if (graphOpt)
     buildGraphPipeline(pm);
   if (compileTo == Phase::DSC)
     return;
   buildLinalgPipeline(pm, precision,
                       codegen.vectorBits >= 512 && codegen.bf16Dot,
-                      codegen.vectorBits, codegen.amx);
+                      codegen.vectorBits, codegen.amx, f32Activations);
   if (compileTo == Phase::Linalg)
     return;
   buildBufferizePipeline(pm);
@@ -250,6 +251,12 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                                   "for the bf16 contractions that fit its "
                                   "tiles; default false)"),
                    llvm::cl::init(false)};
+  Option<bool> f32Activations{
+      *this, "f32-activations",
+      llvm::cl::desc("With precision=bf16: residual adds and other "
+                     "elementwise readers of a bf16 contraction's input read "
+                     "it in f32, not its bf16 copy (default false)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -265,7 +272,8 @@ void registerPasses() {
         buildPipeline(
             pm, phase.value_or(Phase::LLVM), options.graphOpt,
             CodegenOptions{options.vectorBits, options.bf16Dot, options.amx},
-            parsePrecision(options.precision).value_or(Precision::FP32));
+            parsePrecision(options.precision).value_or(Precision::FP32),
+            options.f32Activations);
       });
 }
 

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <functional>
 #include <map>
 
 using namespace mlir;
@@ -153,6 +154,38 @@ bool slowerInBF16(linalg::GenericOp op, bool amx) {
          !matchPattern(op.getDpsInputs()[1], m_Constant());
 }
 
+/// Where every other reader of activation `v` is an elementwise op (a
+/// residual add in a later block), those read `v`'s bf16 copy `r` and widen
+/// it in their body, so `v` itself is read only by its rounding and its
+/// producer stores only the bf16 copy: a residual stream then moves half the
+/// bytes, as OpenVINO's bf16 does. Readers that are no elementwise linalg op
+/// (the graph's result, a pad, a pooling window, an f32 contraction) leave
+/// `v` as it is.
+void readRoundedCopy(Value v, Value r) {
+  Operation *rounding = r.getDefiningOp();
+  SmallVector<OpOperand *> uses;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == rounding || isOpTriviallyDead(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || generic->hasAttr(kContractionAttr) ||
+        !generic.hasPureTensorSemantics() || !generic.isDpsInput(&use) ||
+        generic.getNumParallelLoops() != generic.getNumLoops())
+      return;
+    uses.push_back(&use);
+  }
+  for (OpOperand *use : uses) {
+    auto generic = cast<linalg::GenericOp>(use->getOwner());
+    BlockArgument arg = generic.getMatchingBlockArgument(use);
+    use->set(r);
+    arg.setType(cast<RankedTensorType>(r.getType()).getElementType());
+    OpBuilder b = OpBuilder::atBlockBegin(arg.getOwner());
+    auto wide = arith::ExtFOp::create(b, generic.getLoc(), b.getF32Type(), arg);
+    arg.replaceAllUsesExcept(wide, wide);
+  }
+}
+
 struct BF16ContractionsPass
     : impl::DSCBF16ContractionsBase<BF16ContractionsPass> {
   using Base::Base;
@@ -190,12 +223,31 @@ struct BF16ContractionsPass
           .getResult(0);
     };
     DenseMap<Value, Value> rounded;
-    auto roundActivation = [&](Value v, Location loc) -> Value {
+    SmallVector<Value> roundedInOrder;
+    std::function<Value(Value, Location)> roundActivation;
+    roundActivation = [&](Value v, Location loc) -> Value {
       if (Value r = rounded.lookup(v))
         return r;
       OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointAfterValue(v);
       auto type = cast<RankedTensorType>(v.getType());
+      // A zero-padded activation (a 3x3 convolution's input) is the pad of
+      // its source's rounding: exact, and the source's other readers can
+      // then share that bf16 copy (readRoundedCopy).
+      if (auto pad = v.getDefiningOp<tensor::PadOp>();
+          pad && pad.getConstantPaddingValue() &&
+          matchPattern(pad.getConstantPaddingValue(), m_PosZeroFloat())) {
+        Value inner = roundActivation(pad.getSource(), loc);
+        rewriter.setInsertionPointAfterValue(v);
+        Value zero = arith::ConstantOp::create(rewriter, loc, bf16,
+                                               rewriter.getZeroAttr(bf16));
+        Value r = tensor::PadOp::create(rewriter, loc, type.clone(bf16), inner,
+                                        pad.getMixedLowPad(),
+                                        pad.getMixedHighPad(), zero);
+        rounded[v] = r;
+        return r;
+      }
+      roundedInOrder.push_back(v);
+      rewriter.setInsertionPointAfterValue(v);
       Value empty =
           tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16);
       AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
@@ -370,6 +422,10 @@ struct BF16ContractionsPass
       rewriter.replaceOp(generic, replacement.getResults());
       ++converted[kind];
     }
+
+    if (!f32Activations)
+      for (Value v : roundedInOrder)
+        readRoundedCopy(v, rounded.lookup(v));
 
     // For the compile report: which weight layers now take bf16 inputs.
     auto dict = [&](const std::map<std::string, int64_t> &m) {

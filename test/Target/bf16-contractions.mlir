@@ -1,6 +1,7 @@
 // RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions | FileCheck %s
 // RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions="pair-activations=true" --mlir-print-local-scope | FileCheck %s --check-prefix=PAIRS
 
+// RUN: dsc-opt %s --split-input-file --dsc-bf16-contractions="f32-activations=true" | FileCheck %s --check-prefix=F32ACT
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (k, n)>
 #mC = affine_map<(m, n, k) -> (m, n)>
@@ -179,17 +180,17 @@ func.func @conv_rgb(%x: tensor<1x3x12x12xf32>, %init: tensor<1x16x6x6xf32>) -> t
 // Tests that, for vdpbf16ps targets, a depthwise convolution stays f32
 // (rounding its input would be a pass over the map for a few taps per
 // element); that a channels-last convolution with 3 input channels (an RGB
-// stem) gets a zero fourth channel in its input (padded before rounding)
-// and in its constant weights, so vdpbf16ps has whole pairs; and that a
+// stem) gets a zero fourth channel in its input (its rounding padded, in
+// bf16) and in its constant weights, so vdpbf16ps has whole pairs; and that a
 // matrix-vector product (one output row) takes bf16 weights (its kernel
 // widens them: half the bytes to stream). Without pair-activations (other
 // targets) all three take bf16 inputs, unpadded.
 // PAIRS:       dsc.bf16_contractions = {Conv = 1 : i64, Gemm = 1 : i64}, dsc.fp32_contractions = {Conv = 1 : i64}
 // PAIRS-LABEL: func.func @f32_faster(
-// PAIRS:         %[[P:.+]] = tensor.pad %arg1 low[0, 0, 0, 0] high[0, 0, 0, 1]
-// PAIRS:         tensor<1x8x8x3xf32> to tensor<1x8x8x4xf32>
-// PAIRS:         %[[X:.+]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x8x8x4xf32>) outs(%{{.*}} : tensor<1x8x8x4xbf16>)
+// PAIRS:         %[[R:.+]] = linalg.generic {{.*}} ins(%arg1 : tensor<1x8x8x3xf32>) outs(%{{.*}} : tensor<1x8x8x3xbf16>)
 // PAIRS:         arith.truncf {{.*}} : f32 to bf16
+// PAIRS:         %[[X:.+]] = tensor.pad %[[R]] low[0, 0, 0, 0] high[0, 0, 0, 1]
+// PAIRS:         tensor<1x8x8x3xbf16> to tensor<1x8x8x4xbf16>
 // PAIRS:         arith.constant dense<5.000000e-01> : tensor<64x32xbf16>
 // PAIRS:         } -> tensor<1x32xf32>
 // PAIRS:         arith.constant dense<"0x003F003F003F0000{{.*}}> : tensor<16x3x3x4xbf16>
@@ -236,4 +237,95 @@ func.func @f32_faster(%v: tensor<1x64xf32>, %x: tensor<1x8x8x3xf32>, %z: tensor<
     linalg.yield %s : f32
   } -> tensor<1x6x6x32xf32>
   return %r, %y, %d : tensor<1x32xf32>, tensor<1x6x6x16xf32>, tensor<1x6x6x32xf32>
+}
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+
+// Tests a residual stream: %x feeds a matmul and, as the residual, an
+// elementwise add after it. The add reads %x's bf16 copy (the one the
+// matmul reads) and widens it in its body, so %x's only reader is its
+// rounding and its producer need not store it in f32; the add's own result,
+// which the function returns, stays f32 and is not rounded. With
+// f32-activations the add reads %x itself.
+// CHECK-LABEL: func @residual_reads_copy
+// CHECK:       %[[X:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xbf16>)
+// CHECK:         arith.truncf
+// CHECK:       %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]], %{{.*}} : tensor<4x8xbf16>, tensor<8x8xbf16>)
+// CHECK:       linalg.generic {{.*}} ins(%[[X]] : tensor<4x8xbf16>) outs(%[[Y]] : tensor<4x8xf32>)
+// CHECK-NEXT:  ^bb0(%[[IN:.*]]: bf16, %[[OUT:.*]]: f32):
+// CHECK-NEXT:    %[[W:.*]] = arith.extf %[[IN]] : bf16 to f32
+// CHECK-NEXT:    arith.addf %[[OUT]], %[[W]] : f32
+// CHECK-NOT:   arith.truncf
+// CHECK:       return
+// F32ACT-LABEL: func @residual_reads_copy
+// F32ACT:       linalg.generic {{.*}} ins(%arg0 : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// F32ACT-NEXT:  ^bb0(%{{.*}}: f32, %{{.*}}: f32):
+func.func @residual_reads_copy(%x: tensor<4x8xf32>, %init: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      {dsc.contraction = "MatMul"}
+      ins(%x, %w : tensor<4x8xf32>, tensor<8x8xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%y : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+#cx = affine_map<(n, h, w, f, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#cw = affine_map<(n, h, w, f, c, kh, kw) -> (f, kh, kw, c)>
+#co = affine_map<(n, h, w, f, c, kh, kw) -> (n, h, w, f)>
+
+// Tests that a zero-padded convolution input is the pad (in bf16, zero
+// border) of its source's rounding, exact since rounding keeps zeros; and
+// that an activation the function also returns keeps its f32 readers: the
+// residual add after the convolution reads %x, not its bf16 copy.
+// CHECK-LABEL: func @padded_and_returned
+// CHECK:       %[[X:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x4x4x8xf32>) outs(%{{.*}} : tensor<1x4x4x8xbf16>)
+// CHECK:       %[[P:.*]] = tensor.pad %[[X]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:         tensor.yield %{{.*}} : bf16
+// CHECK:       %[[C:.*]] = linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<1x6x6x8xbf16>, tensor<8x3x3x8xbf16>)
+// CHECK:       linalg.generic {{.*}} ins(%arg0 : tensor<1x4x4x8xf32>) outs(%[[C]] : tensor<1x4x4x8xf32>)
+// CHECK-NEXT:  ^bb0(%{{.*}}: f32, %{{.*}}: f32):
+// CHECK:       return %arg0,
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @padded_and_returned(%x: tensor<1x4x4x8xf32>, %init: tensor<1x4x4x8xf32>)
+    -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<8x3x3x8xf32>
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  %c = linalg.generic {indexing_maps = [#cx, #cw, #co],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%p, %w : tensor<1x6x6x8xf32>, tensor<8x3x3x8xf32>) outs(%init : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x4x4x8xf32>) outs(%c : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  return %x, %r : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
 }

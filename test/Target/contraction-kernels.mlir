@@ -864,6 +864,85 @@ func.func @rounded_into_padded(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
   return
 }
 
+// Tests that an arena output whose slot the memory plan gives to the next
+// tensor (one view value for both: its users say nothing) is not stored in
+// f32 when nothing reads it before that tensor's init overwrites it all;
+// the next contraction stores its own output there.
+// CHECK-LABEL: func @rounded_slot_reused
+// CHECK:       scf.forall
+// CHECK-NOT:   vector.store %{{.*}} : memref<16x32xf32>
+// CHECK:       vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK:       scf.forall
+// CHECK:       vector.store %{{.*}} : memref<16x32xf32>, vector<32xf32>
+func.func @rounded_slot_reused(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
+                               %b: memref<64x32xf32>, %c: memref<16x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %zero = arith.constant 0.0 : f32
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x32xf32>
+  %r = memref.view %arena[%c4096][] : memref<8192xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%r : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.fill ins(%zero : f32) outs(%out : memref<16x32xf32>)
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %out, %c : memref<16x32xf32> to memref<16x32xf32>
+  return
+}
+
+// Tests that an arena output a later op reads (a residual add's input,
+// after its rounding) is stored in f32 as well as rounded.
+// CHECK-LABEL: func @rounded_read_later
+// CHECK:       scf.forall
+// CHECK:       vector.store %{{.*}} : memref<16x32xf32>, vector<32xf32>
+// CHECK:       vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+func.func @rounded_read_later(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
+                              %b: memref<64x32xf32>, %c: memref<16x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x32xf32>
+  %r = memref.view %arena[%c4096][] : memref<8192xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%r : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%c : memref<16x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %t = arith.addf %x, %o : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
 // Tests that two roundings of one output (a fire module's squeeze output,
 // read by a 1x1 expand unpadded and by a 3x3 expand zero-padded) are both
 // stored by the kernel from its registers, past the padded buffer's border

@@ -81,6 +81,12 @@ cl::opt<bool> noAMX(
              "contractions on vdpbf16ps instead of AMX tiles (the library "
              "then runs without asking the OS for AMX state)"),
     cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
+cl::opt<bool> f32Activations(
+    "f32-activations",
+    cl::desc("With --precision=bf16: residual adds and other elementwise ops "
+             "read an activation that bf16 contractions also read in f32 "
+             "(stored twice), not its bf16 copy"),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::cat(dscCategory));
 cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Skip the dsc-level graph optimizations (folding, fusion)"),
@@ -356,7 +362,7 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
               dsc::buildLinalgPipeline(pm, *precision,
                                        target->bf16Dot && !noVectorize,
                                        noVectorize ? 0 : target->vectorBits,
-                                       target->amx && !noAMX);
+                                       target->amx && !noAMX, f32Activations);
             },
             *module)))
       return 1;

@@ -29,10 +29,12 @@ void buildGraphPipeline(mlir::OpPassManager &pm);
 /// `vectorBits`: the contraction kernels' vector width (0: none), for the
 /// FP32 layout choices made on tensors (dsc-channels-last-inputs).
 /// `amx`: the target has AMX-BF16 too (RGB stems stay f32).
+/// `f32Activations` (BF16): elementwise readers of an activation that bf16
+/// contractions read (residual adds) read it in f32 too, not its bf16 copy.
 void buildLinalgPipeline(mlir::OpPassManager &pm,
                          Precision precision = Precision::FP32,
                          bool bf16Dot = false, int64_t vectorBits = 0,
-                         bool amx = false);
+                         bool amx = false, bool f32Activations = false);
 /// linalg on tensors -> bufferized, out-params, memory planned.
 void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.
@@ -53,7 +55,8 @@ void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
 /// graph optimizations, which `graphOpt` = false skips).
 void buildPipeline(mlir::OpPassManager &pm, Phase compileTo,
                    bool graphOpt = true, const CodegenOptions &codegen = {},
-                   Precision precision = Precision::FP32);
+                   Precision precision = Precision::FP32,
+                   bool f32Activations = false);
 
 /// Every dialect dsc's pipelines use.
 void registerDialects(mlir::DialectRegistry &registry);

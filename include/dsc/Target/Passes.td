@@ -132,8 +132,12 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     bf16 constants, rounded at compile time; other operands get one
     elementwise `arith.truncf` each (shared by every contraction that reads
     the same value). Both roundings are to nearest, ties to even. The
-    rewritten contraction carries `dsc.precision = "bf16"`; nothing else
-    changes precision. The module records the converted contractions per
+    rewritten contraction carries `dsc.precision = "bf16"`. A zero-padded
+    operand is the pad (in bf16) of its source's rounding. Unless
+    `f32-activations` is set, an activation whose other readers are all
+    elementwise linalg.generic ops (a residual add) has them read its bf16
+    copy, widened in their body, so only that copy needs storing; nothing
+    else changes precision. The module records the converted contractions per
     ONNX op type in `dsc.bf16_contractions` (and marked ones it could not
     convert in `dsc.fp32_contractions`) for the compile report.
 
@@ -152,7 +156,10 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     Option<"amx", "amx", "bool", /*default=*/"false",
            "The target has AMX-BF16 (with pair-activations): a convolution "
            "over an odd number of input channels (an RGB stem, no AMX tile "
-           "row) stays f32, faster than bf16 on the FMA path there">
+           "row) stays f32, faster than bf16 on the FMA path there">,
+    Option<"f32Activations", "f32-activations", "bool", /*default=*/"false",
+           "Keep an activation that a bf16 contraction reads in f32 for its "
+           "elementwise readers too (default: they read its bf16 copy)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",

@@ -83,7 +83,8 @@ struct Group {
   Operation *before = nullptr;
   SmallVector<Operation *> hoisted;
   // With roundings, whether the f32 output is read after the kernel at all
-  // (an arena buffer that nothing else uses is not stored).
+  // (an arena view whose bytes nothing reads before they are written again
+  // is not stored; see readLater).
   bool keepOut = true;
   Value out;
   unsigned vecDim;
@@ -644,6 +645,58 @@ void findRoundings(Operation *last, Group &g) {
     llvm::append_range(passed, buffers);
     skipped.push_back(next);
   }
+}
+
+/// Whether the bytes of `out` may be read after `last` (a kernel's last
+/// op) before all of them are written again. Only an arena view can be
+/// dead: the memory planner gives one view value to every tensor of a slot,
+/// so its users say nothing; this walks the entry's ops after `last`
+/// instead. A read of overlapping bytes (an input, or an output whose old
+/// values the payload uses), an op it cannot see into, or a nested block
+/// keeps it; an op that writes the whole view without reading it first
+/// (the next tensor's init in that slot) or the end of the entry ends it.
+bool readLater(Operation *last, Value out) {
+  auto view = out.getDefiningOp<memref::ViewOp>();
+  if (!view || !trace(out).bytes || !isa<func::FuncOp>(last->getParentOp()))
+    return true;
+  for (Operation *op = last->getNextNode(); op; op = op->getNextNode()) {
+    if (isMemoryEffectFree(op) && op->getNumRegions() == 0)
+      continue;
+    bool touches = false;
+    op->walk([&](Operation *x) {
+      for (Value v : x->getOperands())
+        touches |= isa<MemRefType>(v.getType()) && mayAlias(v, out);
+    });
+    if (!touches)
+      continue;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+      return true;
+    for (OpOperand *in : linalgOp.getDpsInputOperands())
+      if (isa<MemRefType>(in->get().getType()) && mayAlias(in->get(), out))
+        return true;
+    bool overwritten = false;
+    for (OpOperand &init : linalgOp.getDpsInitsMutable()) {
+      if (!mayAlias(init.get(), out))
+        continue;
+      if (linalgOp.payloadUsesValueFromOperand(&init))
+        return true;
+      // All of out's bytes: a view of the same slot over at least them,
+      // every element written (parallel loops, a permutation map).
+      auto other = init.get().getDefiningOp<memref::ViewOp>();
+      std::optional<std::pair<int64_t, int64_t>> mine = trace(out).bytes,
+                                                  theirs =
+                                                      trace(init.get()).bytes;
+      overwritten |=
+          other && theirs && theirs->first <= mine->first &&
+          theirs->second >= mine->second &&
+          linalgOp.getNumParallelLoops() == linalgOp.getNumLoops() &&
+          linalgOp.getMatchingIndexingMap(&init).isPermutation();
+    }
+    if (overwritten)
+      return false;
+  }
+  return false;
 }
 
 /// Elementwise op writing exactly `out` (init) or updating it (epilogue)
@@ -2156,14 +2209,8 @@ struct DSCContractionKernelsPass
         g->epilogue = epi;
       findRoundings(
           g->epilogue ? g->epilogue.getOperation() : op.getOperation(), *g);
-      if (!g->roundings.empty() && g->out.getDefiningOp<memref::ViewOp>())
-        g->keepOut = llvm::any_of(g->out.getUsers(), [&](Operation *user) {
-          return user != op &&
-                 !llvm::is_contained(g->roundings,
-                                     dyn_cast<linalg::GenericOp>(user)) &&
-                 user != g->init.getOperation() &&
-                 user != g->epilogue.getOperation();
-        });
+      if (!g->roundings.empty())
+        g->keepOut = readLater(g->roundings.back(), g->out);
       groups.push_back(*g);
     });
 
