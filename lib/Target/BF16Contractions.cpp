@@ -154,28 +154,62 @@ bool slowerInBF16(linalg::GenericOp op, bool amx) {
          !matchPattern(op.getDpsInputs()[1], m_Constant());
 }
 
-/// Where every other reader of activation `v` is an elementwise op (a
-/// residual add in a later block), those read `v`'s bf16 copy `r` and widen
-/// it in their body, so `v` itself is read only by its rounding and its
-/// producer stores only the bf16 copy: a residual stream then moves half the
-/// bytes, as OpenVINO's bf16 does. Readers that are no elementwise linalg op
-/// (the graph's result, a pad, a pooling window, an f32 contraction) leave
-/// `v` as it is.
-void readRoundedCopy(Value v, Value r) {
-  Operation *rounding = r.getDefiningOp();
+/// Whether elementwise `op` updates a bf16 contraction's output in place
+/// (its init that output, or the result of such an update): a residual
+/// add or activation fused after the contraction, whose result is the
+/// contraction kernel's.
+bool updatesBF16Contraction(linalg::GenericOp op) {
+  while (op && op.getNumDpsInits() == 1) {
+    auto producer =
+        op.getDpsInitOperand(0)->get().getDefiningOp<linalg::GenericOp>();
+    if (!producer)
+      return false;
+    if (auto precision =
+            producer->getAttrOfType<StringAttr>("dsc.precision"))
+      return precision.getValue() == "bf16";
+    if (producer->hasAttr(kContractionAttr) ||
+        producer.getNumParallelLoops() != producer.getNumLoops())
+      return false;
+    op = producer;
+  }
+  return false;
+}
+
+/// The uses of `v` other than by `except` (its rounding) when all are inputs
+/// of elementwise ops that update a bf16 contraction's output in place (a
+/// residual add in a later block); none otherwise (the graph's result, a
+/// layout copy, a pad, a pooling window, an f32 contraction, an op
+/// updating `v` itself), so that only values headed for another bf16
+/// contraction's kernel read a rounded copy.
+std::optional<SmallVector<OpOperand *>> elementwiseReads(Value v,
+                                                         Operation *except) {
   SmallVector<OpOperand *> uses;
   for (OpOperand &use : v.getUses()) {
     Operation *user = use.getOwner();
-    if (user == rounding || isOpTriviallyDead(user))
+    if (user == except || isOpTriviallyDead(user))
       continue;
     auto generic = dyn_cast<linalg::GenericOp>(user);
     if (!generic || generic->hasAttr(kContractionAttr) ||
         !generic.hasPureTensorSemantics() || !generic.isDpsInput(&use) ||
-        generic.getNumParallelLoops() != generic.getNumLoops())
-      return;
+        generic.getNumParallelLoops() != generic.getNumLoops() ||
+        !updatesBF16Contraction(generic))
+      return std::nullopt;
     uses.push_back(&use);
   }
-  for (OpOperand *use : uses) {
+  return uses;
+}
+
+/// Where every other reader of activation `v` is an elementwise update of
+/// a bf16 contraction's output (a residual add in a later block), those read `v`'s bf16 copy `r` and widen
+/// it in their body, so `v` itself is read only by its rounding and its
+/// producer stores only the bf16 copy: a residual stream then moves half the
+/// bytes, as OpenVINO's bf16 does.
+void readRoundedCopy(Value v, Value r) {
+  std::optional<SmallVector<OpOperand *>> uses =
+      elementwiseReads(v, r.getDefiningOp());
+  if (!uses)
+    return;
+  for (OpOperand *use : *uses) {
     auto generic = cast<linalg::GenericOp>(use->getOwner());
     BlockArgument arg = generic.getMatchingBlockArgument(use);
     use->set(r);
@@ -202,6 +236,7 @@ struct BF16ContractionsPass
     });
 
     std::map<std::string, int64_t> converted, kept;
+    SmallVector<linalg::GenericOp> bf16Ops;
     // One bf16 copy per activation, however many contractions read it
     // (a block's input feeds its first conv and the downsample; Q, K and V
     // read one normalized tensor).
@@ -420,12 +455,24 @@ struct BF16ContractionsPass
       markContraction(replacement, kind);
       replacement->setAttr("dsc.precision", rewriter.getStringAttr("bf16"));
       rewriter.replaceOp(generic, replacement.getResults());
+      bf16Ops.push_back(replacement);
       ++converted[kind];
     }
 
-    if (!f32Activations)
+    if (!f32Activations) {
       for (Value v : roundedInOrder)
         readRoundedCopy(v, rounded.lookup(v));
+      // A bf16 contraction's output that only such updates read (a
+      // downsample's, the residual of its stage's first block) gets a bf16
+      // copy for them as well.
+      for (linalg::GenericOp op : bf16Ops) {
+        Value v = op->getResult(0);
+        std::optional<SmallVector<OpOperand *>> uses =
+            elementwiseReads(v, nullptr);
+        if (isF32Tensor(v) && !rounded.count(v) && uses && !uses->empty())
+          readRoundedCopy(v, roundActivation(v, op.getLoc()));
+      }
+    }
 
     // For the compile report: which weight layers now take bf16 inputs.
     auto dict = [&](const std::map<std::string, int64_t> &m) {

@@ -3,13 +3,18 @@
 // After bufferization a model function is one block of ops on memrefs, so a
 // buffer's lifetime is an interval of op positions in that block. Buffers are
 // placed greedily, largest first, at the lowest offset free during their
-// whole interval.
+// whole interval. A float cast's output (a bf16 rounding) is live from the
+// start of the op chain that produces its input, since the kernels store
+// it from that chain's loop (see chainStart).
 //
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "LinalgMatchers.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -55,6 +60,48 @@ int64_t lastUse(Value root, const DenseMap<Operation *, int64_t> &pos,
   return last;
 }
 
+/// The buffer a memref is a view of (through view-like ops).
+Value rootOf(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Where the bf16 rounding (any elementwise float cast) `cast` may really
+/// be written: dsc-contraction-kernels stores a rounding from the registers
+/// of its input's producer, and dsc-fuse-parallel-loops merges it into the
+/// producer's loop, so its output must not share bytes with what that
+/// producer chain reads (a residual add's input, a pooling's map). The
+/// chain: the ops just before `cast` that write its input's buffer, back to
+/// one that writes it without reading it (a bias or zero init).
+int64_t chainStart(linalg::GenericOp cast,
+                   const DenseMap<Operation *, int64_t> &pos) {
+  int64_t first = pos.lookup(cast);
+  Value x = rootOf(cast.getDpsInputOperand(0)->get());
+  for (Operation *op = cast->getPrevNode(); op; op = op->getPrevNode()) {
+    if (isa<memref::AllocOp>(op) || isMemoryEffectFree(op))
+      continue;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+      break;
+    OpOperand *write = nullptr;
+    for (OpOperand &init : linalgOp.getDpsInitsMutable())
+      if (rootOf(init.get()) == x)
+        write = &init;
+    if (!write)
+      break;
+    first = pos.lookup(op);
+    bool reads = linalgOp.payloadUsesValueFromOperand(write) ||
+                 llvm::any_of(linalgOp.getDpsInputOperands(), [&](OpOperand *in) {
+                   return isa<MemRefType>(in->get().getType()) &&
+                          rootOf(in->get()) == x;
+                 });
+    if (!reads)
+      break;
+  }
+  return first;
+}
+
 struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
   using Base::Base;
 
@@ -87,6 +134,12 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
                        alignment);
       b.start = pos.lookup(alloc);
       b.end = lastUse(alloc.getResult(), pos, body);
+      for (Operation &op : body)
+        if (auto cast = dyn_cast<linalg::GenericOp>(op);
+            cast && cast.hasPureBufferSemantics() &&
+            elementwiseFloatCast(cast) &&
+            rootOf(cast.getDpsInitOperand(0)->get()) == alloc.getResult())
+          b.start = std::min(b.start, chainStart(cast, pos));
       buffers.push_back(b);
       return WalkResult::advance();
     });

@@ -329,3 +329,63 @@ func.func @padded_and_returned(%x: tensor<1x4x4x8xf32>, %init: tensor<1x4x4x8xf3
   } -> tensor<1x4x4x8xf32>
   return %x, %r : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#tr = affine_map<(m, n) -> (n, m)>
+
+// Tests a downsample: %d, a bf16 matmul's output read only by the residual
+// add updating another bf16 matmul's output in place, gets a bf16 copy that
+// the add widens. The add's result, read by a transpose into a new tensor
+// (a layout copy to the graph's output: no update of a contraction), keeps
+// its f32 reader.
+// CHECK-LABEL: func @downsample_copy
+// CHECK:       %[[D:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4x8xbf16>, tensor<8x8xbf16>) outs(%arg1 : tensor<4x8xf32>)
+// CHECK:       %[[DR:.*]] = linalg.generic {{.*}} ins(%[[D]] : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xbf16>)
+// CHECK:       %[[Y:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4x8xbf16>, tensor<8x8xbf16>) outs(%arg2 : tensor<4x8xf32>)
+// CHECK:       %[[R:.*]] = linalg.generic {{.*}} ins(%[[DR]] : tensor<4x8xbf16>) outs(%[[Y]] : tensor<4x8xf32>)
+// CHECK:         arith.extf
+// CHECK:       linalg.generic {{.*}} ins(%[[R]] : tensor<4x8xf32>) outs(%arg3 : tensor<8x4xf32>)
+// CHECK-NEXT:  ^bb0(%{{.*}}: f32, %{{.*}}: f32):
+// F32ACT-LABEL: func @downsample_copy
+// F32ACT-NOT:   ins({{.*}} : tensor<4x8xbf16>) outs({{.*}} : tensor<4x8xf32>)
+// F32ACT:       return
+func.func @downsample_copy(%x: tensor<4x8xf32>, %i1: tensor<4x8xf32>, %i2: tensor<4x8xf32>,
+                           %i3: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<8x8xf32>
+  %d = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      {dsc.contraction = "MatMul"}
+      ins(%x, %w : tensor<4x8xf32>, tensor<8x8xf32>) outs(%i1 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %w2 = arith.constant dense<0.25> : tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      {dsc.contraction = "MatMul"}
+      ins(%x, %w2 : tensor<4x8xf32>, tensor<8x8xf32>) outs(%i2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%d : tensor<4x8xf32>) outs(%y : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %t = linalg.generic {indexing_maps = [#id, #tr], iterator_types = ["parallel", "parallel"]}
+      ins(%r : tensor<4x8xf32>) outs(%i3 : tensor<8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<8x4xf32>
+  return %t : tensor<8x4xf32>
+}

@@ -209,3 +209,42 @@ func.func @weights(%out: memref<4x4xf32>) {
 func.func @empty() {
   return
 }
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// Tests that a bf16 rounding's buffer is live from the start of the op chain
+// producing its input (zero init, in-place residual add), since the kernels
+// store the rounding from that chain's loop: %r must not take the bytes of
+// %res, which the add reads, though %res is dead by the time %r is
+// allocated.
+// CHECK-LABEL: func @rounding_from_chain_start
+// CHECK: arith.constant 0 : index
+// CHECK: memref.view {{.+}} to memref<256xf32>
+// CHECK: arith.constant 1024 : index
+// CHECK: memref.view {{.+}} to memref<256xf32>
+// CHECK: arith.constant 2048 : index
+// CHECK: memref.view {{.+}} to memref<256xbf16>
+func.func @rounding_from_chain_start(%in: memref<256xf32>, %o: memref<256xbf16>) {
+  %zero = arith.constant 0.0 : f32
+  %res = memref.alloc() : memref<256xf32>
+  memref.copy %in, %res : memref<256xf32> to memref<256xf32>
+  %out = memref.alloc() : memref<256xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<256xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%res : memref<256xf32>) outs(%out : memref<256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  %r = memref.alloc() : memref<256xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%out : memref<256xf32>) outs(%r : memref<256xbf16>) {
+  ^bb0(%a: f32, %b: bf16):
+    %t = arith.truncf %a : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  memref.copy %r, %o : memref<256xbf16> to memref<256xbf16>
+  return
+}

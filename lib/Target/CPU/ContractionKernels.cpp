@@ -553,6 +553,18 @@ bool disjointSlices(Value x, Value y) {
   return false;
 }
 
+/// Whether two memrefs of one type are the same bytes: one value, or views
+/// of the arena at one offset.
+bool sameBytes(Value x, Value y) {
+  if (x == y)
+    return true;
+  if (x.getType() != y.getType() || !x.getDefiningOp<memref::ViewOp>() ||
+      !y.getDefiningOp<memref::ViewOp>())
+    return false;
+  BufferRange rx = trace(x), ry = trace(y);
+  return rx.root == ry.root && rx.bytes && rx.bytes == ry.bytes;
+}
+
 /// Whether `op` rounds all of `out` to bf16 (identity maps, one
 /// arith.truncf).
 bool roundsToBF16(Operation *op, Value out) {
@@ -581,9 +593,25 @@ void findRoundings(Operation *last, Group &g) {
   if (g.outGather)
     return;
   SmallVector<Value> used = {g.aBuf, g.bBuf, g.out};
-  for (linalg::LinalgOp x : {g.init, g.epilogue})
-    if (x)
-      llvm::append_range(used, x->getOperands());
+  if (g.init)
+    llvm::append_range(used, g.init->getOperands());
+  // An epilogue input the rounding overwrites element for element (a
+  // residual add reading the block input's bf16 copy, whose slot the next
+  // copy takes) is fine: each row reads it before storing over it, and no
+  // other row reads those elements.
+  SmallVector<Value> inPlace;
+  if (g.epilogue) {
+    AffineMap outMap =
+        g.epilogue.getMatchingIndexingMap(g.epilogue.getDpsInitOperand(0));
+    for (OpOperand &operand : g.epilogue->getOpOperands()) {
+      Value v = operand.get();
+      if (g.epilogue.isDpsInput(&operand) && isa<MemRefType>(v.getType()) &&
+          g.epilogue.getMatchingIndexingMap(&operand) == outMap)
+        inPlace.push_back(v);
+      else
+        used.push_back(v);
+    }
+  }
   llvm::erase_if(used, [](Value v) { return !isa<MemRefType>(v.getType()); });
   // Buffers of the passed-over ops, and the fills found after them.
   SmallVector<Value> passed;
@@ -615,7 +643,10 @@ void findRoundings(Operation *last, Group &g) {
       auto op = cast<linalg::GenericOp>(next);
       Value r = op.getDpsInitOperand(0)->get();
       if (clashes(r, used) || clashes(r, rounded) || overlaps(r, filled) ||
-          clashes(r, passed))
+          clashes(r, passed) ||
+          llvm::any_of(inPlace, [&](Value v) {
+            return mayAlias(v, r) && !sameBytes(v, r);
+          }))
         break;
       rounded.push_back(r);
       g.roundings.push_back(op);
@@ -647,25 +678,68 @@ void findRoundings(Operation *last, Group &g) {
   }
 }
 
-/// Whether the bytes of `out` may be read after `last` (a kernel's last
+/// Whether the values of `out` may be read after `last` (a kernel's last
 /// op) before all of them are written again. Only an arena view can be
-/// dead: the memory planner gives one view value to every tensor of a slot,
-/// so its users say nothing; this walks the entry's ops after `last`
-/// instead. A read of overlapping bytes (an input, or an output whose old
-/// values the payload uses), an op it cannot see into, or a nested block
-/// keeps it; an op that writes the whole view without reading it first
-/// (the next tensor's init in that slot) or the end of the entry ends it.
+/// dead. dsc-plan-memory lets two buffers share bytes only when their
+/// lifetimes are disjoint, so a later op reads out's values only through
+/// out's own view (bufferization gives one buffer to several tensors, e.g.
+/// the outputs of successive blocks, so that view's users say nothing);
+/// this walks the entry's ops after `last`, keeping the byte ranges of the
+/// view that later inits have overwritten (an op that writes the whole view
+/// without reading it: parallel loops, a permutation map, a payload that
+/// ignores the old values). A read through the view of bytes not yet
+/// overwritten (an input, or an output whose old values the payload uses),
+/// an op it cannot see into, or a nested block keeps it; all of it
+/// overwritten, or the end of the entry, ends it.
 bool readLater(Operation *last, Value out) {
-  auto view = out.getDefiningOp<memref::ViewOp>();
-  if (!view || !trace(out).bytes || !isa<func::FuncOp>(last->getParentOp()))
+  std::optional<std::pair<int64_t, int64_t>> mine = trace(out).bytes;
+  if (!out.getDefiningOp<memref::ViewOp>() || !mine ||
+      !isa<func::FuncOp>(last->getParentOp()))
     return true;
+  // Overwritten parts of out, as disjoint sorted [begin, end) ranges.
+  SmallVector<std::pair<int64_t, int64_t>> killed;
+  auto covered = [&](std::pair<int64_t, int64_t> r) {
+    int64_t at = std::max(r.first, mine->first);
+    int64_t end = std::min(r.second, mine->second);
+    for (auto [lo, hi] : killed)
+      if (lo <= at && at < hi)
+        at = hi;
+    return at >= end;
+  };
+  auto kill = [&](std::pair<int64_t, int64_t> r) {
+    killed.push_back({std::max(r.first, mine->first),
+                      std::min(r.second, mine->second)});
+    llvm::sort(killed);
+    SmallVector<std::pair<int64_t, int64_t>> merged;
+    for (auto k : killed)
+      if (!merged.empty() && k.first <= merged.back().second)
+        merged.back().second = std::max(merged.back().second, k.second);
+      else
+        merged.push_back(k);
+    killed = merged;
+  };
+  auto viewOf = [](Value v) {
+    while (!v.getDefiningOp<memref::ViewOp>())
+      if (auto like = v.getDefiningOp<ViewLikeOpInterface>())
+        v = like.getViewSource();
+      else
+        return Value();
+    return v;
+  };
+  // Whether `v` may read bytes of out that still hold its values.
+  auto readsOut = [&](Value v) {
+    if (!isa<MemRefType>(v.getType()) || viewOf(v) != out)
+      return false;
+    std::optional<std::pair<int64_t, int64_t>> r = trace(v).bytes;
+    return !r || !covered(*r);
+  };
   for (Operation *op = last->getNextNode(); op; op = op->getNextNode()) {
     if (isMemoryEffectFree(op) && op->getNumRegions() == 0)
       continue;
     bool touches = false;
     op->walk([&](Operation *x) {
       for (Value v : x->getOperands())
-        touches |= isa<MemRefType>(v.getType()) && mayAlias(v, out);
+        touches |= isa<MemRefType>(v.getType()) && viewOf(v) == out;
     });
     if (!touches)
       continue;
@@ -673,27 +747,24 @@ bool readLater(Operation *last, Value out) {
     if (!linalgOp || !linalgOp.hasPureBufferSemantics())
       return true;
     for (OpOperand *in : linalgOp.getDpsInputOperands())
-      if (isa<MemRefType>(in->get().getType()) && mayAlias(in->get(), out))
+      if (readsOut(in->get()))
         return true;
-    bool overwritten = false;
     for (OpOperand &init : linalgOp.getDpsInitsMutable()) {
-      if (!mayAlias(init.get(), out))
+      if (viewOf(init.get()) != out)
         continue;
-      if (linalgOp.payloadUsesValueFromOperand(&init))
-        return true;
-      // All of out's bytes: a view of the same slot over at least them,
-      // every element written (parallel loops, a permutation map).
-      auto other = init.get().getDefiningOp<memref::ViewOp>();
-      std::optional<std::pair<int64_t, int64_t>> mine = trace(out).bytes,
-                                                  theirs =
-                                                      trace(init.get()).bytes;
-      overwritten |=
-          other && theirs && theirs->first <= mine->first &&
-          theirs->second >= mine->second &&
+      if (linalgOp.payloadUsesValueFromOperand(&init)) {
+        if (readsOut(init.get()))
+          return true;
+        continue;
+      }
+      std::optional<std::pair<int64_t, int64_t>> theirs =
+          trace(init.get()).bytes;
+      if (init.get() == out && theirs &&
           linalgOp.getNumParallelLoops() == linalgOp.getNumLoops() &&
-          linalgOp.getMatchingIndexingMap(&init).isPermutation();
+          linalgOp.getMatchingIndexingMap(&init).isPermutation())
+        kill(*theirs);
     }
-    if (overwritten)
+    if (covered(*mine))
       return false;
   }
   return false;
