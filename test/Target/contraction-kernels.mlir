@@ -908,6 +908,47 @@ func.func @rounded_slot_reused(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
   return
 }
 
+// Tests that the rounding may overwrite the residual its epilogue reads
+// when it is the same bytes read through the output's own indexing (the
+// next block's bf16 copy taking the slot of the one this block adds): each
+// row reads its residual before storing over it. The kernel stores the
+// rounding and no loop of its own is left.
+// CHECK-LABEL: func @rounded_over_residual
+// CHECK:       scf.forall
+// CHECK:       vector.load %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK:       vector.store %{{.*}} : memref<16x32xbf16>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @rounded_over_residual(%arena: memref<8192xi8>, %a: memref<16x64xf32>,
+                                 %b: memref<64x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<16x32xf32>
+  %res = memref.view %arena[%c4096][] : memref<8192xi8> to memref<16x32xbf16>
+  %r = memref.view %arena[%c4096][] : memref<8192xi8> to memref<16x32xbf16>
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%res : memref<16x32xbf16>) outs(%out : memref<16x32xf32>) {
+  ^bb0(%x: bf16, %o: f32):
+    %w = arith.extf %x : bf16 to f32
+    %t = arith.addf %o, %w : f32
+    linalg.yield %t : f32
+  }
+  linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel"]}
+      ins(%out : memref<16x32xf32>) outs(%r : memref<16x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
 // Tests that an arena output a later op reads (a residual add's input,
 // after its rounding) is stored in f32 as well as rounded.
 // CHECK-LABEL: func @rounded_read_later
