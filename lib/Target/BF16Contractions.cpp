@@ -127,6 +127,17 @@ bool oddInputChannels(linalg::GenericOp op) {
                   utils::IteratorType::reduction;
 }
 
+/// Whether a channels-last convolution with an odd input channel count
+/// has a kernel row dsc-contraction-kernels can read as channels on AMX:
+/// its zero-padded channels (at most 8) times the kernel width, at least
+/// 2 taps.
+bool foldsKernelRow(linalg::GenericOp op) {
+  auto w = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+  int64_t channels = x.getShape().back() + 1;
+  return w && w.getRank() == 4 && channels <= 8 && w.getDimSize(2) >= 2;
+}
+
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
 /// depthwise convolutions, whose input channel is no reduction loop of its
 /// own (each input element feeds only the few taps of its channel): rounding
@@ -148,7 +159,12 @@ bool slowerInBF16(linalg::GenericOp op, bool amx) {
                iterators[d.getPosition()] == utils::IteratorType::reduction;
       }))
     return true;
-  if (amx && oddInputChannels(op))
+  // With AMX a channels-last one with constant weights and a short kernel
+  // row (a 7x7 RGB stem: 7 x 4 channels) takes bf16: dsc-contraction-kernels
+  // reads its kernel rows as channels, which fill AMX tile rows.
+  if (amx && oddInputChannels(op) &&
+      !(oddChannelsLast(op) && matchPattern(op.getDpsInputs()[1], m_Constant()) &&
+        foldsKernelRow(op)))
     return true;
   return oddChannelsLast(op) &&
          !matchPattern(op.getDpsInputs()[1], m_Constant());

@@ -276,9 +276,63 @@ single_op_case("conv3x3_64_32_s1_no_amx", lambda: conv_model(64, 32, 20, 3, 1, 9
 single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), None)
 single_op_case("conv3x3_8_16_s2", lambda: conv_model(8, 16, 15, 3, 2, 5), None)
 single_op_case("conv1x1_64_32", lambda: conv_model(64, 32, 7, 1, 1, 6), None)
-# An odd channel count (an RGB image) gets a zero channel for whole pairs.
+# An odd channel count (an RGB image) gets a zero channel for whole pairs;
+# alone it stays NCHW, and f32 on AMX hosts (no AMX tile rows).
 single_op_case("conv7x7_3_16_s2", lambda: conv_model(3, 16, 16, 7, 2, 7), None,
                f32_on_amx=True)
+
+
+def stem_case(name: str, size: int, seed: int):
+    """A 7x7 stride-2 RGB stem (3 -> 64) inside a channels-last region,
+    read by a 1x1 convolution with identity weights, so the output is the
+    stem's f32 result rounded to bf16 once more (exactly: products of 1 and
+    zeros). On AMX hosts the stem's kernel rows are read as its channels
+    (7 taps x 4 channels fill AMX tile rows) and both convolutions run on
+    AMX tiles; elsewhere the host's path. Every element of the output is
+    checked against the products of the bf16-rounded inputs: within f32
+    summation plus one more rounding to bf16."""
+    def fn():
+        rng = T.rng(seed)
+        cout, k = 64, 7
+        w1 = (rng.standard_normal((cout, 3, k, k)) / np.sqrt(3 * k * k)).astype(np.float32)
+        w2 = np.eye(cout, dtype=np.float32).reshape(cout, cout, 1, 1)
+        out = (size + 6 - k) // 2 + 1
+        nodes = [helper.make_node("Conv", ["x", "w1"], ["y"], pads=[3] * 4, strides=[2, 2]),
+                 helper.make_node("Conv", ["y", "w2"], ["z"])]
+        graph = helper.make_graph(nodes, "g", [T.tensor_info("x", [1, 3, size, size])],
+                                  [T.tensor_info("z", [1, cout, out, out])],
+                                  [T.init("w1", w1), T.init("w2", w2)])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        x = rng.standard_normal((1, 3, size, size)).astype(np.float32)
+        c, rep = compile_bf16(name, model)
+        if rep.get("fp32_contractions"):
+            raise T.CaseFailure(f"{name}: a convolution stayed f32: {rep}")
+        host_amx = HOST_AMX and not cross_aarch64()
+        if host_amx and rep.get("amx_kernels", 0) != 2:
+            raise T.CaseFailure(f"{name}: expected both convolutions on AMX: {rep}")
+        z = T.run_runner(c, {"x": x}, ["z"])[0]["z"].astype(np.float64)
+        xp = np.pad(to_bf16(x), ((0, 0), (0, 0), (3, 3), (3, 3)))
+        ap = np.pad(np.abs(x).astype(np.float64), ((0, 0), (0, 0), (3, 3), (3, 3)))
+        wb, wa = to_bf16(w1), np.abs(w1).astype(np.float64)
+        exact = np.zeros((1, cout, out, out))
+        magnitude = np.zeros_like(exact)
+        for i in range(k):
+            for j in range(k):
+                sl = (slice(None), slice(None), slice(i, i + 2 * out, 2), slice(j, j + 2 * out, 2))
+                exact += np.einsum("nchw,oc->nohw", xp[sl], wb[:, :, i, j])
+                magnitude += np.einsum("nchw,oc->nohw", ap[sl], wa[:, :, i, j])
+        bound = (1 + U) * 2 * 3 * k * k * F32_EPS * magnitude + U * np.abs(exact) + 1e-30
+        worst = float(np.max(np.abs(z - exact) / bound))
+        if worst > 1.0:
+            raise T.CaseFailure(f"{name}: differs from the bf16 products by {worst:.3g}x "
+                                f"the bound")
+        print(f"{name}: worst |err| / bound {worst:.3g}, AMX kernels "
+              f"{rep.get('amx_kernels', 0)}")
+
+    T.add_case(name, fn)
+
+
+stem_case("stem7x7_3_64_s2_40x40", 40, 14)
 # Paths every target takes: an odd K and a masked N (no whole pairs or lanes
 # for vdpbf16ps): f32 FMAs of the widened inputs.
 single_op_case("matmul_odd_k_16x129x40", lambda: matmul_model(16, 129, 40, 3, gemm=False),

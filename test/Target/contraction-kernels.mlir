@@ -1284,3 +1284,39 @@ func.func @amx_accumulate(%x: memref<64x512xbf16>, %out: memref<64x32xf32>) {
   }
   return
 }
+
+// -----
+
+#sx = affine_map<(n, h, w, f, c, kh, kw) -> (n, h * 2 + kh, w * 2 + kw, c)>
+#sw = affine_map<(n, h, w, f, c, kh, kw) -> (f, kh, kw, c)>
+#so = affine_map<(n, h, w, f, c, kh, kw) -> (n, h, w, f)>
+memref.global "private" constant @stem_w : memref<32x7x7x4xbf16> = dense<1.0>
+
+// Tests that with AMX a channels-last bf16 stem over 4 channels (an RGB
+// image and its zero channel) reads its kernel rows as channels: the input
+// viewed as [1, 38, 16, 28] with output column w's row of 7 taps x 4
+// channels at element 8 * w (rows overlap), the weights the same bytes as
+// [32, 7, 1, 28], and the convolution then runs on AMX tiles (28 channels:
+// one partial chunk of 14 pairs per kernel row). Without AMX it is left as
+// it is.
+// CHECK-LABEL: func @stem_rows
+// CHECK-NOT:   memref.reinterpret_cast
+// AMX-LABEL: func @stem_rows
+// AMX:       memref.reinterpret_cast %arg0 to offset: [0], sizes: [1, 38, 16, 28], strides: [5776, 152, 8, 1]
+// AMX:       amx.tile_load %{{.*}} : memref<1x38x16x28xbf16, strided<[5776, 152, 8, 1]>> into !amx.tile<16x28xbf16>
+// AMX:       amx.tile_mulf
+func.func @stem_rows(%x: memref<1x38x38x4xbf16>, %out: memref<1x16x16x32xf32>) {
+  %w = memref.get_global @stem_w : memref<32x7x7x4xbf16>
+  linalg.generic {indexing_maps = [#sx, #sw, #so],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x38x38x4xbf16>, memref<32x7x7x4xbf16>)
+      outs(%out : memref<1x16x16x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

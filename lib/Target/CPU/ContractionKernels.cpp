@@ -2240,6 +2240,150 @@ std::optional<Group> matchAlongChannels(linalg::GenericOp op,
   return best;
 }
 
+/// Splits `e` into (dim, coefficient) terms: sums of dims times constants,
+/// no constant term; std::nullopt otherwise.
+std::optional<SmallVector<std::pair<unsigned, int64_t>>>
+linearTerms(AffineExpr e) {
+  SmallVector<std::pair<unsigned, int64_t>> terms;
+  SmallVector<AffineExpr> work = {e};
+  while (!work.empty()) {
+    AffineExpr x = work.pop_back_val();
+    if (auto d = dyn_cast<AffineDimExpr>(x)) {
+      terms.push_back({d.getPosition(), 1});
+      continue;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (bin && bin.getKind() == AffineExprKind::Add) {
+      work.append({bin.getLHS(), bin.getRHS()});
+      continue;
+    }
+    if (bin && bin.getKind() == AffineExprKind::Mul) {
+      auto d = dyn_cast<AffineDimExpr>(bin.getLHS());
+      auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
+      if (d && k) {
+        terms.push_back({d.getPosition(), k.getValue()});
+        continue;
+      }
+    }
+    return std::nullopt;
+  }
+  return terms;
+}
+
+/// With AMX: a channels-last bf16 convolution over few input channels (an
+/// RGB stem: 3 + 1 zero channel) reads its kernel row as channels. Output
+/// column w's taps (kw, c) are the KW * C consecutive input elements from
+/// (sw * w) * C on, so the input viewed with shape [N, H, Wout, KW * C] and
+/// strides [., W * C, sw * C, 1] (rows overlap; memref.reinterpret_cast)
+/// and the constant weights [F, KH, KW, C] reshaped to [F, KH, 1, KW * C]
+/// (the same bytes) make a convolution whose channels fill AMX tile rows:
+/// 28 of a 7x7 stem's 32, where 4 channels give no whole tile row (the FMA
+/// path over widened bf16 is twice as slow as f32 there). The same
+/// products in the same order per output, so the same numbers.
+void foldKernelRowIntoChannels(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 7 ||
+      op.getNumReductionLoops() != 3)
+    return;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
+  auto xType = dyn_cast<MemRefType>(x.getType());
+  auto wType = dyn_cast<MemRefType>(w.getType());
+  memref::GlobalOp global = constantGlobal(w);
+  if (!xType || !wType || !global || !xType.getElementType().isBF16() ||
+      xType.getRank() != 4 || wType.getRank() != 4 ||
+      !xType.hasStaticShape() || !xType.getLayout().isIdentity() ||
+      !isa<DenseElementsAttr>(global.getInitialValueAttr()))
+    return;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap xm = maps[0], wm = maps[1];
+  SmallVector<unsigned> wDims;
+  for (AffineExpr e : wm.getResults())
+    if (auto d = dyn_cast<AffineDimExpr>(e))
+      wDims.push_back(d.getPosition());
+  if (wDims.size() != 4 || xm.getNumResults() != 4)
+    return;
+  unsigned kw = wDims[2], c = wDims[3];
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  int64_t channels = xType.getDimSize(3), width = wType.getDimSize(2);
+  if (xm.getResult(3) != getAffineDimExpr(c, op.getContext()) ||
+      iters[kw] != utils::IteratorType::reduction ||
+      iters[c] != utils::IteratorType::reduction || channels % 2 != 0 ||
+      channels > 8 || width < 2 || wType.getDimSize(3) != channels)
+    return;
+  // Input column: sw * w + kw.
+  std::optional<SmallVector<std::pair<unsigned, int64_t>>> terms =
+      linearTerms(xm.getResult(2));
+  if (!terms || terms->size() != 2)
+    return;
+  unsigned col = ~0u;
+  int64_t stride = 0;
+  bool unitTap = false;
+  for (auto [d, k] : *terms) {
+    if (d == kw)
+      unitTap = k == 1;
+    else {
+      col = d;
+      stride = k;
+    }
+  }
+  if (!unitTap || col == ~0u || iters[col] != utils::IteratorType::parallel ||
+      xm.getResult(0).isFunctionOfDim(kw) || xm.getResult(1).isFunctionOfDim(kw) ||
+      xm.getResult(0).isFunctionOfDim(c) || xm.getResult(1).isFunctionOfDim(c))
+    return;
+  auto outType = cast<MemRefType>(op.getDpsInits()[0].getType());
+  std::optional<unsigned> outCol;
+  AffineMap om = maps[2];
+  for (auto [i, e] : llvm::enumerate(om.getResults()))
+    if (e == getAffineDimExpr(col, op.getContext()))
+      outCol = i;
+  if (!outCol || outType.isDynamicDim(*outCol))
+    return;
+  int64_t cols = outType.getDimSize(*outCol);
+  ArrayRef<int64_t> xs = xType.getShape();
+  if (stride * (cols - 1) + width > xs[2])
+    return;
+
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  int64_t folded = width * channels;
+  auto viewType = MemRefType::get(
+      {xs[0], xs[1], cols, folded}, xType.getElementType(),
+      StridedLayoutAttr::get(ctx, 0,
+                             {xs[1] * xs[2] * xs[3], xs[2] * xs[3],
+                              stride * xs[3], 1}));
+  Value view = memref::ReinterpretCastOp::create(
+      b, loc, viewType, x, 0, {xs[0], xs[1], cols, folded},
+      {xs[1] * xs[2] * xs[3], xs[2] * xs[3], stride * xs[3], 1});
+  std::string name = (global.getSymName() + "_rows").str();
+  auto module = op->getParentOfType<ModuleOp>();
+  auto newType = MemRefType::get(
+      {wType.getDimSize(0), wType.getDimSize(1), 1, folded},
+      wType.getElementType());
+  auto rows = module.lookupSymbol<memref::GlobalOp>(name);
+  if (!rows) {
+    auto dense = cast<DenseElementsAttr>(global.getInitialValueAttr());
+    OpBuilder mb(global);
+    rows = memref::GlobalOp::create(
+        mb, global.getLoc(), name, mb.getStringAttr("private"), newType,
+        dense.reshape(RankedTensorType::get(newType.getShape(),
+                                            newType.getElementType())),
+        /*constant=*/true, global.getAlignmentAttr());
+  }
+  Value weights =
+      memref::GetGlobalOp::create(b, loc, newType, rows.getSymName());
+  SmallVector<AffineExpr> xe(xm.getResults());
+  xe[2] = getAffineDimExpr(col, ctx) + getAffineDimExpr(kw, ctx);
+  maps[0] = AffineMap::get(xm.getNumDims(), 0, xe, ctx);
+  auto folded_op = linalg::GenericOp::create(
+      b, loc, TypeRange{}, ValueRange{view, weights}, op.getDpsInits(), maps,
+      iters, [](OpBuilder &, Location, ValueRange) {});
+  folded_op.getRegion().takeBody(op.getRegion());
+  for (NamedAttribute attr : op->getDiscardableAttrs())
+    folded_op->setAttr(attr.getName(), attr.getValue());
+  op.erase();
+}
+
 struct DSCContractionKernelsPass
     : impl::DSCContractionKernelsBase<DSCContractionKernelsPass> {
   using Base::Base;
@@ -2257,6 +2401,13 @@ struct DSCContractionKernelsPass
     for (linalg::LinalgOp op : named) {
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+
+    if (amx) {
+      SmallVector<linalg::GenericOp> convs;
+      module.walk([&](linalg::GenericOp op) { convs.push_back(op); });
+      for (linalg::GenericOp op : convs)
+        foldKernelRowIntoChannels(op);
     }
 
     KernelStrategy strategy = strategyFor(vectorBits);
