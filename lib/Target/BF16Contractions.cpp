@@ -139,25 +139,32 @@ bool foldsKernelRow(linalg::GenericOp op) {
 }
 
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
-/// depthwise convolutions, whose input channel is no reduction loop of its
-/// own (each input element feeds only the few taps of its channel): rounding
-/// their input to bf16 is a pass over the map that costs more than the
-/// widened bf16 loads save; and channels-last convolutions with an odd
+/// depthwise convolutions (whose input channel is no reduction loop of its
+/// own: each input element feeds only the few taps of its channel) over a
+/// map under kDepthwiseBF16Bytes in f32: read from L2, their widened bf16
+/// loads cost more than the bytes save (MobileNetV3-Small +8 % with all of
+/// them in bf16), while a larger map, which the producer then stores
+/// rounded (from its registers), moves half the bytes (MobileNetV2's 112²
+/// and 56² expansions: BF16 2.7 -> 2.35 ms); and channels-last convolutions with an odd
 /// input channel count whose weights are not constant (no zero channel can
 /// be appended at compile time; an RGB stem with constant weights gets one).
 /// With AMX, every convolution over an odd number of input channels (an
 /// RGB stem; see the pass description).
 /// (One-row products, a classifier's matrix-vector product, are converted:
 /// their kernel widens the bf16 weights, half the bytes to stream.)
+constexpr int64_t kDepthwiseBF16Bytes = 1 << 20;
+
 bool slowerInBF16(linalg::GenericOp op, bool amx) {
   AffineMap in = op.getIndexingMapsArray()[0];
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  auto x = cast<RankedTensorType>(op.getDpsInputs()[0].getType());
   if (in.getNumResults() == 4 &&
       llvm::none_of(in.getResults(), [&](AffineExpr e) {
         auto d = dyn_cast<AffineDimExpr>(e);
         return d &&
                iterators[d.getPosition()] == utils::IteratorType::reduction;
-      }))
+      }) &&
+      (!x.hasStaticShape() || x.getNumElements() * 4 < kDepthwiseBF16Bytes))
     return true;
   // With AMX a channels-last one with constant weights and a short kernel
   // row (a 7x7 RGB stem: 7 x 4 channels) takes bf16: dsc-contraction-kernels

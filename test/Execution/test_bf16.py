@@ -197,6 +197,29 @@ def conv_model(cin: int, cout: int, size: int, kernel: int, stride: int, seed: i
     return model, {"x": x}, exact, magnitude, cin * kernel * kernel
 
 
+def depthwise_model(c: int, size: int, seed: int):
+    """A 3x3 depthwise convolution (group = c, zero padding 1)."""
+    rng = T.rng(seed)
+    w = (rng.standard_normal((c, 1, 3, 3)) / 3.0).astype(np.float32)
+    node = helper.make_node("Conv", ["x", "w"], ["y"], pads=[1] * 4, group=c)
+    graph = helper.make_graph([node], "g", [T.tensor_info("x", [1, c, size, size])],
+                              [T.tensor_info("y", [1, c, size, size])], [T.init("w", w)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    x = rng.standard_normal((1, c, size, size)).astype(np.float32)
+
+    def direct(xv, wv):
+        xp = np.pad(xv, ((0, 0), (0, 0), (1, 1), (1, 1)))
+        y = np.zeros((1, c, size, size))
+        for i in range(3):
+            for j in range(3):
+                y += xp[:, :, i:i + size, j:j + size] * wv[None, :, 0, i, j, None, None]
+        return y
+
+    exact = direct(to_bf16(x), to_bf16(w))
+    magnitude = direct(np.abs(x).astype(np.float64), np.abs(w).astype(np.float64))
+    return model, {"x": x}, exact, magnitude, 9
+
+
 def single_op_case(name: str, build, expect_dot: bool | None, extra=(),
                    amx_shape: bool = False, f32_on_amx: bool = False):
     """expect_dot None: whatever the host has (vdpbf16ps with AVX512-BF16).
@@ -333,6 +356,10 @@ def stem_case(name: str, size: int, seed: int):
 
 
 stem_case("stem7x7_3_64_s2_40x40", 40, 14)
+# A depthwise convolution over a map of 1 MiB or more in f32 (16 x 130 x 130)
+# takes bf16 inputs (the f32 FMA path over widened loads); a small one
+# stays f32 on vdpbf16ps targets.
+single_op_case("depthwise3x3_16_130", lambda: depthwise_model(16, 130, 15), False)
 # Paths every target takes: an odd K and a masked N (no whole pairs or lanes
 # for vdpbf16ps): f32 FMAs of the widened inputs.
 single_op_case("matmul_odd_k_16x129x40", lambda: matmul_model(16, 129, 40, 3, gemm=False),

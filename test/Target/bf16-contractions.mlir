@@ -389,3 +389,31 @@ func.func @downsample_copy(%x: tensor<4x8xf32>, %i1: tensor<4x8xf32>, %i2: tenso
   } -> tensor<8x4xf32>
   return %t : tensor<8x4xf32>
 }
+
+// -----
+
+#dx = affine_map<(n, h, w, c, kh, kw) -> (n, h + kh, w + kw, c)>
+#dw = affine_map<(n, h, w, c, kh, kw) -> (kh, kw, c)>
+#do = affine_map<(n, h, w, c, kh, kw) -> (n, h, w, c)>
+
+// Tests that for vdpbf16ps targets a depthwise convolution over a map of at
+// least 1 MiB in f32 (here 130x130x16) takes bf16 inputs: its producer then
+// stores the rounded map, half the bytes, which outweighs the widening of
+// its loads (a smaller one, read from L2, stays f32: @f32_faster).
+// PAIRS:       dsc.bf16_contractions = {Conv = 1 : i64}, dsc.fp32_contractions = {}
+// PAIRS-LABEL: func.func @large_depthwise(
+// PAIRS:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x130x130x16xbf16>, tensor<3x3x16xbf16>)
+func.func @large_depthwise(%x: tensor<1x130x130x16xf32>, %init: tensor<1x128x128x16xf32>)
+    -> tensor<1x128x128x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x16xf32>
+  %r = linalg.generic {indexing_maps = [#dx, #dw, #do],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%x, %w : tensor<1x130x130x16xf32>, tensor<3x3x16xf32>) outs(%init : tensor<1x128x128x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x128x128x16xf32>
+  return %r : tensor<1x128x128x16xf32>
+}
