@@ -98,6 +98,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
 
 void buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createDSCFlattenEmptyIO());
+  pm.addPass(createDSCUnshareInits());
   // Padded feature maps: the producer writes into the padded buffer.
   pm.addPass(createDSCDecomposePads());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());

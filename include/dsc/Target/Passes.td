@@ -225,6 +225,23 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCUnshareInits : Pass<"dsc-unshare-inits", "mlir::ModuleOp"> {
+  let summary = "One copy of a constant accumulator init per in-place writer";
+  let description = [{
+    Runs on tensors before bufferization. A linalg op that materializes
+    constants into a `tensor.empty` (a zero `linalg.fill`, a bias broadcast)
+    whose result CSE made the DPS init of several ops (every layer's FFN
+    matmul accumulating into one zero tensor) is cloned, with its
+    `tensor.empty`, right before each writer but the first (or before every
+    writer where the value is also read), so that each init bufferizes in
+    place. Shared, one-shot bufferization gives the value one buffer and
+    every other writer a copy of it, which the contraction kernel then reads
+    back instead of starting from its init op.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCDecomposePads : Pass<"dsc-decompose-pads", "mlir::ModuleOp"> {
   let summary = "tensor.pad with a constant value as border fills + insert_slice";
   let description = [{
