@@ -26,9 +26,21 @@ std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
   std::optional<int64_t> l = getConstantIntValue(lb),
                          u = getConstantIntValue(ub),
                          s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
+  if (!s || *s <= 0)
     return std::nullopt;
-  return std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+  if (l && u)
+    return std::max<int64_t>(0, (*u - *l + *s - 1) / *s);
+  // A block of a loop: from lb to lb + c (a reduction block of a kernel,
+  // whose start is an outer loop's index), c / step trips.
+  if (auto add = ub.getDefiningOp<arith::AddIOp>()) {
+    Value other = add.getLhs() == lb   ? add.getRhs()
+                  : add.getRhs() == lb ? add.getLhs()
+                                       : Value();
+    if (std::optional<int64_t> c =
+            other ? getConstantIntValue(other) : std::nullopt)
+      return std::max<int64_t>(0, (*c + *s - 1) / *s);
+  }
+  return std::nullopt;
 }
 
 /// Operations `loop` executes: its iterations times, for every op in its

@@ -153,3 +153,39 @@ func.func @tiles(%w: memref<8x128xf32>, %out: memref<128x16xf32>, %arena: memref
   }
   return
 }
+
+// -----
+
+// Tests that a loop over a block of a reduction (from an outer loop's
+// index %k0 to %k0 + 64: a kernel's reduction block) counts 64 trips, not
+// one: 8 tiles x 2 blocks x 8 rows x 64 x 3 ops (~25K ops) reach the
+// default threshold (16384) and are outlined (counted as one trip each,
+// ~640 ops, they were not: a BERT encoder's attention-times-V matmuls ran
+// on one thread).
+// CHECK-LABEL: func.func @blocks(
+// CHECK:         call @blocks_launch0
+// CHECK-LABEL: func.func @blocks_par0(
+func.func @blocks(%w: memref<128x8xf32>, %out: memref<8x16xf32>, %arena: memref<64xi8>) attributes {dsc.arena_bytes = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %k0 = %c0 to %c128 step %c64 {
+      scf.for %r = %c0 to %c8 step %c1 {
+        %end = arith.addi %k0, %c64 : index
+        %acc = scf.for %k = %k0 to %end step %c1 iter_args(%a = %zero) -> (vector<16xf32>) {
+          %s = memref.load %w[%k, %i] : memref<128x8xf32>
+          %b = vector.broadcast %s : f32 to vector<16xf32>
+          %f = vector.fma %b, %b, %a : vector<16xf32>
+          scf.yield %f : vector<16xf32>
+        }
+        vector.store %acc, %out[%i, %c0] : memref<8x16xf32>, vector<16xf32>
+      }
+    }
+    scf.reduce
+  }
+  return
+}
