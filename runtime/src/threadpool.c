@@ -6,8 +6,14 @@
  * chunks until none is left, and the caller returns once all chunks have
  * finished. Several chunks per thread let a worker that wakes late (a parked
  * thread, an idle vCPU) still take a share, and even out unequal tiles.
- * Chunks are claimed without the mutex: one 64-bit word holds the loop's
- * generation, its chunk count and the next chunk, advanced by
+ * Thread t (the caller is 0) first claims its home chunks, the t-th
+ * contiguous share of the loop, then what is left of the others': the
+ * kernels' loops run over bands of a feature map, so a thread's band of
+ * one kernel is mostly what it wrote in the one before, in its own L2
+ * (MobileNetV2 BF16 at two threads 1.94 -> 1.55 ms; against claiming in
+ * order, where each thread read about half its input from the other core).
+ * Chunks are claimed without the mutex: each thread's 64-bit word holds the
+ * loop's generation, the end of its share and its next chunk, advanced by
  * compare-and-swap, so a thread still holding an old generation can never
  * claim a chunk of the next loop (which is only posted once every chunk of
  * the current one has finished). A loop started while the pool is already
@@ -48,12 +54,16 @@ struct dsc_context {
   void *arg;
   int64_t n, num_chunks, chunks_done;
   int waiting; /* the caller may sleep on done_cv */
-  uint64_t next; /* claim word: see claim_word */
+  int next_worker; /* index handed to the next worker started */
   /* Set by dsc_guard_fail (a failed run-time check of the generated code,
    * always on the thread that runs the entry), read and cleared by the
    * session around each run. */
   int failed;
   char error[DSC_ERROR_BYTES];
+  /* One claim word per thread (see claim_word): thread t's home chunks,
+   * the t-th contiguous share of the loop, which it claims first; then it
+   * takes what is left of the others'. */
+  uint64_t next[];
 };
 
 /* Spin iterations before parking (about a millisecond or two). */
@@ -67,8 +77,9 @@ static void cpu_relax(void) {
 #endif
 }
 
-/* The claim word: the loop's generation (24 bits), its chunk count and the
- * next chunk (20 bits each), so a claim needs nothing but the word. */
+/* A claim word: the loop's generation (24 bits), the end of a thread's
+ * share of its chunks and its next chunk (20 bits each), so a claim needs
+ * nothing but the word. */
 #define DSC_CHUNK_BITS 20
 #define DSC_MAX_CHUNKS ((1 << DSC_CHUNK_BITS) - 1)
 static uint64_t claim_word(unsigned long gen, int64_t chunks) {
@@ -79,20 +90,28 @@ static uint64_t claim_word(unsigned long gen, int64_t chunks) {
 /* Claims and runs chunks of loop `gen` until none is left; called without
  * the mutex. A successful claim keeps the loop (and its fields) current:
  * the next loop is only posted once every chunk has finished. */
-static void run_chunks(dsc_context *c, unsigned long gen) {
+static void run_chunks(dsc_context *c, unsigned long gen, int self) {
   const uint64_t mask = DSC_MAX_CHUNKS;
+  int from = 0;
   for (;;) {
-    uint64_t v = __atomic_load_n(&c->next, __ATOMIC_ACQUIRE);
+    uint64_t v;
     int64_t num_chunks, k, q, r, begin, end;
+    /* Home chunks first, then the next thread's, and so on. */
     for (;;) {
-      if ((v >> (2 * DSC_CHUNK_BITS)) != (gen & 0xffffffu) ||
-          (v & mask) >= ((v >> DSC_CHUNK_BITS) & mask))
-        return; /* a later loop, or no chunk left */
-      if (__atomic_compare_exchange_n(&c->next, &v, v + 1, 0,
-                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      uint64_t *word = &c->next[(self + from) % c->num_threads];
+      v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+      if ((v >> (2 * DSC_CHUNK_BITS)) != (gen & 0xffffffu))
+        return; /* a later loop */
+      if ((v & mask) >= ((v >> DSC_CHUNK_BITS) & mask)) {
+        if (++from == c->num_threads)
+          return; /* no chunk left */
+        continue;
+      }
+      if (__atomic_compare_exchange_n(word, &v, v + 1, 0, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE))
         break;
     }
-    num_chunks = (int64_t)((v >> DSC_CHUNK_BITS) & mask);
+    num_chunks = c->num_chunks;
     k = (int64_t)(v & mask);
     q = c->n / num_chunks;
     r = c->n % num_chunks;
@@ -115,6 +134,7 @@ static void run_chunks(dsc_context *c, unsigned long gen) {
 static void *worker_main(void *p) {
   dsc_context *c = (dsc_context *)p;
   unsigned long seen = 0;
+  int self = __atomic_add_fetch(&c->next_worker, 1, __ATOMIC_RELAXED);
 
   for (;;) {
     /* Spin on the generation, then park; the mutex only for parking. */
@@ -136,7 +156,7 @@ static void *worker_main(void *p) {
     if (__atomic_load_n(&c->shutdown, __ATOMIC_ACQUIRE))
       break;
     seen = __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE);
-    run_chunks(c, seen);
+    run_chunks(c, seen, self);
   }
   return NULL;
 }
@@ -170,13 +190,18 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
     ctx->num_chunks = DSC_MAX_CHUNKS;
   __atomic_store_n(&ctx->chunks_done, 0, __ATOMIC_RELAXED);
   gen = ctx->generation + 1;
-  __atomic_store_n(&ctx->next, claim_word(gen, ctx->num_chunks),
-                   __ATOMIC_RELEASE);
+  for (i = 0; i < ctx->num_threads; ++i) {
+    /* Thread i's share: chunks [i C / T, (i + 1) C / T). */
+    int64_t lo = i * ctx->num_chunks / ctx->num_threads;
+    int64_t hi = (i + 1) * ctx->num_chunks / ctx->num_threads;
+    __atomic_store_n(&ctx->next[i], claim_word(gen, hi) | (uint64_t)lo,
+                     __ATOMIC_RELEASE);
+  }
   __atomic_store_n(&ctx->generation, gen, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&ctx->work_cv);
   pthread_mutex_unlock(&ctx->mu);
 
-  run_chunks(ctx, gen);
+  run_chunks(ctx, gen, 0);
   for (i = 0; i < DSC_SPIN_ITERATIONS; ++i) {
     if (__atomic_load_n(&ctx->chunks_done, __ATOMIC_ACQUIRE) ==
         ctx->num_chunks)
@@ -227,7 +252,7 @@ dsc_status dsc_context_create(int num_threads, dsc_context **out) {
 #endif
     num_threads = cpus < 1 ? 1 : cpus > INT_MAX ? INT_MAX : (int)cpus;
   }
-  c = (dsc_context *)calloc(1, sizeof *c);
+  c = (dsc_context *)calloc(1, sizeof *c + (size_t)num_threads * sizeof(uint64_t));
   if (!c)
     return DSC_ERR_OUT_OF_MEMORY;
   c->num_threads = num_threads;

@@ -1854,6 +1854,29 @@ struct Emitter {
       std::stable_partition(parallel.begin(), parallel.end(), [&](unsigned d) {
         return !llvm::is_contained(g.aRows, d);
       });
+    // Otherwise the tiles go in the output's memory order (the loops keep
+    // the ONNX op's NCHW order through dsc-channels-last, which put output
+    // channels outermost): the thread pool's chunks are then bands of the
+    // map, each thread writes whole lines of its own, and with the pool's
+    // home chunks the next kernel's band of a thread is mostly what it
+    // wrote (channel blocks split between threads shared every line of a
+    // bf16 output and read half of each input from the other core's L2).
+    // BF16 at two threads: MobileNetV2 2.32 -> 1.85 ms, ResNet-50 7.8 ->
+    // 6.15; FP32 MobileNetV2 3.8 -> 3.3.
+    if (!aInner) {
+      AffineMap om = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+      auto posOf = [&](unsigned d) {
+        for (auto [i, e] : llvm::enumerate(om.getResults()))
+          if (e.isFunctionOfDim(d))
+            return int64_t(i);
+        return int64_t(-1);
+      };
+      // (Dims are distinct loop indices: ties only for dims the output
+      // does not index, kept in loop order.)
+      llvm::sort(parallel, [&](unsigned x, unsigned y) {
+        return std::make_pair(posOf(x), x) < std::make_pair(posOf(y), y);
+      });
+    }
     reduction = order.reduction;
     SmallVector<unsigned> looped = order.looped, unrolled = order.unrolled;
     int64_t unrolledTrips = order.unrolledTrips;
