@@ -198,6 +198,44 @@ bool updatesBF16Contraction(linalg::GenericOp op) {
   return false;
 }
 
+/// `f` rounded to bf16 (nearest even), as a double.
+double roundedValue(FloatAttr f) {
+  uint32_t bits = uint32_t(roundToBF16(float(f.getValueAsDouble()))) << 16;
+  float r;
+  std::memcpy(&r, &bits, 4);
+  return r;
+}
+
+/// A max pool on tensors: an f32 linalg.generic whose body is
+/// max(out, first input) alone, its init a fill with a constant.
+struct MaxPool {
+  linalg::GenericOp op;
+  FloatAttr init;
+  bool maxnum;
+};
+std::optional<MaxPool> matchMaxPool(Value v) {
+  auto op = v.getDefiningOp<linalg::GenericOp>();
+  if (!op || op->hasAttr(kContractionAttr) || op.getNumDpsInits() != 1 ||
+      op.getNumDpsInputs() < 1 || !isF32Tensor(v) ||
+      !isF32Tensor(op.getDpsInputs()[0]) ||
+      op.getRegion().front().getOperations().size() != 2)
+    return std::nullopt;
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  FloatAttr init;
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&init)))
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  Operation &max = body.front();
+  Value in = body.getArgument(0), out = body.getArguments().back();
+  bool maxnum = isa<arith::MaxNumFOp>(max);
+  if ((!maxnum && !isa<arith::MaximumFOp>(max)) ||
+      !((max.getOperand(0) == in && max.getOperand(1) == out) ||
+        (max.getOperand(0) == out && max.getOperand(1) == in)) ||
+      body.getTerminator()->getOperand(0) != max.getResult(0))
+    return std::nullopt;
+  return MaxPool{op, init, maxnum};
+}
+
 /// The uses of `v` other than by `except` (its rounding) when all are inputs
 /// of elementwise ops that update a bf16 contraction's output in place (a
 /// residual add in a later block); none otherwise (the graph's result, a
@@ -288,19 +326,69 @@ struct BF16ContractionsPass
         return r;
       OpBuilder::InsertionGuard guard(rewriter);
       auto type = cast<RankedTensorType>(v.getType());
-      // A zero-padded activation (a 3x3 convolution's input) is the pad of
-      // its source's rounding: exact, and the source's other readers can
-      // then share that bf16 copy (readRoundedCopy).
+      // A padded activation (a 3x3 convolution's or a max pool's input) is
+      // the pad of its source's rounding with the padding value rounded:
+      // exact, and the source's other readers can then share that bf16
+      // copy (readRoundedCopy).
+      FloatAttr padValue;
       if (auto pad = v.getDefiningOp<tensor::PadOp>();
           pad && pad.getConstantPaddingValue() &&
-          matchPattern(pad.getConstantPaddingValue(), m_PosZeroFloat())) {
+          matchPattern(pad.getConstantPaddingValue(), m_Constant(&padValue))) {
         Value inner = roundActivation(pad.getSource(), loc);
         rewriter.setInsertionPointAfterValue(v);
-        Value zero = arith::ConstantOp::create(rewriter, loc, bf16,
-                                               rewriter.getZeroAttr(bf16));
+        Value value = arith::ConstantOp::create(
+            rewriter, loc, bf16,
+            rewriter.getFloatAttr(bf16, roundedValue(padValue)));
         Value r = tensor::PadOp::create(rewriter, loc, type.clone(bf16), inner,
                                         pad.getMixedLowPad(),
-                                        pad.getMixedHighPad(), zero);
+                                        pad.getMixedHighPad(), value);
+        rounded[v] = r;
+        return r;
+      }
+      // A max pool's output is the same max pool over its input's rounding
+      // (rounding is monotonic, so it commutes with max): exact, and the
+      // map before the pool (a stem's output) is then stored in bf16 too.
+      if (std::optional<MaxPool> pool = matchMaxPool(v)) {
+        Value input = roundActivation(pool->op.getDpsInputs()[0], loc);
+        rewriter.setInsertionPointAfterValue(v);
+        auto initType = cast<RankedTensorType>(pool->op.getResultTypes()[0]);
+        Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                              initType.getShape(),
+                                              rewriter.getF32Type());
+        Value init =
+            linalg::FillOp::create(
+                rewriter, loc,
+                ValueRange{arith::ConstantOp::create(rewriter, loc, pool->init)},
+                ValueRange{empty})
+                .getResult(0);
+        SmallVector<Value> inputs(pool->op.getDpsInputs());
+        inputs[0] = input;
+        bool maxnum = pool->maxnum;
+        // The max in f32 of the widened inputs (exact), so the pooling
+        // kernel keeps its f32 accumulators; rounding its result is exact.
+        Value max =
+            linalg::GenericOp::create(
+                rewriter, loc, TypeRange{initType}, inputs, ValueRange{init},
+                pool->op.getIndexingMapsArray(),
+                pool->op.getIteratorTypesArray(),
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value in =
+                      arith::ExtFOp::create(b, l, b.getF32Type(), args[0]);
+                  Value m = maxnum ? arith::MaxNumFOp::create(b, l, args.back(),
+                                                              in)
+                                         .getResult()
+                                   : arith::MaximumFOp::create(b, l,
+                                                               args.back(), in)
+                                         .getResult();
+                  linalg::YieldOp::create(b, l, m);
+                })
+                .getResult(0);
+        AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+        Value r = truncate(
+            max,
+            tensor::EmptyOp::create(rewriter, loc, type.getShape(), bf16),
+            {id, id}, loc);
+        roundedInOrder.push_back(v);
         rounded[v] = r;
         return r;
       }

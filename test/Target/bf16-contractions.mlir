@@ -417,3 +417,58 @@ func.func @large_depthwise(%x: tensor<1x130x130x16xf32>, %init: tensor<1x128x128
   } -> tensor<1x128x128x16xf32>
   return %r : tensor<1x128x128x16xf32>
 }
+
+// -----
+
+#px = affine_map<(n, h, w, c, kh, kw) -> (n, h * 2 + kh, w * 2 + kw, c)>
+#pw = affine_map<(n, h, w, c, kh, kw) -> (kh, kw)>
+#po = affine_map<(n, h, w, c, kh, kw) -> (n, h, w, c)>
+#cx = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#cw = affine_map<(n, h, w, f, c) -> (f, c)>
+#co = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+
+// Tests that a max pool's output read by a bf16 convolution is rounded as
+// the same pool over its input's rounding (rounding is monotonic: exact):
+// the pool's padded input is the pad of the source's bf16 copy (the -inf
+// border rounded), the pool widens it and keeps f32 accumulators, and its
+// result is rounded for the convolution; so the map before the pool (a
+// stem's output) needs no f32 copy.
+// CHECK-LABEL: func @max_pool
+// CHECK:       %[[X:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x8x8x16xf32>) outs(%{{.*}} : tensor<1x8x8x16xbf16>)
+// CHECK:       %[[P:.*]] = tensor.pad %[[X]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:         tensor.yield %{{.*}} : bf16
+// CHECK:       %[[M:.*]] = linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<1x10x10x16xbf16>, tensor<3x3xf32>) outs(%{{.*}} : tensor<1x4x4x16xf32>)
+// CHECK-NEXT:  ^bb0(%[[IN:.*]]: bf16, %{{.*}}: f32, %[[OUT:.*]]: f32):
+// CHECK-NEXT:    %[[W:.*]] = arith.extf %[[IN]] : bf16 to f32
+// CHECK-NEXT:    arith.maxnumf %[[OUT]], %[[W]] : f32
+// CHECK:       %[[R:.*]] = linalg.generic {{.*}} ins(%[[M]] : tensor<1x4x4x16xf32>) outs(%{{.*}} : tensor<1x4x4x16xbf16>)
+// CHECK:         arith.truncf
+// CHECK:       linalg.generic {{.*}} ins(%[[R]], %{{.*}} : tensor<1x4x4x16xbf16>, tensor<16x16xbf16>)
+func.func @max_pool(%x: tensor<1x8x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x8x8x16xf32> to tensor<1x10x10x16xf32>
+  %win = tensor.empty() : tensor<3x3xf32>
+  %e = tensor.empty() : tensor<1x4x4x16xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  %m = linalg.generic {indexing_maps = [#px, #pw, #po],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%p, %win : tensor<1x10x10x16xf32>, tensor<3x3xf32>) outs(%f : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %mx = arith.maxnumf %o, %a : f32
+    linalg.yield %mx : f32
+  } -> tensor<1x4x4x16xf32>
+  %w = arith.constant dense<0.5> : tensor<16x16xf32>
+  %c = linalg.generic {indexing_maps = [#cx, #cw, #co],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      {dsc.contraction = "Conv"}
+      ins(%m, %w : tensor<1x4x4x16xf32>, tensor<16x16xf32>) outs(%init : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %mm = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %mm : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x16xf32>
+  return %c : tensor<1x4x4x16xf32>
+}

@@ -551,6 +551,49 @@ func.func @max_pool_3x3_s2(%in: memref<1x16x33x33xf32>, %win: memref<3x3xf32>,
 
 // -----
 
+#qin = affine_map<(n, h, w, c, kh, kw) -> (n, 2 * h + kh, 2 * w + kw, c)>
+#qwin = affine_map<(n, h, w, c, kh, kw) -> (kh, kw)>
+#qout = affine_map<(n, h, w, c, kh, kw) -> (n, h, w, c)>
+#qid = affine_map<(n, h, w, c) -> (n, h, w, c)>
+
+// Tests a channels-last max pool over a bf16 map (--precision=bf16: the
+// input widened in the body): bf16 vectors along the channels, widened,
+// maxima in f32 registers; and its result's bf16 rounding stored by the
+// kernel, the f32 arena output not at all.
+// CHECK-LABEL: func @max_pool_bf16
+// CHECK:       scf.forall
+// CHECK:         vector.load %arg0{{.*}} : memref<1x9x9x32xbf16>, vector<32xbf16>
+// CHECK:         arith.extf %{{.*}} : vector<32xbf16> to vector<32xf32>
+// CHECK:         arith.maxnumf {{.*}} : vector<32xf32>
+// CHECK-NOT:     vector.store {{.*}} : memref<1x4x4x32xf32>
+// CHECK:         vector.store {{.*}} : memref<1x4x4x32xbf16>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @max_pool_bf16(%in: memref<1x9x9x32xbf16>, %win: memref<3x3xf32>,
+                         %arena: memref<8192xi8>, %r: memref<1x4x4x32xbf16>) {
+  %c0 = arith.constant 0 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %out = memref.view %arena[%c0][] : memref<8192xi8> to memref<1x4x4x32xf32>
+  linalg.fill ins(%ninf : f32) outs(%out : memref<1x4x4x32xf32>)
+  linalg.generic {indexing_maps = [#qin, #qwin, #qout],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%in, %win : memref<1x9x9x32xbf16>, memref<3x3xf32>)
+      outs(%out : memref<1x4x4x32xf32>) {
+  ^bb0(%x: bf16, %unused: f32, %acc: f32):
+    %w = arith.extf %x : bf16 to f32
+    %m = arith.maxnumf %acc, %w : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [#qid, #qid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%out : memref<1x4x4x32xf32>) outs(%r : memref<1x4x4x32xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %t = arith.truncf %x : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}
+
+// -----
+
 #rA = affine_map<(m, n, k) -> (m, k)>
 #rB = affine_map<(m, n, k) -> (k, n)>
 #rC = affine_map<(m, n, k) -> (m, n)>

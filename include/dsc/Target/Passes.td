@@ -132,8 +132,10 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     bf16 constants, rounded at compile time; other operands get one
     elementwise `arith.truncf` each (shared by every contraction that reads
     the same value). Both roundings are to nearest, ties to even. The
-    rewritten contraction carries `dsc.precision = "bf16"`. A zero-padded
-    operand is the pad (in bf16) of its source's rounding. Unless
+    rewritten contraction carries `dsc.precision = "bf16"`. A padded
+    operand is the pad (in bf16, the padding value rounded) of its source's
+    rounding, and a max pool's output is rounded as a max pool over its
+    input's rounding (widened in its body; exact either way). Unless
     `f32-activations` is set, an activation whose other readers are all
     elementwise linalg.generic ops (a residual add) has them read its bf16
     copy, widened in their body, so only that copy needs storing; nothing

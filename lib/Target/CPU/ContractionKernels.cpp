@@ -399,13 +399,20 @@ std::optional<Group> matchContraction(linalg::GenericOp op,
   }
   // A pooling window: one max/maxnum/add of the output and one input, the
   // other input (the window's shape) unused.
+  // (With --precision=bf16 a max pool may read its input in bf16, widened
+  // first: see dsc-bf16-contractions.)
   Group::Combine combine = Group::Combine::FMA;
-  if (widened.empty() && llvm::hasNItems(body->without_terminator(), 1) &&
+  Value pooled = a0;
+  if (widened.size() == 1 && widened.begin()->second == a0 &&
+      isa<arith::MaximumFOp, arith::MaxNumFOp>(first))
+    pooled = widened.begin()->first;
+  if ((widened.empty() || pooled != a0) &&
+      llvm::hasNItems(body->without_terminator(), 1 + widened.size()) &&
       isa<arith::MaximumFOp, arith::MaxNumFOp, arith::AddFOp>(first) &&
-      a0.getType().isF32() && acc.getType().isF32() && a1.use_empty() &&
+      pooled.getType().isF32() && acc.getType().isF32() && a1.use_empty() &&
       first->getResult(0) == body->getTerminator()->getOperand(0) &&
-      ((first->getOperand(0) == acc && first->getOperand(1) == a0) ||
-       (first->getOperand(1) == acc && first->getOperand(0) == a0))) {
+      ((first->getOperand(0) == acc && first->getOperand(1) == pooled) ||
+       (first->getOperand(1) == acc && first->getOperand(0) == pooled))) {
     combine = isa<arith::MaximumFOp>(first)  ? Group::Combine::Max
               : isa<arith::MaxNumFOp>(first) ? Group::Combine::MaxNum
                                              : Group::Combine::Add;
@@ -1990,8 +1997,11 @@ struct Emitter {
                 Value &bc = bcasts[ai];
                 Value &bv = vecs[bi];
                 if (g.combine != Group::Combine::FMA) {
-                  if (!bv)
+                  if (!bv) {
                     bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
+                    if (cast<VectorType>(bv.getType()).getElementType().isBF16())
+                      bv = arith::ExtFOp::create(b, loc, vecType, bv);
+                  }
                   switch (g.combine) {
                   case Group::Combine::Max:
                     acc[r] = arith::MaximumFOp::create(b, loc, acc[r], bv);
