@@ -138,6 +138,9 @@ bool foldsKernelRow(linalg::GenericOp op) {
   return w && w.getRank() == 4 && channels <= 8 && w.getDimSize(2) >= 2;
 }
 
+/// A depthwise convolution's input map from which bf16 pays (f32 bytes).
+constexpr int64_t kDepthwiseBF16Bytes = 1 << 20;
+
 /// Contractions that run faster in f32 than with vdpbf16ps, kept f32:
 /// depthwise convolutions (whose input channel is no reduction loop of its
 /// own: each input element feeds only the few taps of its channel) over a
@@ -152,8 +155,6 @@ bool foldsKernelRow(linalg::GenericOp op) {
 /// RGB stem; see the pass description).
 /// (One-row products, a classifier's matrix-vector product, are converted:
 /// their kernel widens the bf16 weights, half the bytes to stream.)
-constexpr int64_t kDepthwiseBF16Bytes = 1 << 20;
-
 bool slowerInBF16(linalg::GenericOp op, bool amx) {
   AffineMap in = op.getIndexingMapsArray()[0];
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -261,10 +262,10 @@ std::optional<SmallVector<OpOperand *>> elementwiseReads(Value v,
 }
 
 /// Where every other reader of activation `v` is an elementwise update of
-/// a bf16 contraction's output (a residual add in a later block), those read `v`'s bf16 copy `r` and widen
-/// it in their body, so `v` itself is read only by its rounding and its
-/// producer stores only the bf16 copy: a residual stream then moves half the
-/// bytes, as OpenVINO's bf16 does.
+/// a bf16 contraction's output (a residual add in a later block), those
+/// read `v`'s bf16 copy `r` and widen it in their body, so `v` itself is
+/// read only by its rounding and its producer stores only the bf16 copy: a
+/// residual stream then moves half the bytes, as OpenVINO's bf16 does.
 void readRoundedCopy(Value v, Value r) {
   std::optional<SmallVector<OpOperand *>> uses =
       elementwiseReads(v, r.getDefiningOp());

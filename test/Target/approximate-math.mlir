@@ -24,3 +24,23 @@ func.func @left_to_libm(%x: f64, %y: f32) -> (f64, f32) {
   %l = math.log %y : f32
   return %e, %l : f64, f32
 }
+
+// -----
+
+// Tests that f32 erf is one rational function of the argument clamped to
+// [-4, 4]: an odd numerator (x times 7 terms in x^2) over an even
+// denominator (5 terms), one division, no select between pieces.
+// CHECK-LABEL: func @erf_rational
+// CHECK:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} : vector<16xf32>
+// CHECK:       %[[X:.*]] = arith.minimumf %[[LO]], %{{.*}} : vector<16xf32>
+// CHECK:       %[[X2:.*]] = arith.mulf %[[X]], %[[X]] : vector<16xf32>
+// CHECK-COUNT-6: math.fma %[[X2]]
+// CHECK:       %[[P:.*]] = arith.mulf %[[X]], %{{.*}} : vector<16xf32>
+// CHECK-COUNT-4: math.fma %[[X2]]
+// CHECK:       arith.divf %[[P]], %{{.*}} : vector<16xf32>
+// CHECK-NOT:   arith.select
+// CHECK:       return
+func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
+  %r = math.erf %v : vector<16xf32>
+  return %r : vector<16xf32>
+}

@@ -1999,7 +1999,7 @@ struct Emitter {
                 if (g.combine != Group::Combine::FMA) {
                   if (!bv) {
                     bv = loadVector(bBuf, indices(bMap, at), bMask, g.bStride);
-                    if (cast<VectorType>(bv.getType()).getElementType().isBF16())
+                    if (getElementTypeOrSelf(bv.getType()).isBF16())
                       bv = arith::ExtFOp::create(b, loc, vecType, bv);
                   }
                   switch (g.combine) {
@@ -2359,9 +2359,11 @@ void foldKernelRowIntoChannels(linalg::GenericOp op) {
       stride = k;
     }
   }
+  auto reads = [&](unsigned result, unsigned d) {
+    return xm.getResult(result).isFunctionOfDim(d);
+  };
   if (!unitTap || col == ~0u || iters[col] != utils::IteratorType::parallel ||
-      xm.getResult(0).isFunctionOfDim(kw) || xm.getResult(1).isFunctionOfDim(kw) ||
-      xm.getResult(0).isFunctionOfDim(c) || xm.getResult(1).isFunctionOfDim(c))
+      reads(0, kw) || reads(1, kw) || reads(0, c) || reads(1, c))
     return;
   auto outType = cast<MemRefType>(op.getDpsInits()[0].getType());
   std::optional<unsigned> outCol;
@@ -2408,12 +2410,12 @@ void foldKernelRowIntoChannels(linalg::GenericOp op) {
   SmallVector<AffineExpr> xe(xm.getResults());
   xe[2] = getAffineDimExpr(col, ctx) + getAffineDimExpr(kw, ctx);
   maps[0] = AffineMap::get(xm.getNumDims(), 0, xe, ctx);
-  auto folded_op = linalg::GenericOp::create(
+  auto foldedOp = linalg::GenericOp::create(
       b, loc, TypeRange{}, ValueRange{view, weights}, op.getDpsInits(), maps,
       iters, [](OpBuilder &, Location, ValueRange) {});
-  folded_op.getRegion().takeBody(op.getRegion());
+  foldedOp.getRegion().takeBody(op.getRegion());
   for (NamedAttribute attr : op->getDiscardableAttrs())
-    folded_op->setAttr(attr.getName(), attr.getValue());
+    foldedOp->setAttr(attr.getName(), attr.getValue());
   op.erase();
 }
 
