@@ -2414,8 +2414,10 @@ void foldKernelRowIntoChannels(linalg::GenericOp op) {
       b, loc, TypeRange{}, ValueRange{view, weights}, op.getDpsInits(), maps,
       iters, [](OpBuilder &, Location, ValueRange) {});
   foldedOp.getRegion().takeBody(op.getRegion());
+  // (Not dsc.zero_border: its widths are per dim of the unfolded input.)
   for (NamedAttribute attr : op->getDiscardableAttrs())
-    foldedOp->setAttr(attr.getName(), attr.getValue());
+    if (attr.getName() != "dsc.zero_border")
+      foldedOp->setAttr(attr.getName(), attr.getValue());
   op.erase();
 }
 
