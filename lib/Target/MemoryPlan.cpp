@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "BufferAlias.h"
 #include "LinalgMatchers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -60,12 +61,8 @@ int64_t lastUse(Value root, const DenseMap<Operation *, int64_t> &pos,
   return last;
 }
 
-/// The buffer a memref is a view of (through view-like ops).
-Value rootOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
+/// The buffer a memref is a view of (an allocation, before planning).
+Value rootOf(Value v) { return trace(v).root; }
 
 /// Where the bf16 rounding (any elementwise float cast) `cast` may really
 /// be written: dsc-contraction-kernels stores a rounding from the registers
@@ -114,6 +111,18 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
     for (Operation &op : body)
       pos[&op] = i++;
 
+    // Buffers float casts write: from the start of their input's chain.
+    DenseMap<Value, int64_t> castStart;
+    for (Operation &op : body)
+      if (auto cast = dyn_cast<linalg::GenericOp>(op);
+          cast && cast.hasPureBufferSemantics() && elementwiseFloatCast(cast)) {
+        Value root = rootOf(cast.getDpsInitOperand(0)->get());
+        int64_t start = chainStart(cast, pos);
+        auto [it, inserted] = castStart.try_emplace(root, start);
+        if (!inserted)
+          it->second = std::min(it->second, start);
+      }
+
     DataLayout layout = DataLayout::closest(func);
     SmallVector<Buffer> buffers;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
@@ -133,13 +142,9 @@ struct DSCPlanMemoryPass : impl::DSCPlanMemoryBase<DSCPlanMemoryPass> {
       b.size = alignTo(std::max<int64_t>(1, type.getNumElements() * elemBytes),
                        alignment);
       b.start = pos.lookup(alloc);
+      if (auto it = castStart.find(alloc.getResult()); it != castStart.end())
+        b.start = std::min(b.start, it->second);
       b.end = lastUse(alloc.getResult(), pos, body);
-      for (Operation &op : body)
-        if (auto cast = dyn_cast<linalg::GenericOp>(op);
-            cast && cast.hasPureBufferSemantics() &&
-            elementwiseFloatCast(cast) &&
-            rootOf(cast.getDpsInitOperand(0)->get()) == alloc.getResult())
-          b.start = std::min(b.start, chainStart(cast, pos));
       buffers.push_back(b);
       return WalkResult::advance();
     });

@@ -82,9 +82,9 @@ static void cpu_relax(void) {
  * nothing but the word. */
 #define DSC_CHUNK_BITS 20
 #define DSC_MAX_CHUNKS ((1 << DSC_CHUNK_BITS) - 1)
-static uint64_t claim_word(unsigned long gen, int64_t chunks) {
+static uint64_t claim_word(unsigned long gen, int64_t end) {
   return ((uint64_t)(gen & 0xffffffu) << (2 * DSC_CHUNK_BITS)) |
-         ((uint64_t)chunks << DSC_CHUNK_BITS);
+         ((uint64_t)end << DSC_CHUNK_BITS);
 }
 
 /* Claims and runs chunks of loop `gen` until none is left; called without

@@ -150,17 +150,19 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     with an even channel count is written as `[n, c / 2, spatial..., 2]`
     (channel pairs innermost) and read through `(c floordiv 2, ..., c mod
     2)`, so a pair of input channels is one 32-bit load. With `amx` as
-    well, a convolution over an odd number of input channels (an RGB stem)
-    stays f32: padded to pairs it fills no AMX tile row, and on the f32 FMA
-    path over widened bf16 (vdpbf16ps runs at half the FMA rate on those
-    CPUs) it took twice the f32 time (ResNet-50's stem 2.5 vs 1.24 ms).
+    well, an NCHW convolution over an odd number of input channels stays
+    f32: padded to pairs it fills no AMX tile row, and on the f32 FMA path
+    over widened bf16 (vdpbf16ps runs at half the FMA rate on those CPUs) a
+    stem took twice the f32 time (ResNet-50's 2.5 vs 1.24 ms); a
+    channels-last one with constant weights (an RGB stem) takes bf16, its
+    kernel rows read as channels by dsc-contraction-kernels.
   }];
   let options = [
     Option<"pairActivations", "pair-activations", "bool", /*default=*/"false",
            "Lay convolution inputs out in channel pairs for vdpbf16ps">,
     Option<"amx", "amx", "bool", /*default=*/"false",
-           "The target has AMX-BF16 (with pair-activations): a convolution "
-           "over an odd number of input channels (an RGB stem, no AMX tile "
+           "The target has AMX-BF16 (with pair-activations): an NCHW "
+           "convolution over an odd number of input channels (no AMX tile "
            "row) stays f32, faster than bf16 on the FMA path there">,
     Option<"f32Activations", "f32-activations", "bool", /*default=*/"false",
            "Keep an activation that a bf16 contraction reads in f32 for its "
@@ -323,7 +325,11 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     into f32 tiles that live in a stack buffer between steps of several
     32-channel chunks of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
     contractions then take the f32 FMA path (vdpbf16ps runs at half the FMA
-    rate on CPUs with AMX).
+    rate on CPUs with AMX). First, a channels-last bf16 convolution over at
+    most 8 input channels (an RGB stem with its zero channel) reads its
+    kernel rows as channels: its input viewed as [N, H, Wout, KW * C]
+    (`memref.reinterpret_cast`, overlapping rows) and its weights as
+    [F, KH, 1, KW * C], so 28 channels of a 7x7 stem fill AMX tile rows.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",

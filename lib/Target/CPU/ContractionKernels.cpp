@@ -2273,36 +2273,6 @@ std::optional<Group> matchAlongChannels(linalg::GenericOp op,
   return best;
 }
 
-/// Splits `e` into (dim, coefficient) terms: sums of dims times constants,
-/// no constant term; std::nullopt otherwise.
-std::optional<SmallVector<std::pair<unsigned, int64_t>>>
-linearTerms(AffineExpr e) {
-  SmallVector<std::pair<unsigned, int64_t>> terms;
-  SmallVector<AffineExpr> work = {e};
-  while (!work.empty()) {
-    AffineExpr x = work.pop_back_val();
-    if (auto d = dyn_cast<AffineDimExpr>(x)) {
-      terms.push_back({d.getPosition(), 1});
-      continue;
-    }
-    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
-    if (bin && bin.getKind() == AffineExprKind::Add) {
-      work.append({bin.getLHS(), bin.getRHS()});
-      continue;
-    }
-    if (bin && bin.getKind() == AffineExprKind::Mul) {
-      auto d = dyn_cast<AffineDimExpr>(bin.getLHS());
-      auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
-      if (d && k) {
-        terms.push_back({d.getPosition(), k.getValue()});
-        continue;
-      }
-    }
-    return std::nullopt;
-  }
-  return terms;
-}
-
 /// With AMX: a channels-last bf16 convolution over few input channels (an
 /// RGB stem: 3 + 1 zero channel) reads its kernel row as channels. Output
 /// column w's taps (kw, c) are the KW * C consecutive input elements from
@@ -2343,28 +2313,30 @@ void foldKernelRowIntoChannels(linalg::GenericOp op) {
       iters[c] != utils::IteratorType::reduction || channels % 2 != 0 ||
       channels > 8 || width < 2 || wType.getDimSize(3) != channels)
     return;
-  // Input column: sw * w + kw.
-  std::optional<SmallVector<std::pair<unsigned, int64_t>>> terms =
-      linearTerms(xm.getResult(2));
-  if (!terms || terms->size() != 2)
+  // Input column: exactly sw * w + kw (one other loop, no constant).
+  AffineExpr column = xm.getResult(2);
+  SmallVector<unsigned> others;
+  for (unsigned d = 0; d < xm.getNumDims(); ++d)
+    if (d != kw && column.isFunctionOfDim(d))
+      others.push_back(d);
+  if (others.size() != 1)
     return;
-  unsigned col = ~0u;
-  int64_t stride = 0;
-  bool unitTap = false;
-  for (auto [d, k] : *terms) {
-    if (d == kw)
-      unitTap = k == 1;
-    else {
-      col = d;
-      stride = k;
-    }
-  }
+  unsigned col = others.front();
+  std::optional<int64_t> sw = linearCoefficient(column, col);
+  MLIRContext *ctx = op.getContext();
   auto reads = [&](unsigned result, unsigned d) {
     return xm.getResult(result).isFunctionOfDim(d);
   };
-  if (!unitTap || col == ~0u || iters[col] != utils::IteratorType::parallel ||
-      reads(0, kw) || reads(1, kw) || reads(0, c) || reads(1, c))
+  unsigned dims = xm.getNumDims();
+  if (!sw || *sw <= 0 ||
+      simplifyAffineExpr(column, dims, 0) !=
+          simplifyAffineExpr(getAffineDimExpr(col, ctx) * *sw +
+                                 getAffineDimExpr(kw, ctx),
+                             dims, 0) ||
+      iters[col] != utils::IteratorType::parallel || reads(0, kw) ||
+      reads(1, kw) || reads(0, c) || reads(1, c))
     return;
+  int64_t stride = *sw;
   auto outType = cast<MemRefType>(op.getDpsInits()[0].getType());
   std::optional<unsigned> outCol;
   AffineMap om = maps[2];
@@ -2380,7 +2352,6 @@ void foldKernelRowIntoChannels(linalg::GenericOp op) {
 
   OpBuilder b(op);
   Location loc = op.getLoc();
-  MLIRContext *ctx = op.getContext();
   int64_t folded = width * channels;
   auto viewType = MemRefType::get(
       {xs[0], xs[1], cols, folded}, xType.getElementType(),
