@@ -1363,3 +1363,46 @@ func.func @stem_rows(%x: memref<1x38x38x4xbf16>, %out: memref<1x16x16x32xf32>) {
   }
   return
 }
+
+// -----
+
+#x = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, f, oh, ow, kh, kw, c) -> (f, kh, kw, c)>
+#o = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh, ow, f)>
+memref.global "private" constant @w3b : memref<256x3x3x256xbf16> = dense<0.5>
+
+// Tests that an AMX kernel over weights beyond L2 with few output positions
+// (a 3x3 256->256 on 7x7, 1.2 MB in bf16, blocks of 32 output channels
+// outermost) prefetches into L2 its tile's share of the next block, spread
+// over the taps of each step of the pair loop: 659 of the block's 2304
+// lines per tile of 14 positions, 83 per step of 32 channels, 9 or 10 per
+// tap (here the last row's case, whose tiles have 7 rows).
+// AMX-LABEL: func @amx_next_block
+// AMX:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3, 4]] : memref<8x3x3x128x64xbf16> into memref<589824xbf16>
+// AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (256, 1, 7, 7) step (32, 1, 2, 7)
+// AMX-COUNT-2: amx.tile_mulf {{.*}} !amx.tile<7x16xf32>
+// AMX-COUNT-9: memref.prefetch %{{.*}}, read, locality<2>, data : memref<589824xbf16>
+// AMX-NEXT:  arith.constant
+// AMX:       amx.tile_load
+// AMX-COUNT-2: amx.tile_mulf
+// AMX-COUNT-9: memref.prefetch %{{.*}}, read, locality<2>, data : memref<589824xbf16>
+// AMX-COUNT-2: amx.tile_mulf
+// AMX-COUNT-9: memref.prefetch
+// AMX-COUNT-2: amx.tile_mulf
+// AMX-COUNT-10: memref.prefetch
+func.func @amx_next_block(%in: memref<1x9x9x256xbf16>, %out: memref<1x7x7x256xf32>) {
+  %wt = memref.get_global @w3b : memref<256x3x3x256xbf16>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x9x9x256xbf16>, memref<256x3x3x256xbf16>)
+      outs(%out : memref<1x7x7x256xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
