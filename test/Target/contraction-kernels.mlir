@@ -594,6 +594,33 @@ func.func @max_pool_bf16(%in: memref<1x9x9x32xbf16>, %win: memref<3x3xf32>,
 
 // -----
 
+#lin = affine_map<(n, c, h, w, kh, kw) -> (n, 2 * h + kh, 2 * w + kw, c)>
+#lwin = affine_map<(n, c, h, w, kh, kw) -> (kh, kw)>
+#lout = affine_map<(n, c, h, w, kh, kw) -> (n, h, w, c)>
+
+// Tests that a channels-last max pool whose loops keep the ONNX op's NCHW
+// order tiles in the output's memory order (positions outermost, channel
+// blocks innermost): its window operand has no rows to cycle, so it is not
+// a reason to keep the input's channel blocks outermost.
+// CHECK-LABEL: func @max_pool_channels_last
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 4, 4, 64) step (1, 1, 4, 32)
+func.func @max_pool_channels_last(%in: memref<1x9x9x64xf32>, %win: memref<3x3xf32>,
+                                  %out: memref<1x4x4x64xf32>) {
+  %lowest = arith.constant -3.40282347E+38 : f32
+  linalg.fill ins(%lowest : f32) outs(%out : memref<1x4x4x64xf32>)
+  linalg.generic {indexing_maps = [#lin, #lwin, #lout],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%in, %win : memref<1x9x9x64xf32>, memref<3x3xf32>)
+      outs(%out : memref<1x4x4x64xf32>) {
+  ^bb0(%x: f32, %unused: f32, %acc: f32):
+    %m = arith.maxnumf %acc, %x : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
 #rA = affine_map<(m, n, k) -> (m, k)>
 #rB = affine_map<(m, n, k) -> (k, n)>
 #rC = affine_map<(m, n, k) -> (m, n)>
