@@ -294,6 +294,13 @@ single_op_case("matmul_40x16x32", lambda: matmul_model(40, 16, 32, 12, gemm=Fals
 single_op_case("matmul_32x64x40", lambda: matmul_model(32, 64, 40, 13, gemm=False), None,
                amx_shape=True)
 single_op_case("conv3x3_64_48_s2", lambda: conv_model(64, 48, 21, 3, 2, 10), None)
+# Small maps: tiles of one output row's 7 or 14 positions by 4 output rows,
+# run as register blocks of two tiles of `a`; the last rows a case (7 = 4 +
+# 3: blocks of 2 and 1; 14 = 3 x 4 + 2).
+single_op_case("conv3x3_64_64_7x7", lambda: conv_model(64, 64, 7, 3, 1, 14), None,
+               amx_shape=True)
+single_op_case("conv3x3_64_32_14x14", lambda: conv_model(64, 32, 14, 3, 1, 15), None,
+               amx_shape=True)
 single_op_case("conv3x3_64_32_s1_no_amx", lambda: conv_model(64, 32, 20, 3, 1, 9), None,
                ["--no-amx"], amx_shape=True)
 single_op_case("conv3x3_16_32_s1", lambda: conv_model(16, 32, 12, 3, 1, 4), None)

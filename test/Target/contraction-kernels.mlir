@@ -1401,22 +1401,41 @@ memref.global "private" constant @w3b : memref<256x3x3x256xbf16> = dense<0.5>
 // Tests that an AMX kernel over weights beyond L2 with few output positions
 // (a 3x3 256->256 on 7x7, 1.2 MB in bf16, blocks of 32 output channels
 // outermost) prefetches into L2 its tile's share of the next block, spread
-// over the taps of each step of the pair loop: 659 of the block's 2304
-// lines per tile of 14 positions, 83 per step of 32 channels, 9 or 10 per
-// tap (here the last row's case, whose tiles have 7 rows).
+// over the taps of each step of the pair loop: 1317 of the block's 2304
+// lines per tile of 4 output rows (28 positions), 165 per step of 32
+// channels, 9 or 10 per tap of each register block. And that its tiles take
+// 4 output rows (here the case of the last 3, a buffer of 21 rows): each
+// step runs register blocks of two tiles of `a` by two columns one after
+// the other (2 rows, then 1), each from and back to the stack buffer.
 // AMX-LABEL: func @amx_next_block
 // AMX:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3, 4]] : memref<8x3x3x128x64xbf16> into memref<589824xbf16>
-// AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (256, 1, 7, 7) step (32, 1, 2, 7)
+// AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (256, 1, 7, 7) step (32, 1, 4, 7)
+// AMX:       memref.alloca() : memref<21x32xf32>
+// AMX-COUNT-4: amx.tile_zero : !amx.tile<7x16xf32>
+// AMX-COUNT-2: amx.tile_load %arg0
 // AMX-COUNT-2: amx.tile_mulf {{.*}} !amx.tile<7x16xf32>
-// AMX-COUNT-9: memref.prefetch %{{.*}}, read, locality<2>, data : memref<589824xbf16>
-// AMX-NEXT:  arith.constant
 // AMX:       amx.tile_load
 // AMX-COUNT-2: amx.tile_mulf
 // AMX-COUNT-9: memref.prefetch %{{.*}}, read, locality<2>, data : memref<589824xbf16>
+// AMX-NEXT:  arith.constant
+// AMX-COUNT-2: amx.tile_load %arg0
+// AMX:       amx.tile_load
+// AMX-COUNT-2: amx.tile_mulf
+// AMX:       amx.tile_load
 // AMX-COUNT-2: amx.tile_mulf
 // AMX-COUNT-9: memref.prefetch
-// AMX-COUNT-2: amx.tile_mulf
-// AMX-COUNT-10: memref.prefetch
+// AMX-COUNT-4: amx.tile_store
+// AMX-NOT:   amx.tile_mulf
+// AMX-COUNT-2: amx.tile_zero : !amx.tile<7x16xf32>
+// AMX-NOT:   amx.tile_zero
+// AMX:       amx.tile_load %arg0
+// AMX-NOT:   amx.tile_load %arg0
+// AMX:       amx.tile_load
+// AMX:       amx.tile_mulf
+// AMX:       amx.tile_load
+// AMX:       amx.tile_mulf
+// AMX-NEXT:  arith.constant
+// AMX-COUNT-2: amx.tile_store
 func.func @amx_next_block(%in: memref<1x9x9x256xbf16>, %out: memref<1x7x7x256xf32>) {
   %wt = memref.get_global @w3b : memref<256x3x3x256xbf16>
   linalg.generic {indexing_maps = [#x, #w, #o],

@@ -820,6 +820,18 @@ int64_t bytesOf(Value memref) {
   return type.getNumElements() * type.getElementTypeBitWidth() / 8;
 }
 
+/// Tiles of `a` per AMX register block: 2 x 2 f32 tiles (two columns), two
+/// of `a` and one of `b` live, eight tile registers in all.
+constexpr size_t kAMXGroupParts = 2;
+/// Rows of the second row loop per AMX tile (see amxSecondRows): 4, so that
+/// every step loads the weights it needs for two register blocks of two
+/// tiles of `a`, the second time from L1 (with 2 rows, a block per tile,
+/// they came from L2 or memory for every block). ResNet-18 BF16 3.88 ->
+/// 3.66 ms at one thread (its 3x3 512->512 on 7x7 0.40 -> 0.31 ms in a
+/// profile), ResNet-50 9.5 -> 9.2; 8 rows, or the same on 28-wide maps
+/// (whose a-row tiles are already two), measured slower.
+constexpr int64_t kAMXSecondRows = 4;
+
 struct Emitter {
   OpBuilder &b;
   Location loc;
@@ -1486,9 +1498,9 @@ struct Emitter {
       bShapes.push_back(loopSizes[bRow] % bRowTile);
     for (int64_t rows : aShapes)
       for (int64_t second : bShapes)
-        blocks.push_back(second > 1 ? std::make_pair(rows, second)
-                         : rows > 16 ? std::make_pair(rows / 2, int64_t(2))
-                                     : std::make_pair(rows, int64_t(1)));
+        blocks.push_back(std::make_pair(
+            rows > 16 ? rows / 2 : rows,
+            std::min<int64_t>((rows > 16 ? 2 : 1) * second, kAMXGroupParts)));
     std::map<std::tuple<int64_t, int64_t, bool>, int64_t> most;
     for (auto [rows, parts] : blocks)
       for (int64_t width : widths) {
@@ -1507,11 +1519,12 @@ struct Emitter {
 
   /// A second row loop for AMX blocks whose a-row loop is short (a 14- or
   /// 7-wide map: one tile of 14 or 7 rows): another loop only `a` reads (a
-  /// convolution's output rows), two of whose rows give the block its second
-  /// tile of `a`, so that each tile of `b` still serves two (the last,
-  /// single row a case with the same tile shapes). ~0u if none. Only with a
+  /// convolution's output rows), kAMXSecondRows of whose rows give the block
+  /// more tiles of `a`, so that each tile of `b` serves two in a register
+  /// block, and the block's next register blocks read it again from L1 (the
+  /// last rows a case with the same tile shapes). ~0u if none. Only with a
   /// kernel window (3x3: ResNet-18 BF16 -5 %); on ResNet-50's 1x1s at 14
-  /// and 7 wide it measured slower (+4 % end to end).
+  /// and 7 wide it measured slower (+4 % end to end, with two rows).
   unsigned amxSecondRows() const {
     if (aRowTile > 16 || bRow != ~0u || !orderReduction().window ||
         !amxTwoTiles())
@@ -1524,19 +1537,6 @@ struct Emitter {
     return best;
   }
 
-  /// The reduction of the register block at `base` on AMX tiles, added to
-  /// the initial accumulators `accs` (one row each, evaluated before: the
-  /// init op's values, or without one the output's). The block's rows are
-  /// one or two tiles of `a` (16 rows each at most), its lanes one or two
-  /// columns of 16. The f32
-  /// tiles live in a stack buffer of the block's rows between steps of the
-  /// pair loop (x86_amx values cannot cross blocks once the loops are
-  /// branches; dsc-outline-parallel moves the buffer to the outlined
-  /// function's entry): each step loads them, adds the products of every
-  /// kernel tap (per tap the tiles of `a`, then per column a tile of `b` for
-  /// all of them) and stores them back; the epilogue then reads the rows.
-  /// (Kept in the output instead, they wrote an f32 map that only its bf16
-  /// rounding is read from.)
   /// How amxAccumulate walks the reduction: the loops other than the pair
   /// loop, kernel taps (up to 7) unrolled into each step of the pair loop,
   /// longer ones as loops around it; chunks of 32 of the pair loop per step.
@@ -1573,6 +1573,22 @@ struct Emitter {
     return s;
   }
 
+  /// The reduction of the register block at `base` on AMX tiles, added to
+  /// the initial accumulators `accs` (one row each, evaluated before: the
+  /// init op's values, or without one the output's). The block's rows are
+  /// tiles of `a` (16 rows each at most: one or two halves of the a-row
+  /// tile, for each row of the second row loop), its lanes one or two
+  /// columns of 16, computed in register blocks of two tiles of `a` (see
+  /// kAMXGroupParts). The f32
+  /// tiles live in a stack buffer of the block's rows between steps of the
+  /// pair loop (x86_amx values cannot cross blocks once the loops are
+  /// branches; dsc-outline-parallel moves the buffer to the outlined
+  /// function's entry): each step, register block after register block,
+  /// loads them, adds the products of every kernel tap (per tap the tiles
+  /// of `a`, then per column a tile of `b` for all of them) and stores them
+  /// back; the epilogue then reads the rows.
+  /// (Kept in the output instead, they wrote an f32 map that only its bf16
+  /// rounding is read from.)
   SmallVector<Value> amxAccumulate(ArrayRef<Value> base,
                                    SmallVector<Value> accs) {
     int64_t columns = lanes / 16;
@@ -1580,14 +1596,12 @@ struct Emitter {
     // (first row in rowAt, rows) of each tile of `a`: one per row of the
     // second row loop (bRow, see amxSecondRows), or two halves of a block
     // of more than 16 rows.
-    SmallVector<std::pair<int64_t, int64_t>> parts = {{0, aRowTile}};
-    if (bRowTile > 1) {
-      parts.clear();
-      for (int64_t j = 0; j < bRowTile; ++j)
-        parts.push_back({j, aRowTile}); // rowAt is aRow-major
-    } else if (aRowTile > 16) {
-      parts = {{0, aRowTile / 2}, {aRowTile / 2, aRowTile / 2}};
-    }
+    // (rowAt is aRow-major: row i * bRowTile + j.)
+    SmallVector<std::pair<int64_t, int64_t>> parts;
+    int64_t halves = aRowTile > 16 ? 2 : 1, rows = aRowTile / halves;
+    for (int64_t j = 0; j < bRowTile; ++j)
+      for (int64_t h = 0; h < halves; ++h)
+        parts.push_back({h * rows * bRowTile + j, rows});
     // Chunks of the pair loop are 32 wide (a 64-byte tile row of `a`, 16
     // rows of pairs of `b`), the last `tail` wide where 32 does not divide
     // it (16 or 48 channels: AMX tiles take any even width).
@@ -1650,10 +1664,13 @@ struct Emitter {
               lines = slabLines(
                   slab, base,
                   arith::DivUIOp::create(b, loc, k0, index(32 * chunks)));
-            int64_t tapIndex = 0, tapTotal = count * tapCount;
-            // acc[p * columns + c]
+            int64_t groups = llvm::divideCeil(parts.size(), kAMXGroupParts);
+            int64_t tapIndex = 0, tapTotal = count * tapCount * groups;
+            for (size_t g0 = 0; g0 < parts.size(); g0 += kAMXGroupParts) {
+            size_t g1 = std::min<size_t>(g0 + kAMXGroupParts, parts.size());
+            // acc[(p - g0) * columns + c]
             SmallVector<Value> acc;
-            for (size_t p = 0; p < parts.size(); ++p)
+            for (size_t p = g0; p < g1; ++p)
               for (int64_t c = 0; c < columns; ++c)
                 acc.push_back(
                     zero ? amx::TileZeroOp::create(b, loc, cType(p))
@@ -1669,7 +1686,8 @@ struct Emitter {
                 for (auto [t, d] : llvm::enumerate(taps))
                   step[d] = index(counter[t]);
                 SmallVector<Value> aTiles;
-                for (auto [first, rows] : parts) {
+                for (size_t p = g0; p < g1; ++p) {
+                  auto [first, rows] = parts[p];
                   SmallVector<Value> aAt = step;
                   aAt[aRow] = rowAt[first][aRow];
                   if (bRow != ~0u)
@@ -1683,10 +1701,10 @@ struct Emitter {
                   bAt[g.vecDim] = offset(step[g.vecDim], 16 * c);
                   Value bTile = amx::TileLoadOp::create(
                       b, loc, bType(width), g.bBuf, indices(g.bMap, bAt));
-                  for (size_t p = 0; p < parts.size(); ++p) {
-                    Value &cTile = acc[p * columns + c];
-                    cTile = amx::TileMulFOp::create(b, loc, cType(p),
-                                                    aTiles[p], bTile, cTile);
+                  for (size_t p = g0; p < g1; ++p) {
+                    Value &cTile = acc[(p - g0) * columns + c];
+                    cTile = amx::TileMulFOp::create(
+                        b, loc, cType(p), aTiles[p - g0], bTile, cTile);
                   }
                 }
                 if (lines) {
@@ -1705,10 +1723,12 @@ struct Emitter {
                   break;
               }
             }
-            for (size_t p = 0; p < parts.size(); ++p)
+            for (size_t p = g0; p < g1; ++p)
               for (int64_t c = 0; c < columns; ++c)
                 amx::TileStoreOp::create(b, loc, tiles, tileAt(p, c),
-                                         acc[p * columns + c], tileStride);
+                                         acc[(p - g0) * columns + c],
+                                         tileStride);
+            }
           };
           // Outer loops (none in a CNN) start every step from the buffer:
           // their first iteration cannot be told apart at compile time.
@@ -2586,7 +2606,7 @@ struct DSCContractionKernelsPass
         e.bRowTile = 1;
         if (unsigned second = e.amxSecondRows(); second != ~0u) {
           e.bRow = second;
-          e.bRowTile = 2;
+          e.bRowTile = std::min(e.loopSizes[second], kAMXSecondRows);
         }
         if (e.amxRegisters() > 8) {
           e.bRow = planned;
