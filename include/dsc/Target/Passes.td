@@ -312,15 +312,17 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     at most 196 output positions share a block of packed constant weights
     larger than 1 MB and the blocks are the outermost tile loop, every
     reduction step prefetches into L2 its part of the tile's share of the
-    next block (one line, or several where the share outnumbers the steps).
+    next block (one line, or several where the share outnumbers the steps;
+    on AMX per step of the pair loop, spread over its taps).
 
     With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
     (16-lane columns, the pair loop innermost in `a` at unit stride, rows of
     `a` at a constant stride along the a-row loop; a partial last column
     block or chunk of 32 is fine) runs on them instead: blocks of one
     or two tiles of up to 16 rows (two halves of the a-row loop, or for a
-    windowed convolution on a short row loop one per row of a second row
-    loop), per kernel tap and 32 channels an `amx.tile_load` of each `a`
+    windowed convolution on a short row loop one per row of 4 rows of a
+    second row loop, computed as register blocks of two tiles one after the
+    other), per kernel tap and 32 channels an `amx.tile_load` of each `a`
     tile and of a 16x32 tile of the packed `b` per column, `amx.tile_mulf`
     into f32 tiles that live in a stack buffer between steps of several
     32-channel chunks of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
