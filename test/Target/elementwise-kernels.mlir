@@ -94,8 +94,9 @@ func.func @truncf_and_fill(%x: memref<1x14x14x96xf32>, %y: memref<1x14x14x96xbf1
 #nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #toNhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
 
-// Tests what stays for the loop lowering: a transpose into 3 channels (a
-// 3-channel image: 3 of 16 rows of a tile, its input would be gathered), an
+// Tests what stays for the loop lowering: a transpose into 3 channels of 4
+// positions a row (3 of 16 rows of a transpose tile, fewer positions than a
+// run of 16: see @few_channels), an
 // op reading bools, an op whose vector loop has one
 // iteration, and an integer division (divided lane by lane, a masked-off
 // lane's zero divisor would trap).
@@ -165,5 +166,68 @@ func.func @transpose(%x: memref<33x40xf32>, %y: memref<40x33xf32>) {
   ^bb0(%a: f32, %o: f32):
     linalg.yield %a : f32
   }
+  return
+}
+
+// -----
+
+#nchw3 = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#nhwc3 = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#id3 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+
+// Tests that an output of few channels (at most 4) whose positions step by
+// at most 4 elements takes runs of 16 positions: an NCHW image made
+// channels-last loads 16 positions of each channel plane (masked to the
+// 40 - 16k valid ones), joins the three and shuffles them into position
+// order, one 48-lane store; its rounding into a padded 4-channel bf16
+// buffer loads 16 positions x 3 channels at once (masked to 20 - 16k), the
+// body on the whole run, stored through a mask that skips every 4th lane
+// (the pad channel, written by the fill, which stores only those lanes).
+// CHECK-LABEL: func @few_channels
+// NEON-LABEL: func @few_channels
+// NEON:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 1, 8, 40) step (1, 1, 1, 4)
+// NEON:         vector.store %{{.*}}, %arg1{{.*}} : memref<1x8x40x3xf32>, vector<12xf32>
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 1, 8, 40) step (1, 1, 1, 16)
+// CHECK-COUNT-3: vector.maskedload %arg0{{.*}} : memref<1x3x8x40xf32>, vector<16xi1>, vector<16xf32>
+// CHECK:         vector.shuffle {{.*}} : vector<16xf32>, vector<16xf32>
+// CHECK:         vector.shuffle {{.*}} : vector<32xf32>, vector<16xf32>
+// CHECK:         %[[R:.+]] = vector.shuffle %{{.*}}, %{{.*}} [0, 16, 32, 1, 17, 33, 2, {{.*}}] : vector<48xf32>, vector<48xf32>
+// CHECK:         vector.maskedstore %arg1{{.*}}, %[[R]] : memref<1x8x40x3xf32>, vector<48xi1>, vector<48xf32>
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 8, 20, 1) step (1, 1, 16, 1)
+// CHECK:         %[[X:.+]] = vector.maskedload %{{.*}} : memref<1x8x20x3xf32, strided<[960, 120, 3, 1]>>, vector<48xi1>, vector<48xf32>
+// CHECK:         %[[S:.+]] = vector.shuffle %[[X]], %[[X]] [0, 1, 2, 0, 3, 4, 5, 0, 6, {{.*}}] : vector<48xf32>, vector<48xf32>
+// CHECK:         %[[T:.+]] = arith.truncf %[[S]] : vector<64xf32> to vector<64xbf16>
+// CHECK:         %[[G:.+]] = arith.constant dense<[true, true, true, false, true, {{.*}}]> : vector<64xi1>
+// CHECK:         %[[M:.+]] = arith.andi %[[G]], %{{.*}} : vector<64xi1>
+// CHECK:         vector.maskedstore %{{.*}}, %[[M]], %[[T]] : memref<1x8x20x3xbf16, strided<[640, 80, 4, 1]>>, vector<64xi1>, vector<64xbf16>
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 8, 20, 1) step (1, 1, 16, 1)
+// CHECK:         arith.constant dense<[true, false, false, false, true, {{.*}}]> : vector<64xi1>
+// CHECK:         vector.maskedstore {{.*}} : memref<1x8x20x1xbf16, strided<[640, 80, 4, 1], offset: 3>>, vector<64xi1>, vector<64xbf16>
+// CHECK-NOT:   linalg.generic
+// CHECK-NOT:   linalg.fill
+func.func @few_channels(%x: memref<1x3x8x40xf32>, %y: memref<1x8x40x3xf32>,
+                        %p: memref<1x8x20x4xbf16>) {
+  linalg.generic {indexing_maps = [#nchw3, #nhwc3],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x3x8x40xf32>) outs(%y : memref<1x8x40x3xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  %in = memref.subview %y[0, 0, 0, 0] [1, 8, 20, 3] [1, 1, 1, 1]
+      : memref<1x8x40x3xf32> to memref<1x8x20x3xf32, strided<[960, 120, 3, 1]>>
+  %rgb = memref.subview %p[0, 0, 0, 0] [1, 8, 20, 3] [1, 1, 1, 1]
+      : memref<1x8x20x4xbf16> to memref<1x8x20x3xbf16, strided<[640, 80, 4, 1]>>
+  linalg.generic {indexing_maps = [#id3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%in : memref<1x8x20x3xf32, strided<[960, 120, 3, 1]>>)
+      outs(%rgb : memref<1x8x20x3xbf16, strided<[640, 80, 4, 1]>>) {
+  ^bb0(%v: f32, %o: bf16):
+    %t = arith.truncf %v : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  %pad = memref.subview %p[0, 0, 0, 3] [1, 8, 20, 1] [1, 1, 1, 1]
+      : memref<1x8x20x4xbf16> to memref<1x8x20x1xbf16, strided<[640, 80, 4, 1], offset: 3>>
+  %zero = arith.constant 0.0 : bf16
+  linalg.fill ins(%zero : bf16) outs(%pad : memref<1x8x20x1xbf16, strided<[640, 80, 4, 1], offset: 3>>)
   return
 }

@@ -11,7 +11,10 @@
 //
 // Inputs are read as vectors along the same loop (contiguous) or as one
 // scalar broadcast to every lane (an index that does not depend on it); a
-// last partial tile is masked. Left to the scalar loop lowering, LLVM saw
+// last partial tile is masked. An output of at most 4 channels takes runs of
+// 16 positions instead (all their channels in one vector, shuffled from
+// channel planes or from the input's own interleaving), and a transpose
+// tiles of L x L. Left to the scalar loop lowering, LLVM saw
 // the outlined loops over a shared arena pointer and could not prove a
 // store does not feed the next iteration's load, so these loops stayed
 // scalar (or were linearized with a division per element).
@@ -38,6 +41,11 @@ struct Plan {
   /// A transpose: the loop along the one input's innermost dimension, when
   /// that is not `vecDim` (tiles of lanes x lanes, transposed in registers).
   std::optional<unsigned> inDim = std::nullopt;
+  /// Few channels (see interleavePlanFor): the loop of the output's next
+  /// dimension, whose `lanes` positions of `slots` elements each (the
+  /// channels and any gap up to the next position) make one vector.
+  std::optional<unsigned> posDim = std::nullopt;
+  int64_t slots = 0;
 };
 
 /// Widest element type the op reads, writes or computes with (bools, one
@@ -97,6 +105,63 @@ std::optional<Plan> transposePlanFor(linalg::LinalgOp op, unsigned vecDim,
   return Plan{vecDim, lanes, t};
 }
 
+/// The few-channels plan of `op`: an output whose innermost dimension (the
+/// channels, `vecDim`) has at most 4 elements and whose next dimension
+/// (positions, loop `p`) steps by at most 4 elements, so that 16 positions
+/// are one contiguous run of at most 64 elements: a 3-channel image made
+/// channels-last (from NCHW planes), or rounded into a padded 4-channel bf16
+/// buffer. Each memref input is planar (contiguous along `p`, one vector of
+/// positions per channel) or interleaved like the output (one contiguous
+/// run); both are shuffled into the output's lane order, the body evaluated
+/// on the whole run and stored through a mask that skips the gap. Along the
+/// channels (3 of 16 lanes per position) or left scalar, these loops moved
+/// an element or a position at a time.
+std::optional<Plan> interleavePlanFor(linalg::LinalgOp op, unsigned vecDim,
+                                      int64_t vectorBits) {
+  OpOperand *outOperand = op.getDpsInitOperand(0);
+  Value out = outOperand->get();
+  auto outType = cast<MemRefType>(out.getType());
+  AffineMap outMap = op.getMatchingIndexingMap(outOperand);
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  int64_t lanes = vectorBits / 32;
+  if (op.payloadUsesValueFromOperand(outOperand) || widestBits(op) > 32 ||
+      lanes < 4 || outType.getRank() < 2 || sizes[vecDim] > 4)
+    return std::nullopt;
+  unsigned rank = outMap.getNumResults();
+  auto posExpr = dyn_cast<AffineDimExpr>(outMap.getResult(rank - 2));
+  if (!posExpr)
+    return std::nullopt;
+  unsigned p = posExpr.getPosition();
+  std::optional<int64_t> slots = memoryStride(out, outMap, p);
+  if (!slots || *slots < sizes[vecDim] || *slots > 4 || sizes[p] < lanes)
+    return std::nullopt;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    Value v = in->get();
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(in);
+    if (v == out || !innermostContiguous(v) ||
+        type.getElementType().isInteger(1) || !plainPosition(map, vecDim) ||
+        !plainPosition(map, p))
+      return std::nullopt;
+    unsigned last = *plainPosition(map, p) == map.getNumResults() - 1 ? p
+                                                                       : vecDim;
+    if (map.getResult(map.getNumResults() - 1) !=
+        getAffineDimExpr(last, op.getContext()))
+      return std::nullopt;
+    if (last == vecDim) {
+      std::optional<int64_t> inSlots = memoryStride(v, map, p);
+      if (!inSlots || *inSlots < sizes[vecDim] || *inSlots > 4)
+        return std::nullopt;
+    }
+  }
+  Plan plan{vecDim, lanes};
+  plan.posDim = p;
+  plan.slots = *slots;
+  return plan;
+}
+
 std::optional<Plan> planFor(linalg::LinalgOp op, int64_t vectorBits) {
   if (!llvm::isa<func::FuncOp>(op->getParentOp()) ||
       !isVectorizableElementwise(op, /*readsOut=*/true))
@@ -120,6 +185,8 @@ std::optional<Plan> planFor(linalg::LinalgOp op, int64_t vectorBits) {
       return std::nullopt;
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   unsigned vecDim = outMap.getDimPosition(outMap.getNumResults() - 1);
+  if (std::optional<Plan> few = interleavePlanFor(op, vecDim, vectorBits))
+    return few;
   if (op.getStaticLoopRanges()[vecDim] < 2)
     return std::nullopt;
   for (OpOperand *in : op.getDpsInputOperands()) {
@@ -241,9 +308,134 @@ void emitTranspose(linalg::LinalgOp op, const Plan &plan) {
       });
 }
 
+/// A few-channels op (plan.posDim set) as one scf.forall over runs of
+/// `lanes` positions (see interleavePlanFor).
+void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  int64_t positions = plan.lanes, slots = plan.slots;
+  unsigned c = plan.vecDim, p = *plan.posDim;
+  int64_t channels = sizes[c], width = positions * slots;
+  SmallVector<OpFoldResult> lbs, ubs, steps;
+  for (auto [d, n] : llvm::enumerate(sizes)) {
+    lbs.push_back(b.getIndexAttr(0));
+    ubs.push_back(b.getIndexAttr(d == c ? 1 : n));
+    steps.push_back(b.getIndexAttr(d == p ? positions : 1));
+  }
+  OpOperand *outOperand = op.getDpsInitOperand(0);
+  Value out = outOperand->get();
+  AffineMap outMap = op.getMatchingIndexingMap(outOperand);
+  // Lane j * slots + k of the run: channel k of position j (k < channels;
+  // the others are the gap, never stored).
+  SmallVector<bool> inChannel;
+  for (int64_t j = 0; j < width; ++j)
+    inChannel.push_back(j % slots < channels);
+
+  scf::ForallOp::create(
+      b, loc, lbs, ubs, steps, ValueRange{}, std::nullopt,
+      [&](OpBuilder &nb, Location, ValueRange ivs) {
+        auto index = [&](int64_t x) {
+          return arith::ConstantIndexOp::create(nb, loc, x);
+        };
+        // Valid positions of the run (a last, shorter one where `positions`
+        // does not divide the loop), as lanes of a run `stride` wide each.
+        Value rest;
+        if (sizes[p] % positions)
+          rest = arith::MinSIOp::create(
+              nb, loc, arith::SubIOp::create(nb, loc, index(sizes[p]), ivs[p]),
+              index(positions));
+        auto runMask = [&](int64_t stride) -> Value {
+          if (!rest)
+            return {};
+          return vector::CreateMaskOp::create(
+              nb, loc, VectorType::get({positions * stride}, nb.getI1Type()),
+              ValueRange{arith::MulIOp::create(nb, loc, rest, index(stride))});
+        };
+        auto at = [&](AffineMap map, int64_t channel) {
+          SmallVector<Value> dims(ivs);
+          dims[c] = index(channel);
+          return applyIndexingMap(nb, loc, map, dims);
+        };
+        Value result = evalElementwiseBody(
+            nb, loc, op, width, /*acc=*/{}, [&](OpOperand *in) -> Value {
+              Value v = in->get();
+              AffineMap map = op.getMatchingIndexingMap(in);
+              Type element = cast<MemRefType>(v.getType()).getElementType();
+              SmallVector<int64_t> order;
+              Value whole;
+              if (map.getResults().back() == getAffineDimExpr(c, op.getContext())) {
+                // Interleaved: one run of positions x its own slots.
+                // (The last position's gap is not read: it may end the
+                // buffer.)
+                int64_t inSlots = *memoryStride(v, map, p);
+                Value mask = runMask(inSlots);
+                if (inSlots > channels) {
+                  Value count = rest ? arith::MulIOp::create(
+                                           nb, loc, rest, index(inSlots))
+                                           .getResult()
+                                     : index(positions * inSlots);
+                  mask = vector::CreateMaskOp::create(
+                      nb, loc,
+                      VectorType::get({positions * inSlots}, nb.getI1Type()),
+                      ValueRange{arith::SubIOp::create(
+                          nb, loc, count, index(inSlots - channels))});
+                }
+                whole = loadLanes(nb, loc,
+                                  VectorType::get({positions * inSlots}, element),
+                                  v, at(map, 0), mask);
+                for (int64_t j = 0; j < width; ++j)
+                  order.push_back(inChannel[j]
+                                      ? j / slots * inSlots + j % slots
+                                      : 0);
+                return vector::ShuffleOp::create(nb, loc, whole, whole, order);
+              }
+              // Planar: a vector of positions per channel, concatenated.
+              auto type = VectorType::get({positions}, element);
+              SmallVector<Value> planes;
+              for (int64_t k = 0; k < channels; ++k)
+                planes.push_back(
+                    loadLanes(nb, loc, type, v, at(map, k), runMask(1)));
+              while (planes.size() > 1) {
+                SmallVector<Value> joined;
+                for (size_t i = 0; i + 1 < planes.size(); i += 2) {
+                  int64_t n = cast<VectorType>(planes[i].getType()).getNumElements(),
+                          m = cast<VectorType>(planes[i + 1].getType()).getNumElements();
+                  joined.push_back(vector::ShuffleOp::create(
+                      nb, loc, planes[i], planes[i + 1],
+                      llvm::to_vector(llvm::seq<int64_t>(0, n + m))));
+                }
+                if (planes.size() % 2)
+                  joined.push_back(planes.back());
+                planes = std::move(joined);
+              }
+              // Channel k of position j is lane k * positions + j.
+              for (int64_t j = 0; j < width; ++j)
+                order.push_back(inChannel[j]
+                                    ? (j % slots) * positions + j / slots
+                                    : 0);
+              return vector::ShuffleOp::create(nb, loc, planes[0], planes[0],
+                                               order);
+            });
+        Value mask = runMask(slots);
+        if (slots > channels) {
+          Value gap = arith::ConstantOp::create(
+              nb, loc,
+              DenseElementsAttr::get(VectorType::get({width}, nb.getI1Type()),
+                                     ArrayRef<bool>(inChannel)));
+          mask = mask ? arith::AndIOp::create(nb, loc, gap, mask).getResult()
+                      : gap;
+        }
+        storeLanes(nb, loc, result, out, at(outMap, 0), mask);
+        scf::InParallelOp::create(nb, loc);
+      });
+}
+
 void emit(linalg::LinalgOp op, const Plan &plan) {
   if (plan.inDim)
     return emitTranspose(op, plan);
+  if (plan.posDim)
+    return emitInterleave(op, plan);
   OpBuilder b(op);
   Location loc = op.getLoc();
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
