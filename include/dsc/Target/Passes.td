@@ -368,8 +368,13 @@ def DSCElementwiseKernels : Pass<"dsc-elementwise-kernels", "mlir::ModuleOp"> {
     partial tile is masked. A transpose (one 32-bit input contiguous along
     another loop) takes tiles of lanes x lanes, loaded along the input's
     innermost loop, transposed in registers with interleaving shuffles and
-    stored along the output's. Ops whose inputs would need other gathers or
-    that read bools stay for the loop lowering.
+    stored along the output's. An output of at most 4 channels whose
+    positions step by at most 4 elements (a 3-channel image made
+    channels-last, or rounded into a padded 4-channel bf16 buffer) takes runs
+    of `vector-bits` / 32 positions instead: each input's channel planes, or
+    its own interleaving, shuffled into the output's position order, stored
+    through a mask that skips the gap between positions. Ops whose inputs
+    would need other gathers or that read bools stay for the loop lowering.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
