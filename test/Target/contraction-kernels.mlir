@@ -203,6 +203,28 @@ func.func @rows_outer(%a: memref<256x512xf32>, %out: memref<256x512xf32>) {
 #o = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh, ow, f)>
 memref.global "private" constant @w3 : memref<256x3x3x256xf32> = dense<0.5>
 
+memref.global "private" constant @w3small : memref<64x3x3x64xf32> = dense<0.5>
+
+// Tests that a convolution whose weights stay in L2 (147 KB, under 512 KB)
+// keeps its tiles in the output's order even though its input (26 KB) is
+// the smaller operand: rows first, output channels innermost.
+// CHECK-LABEL: func @small_weights_output_order
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 8, 8, 64) step (1, 1, 8, 32)
+func.func @small_weights_output_order(%in: memref<1x10x10x64xf32>, %out: memref<1x8x8x64xf32>) {
+  %wt = memref.get_global @w3small : memref<64x3x3x64xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x10x10x64xf32>, memref<64x3x3x64xf32>)
+      outs(%out : memref<1x8x8x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
 // Tests that where a tile's share of the next weight block outnumbers its
 // reduction steps (a channels-last 3x3 on 7x7 with its taps unrolled around
 // the channel loop: 659 of the block's 4608 lines over 256 steps), every
@@ -350,7 +372,7 @@ memref.global "private" constant @bias : memref<64xf32> = dense<1.0>
 // CHECK-LABEL: func @conv_channels
 // CHECK:       memref.get_global @weights_packed0x32
 // CHECK:       scf.forall
-// CHECK-SAME:  step (32, 1, 1, 7)
+// CHECK-SAME:  step (1, 32, 1, 7)
 // CHECK:       vector.load %{{.*}} : memref<64xf32>, vector<32xf32>
 // CHECK:       scf.for
 // CHECK:       memref.load %arg0
@@ -798,7 +820,7 @@ memref.global "private" constant @wz : memref<32x3x3x64xf32> = dense<0.25>
 // whose base is always 0, skip kw = 0 / kw = 2 too), the rows between them
 // only the border columns (3 x 19).
 // CHECK-LABEL: func @zero_border_skipped
-// CHECK:       scf.forall {{.*}} = (0, 0, 0, 0) to (32, 1, 7, 7) step (32, 1, 1, 7)
+// CHECK:       scf.forall {{.*}} = (0, 0, 0, 0) to (1, 7, 7, 32) step (1, 1, 7, 32)
 // CHECK:       scf.if
 // CHECK-COUNT-38: vector.fma
 // CHECK-NOT:   vector.fma
