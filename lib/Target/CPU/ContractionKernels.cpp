@@ -1671,67 +1671,67 @@ struct Emitter {
             int64_t groups = llvm::divideCeil(parts.size(), kAMXGroupParts);
             int64_t tapIndex = 0, tapTotal = count * tapCount * groups;
             for (size_t g0 = 0; g0 < parts.size(); g0 += kAMXGroupParts) {
-            size_t g1 = std::min<size_t>(g0 + kAMXGroupParts, parts.size());
-            // acc[(p - g0) * columns + c]
-            SmallVector<Value> acc;
-            for (size_t p = g0; p < g1; ++p)
-              for (int64_t c = 0; c < columns; ++c)
-                acc.push_back(
-                    zero ? amx::TileZeroOp::create(b, loc, cType(p))
-                               .getResult()
-                         : amx::TileLoadOp::create(b, loc, cType(p), tiles,
-                                                   tileAt(p, c), tileStride)
-                               .getResult());
-            for (int64_t u = 0; u < count; ++u) {
-              at[g.pairDim] = offset(k0, 32 * u);
-              SmallVector<int64_t> counter(taps.size(), 0);
-              while (true) {
-                SmallVector<Value> step = at;
-                for (auto [t, d] : llvm::enumerate(taps))
-                  step[d] = index(counter[t]);
-                SmallVector<Value> aTiles;
-                for (size_t p = g0; p < g1; ++p) {
-                  auto [first, rows] = parts[p];
-                  SmallVector<Value> aAt = step;
-                  aAt[aRow] = rowAt[first][aRow];
-                  if (bRow != ~0u)
-                    aAt[bRow] = rowAt[first][bRow];
-                  aTiles.push_back(amx::TileLoadOp::create(
-                      b, loc, amx::TileType::get({rows, width}, bf16), g.aBuf,
-                      indices(g.aMap, aAt), aStride));
-                }
-                for (int64_t c = 0; c < columns; ++c) {
-                  SmallVector<Value> bAt = step;
-                  bAt[g.vecDim] = offset(step[g.vecDim], 16 * c);
-                  Value bTile = amx::TileLoadOp::create(
-                      b, loc, bType(width), g.bBuf, indices(g.bMap, bAt));
+              size_t g1 = std::min<size_t>(g0 + kAMXGroupParts, parts.size());
+              // acc[(p - g0) * columns + c]
+              SmallVector<Value> acc;
+              for (size_t p = g0; p < g1; ++p)
+                for (int64_t c = 0; c < columns; ++c)
+                  acc.push_back(
+                      zero ? amx::TileZeroOp::create(b, loc, cType(p))
+                                 .getResult()
+                           : amx::TileLoadOp::create(b, loc, cType(p), tiles,
+                                                     tileAt(p, c), tileStride)
+                                 .getResult());
+              for (int64_t u = 0; u < count; ++u) {
+                at[g.pairDim] = offset(k0, 32 * u);
+                SmallVector<int64_t> counter(taps.size(), 0);
+                while (true) {
+                  SmallVector<Value> step = at;
+                  for (auto [t, d] : llvm::enumerate(taps))
+                    step[d] = index(counter[t]);
+                  SmallVector<Value> aTiles;
                   for (size_t p = g0; p < g1; ++p) {
-                    Value &cTile = acc[(p - g0) * columns + c];
-                    cTile = amx::TileMulFOp::create(
-                        b, loc, cType(p), aTiles[p - g0], bTile, cTile);
+                    auto [first, rows] = parts[p];
+                    SmallVector<Value> aAt = step;
+                    aAt[aRow] = rowAt[first][aRow];
+                    if (bRow != ~0u)
+                      aAt[bRow] = rowAt[first][bRow];
+                    aTiles.push_back(amx::TileLoadOp::create(
+                        b, loc, amx::TileType::get({rows, width}, bf16), g.aBuf,
+                        indices(g.aMap, aAt), aStride));
                   }
-                }
-                if (lines) {
-                  prefetchLines(slab, *lines,
-                                lines->perStep * tapIndex / tapTotal,
-                                lines->perStep * (tapIndex + 1) / tapTotal);
-                  ++tapIndex;
-                }
-                size_t t = 0;
-                for (; t < taps.size(); ++t) {
-                  if (++counter[t] < loopSizes[taps[t]])
+                  for (int64_t c = 0; c < columns; ++c) {
+                    SmallVector<Value> bAt = step;
+                    bAt[g.vecDim] = offset(step[g.vecDim], 16 * c);
+                    Value bTile = amx::TileLoadOp::create(
+                        b, loc, bType(width), g.bBuf, indices(g.bMap, bAt));
+                    for (size_t p = g0; p < g1; ++p) {
+                      Value &cTile = acc[(p - g0) * columns + c];
+                      cTile = amx::TileMulFOp::create(
+                          b, loc, cType(p), aTiles[p - g0], bTile, cTile);
+                    }
+                  }
+                  if (lines) {
+                    prefetchLines(slab, *lines,
+                                  lines->perStep * tapIndex / tapTotal,
+                                  lines->perStep * (tapIndex + 1) / tapTotal);
+                    ++tapIndex;
+                  }
+                  size_t t = 0;
+                  for (; t < taps.size(); ++t) {
+                    if (++counter[t] < loopSizes[taps[t]])
+                      break;
+                    counter[t] = 0;
+                  }
+                  if (t == taps.size())
                     break;
-                  counter[t] = 0;
                 }
-                if (t == taps.size())
-                  break;
               }
-            }
-            for (size_t p = g0; p < g1; ++p)
-              for (int64_t c = 0; c < columns; ++c)
-                amx::TileStoreOp::create(b, loc, tiles, tileAt(p, c),
-                                         acc[(p - g0) * columns + c],
-                                         tileStride);
+              for (size_t p = g0; p < g1; ++p)
+                for (int64_t c = 0; c < columns; ++c)
+                  amx::TileStoreOp::create(b, loc, tiles, tileAt(p, c),
+                                           acc[(p - g0) * columns + c],
+                                           tileStride);
             }
           };
           // Outer loops (none in a CNN) start every step from the buffer:

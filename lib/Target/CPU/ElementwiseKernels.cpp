@@ -145,8 +145,8 @@ std::optional<Plan> interleavePlanFor(linalg::LinalgOp op, unsigned vecDim,
         type.getElementType().isInteger(1) || !plainPosition(map, vecDim) ||
         !plainPosition(map, p))
       return std::nullopt;
-    unsigned last = *plainPosition(map, p) == map.getNumResults() - 1 ? p
-                                                                       : vecDim;
+    unsigned last =
+        *plainPosition(map, p) == map.getNumResults() - 1 ? p : vecDim;
     if (map.getResult(map.getNumResults() - 1) !=
         getAffineDimExpr(last, op.getContext()))
       return std::nullopt;
@@ -364,15 +364,16 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
               Type element = cast<MemRefType>(v.getType()).getElementType();
               SmallVector<int64_t> order;
               Value whole;
-              if (map.getResults().back() == getAffineDimExpr(c, op.getContext())) {
+              if (map.getResults().back() ==
+                  getAffineDimExpr(c, op.getContext())) {
                 // Interleaved: one run of positions x its own slots.
                 // (The last position's gap is not read: it may end the
                 // buffer.)
                 int64_t inSlots = *memoryStride(v, map, p);
                 Value mask = runMask(inSlots);
                 if (inSlots > channels) {
-                  Value count = rest ? arith::MulIOp::create(
-                                           nb, loc, rest, index(inSlots))
+                  Value count = rest ? arith::MulIOp::create(nb, loc, rest,
+                                                             index(inSlots))
                                            .getResult()
                                      : index(positions * inSlots);
                   mask = vector::CreateMaskOp::create(
@@ -381,13 +382,12 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
                       ValueRange{arith::SubIOp::create(
                           nb, loc, count, index(inSlots - channels))});
                 }
-                whole = loadLanes(nb, loc,
-                                  VectorType::get({positions * inSlots}, element),
-                                  v, at(map, 0), mask);
+                whole = loadLanes(
+                    nb, loc, VectorType::get({positions * inSlots}, element), v,
+                    at(map, 0), mask);
                 for (int64_t j = 0; j < width; ++j)
-                  order.push_back(inChannel[j]
-                                      ? j / slots * inSlots + j % slots
-                                      : 0);
+                  order.push_back(inChannel[j] ? j / slots * inSlots + j % slots
+                                               : 0);
                 return vector::ShuffleOp::create(nb, loc, whole, whole, order);
               }
               // Planar: a vector of positions per channel, concatenated.
@@ -399,8 +399,10 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
               while (planes.size() > 1) {
                 SmallVector<Value> joined;
                 for (size_t i = 0; i + 1 < planes.size(); i += 2) {
-                  int64_t n = cast<VectorType>(planes[i].getType()).getNumElements(),
-                          m = cast<VectorType>(planes[i + 1].getType()).getNumElements();
+                  int64_t n = cast<VectorType>(planes[i].getType())
+                                  .getNumElements(),
+                          m = cast<VectorType>(planes[i + 1].getType())
+                                  .getNumElements();
                   joined.push_back(vector::ShuffleOp::create(
                       nb, loc, planes[i], planes[i + 1],
                       llvm::to_vector(llvm::seq<int64_t>(0, n + m))));
@@ -411,9 +413,8 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
               }
               // Channel k of position j is lane k * positions + j.
               for (int64_t j = 0; j < width; ++j)
-                order.push_back(inChannel[j]
-                                    ? (j % slots) * positions + j / slots
-                                    : 0);
+                order.push_back(
+                    inChannel[j] ? (j % slots) * positions + j / slots : 0);
               return vector::ShuffleOp::create(nb, loc, planes[0], planes[0],
                                                order);
             });
