@@ -1285,8 +1285,6 @@ struct Emitter {
     SmallVector<unsigned> steps;   // the reduction's loops, outermost first
     int64_t iterations = 1;        // of those loops (or AMX steps) per tile
   };
-  /// emit()'s plan, for the AMX steps.
-  SlabPrefetch slab = {};
 
   /// Where a convolution or matmul has few output positions per block of
   /// its packed constant weights (at most a 14x14 map's 196: ResNet-50's
@@ -1546,6 +1544,7 @@ struct Emitter {
   /// longer ones as loops around it; chunks of 32 of the pair loop per step.
   struct AMXSteps {
     SmallVector<unsigned> outer, taps;
+    int64_t tapCount = 1; // kernel taps per 32-channel chunk
     int64_t chunks = 1, fullChunks = 0, tail = 0;
     /// Steps per trip of the outer loops.
     int64_t count() const { return fullChunks / chunks + (tail ? 1 : 0); }
@@ -1564,11 +1563,10 @@ struct Emitter {
     // storing the f32 tiles: with one chunk a matmul or 1x1 moved 12 KB
     // through L1 per 4 tdpbf16ps (a 128x256x1024 matmul at a third of its
     // 3x3's speed).
-    int64_t tapCount = 1;
     for (unsigned d : s.taps)
-      tapCount *= loopSizes[d];
+      s.tapCount *= loopSizes[d];
     for (int64_t u = std::min<int64_t>(s.fullChunks,
-                                       llvm::divideCeil(8, tapCount));
+                                       llvm::divideCeil(8, s.tapCount));
          u >= 1; --u)
       if (s.fullChunks % u == 0) {
         s.chunks = u;
@@ -1592,15 +1590,17 @@ struct Emitter {
   /// of `a`, then per column a tile of `b` for all of them) and stores them
   /// back; the epilogue then reads the rows.
   /// (Kept in the output instead, they wrote an f32 map that only its bf16
-  /// rounding is read from.)
+  /// rounding is read from.) Each step also issues its part of `slab`, the
+  /// tile's prefetch of the next weight block (see planSlabPrefetch).
   SmallVector<Value> amxAccumulate(ArrayRef<Value> base,
-                                   SmallVector<Value> accs) {
+                                   SmallVector<Value> accs,
+                                   const SlabPrefetch &slab) {
     int64_t columns = lanes / 16;
     Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
-    // (first row in rowAt, rows) of each tile of `a`: one per row of the
-    // second row loop (bRow, see amxSecondRows), or two halves of a block
-    // of more than 16 rows.
-    // (rowAt is aRow-major: row i * bRowTile + j.)
+    // (first row in rowAt, rows) of each tile of `a`: for each row of the
+    // second row loop (bRow, see amxSecondRows), the a-row tile or its two
+    // halves where it has more than 16 rows. (rowAt is aRow-major: row
+    // i * bRowTile + j.)
     SmallVector<std::pair<int64_t, int64_t>> parts;
     int64_t halves = aRowTile > 16 ? 2 : 1, rows = aRowTile / halves;
     for (int64_t j = 0; j < bRowTile; ++j)
@@ -1612,10 +1612,7 @@ struct Emitter {
     AMXSteps steps = amxSteps();
     ArrayRef<unsigned> outer = steps.outer, taps = steps.taps;
     int64_t chunks = steps.chunks, fullChunks = steps.fullChunks,
-            tail = steps.tail;
-    int64_t tapCount = 1;
-    for (unsigned d : taps)
-      tapCount *= loopSizes[d];
+            tail = steps.tail, tapCount = steps.tapCount;
     auto bType = [&](int64_t width) {
       return amx::TileType::get({width / 2, 32}, bf16);
     };
@@ -2015,7 +2012,7 @@ struct Emitter {
     AffineMap outMap =
         op.getMatchingIndexingMap(op.getDpsInitOperand(0));
     Value aBuf = g.aBuf, bBuf = g.bBuf;
-    slab = planSlabPrefetch(parallel, looped, kBlock);
+    SlabPrefetch slab = planSlabPrefetch(parallel, looped, kBlock);
 
     // scf.forall, not scf.parallel: upstream's sibling fusion of parallel
     // loops sees only memref.load/store and would miss the vector accesses;
@@ -2223,7 +2220,7 @@ struct Emitter {
                   });
               return SmallVector<Value>(loop.getResults());
             };
-            accs = g.amx ? amxAccumulate(base, accs)
+            accs = g.amx ? amxAccumulate(base, accs, slab)
                          : nest(0, SmallVector<Value>(base), accs);
 
             auto store = [&](bool final) {

@@ -145,12 +145,11 @@ std::optional<Plan> interleavePlanFor(linalg::LinalgOp op, unsigned vecDim,
         type.getElementType().isInteger(1) || !plainPosition(map, vecDim) ||
         !plainPosition(map, p))
       return std::nullopt;
-    unsigned last =
-        *plainPosition(map, p) == map.getNumResults() - 1 ? p : vecDim;
-    if (map.getResult(map.getNumResults() - 1) !=
-        getAffineDimExpr(last, op.getContext()))
+    // Innermost the positions (planar) or the channels (interleaved).
+    auto inner = dyn_cast<AffineDimExpr>(map.getResults().back());
+    if (!inner || (inner.getPosition() != p && inner.getPosition() != vecDim))
       return std::nullopt;
-    if (last == vecDim) {
+    if (inner.getPosition() == vecDim) {
       std::optional<int64_t> inSlots = memoryStride(v, map, p);
       if (!inSlots || *inSlots < sizes[vecDim] || *inSlots > 4)
         return std::nullopt;
@@ -339,18 +338,25 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
           return arith::ConstantIndexOp::create(nb, loc, x);
         };
         // Valid positions of the run (a last, shorter one where `positions`
-        // does not divide the loop), as lanes of a run `stride` wide each.
+        // does not divide the loop), as lanes of a run `stride` wide each,
+        // less a `gap` after the last one; null when all lanes are.
         Value rest;
         if (sizes[p] % positions)
           rest = arith::MinSIOp::create(
               nb, loc, arith::SubIOp::create(nb, loc, index(sizes[p]), ivs[p]),
               index(positions));
-        auto runMask = [&](int64_t stride) -> Value {
-          if (!rest)
+        auto runMask = [&](int64_t stride, int64_t gap = 0) -> Value {
+          if (!rest && !gap)
             return {};
+          Value count =
+              rest ? arith::MulIOp::create(nb, loc, rest, index(stride))
+                         .getResult()
+                   : index(positions * stride);
+          if (gap)
+            count = arith::SubIOp::create(nb, loc, count, index(gap));
           return vector::CreateMaskOp::create(
               nb, loc, VectorType::get({positions * stride}, nb.getI1Type()),
-              ValueRange{arith::MulIOp::create(nb, loc, rest, index(stride))});
+              ValueRange{count});
         };
         auto at = [&](AffineMap map, int64_t channel) {
           SmallVector<Value> dims(ivs);
@@ -363,28 +369,15 @@ void emitInterleave(linalg::LinalgOp op, const Plan &plan) {
               AffineMap map = op.getMatchingIndexingMap(in);
               Type element = cast<MemRefType>(v.getType()).getElementType();
               SmallVector<int64_t> order;
-              Value whole;
               if (map.getResults().back() ==
                   getAffineDimExpr(c, op.getContext())) {
                 // Interleaved: one run of positions x its own slots.
                 // (The last position's gap is not read: it may end the
                 // buffer.)
                 int64_t inSlots = *memoryStride(v, map, p);
-                Value mask = runMask(inSlots);
-                if (inSlots > channels) {
-                  Value count = rest ? arith::MulIOp::create(nb, loc, rest,
-                                                             index(inSlots))
-                                           .getResult()
-                                     : index(positions * inSlots);
-                  mask = vector::CreateMaskOp::create(
-                      nb, loc,
-                      VectorType::get({positions * inSlots}, nb.getI1Type()),
-                      ValueRange{arith::SubIOp::create(
-                          nb, loc, count, index(inSlots - channels))});
-                }
-                whole = loadLanes(
+                Value whole = loadLanes(
                     nb, loc, VectorType::get({positions * inSlots}, element), v,
-                    at(map, 0), mask);
+                    at(map, 0), runMask(inSlots, inSlots - channels));
                 for (int64_t j = 0; j < width; ++j)
                   order.push_back(inChannel[j] ? j / slots * inSlots + j % slots
                                                : 0);
