@@ -141,6 +141,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createDSCFuseParallelLoops());
   pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createDSCOutlineParallel());
+  pm.addPass(createDSCSplitVectorCarries());
   pm.addPass(createDSCLowerChecks());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -78,6 +78,20 @@ def DSCFuseParallelLoops : Pass<"dsc-fuse-parallel-loops", "mlir::ModuleOp"> {
   }];
 }
 
+def DSCSplitVectorCarries : Pass<"dsc-split-vector-carries"> {
+  let summary = "Carry non-power-of-two vectors through scf.for in pieces";
+  let description = [{
+    An `scf.for` iter_arg of a rank-1 vector type whose length is not a
+    power of two (a matrix-vector product's accumulator over 48 outputs)
+    becomes one iter_arg per power-of-two piece (32 + 16), joined at the
+    top of the body and sliced at the yield. LLVM's x86 and AArch64
+    backends scalarize a loop-carried phi of such a vector (every step
+    rebuilt it from its elements); within a block they legalize it well.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def DSCExpandBF16 : Pass<"dsc-expand-bf16"> {
   let summary = "Expand f32 <-> bf16 conversions into integer arithmetic";
   let description = [{
