@@ -94,6 +94,8 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
+  // Global poolings (no parallel loop of their own) in bands of rows.
+  pm.addPass(createDSCSplitReductions());
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {

@@ -54,13 +54,22 @@ int64_t estimateWork(scf::ParallelOp loop, int64_t iterations) {
     if (op->getNumRegions() != 0 || op->hasTrait<OpTrait::IsTerminator>())
       return;
     int64_t weight = 1;
-    for (Operation *p = op->getParentOp(); p && p != loop;
-         p = p->getParentOp())
+    for (Operation *p = op->getParentOp(); p && p != loop; p = p->getParentOp())
       if (auto f = dyn_cast<scf::ForOp>(p)) {
         std::optional<int64_t> n =
             tripCount(f.getLowerBound(), f.getUpperBound(), f.getStep());
         weight = std::min<int64_t>(weight * std::max<int64_t>(n.value_or(1), 1),
                                    kCap);
+      } else if (auto inner = dyn_cast<scf::ParallelOp>(p)) {
+        // A nested parallel loop runs sequentially inside this one's body
+        // (a global pooling band's channels).
+        for (auto [lb, ub, step] :
+             llvm::zip(inner.getLowerBound(), inner.getUpperBound(),
+                       inner.getStep())) {
+          std::optional<int64_t> n = tripCount(lb, ub, step);
+          weight = std::min<int64_t>(
+              weight * std::max<int64_t>(n.value_or(1), 1), kCap);
+        }
       }
     ops = std::min<int64_t>(ops + weight, kCap);
   });

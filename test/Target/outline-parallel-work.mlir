@@ -189,3 +189,37 @@ func.func @blocks(%w: memref<128x8xf32>, %out: memref<8x16xf32>, %arena: memref<
   }
   return
 }
+
+// -----
+
+// Tests that a nested parallel loop's trips count too (it runs sequentially
+// inside the outer loop's body): 14 bands of a global pooling x 4 x 56
+// positions x 144 channels x 4 ops (~1.8M ops) are outlined; counted
+// without the channels (~12.5K ops) they were not, and the bands of
+// dsc-split-reductions ran on one thread.
+// CHECK-LABEL: func.func @bands(
+// CHECK:         call @bands_launch0
+// CHECK-LABEL: func.func @bands_par0(
+func.func @bands(%in: memref<14x4x56x144xf32>, %part: memref<14x144xf32>, %arena: memref<64xi8>) attributes {dsc.arena_bytes = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c14 = arith.constant 14 : index
+  %c56 = arith.constant 56 : index
+  %c144 = arith.constant 144 : index
+  scf.parallel (%p) = (%c0) to (%c14) step (%c1) {
+    scf.for %i = %c0 to %c4 step %c1 {
+      scf.for %w = %c0 to %c56 step %c1 {
+        scf.parallel (%c) = (%c0) to (%c144) step (%c1) {
+          %x = memref.load %in[%p, %i, %w, %c] : memref<14x4x56x144xf32>
+          %a = memref.load %part[%p, %c] : memref<14x144xf32>
+          %s = arith.addf %a, %x : f32
+          memref.store %s, %part[%p, %c] : memref<14x144xf32>
+          scf.reduce
+        }
+      }
+    }
+    scf.reduce
+  }
+  return
+}

@@ -78,6 +78,28 @@ def DSCFuseParallelLoops : Pass<"dsc-fuse-parallel-loops", "mlir::ModuleOp"> {
   }];
 }
 
+def DSCSplitReductions : Pass<"dsc-split-reductions"> {
+  let summary = "Split a reduction with no parallel loop into bands of rows";
+  let description = [{
+    A one-input `linalg.generic` reduction on tensors (add, max or min of
+    its input into its output: a global average or max pool) whose parallel
+    loops outside its first reduction dimension have fewer than 8 trips
+    becomes two: the first reduction dimension split into P bands (the
+    largest divisor of its size up to 16) as a parallel dimension, each
+    band reduced into its own slice of a partial result that starts from
+    the combiner's neutral element; then the partial results reduced over
+    the bands into the original init. The bands are rows of the map, so the
+    thread pool splits them as it split the producer's rows.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "32768",
+           "Iterations (all loops) below which a reduction stays as it is">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCSplitVectorCarries : Pass<"dsc-split-vector-carries"> {
   let summary = "Carry non-power-of-two vectors through scf.for in pieces";
   let description = [{
