@@ -9,6 +9,9 @@
 #include "dsc/Target/Passes.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -43,6 +46,25 @@ std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
   return std::nullopt;
 }
 
+/// A vector load of constant weights counts its elements: weights stream
+/// from memory or L3 at about an element per cycle, so a matrix-vector
+/// product (one FMA per weight) costs its weight stream, not its ops.
+int64_t streamedElements(Operation *op) {
+  auto load = dyn_cast<vector::LoadOp>(op);
+  if (!load)
+    return 1;
+  Value base = load.getBase();
+  while (auto view = base.getDefiningOp<ViewLikeOpInterface>())
+    base = view.getViewSource();
+  auto get = base.getDefiningOp<memref::GetGlobalOp>();
+  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                          get, get.getNameAttr())
+                    : memref::GlobalOp();
+  if (!global || !global.getConstant())
+    return 1;
+  return load.getVectorType().getNumElements();
+}
+
 /// Operations `loop` executes: its iterations times, for every op in its
 /// body, the static trip counts of the loops around it inside `loop`. Ops,
 /// not innermost iterations, so that a register-blocked vector tile (a few
@@ -53,7 +75,7 @@ int64_t estimateWork(scf::ParallelOp loop, int64_t iterations) {
   loop.getBody()->walk([&](Operation *op) {
     if (op->getNumRegions() != 0 || op->hasTrait<OpTrait::IsTerminator>())
       return;
-    int64_t weight = 1;
+    int64_t weight = streamedElements(op);
     for (Operation *p = op->getParentOp(); p && p != loop; p = p->getParentOp())
       if (auto f = dyn_cast<scf::ForOp>(p)) {
         std::optional<int64_t> n =

@@ -421,18 +421,19 @@ func.func @conv_channels(%in: memref<1x8x9x9xf32>, %out: memref<1x64x7x7xf32>,
 memref.global "private" constant @fc : memref<1000x256xf32> = dense<0.25>
 
 // Tests that a Gemm with a transposed constant B (a fully connected layer
-// as exporters write it) reads B re-laid in blocks of its 128-lane tiles
-// ([n / 128, k, 128], one contiguous stream per tile), the last block of
+// as exporters write it) reads B re-laid in blocks of its tiles
+// ([n / L, k, L], one contiguous stream per tile), the last block of
 // 1000 columns padded with zeros so that B's loads need no mask; only the
-// output's last tile is masked.
-// CHECK-LABEL: memref.global "private" constant @fc_packed0x128 : memref<8x256x128xf32>
+// output's last tile is masked. B is 1 MB, a stream from memory: tiles of
+// 7 vectors (112 lanes), 9 of them for the threads to share, not 8 vectors.
+// CHECK-LABEL: memref.global "private" constant @fc_packed0x112 : memref<9x256x112xf32>
 // CHECK-SAME:  0000803E00000000
 // CHECK-LABEL: func @gemm_trans_b
-// CHECK:       scf.forall {{.*}} to (1, 1000) step (1, 128)
+// CHECK:       scf.forall {{.*}} to (1, 1000) step (1, 112)
 // CHECK:         vector.create_mask
 // CHECK:         scf.for
 // CHECK-NOT:       vector.maskedload
-// CHECK:           vector.load {{.*}} : memref<8x256x128xf32>, vector<128xf32>
+// CHECK:           vector.load {{.*}} : memref<9x256x112xf32>, vector<112xf32>
 // CHECK:           vector.fma
 // CHECK:         vector.maskedstore %arg1
 // CHECK-NOT:   linalg.generic
@@ -714,17 +715,36 @@ func.func @depthwise_nhwc(%in: memref<1x10x10x32xf32>, %out: memref<1x8x8x32xf32
 #ma = affine_map<(m, n, k) -> (m, k)>
 #mb = affine_map<(m, n, k) -> (k, n)>
 #mo = affine_map<(m, n, k) -> (m, n)>
-memref.global "private" constant @fc : memref<64x512xf32> = dense<0.5>
+memref.global "private" constant @fc : memref<16x512xf32> = dense<0.5>
+memref.global "private" constant @fc_big : memref<64x512xf32> = dense<0.5>
 
 // Tests that a product with one output row (a classifier's matrix-vector
 // product) takes 8 vectors of 16 lanes per tile instead of 2, so 8
-// independent accumulators hide the FMA latency.
+// independent accumulators hide the FMA latency; with 64 KB of weights or
+// more (a stream from memory) tiles of 32 / 8 = 4 vectors, 8 tiles for the
+// threads to share.
 // CHECK-LABEL: func @matvec
 // CHECK:       scf.forall
 // CHECK-SAME:  step (1, 128)
 // CHECK:       vector.fma {{.*}} : vector<128xf32>
-func.func @matvec(%a: memref<1x64xf32>, %out: memref<1x512xf32>) {
-  %b = memref.get_global @fc : memref<64x512xf32>
+// CHECK-LABEL: func @matvec_streamed
+// CHECK:       scf.forall
+// CHECK-SAME:  step (1, 64)
+// CHECK:       vector.fma {{.*}} : vector<64xf32>
+func.func @matvec(%a: memref<1x16xf32>, %out: memref<1x512xf32>) {
+  %b = memref.get_global @fc : memref<16x512xf32>
+  linalg.generic {indexing_maps = [#ma, #mb, #mo],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x16xf32>, memref<16x512xf32>) outs(%out : memref<1x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @matvec_streamed(%a: memref<1x64xf32>, %out: memref<1x512xf32>) {
+  %b = memref.get_global @fc_big : memref<64x512xf32>
   linalg.generic {indexing_maps = [#ma, #mb, #mo],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<1x64xf32>, memref<64x512xf32>) outs(%out : memref<1x512xf32>) {

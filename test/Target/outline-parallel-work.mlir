@@ -223,3 +223,35 @@ func.func @bands(%in: memref<14x4x56x144xf32>, %part: memref<14x144xf32>, %arena
   }
   return
 }
+
+// -----
+
+// Tests that a vector load of constant weights counts its elements (they
+// stream from memory at about an element per cycle): 9 column tiles of a
+// matrix-vector product over 384 x 144 weights (221 KB; 384 x 4 ops per
+// tile, ~13.8K in all, under the threshold) count 384 x (16 + 3) per tile
+// (~66K) and are outlined, so the threads share the weight stream.
+// CHECK-LABEL: func.func @streamed(
+// CHECK:         call @streamed_launch0
+// CHECK-LABEL: func.func @streamed_par0(
+memref.global "private" constant @se_fc : memref<9x384x16xf32> = dense<0.5>
+func.func @streamed(%x: memref<384xf32>, %out: memref<9x16xf32>, %arena: memref<64xi8>) attributes {dsc.arena_bytes = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c9 = arith.constant 9 : index
+  %c384 = arith.constant 384 : index
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %w = memref.get_global @se_fc : memref<9x384x16xf32>
+  scf.parallel (%t) = (%c0) to (%c9) step (%c1) {
+    %acc = scf.for %k = %c0 to %c384 step %c1 iter_args(%a = %zero) -> (vector<16xf32>) {
+      %s = memref.load %x[%k] : memref<384xf32>
+      %v = vector.load %w[%t, %k, %c0] : memref<9x384x16xf32>, vector<16xf32>
+      %b = vector.broadcast %s : f32 to vector<16xf32>
+      %f = vector.fma %b, %v, %a : vector<16xf32>
+      scf.yield %f : vector<16xf32>
+    }
+    vector.store %acc, %out[%t, %c0] : memref<9x16xf32>, vector<16xf32>
+    scf.reduce
+  }
+  return
+}

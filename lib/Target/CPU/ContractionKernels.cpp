@@ -823,6 +823,10 @@ int64_t bytesOf(Value memref) {
 /// Smallest `b` for which tiles with a kernel window cycle the rows of a
 /// smaller `a` innermost (see Emitter::emit).
 constexpr int64_t kCycleRowsBytes = 512 * 1024;
+/// Matrix-vector products over at least this many bytes of constant weights
+/// are split into about kMatVecTiles column tiles (see plan()).
+constexpr int64_t kStreamedWeightBytes = 64 * 1024;
+constexpr int64_t kMatVecTiles = 8;
 
 /// Tiles of `a` per AMX register block: 2 x 2 f32 tiles (two columns), two
 /// of `a` and one of `b` live, eight tile registers in all.
@@ -862,8 +866,20 @@ struct Emitter {
     // excitation FC on a 1x1 map): no rows to block, so the register block
     // is columns only, and two of them left every FMA waiting on the last
     // (a 1000x1024 Gemm at 20 GFLOP/s). Up to 8 independent columns.
-    if (s.maxColumns > 1 && oneOutputRow(g))
+    if (s.maxColumns > 1 && oneOutputRow(g)) {
       maxLanes = s.lanes * std::min<int64_t>(8, s.maxAccumulators / 2);
+      // Constant weights of kStreamedWeightBytes or more stream from memory
+      // or L3 at a few bytes per cycle, far slower than their FMAs: tiles
+      // narrow enough for kMatVecTiles of them, so that the threads split
+      // the stream (a squeeze-and-excitation FC 576 -> 144 was two tiles,
+      // of 128 and 16 lanes, and ran on one thread; MobileNetV3-Small at
+      // two threads 0.94 -> 0.90 ms, BF16 0.77 -> 0.73).
+      if (constantGlobal(g.bBuf) && bytesOf(g.bBuf) >= kStreamedWeightBytes) {
+        int64_t columns = llvm::divideCeil(sizeV, s.lanes);
+        maxLanes = std::min(
+            maxLanes, s.lanes * std::max<int64_t>(1, columns / kMatVecTiles));
+      }
+    }
     if (g.forcedLanes) {
       lanes = vecTile = g.forcedLanes;
     } else if (sizeV <= maxLanes) {
