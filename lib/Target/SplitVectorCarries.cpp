@@ -31,10 +31,13 @@ namespace dsc {
 
 namespace {
 
-/// Offsets and sizes of the power-of-two pieces of a rank-1 vector type
-/// whose length is not a power of two (largest first); empty otherwise.
-SmallVector<std::pair<int64_t, int64_t>> piecesOf(Type type) {
-  SmallVector<std::pair<int64_t, int64_t>> out;
+/// Offsets and sizes of a vector's pieces.
+using Pieces = SmallVector<std::pair<int64_t, int64_t>>;
+
+/// The power-of-two pieces of a rank-1 vector type whose length is not a
+/// power of two (largest first); empty otherwise.
+Pieces piecesOf(Type type) {
+  Pieces out;
   auto vt = dyn_cast<VectorType>(type);
   if (!vt || vt.getRank() != 1 || vt.isScalable() ||
       llvm::isPowerOf2_64(vt.getNumElements()))
@@ -49,27 +52,49 @@ SmallVector<std::pair<int64_t, int64_t>> piecesOf(Type type) {
   return out;
 }
 
-Value slice(OpBuilder &b, Location loc, Value v,
-            std::pair<int64_t, int64_t> piece) {
-  return vector::ExtractStridedSliceOp::create(
-      b, loc, v, ArrayRef<int64_t>{piece.first},
-      ArrayRef<int64_t>{piece.second}, ArrayRef<int64_t>{1});
+/// Each of `values` as its pieces (vector.extract_strided_slice), or as it
+/// is where it has none, in one flat list.
+SmallVector<Value> splitAll(OpBuilder &b, Location loc, ValueRange values,
+                            ArrayRef<Pieces> pieces) {
+  SmallVector<Value> out;
+  for (auto [v, parts] : llvm::zip_equal(values, pieces)) {
+    if (parts.empty())
+      out.push_back(v);
+    for (auto [offset, size] : parts)
+      out.push_back(vector::ExtractStridedSliceOp::create(
+          b, loc, v, ArrayRef<int64_t>{offset}, ArrayRef<int64_t>{size},
+          ArrayRef<int64_t>{1}));
+  }
+  return out;
 }
 
-/// `parts` inserted into `whole` (zeros of the full type) at their pieces.
-Value join(OpBuilder &b, Location loc, Value whole, ValueRange parts,
-           ArrayRef<std::pair<int64_t, int64_t>> pieces) {
-  for (auto [part, piece] : llvm::zip_equal(parts, pieces))
-    whole = vector::InsertStridedSliceOp::create(b, loc, part, whole,
-                                                 ArrayRef<int64_t>{piece.first},
-                                                 ArrayRef<int64_t>{1});
-  return whole;
+/// The inverse of splitAll: each value's consecutive pieces in `flat`
+/// inserted into its zeros (`zeros`, null where it has no pieces).
+SmallVector<Value> joinAll(OpBuilder &b, Location loc, ValueRange flat,
+                           ArrayRef<Value> zeros, ArrayRef<Pieces> pieces) {
+  SmallVector<Value> out;
+  for (auto [zero, parts] : llvm::zip_equal(zeros, pieces)) {
+    if (parts.empty()) {
+      out.push_back(flat.front());
+      flat = flat.drop_front();
+      continue;
+    }
+    Value whole = zero;
+    for (auto [offset, size] : parts) {
+      whole = vector::InsertStridedSliceOp::create(b, loc, flat.front(), whole,
+                                                   ArrayRef<int64_t>{offset},
+                                                   ArrayRef<int64_t>{1});
+      flat = flat.drop_front();
+    }
+    out.push_back(whole);
+  }
+  return out;
 }
 
 /// Rewrites `loop` with its non-power-of-two vector iter_args carried in
 /// pieces; returns false when it has none.
 bool splitCarries(scf::ForOp loop) {
-  SmallVector<SmallVector<std::pair<int64_t, int64_t>>> pieces;
+  SmallVector<Pieces> pieces;
   bool any = false;
   for (Value init : loop.getInitArgs()) {
     pieces.push_back(piecesOf(init.getType()));
@@ -79,19 +104,16 @@ bool splitCarries(scf::ForOp loop) {
     return false;
   Location loc = loop.getLoc();
   IRRewriter b(loop);
-  SmallVector<Value> inits, zeros;
+  SmallVector<Value> zeros;
   for (auto [init, parts] : llvm::zip_equal(loop.getInitArgs(), pieces)) {
     Type type = init.getType();
     zeros.push_back(parts.empty() ? Value()
                                   : arith::ConstantOp::create(
                                         b, loc, type, b.getZeroAttr(type)));
-    if (parts.empty())
-      inits.push_back(init);
-    for (auto piece : parts)
-      inits.push_back(slice(b, loc, init, piece));
   }
   auto split = scf::ForOp::create(b, loc, loop.getLowerBound(),
-                                  loop.getUpperBound(), loop.getStep(), inits);
+                                  loop.getUpperBound(), loop.getStep(),
+                                  splitAll(b, loc, loop.getInitArgs(), pieces));
   split->setAttrs(loop->getAttrs());
   split.setUnsignedCmp(loop.getUnsignedCmp());
 
@@ -100,39 +122,18 @@ bool splitCarries(scf::ForOp loop) {
   Block *body = split.getBody();
   b.setInsertionPointToStart(body);
   SmallVector<Value> args = {split.getInductionVar()};
-  unsigned next = 0;
-  for (auto [zero, parts] : llvm::zip_equal(zeros, pieces)) {
-    ValueRange carried =
-        split.getRegionIterArgs().slice(next, parts.empty() ? 1 : parts.size());
-    next += carried.size();
-    args.push_back(parts.empty() ? carried.front()
-                                 : join(b, loc, zero, carried, parts));
-  }
+  llvm::append_range(args,
+                     joinAll(b, loc, split.getRegionIterArgs(), zeros, pieces));
   b.mergeBlocks(loop.getBody(), body, args);
 
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   b.setInsertionPoint(yield);
-  SmallVector<Value> yielded;
-  for (auto [v, parts] : llvm::zip_equal(yield.getOperands(), pieces)) {
-    if (parts.empty())
-      yielded.push_back(v);
-    for (auto piece : parts)
-      yielded.push_back(slice(b, loc, v, piece));
-  }
-  scf::YieldOp::create(b, yield.getLoc(), yielded);
+  scf::YieldOp::create(b, yield.getLoc(),
+                       splitAll(b, loc, yield.getOperands(), pieces));
   yield.erase();
 
   b.setInsertionPointAfter(split);
-  SmallVector<Value> results;
-  next = 0;
-  for (auto [zero, parts] : llvm::zip_equal(zeros, pieces)) {
-    ValueRange got =
-        split.getResults().slice(next, parts.empty() ? 1 : parts.size());
-    next += got.size();
-    results.push_back(parts.empty() ? got.front()
-                                    : join(b, loc, zero, got, parts));
-  }
-  b.replaceOp(loop, results);
+  b.replaceOp(loop, joinAll(b, loc, split.getResults(), zeros, pieces));
   return true;
 }
 
