@@ -8,10 +8,11 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "BufferAlias.h"
+
 #include "mlir/Dialect/AMX/AMXDialect.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -46,53 +47,57 @@ std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
   return std::nullopt;
 }
 
+/// Names of the module's constant globals (the weights).
+llvm::StringSet<> constantGlobals(ModuleOp module) {
+  llvm::StringSet<> names;
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global.getConstant())
+      names.insert(global.getSymName());
+  return names;
+}
+
 /// A vector load of constant weights counts its elements: weights stream
 /// from memory or L3 at about an element per cycle, so a matrix-vector
 /// product (one FMA per weight) costs its weight stream, not its ops.
-int64_t streamedElements(Operation *op) {
+int64_t streamedElements(Operation *op, const llvm::StringSet<> &weights) {
   auto load = dyn_cast<vector::LoadOp>(op);
-  if (!load)
-    return 1;
-  Value base = load.getBase();
-  while (auto view = base.getDefiningOp<ViewLikeOpInterface>())
-    base = view.getViewSource();
-  auto get = base.getDefiningOp<memref::GetGlobalOp>();
-  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-                          get, get.getNameAttr())
-                    : memref::GlobalOp();
-  if (!global || !global.getConstant())
+  if (!load || !weights.contains(trace(load.getBase()).global))
     return 1;
   return load.getVectorType().getNumElements();
 }
 
+/// Static trips of `op` if it is a loop (every dimension of a parallel
+/// one), unknown trip counts taken as 1; 1 for any other op.
+int64_t tripsOf(Operation *op) {
+  int64_t trips = 1;
+  auto count = [&](Value lb, Value ub, Value step) {
+    trips *= std::max<int64_t>(tripCount(lb, ub, step).value_or(1), 1);
+  };
+  if (auto f = dyn_cast<scf::ForOp>(op))
+    count(f.getLowerBound(), f.getUpperBound(), f.getStep());
+  else if (auto par = dyn_cast<scf::ParallelOp>(op))
+    for (auto [lb, ub, step] :
+         llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep()))
+      count(lb, ub, step);
+  return trips;
+}
+
 /// Operations `loop` executes: its iterations times, for every op in its
-/// body, the static trip counts of the loops around it inside `loop`. Ops,
-/// not innermost iterations, so that a register-blocked vector tile (a few
-/// hundred FMAs per iteration of a short reduction) counts for its work.
-int64_t estimateWork(scf::ParallelOp loop, int64_t iterations) {
+/// body, the static trip counts of the loops around it inside `loop` (a
+/// nested parallel loop runs sequentially in this one's body: a global
+/// pooling band's channels). Ops, not innermost iterations, so that a
+/// register-blocked vector tile (a few hundred FMAs per iteration of a
+/// short reduction) counts for its work.
+int64_t estimateWork(scf::ParallelOp loop, int64_t iterations,
+                     const llvm::StringSet<> &weights) {
   constexpr int64_t kCap = int64_t(1) << 40;
   int64_t ops = 0;
   loop.getBody()->walk([&](Operation *op) {
     if (op->getNumRegions() != 0 || op->hasTrait<OpTrait::IsTerminator>())
       return;
-    int64_t weight = streamedElements(op);
+    int64_t weight = streamedElements(op, weights);
     for (Operation *p = op->getParentOp(); p && p != loop; p = p->getParentOp())
-      if (auto f = dyn_cast<scf::ForOp>(p)) {
-        std::optional<int64_t> n =
-            tripCount(f.getLowerBound(), f.getUpperBound(), f.getStep());
-        weight = std::min<int64_t>(weight * std::max<int64_t>(n.value_or(1), 1),
-                                   kCap);
-      } else if (auto inner = dyn_cast<scf::ParallelOp>(p)) {
-        // A nested parallel loop runs sequentially inside this one's body
-        // (a global pooling band's channels).
-        for (auto [lb, ub, step] :
-             llvm::zip(inner.getLowerBound(), inner.getUpperBound(),
-                       inner.getStep())) {
-          std::optional<int64_t> n = tripCount(lb, ub, step);
-          weight = std::min<int64_t>(
-              weight * std::max<int64_t>(n.value_or(1), 1), kCap);
-        }
-      }
+      weight = std::min<int64_t>(weight * tripsOf(p), kCap);
     ops = std::min<int64_t>(ops + weight, kCap);
   });
   return std::min<int64_t>(iterations * std::max<int64_t>(ops, 1), kCap);
@@ -124,6 +129,8 @@ constexpr int64_t kMinChunks = 64;
 struct DSCOutlineParallelPass
     : impl::DSCOutlineParallelBase<DSCOutlineParallelPass> {
   using Base::Base;
+  /// The module's constant globals, for estimateWork.
+  llvm::StringSet<> weights;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -131,6 +138,7 @@ struct DSCOutlineParallelPass
     for (auto f : module.getOps<func::FuncOp>())
       if (!f.isExternal() && f->hasAttr("dsc.arena_bytes"))
         entries.push_back(f);
+    weights = constantGlobals(module);
     for (func::FuncOp entry : entries)
       if (failed(outline(entry)))
         return signalPassFailure();
@@ -177,7 +185,7 @@ struct DSCOutlineParallelPass
                                   : WalkResult::advance();
                      })
                      .wasInterrupted();
-      if (!amx && (total < 2 || estimateWork(loop, total) < minWork))
+      if (!amx && (total < 2 || estimateWork(loop, total, weights) < minWork))
         continue;
       // Split only the shortest prefix of dimensions that gives enough
       // chunks; the remaining dimensions stay a structured inner loop nest
