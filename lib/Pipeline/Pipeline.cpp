@@ -98,7 +98,8 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   pm.addPass(createDSCSplitReductions());
 }
 
-void buildBufferizePipeline(OpPassManager &pm) {
+void buildBufferizePipeline(OpPassManager &pm,
+                            const CodegenOptions &options) {
   pm.addPass(createDSCFlattenEmptyIO());
   pm.addPass(createDSCUnshareInits());
   // Padded feature maps: the producer writes into the padded buffer.
@@ -118,6 +119,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createDSCElideOutputCopies());
   pm.addPass(createDSCCopiesToLinalg());
+  if (options.l1WayBytes > 0)
+    pm.addPass(createDSCPadRowStrides(
+        DSCPadRowStridesOptions{options.l1WayBytes}));
   pm.addPass(createDSCPlanMemory());
 }
 
@@ -200,7 +204,7 @@ void buildPipeline(OpPassManager &pm, Phase compileTo, bool graphOpt,
                       codegen.vectorBits, codegen.amx, f32Activations);
   if (compileTo == Phase::Linalg)
     return;
-  buildBufferizePipeline(pm);
+  buildBufferizePipeline(pm, codegen);
   buildLowerToLLVMPipeline(pm, codegen);
 }
 
@@ -261,6 +265,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                      "elementwise readers of a bf16 contraction's input read "
                      "it in f32, not its bf16 copy (default false)"),
       llvm::cl::init(false)};
+  Option<int64_t> l1WayBytes{
+      *this, "l1-way-bytes",
+      llvm::cl::desc("Bytes of one way of the L1 data cache, for "
+                     "dsc-pad-row-strides (default 4096, x86-64; 0: off)"),
+      llvm::cl::init(4096)};
 };
 } // namespace
 
@@ -275,7 +284,8 @@ void registerPasses() {
         std::optional<Phase> phase = parsePhase(options.compileTo);
         buildPipeline(
             pm, phase.value_or(Phase::LLVM), options.graphOpt,
-            CodegenOptions{options.vectorBits, options.bf16Dot, options.amx},
+            CodegenOptions{options.vectorBits, options.bf16Dot, options.amx,
+                           options.l1WayBytes},
             parsePrecision(options.precision).value_or(Precision::FP32),
             options.f32Activations);
       });

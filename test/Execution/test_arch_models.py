@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Execution tests of standard architectures built by zoo.py with seeded
-random weights: ResNet-18, MobileNetV2, MobileNetV3-Small (HardSwish,
+random weights: ResNet-18, ResNet-50, MobileNetV2, MobileNetV3-Small (HardSwish,
 HardSigmoid, squeeze-excitation), EfficientNet-B0 (SiLU as Sigmoid + Mul,
 squeeze-excitation, depthwise 5x5), SqueezeNet 1.1 (Fire modules' Concat,
 MaxPool ceil_mode), DenseNet-121 (Concat-heavy, BN on concatenations),
@@ -57,6 +57,12 @@ arch_case("resnet18_1x3x64x64", lambda: zoo.resnet18(batch=1, size=64),
           lambda: zoo.image_inputs(1, 64, seed=1))
 arch_case("resnet18_2x3x32x32", lambda: zoo.resnet18(batch=2, size=32, seed=19),
           lambda: zoo.image_inputs(2, 32, seed=2))
+
+# ResNet-50 at 64x64 (stages at 16, 8, 4, 2): its 14x14-stage maps of 1024
+# f32 channels and 7x7-stage maps of 2048 (4 and 8 KB per position) and the
+# stride-2 3x3 over 512 channels get padded rows (dsc-pad-row-strides).
+arch_case("resnet50_1x3x64x64", lambda: zoo.resnet50(batch=1, size=64, seed=21),
+          lambda: zoo.image_inputs(1, 64, seed=14))
 
 # MobileNetV2: 64x64 (spatial 32 -> 16 -> 8 -> 4 -> 2); batch 2 at 32x32.
 arch_case("mobilenetv2_1x3x64x64", lambda: zoo.mobilenetv2(batch=1, size=64),

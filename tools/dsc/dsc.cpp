@@ -371,11 +371,15 @@ int compileModel(MLIRContext &ctx, StringRef model, StringRef outDir,
         failed(runPhase(
             "lower",
             [&](OpPassManager &pm) {
-              dsc::buildBufferizePipeline(pm);
               dsc::CodegenOptions codegen;
               codegen.vectorBits = noVectorize ? 0 : target->vectorBits;
               codegen.bf16Dot = target->bf16Dot;
               codegen.amx = target->amx && !noAMX;
+              // x86-64 L1 data caches have 4 KB ways (32 KB 8-way, 48 KB
+              // 12-way).
+              if (target->kind == dsc::TargetInfo::Kind::X86_64 && !noVectorize)
+                codegen.l1WayBytes = 4096;
+              dsc::buildBufferizePipeline(pm, codegen);
               dsc::buildLowerToLLVMPipeline(pm, codegen);
             },
             *module)))

@@ -35,8 +35,6 @@ void buildLinalgPipeline(mlir::OpPassManager &pm,
                          Precision precision = Precision::FP32,
                          bool bf16Dot = false, int64_t vectorBits = 0,
                          bool amx = false, bool f32Activations = false);
-/// linalg on tensors -> bufferized, out-params, memory planned.
-void buildBufferizePipeline(mlir::OpPassManager &pm);
 /// What code generation needs from the target.
 struct CodegenOptions {
   /// Vector register width for the contraction kernels (0: scalar loops).
@@ -46,7 +44,15 @@ struct CodegenOptions {
   /// The target has AMX-BF16 too: bf16 contractions that fit its tiles use
   /// tdpbf16ps (the generated library then asks the OS for AMX state).
   bool amx = false;
+  /// Bytes of one way of the L1 data cache (4096 on x86-64): feature maps
+  /// whose positions a convolution reads a multiple of it apart get one
+  /// cache line more per position (dsc-pad-row-strides); 0: none.
+  int64_t l1WayBytes = 0;
 };
+
+/// linalg on tensors -> bufferized, out-params, memory planned.
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const CodegenOptions &options = {});
 
 /// planned memrefs -> LLVM dialect with bare-pointer arguments.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,

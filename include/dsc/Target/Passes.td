@@ -27,6 +27,27 @@ def DSCPlanMemory : Pass<"dsc-plan-memory", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def DSCPadRowStrides : Pass<"dsc-pad-row-strides", "mlir::ModuleOp"> {
+  let summary = "Pad feature maps whose positions a convolution reads a "
+                "multiple of the L1 way size apart";
+  let description = [{
+    Runs after bufferization, before `dsc-plan-memory`. Where a contraction
+    with a kernel window (a convolution: `stride * d_p + d_r` in the
+    position dimension next to the innermost) reads a buffer whose positions
+    are then a multiple of `way-bytes` apart (a stride-2 3x3 over 512 f32
+    channels: 8 KB), every row of its register tile reads a line of the same
+    L1 set. The `memref.alloc` then gets one cache line more in its innermost
+    dimension and its uses a subview of the original shape (a strided
+    layout). Only allocations used by linalg ops and subviews alone change.
+  }];
+  let options = [
+    Option<"wayBytes", "way-bytes", "int64_t", /*default=*/"4096",
+           "Bytes of one way of the L1 data cache (addresses this far apart "
+           "share a set); 0 disables the pass">
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def DSCCopiesToLinalg : Pass<"dsc-copies-to-linalg", "mlir::ModuleOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{
