@@ -129,8 +129,8 @@ static void run_chunks(dsc_context *c, unsigned long gen, int self) {
       int64_t first = c->n * t / c->num_threads;
       int64_t len = c->n * (t + 1) / c->num_threads - first;
       begin = first + (j ? len - (len >> j) : 0);
-      end = first + (j + 1 < DSC_CHUNKS_PER_THREAD ? len - (len >> (j + 1))
-                                                   : len);
+      end = first +
+            (j + 1 < DSC_CHUNKS_PER_THREAD ? len - (len >> (j + 1)) : len);
     } else {
       q = c->n / num_chunks;
       r = c->n % num_chunks;
@@ -206,8 +206,8 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
   ctx->arg = arg;
   ctx->n = n;
   ctx->num_chunks = n < DSC_CHUNKS_PER_THREAD * (int64_t)ctx->num_threads
-                         ? n
-                         : DSC_CHUNKS_PER_THREAD * (int64_t)ctx->num_threads;
+                        ? n
+                        : DSC_CHUNKS_PER_THREAD * (int64_t)ctx->num_threads;
   if (ctx->num_chunks > DSC_MAX_CHUNKS)
     ctx->num_chunks = DSC_MAX_CHUNKS;
   __atomic_store_n(&ctx->chunks_done, 0, __ATOMIC_RELAXED);
