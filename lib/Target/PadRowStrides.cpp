@@ -61,10 +61,9 @@ bool onlyLinalgUses(Value v) {
   return true;
 }
 
-/// The distance in elements, in `x`'s memory, between the positions that
-/// consecutive values of a parallel loop read through the window expression
-/// `e` (`stride * d_p + d_r`, `d_r` a reduction loop); none where `e` is not
-/// a window over a parallel loop.
+/// The stride of window expression `e` (`stride * d_p + d_r`, `d_p` a
+/// parallel loop, `d_r` reduction loops): how many indices apart
+/// consecutive values of `d_p` read; none where `e` is not such a window.
 std::optional<int64_t> windowStep(linalg::LinalgOp op, AffineExpr e) {
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
   int64_t step = 0;
@@ -116,7 +115,8 @@ struct PadRowStridesPass : impl::DSCPadRowStridesBase<PadRowStridesPass> {
         if (allocType.getRank() != type.getRank() ||
             !allocType.hasStaticShape() ||
             !allocType.getLayout().isIdentity() ||
-            !allocType.getElementType().isIntOrFloat())
+            !allocType.getElementType().isIntOrFloat() ||
+            allocType.getElementTypeBitWidth() % 8)
           continue;
         AffineMap map = op.getMatchingIndexingMap(in);
         std::optional<int64_t> step =
