@@ -98,8 +98,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   pm.addPass(createDSCSplitReductions());
 }
 
-void buildBufferizePipeline(OpPassManager &pm,
-                            const CodegenOptions &options) {
+void buildBufferizePipeline(OpPassManager &pm, const CodegenOptions &options) {
   pm.addPass(createDSCFlattenEmptyIO());
   pm.addPass(createDSCUnshareInits());
   // Padded feature maps: the producer writes into the padded buffer.
@@ -120,8 +119,8 @@ void buildBufferizePipeline(OpPassManager &pm,
   pm.addPass(createDSCElideOutputCopies());
   pm.addPass(createDSCCopiesToLinalg());
   if (options.l1WayBytes > 0)
-    pm.addPass(createDSCPadRowStrides(
-        DSCPadRowStridesOptions{options.l1WayBytes}));
+    pm.addPass(
+        createDSCPadRowStrides(DSCPadRowStridesOptions{options.l1WayBytes}));
   pm.addPass(createDSCPlanMemory());
 }
 
