@@ -509,7 +509,9 @@ static void never_fn(void *p, int64_t begin, int64_t end) {
 }
 
 static void test_parallel_for_cover(void) {
-  static const int64_t ns[] = {0, 1, 2, 7, 1000};
+  /* 9, 13 and 17 just above 4 chunks per thread for 2, 3 and 4 threads:
+   * the shares' halving chunks (threadpool.c) include empty ones. */
+  static const int64_t ns[] = {0, 1, 2, 7, 9, 13, 17, 1000};
   int threads, rep, never = 0;
   size_t k;
 
