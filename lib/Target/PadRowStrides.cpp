@@ -24,6 +24,8 @@
 //===----------------------------------------------------------------------===//
 #include "dsc/Target/Passes.h"
 
+#include "BufferAlias.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -38,13 +40,6 @@ namespace {
 
 /// The padding: one cache line per position.
 constexpr int64_t kLineBytes = 64;
-
-/// The allocation `v` views through memref.subview ops, or null.
-memref::AllocOp rootAlloc(Value v) {
-  while (auto sv = v.getDefiningOp<memref::SubViewOp>())
-    v = sv.getSource();
-  return v.getDefiningOp<memref::AllocOp>();
-}
 
 /// Whether every use of `v`, through subviews, is a linalg op (which takes
 /// any strided layout) or a subview: then its type may change to a strided
@@ -108,7 +103,9 @@ struct PadRowStridesPass : impl::DSCPadRowStridesBase<PadRowStridesPass> {
         return;
       for (OpOperand *in : op.getDpsInputOperands()) {
         auto type = dyn_cast<MemRefType>(in->get().getType());
-        memref::AllocOp alloc = rootAlloc(in->get());
+        // (Through other views than subviews too: onlyLinalgUses then
+        // keeps the allocation as it is.)
+        auto alloc = trace(in->get()).root.getDefiningOp<memref::AllocOp>();
         if (!type || type.getRank() < 2 || !alloc)
           continue;
         MemRefType allocType = alloc.getType();

@@ -121,7 +121,8 @@ static void run_chunks(dsc_context *c, unsigned long gen, int self) {
     }
     num_chunks = c->num_chunks;
     k = (int64_t)(v & mask);
-    if (num_chunks < c->n) {
+    if (num_chunks < c->n &&
+        num_chunks == DSC_CHUNKS_PER_THREAD * (int64_t)c->num_threads) {
       /* Chunk k is number j of thread t's share of the iterations,
        * [n t / T, n (t + 1) / T), which its chunks split in halves: 1/2,
        * 1/4, ..., the last two equal. */
