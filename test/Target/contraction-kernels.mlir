@@ -9,11 +9,13 @@
 #row = affine_map<(m, n) -> (n)>
 
 // Tests that a matmul with its bias initialization and ReLU epilogue becomes
-// one forall over 8x32 output tiles whose accumulators stay in vectors
-// across the k loop: a is broadcast, b loaded as two 16-lane halves of one
-// 32-lane vector, the output stored once, and no linalg op is left.
+// one forall over 14x32 output tiles (without a kernel window, 28
+// accumulators: the broadcasts fold into the FMAs) whose accumulators stay
+// in vectors across the k loop: a is broadcast, b loaded as two 16-lane
+// halves of one 32-lane vector, the output stored once, and no linalg op is
+// left.
 // CHECK-LABEL: func @matmul_bias_relu
-// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 64) step (8, 32)
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (64, 64) step (14, 32)
 // CHECK-COUNT-8: vector.load %arg3
 // CHECK:       scf.for {{.*}} iter_args
 // CHECK:         memref.load %arg0
@@ -123,7 +125,7 @@ memref.global "private" constant @big : memref<512x1024xf32> = dense<0.5>
 // clamped to the weights' end); with 256 rows it does not.
 // CHECK-LABEL: func @next_block_prefetch
 // CHECK:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<32x512x32xf32> into memref<524288xf32>
-// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 49) step (32, 7)
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 49) step (32, 14)
 // CHECK:       scf.for {{.*}} to %c512
 // CHECK:         arith.minui %{{.*}}, %c524287
 // CHECK:         memref.prefetch %{{.*}}, read, locality<2>, data : memref<524288xf32>
@@ -166,9 +168,9 @@ func.func @many_rows(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
 #rC = affine_map<(m, n, k) -> (m, n)>
 memref.global "private" constant @mid : memref<512x512xf32> = dense<0.5>
 // CHECK-LABEL: func @rows_inner
-// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 256) step (32, 8)
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 256) step (32, 14)
 // CHECK-LABEL: func @rows_outer
-// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 512) step (8, 32)
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 512) step (14, 32)
 func.func @rows_inner(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
   %b = memref.get_global @big : memref<512x1024xf32>
   linalg.generic {indexing_maps = [#rA, #rB, #rC],
@@ -657,7 +659,7 @@ func.func @max_pool_channels_last(%in: memref<1x9x9x64xf32>, %win: memref<3x3xf3
 // CHECK:       scf.forall (%{{.*}}) = (0) to (256) step (32)
 // CHECK:         scf.for %[[K0:.*]] = %{{.*}} to %{{.*}} step %c128
 // CHECK:           %[[FIRST:.*]] = arith.cmpi eq, %[[K0]], %{{.*}}
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c14
 // CHECK:             scf.if %[[FIRST]] -> (vector<32xf32>
 // CHECK:             scf.for %{{.*}} = %[[K0]] to %{{.*}} step %{{.*}} iter_args
 // CHECK:               vector.fma
@@ -1298,18 +1300,18 @@ func.func @rounded_over_fill(%arena: memref<16384xi8>, %a: memref<16x64xf32>,
 #mB = affine_map<(m, n, k) -> (k, n)>
 #mC = affine_map<(m, n, k) -> (m, n)>
 
-// Tests that where two row tilings load as often per FMA (14 rows: 7+7, or
-// 8 and a remainder of 6), the one without a remainder is taken (one copy
+// Tests that where two row tilings load as often per FMA (26 rows: 13+13, or
+// 14 and a remainder of 12), the one without a remainder is taken (one copy
 // of the register block fewer).
-// CHECK-LABEL: func @fourteen_rows
-// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (14, 32) step (7, 32)
+// CHECK-LABEL: func @twenty_six_rows
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (26, 32) step (13, 32)
 // CHECK-NOT:   scf.forall
-func.func @fourteen_rows(%a: memref<14x64xf32>, %b: memref<64x32xf32>,
-                         %out: memref<14x32xf32>) {
+func.func @twenty_six_rows(%a: memref<26x64xf32>, %b: memref<64x32xf32>,
+                           %out: memref<26x32xf32>) {
   linalg.generic {indexing_maps = [#mA, #mB, #mC],
                   iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<14x64xf32>, memref<64x32xf32>)
-      outs(%out : memref<14x32xf32>) {
+      ins(%a, %b : memref<26x64xf32>, memref<64x32xf32>)
+      outs(%out : memref<26x32xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -1489,6 +1491,75 @@ func.func @amx_next_block(%in: memref<1x9x9x256xbf16>, %out: memref<1x7x7x256xf3
     %xf = arith.extf %x : bf16 to f32
     %yf = arith.extf %y : bf16 to f32
     %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#x1 = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, 2 * oh + kh, 2 * ow + kw, c)>
+#w = affine_map<(n, f, oh, ow, kh, kw, c) -> (f, kh, kw, c)>
+#o = affine_map<(n, f, oh, ow, kh, kw, c) -> (n, oh, ow, f)>
+memref.global "private" constant @w3x3 : memref<64x3x3x64xf32> = dense<0.5>
+memref.global "private" constant @w1x1 : memref<64x1x1x64xf32> = dense<0.5>
+memref.global "private" constant @wdown : memref<1024x1x1x512xf32> = dense<0.5>
+
+// Tests the register block's rows on a 14-wide map: a 1x1 convolution,
+// whose broadcasts fold into the FMAs, takes 14 rows of two vectors (28
+// accumulators); a 3x3 one, whose neighbouring taps keep more vectors
+// live, 7 (16 accumulators at most).
+// CHECK-LABEL: func @rows_without_window
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 64) step (1, 1, 14, 32)
+// CHECK-LABEL: func @rows_with_window
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 64) step (1, 1, 7, 32)
+func.func @rows_without_window(%in: memref<1x14x14x64xf32>, %out: memref<1x14x14x64xf32>) {
+  %wt = memref.get_global @w1x1 : memref<64x1x1x64xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x14x14x64xf32>, memref<64x1x1x64xf32>)
+      outs(%out : memref<1x14x14x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @rows_with_window(%in: memref<1x16x16x64xf32>, %out: memref<1x14x14x64xf32>) {
+  %wt = memref.get_global @w3x3 : memref<64x3x3x64xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x16x16x64xf32>, memref<64x3x3x64xf32>)
+      outs(%out : memref<1x14x14x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Tests that a stride-2 1x1 convolution over constant weights beyond L2 (2
+// MB) counts the input it reads (every other row and column of 28x28x512:
+// 400 KB, not 1.6 MB): 32 output-channel blocks re-reading 400 KB are fewer
+// bytes than 14 row tiles re-reading the weights, so the row tiles cycle
+// innermost.
+// CHECK-LABEL: func @strided_input_bytes
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1024, 1, 14, 14) step (32, 1, 1, 14)
+func.func @strided_input_bytes(%in: memref<1x28x28x512xf32>, %out: memref<1x14x14x1024xf32>) {
+  %wt = memref.get_global @wdown : memref<1024x1x1x512xf32>
+  linalg.generic {indexing_maps = [#x1, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x28x28x512xf32>, memref<1024x1x1x512xf32>)
+      outs(%out : memref<1x14x14x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
