@@ -1889,10 +1889,10 @@ struct Emitter {
     int64_t unrolledTrips = 1;
     bool window = false;
   };
+
   /// Whether a reduction loop is a kernel window (2 to 7 taps).
   bool hasWindow() const {
-    for (auto [d, it] :
-         llvm::enumerate(g.contraction.getIteratorTypesArray()))
+    for (auto [d, it] : llvm::enumerate(g.contraction.getIteratorTypesArray()))
       if (it == utils::IteratorType::reduction && loopSizes[d] > 1 &&
           loopSizes[d] <= 7)
         return true;
