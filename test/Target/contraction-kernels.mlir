@@ -160,17 +160,21 @@ func.func @many_rows(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
 }
 
 // Tests that a matmul in loop order (rows, columns) over constant weights
-// beyond L2 cycles through its row tiles innermost where that re-reads
-// fewer bytes (32 column blocks x 512 KB of a, not 32 row tiles x 2 MB of
-// b), and keeps loop order with weights that fit (1 MB).
+// of 1 MB or more (half of L2 and beyond) cycles through its row tiles
+// innermost where that re-reads fewer bytes (32 column blocks x 512 KB of
+// a, not 19 row tiles x 2 MB of b; with 1 MB, 16 x 512 KB against 19 x 1
+// MB), and keeps loop order with weights that stay in L2 (512 KB).
 #rA = affine_map<(m, n, k) -> (m, k)>
 #rB = affine_map<(m, n, k) -> (k, n)>
 #rC = affine_map<(m, n, k) -> (m, n)>
 memref.global "private" constant @mid : memref<512x512xf32> = dense<0.5>
+memref.global "private" constant @half : memref<512x256xf32> = dense<0.5>
 // CHECK-LABEL: func @rows_inner
 // CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 256) step (32, 14)
+// CHECK-LABEL: func @rows_inner_1mb
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (512, 256) step (32, 14)
 // CHECK-LABEL: func @rows_outer
-// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 512) step (14, 32)
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 256) step (14, 32)
 func.func @rows_inner(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
   %b = memref.get_global @big : memref<512x1024xf32>
   linalg.generic {indexing_maps = [#rA, #rB, #rC],
@@ -184,12 +188,25 @@ func.func @rows_inner(%a: memref<256x512xf32>, %out: memref<256x1024xf32>) {
   }
   return
 }
-func.func @rows_outer(%a: memref<256x512xf32>, %out: memref<256x512xf32>) {
+func.func @rows_inner_1mb(%a: memref<256x512xf32>, %out: memref<256x512xf32>) {
   %b = memref.get_global @mid : memref<512x512xf32>
   linalg.generic {indexing_maps = [#rA, #rB, #rC],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<256x512xf32>, memref<512x512xf32>)
       outs(%out : memref<256x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @rows_outer(%a: memref<256x512xf32>, %out: memref<256x256xf32>) {
+  %b = memref.get_global @half : memref<512x256xf32>
+  linalg.generic {indexing_maps = [#rA, #rB, #rC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<256x512xf32>, memref<512x256xf32>)
+      outs(%out : memref<256x256xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
