@@ -355,7 +355,9 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     output right before the contraction and the in-place elementwise
     epilogue right after it are evaluated on the accumulators, so the output
     is written once. Tile sizes come from a strategy table per vector width
-    (`vector-bits`); a remainder of rows is a shorter last tile, a case of
+    (`vector-bits`; without a kernel window, where every broadcast folds
+    into its FMA, AVX-512 blocks take 28 accumulators instead of 16); a
+    remainder of rows is a shorter last tile, a case of
     the same tile loop (at equal loads per FMA the tiling without one is
     taken). Products
     with the zero border of a padded input (`dsc.zero_border`) are left out
@@ -367,7 +369,7 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     Software prefetches: each register block prefetches the lines of the
     epilogue's per-row operands (a residual) before its reduction; where
     at most 196 output positions share a block of packed constant weights
-    larger than 1 MB and the blocks are the outermost tile loop, every
+    of 1 MB or more and the blocks are the outermost tile loop, every
     reduction step prefetches into L2 its part of the tile's share of the
     next block (one line, or several where the share outnumbers the steps;
     on AMX per step of the pair loop, spread over its taps).

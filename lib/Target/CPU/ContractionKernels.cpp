@@ -865,6 +865,11 @@ int64_t bytesRead(Value memref, AffineMap map, ArrayRef<int64_t> loopSizes) {
 /// Smallest `b` for which tiles with a kernel window cycle the rows of a
 /// smaller `a` innermost (see Emitter::emit).
 constexpr int64_t kCycleRowsBytes = 512 * 1024;
+/// Packed constant weights from this size on (half of a 2 MB L2, whose other
+/// half holds the activations and the output) are streamed from memory block
+/// by block: their row tiles cycle innermost where that re-reads fewer bytes,
+/// and prefetch the next block (see Emitter::emit and planSlabPrefetch).
+constexpr int64_t kStreamedBlocksBytes = 1 << 20;
 /// Matrix-vector products over at least this many bytes of constant weights
 /// are split into about kMatVecTiles column tiles (see plan()).
 constexpr int64_t kStreamedWeightBytes = 64 * 1024;
@@ -1352,26 +1357,25 @@ struct Emitter {
 
   /// Where a convolution or matmul has few output positions per block of
   /// its packed constant weights (at most a 14x14 map's 196: ResNet-50's
-  /// stages 3 and 4, a classifier's 1) and the weights do not fit in L2,
-  /// every block of weights comes from memory, and the tiles that compute
-  /// with it are too few to hide that first read: the block's first tile
-  /// waits on memory (a 3x3 512->512 on 7x7, 590 KB per block of 32 output
-  /// channels, read at ~8 GB/s).
-  /// With the blocks outermost in the tile order, every tile then also
-  /// prefetches into L2 its share of the next block's lines, spread over
-  /// its reduction steps (on AMX, amxAccumulate's steps of the pair loop,
-  /// each step's lines spread over its taps). On AMX, where the products
-  /// are fast enough that a block's first tile spent most of its time
-  /// waiting on the weights: the 3x3 512->512 on 7x7 0.346 -> 0.303 ms
-  /// alone, ResNet-50 BF16 10.9 -> 9.4 ms at one thread, 5.85 -> 5.3 at
-  /// two, ResNet-18 3.8 -> 3.6.
+  /// stages 3 and 4, a classifier's 1) and the weights are streamed
+  /// (kStreamedBlocksBytes), every block of weights comes from memory, and the
+  /// tiles that compute with it are too few to hide that first read: the
+  /// block's first tile waits on memory (a 3x3 512->512 on 7x7, 590 KB per
+  /// block of 32 output channels, read at ~8 GB/s). With the blocks outermost
+  /// in the tile order, every tile then also prefetches into L2 its share of
+  /// the next block's lines, spread over its reduction steps (on AMX,
+  /// amxAccumulate's steps of the pair loop, each step's lines spread over its
+  /// taps). On AMX, where the products are fast enough that a block's first
+  /// tile spent most of its time waiting on the weights: the 3x3 512->512 on
+  /// 7x7 0.346 -> 0.303 ms alone, ResNet-50 BF16 10.9 -> 9.4 ms at one
+  /// thread, 5.85 -> 5.3 at two, ResNet-18 3.8 -> 3.6.
   SlabPrefetch planSlabPrefetch(ArrayRef<unsigned> parallel,
                                 ArrayRef<unsigned> looped, int64_t kBlock) {
     SlabPrefetch p;
     auto type = dyn_cast<MemRefType>(g.bBuf.getType());
-    if (kBlock || g.combine != Group::Combine::FMA ||
-        !(g.bPadded || g.dot) || !type || !type.getLayout().isIdentity() ||
-        type.getRank() < 2 || bytesOf(g.bBuf) < (1 << 20))
+    if (kBlock || g.combine != Group::Combine::FMA || !(g.bPadded || g.dot) ||
+        !type || !type.getLayout().isIdentity() || type.getRank() < 2 ||
+        bytesOf(g.bBuf) < kStreamedBlocksBytes)
       return p;
     int64_t blocks = type.getDimSize(0);
     if (blocks < 2 || vecTile != lanes)
@@ -2028,7 +2032,8 @@ struct Emitter {
     bool aInner = window && !g.aRows.empty() &&
                   bytesOf(g.aBuf) < bytesOf(g.bBuf) &&
                   bytesOf(g.bBuf) >= kCycleRowsBytes;
-    if (!window && (g.bPadded || g.dot) && bytesOf(g.bBuf) >= (1 << 20)) {
+    if (!window && (g.bPadded || g.dot) &&
+        bytesOf(g.bBuf) >= kStreamedBlocksBytes) {
       int64_t aTiles = 1, bTiles = 1;
       for (unsigned d : parallel)
         (llvm::is_contained(g.aRows, d) ? aTiles : bTiles) *=
