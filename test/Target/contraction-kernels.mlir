@@ -1582,3 +1582,40 @@ func.func @strided_input_bytes(%in: memref<1x28x28x512xf32>, %out: memref<1x14x1
   }
   return
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @fc : memref<512x512xf32> = dense<0.5>
+
+// Tests that a matrix-vector product over 1 MB of constant weights (tiles of
+// 64 lanes, each block one stream of 512 steps x 64 elements) prefetches its
+// own stream 2 KB (512 elements) ahead: at every step the step's 4 lines,
+// that far on, and not the next block.
+// CHECK-LABEL: func @matvec_stream_ahead
+// CHECK:       memref.collapse_shape %{{.*}} into memref<262144xf32>
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (1, 512) step (1, 64)
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %c512
+// CHECK:           %[[BLOCK:.*]] = arith.divui
+// CHECK:           %[[FIRST:.*]] = arith.muli %[[BLOCK]], %c32768
+// CHECK:           %[[STEP:.*]] = arith.muli %[[K]], %c64
+// CHECK:           %[[AT:.*]] = arith.addi %[[FIRST]], %[[STEP]]
+// CHECK:           arith.addi %[[AT]], %c512
+// CHECK-COUNT-4:   memref.prefetch %{{.*}}, read, locality<2>, data : memref<262144xf32>
+// CHECK-NOT:       memref.prefetch
+// CHECK:           vector.fma
+func.func @matvec_stream_ahead(%a: memref<1x512xf32>, %out: memref<1x512xf32>) {
+  %b = memref.get_global @fc : memref<512x512xf32>
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x512xf32>, memref<512x512xf32>)
+      outs(%out : memref<1x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
