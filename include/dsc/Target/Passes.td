@@ -372,7 +372,8 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     of 1 MB or more and the blocks are the outermost tile loop, every
     reduction step prefetches into L2 its part of the tile's share of the
     next block (one line, or several where the share outnumbers the steps;
-    on AMX per step of the pair loop, spread over its taps).
+    on AMX per step of the pair loop, spread over its taps); a
+    matrix-vector product prefetches its own stream 2 KB ahead instead.
 
     With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
     (16-lane columns, the pair loop innermost in `a` at unit stride, rows of
