@@ -830,34 +830,18 @@ int64_t bytesRead(Value memref, AffineMap map, ArrayRef<int64_t> loopSizes) {
   int64_t elements = 1;
   for (auto [j, e] : llvm::enumerate(map.getResults())) {
     int64_t extent = type.getDimSize(j), product = 1, span = 1;
-    bool linear = true;
-    e.walk([&](AffineExpr sub) {
-      if (auto bin = dyn_cast<AffineBinaryOpExpr>(sub))
-        linear &= sub.getKind() == AffineExprKind::Add ||
-                  (sub.getKind() == AffineExprKind::Mul &&
-                   isa<AffineConstantExpr>(bin.getRHS()));
-    });
-    if (linear) {
-      for (unsigned d = 0; d < map.getNumDims(); ++d) {
-        if (!e.isFunctionOfDim(d))
-          continue;
-        product *= loopSizes[d];
-        // The dim's coefficient: e at d = 1 minus e at d = 0, others 0.
-        SmallVector<AffineExpr> at(map.getNumDims(),
-                                   getAffineConstantExpr(0, e.getContext()));
-        AffineExpr lo = e.replaceDims(at);
-        at[d] = getAffineConstantExpr(1, e.getContext());
-        AffineExpr hi = e.replaceDims(at);
-        auto l = dyn_cast<AffineConstantExpr>(lo),
-             h = dyn_cast<AffineConstantExpr>(hi);
-        if (!l || !h) {
-          linear = false;
-          break;
-        }
-        span += std::abs(h.getValue() - l.getValue()) * (loopSizes[d] - 1);
+    for (unsigned d = 0; d < map.getNumDims(); ++d) {
+      if (!e.isFunctionOfDim(d))
+        continue;
+      std::optional<int64_t> k = linearCoefficient(e, d);
+      if (!k) { // not linear in d: count the whole extent
+        product = span = extent;
+        break;
       }
+      product *= loopSizes[d];
+      span += std::abs(*k) * (loopSizes[d] - 1);
     }
-    elements *= linear ? std::min({extent, product, span}) : extent;
+    elements *= std::min({extent, product, span});
   }
   return elements * type.getElementTypeBitWidth() / 8;
 }
