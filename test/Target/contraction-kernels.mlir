@@ -120,16 +120,22 @@ memref.global "private" constant @big : memref<512x1024xf32> = dense<0.5>
 // Tests that a matmul with few rows (49: a 1x1 convolution on a 7x7 map)
 // over 2 MB of constant weights, packed in blocks of 32 columns that are
 // the outermost tile loop (its loops ordered as a convolution's, output
-// channels first), prefetches into L2 at every reduction step one
-// line of the next block (its share by row tile, scaled to the step,
-// clamped to the weights' end); with 256 rows it does not.
+// channels first), prefetches into L2 lines of the next block (its share
+// by row tile, scaled to the step, clamped to the weights' end) once per
+// chunk of 4 reduction steps, the loop unrolled by the chunk: the last tile
+// (7 rows) 3 lines per chunk, then 4 x 7 rows of FMAs; with 256 rows it
+// does not prefetch.
 // CHECK-LABEL: func @next_block_prefetch
 // CHECK:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<32x512x32xf32> into memref<524288xf32>
 // CHECK:       scf.forall ({{.*}}) = (0, 0) to (1024, 49) step (32, 14)
-// CHECK:       scf.for {{.*}} to %c512
+// CHECK:       scf.for %[[K:.*]] = {{.*}} to %c512 step %c4
+// CHECK:         arith.divui %[[K]], %c4
 // CHECK:         arith.minui %{{.*}}, %c524287
-// CHECK:         memref.prefetch %{{.*}}, read, locality<2>, data : memref<524288xf32>
-// CHECK:         vector.fma
+// CHECK-COUNT-3: memref.prefetch %{{.*}}, read, locality<2>, data : memref<524288xf32>
+// CHECK-NOT:     memref.prefetch
+// CHECK-COUNT-28: vector.fma
+// CHECK-NOT:     memref.prefetch
+// CHECK:         scf.yield
 // CHECK-LABEL: func @many_rows
 // CHECK-NOT:   memref.prefetch
 func.func @next_block_prefetch(%a: memref<49x512xf32>, %out: memref<49x1024xf32>) {
@@ -1592,20 +1598,23 @@ memref.global "private" constant @fc : memref<512x512xf32> = dense<0.5>
 
 // Tests that a matrix-vector product over 1 MB of constant weights (tiles of
 // 64 lanes, each block one stream of 512 steps x 64 elements) prefetches its
-// own stream 2 KB (512 elements) ahead: at every step the step's 4 lines,
-// that far on, and not the next block.
+// own stream 2 KB (512 elements) ahead: at every chunk of 4 steps (the loop
+// unrolled) the chunk's 16 lines, that far on, and not the next block.
 // CHECK-LABEL: func @matvec_stream_ahead
 // CHECK:       memref.collapse_shape %{{.*}} into memref<262144xf32>
 // CHECK:       scf.forall ({{.*}}) = (0, 0) to (1, 512) step (1, 64)
-// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %c512
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %c512 step %c4
+// CHECK:           %[[CHUNK:.*]] = arith.divui %[[K]], %c4
 // CHECK:           %[[BLOCK:.*]] = arith.divui
 // CHECK:           %[[FIRST:.*]] = arith.muli %[[BLOCK]], %c32768
-// CHECK:           %[[STEP:.*]] = arith.muli %[[K]], %c64
+// CHECK:           %[[STEP:.*]] = arith.muli %[[CHUNK]], %c256
 // CHECK:           %[[AT:.*]] = arith.addi %[[FIRST]], %[[STEP]]
 // CHECK:           arith.addi %[[AT]], %c512
-// CHECK-COUNT-4:   memref.prefetch %{{.*}}, read, locality<2>, data : memref<262144xf32>
+// CHECK-COUNT-16:  memref.prefetch %{{.*}}, read, locality<2>, data : memref<262144xf32>
 // CHECK-NOT:       memref.prefetch
-// CHECK:           vector.fma
+// CHECK-COUNT-4:   vector.fma
+// CHECK-NOT:       memref.prefetch
+// CHECK:           scf.yield
 func.func @matvec_stream_ahead(%a: memref<1x512xf32>, %out: memref<1x512xf32>) {
   %b = memref.get_global @fc : memref<512x512xf32>
   linalg.generic {indexing_maps = [#mA, #mB, #mC],

@@ -374,6 +374,8 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     next block (one line, or several where the share outnumbers the steps;
     on AMX per step of the pair loop, spread over its taps); a
     matrix-vector product prefetches its own stream 2 KB ahead instead.
+    Without a kernel window the prefetches go once per chunk of 4 steps of
+    the innermost reduction loop, which is unrolled by the chunk.
 
     With `amx` (and `bf16-dot`), a vdpbf16ps kernel whose plan fits AMX tiles
     (16-lane columns, the pair loop innermost in `a` at unit stride, rows of
