@@ -314,6 +314,19 @@ matmul("matmul_odd_dims_33x65x17", (33, 65), (65, 17))
 matmul("matmul_batched_odd_dims", (3, 17, 31), (3, 31, 13))
 
 
+def _matmul_row_panels():
+    # 2.4 MB of rows over 1.1 MB of constant weights: the row tiles go in
+    # panels (three of 15 tiles, the last tile 12 rows, the last column block
+    # 16 lanes). Scaled as gemm_long_k: a 1024-term sum's rounding depends on
+    # its order, which differs from ONNX Runtime's.
+    a, b = rn(600, 1024, scale=0.1), rn(1024, 272, scale=0.1)
+    model = build_op_model("MatMul", {"a": a}, {"b": b}, ["a", "b"], {}, 13)
+    T.run_case("matmul_row_panels_600x1024x272", model, {"a": a}, rtol=1e-4, atol=1e-5)
+
+
+T.add_case("matmul_row_panels_600x1024x272", _matmul_row_panels, F)
+
+
 
 def _matmul_where_bool_constant(name, s):
     # A constant bool mask selecting the scores of a batched MatMul (a causal

@@ -1628,3 +1628,54 @@ func.func @matvec_stream_ahead(%a: memref<1x512xf32>, %out: memref<1x512xf32>) {
   }
   return
 }
+
+// -----
+
+// Tests that a matmul whose row tiles cycle innermost over 1 MB of packed
+// constant weights, and whose `a` (512x1024, 2 MB) is more than 1 MB, goes
+// in row panels: two of 19 tiles of 14 rows (266 rows, the last panel 246),
+// the panels the outermost tile loop and each panel's row tiles a serial
+// loop inside the tile, the last tile of 8 rows a case of it; with `a` of
+// 1 MB (256x1024) the rows cycle in the tile loop itself.
+#pA = affine_map<(m, n, k) -> (m, k)>
+#pB = affine_map<(m, n, k) -> (k, n)>
+#pC = affine_map<(m, n, k) -> (m, n)>
+memref.global "private" constant @w1mb : memref<1024x256xf32> = dense<0.5>
+// CHECK-LABEL: func @row_panels
+// CHECK:       scf.forall (%[[P:.*]], %{{.*}}) = (0, 0) to (512, 256) step (266, 32)
+// CHECK:         %[[END:.*]] = arith.addi %[[P]], %c266
+// CHECK:         %[[HI:.*]] = arith.minui %[[END]], %c512
+// CHECK:         scf.for %[[R:.*]] = %[[P]] to %[[HI]] step %c14
+// CHECK:           arith.cmpi eq, %[[R]], %c504
+// CHECK-COUNT-8:   vector.fma
+// CHECK:           } else {
+// CHECK-COUNT-14:  vector.fma
+// CHECK-LABEL: func @one_panel
+// CHECK:       scf.forall ({{.*}}) = (0, 0) to (256, 256) step (32, 14)
+// CHECK-NOT:   scf.for {{.*}} step %c14
+func.func @row_panels(%a: memref<512x1024xf32>, %out: memref<512x256xf32>) {
+  %b = memref.get_global @w1mb : memref<1024x256xf32>
+  linalg.generic {indexing_maps = [#pA, #pB, #pC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<512x1024xf32>, memref<1024x256xf32>)
+      outs(%out : memref<512x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @one_panel(%a: memref<256x1024xf32>, %out: memref<256x256xf32>) {
+  %b = memref.get_global @w1mb : memref<1024x256xf32>
+  linalg.generic {indexing_maps = [#pA, #pB, #pC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<256x1024xf32>, memref<1024x256xf32>)
+      outs(%out : memref<256x256xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

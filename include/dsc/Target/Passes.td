@@ -359,7 +359,11 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     into its FMA, AVX-512 blocks take 28 accumulators instead of 16); a
     remainder of rows is a shorter last tile, a case of
     the same tile loop (at equal loads per FMA the tiling without one is
-    taken). Products
+    taken). Over packed constant weights of 1 MB or more the row tiles
+    cycle innermost where that re-reads fewer bytes, and where they would
+    read more than 1 MB of `a` the rows go in panels under 1 MB (the
+    outermost tile loop; a serial loop over a panel's row tiles in each
+    tile). Products
     with the zero border of a padded input (`dsc.zero_border`) are left out
     where the input index is known at compile time; on small maps the tiles
     that read the border run their own copy of the block (an `scf.if` on the
