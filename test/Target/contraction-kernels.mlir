@@ -229,12 +229,30 @@ func.func @rows_outer(%a: memref<256x512xf32>, %out: memref<256x256xf32>) {
 memref.global "private" constant @w3 : memref<256x3x3x256xf32> = dense<0.5>
 
 memref.global "private" constant @w3small : memref<64x3x3x64xf32> = dense<0.5>
+memref.global "private" constant @w3mid : memref<128x3x3x128xf32> = dense<0.5>
 
-// Tests that a convolution whose weights stay in L2 (147 KB, under 512 KB)
-// keeps its tiles in the output's order even though its input (26 KB) is
-// the smaller operand: rows first, output channels innermost.
+// Tests that a convolution whose weights stay in L2 (147 KB; 590 KB, under
+// half of L2) keeps its tiles in the output's order even though its input
+// (26 KB; 51 KB) is the smaller operand: rows first, output channels
+// innermost.
+// CHECK-LABEL: func @l2_weights_output_order
+// CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 8, 8, 128) step (1, 1, 8, 32)
 // CHECK-LABEL: func @small_weights_output_order
 // CHECK:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 8, 8, 64) step (1, 1, 8, 32)
+func.func @l2_weights_output_order(%in: memref<1x10x10x128xf32>, %out: memref<1x8x8x128xf32>) {
+  %wt = memref.get_global @w3mid : memref<128x3x3x128xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                                    "reduction", "reduction", "reduction"]}
+      ins(%in, %wt : memref<1x10x10x128xf32>, memref<128x3x3x128xf32>)
+      outs(%out : memref<1x8x8x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
 func.func @small_weights_output_order(%in: memref<1x10x10x64xf32>, %out: memref<1x8x8x64xf32>) {
   %wt = memref.get_global @w3small : memref<64x3x3x64xf32>
   linalg.generic {indexing_maps = [#x, #w, #o],

@@ -846,13 +846,11 @@ int64_t bytesRead(Value memref, AffineMap map, ArrayRef<int64_t> loopSizes) {
   return elements * type.getElementTypeBitWidth() / 8;
 }
 
-/// Smallest `b` for which tiles with a kernel window cycle the rows of a
-/// smaller `a` innermost (see Emitter::emit).
-constexpr int64_t kCycleRowsBytes = 512 * 1024;
 /// Packed constant weights from this size on (half of a 2 MB L2, whose other
 /// half holds the activations and the output) are streamed from memory block
-/// by block: their row tiles cycle innermost where that re-reads fewer bytes,
-/// and prefetch the next block (see Emitter::emit and planSlabPrefetch).
+/// by block: their row tiles cycle innermost (with a kernel window, where
+/// `a` is smaller; without, where that re-reads fewer bytes), and prefetch
+/// the next block (see Emitter::emit and planSlabPrefetch).
 constexpr int64_t kStreamedBlocksBytes = 1 << 20;
 /// How far ahead in its own stream a matrix-vector product prefetches its
 /// weights (see SlabPrefetch): one core of a Xeon read a cold stream at 10.1
@@ -2066,20 +2064,22 @@ struct Emitter {
     // whose feed-forward weights are 1 MB, 3% / 5% at one / two threads).
     ReductionOrder order = orderReduction();
     bool window = order.window;
-    // Not where `b` is small enough to stay in L2 (kCycleRowsBytes): read
-    // again per row tile it costs L2 bandwidth only, and at two threads the
-    // tiles in output order split rows, each thread's input mostly in its
-    // own L2, where cycling rows split output channels and both threads
-    // read the whole input (ResNet-18 BF16's 3x3 128->128 on 28x28, 230 KB
-    // of input and 295 KB of weights: 2.42 -> 2.32 ms at two threads,
-    // ResNet-50 5.24 -> 5.12, MobileNetV2 1.50 -> 1.48; one thread level).
+    // Not where `b` stays in L2 (under kStreamedBlocksBytes): read again per
+    // row tile it costs L2 bandwidth only, and at two threads the tiles in
+    // output order split rows, each thread's input mostly in its own L2,
+    // where cycling rows split output channels and both threads read the
+    // whole input (ResNet-18 BF16's 3x3 128->128 on 28x28, 230 KB of input
+    // and 295 KB of weights: 2.42 -> 2.32 ms at two threads, ResNet-50 5.24
+    // -> 5.12, MobileNetV2 1.50 -> 1.48; one thread level; in FP32, 590 KB
+    // of weights, that 3x3 alone 0.66 -> 0.61 ms at two threads, ResNet-18
+    // 9.93 -> 9.82, one thread and ResNet-50 level).
     // (Only where `a` has rows to cycle: a pooling window's operand is
     // tiny but gives no loop, and the input's channel blocks outermost
     // read every position's lines in as many passes: SqueezeNet's 3x3 max
     // pool over 111x111x64, 3 MB beyond L2, 0.27 -> under 0.1 ms.)
     bool aInner = window && !g.aRows.empty() &&
                   bytesOf(g.aBuf) < bytesOf(g.bBuf) &&
-                  bytesOf(g.bBuf) >= kCycleRowsBytes;
+                  bytesOf(g.bBuf) >= kStreamedBlocksBytes;
     if (!window && (g.bPadded || g.dot) &&
         bytesOf(g.bBuf) >= kStreamedBlocksBytes) {
       int64_t aTiles = 1, bTiles = 1;
