@@ -1426,12 +1426,13 @@ struct Emitter {
     // every step took a quarter of the instructions of a 7-row tile: the
     // innermost loop goes in chunks of kStepsPerPrefetch steps (unrolled),
     // one prefetch point each (its lines consecutive). Five 1x1 pairs
-    // 2048->512->2048 on 7x7 (40 MB of weights) 6.77 -> 5.97 ms at one
-    // thread (chunks of 2: 6.25; of 8: as 4); ResNet-50's 1x1s on 14x14 2-5%
-    // faster each; BERT's encoder 5.50 -> 5.32 ms / 3.57 -> 3.38 at one /
-    // two threads, MobileNetV2 5.17 -> 5.11 / 2.90 -> 2.80, SqueezeNet
-    // -2%, the others level. A window's step is nine taps of FMAs, whose
-    // prefetch costs little (chunked, the stride-2 3x3s ran 3-6% slower).
+    // 2048->512->2048 on 7x7 (40 MB of weights) 6.77 -> 6.00 ms at one
+    // thread (chunks of 2: 6.26; of 8: as 4); ResNet-50's 1x1s on 14x14 2-5%
+    // faster each; BERT's encoder 5.49 -> 5.33 ms / 3.58 -> 3.38 at one /
+    // two threads, MobileNetV2 5.17 -> 5.10 / 2.88 -> 2.82, SqueezeNet
+    // -2%, the others level (medians of alternating runs). A window's step is
+    // nine taps of FMAs, whose prefetch costs little (chunked, the stride-2
+    // 3x3s ran 3-6% slower).
     if (!g.amx && !looped.empty() && !hasWindow()) {
       unsigned d = looped.back();
       int64_t trips = loopSizes[d] / stepOf(d);
@@ -2071,8 +2072,8 @@ struct Emitter {
     // whole input (ResNet-18 BF16's 3x3 128->128 on 28x28, 230 KB of input
     // and 295 KB of weights: 2.42 -> 2.32 ms at two threads, ResNet-50 5.24
     // -> 5.12, MobileNetV2 1.50 -> 1.48; one thread level; in FP32, 590 KB
-    // of weights, that 3x3 alone 0.66 -> 0.61 ms at two threads, ResNet-18
-    // 9.93 -> 9.82, one thread and ResNet-50 level).
+    // of weights, that 3x3 alone 0.67 -> 0.62 ms at two threads, ResNet-18
+    // 9.86 -> 9.77, one thread and ResNet-50 level).
     // (Only where `a` has rows to cycle: a pooling window's operand is
     // tiny but gives no loop, and the input's channel blocks outermost
     // read every position's lines in as many passes: SqueezeNet's 3x3 max
@@ -2101,10 +2102,11 @@ struct Emitter {
     // outermost tile loop: within a panel the blocks of `b` go as before,
     // each cycling the panel's row tiles (a serial loop in the tile), so
     // the panel stays in L2 while `b` streams once per panel. GEMM 1024^3
-    // 13.8 -> 12.6 ms at one thread, 6.67 -> 6.31 at two (panels of 512 KB:
-    // 12.5 / 6.40); 2048x256x1024 7.2 -> 6.0 / 3.74 -> 3.11; 4096x1024x1024
-    // 54.6 -> 49.9 / 26.3 -> 25.3. Only such large matmuls: the models'
-    // convolutions and BERT's encoder read at most 800 KB of `a`.
+    // 13.9 -> 12.5 ms at one thread, 6.66 -> 6.32 at two (panels of 512 KB:
+    // 12.6 / 6.42); 2048x256x1024 7.2 -> 6.0 / 3.74 -> 3.11; 4096x1024x1024
+    // 54.7 -> 49.2 / 26.2 -> 25.3 (medians of alternating runs). Only such
+    // large matmuls: the models' convolutions and BERT's encoder read at
+    // most 800 KB of `a`.
     int64_t aPanel = 0;
     if (aInner && !window && aRow != ~0u) {
       int64_t aBytes = bytesRead(g.aBuf, g.aMap, loopSizes);
@@ -2461,22 +2463,30 @@ struct Emitter {
                 };
             dispatch(std::move(at), 0);
           };
-          if (aPanel) {
-            // The panel's row tiles, the last panel's fewer.
-            Value hi = arith::MinUIOp::create(
-                b, loc, add(base[aRow], index(aPanel)), index(loopSizes[aRow]));
+          // The `a` row tiles in [lo, hi) as a serial loop, each a block
+          // (its cases included) with the reduction-block arguments.
+          auto rowTiles = [&](Value lo, Value hi, Value kLo, Value first,
+                              Value last) {
             scf::ForOp::create(
-                b, loc, base[aRow], hi, index(aRowTile), ValueRange{},
+                b, loc, lo, hi, index(aRowTile), ValueRange{},
                 [&](OpBuilder &ab, Location, Value ai, ValueRange) {
                   OpBuilder::InsertionGuard inner(b);
                   b.setInsertionPointToStart(ab.getInsertionBlock());
                   SmallVector<Value> at(base);
                   at[aRow] = ai;
                   withCases(at, [&](ArrayRef<Value> at) {
-                    block(at, Value(), Value(), Value());
+                    block(at, kLo, first, last);
                   });
                   scf::YieldOp::create(b, loc);
                 });
+          };
+          if (aPanel) {
+            // The panel's row tiles, the last panel's fewer.
+            rowTiles(base[aRow],
+                     arith::MinUIOp::create(b, loc,
+                                            add(base[aRow], index(aPanel)),
+                                            index(loopSizes[aRow])),
+                     Value(), Value(), Value());
           } else if (!kBlock) {
             withCases(SmallVector<Value>(base), [&](ArrayRef<Value> at) {
               block(at, Value(), Value(), Value());
@@ -2494,19 +2504,7 @@ struct Emitter {
                   Value last =
                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                             k0, index(size - kBlock));
-                  scf::ForOp::create(
-                      b, loc, index(0), index(loopSizes[aRow]),
-                      index(aRowTile), ValueRange{},
-                      [&](OpBuilder &ab, Location, Value ai, ValueRange) {
-                        OpBuilder::InsertionGuard inner2(b);
-                        b.setInsertionPointToStart(ab.getInsertionBlock());
-                        SmallVector<Value> at(base);
-                        at[aRow] = ai;
-                        withCases(at, [&](ArrayRef<Value> at) {
-                          block(at, k0, first, last);
-                        });
-                        scf::YieldOp::create(b, loc);
-                      });
+                  rowTiles(index(0), index(loopSizes[aRow]), k0, first, last);
                   scf::YieldOp::create(b, loc);
                 });
           }
