@@ -1697,3 +1697,53 @@ func.func @one_panel(%a: memref<256x1024xf32>, %out: memref<256x256xf32>) {
   }
   return
 }
+
+// -----
+
+// Tests that with AMX a channels-last bf16 1x1 convolution on a 14-wide map
+// over 1024 channels takes 4 rows of a second row loop (output rows) per
+// block, each tile of `b` serving two tiles of `a` (f32 tiles of 4 x 14 rows
+// in a 56x32 buffer; the last 2 rows a case), and over 512 channels one
+// output row of 14.
+// AMX-LABEL: func @amx_second_rows
+// AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 4, 14, 32)
+// AMX:         memref.alloca() : memref<28x32xf32>
+// AMX:         memref.alloca() : memref<56x32xf32>
+// AMX-LABEL: func @amx_one_row
+// AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 1, 14, 32)
+// AMX:         memref.alloca() : memref<14x32xf32>
+#ax = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
+#aw = affine_map<(n, h, w, f, c) -> (f, c)>
+#ao = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
+memref.global "private" constant @w1024 : memref<32x1024xbf16> = dense<1.0>
+memref.global "private" constant @w512 : memref<32x512xbf16> = dense<1.0>
+func.func @amx_second_rows(%x: memref<1x14x14x1024xbf16>, %out: memref<1x14x14x32xf32>) {
+  %w = memref.get_global @w1024 : memref<32x1024xbf16>
+  linalg.generic {indexing_maps = [#ax, #aw, #ao],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x14x14x1024xbf16>, memref<32x1024xbf16>)
+      outs(%out : memref<1x14x14x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @amx_one_row(%x: memref<1x14x14x512xbf16>, %out: memref<1x14x14x32xf32>) {
+  %w = memref.get_global @w512 : memref<32x512xbf16>
+  linalg.generic {indexing_maps = [#ax, #aw, #ao],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x14x14x512xbf16>, memref<32x512xbf16>)
+      outs(%out : memref<1x14x14x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -386,8 +386,8 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     `a` at a constant stride along the a-row loop; a partial last column
     block or chunk of 32 is fine) runs on them instead: blocks of one
     or two tiles of up to 16 rows (two halves of the a-row loop, or for a
-    windowed convolution on a short row loop one per row of 4 rows of a
-    second row loop, computed as register blocks of two tiles one after the
+    windowed convolution on a short row loop, and a 1x1 over 1024 channels
+    or more, one per row of 4 rows of a second row loop, computed as register blocks of two tiles one after the
     other), per kernel tap and 32 channels an `amx.tile_load` of each `a`
     tile and of a 16x32 tile of the packed `b` per column, `amx.tile_mulf`
     into f32 tiles that live in a stack buffer between steps of several

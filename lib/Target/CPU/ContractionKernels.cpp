@@ -868,6 +868,14 @@ constexpr int64_t kStepsPerPrefetch = 4;
 constexpr int64_t kStreamedWeightBytes = 64 * 1024;
 constexpr int64_t kMatVecTiles = 8;
 
+/// Channels of the pair loop from which AMX kernels without a kernel window
+/// take a second row loop (see Emitter::amxSecondRows): each tile of `b`
+/// then serves two tiles of `a`. ResNet-50 BF16's 1x1s over 1024 and 2048
+/// channels 9-22% faster each at one thread, the model 7.69 -> 7.35 ms at
+/// one thread, 4.40 -> 4.35 at two (EfficientNet-B0's 1152-channel 1x1s
+/// level); over 256 and 512 channels (the bottleneck ends, whose epilogue
+/// adds a residual) 9-30% slower, the model +4% at two threads.
+constexpr int64_t kAMXSecondRowsReduction = 1024;
 /// Tiles of `a` per AMX register block: 2 x 2 f32 tiles (two columns), two
 /// of `a` and one of `b` live, eight tile registers in all.
 constexpr size_t kAMXGroupParts = 2;
@@ -1639,11 +1647,13 @@ struct Emitter {
   /// convolution's output rows), kAMXSecondRows of whose rows give the block
   /// more tiles of `a`, so that each tile of `b` serves two in a register
   /// block, and the block's next register blocks read it again from L1 (the
-  /// last rows a case with the same tile shapes). ~0u if none. Only with a
-  /// kernel window (3x3: ResNet-18 BF16 -5 %); on ResNet-50's 1x1s at 14
-  /// and 7 wide it measured slower (+4 % end to end, with two rows).
+  /// last rows a case with the same tile shapes). ~0u if none. With a
+  /// kernel window (3x3: ResNet-18 BF16 -5 %), and without one over a
+  /// reduction of kAMXSecondRowsReduction channels or more (see there).
   unsigned amxSecondRows() const {
-    if (aRowTile > 16 || bRow != ~0u || !orderReduction().window ||
+    if (aRowTile > 16 || bRow != ~0u ||
+        (!orderReduction().window &&
+         loopSizes[g.pairDim] < kAMXSecondRowsReduction) ||
         !amxTwoTiles())
       return ~0u;
     unsigned best = ~0u;
