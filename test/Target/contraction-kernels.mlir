@@ -1747,3 +1747,63 @@ func.func @amx_one_row(%x: memref<1x14x14x512xbf16>, %out: memref<1x14x14x32xf32
   }
   return
 }
+
+// -----
+
+// Tests that with AMX a channels-last bf16 3x3 over 128 channels on a
+// 28-wide map (one register block: two tiles of 14 rows) runs all four
+// 32-channel chunks of its pair loop in one step, 9 taps x 4 chunks x 4
+// tile multiplies between the zeroed f32 tiles and their one store (no loop
+// over the channels; the tiles are not stored and reloaded per chunk), and
+// that a 3x3 over 256 channels on a 14-wide map, whose block is two
+// register blocks (4 output rows of 14) that share the step's tiles of `b`
+// from L1, keeps one chunk per step: a loop from channel 32 in steps of 32;
+// its case of the last 2 rows (one register block) takes 4 chunks a step.
+// AMX-LABEL: func @amx_window_one_step
+// AMX:       amx.tile_zero
+// AMX-NOT:   amx.tile_store
+// AMX-NOT:   scf.for
+// AMX-COUNT-144: amx.tile_mulf
+// AMX-NOT:   amx.tile_mulf
+// AMX-COUNT-4: amx.tile_store
+// AMX-NOT:   amx.tile_mulf
+// AMX-LABEL: func @amx_window_chunk_steps
+// AMX:       memref.alloca() : memref<28x32xf32>
+// AMX:       scf.for %{{.*}} = %c128{{.*}} to %c256{{.*}} step %c128
+// AMX:       memref.alloca() : memref<56x32xf32>
+// AMX:       scf.for %{{.*}} = %c32{{.*}} to %c256{{.*}} step %c32
+#wx = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#ww = affine_map<(n, oh, ow, f, kh, kw, c) -> (f, kh, kw, c)>
+#wo = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh, ow, f)>
+memref.global "private" constant @w128 : memref<32x3x3x128xbf16> = dense<1.0>
+memref.global "private" constant @w256 : memref<32x3x3x256xbf16> = dense<1.0>
+func.func @amx_window_one_step(%x: memref<1x30x30x128xbf16>, %out: memref<1x28x28x32xf32>) {
+  %w = memref.get_global @w128 : memref<32x3x3x128xbf16>
+  linalg.generic {indexing_maps = [#wx, #ww, #wo],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x30x30x128xbf16>, memref<32x3x3x128xbf16>)
+      outs(%out : memref<1x28x28x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @amx_window_chunk_steps(%x: memref<1x16x16x256xbf16>, %out: memref<1x14x14x32xf32>) {
+  %w = memref.get_global @w256 : memref<32x3x3x256xbf16>
+  linalg.generic {indexing_maps = [#wx, #ww, #wo],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x16x16x256xbf16>, memref<32x3x3x256xbf16>)
+      outs(%out : memref<1x14x14x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -879,6 +879,23 @@ constexpr int64_t kAMXSecondRowsReduction = 1024;
 /// Tiles of `a` per AMX register block: 2 x 2 f32 tiles (two columns), two
 /// of `a` and one of `b` live, eight tile registers in all.
 constexpr size_t kAMXGroupParts = 2;
+/// Tile multiplies per f32 tile in one step of the AMX pair loop (see
+/// Emitter::amxSteps), at least where the loop allows: between steps the
+/// f32 tiles go to a stack buffer and back.
+constexpr int64_t kAMXStepProducts = 8;
+/// ... where the kernel has a window and its block is one register block:
+/// up to 40, all the chunks of a 3x3 over 64 or 128 channels in one step.
+/// Storing the f32 tiles after a step and loading them for the next waits
+/// for its last tdpbf16ps and for the stores to reach L1, which drains the
+/// AMX pipeline once per chunk (a loop of that shape at 1.40 TFLOP/s, 1.56
+/// with the tiles kept across chunks). ResNet-18 BF16's 3x3s on 56x56 and
+/// 28x28 5-10 % faster each, the model 4.08 -> 3.97 ms at one thread, 2.08
+/// -> 2.05 at two; ResNet-50 8.74 -> 8.55 / 4.91 -> 4.88; ten 3x3 128->128
+/// on 28x28 10 % faster. Not with more register blocks: the step's tiles of
+/// `b` (18 KB a chunk of a 3x3 over 32 output channels) must still be in L1
+/// for the next block (a 3x3 256->256 on 14x14 level at 40), nor without a
+/// window (the 1x1s measured level or 2-3 % slower).
+constexpr int64_t kAMXWindowStepProducts = 40;
 /// Rows of the second row loop per AMX tile (see amxSecondRows): 4, so that
 /// every step loads the weights it needs for two register blocks of two
 /// tiles of `a`, the second time from L1 (with 2 rows, a block per tile,
@@ -1683,15 +1700,21 @@ struct Emitter {
         (loopSizes[d] <= 7 ? s.taps : s.outer).push_back(d);
     s.fullChunks = loopSizes[g.pairDim] / 32;
     s.tail = loopSizes[g.pairDim] % 32;
-    // Chunks per step, so that a step's products (at least 8 tile
-    // multiplies per f32 tile where the loop allows) outweigh loading and
-    // storing the f32 tiles: with one chunk a matmul or 1x1 moved 12 KB
-    // through L1 per 4 tdpbf16ps (a 128x256x1024 matmul at a third of its
-    // 3x3's speed).
+    // Chunks per step, so that a step's products (at least
+    // kAMXStepProducts tile multiplies per f32 tile where the loop allows)
+    // outweigh loading and storing the f32 tiles: with one chunk a matmul
+    // or 1x1 moved 12 KB through L1 per 4 tdpbf16ps (a 128x256x1024 matmul
+    // at a third of its 3x3's speed). A kernel window whose block is one
+    // register block (two tiles of `a`) takes up to kAMXWindowStepProducts
+    // (see there).
     for (unsigned d : s.taps)
       s.tapCount *= loopSizes[d];
+    bool oneGroup =
+        bRowTile * (aRowTile > 16 ? 2 : 1) <= int64_t(kAMXGroupParts);
+    int64_t products =
+        s.tapCount > 1 && oneGroup ? kAMXWindowStepProducts : kAMXStepProducts;
     for (int64_t u = std::min<int64_t>(s.fullChunks,
-                                       llvm::divideCeil(8, s.tapCount));
+                                       llvm::divideCeil(products, s.tapCount));
          u >= 1; --u)
       if (s.fullChunks % u == 0) {
         s.chunks = u;
