@@ -1375,7 +1375,7 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // blocks of 32 rows as two tiles of 16 (each tile of the pair-packed weights
 // serves both) by two columns, 8 chunks of 32 of K per step (32 tile
 // multiplies per load and store of the 4 f32 tiles, which live in a 32x32
-// stack buffer); the first step starts from tilezero, the other loads the
+// stack buffer aligned to a cache line); the first step starts from tilezero, the other loads the
 // f32 tiles and stores them back; then the bias init is added to the rows
 // read back. Without an init the output's values are.
 // Without AMX (the first RUN line) the same matmul takes the FMA kernels.
@@ -1383,7 +1383,7 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // CHECK-NOT:   amx.
 // AMX-LABEL: func @amx_bias
 // AMX:       scf.forall ({{.*}}) = (0, 0) to (64, 32) step (32, 32)
-// AMX:       %[[TILES:.*]] = memref.alloca() : memref<32x32xf32>
+// AMX:       %[[TILES:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x32xf32>
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
 // AMX:       amx.tile_load %arg0[{{.*}}], %c512{{.*}} : memref<64x512xbf16> into !amx.tile<16x32xbf16>
 // AMX:       amx.tile_load %{{.*}} : memref<1x256x64xbf16> into !amx.tile<16x32xbf16>
@@ -1495,7 +1495,7 @@ memref.global "private" constant @w3b : memref<256x3x3x256xbf16> = dense<0.5>
 // AMX-LABEL: func @amx_next_block
 // AMX:       memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3, 4]] : memref<8x3x3x128x64xbf16> into memref<589824xbf16>
 // AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (256, 1, 7, 7) step (32, 1, 4, 7)
-// AMX:       memref.alloca() : memref<21x32xf32>
+// AMX:       memref.alloca() {alignment = 64 : i64} : memref<21x32xf32>
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<7x16xf32>
 // AMX-COUNT-2: amx.tile_load %arg0
 // AMX-COUNT-2: amx.tile_mulf {{.*}} !amx.tile<7x16xf32>
@@ -1707,11 +1707,11 @@ func.func @one_panel(%a: memref<256x1024xf32>, %out: memref<256x256xf32>) {
 // output row of 14.
 // AMX-LABEL: func @amx_second_rows
 // AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 4, 14, 32)
-// AMX:         memref.alloca() : memref<28x32xf32>
-// AMX:         memref.alloca() : memref<56x32xf32>
+// AMX:         memref.alloca() {alignment = 64 : i64} : memref<28x32xf32>
+// AMX:         memref.alloca() {alignment = 64 : i64} : memref<56x32xf32>
 // AMX-LABEL: func @amx_one_row
 // AMX:       scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 1, 14, 32)
-// AMX:         memref.alloca() : memref<14x32xf32>
+// AMX:         memref.alloca() {alignment = 64 : i64} : memref<14x32xf32>
 #ax = affine_map<(n, h, w, f, c) -> (n, h, w, c)>
 #aw = affine_map<(n, h, w, f, c) -> (f, c)>
 #ao = affine_map<(n, h, w, f, c) -> (n, h, w, f)>
@@ -1768,9 +1768,9 @@ func.func @amx_one_row(%x: memref<1x14x14x512xbf16>, %out: memref<1x14x14x32xf32
 // AMX-COUNT-4: amx.tile_store
 // AMX-NOT:   amx.tile_mulf
 // AMX-LABEL: func @amx_window_chunk_steps
-// AMX:       memref.alloca() : memref<28x32xf32>
+// AMX:       memref.alloca() {alignment = 64 : i64} : memref<28x32xf32>
 // AMX:       scf.for %{{.*}} = %c128{{.*}} to %c256{{.*}} step %c128
-// AMX:       memref.alloca() : memref<56x32xf32>
+// AMX:       memref.alloca() {alignment = 64 : i64} : memref<56x32xf32>
 // AMX:       scf.for %{{.*}} = %c32{{.*}} to %c256{{.*}} step %c32
 #wx = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
 #ww = affine_map<(n, oh, ow, f, kh, kw, c) -> (f, kh, kw, c)>

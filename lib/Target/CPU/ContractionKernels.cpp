@@ -1767,9 +1767,14 @@ struct Emitter {
     SmallVector<SmallVector<Value>> rowAt = rowDims(base);
     Value aStride = index(*memoryStride(g.aBuf, g.aMap, aRow));
     // Row r of the block at row r of the buffer; a tile's rows are every
-    // bRowTile-th from its first.
+    // bRowTile-th from its first. Aligned to a cache line: at the stack's
+    // 16-byte alignment every 64-byte tile row and every vector the
+    // epilogue reads back straddled two lines (ten 3x3 256->256 on 14x14
+    // 1.63 -> 1.46 ms, 128->128 on 28x28 1.60 -> 1.54; ResNet-18 BF16 3.41
+    // -> 3.25 ms, ResNet-50 8.9 -> 8.4 at one thread).
     Value tiles = memref::AllocaOp::create(
-        b, loc, MemRefType::get({int64_t(rowAt.size()), lanes}, f32));
+        b, loc, MemRefType::get({int64_t(rowAt.size()), lanes}, f32),
+        b.getI64IntegerAttr(kCacheLineBytes));
     Value tileStride = index(bRowTile * lanes);
     auto cType = [&](size_t p) {
       return amx::TileType::get({parts[p].second, 16}, f32);
