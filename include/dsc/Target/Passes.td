@@ -387,11 +387,14 @@ def DSCContractionKernels : Pass<"dsc-contraction-kernels", "mlir::ModuleOp"> {
     block or chunk of 32 is fine) runs on them instead: blocks of one
     or two tiles of up to 16 rows (two halves of the a-row loop, or for a
     windowed convolution on a short row loop, and a 1x1 over 1024 channels
-    or more, one per row of 4 rows of a second row loop, computed as register blocks of two tiles one after the
-    other), per kernel tap and 32 channels an `amx.tile_load` of each `a`
-    tile and of a 16x32 tile of the packed `b` per column, `amx.tile_mulf`
-    into f32 tiles that live in a stack buffer between steps of several
-    32-channel chunks of the pair loop; the module gets `dsc.amx_kernels`. The other bf16
+    or more, one per row of 4 rows of a second row loop, computed as
+    register blocks of two tiles one after the other), per kernel tap and
+    32 channels an `amx.tile_load` of each `a` tile and of a 16x32 tile of
+    the packed `b` per column, `amx.tile_mulf` into f32 tiles that live in
+    a cache-line-aligned stack buffer between steps of several 32-channel
+    chunks of the pair loop (all of a 3x3's chunks over up to 128 channels
+    where its block is one register block); the module gets
+    `dsc.amx_kernels`. The other bf16
     contractions then take the f32 FMA path (vdpbf16ps runs at half the FMA
     rate on CPUs with AMX). First, a channels-last bf16 convolution over at
     most 8 input channels (an RGB stem with its zero channel) reads its

@@ -1692,6 +1692,10 @@ struct Emitter {
     int64_t count() const { return fullChunks / chunks + (tail ? 1 : 0); }
   };
 
+  /// Tiles of `a` in the block: one per row of the second row loop, or two
+  /// halves of an a-row tile over 16 rows.
+  int64_t amxTilesOfA() const { return bRowTile * (aRowTile > 16 ? 2 : 1); }
+
   AMXSteps amxSteps() const {
     AMXSteps s;
     for (auto [d, it] :
@@ -1709,8 +1713,7 @@ struct Emitter {
     // (see there).
     for (unsigned d : s.taps)
       s.tapCount *= loopSizes[d];
-    bool oneGroup =
-        bRowTile * (aRowTile > 16 ? 2 : 1) <= int64_t(kAMXGroupParts);
+    bool oneGroup = amxTilesOfA() <= int64_t(kAMXGroupParts);
     int64_t products =
         s.tapCount > 1 && oneGroup ? kAMXWindowStepProducts : kAMXStepProducts;
     for (int64_t u = std::min<int64_t>(s.fullChunks,
@@ -1750,7 +1753,7 @@ struct Emitter {
     // halves where it has more than 16 rows. (rowAt is aRow-major: row
     // i * bRowTile + j.)
     SmallVector<std::pair<int64_t, int64_t>> parts;
-    int64_t halves = aRowTile > 16 ? 2 : 1, rows = aRowTile / halves;
+    int64_t halves = amxTilesOfA() / bRowTile, rows = aRowTile / halves;
     for (int64_t j = 0; j < bRowTile; ++j)
       for (int64_t h = 0; h < halves; ++h)
         parts.push_back({h * rows * bRowTile + j, rows});
