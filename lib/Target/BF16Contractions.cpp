@@ -178,6 +178,45 @@ bool slowerInBF16(linalg::GenericOp op, bool amx) {
          !matchPattern(op.getDpsInputs()[1], m_Constant());
 }
 
+/// For vdpbf16ps on a product of two activations (an attention's q k and
+/// probs v, a MatMul of two computed tensors): the loops (k, n) when `b`
+/// (input 1, not constant) is read as [..., k, n] with k the reduction loop
+/// that is the innermost index of `a` and n the output's innermost loop,
+/// with an even k and whole 16-lane columns of n. Its bf16 copy is then
+/// written in row pairs, [..., k / 2, 2 n] (element (k, n) at (k floordiv
+/// 2, 2 n + k mod 2)): the layout dsc-contraction-kernels packs constant
+/// weights into, so a lane's pair is one 32-bit word and 16 lanes' pairs
+/// one 64-byte vector or AMX tile row.
+std::optional<std::pair<unsigned, unsigned>>
+pairableRows(linalg::GenericOp op) {
+  Value bIn = op.getDpsInputs()[1];
+  if (matchPattern(bIn, m_Constant()))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap a = maps[0], bm = maps[1], out = maps[2];
+  auto bType = cast<RankedTensorType>(bIn.getType());
+  if (a.getNumResults() == 0 || bm.getNumResults() < 2 ||
+      out.getNumResults() == 0)
+    return std::nullopt;
+  auto k = dyn_cast<AffineDimExpr>(a.getResults().back());
+  auto n = dyn_cast<AffineDimExpr>(bm.getResults().back());
+  unsigned rank = bm.getNumResults();
+  if (!k || !n || bm.getResult(rank - 2) != k || out.getResults().back() != n ||
+      op.getIteratorTypesArray()[k.getPosition()] !=
+          utils::IteratorType::reduction)
+    return std::nullopt;
+  for (AffineExpr e : bm.getResults().drop_back(2))
+    if (e.isFunctionOfDim(k.getPosition()) ||
+        e.isFunctionOfDim(n.getPosition()))
+      return std::nullopt;
+  for (AffineExpr e : a.getResults().drop_back())
+    if (e.isFunctionOfDim(k.getPosition()))
+      return std::nullopt;
+  if (bType.getDimSize(rank - 2) % 2 || bType.getDimSize(rank - 1) % 16)
+    return std::nullopt;
+  return std::make_pair(k.getPosition(), n.getPosition());
+}
+
 /// Whether elementwise `op` updates a bf16 contraction's output in place
 /// (its init that output, or the result of such an update): a residual
 /// add or activation fused after the contraction, whose result is the
@@ -430,6 +469,37 @@ struct BF16ContractionsPass
       return r;
     };
 
+    // `b` of a product of two activations for vdpbf16ps (pairableRows):
+    // its bf16 copy in row pairs, [..., k / 2, 2 n], written by one
+    // rounding over [..., k / 2, n, 2] and collapsed.
+    DenseMap<Value, Value> rowPaired;
+    auto pairRows = [&](Value v, Location loc) -> Value {
+      if (Value r = rowPaired.lookup(v))
+        return r;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfterValue(v);
+      auto type = cast<RankedTensorType>(v.getType());
+      int64_t rank = type.getRank();
+      SmallVector<int64_t> shape(type.getShape());
+      shape[rank - 2] /= 2;
+      shape.push_back(2);
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
+      SmallVector<AffineExpr> in;
+      for (int64_t i = 0; i < rank; ++i)
+        in.push_back(rewriter.getAffineDimExpr(i));
+      in[rank - 2] = in[rank - 2] * 2 + rewriter.getAffineDimExpr(rank);
+      SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, in, ctx),
+                                     rewriter.getMultiDimIdentityMap(rank + 1)};
+      Value r = truncate(v, empty, maps, loc);
+      SmallVector<ReassociationIndices> groups;
+      for (int64_t i = 0; i + 1 < rank; ++i)
+        groups.push_back({i});
+      groups.push_back({rank - 1, rank});
+      r = tensor::CollapseShapeOp::create(rewriter, loc, r, groups);
+      rowPaired[v] = r;
+      return r;
+    };
+
     for (linalg::LinalgOp op : marked) {
       std::string kind =
           cast<StringAttr>(op->getAttr(kContractionAttr)).getValue().str();
@@ -543,6 +613,19 @@ struct BF16ContractionsPass
               rewriter, in.getLoc(), toBF16(padDenseWithZeros(
                   weights, dim, weights.getType().getDimSize(dim) + 1))));
           continue;
+        }
+        if (i == 1 && pairActivations && kind != "Conv") {
+          if (auto kn = pairableRows(generic)) {
+            auto [k, n] = *kn;
+            AffineExpr kd = rewriter.getAffineDimExpr(k),
+                       nd = rewriter.getAffineDimExpr(n);
+            SmallVector<AffineExpr> exprs(maps[1].getResults().drop_back(2));
+            exprs.push_back(kd.floorDiv(2));
+            exprs.push_back(nd * 2 + kd % 2);
+            maps[1] = AffineMap::get(maps[1].getNumDims(), 0, exprs, ctx);
+            inputs.push_back(pairRows(in, loc));
+            continue;
+          }
         }
         DenseElementsAttr dense;
         if (matchPattern(in, m_Constant(&dense))) {

@@ -472,3 +472,42 @@ func.func @max_pool(%x: tensor<1x8x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> te
   } -> tensor<1x4x4x16xf32>
   return %c : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+#qa = affine_map<(b, i, j, k) -> (b, i, k)>
+#qb = affine_map<(b, i, j, k) -> (b, k, j)>
+#qo = affine_map<(b, i, j, k) -> (b, i, j)>
+
+// Tests that an attention's scores contraction (two activations, kind
+// AttentionMatMul) takes bf16 inputs; for vdpbf16ps its `b` (the keys, [b,
+// k, j]) is rounded into row pairs, [b, k / 2, j, 2] collapsed to [b, k / 2,
+// 2 j] and read through (k floordiv 2, j * 2 + k mod 2), the layout the
+// kernels pack constant weights into; elsewhere it is rounded as it is.
+// CHECK-LABEL: module attributes
+// CHECK-SAME:  dsc.bf16_contractions = {AttentionMatMul = 1 : i64}
+// CHECK-LABEL: func @scores
+// CHECK:       %[[K:.+]] = linalg.generic
+// CHECK-SAME:  ins(%arg1 : tensor<2x8x32xf32>) outs(%{{.+}} : tensor<2x8x32xbf16>)
+// CHECK:       ins(%{{.+}}, %[[K]] : tensor<2x4x8xbf16>, tensor<2x8x32xbf16>)
+// PAIRS-LABEL: func @scores
+// PAIRS:       %[[P:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + d3, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// PAIRS-SAME:  ins(%arg1 : tensor<2x8x32xf32>) outs(%{{.+}} : tensor<2x4x32x2xbf16>)
+// PAIRS:         arith.truncf
+// PAIRS:       %[[C:.+]] = tensor.collapse_shape %[[P]] {{\[\[}}0], [1], [2, 3]] : tensor<2x4x32x2xbf16> into tensor<2x4x64xbf16>
+// PAIRS:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d3 floordiv 2, d2 * 2 + d3 mod 2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
+// PAIRS-SAME:  ins(%{{.+}}, %[[C]] : tensor<2x4x8xbf16>, tensor<2x4x64xbf16>)
+// PAIRS-SAME:  dsc.contraction = "AttentionMatMul", dsc.precision = "bf16"
+func.func @scores(%q: tensor<2x4x8xf32>, %k: tensor<2x8x32xf32>,
+                  %init: tensor<2x4x32xf32>) -> tensor<2x4x32xf32> {
+  %r = linalg.generic {indexing_maps = [#qa, #qb, #qo],
+                       iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      {dsc.contraction = "AttentionMatMul"}
+      ins(%q, %k : tensor<2x4x8xf32>, tensor<2x8x32xf32>) outs(%init : tensor<2x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x32xf32>
+  return %r : tensor<2x4x32xf32>
+}

@@ -192,3 +192,40 @@ func.func @stem_pairs_unrolled(%x: memref<1x10x10x4xbf16>, %out: memref<1x8x8x32
   }
   return
 }
+
+// -----
+
+#pa = affine_map<(b, i, j, k) -> (b, i, k)>
+#pb = affine_map<(b, i, j, k) -> (b, k floordiv 2, j * 2 + k mod 2)>
+#po = affine_map<(b, i, j, k) -> (b, i, j)>
+
+// Tests that a `b` that is an activation in row pairs ([b, k / 2, 2 j],
+// dsc-bf16-contractions' copy for an attention's scores) takes vdpbf16ps
+// as it is: no packed global, one 64-element load per step of k (both
+// columns' pairs) at (k / 2, 2 j). Without AVX512-BF16 the f32 FMA path
+// reads it at element stride 2 (masked at the row's end).
+// DOT-LABEL: func @row_paired
+// DOT-NOT:   memref.get_global
+// DOT:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 64, 32)
+// DOT:         vector.load %arg0{{.*}} : memref<2x64x32xbf16>, vector<2xbf16>
+// DOT:         vector.load %arg1{{.*}} : memref<2x16x64xbf16>, vector<64xbf16>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// DOT:         x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// FMA-LABEL: func @row_paired
+// FMA:         vector.maskedload %arg1{{.*}} : memref<2x16x64xbf16>, vector<64xi1>, vector<64xbf16> into vector<64xbf16>
+// FMA:         vector.fma
+func.func @row_paired(%q: memref<2x64x32xbf16>, %k: memref<2x16x64xbf16>,
+                      %out: memref<2x64x32xf32>) {
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<2x64x32xbf16>, memref<2x16x64xbf16>)
+      outs(%out : memref<2x64x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

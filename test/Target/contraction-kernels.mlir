@@ -1807,3 +1807,37 @@ func.func @amx_window_chunk_steps(%x: memref<1x16x16x256xbf16>, %out: memref<1x1
   }
   return
 }
+
+// -----
+
+#pa = affine_map<(b, i, j, k) -> (b, i, k)>
+#pb = affine_map<(b, i, j, k) -> (b, k floordiv 2, j * 2 + k mod 2)>
+#po = affine_map<(b, i, j, k) -> (b, i, j)>
+
+// Tests that with AMX a `b` that is an activation in row pairs ([b, k / 2,
+// 2 j], an attention's keys or values after dsc-bf16-contractions) is read
+// by tile loads as it is: 16 rows of pairs, 64 bytes each, at the buffer's
+// row stride, no packed copy.
+// AMX-LABEL: func @amx_row_paired
+// AMX-NOT:   memref.get_global
+// AMX:       scf.forall ({{.*}}) = (0, 0, 0) to (2, 64, 32) step (1, 32, 32)
+// AMX:       amx.tile_load %arg0{{.*}} : memref<2x64x32xbf16> into !amx.tile<16x32xbf16>
+// AMX:       amx.tile_load %arg1{{.*}} : memref<2x16x64xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_mulf
+// AMX:       amx.tile_load %arg1{{.*}} : memref<2x16x64xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_mulf
+func.func @amx_row_paired(%q: memref<2x64x32xbf16>, %k: memref<2x16x64xbf16>,
+                          %out: memref<2x64x32xf32>) {
+  linalg.generic {indexing_maps = [#pa, #pb, #po],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<2x64x32xbf16>, memref<2x16x64xbf16>)
+      outs(%out : memref<2x64x32xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xf = arith.extf %x : bf16 to f32
+    %yf = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xf, %yf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -231,3 +231,35 @@ func.func @few_channels(%x: memref<1x3x8x40xf32>, %y: memref<1x8x40x3xf32>,
   linalg.fill ins(%zero : bf16) outs(%pad : memref<1x8x20x1xbf16, strided<[640, 80, 4, 1], offset: 3>>)
   return
 }
+
+// -----
+
+#rows = affine_map<(b, i, n, t) -> (b, i * 2 + t, n)>
+#pairs = affine_map<(b, i, n, t) -> (b, i, n, t)>
+
+// Tests that the rounding of a matrix into row pairs (dsc-bf16-contractions'
+// copy of an activation `b` for vdpbf16ps, [b, k / 2, n, 2]) is a
+// few-channels op whose two channel planes are rows 2i and 2i + 1: per run
+// of 16 columns one load from each row, interleaved into 32 lanes, rounded
+// and stored at once.
+// CHECK-LABEL: func @row_pairs
+// CHECK:       scf.forall (%[[B:.+]], %[[I:.+]], %[[N:.+]], %{{.+}}) = (0, 0, 0, 0) to (2, 4, 32, 1) step (1, 1, 16, 1)
+// CHECK:         %[[EVEN:.+]] = affine.apply #{{.+}}(%[[I]])
+// CHECK:         vector.load %arg0[%[[B]], %[[EVEN]], %[[N]]] : memref<2x8x32xf32>, vector<16xf32>
+// CHECK:         %[[ODD:.+]] = affine.apply #{{.+}}(%[[I]])
+// CHECK:         vector.load %arg0[%[[B]], %[[ODD]], %[[N]]] : memref<2x8x32xf32>, vector<16xf32>
+// CHECK:         %[[J:.+]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, {{.*}}, 31] : vector<16xf32>, vector<16xf32>
+// CHECK:         %[[S:.+]] = vector.shuffle %[[J]], %[[J]] [0, 16, 1, 17, 2, 18, {{.*}}, 15, 31] : vector<32xf32>, vector<32xf32>
+// CHECK:         %[[T:.+]] = arith.truncf %[[S]] : vector<32xf32> to vector<32xbf16>
+// CHECK:         vector.store %[[T]], %arg1[%[[B]], %[[I]], %[[N]], %{{.*}}] : memref<2x4x32x2xbf16>, vector<32xbf16>
+// CHECK-NOT:   linalg.generic
+func.func @row_pairs(%x: memref<2x8x32xf32>, %y: memref<2x4x32x2xbf16>) {
+  linalg.generic {indexing_maps = [#rows, #pairs],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<2x8x32xf32>) outs(%y : memref<2x4x32x2xbf16>) {
+  ^bb0(%v: f32, %o: bf16):
+    %t = arith.truncf %v : f32 to bf16
+    linalg.yield %t : bf16
+  }
+  return
+}

@@ -187,8 +187,9 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
   let description = [{
     `--precision=bf16`. Runs on linalg on tensors. Every contraction that
     `dsc-convert-to-linalg` marked with `dsc.contraction` (an ONNX MatMul,
-    Gemm or Conv) over f32 is rewritten to read bf16 operands and accumulate
-    in f32 (`acc + extf(a) * extf(b)`): constant operands (weights) become
+    Gemm or Conv, or one of an attention's two) over f32 is rewritten to
+    read bf16 operands and accumulate in f32 (`acc + extf(a) * extf(b)`):
+    constant operands (weights) become
     bf16 constants, rounded at compile time; other operands get one
     elementwise `arith.truncf` each (shared by every contraction that reads
     the same value). Both roundings are to nearest, ties to even. The
@@ -206,7 +207,12 @@ def DSCBF16Contractions : Pass<"dsc-bf16-contractions", "mlir::ModuleOp"> {
     With `pair-activations` (targets with vdpbf16ps) a convolution's input
     with an even channel count is written as `[n, c / 2, spatial..., 2]`
     (channel pairs innermost) and read through `(c floordiv 2, ..., c mod
-    2)`, so a pair of input channels is one 32-bit load. With `amx` as
+    2)`, so a pair of input channels is one 32-bit load; and the `b` of a
+    product of two activations (an attention's `q k` and `probs v`, marked
+    `AttentionMatMul`), read as `[..., k, n]`, is written in row pairs,
+    `[..., k / 2, n, 2]` collapsed to `[..., k / 2, 2 n]` and read through
+    `(k floordiv 2, 2 n + k mod 2)`, the layout of the kernels' packed
+    constant weights. With `amx` as
     well, an NCHW convolution over an odd number of input channels stays
     f32: padded to pairs it fills no AMX tile row, and on the f32 FMA path
     over widened bf16 (vdpbf16ps runs at half the FMA rate on those CPUs) a

@@ -10,8 +10,10 @@ using namespace mlir;
 
 namespace dsc {
 
-/// exp(x - max) / sum, three passes along `axis`. The max starts at the
-/// lowest finite value, so a row of -inf has exps 0 and sum 0; with
+/// exp(x - max) * (1 / sum), three passes along `axis` (the reciprocal
+/// once per row, as ONNX Runtime's MLAS scales its exps: a division per
+/// element took a third of a transformer's softmax). The max starts at
+/// the lowest finite value, so a row of -inf has exps 0 and sum 0; with
 /// `zeroEmptyRows` such a row gives 0 instead of 0 / 0. float16/bfloat16
 /// compute the exps, their sum and the quotient in f32 and round once, as
 /// ONNX Runtime does (ONNX's reference sums in f32 too): a sum accumulated
@@ -76,16 +78,34 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
       [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
         return arith::AddFOp::create(b, l, acc, x);
       });
+  SmallVector<AffineMap> reducedIds(
+      2, rewriter.getMultiDimIdentityMap(reducedType.getRank()));
+  Value inverse =
+      linalg::GenericOp::create(
+          rewriter, loc, TypeRange{reducedType}, ValueRange{sum},
+          ValueRange{
+              tensor::EmptyOp::create(rewriter, loc, reducedShape, elem)},
+          reducedIds,
+          SmallVector<utils::IteratorType>(reducedType.getRank(),
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value s = a[0];
+            if (zeroEmptyRows) {
+              Value zero = floatConst(b, l, elem, 0.0);
+              Value empty = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, s, zero);
+              s = arith::SelectOp::create(b, l, empty,
+                                          floatConst(b, l, elem, 1.0), s);
+            }
+            linalg::YieldOp::create(
+                b, l,
+                arith::DivFOp::create(b, l, floatConst(b, l, elem, 1.0), s)
+                    .getResult());
+          })
+          .getResult(0);
   Value result = fullGeneric(
-      exps, sum, inElem, [&](OpBuilder &b, Location l, Value e, Value s) {
-        if (zeroEmptyRows) {
-          Value zero = floatConst(b, l, elem, 0.0);
-          Value empty =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, s, zero);
-          s = arith::SelectOp::create(b, l, empty,
-                                      floatConst(b, l, elem, 1.0), s);
-        }
-        Value q = arith::DivFOp::create(b, l, e, s);
+      exps, inverse, inElem, [&](OpBuilder &b, Location l, Value e, Value r) {
+        Value q = arith::MulFOp::create(b, l, e, r);
         return q.getType() == inElem
                    ? q
                    : arith::TruncFOp::create(b, l, inElem, q).getResult();

@@ -327,26 +327,58 @@ bool oneOutputRow(const Group &g) {
   });
 }
 
+/// The reduction loop k when `b` is a bf16 activation that
+/// dsc-bf16-contractions wrote in row pairs, [..., k / 2, 2 n] read through
+/// (..., k floordiv 2, n * 2 + k mod 2) with n the vector loop: the layout
+/// packPairs gives constant weights (without the lane blocks), which the
+/// dot and AMX kernels read as they are. ~0u otherwise. (As matched, such a
+/// `b` is a vector at element stride 2, which the f32 FMA path reads as
+/// that.)
+unsigned rowPairedDim(const Group &g) {
+  auto type = dyn_cast<MemRefType>(g.bBuf.getType());
+  unsigned rank = g.bMap.getNumResults();
+  if (!type || !type.getElementType().isBF16() || rank < 2 ||
+      !type.getLayout().isIdentity() || type.getShape().back() % 32 ||
+      constantGlobal(g.bBuf))
+    return ~0u;
+  MLIRContext *ctx = g.bMap.getContext();
+  auto half = dyn_cast<AffineBinaryOpExpr>(g.bMap.getResult(rank - 2));
+  if (!half || half.getKind() != AffineExprKind::FloorDiv ||
+      half.getRHS() != getAffineConstantExpr(2, ctx))
+    return ~0u;
+  auto k = dyn_cast<AffineDimExpr>(half.getLHS());
+  if (!k ||
+      g.bMap.getResult(rank - 1) != getAffineDimExpr(g.vecDim, ctx) * 2 + k % 2)
+    return ~0u;
+  for (AffineExpr e : g.bMap.getResults().drop_back(2))
+    if (e.isFunctionOfDim(k.getPosition()) || e.isFunctionOfDim(g.vecDim))
+      return ~0u;
+  return k.getPosition();
+}
+
 /// The reduction loop whose pairs vdpbf16ps can take: the innermost index
 /// of `a` (contiguous, so a pair is one 32-bit load) — the loop itself, or
 /// `k mod 2` of a [..., k / 2, ..., 2] layout (a convolution's input in
-/// channel pairs) — and a plain index of the constant `b`, with an even
-/// trip count; ~0u if there is none.
+/// channel pairs) — and a plain index of the constant `b` (or the loop `b`
+/// is in row pairs of, see rowPairedDim), with an even trip count; ~0u if
+/// there is none.
 unsigned pairableDim(const Group &g) {
   linalg::GenericOp op = g.contraction;
+  unsigned rowPaired = rowPairedDim(g);
   // One output row: the dot kernel would be one 16-lane column, a single
   // dependent chain; the f32 kernel on widened bf16 tiles 8 columns and
   // still streams half the bytes of f32 weights.
-  if (!g.bf16 || g.bStride != 1 || g.aMap.getNumResults() == 0 ||
-      oneOutputRow(g))
+  if (!g.bf16 || g.bStride != (rowPaired != ~0u ? 2 : 1) ||
+      g.aMap.getNumResults() == 0 || oneOutputRow(g))
     return ~0u;
   for (Value buf : {g.aBuf, g.bBuf}) {
     auto t = dyn_cast<MemRefType>(buf.getType());
     if (!t || !t.getElementType().isBF16())
       return ~0u;
   }
-  if (!constantGlobal(g.bBuf) || !innermostContiguous(g.aBuf) ||
-      !plainPosition(g.bMap, g.vecDim))
+  if (!innermostContiguous(g.aBuf) ||
+      (rowPaired == ~0u &&
+       (!constantGlobal(g.bBuf) || !plainPosition(g.bMap, g.vecDim))))
     return ~0u;
   AffineExpr last = g.aMap.getResults().back();
   unsigned d;
@@ -369,7 +401,8 @@ unsigned pairableDim(const Group &g) {
   }
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
   if (op.getIteratorTypesArray()[d] != utils::IteratorType::reduction ||
-      sizes[d] % 2 != 0 || !plainPosition(g.bMap, d))
+      sizes[d] % 2 != 0 ||
+      (rowPaired == ~0u ? !plainPosition(g.bMap, d) : d != rowPaired))
     return ~0u;
   return d;
 }
@@ -1398,9 +1431,10 @@ struct Emitter {
                                 ArrayRef<unsigned> looped, int64_t kBlock) {
     SlabPrefetch p;
     auto type = dyn_cast<MemRefType>(g.bBuf.getType());
+    // (Packed constants only: their lane blocks are the outermost index.)
     if (kBlock || g.combine != Group::Combine::FMA || !(g.bPadded || g.dot) ||
-        !type || !type.getLayout().isIdentity() || type.getRank() < 2 ||
-        bytesOf(g.bBuf) < kStreamedBlocksBytes)
+        !constantGlobal(g.bBuf) || !type || !type.getLayout().isIdentity() ||
+        type.getRank() < 2 || bytesOf(g.bBuf) < kStreamedBlocksBytes)
       return p;
     int64_t blocks = type.getDimSize(0);
     if (blocks < 2 || vecTile != lanes)
@@ -2748,7 +2782,8 @@ struct DSCContractionKernelsPass
       std::optional<Group> g = matchContraction(op);
       // Strided convolutions read twice the lanes and shuffle them: along
       // output channels their input is a broadcast scalar instead.
-      if (!g || laneUse(*g, strategy) < kMinLaneUse || g->bStride > 1)
+      if (!g || laneUse(*g, strategy) < kMinLaneUse ||
+          (g->bStride > 1 && rowPairedDim(*g) == ~0u))
         if (std::optional<Group> alt = matchAlongChannels(op, strategy))
           g = alt;
       if (!g)
@@ -2779,9 +2814,15 @@ struct DSCContractionKernelsPass
       // channels) reads weights padded to whole blocks and masks only its
       // output; tiles gathered along channels must be whole.
       unsigned pairDim = bf16Dot && vectorBits >= 512 ? pairableDim(g) : ~0u;
+      // A `b` in row pairs (rowPairedDim) is read as it is by the dot and
+      // AMX kernels (whole vectors: its lanes are not padded to blocks);
+      // the f32 FMA path reads it at element stride 2.
+      bool rowPaired = pairDim != ~0u && rowPairedDim(g) != ~0u;
       if (pairDim != ~0u) {
         KernelStrategy dotStrategy = strategy;
         int64_t forced = g.forcedLanes;
+        if (rowPaired)
+          g.bStride = 1;
         if (forced) {
           g.forcedLanes = 16; // along channels: a multiple of 16 lanes
           dotStrategy.maxColumns = 1;
@@ -2794,7 +2835,7 @@ struct DSCContractionKernelsPass
           dotStrategy.maxColumns = c;
           Emitter trial{b, g.contraction.getLoc(), g, dotStrategy};
           trial.plan();
-          return (!trial.masked || (allowMask && !g.outGather)) &&
+          return (!trial.masked || (allowMask && !g.outGather && !rowPaired)) &&
                  trial.lanes % 16 == 0 && trial.vecTile == trial.lanes;
         };
         if (fits(columns, false) || fits(1, false) || fits(columns, true) ||
@@ -2820,6 +2861,8 @@ struct DSCContractionKernelsPass
         } else {
           g.forcedLanes = forced;
         }
+        if (!g.dot && rowPaired)
+          g.bStride = 2;
       }
       KernelStrategy used = strategy;
       if (g.dot)
@@ -2861,7 +2904,7 @@ struct DSCContractionKernelsPass
       bool blockable = constantGlobal(g.bBuf) && g.bStride == 1 &&
                        plainPosition(g.bMap, g.vecDim) &&
                        g.bMap.getNumResults() >= 2 && e.vecTile == e.lanes;
-      if (g.dot) {
+      if (g.dot && !rowPaired) {
         if (!llvm::is_contained(packedFrom, constantGlobal(g.bBuf)))
           packedFrom.push_back(constantGlobal(g.bBuf));
         unpacked = g.bBuf.getDefiningOp();

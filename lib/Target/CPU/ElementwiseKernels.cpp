@@ -142,14 +142,18 @@ std::optional<Plan> interleavePlanFor(linalg::LinalgOp op, unsigned vecDim,
       continue;
     AffineMap map = op.getMatchingIndexingMap(in);
     if (v == out || !innermostContiguous(v) ||
-        type.getElementType().isInteger(1) || !plainPosition(map, vecDim) ||
-        !plainPosition(map, p))
+        type.getElementType().isInteger(1) || !plainPosition(map, p))
       return std::nullopt;
-    // Innermost the positions (planar) or the channels (interleaved).
+    // Innermost the positions (planar) or the channels (interleaved). A
+    // planar input may reach its channel planes through any outer index
+    // (rows 2i and 2i + 1 of a matrix written in row pairs for vdpbf16ps,
+    // see dsc-bf16-contractions: `2 i + k`).
     auto inner = dyn_cast<AffineDimExpr>(map.getResults().back());
     if (!inner || (inner.getPosition() != p && inner.getPosition() != vecDim))
       return std::nullopt;
     if (inner.getPosition() == vecDim) {
+      if (!plainPosition(map, vecDim))
+        return std::nullopt;
       std::optional<int64_t> inSlots = memoryStride(v, map, p);
       if (!inSlots || *inSlots < sizes[vecDim] || *inSlots > 4)
         return std::nullopt;

@@ -3,11 +3,13 @@
 // Tests that causal attention lowers to the scores contraction, one pass
 // that scales and adds the mask value where key j > query i + offset
 // (computed from linalg.index, no mask tensor), the softmax, and the
-// contraction with v.
+// contraction with v; both contractions are marked as such, of kind
+// AttentionMatMul (dsc-bf16-contractions converts them).
 // CHECK-LABEL: func @causal
-// CHECK-NOT: dsc.
+// CHECK-NOT: dsc.attention
 // CHECK: linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: dsc.contraction = "AttentionMatMul"
 // CHECK: linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
 // CHECK: arith.mulf
@@ -18,8 +20,10 @@
 // CHECK: arith.select %[[MASKED]]
 // CHECK: math.exp
 // CHECK: arith.divf
+// CHECK: arith.mulf
 // CHECK: linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: dsc.contraction = "AttentionMatMul"
 func.func @causal(%q: tensor<2x3x8xf32>, %k: tensor<2x8x5xf32>, %v: tensor<2x5x4xf32>) -> tensor<2x3x4xf32> {
   %0 = dsc.attention %q, %k, %v {mask_kind = "causal", mask_value = -1.0e9 : f64, offset = 2 : i64, scale = 0.5 : f64, window = 0 : i64}
       : (tensor<2x3x8xf32>, tensor<2x8x5xf32>, tensor<2x5x4xf32>) -> tensor<2x3x4xf32>

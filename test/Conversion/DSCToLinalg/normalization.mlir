@@ -44,8 +44,9 @@ func.func @batch_norm_2d(%x: tensor<2x3xf32>, %p: tensor<3xf32>) -> tensor<2x3xf
 // -----
 
 // Tests that softmax is a max reduction (from the lowest float), exp(x -
-// max), a sum reduction (from zero) and a division, with the reduced
-// tensors read through a map that drops the axis.
+// max), a sum reduction (from zero), its reciprocal once per row and a
+// multiplication, with the reduced tensors read through a map that drops
+// the axis.
 // CHECK-LABEL: func @softmax
 // CHECK-SAME: (%[[X:.+]]: tensor<2x10xf32>)
 // CHECK: %[[LOW:.+]] = arith.constant -3.40282347E+38 : f32
@@ -70,10 +71,17 @@ func.func @batch_norm_2d(%x: tensor<2x3xf32>, %p: tensor<3xf32>) -> tensor<2x3xf
 // CHECK-SAME: iterator_types = ["parallel", "reduction"]
 // CHECK-SAME: ins(%[[EXP]] : tensor<2x10xf32>) outs(%[[SUMINIT]] : tensor<2xf32>)
 // CHECK: arith.addf
+// CHECK: %[[INV:.+]] = linalg.generic
+// CHECK-SAME: indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>]
+// CHECK-SAME: ins(%[[SUM]] : tensor<2xf32>)
+// CHECK: ^bb0(%[[SV:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[RCP:.+]] = arith.divf %[[ONE]], %[[SV]] : f32
+// CHECK: linalg.yield %[[RCP]]
 // CHECK: %[[R:.+]] = linalg.generic
-// CHECK-SAME: ins(%[[EXP]], %[[SUM]] : tensor<2x10xf32>, tensor<2xf32>)
-// CHECK: ^bb0(%[[EV:.+]]: f32, %[[SV:.+]]: f32, %{{.+}}: f32):
-// CHECK: %[[Q:.+]] = arith.divf %[[EV]], %[[SV]] : f32
+// CHECK-SAME: ins(%[[EXP]], %[[INV]] : tensor<2x10xf32>, tensor<2xf32>)
+// CHECK: ^bb0(%[[EV:.+]]: f32, %[[IV:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[Q:.+]] = arith.mulf %[[EV]], %[[IV]] : f32
 // CHECK: linalg.yield %[[Q]]
 // CHECK: return %[[R]]
 func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
@@ -98,9 +106,11 @@ func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
 // CHECK: %[[SUM:.+]] = linalg.generic
 // CHECK-SAME: outs(%{{.+}} : tensor<2xf32>)
 // CHECK: arith.addf %{{.+}}, %{{.+}} : f32
+// CHECK: %[[INV:.+]] = linalg.generic
+// CHECK-SAME: ins(%[[SUM]] : tensor<2xf32>) outs(%{{.+}} : tensor<2xf32>)
 // CHECK: linalg.generic
-// CHECK-SAME: ins(%[[EXP]], %[[SUM]] : tensor<2x10xf32>, tensor<2xf32>) outs(%{{.+}} : tensor<2x10xf16>)
-// CHECK: %[[Q:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// CHECK-SAME: ins(%[[EXP]], %[[INV]] : tensor<2x10xf32>, tensor<2xf32>) outs(%{{.+}} : tensor<2x10xf16>)
+// CHECK: %[[Q:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
 // CHECK: arith.truncf %[[Q]] : f32 to f16
 func.func @softmax_f16(%x: tensor<2x10xf16>) -> tensor<2x10xf16> {
   %0 = dsc.softmax %x {axis = 1 : i64} : tensor<2x10xf16>
