@@ -159,7 +159,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(arith::createArithEmulateUnsupportedFloats(
       arith::ArithEmulateUnsupportedFloatsOptions{{"bf16"}, "f32"}));
   pm.addPass(createDSCExpandBF16(DSCExpandBF16Options{options.bf16Dot}));
-  pm.addPass(createDSCApproximateMath());
+  // (512-bit vectors: the x86-64 targets with AVX-512, which has vscalefps.)
+  pm.addPass(createDSCApproximateMath(
+      DSCApproximateMathOptions{options.vectorBits >= 512}));
   pm.addPass(createConvertMathToLLVMPass());
   // Vector to LLVM after libm: the libm lowering unrolls vector math with
   // no LLVM intrinsic into per-lane calls (vector.extract / insert).

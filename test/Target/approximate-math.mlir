@@ -1,4 +1,5 @@
 // RUN: dsc-opt %s --split-input-file --dsc-approximate-math | FileCheck %s
+// RUN: dsc-opt %s --split-input-file --dsc-approximate-math="scalef=true" | FileCheck %s --check-prefix=SCALEF
 
 // Tests that f32 exp, tanh and erf (scalar and vector) become arithmetic,
 // and that f64 exp and f32 log are left to libm.
@@ -43,4 +44,32 @@ func.func @left_to_libm(%x: f64, %y: f32) -> (f64, f32) {
 func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
   %r = math.erf %v : vector<16xf32>
   return %r : vector<16xf32>
+}
+
+// -----
+
+// Tests that with scalef (AVX-512) f32 exp is Cephes' expf: the argument
+// clamped to [-104, 89] (nsz: one vmaxps/vminps each, NaN kept), k =
+// roundeven(x log2 e), r = x - k ln 2 in two parts, 1 + r + r^2 p(r) with p
+// of degree 5, and one llvm.ldexp by k (vscalefps), no range selects.
+// Without it, upstream's approximation (selects for the range).
+// SCALEF-LABEL: func @exp_scalef
+// SCALEF:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} fastmath<nsz> : vector<16xf32>
+// SCALEF:       %[[X:.*]] = arith.minimumf %[[LO]], %{{.*}} fastmath<nsz> : vector<16xf32>
+// SCALEF:       %[[K:.*]] = math.roundeven %{{.*}} : vector<16xf32>
+// SCALEF:       math.fma %[[K]], %{{.*}}, %[[X]] : vector<16xf32>
+// SCALEF:       math.fma %[[K]]
+// SCALEF-COUNT-5: math.fma
+// SCALEF:       arith.mulf
+// SCALEF:       math.fma
+// SCALEF:       %[[E:.*]] = arith.addf
+// SCALEF:       %[[N:.*]] = arith.fptosi %[[K]] : vector<16xf32> to vector<16xi32>
+// SCALEF:       llvm.call_intrinsic "llvm.ldexp"(%[[E]], %[[N]]) : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+// SCALEF-NOT:   arith.select
+// CHECK-LABEL: func @exp_scalef
+// CHECK:       arith.select
+// CHECK-NOT:   llvm.call_intrinsic
+func.func @exp_scalef(%v: vector<16xf32>) -> vector<16xf32> {
+  %e = math.exp %v : vector<16xf32>
+  return %e : vector<16xf32>
 }

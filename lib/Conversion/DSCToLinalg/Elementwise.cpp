@@ -35,9 +35,16 @@ template <typename MathOp> Value math1(OpBuilder &b, Location loc, Value x) {
   return MathOp::create(b, loc, x);
 }
 
+/// Bounds against a constant (ReLU, Clip, HardSigmoid) ignore the sign of a
+/// zero result (max(-0, 0) may be -0): on x86 the max then is one vmaxps
+/// whose second source is x, so a NaN x still comes through, where the
+/// exact IEEE maximum took three instructions (a NaN check and a blend
+/// after it) in every convolution epilogue.
+constexpr arith::FastMathFlags kBound = arith::FastMathFlags::nsz;
+
 Value relu(OpBuilder &b, Location loc, Value x) {
-  return arith::MaximumFOp::create(b, loc, x,
-                                   floatConst(b, loc, x.getType(), 0.0));
+  return arith::MaximumFOp::create(
+      b, loc, x, floatConst(b, loc, x.getType(), 0.0), kBound);
 }
 
 Value sigmoid(OpBuilder &b, Location loc, Value x) {
@@ -67,10 +74,12 @@ Value clip(OpBuilder &b, Location loc, Value x, ClipOp op) {
   Value v = x;
   if (auto lo = op.getMin())
     v = arith::MaximumFOp::create(
-        b, loc, v, floatConst(b, loc, x.getType(), lo->convertToDouble()));
+        b, loc, v, floatConst(b, loc, x.getType(), lo->convertToDouble()),
+        kBound);
   if (auto hi = op.getMax())
     v = arith::MinimumFOp::create(
-        b, loc, v, floatConst(b, loc, x.getType(), hi->convertToDouble()));
+        b, loc, v, floatConst(b, loc, x.getType(), hi->convertToDouble()),
+        kBound);
   return v;
 }
 
@@ -116,8 +125,9 @@ Value hardSigmoid(OpBuilder &b, Location loc, Value x, double alpha,
   Type t = x.getType();
   Value v = arith::AddFOp::create(b, loc, mulConst(b, loc, x, alpha),
                                   floatConst(b, loc, t, beta));
-  v = arith::MinimumFOp::create(b, loc, v, floatConst(b, loc, t, 1.0));
-  return arith::MaximumFOp::create(b, loc, v, floatConst(b, loc, t, 0.0));
+  v = arith::MinimumFOp::create(b, loc, v, floatConst(b, loc, t, 1.0), kBound);
+  return arith::MaximumFOp::create(b, loc, v, floatConst(b, loc, t, 0.0),
+                                   kBound);
 }
 
 /// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows

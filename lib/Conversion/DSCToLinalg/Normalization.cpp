@@ -62,7 +62,12 @@ Value buildSoftmax(OpBuilder &rewriter, Location loc, Value input, int64_t axis,
   Value max = buildAxisReduction(
       rewriter, loc, input, maxInit, axis,
       [](OpBuilder &b, Location l, Value acc, Value x) -> Value {
-        return arith::MaximumFOp::create(b, l, acc, x);
+        // Which zero is the max does not matter (x - max is the same): with
+        // nsz the vector max is vmaxps and a NaN check, without it also a
+        // blend on the sign per vector (a third of a transformer's softmax
+        // max pass).
+        return arith::MaximumFOp::create(b, l, acc, x,
+                                         arith::FastMathFlags::nsz);
       });
   Value exps = fullGeneric(
       input, max, elem, [&](OpBuilder &b, Location l, Value x, Value m) {

@@ -79,7 +79,7 @@ func.func @int_ops(%a: tensor<5xi32>, %b: tensor<5xi32>) -> tensor<5xi32> {
 // CHECK-SAME: iterator_types = ["parallel", "parallel"]
 // CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[M:.+]] = arith.maximumf %[[X]], %[[ZERO]] : f32
+// CHECK: %[[M:.+]] = arith.maximumf %[[X]], %[[ZERO]] fastmath<nsz> : f32
 // CHECK: linalg.yield %[[M]]
 func.func @relu(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %0 = dsc.relu %x : tensor<1x16xf32>
@@ -125,14 +125,14 @@ func.func @tanh(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
 // CHECK-LABEL: func @clip
 // CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[LO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[A:.+]] = arith.maximumf %[[X]], %[[LO]] : f32
+// CHECK: %[[A:.+]] = arith.maximumf %[[X]], %[[LO]] fastmath<nsz> : f32
 // CHECK: %[[HI:.+]] = arith.constant 6.000000e+00 : f32
-// CHECK: %[[B:.+]] = arith.minimumf %[[A]], %[[HI]] : f32
+// CHECK: %[[B:.+]] = arith.minimumf %[[A]], %[[HI]] fastmath<nsz> : f32
 // CHECK: linalg.yield %[[B]]
 // CHECK: ^bb0(%[[X2:.+]]: f32, %{{.+}}: f32):
 // CHECK-NOT: arith.maximumf
 // CHECK: %[[HI2:.+]] = arith.constant 2.000000e+00 : f32
-// CHECK: %[[C:.+]] = arith.minimumf %[[X2]], %[[HI2]] : f32
+// CHECK: %[[C:.+]] = arith.minimumf %[[X2]], %[[HI2]] fastmath<nsz> : f32
 // CHECK: linalg.yield %[[C]]
 func.func @clip(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %0 = dsc.clip %x {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x16xf32>

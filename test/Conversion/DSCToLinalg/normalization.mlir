@@ -56,7 +56,7 @@ func.func @batch_norm_2d(%x: tensor<2x3xf32>, %p: tensor<3xf32>) -> tensor<2x3xf
 // CHECK-SAME: iterator_types = ["parallel", "reduction"]
 // CHECK-SAME: ins(%[[X]] : tensor<2x10xf32>) outs(%[[MAXINIT]] : tensor<2xf32>)
 // CHECK: ^bb0(%[[IN:.+]]: f32, %[[ACC:.+]]: f32):
-// CHECK: arith.maximumf %[[ACC]], %[[IN]] : f32
+// CHECK: arith.maximumf %[[ACC]], %[[IN]] fastmath<nsz> : f32
 // CHECK: %[[EXP:.+]] = linalg.generic
 // CHECK-SAME: indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>]
 // CHECK-SAME: iterator_types = ["parallel", "parallel"]
