@@ -66,13 +66,15 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
     Value scores =
         batchedMatmul(rewriter, loc, op.getQ(), op.getK(), scoreType);
 
-    // scores * scale + mask.
+    // scores * scale + mask, in place on the scores (so that the scores'
+    // contraction kernel applies it to its rows as an epilogue instead of
+    // a pass of its own over them).
     StringRef kind = op.getMaskKind();
     double scale = op.getScale().convertToDouble();
     double maskValue = op.getMaskValue().convertToDouble();
     int64_t window = op.getWindow(), offset = op.getOffset();
-    SmallVector<Value> ins = {scores};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<Value> ins;
+    SmallVector<AffineMap> maps;
     if (Value mask = op.getMask()) {
       ins.push_back(mask);
       maps.push_back(broadcastMap(
@@ -80,17 +82,16 @@ struct AttentionLowering : OpRewritePattern<AttentionOp> {
           scoreShape));
     }
     maps.push_back(rewriter.getMultiDimIdentityMap(rank));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, scoreShape, elem);
     Value masked =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{scoreType}, ins, ValueRange{empty}, maps,
+            rewriter, loc, TypeRange{scoreType}, ins, ValueRange{scores}, maps,
             SmallVector<utils::IteratorType>(rank,
                                              utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange a) {
-              Value v = arith::MulFOp::create(b, l, a[0],
+              Value v = arith::MulFOp::create(b, l, a.back(),
                                               floatConst(b, l, elem, scale));
-              if (ins.size() == 2)
-                v = arith::AddFOp::create(b, l, v, a[1]);
+              if (ins.size() == 1)
+                v = arith::AddFOp::create(b, l, v, a[0]);
               if (kind != "none") {
                 // Key j is masked for query i when j > i + offset, or, in
                 // a window, when i + offset - j >= window.

@@ -1,17 +1,19 @@
 // RUN: dsc-opt %s --split-input-file --dsc-convert-to-linalg --mlir-print-local-scope | FileCheck %s
 
 // Tests that causal attention lowers to the scores contraction, one pass
-// that scales and adds the mask value where key j > query i + offset
-// (computed from linalg.index, no mask tensor), the softmax, and the
-// contraction with v; both contractions are marked as such, of kind
-// AttentionMatMul (dsc-bf16-contractions converts them).
+// in place on the scores (the contraction kernel's epilogue) that scales
+// and adds the mask value where key j > query i + offset (computed from
+// linalg.index, no mask tensor), the softmax, and the contraction with v;
+// both contractions are marked as such, of kind AttentionMatMul
+// (dsc-bf16-contractions converts them).
 // CHECK-LABEL: func @causal
 // CHECK-NOT: dsc.attention
-// CHECK: linalg.generic
+// CHECK: %[[S:.+]] = linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
 // CHECK-SAME: dsc.contraction = "AttentionMatMul"
 // CHECK: linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK-SAME: outs(%[[S]] : tensor<2x3x5xf32>)
 // CHECK: arith.mulf
 // CHECK: %[[I:.+]] = linalg.index 1 : index
 // CHECK: %[[J:.+]] = linalg.index 2 : index
