@@ -14,7 +14,10 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -49,14 +52,35 @@ struct RationalErf : OpRewritePattern<math::ErfOp> {
     auto fma = [&](Value a, Value b, Value c) -> Value {
       return math::FmaOp::create(rewriter, loc, a, b, c);
     };
-    // erf is +-1 in f32 beyond |x| = 4; the clamp keeps NaN (and, nsz,
+    // erf(c x) of a constant c > 0 (GELU's erf(x / sqrt 2)): c goes into
+    // the coefficients (the k-th power of x^2 scaled by c^2k, the numerator
+    // by c once more) and the clamp, one multiply less per element.
+    Value arg = op.getOperand();
+    double c = 1.0;
+    if (auto mul = arg.getDefiningOp<arith::MulFOp>()) {
+      for (int i = 0; i < 2; ++i) {
+        FloatAttr f;
+        SplatElementsAttr splat;
+        Value factor = mul->getOperand(i);
+        if (matchPattern(factor, m_Constant(&splat)))
+          f = dyn_cast<FloatAttr>(splat.getSplatValue<Attribute>());
+        else
+          matchPattern(factor, m_Constant(&f));
+        if (f && f.getValueAsDouble() > 0 &&
+            std::isfinite(f.getValueAsDouble())) {
+          c = f.getValueAsDouble();
+          arg = mul->getOperand(1 - i);
+          break;
+        }
+      }
+    }
+    // erf is +-1 in f32 beyond |c x| = 4; the clamp keeps NaN (and, nsz,
     // is one vmaxps and one vminps: see ScalefExp).
     arith::FastMathFlags nsz = arith::FastMathFlags::nsz;
     Value x = arith::MinimumFOp::create(
         rewriter, loc,
-        arith::MaximumFOp::create(rewriter, loc, op.getOperand(), cst(-4.0),
-                                  nsz),
-        cst(4.0), nsz);
+        arith::MaximumFOp::create(rewriter, loc, arg, cst(-4.0 / c), nsz),
+        cst(4.0 / c), nsz);
     Value x2 = arith::MulFOp::create(rewriter, loc, x, x);
     static constexpr double alpha[] = {
         -2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
@@ -65,13 +89,14 @@ struct RationalErf : OpRewritePattern<math::ErfOp> {
     static constexpr double beta[] = {
         -1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
         -7.37332916720468e-03, -1.42647390514189e-02};
-    Value p = cst(alpha[0]);
-    for (double a : ArrayRef<double>(alpha).drop_front())
-      p = fma(x2, p, cst(a));
+    // alpha[i] multiplies x^(2 (6 - i)) (times x), beta[i] x^(2 (4 - i)).
+    Value p = cst(alpha[0] * std::pow(c, 13));
+    for (int i = 1; i < 7; ++i)
+      p = fma(x2, p, cst(alpha[i] * std::pow(c, 2 * (6 - i) + 1)));
     p = arith::MulFOp::create(rewriter, loc, x, p);
-    Value q = cst(beta[0]);
-    for (double b : ArrayRef<double>(beta).drop_front())
-      q = fma(x2, q, cst(b));
+    Value q = cst(beta[0] * std::pow(c, 8));
+    for (int i = 1; i < 5; ++i)
+      q = fma(x2, q, cst(beta[i] * std::pow(c, 2 * (4 - i))));
     rewriter.replaceOpWithNewOp<arith::DivFOp>(op, p, q);
     return success();
   }

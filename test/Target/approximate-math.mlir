@@ -73,3 +73,19 @@ func.func @exp_scalef(%v: vector<16xf32>) -> vector<16xf32> {
   %e = math.exp %v : vector<16xf32>
   return %e : vector<16xf32>
 }
+
+// -----
+
+// Tests that erf of a constant multiple c x (GELU's x / sqrt 2) folds c into
+// the clamp (+-4 / c) and the coefficients: no multiply of the argument.
+// CHECK-LABEL: func @erf_scaled
+// CHECK:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} fastmath<nsz> : vector<16xf32>
+// CHECK:       %[[X:.*]] = arith.minimumf %[[LO]], %{{.*}} fastmath<nsz> : vector<16xf32>
+// CHECK:       arith.mulf %[[X]], %[[X]] : vector<16xf32>
+// CHECK-NOT:   arith.mulf %arg0
+func.func @erf_scaled(%v: vector<16xf32>) -> vector<16xf32> {
+  %c = arith.constant dense<0.707106769> : vector<16xf32>
+  %s = arith.mulf %v, %c : vector<16xf32>
+  %e = math.erf %s : vector<16xf32>
+  return %e : vector<16xf32>
+}

@@ -172,7 +172,9 @@ def DSCApproximateMath : Pass<"dsc-approximate-math"> {
     upstream's polynomial approximations (arithmetic only, within a few ulp
     of libm for exp) and `math.erf` into one rational function of the
     argument clamped to [-4, 4] (within 4.5e-7 of erf; half the arithmetic
-    of upstream's piecewise one: a BERT encoder's BF16 GELU epilogues), so
+    of upstream's piecewise one: a BERT encoder's BF16 GELU epilogues; a
+    constant multiple of the argument, GELU's x / sqrt 2, folds into the
+    coefficients and the clamp), so
     that loops around them vectorize instead of calling libm once per
     element. Other math ops and other types are left to the libm and LLVM
     lowerings. With `scalef` (AVX-512) exp is Cephes' expf instead, its

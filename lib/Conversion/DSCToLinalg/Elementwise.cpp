@@ -153,9 +153,9 @@ Value gelu(OpBuilder &b, Location loc, Value x, GeluOp op) {
   } else {
     inner = math::ErfOp::create(b, loc, mulConst(b, loc, x, M_SQRT1_2));
   }
-  Value onePlus =
-      arith::AddFOp::create(b, loc, floatConst(b, loc, t, 1.0), inner);
-  return arith::MulFOp::create(b, loc, mulConst(b, loc, x, 0.5), onePlus);
+  // 0.5 x (1 + inner) as one multiply-add of 0.5 x.
+  Value half = mulConst(b, loc, x, 0.5);
+  return math::FmaOp::create(b, loc, half, inner, half);
 }
 
 /// An integer constant of `type`.

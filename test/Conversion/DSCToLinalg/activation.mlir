@@ -90,15 +90,15 @@ func.func @softplus(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 // Tests gelu's two forms: 0.5 x (1 + erf(x / sqrt 2)) and
-// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))), each as one
+// multiply-add of 0.5 x.
 // CHECK-LABEL: func @gelu
 // CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[C:.+]] = arith.constant 0.707106769 : f32
 // CHECK: %[[S:.+]] = arith.mulf %[[X]], %[[C]] : f32
 // CHECK: %[[E:.+]] = math.erf %[[S]] : f32
-// CHECK: %[[P:.+]] = arith.addf %{{.+}}, %[[E]] : f32
 // CHECK: %[[H:.+]] = arith.mulf %[[X]], %{{.+}} : f32
-// CHECK: arith.mulf %[[H]], %[[P]] : f32
+// CHECK: math.fma %[[H]], %[[E]], %[[H]] : f32
 // CHECK: ^bb0(%[[Y:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[Y2:.+]] = arith.mulf %[[Y]], %[[Y]] : f32
 // CHECK: %[[Y3:.+]] = arith.mulf %[[Y]], %[[Y2]] : f32
