@@ -442,62 +442,51 @@ struct BF16ContractionsPass
       return r;
     };
 
-    // Convolutions for vdpbf16ps (pairActivations): the input as
-    // [n, c / 2, spatial..., 2] (channel pairs innermost), so that the pair
-    // (c, c + 1) a kernel multiplies with one 32-bit weight pair is one
-    // 32-bit load. Read through (c floordiv 2, ..., c mod 2).
-    DenseMap<Value, Value> paired;
-    auto pairChannels = [&](Value v, Location loc) -> Value {
-      if (Value r = paired.lookup(v))
+    // `v` rounded with index `dim` in pairs, [..., d / 2, ..., 2] (pairs
+    // innermost), read back through (d floordiv 2, ..., d mod 2): a pair
+    // vdpbf16ps multiplies is one 32-bit word. For convolutions
+    // (pairActivations) the input's channels, dim 1, so that the pair (c,
+    // c + 1) a kernel multiplies with one 32-bit weight pair is one load.
+    DenseMap<std::pair<Value, unsigned>, Value> paired;
+    auto roundInPairs = [&](Value v, unsigned dim, Location loc) -> Value {
+      if (Value r = paired.lookup({v, dim}))
         return r;
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointAfterValue(v);
       auto type = cast<RankedTensorType>(v.getType());
       SmallVector<int64_t> shape(type.getShape());
-      shape[1] /= 2;
+      shape[dim] /= 2;
       shape.push_back(2);
       Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
       unsigned rank = shape.size();
       SmallVector<AffineExpr> in;
       for (unsigned i = 0; i + 1 < rank; ++i)
         in.push_back(rewriter.getAffineDimExpr(i));
-      in[1] = in[1] * 2 + rewriter.getAffineDimExpr(rank - 1);
+      in[dim] = in[dim] * 2 + rewriter.getAffineDimExpr(rank - 1);
       SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, in, ctx),
                                      rewriter.getMultiDimIdentityMap(rank)};
       Value r = truncate(v, empty, maps, loc);
-      paired[v] = r;
+      paired[{v, dim}] = r;
       return r;
     };
-
+    auto pairChannels = [&](Value v, Location loc) {
+      return roundInPairs(v, 1, loc);
+    };
     // `b` of a product of two activations for vdpbf16ps (pairableRows):
-    // its bf16 copy in row pairs, [..., k / 2, 2 n], written by one
-    // rounding over [..., k / 2, n, 2] and collapsed.
-    DenseMap<Value, Value> rowPaired;
+    // its bf16 copy in row pairs, [..., k / 2, n, 2] collapsed to
+    // [..., k / 2, 2 n].
     auto pairRows = [&](Value v, Location loc) -> Value {
-      if (Value r = rowPaired.lookup(v))
-        return r;
+      Value r = roundInPairs(
+          v, cast<RankedTensorType>(v.getType()).getRank() - 2, loc);
       OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointAfterValue(v);
-      auto type = cast<RankedTensorType>(v.getType());
-      int64_t rank = type.getRank();
-      SmallVector<int64_t> shape(type.getShape());
-      shape[rank - 2] /= 2;
-      shape.push_back(2);
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, bf16);
-      SmallVector<AffineExpr> in;
-      for (int64_t i = 0; i < rank; ++i)
-        in.push_back(rewriter.getAffineDimExpr(i));
-      in[rank - 2] = in[rank - 2] * 2 + rewriter.getAffineDimExpr(rank);
-      SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, in, ctx),
-                                     rewriter.getMultiDimIdentityMap(rank + 1)};
-      Value r = truncate(v, empty, maps, loc);
+      rewriter.setInsertionPointAfterValue(r);
+      int64_t rank = cast<RankedTensorType>(r.getType()).getRank();
       SmallVector<ReassociationIndices> groups;
-      for (int64_t i = 0; i + 1 < rank; ++i)
+      for (int64_t i = 0; i + 2 < rank; ++i)
         groups.push_back({i});
-      groups.push_back({rank - 1, rank});
-      r = tensor::CollapseShapeOp::create(rewriter, loc, r, groups);
-      rowPaired[v] = r;
-      return r;
+      groups.push_back({rank - 2, rank - 1});
+      return tensor::CollapseShapeOp::create(rewriter, loc, r, groups)
+          .getResult();
     };
 
     for (linalg::LinalgOp op : marked) {

@@ -37,18 +37,10 @@ Value batchedMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   };
   Value init = buildFilled(b, loc, outType,
                            b.getFloatAttr(outType.getElementType(), 0));
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  iters.push_back(utils::IteratorType::reduction);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
-      SmallVector<AffineMap>{with(i, r), with(r, j), with(i, j)}, iters,
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        Value p = arith::MulFOp::create(nb, l, a[0], a[1]);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, a[2], p).getResult());
-      });
-  markContraction(generic, "AttentionMatMul");
-  return generic.getResult(0);
+  return buildContraction(
+      b, loc, lhs, rhs, init,
+      SmallVector<AffineMap>{with(i, r), with(r, j), with(i, j)}, rank, 1,
+      "AttentionMatMul");
 }
 
 struct AttentionLowering : OpRewritePattern<AttentionOp> {

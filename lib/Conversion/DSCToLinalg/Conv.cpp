@@ -61,19 +61,8 @@ Value buildConvInit(PatternRewriter &rewriter, Location loc, Value bias,
 Value buildConvGeneric(PatternRewriter &rewriter, Location loc, Value x,
                        Value w, Value init, ArrayRef<AffineMap> maps,
                        int64_t numParallel, int64_t numReduction) {
-  SmallVector<utils::IteratorType> iters(numParallel,
-                                         utils::IteratorType::parallel);
-  iters.append(numReduction, utils::IteratorType::reduction);
-  auto generic = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{init.getType()}, ValueRange{x, w},
-      ValueRange{init}, maps, iters,
-      [](OpBuilder &b, Location l, ValueRange args) {
-        Value p = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, arith::AddFOp::create(b, l, args[2], p).getResult());
-      });
-  markContraction(generic, "Conv");
-  return generic.getResult(0);
+  return buildContraction(rewriter, loc, x, w, init, maps, numParallel,
+                          numReduction, "Conv");
 }
 
 /// Ungrouped and depthwise (one input and one output channel per group)

@@ -140,7 +140,6 @@ Value softplus(OpBuilder &b, Location loc, Value x) {
 }
 
 Value gelu(OpBuilder &b, Location loc, Value x, GeluOp op) {
-  Type t = x.getType();
   Value inner;
   if (op.getApproximate() == "tanh") {
     // sqrt(2 / pi) * (x + 0.044715 x^3)

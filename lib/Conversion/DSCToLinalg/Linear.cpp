@@ -9,28 +9,27 @@
 using namespace mlir;
 
 namespace dsc {
-namespace {
 
-Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
-  Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
-  return arith::AddFOp::create(b, loc, args[2], prod);
-}
-
-/// A contraction generic over dims (parallel..., k) with the given maps.
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        Value init, ArrayRef<AffineMap> maps,
-                       int64_t numParallel, StringRef kind) {
+                       int64_t numParallel, int64_t numReduction,
+                       StringRef kind) {
   SmallVector<utils::IteratorType> iters(numParallel,
                                          utils::IteratorType::parallel);
-  iters.push_back(utils::IteratorType::reduction);
+  iters.append(numReduction, utils::IteratorType::reduction);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
       maps, iters, [](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, multiplyAccumulate(nb, nloc, args));
+        Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, nloc,
+            arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
       });
   markContraction(generic, kind);
   return generic.getResult(0);
 }
+
+namespace {
 
 struct MatMulLowering : OpRewritePattern<MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -86,9 +85,9 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
     SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, lhsExprs, ctx),
                                    AffineMap::get(numLoops, 0, rhsExprs, ctx),
                                    AffineMap::get(numLoops, 0, outExprs, ctx)};
-    rewriter.replaceOp(op,
-                       buildContraction(rewriter, loc, op.getLhs(), op.getRhs(),
-                                        init, maps, type.getRank(), "MatMul"));
+    rewriter.replaceOp(op, buildContraction(rewriter, loc, op.getLhs(),
+                                            op.getRhs(), init, maps,
+                                            type.getRank(), 1, "MatMul"));
     return success();
   }
 };
@@ -129,7 +128,7 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
                                    op.getTransB() ? map({n, k}) : map({k, n}),
                                    map({m, n})};
     Value acc = buildContraction(rewriter, loc, op.getA(), op.getB(), init,
-                                 maps, 2, "Gemm");
+                                 maps, 2, 1, "Gemm");
     if (alpha != 1.0) {
       SmallVector<Value> ins = {acc};
       if (c)

@@ -56,6 +56,16 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::ValueRange inputs, BodyBuilder body);
 
 /// tensor.empty of `type` filled with `value`.
+/// out += lhs * rhs as a linalg.generic over loops (numParallel parallel,
+/// then numReduction reduction ones) with the given maps, marked as a
+/// contraction of `kind` (dsc.contraction: "MatMul", "Gemm", "Conv",
+/// "AttentionMatMul"; see dsc-bf16-contractions).
+mlir::Value buildContraction(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value lhs, mlir::Value rhs, mlir::Value init,
+                             llvm::ArrayRef<mlir::AffineMap> maps,
+                             int64_t numParallel, int64_t numReduction,
+                             llvm::StringRef kind);
+
 mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type, mlir::TypedAttr value);
 
