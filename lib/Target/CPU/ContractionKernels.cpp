@@ -338,8 +338,8 @@ unsigned rowPairedDim(const Group &g) {
   auto type = dyn_cast<MemRefType>(g.bBuf.getType());
   unsigned rank = g.bMap.getNumResults();
   if (!type || !type.getElementType().isBF16() || rank < 2 ||
-      !type.getLayout().isIdentity() || type.getShape().back() % 32 ||
-      constantGlobal(g.bBuf))
+      !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      type.getShape().back() % 32 || constantGlobal(g.bBuf))
     return ~0u;
   MLIRContext *ctx = g.bMap.getContext();
   auto half = dyn_cast<AffineBinaryOpExpr>(g.bMap.getResult(rank - 2));
