@@ -21,10 +21,16 @@
  * loop's generation, the end of its share and its next chunk, advanced by
  * compare-and-swap, so a thread still holding an old generation can never
  * claim a chunk of the next loop (which is only posted once every chunk of
- * the current one has finished). A loop started while the pool is already
- * running one (a nested call from inside a loop body, or a concurrent call
- * from another thread sharing the pool) runs inline on its calling thread,
- * so nesting can never deadlock. Nothing is allocated per loop.
+ * the current one has finished). Each word has a cache line of its own, and
+ * a thread adds the chunks it ran to the shared count once, when none is
+ * left to claim: claiming and finishing home chunks then stays in the
+ * thread's own cache, where a shared line for both words and one shared
+ * count per chunk moved lines between the cores about twice per chunk (an
+ * empty loop on two threads: 1.6 -> 1.1 us). A loop started while the pool
+ * is already running one (a nested call from inside a loop body, or a
+ * concurrent call from another thread sharing the pool) runs inline on its
+ * calling thread, so nesting can never deadlock. Nothing is allocated per
+ * loop.
  *
  * Waking a parked thread costs tens to hundreds of microseconds (a futex and,
  * in a VM, an idle vCPU's exit), which is most of a small kernel's time: so
@@ -43,6 +49,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* A cache line (the claim words and the finished count are a line apart). */
+#define DSC_LINE 64
+
 struct dsc_context {
   int num_threads; /* including the thread that calls dsc_parallel_for */
   int num_workers; /* worker threads actually started */
@@ -50,25 +59,35 @@ struct dsc_context {
   pthread_mutex_t mu;
   pthread_cond_t work_cv; /* workers: a new loop was posted, or shutdown */
   pthread_cond_t done_cv; /* caller: the last chunk finished */
-  /* Written under mu; generation, next and chunks_done are also read and
-   * updated atomically outside it. */
+  /* Written under mu; generation, the claim words and chunks_done are also
+   * read and updated atomically outside it. */
   unsigned long generation; /* bumped for every posted loop */
   int busy;                 /* a loop is in flight */
   int shutdown;
   dsc_task_fn fn;
   void *arg;
-  int64_t n, num_chunks, chunks_done;
-  int waiting; /* the caller may sleep on done_cv */
+  int64_t n, num_chunks;
   int next_worker; /* index handed to the next worker started */
   /* Set by dsc_guard_fail (a failed run-time check of the generated code,
    * always on the thread that runs the entry), read and cleared by the
    * session around each run. */
   int failed;
   char error[DSC_ERROR_BYTES];
-  /* One claim word per thread (see claim_word): thread t's home chunks,
-   * the t-th contiguous share of the loop, which it claims first; then it
-   * takes what is left of the others'. */
-  uint64_t next[];
+  /* Chunks finished (each thread adds its own once per loop) and whether
+   * the caller may sleep on done_cv: a line apart from the loop's fields,
+   * which the workers read while it changes. (Padding, not alignment: two
+   * addresses a line apart never share one.) */
+  char before_done[DSC_LINE];
+  int64_t chunks_done;
+  int waiting;
+  char after_done[DSC_LINE];
+  /* One claim word per thread (see claim_word), a line apart: thread t's
+   * home chunks, the t-th contiguous share of the loop, which it claims
+   * first; then it takes what is left of the others'. */
+  struct dsc_claim {
+    uint64_t word;
+    char pad[DSC_LINE - sizeof(uint64_t)];
+  } next[];
 };
 
 /* Chunks per thread where the loop has more iterations than that. */
@@ -95,32 +114,37 @@ static uint64_t claim_word(unsigned long gen, int64_t end) {
          ((uint64_t)end << DSC_CHUNK_BITS);
 }
 
+/* Claims the next chunk of loop `gen` for thread `self` (its home chunks
+ * first, then the next thread's, and so on, from thread `*from` on): the
+ * chunk's index, or -1 when none is left (or a later loop is posted). */
+static int64_t claim(dsc_context *c, unsigned long gen, int self, int *from) {
+  const uint64_t mask = DSC_MAX_CHUNKS;
+  for (;;) {
+    uint64_t *word = &c->next[(self + *from) % c->num_threads].word;
+    uint64_t v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    if ((v >> (2 * DSC_CHUNK_BITS)) != (gen & 0xffffffu))
+      return -1; /* a later loop */
+    if ((v & mask) >= ((v >> DSC_CHUNK_BITS) & mask)) {
+      if (++*from == c->num_threads)
+        return -1; /* no chunk left */
+      continue;
+    }
+    if (__atomic_compare_exchange_n(word, &v, v + 1, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+      return (int64_t)(v & mask);
+  }
+}
+
 /* Claims and runs chunks of loop `gen` until none is left; called without
  * the mutex. A successful claim keeps the loop (and its fields) current:
- * the next loop is only posted once every chunk has finished. */
+ * the next loop is only posted once every chunk has finished, and the
+ * chunks a thread ran count as finished only when it adds them at the end. */
 static void run_chunks(dsc_context *c, unsigned long gen, int self) {
-  const uint64_t mask = DSC_MAX_CHUNKS;
   int from = 0;
-  for (;;) {
-    uint64_t v;
-    int64_t num_chunks, k, q, r, begin, end;
-    /* Home chunks first, then the next thread's, and so on. */
-    for (;;) {
-      uint64_t *word = &c->next[(self + from) % c->num_threads];
-      v = __atomic_load_n(word, __ATOMIC_ACQUIRE);
-      if ((v >> (2 * DSC_CHUNK_BITS)) != (gen & 0xffffffu))
-        return; /* a later loop */
-      if ((v & mask) >= ((v >> DSC_CHUNK_BITS) & mask)) {
-        if (++from == c->num_threads)
-          return; /* no chunk left */
-        continue;
-      }
-      if (__atomic_compare_exchange_n(word, &v, v + 1, 0, __ATOMIC_ACQ_REL,
-                                      __ATOMIC_ACQUIRE))
-        break;
-    }
+  int64_t k, finished = 0, num_chunks = 0;
+  while ((k = claim(c, gen, self, &from)) >= 0) {
+    int64_t begin, end;
     num_chunks = c->num_chunks;
-    k = (int64_t)(v & mask);
     if (num_chunks < c->n &&
         num_chunks == DSC_CHUNKS_PER_THREAD * (int64_t)c->num_threads) {
       /* Chunk k is number j of thread t's share of the iterations,
@@ -133,23 +157,24 @@ static void run_chunks(dsc_context *c, unsigned long gen, int self) {
       end = first +
             (j + 1 < DSC_CHUNKS_PER_THREAD ? len - (len >> (j + 1)) : len);
     } else {
-      q = c->n / num_chunks;
-      r = c->n % num_chunks;
+      int64_t q = c->n / num_chunks, r = c->n % num_chunks;
       begin = k * q + (k < r ? k : r);
       end = begin + q + (k < r ? 1 : 0);
     }
     if (begin < end) /* (a short share's halves may be empty) */
       c->fn(c->arg, begin, end);
-    /* The caller parks only after announcing it (waiting, then a recheck
-     * of chunks_done, both sequentially consistent), so the last finisher
-     * takes the mutex only when someone may sleep on done_cv. */
-    if (__atomic_add_fetch(&c->chunks_done, 1, __ATOMIC_SEQ_CST) ==
-            num_chunks &&
-        __atomic_load_n(&c->waiting, __ATOMIC_SEQ_CST)) {
-      pthread_mutex_lock(&c->mu);
-      pthread_cond_signal(&c->done_cv);
-      pthread_mutex_unlock(&c->mu);
-    }
+    ++finished;
+  }
+  /* The caller parks only after announcing it (waiting, then a recheck of
+   * chunks_done, both sequentially consistent), so the last finisher takes
+   * the mutex only when someone may sleep on done_cv. */
+  if (finished &&
+      __atomic_add_fetch(&c->chunks_done, finished, __ATOMIC_SEQ_CST) ==
+          num_chunks &&
+      __atomic_load_n(&c->waiting, __ATOMIC_SEQ_CST)) {
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_signal(&c->done_cv);
+    pthread_mutex_unlock(&c->mu);
   }
 }
 
@@ -217,7 +242,7 @@ dsc_status dsc_parallel_for(dsc_context *ctx, int64_t n, dsc_task_fn fn,
     /* Thread i's share: chunks [i C / T, (i + 1) C / T). */
     int64_t lo = i * ctx->num_chunks / ctx->num_threads;
     int64_t hi = (i + 1) * ctx->num_chunks / ctx->num_threads;
-    __atomic_store_n(&ctx->next[i], claim_word(gen, hi) | (uint64_t)lo,
+    __atomic_store_n(&ctx->next[i].word, claim_word(gen, hi) | (uint64_t)lo,
                      __ATOMIC_RELEASE);
   }
   __atomic_store_n(&ctx->generation, gen, __ATOMIC_RELEASE);
@@ -275,7 +300,7 @@ dsc_status dsc_context_create(int num_threads, dsc_context **out) {
 #endif
     num_threads = cpus < 1 ? 1 : cpus > INT_MAX ? INT_MAX : (int)cpus;
   }
-  c = (dsc_context *)calloc(1, sizeof *c + (size_t)num_threads * sizeof(uint64_t));
+  c = (dsc_context *)calloc(1, sizeof *c + (size_t)num_threads * sizeof c->next[0]);
   if (!c)
     return DSC_ERR_OUT_OF_MEMORY;
   c->num_threads = num_threads;
