@@ -1376,8 +1376,9 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // serves both) by two columns, 8 chunks of 32 of K per step (32 tile
 // multiplies per load and store of the 4 f32 tiles, which live in a 32x32
 // stack buffer aligned to a cache line); the first step starts from tilezero, the other loads the
-// f32 tiles and stores them back; then the bias init is added to the rows
-// read back. Without an init the output's values are.
+// f32 tiles and stores them back; then each row read back is added to its
+// bias (the init) and stored before the next row is read. Without an init
+// the output's values are.
 // Without AMX (the first RUN line) the same matmul takes the FMA kernels.
 // CHECK-LABEL: func @amx_bias
 // CHECK-NOT:   amx.
@@ -1397,11 +1398,25 @@ memref.global "private" constant @xw : memref<512x32xbf16> = dense<1.0>
 // AMX-COUNT-4: amx.tile_load %[[TILES]]
 // AMX-COUNT-32: amx.tile_mulf
 // AMX:       vector.load %[[TILES]]
+// AMX:       vector.load %arg1
 // AMX:       arith.addf %{{.*}} : vector<32xf32>
 // AMX-NOT:   linalg.generic
 // AMX-LABEL: func @amx_accumulate
-// AMX:       vector.load %arg1
 // AMX:       amx.tile_zero
+// AMX:       amx.tile_store
+// AMX:       vector.load %{{.*}} : memref<32x32xf32>, vector<32xf32>
+// AMX-NEXT:  vector.load %arg1
+// AMX-NEXT:  arith.addf
+// AMX-NEXT:  vector.store {{.*}} %arg1
+// Tests that rows from a zero-filled output are the sums read back as they
+// are (the tiles start at +0: adding +0 again changes nothing).
+// AMX-LABEL: func @amx_zero_init
+// AMX:       amx.tile_store
+// AMX:       %[[SUM:.*]] = vector.load %{{.*}} : memref<32x32xf32>, vector<32xf32>
+// AMX-NOT:   arith.addf
+// AMX:       vector.store %[[SUM]], %arg1
+// AMX-NOT:   arith.addf
+// AMX:       return
 func.func @amx_bias(%x: memref<64x512xbf16>, %bias: memref<32xf32>,
                     %out: memref<64x32xf32>) {
   %w = memref.get_global @xw : memref<512x32xbf16>
@@ -1426,6 +1441,24 @@ func.func @amx_bias(%x: memref<64x512xbf16>, %bias: memref<32xf32>,
 }
 func.func @amx_accumulate(%x: memref<64x512xbf16>, %out: memref<64x32xf32>) {
   %w = memref.get_global @xw : memref<512x32xbf16>
+  linalg.generic {indexing_maps = [#xa, #xb, #xo],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<64x512xbf16>, memref<512x32xbf16>)
+      outs(%out : memref<64x32xf32>) {
+  ^bb0(%p: bf16, %q: bf16, %acc: f32):
+    %pf = arith.extf %p : bf16 to f32
+    %qf = arith.extf %q : bf16 to f32
+    %m = arith.mulf %pf, %qf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @amx_zero_init(%x: memref<64x512xbf16>, %out: memref<64x32xf32>) {
+  %w = memref.get_global @xw : memref<512x32xbf16>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<64x32xf32>)
   linalg.generic {indexing_maps = [#xa, #xb, #xo],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<64x512xbf16>, memref<512x32xbf16>)

@@ -110,7 +110,7 @@ struct Group {
   // With `dot`: the reduction on AMX tiles (tdpbf16ps): tiles of up to 16
   // rows of `a` (up to 32 bf16 of the pair loop each, at a constant stride)
   // times tiles of the packed `b` per 16 lanes, accumulated in f32 tiles
-  // (see Emitter::amxAccumulate).
+  // (see Emitter::amxProducts).
   bool amx = false;
   SmallVector<unsigned> aRows, bRows; // row-candidate loops
   // A pooling window (out = max/maxnum/add(out, b); `a` is the window's
@@ -1422,7 +1422,7 @@ struct Emitter {
   /// block of 32 output channels, read at ~8 GB/s). With the blocks outermost
   /// in the tile order, every tile then also prefetches into L2 its share of
   /// the next block's lines, spread over its reduction steps (on AMX,
-  /// amxAccumulate's steps of the pair loop, each step's lines spread over its
+  /// amxProducts' steps of the pair loop, each step's lines spread over its
   /// taps). On AMX, where the products are fast enough that a block's first
   /// tile spent most of its time waiting on the weights: the 3x3 512->512 on
   /// 7x7 0.346 -> 0.303 ms alone, ResNet-50 BF16 10.9 -> 9.4 ms at one
@@ -1459,7 +1459,7 @@ struct Emitter {
     p.slabElements = type.getNumElements() / blocks;
     p.slabLines = llvm::divideCeil(p.slabElements, p.lineElements);
     if (g.amx) {
-      // amxAccumulate's steps of the pair loop (no loops around them).
+      // amxProducts' steps of the pair loop (no loops around them).
       AMXSteps s = amxSteps();
       if (!s.outer.empty())
         return p;
@@ -1715,7 +1715,7 @@ struct Emitter {
     return best;
   }
 
-  /// How amxAccumulate walks the reduction: the loops other than the pair
+  /// How amxProducts walks the reduction: the loops other than the pair
   /// loop, kernel taps (up to 7) unrolled into each step of the pair loop,
   /// longer ones as loops around it; chunks of 32 of the pair loop per step.
   struct AMXSteps {
@@ -1760,26 +1760,23 @@ struct Emitter {
     return s;
   }
 
-  /// The reduction of the register block at `base` on AMX tiles, added to
-  /// the initial accumulators `accs` (one row each, evaluated before: the
-  /// init op's values, or without one the output's). The block's rows are
-  /// tiles of `a` (16 rows each at most: one or two halves of the a-row
-  /// tile, for each row of the second row loop), its lanes one or two
-  /// columns of 16, computed in register blocks of two tiles of `a` (see
-  /// kAMXGroupParts). The f32
-  /// tiles live in a stack buffer of the block's rows between steps of the
-  /// pair loop (x86_amx values cannot cross blocks once the loops are
-  /// branches; dsc-outline-parallel moves the buffer to the outlined
-  /// function's entry): each step, register block after register block,
-  /// loads them, adds the products of every kernel tap (per tap the tiles
-  /// of `a`, then per column a tile of `b` for all of them) and stores them
-  /// back; the epilogue then reads the rows.
-  /// (Kept in the output instead, they wrote an f32 map that only its bf16
-  /// rounding is read from.) Each step also issues its part of `slab`, the
+  /// The reduction of the register block at `base` on AMX tiles, into the
+  /// rows of `tiles` (amxTileBuffer; emit() then adds each row to its
+  /// initial value). The block's rows are tiles of `a` (16 rows each at
+  /// most: one or two halves of the a-row tile, for each row of the second
+  /// row loop), its lanes one or two columns of 16, computed in register
+  /// blocks of two tiles of `a` (see kAMXGroupParts). The f32 tiles live in
+  /// that stack buffer of the block's rows between steps of the pair loop
+  /// (x86_amx values cannot cross blocks once the loops are branches;
+  /// dsc-outline-parallel moves the buffer to the outlined function's entry):
+  /// each step, register block after register block, loads them, adds the
+  /// products of every kernel tap (per tap the tiles of `a`, then per column a
+  /// tile of `b` for all of them) and stores them back; the epilogue then reads
+  /// the rows. (Kept in the output instead, they wrote an f32 map that only its
+  /// bf16 rounding is read from.) Each step also issues its part of `slab`, the
   /// tile's prefetch of the next weight block (see planSlabPrefetch).
-  SmallVector<Value> amxAccumulate(ArrayRef<Value> base,
-                                   SmallVector<Value> accs,
-                                   const SlabPrefetch &slab) {
+  void amxProducts(ArrayRef<Value> base, const SlabPrefetch &slab,
+                   Value tiles) {
     int64_t columns = lanes / 16;
     Type f32 = b.getF32Type(), bf16 = b.getBF16Type();
     // (first row in rowAt, rows) of each tile of `a`: for each row of the
@@ -1803,15 +1800,8 @@ struct Emitter {
     };
     SmallVector<SmallVector<Value>> rowAt = rowDims(base);
     Value aStride = index(*memoryStride(g.aBuf, g.aMap, aRow));
-    // Row r of the block at row r of the buffer; a tile's rows are every
-    // bRowTile-th from its first. Aligned to a cache line: at the stack's
-    // 16-byte alignment every 64-byte tile row and every vector the
-    // epilogue reads back straddled two lines (ten 3x3 256->256 on 14x14
-    // 1.63 -> 1.46 ms, 128->128 on 28x28 1.60 -> 1.54; ResNet-18 BF16 3.41
-    // -> 3.25 ms, ResNet-50 8.9 -> 8.4 at one thread).
-    Value tiles = memref::AllocaOp::create(
-        b, loc, MemRefType::get({int64_t(rowAt.size()), lanes}, f32),
-        b.getI64IntegerAttr(kCacheLineBytes));
+    // Row r of the block at row r of `tiles`; a tile's rows are every
+    // bRowTile-th from its first.
     Value tileStride = index(bRowTile * lanes);
     auto cType = [&](size_t p) {
       return amx::TileType::get({parts[p].second, 16}, f32);
@@ -1945,14 +1935,18 @@ struct Emitter {
                                    amx::TileZeroOp::create(b, loc, cType(p)),
                                    tileStride);
     walk(0, SmallVector<Value>(base));
+  }
 
-    // The initial values (the init's, or the output's) plus the products.
-    for (int64_t r = 0; r < int64_t(rowAt.size()); ++r)
-      accs[r] = arith::AddFOp::create(
-          b, loc, accs[r],
-          vector::LoadOp::create(b, loc, vecType, tiles,
-                                 ValueRange{index(r), index(0)}));
-    return accs;
+  /// The stack buffer of a register block's f32 tiles (see amxProducts):
+  /// its rows, `lanes` wide. Aligned to a cache line: at the stack's
+  /// 16-byte alignment every 64-byte tile row and every vector the epilogue
+  /// reads back straddled two lines (ten 3x3 256->256 on 14x14 1.63 -> 1.46
+  /// ms, 128->128 on 28x28 1.60 -> 1.54; ResNet-18 BF16 3.41 -> 3.25 ms,
+  /// ResNet-50 8.9 -> 8.4 at one thread).
+  Value amxTileBuffer() {
+    return memref::AllocaOp::create(
+        b, loc, MemRefType::get({aRowTile * bRowTile, lanes}, b.getF32Type()),
+        b.getI64IntegerAttr(kCacheLineBytes));
   }
 
   /// `v + i`, folded when `v` is a constant (a pinned tile's base).
@@ -2273,18 +2267,19 @@ struct Emitter {
                            Value last) {
             SmallVector<SmallVector<Value>> rows = rowDims(base);
 
+            // The initial value of the row at `dims`: the init's, or the
+            // output's.
+            auto initialRow = [&](ArrayRef<Value> dims) -> Value {
+              if (g.init)
+                return evalElementwise(g.init, dims, Value(), outMask);
+              if (g.outGather)
+                return gatherLanes(g.out, outMap, dims, g.vecDim);
+              return loadVector(g.out, indices(outMap, dims), outMask);
+            };
             auto initial = [&]() {
               SmallVector<Value> accs;
-              for (auto &dims : rows) {
-                if (g.init)
-                  accs.push_back(
-                      evalElementwise(g.init, dims, Value(), outMask));
-                else if (g.outGather)
-                  accs.push_back(gatherLanes(g.out, outMap, dims, g.vecDim));
-                else
-                  accs.push_back(
-                      loadVector(g.out, indices(outMap, dims), outMask));
-              }
+              for (auto &dims : rows)
+                accs.push_back(initialRow(dims));
               return accs;
             };
             auto partial = [&]() {
@@ -2313,6 +2308,53 @@ struct Emitter {
             if (g.epilogue && !g.outGather)
               for (auto &dims : rows)
                 prefetchEpilogue(dims);
+            // The row at `dims` with its sums `result`: the epilogue's
+            // value where `final`, stored, and its bf16 roundings.
+            auto storeRow = [&](ArrayRef<Value> dims, Value result,
+                                bool final) {
+              if (final && g.epilogue)
+                result = evalElementwise(g.epilogue, dims, result, outMask);
+              if (final && !g.keepOut) {
+                // Only the roundings are read later.
+              } else if (g.outGather) {
+                scatterLanes(result, g.out, outMap, dims, g.vecDim);
+              } else {
+                storeLanes(b, loc, result, g.out, indices(outMap, dims),
+                           outMask);
+              }
+              if (final && !g.roundings.empty()) {
+                Value narrow = arith::TruncFOp::create(
+                    b, loc, VectorType::get({lanes}, b.getBF16Type()), result);
+                for (linalg::GenericOp rounding : g.roundings)
+                  storeLanes(b, loc, narrow,
+                             rounding.getDpsInitOperand(0)->get(),
+                             indices(outMap, dims), outMask);
+              }
+            };
+            // On AMX the rows come from the tile buffer after all the
+            // products, each row then on its own to its stores: its initial
+            // value, its sums, its epilogue. (With all rows' initial values
+            // first and the sums added to all of them, as the FMA kernels'
+            // accumulators are, LLVM kept 64 rows of a 32 x 32 block live
+            // at once and spilled half of them: a 1x1 64->256 on 56x56 at
+            // 137 us where a C loop of the same tiles took 54.) An initial
+            // +0 (a zero-filled output) is not added: the tiles start at +0,
+            // so their sums are never -0 and adding +0 changes nothing.
+            if (g.amx && !kLo) {
+              Value tiles = amxTileBuffer();
+              amxProducts(base, slab, tiles);
+              for (auto [r, dims] : llvm::enumerate(rows)) {
+                Value sum = vector::LoadOp::create(
+                    b, loc, vecType, tiles, ValueRange{index(r), index(0)});
+                Value init = initialRow(dims), zero = init;
+                if (auto splat = init.getDefiningOp<vector::BroadcastOp>())
+                  zero = splat.getSource();
+                if (!matchPattern(zero, m_PosZeroFloat()))
+                  sum = arith::AddFOp::create(b, loc, init, sum);
+                storeRow(dims, sum, /*final=*/true);
+              }
+              return;
+            }
             SmallVector<Value> accs =
                 kLo ? select(first, initial, partial) : initial();
 
@@ -2465,32 +2507,11 @@ struct Emitter {
                   });
               return SmallVector<Value>(loop.getResults());
             };
-            accs = g.amx ? amxAccumulate(base, accs, slab)
-                         : nest(0, SmallVector<Value>(base), accs);
+            accs = nest(0, SmallVector<Value>(base), accs);
 
             auto store = [&](bool final) {
-              for (auto [r, dims] : llvm::enumerate(rows)) {
-                Value result = accs[r];
-                if (final && g.epilogue)
-                  result = evalElementwise(g.epilogue, dims, result, outMask);
-                if (final && !g.keepOut) {
-                  // Only the roundings are read later.
-                } else if (g.outGather) {
-                  scatterLanes(result, g.out, outMap, dims, g.vecDim);
-                } else {
-                  storeLanes(b, loc, result, g.out, indices(outMap, dims),
-                             outMask);
-                }
-                if (final && !g.roundings.empty()) {
-                  Value narrow = arith::TruncFOp::create(
-                      b, loc, VectorType::get({lanes}, b.getBF16Type()),
-                      result);
-                  for (linalg::GenericOp rounding : g.roundings)
-                    storeLanes(b, loc, narrow,
-                               rounding.getDpsInitOperand(0)->get(),
-                               indices(outMap, dims), outMask);
-                }
-              }
+              for (auto [r, dims] : llvm::enumerate(rows))
+                storeRow(dims, accs[r], final);
               return SmallVector<Value>();
             };
             if (kLo)
