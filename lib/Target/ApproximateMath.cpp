@@ -151,6 +151,44 @@ struct ScalefExp : OpRewritePattern<math::ExpOp> {
     Value r2 = arith::MulFOp::create(rewriter, loc, r, r);
     Value e = arith::AddFOp::create(rewriter, loc, fma(poly, r2, r), cst(1.0));
     Type i32 = rewriter.getI32Type();
+    // Whole 512-bit vectors: vscalefps on k as it is (an integral float),
+    // 16 lanes at a time (LLVM splits wider vectors into zmm anyway), two
+    // instructions fewer than ldexp's integer exponent, which LLVM converts
+    // back to float for vscalefps (vcvttps2dq + vcvtdq2ps): SiLU's ~27 vector
+    // instructions per 16 lanes, 2 of them.
+    if (vec && vec.getNumElements() % 16 == 0) {
+      auto zmm = VectorType::get({16}, rewriter.getF32Type());
+      Value allLanes = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getI16IntegerAttr(-1));
+      // _MM_FROUND_CUR_DIRECTION (an immediate operand).
+      Value rounding = arith::ConstantOp::create(rewriter, loc,
+                                                 rewriter.getI32IntegerAttr(4));
+      Value result = arith::ConstantOp::create(rewriter, loc, vec,
+                                               rewriter.getZeroAttr(vec));
+      for (int64_t i = 0; i < vec.getNumElements(); i += 16) {
+        auto slice = [&](Value v) -> Value {
+          if (vec.getNumElements() == 16)
+            return v;
+          return vector::ExtractStridedSliceOp::create(
+              rewriter, loc, v, ArrayRef<int64_t>{i}, ArrayRef<int64_t>{16},
+              ArrayRef<int64_t>{1});
+        };
+        Value part =
+            LLVM::CallIntrinsicOp::create(
+                rewriter, loc, zmm,
+                rewriter.getStringAttr("llvm.x86.avx512.mask.scalef.ps.512"),
+                ValueRange{slice(e), slice(k), slice(e), allLanes, rounding})
+                .getResult(0);
+        result = vec.getNumElements() == 16
+                     ? part
+                     : vector::InsertStridedSliceOp::create(
+                           rewriter, loc, part, result, ArrayRef<int64_t>{i},
+                           ArrayRef<int64_t>{1})
+                           .getResult();
+      }
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     Type intType = vec ? Type(VectorType::get(vec.getShape(), i32)) : i32;
     Value n = arith::FPToSIOp::create(rewriter, loc, intType, k);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(

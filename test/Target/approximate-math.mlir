@@ -51,7 +51,8 @@ func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
 // Tests that with scalef (AVX-512) f32 exp is Cephes' expf: the argument
 // clamped to [-104, 89] (nsz: one vmaxps/vminps each, NaN kept), k =
 // roundeven(x log2 e), r = x - k ln 2 in two parts, 1 + r + r^2 p(r) with p
-// of degree 5, and one llvm.ldexp by k (vscalefps), no range selects.
+// of degree 5, scaled by 2^k with vscalefps on the float k (16 lanes at a
+// time; llvm.ldexp of an integer k for other widths), no range selects.
 // Without it, upstream's approximation (selects for the range).
 // SCALEF-LABEL: func @exp_scalef
 // SCALEF:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} fastmath<nsz> : vector<16xf32>
@@ -63,15 +64,33 @@ func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
 // SCALEF:       arith.mulf
 // SCALEF:       math.fma
 // SCALEF:       %[[E:.*]] = arith.addf
-// SCALEF:       %[[N:.*]] = arith.fptosi %[[K]] : vector<16xf32> to vector<16xi32>
-// SCALEF:       llvm.call_intrinsic "llvm.ldexp"(%[[E]], %[[N]]) : (vector<16xf32>, vector<16xi32>) -> vector<16xf32>
+// SCALEF-NOT:   arith.fptosi
+// SCALEF:       llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"(%[[E]], %[[K]], %[[E]], %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>, i16, i32) -> vector<16xf32>
 // SCALEF-NOT:   arith.select
+// SCALEF-LABEL: func @exp_scalef_wide
+// SCALEF-COUNT-2: vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [16], strides = [1]} : vector<32xf32> to vector<16xf32>
+// SCALEF:       llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"
+// SCALEF:       vector.insert_strided_slice %{{.*}} {offsets = [0], strides = [1]} : vector<16xf32> into vector<32xf32>
+// SCALEF-COUNT-2: vector.extract_strided_slice %{{.*}} {offsets = [16], sizes = [16], strides = [1]} : vector<32xf32> to vector<16xf32>
+// SCALEF:       llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"
+// SCALEF:       vector.insert_strided_slice %{{.*}} {offsets = [16], strides = [1]} : vector<16xf32> into vector<32xf32>
+// SCALEF-LABEL: func @exp_scalef_narrow
+// SCALEF:       %[[N:.*]] = arith.fptosi %{{.*}} : vector<8xf32> to vector<8xi32>
+// SCALEF:       llvm.call_intrinsic "llvm.ldexp"(%{{.*}}, %[[N]]) : (vector<8xf32>, vector<8xi32>) -> vector<8xf32>
 // CHECK-LABEL: func @exp_scalef
 // CHECK:       arith.select
 // CHECK-NOT:   llvm.call_intrinsic
 func.func @exp_scalef(%v: vector<16xf32>) -> vector<16xf32> {
   %e = math.exp %v : vector<16xf32>
   return %e : vector<16xf32>
+}
+func.func @exp_scalef_wide(%v: vector<32xf32>) -> vector<32xf32> {
+  %e = math.exp %v : vector<32xf32>
+  return %e : vector<32xf32>
+}
+func.func @exp_scalef_narrow(%v: vector<8xf32>) -> vector<8xf32> {
+  %e = math.exp %v : vector<8xf32>
+  return %e : vector<8xf32>
 }
 
 // -----

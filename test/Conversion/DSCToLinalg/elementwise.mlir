@@ -99,7 +99,7 @@ func.func @relu(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
 // CHECK: %[[D:.+]] = arith.addf %[[ONE]], %[[E]] : f32
 // CHECK: %[[MAX:.+]] = arith.constant 3.40282347E+38 : f32
 // CHECK: %[[C:.+]] = arith.minimumf %[[D]], %[[MAX]] : f32
-// CHECK: %[[R:.+]] = arith.divf %[[ONE]], %[[C]] fastmath<ninf,arcp> : f32
+// CHECK: %[[R:.+]] = arith.divf %[[ONE]], %[[C]] fastmath<ninf,arcp,contract> : f32
 // CHECK: linalg.yield %[[R]]
 func.func @sigmoid(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %0 = dsc.sigmoid %x : tensor<1x16xf32>
