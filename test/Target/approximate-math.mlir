@@ -48,22 +48,24 @@ func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
 
 // -----
 
-// Tests that with scalef (AVX-512) f32 exp is Cephes' expf: the argument
-// clamped to [-104, 89] (nsz: one vmaxps/vminps each, NaN kept), k =
-// roundeven(x log2 e), r = x - k ln 2 in two parts, 1 + r + r^2 p(r) with p
-// of degree 5, scaled by 2^k with vscalefps on the float k (16 lanes at a
-// time; llvm.ldexp of an integer k for other widths), no range selects.
+// Tests that with scalef (AVX-512) f32 exp clamps its argument to [-104,
+// 89] (nsz: one vmaxps/vminps each, NaN kept), rounds k = x log2 e by
+// adding and subtracting 1.5 * 2^23 (no roundeven), reduces r = x - k ln 2
+// in two parts, evaluates a degree-6 polynomial in r as 6 FMAs and scales it
+// by 2^k with vscalefps on the float k (16 lanes at a time; llvm.ldexp of
+// an integer k for other widths), no range selects.
 // Without it, upstream's approximation (selects for the range).
 // SCALEF-LABEL: func @exp_scalef
 // SCALEF:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} fastmath<nsz> : vector<16xf32>
 // SCALEF:       %[[X:.*]] = arith.minimumf %[[LO]], %{{.*}} fastmath<nsz> : vector<16xf32>
-// SCALEF:       %[[K:.*]] = math.roundeven %{{.*}} : vector<16xf32>
+// SCALEF:       %[[KM:.*]] = math.fma %[[X]], %{{.*}}, %[[M:.*]] : vector<16xf32>
+// SCALEF:       %[[K:.*]] = arith.subf %[[KM]], %[[M]] : vector<16xf32>
+// SCALEF-NOT:   math.roundeven
 // SCALEF:       math.fma %[[K]], %{{.*}}, %[[X]] : vector<16xf32>
-// SCALEF:       math.fma %[[K]]
-// SCALEF-COUNT-5: math.fma
-// SCALEF:       arith.mulf
-// SCALEF:       math.fma
-// SCALEF:       %[[E:.*]] = arith.addf
+// SCALEF:       %[[R:.*]] = math.fma %[[K]]
+// SCALEF-COUNT-5: math.fma %{{.*}}, %[[R]]
+// SCALEF:       %[[E:.*]] = math.fma %{{.*}}, %[[R]]
+// SCALEF-NOT:   arith.mulf
 // SCALEF-NOT:   arith.fptosi
 // SCALEF:       llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"(%[[E]], %[[K]], %[[E]], %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>, i16, i32) -> vector<16xf32>
 // SCALEF-NOT:   arith.select
