@@ -136,20 +136,32 @@ struct ScalefExp : OpRewritePattern<math::ExpOp> {
     auto fma = [&](Value a, Value b, Value c) -> Value {
       return math::FmaOp::create(rewriter, loc, a, b, c);
     };
+    // exp(-y) (a sigmoid's) as exp of x = -y with the sign folded into the
+    // constants: the clamp's bounds, k's factor, r = -s (s = y + k ln 2, so
+    // the polynomial's odd coefficients change sign): no negation.
+    double sign = 1.0;
+    Value arg = op.getOperand();
+    if (auto neg = arg.getDefiningOp<arith::NegFOp>()) {
+      arg = neg.getOperand();
+      sign = -1.0;
+    }
     arith::FastMathFlags nsz = arith::FastMathFlags::nsz;
     Value x = arith::MinimumFOp::create(
         rewriter, loc,
-        arith::MaximumFOp::create(rewriter, loc, op.getOperand(), cst(-104.0),
-                                  nsz),
-        cst(89.0), nsz);
+        arith::MaximumFOp::create(rewriter, loc, arg,
+                                  cst(sign > 0 ? -104.0 : -89.0), nsz),
+        cst(sign > 0 ? 89.0 : 104.0), nsz);
     // x log2 e lies in [-150, 129]: added to 1.5 * 2^23, it is rounded to
     // an integer (to nearest even) in the low mantissa bits.
     Value magic = cst(12582912.0);
     Value k = arith::SubFOp::create(
-        rewriter, loc, fma(x, cst(1.44269504088896341), magic), magic);
-    Value r = fma(k, cst(-0.693359375), x);
-    r = fma(k, cst(2.12194440e-4), r);
-    // exp(r) ~ sum p[i] r^i (p[1] rounds to 1 in f32).
+        rewriter, loc, fma(x, cst(sign * 1.44269504088896341), magic), magic);
+    // r = sign * x - k ln 2 (ln 2 in Cephes' two parts), computed as
+    // sign * (x - sign k ln 2).
+    Value r = fma(k, cst(-sign * 0.693359375), x);
+    r = fma(k, cst(sign * 2.12194440e-4), r);
+    // exp(r) ~ sum p[i] r^i (p[1] rounds to 1 in f32); in terms of the
+    // computed value (sign * r), the odd coefficients times sign.
     static constexpr double p[] = {1.0,
                                    1.000000032165515,
                                    0.4999999420602323,
@@ -157,9 +169,10 @@ struct ScalefExp : OpRewritePattern<math::ExpOp> {
                                    0.041668002658692145,
                                    0.008374155711467096,
                                    0.0013843622376241245};
-    Value e = cst(p[6]);
+    auto coefficient = [&](int i) { return i % 2 ? sign * p[i] : p[i]; };
+    Value e = cst(coefficient(6));
     for (int i = 5; i >= 0; --i)
-      e = fma(e, r, cst(p[i]));
+      e = fma(e, r, cst(coefficient(i)));
     Type i32 = rewriter.getI32Type();
     // Whole 512-bit vectors: vscalefps on k as it is (an integral float),
     // 16 lanes at a time (LLVM splits wider vectors into zmm anyway), two

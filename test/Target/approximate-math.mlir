@@ -53,7 +53,8 @@ func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
 // adding and subtracting 1.5 * 2^23 (no roundeven), reduces r = x - k ln 2
 // in two parts, evaluates a degree-6 polynomial in r as 6 FMAs and scales it
 // by 2^k with vscalefps on the float k (16 lanes at a time; llvm.ldexp of
-// an integer k for other widths), no range selects.
+// an integer k for other widths), no range selects. exp(-y) takes y as it
+// is, the sign folded into the clamp and the constants.
 // Without it, upstream's approximation (selects for the range).
 // SCALEF-LABEL: func @exp_scalef
 // SCALEF:       %[[LO:.*]] = arith.maximumf %arg0, %{{.*}} fastmath<nsz> : vector<16xf32>
@@ -76,6 +77,14 @@ func.func @erf_rational(%v: vector<16xf32>) -> vector<16xf32> {
 // SCALEF-COUNT-2: vector.extract_strided_slice %{{.*}} {offsets = [16], sizes = [16], strides = [1]} : vector<32xf32> to vector<16xf32>
 // SCALEF:       llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"
 // SCALEF:       vector.insert_strided_slice %{{.*}} {offsets = [16], strides = [1]} : vector<16xf32> into vector<32xf32>
+// SCALEF-LABEL: func @exp_scalef_negated
+// SCALEF-NOT:   arith.negf
+// SCALEF-DAG:   %[[B89:.*]] = arith.constant dense<-8.900000e+01>
+// SCALEF-DAG:   %[[B104:.*]] = arith.constant dense<1.040000e+02>
+// SCALEF:       %[[LO:.*]] = arith.maximumf %arg0, %[[B89]] fastmath<nsz> : vector<16xf32>
+// SCALEF:       arith.minimumf %[[LO]], %[[B104]] fastmath<nsz> : vector<16xf32>
+// SCALEF-NOT:   arith.negf
+// SCALEF:       return
 // SCALEF-LABEL: func @exp_scalef_narrow
 // SCALEF:       %[[N:.*]] = arith.fptosi %{{.*}} : vector<8xf32> to vector<8xi32>
 // SCALEF:       llvm.call_intrinsic "llvm.ldexp"(%{{.*}}, %[[N]]) : (vector<8xf32>, vector<8xi32>) -> vector<8xf32>
@@ -89,6 +98,11 @@ func.func @exp_scalef(%v: vector<16xf32>) -> vector<16xf32> {
 func.func @exp_scalef_wide(%v: vector<32xf32>) -> vector<32xf32> {
   %e = math.exp %v : vector<32xf32>
   return %e : vector<32xf32>
+}
+func.func @exp_scalef_negated(%v: vector<16xf32>) -> vector<16xf32> {
+  %n = arith.negf %v : vector<16xf32>
+  %e = math.exp %n : vector<16xf32>
+  return %e : vector<16xf32>
 }
 func.func @exp_scalef_narrow(%v: vector<8xf32>) -> vector<8xf32> {
   %e = math.exp %v : vector<8xf32>
