@@ -106,7 +106,8 @@ struct RationalErf : OpRewritePattern<math::ErfOp> {
 /// 1.5 * 2^23 (one FMA and a subtract, no vrndscaleps), r = x - k ln 2 (in
 /// Cephes' two parts), exp(r) as a degree-6 polynomial in Horner form (6
 /// FMAs; fitted to exp's relative error on [-ln 2 / 2, ln 2 / 2], 2e-9 in
-/// exact arithmetic), and the result exp(r) * 2^k by one vscalefps, which
+/// exact arithmetic), and the result exp(r) * 2^k by one vscalefps (through
+/// llvm.ldexp for vectors that are not whole zmm registers), which
 /// covers the whole exponent range: 0 below -104 (2^-150 rounds to zero),
 /// infinity above 89, denormals between, no exponent arithmetic. 13 vector
 /// instructions (the clamp's 2, k's 2, r's 2, the polynomial's 6, the
@@ -173,45 +174,44 @@ struct ScalefExp : OpRewritePattern<math::ExpOp> {
     Value e = cst(coefficient(6));
     for (int i = 5; i >= 0; --i)
       e = fma(e, r, cst(coefficient(i)));
-    Type i32 = rewriter.getI32Type();
     // Whole 512-bit vectors: vscalefps on k as it is (an integral float),
     // 16 lanes at a time (LLVM splits wider vectors into zmm anyway), two
     // instructions fewer than ldexp's integer exponent, which LLVM converts
     // back to float for vscalefps (vcvttps2dq + vcvtdq2ps): SiLU's ~27 vector
     // instructions per 16 lanes, 2 of them.
     if (vec && vec.getNumElements() % 16 == 0) {
-      auto zmm = VectorType::get({16}, rewriter.getF32Type());
       Value allLanes = arith::ConstantOp::create(
           rewriter, loc, rewriter.getI16IntegerAttr(-1));
       // _MM_FROUND_CUR_DIRECTION (an immediate operand).
       Value rounding = arith::ConstantOp::create(rewriter, loc,
                                                  rewriter.getI32IntegerAttr(4));
+      auto scalef = [&](Value e, Value k) -> Value {
+        return LLVM::CallIntrinsicOp::create(
+                   rewriter, loc, VectorType::get({16}, rewriter.getF32Type()),
+                   rewriter.getStringAttr("llvm.x86.avx512.mask.scalef.ps.512"),
+                   ValueRange{e, k, e, allLanes, rounding})
+            .getResult(0);
+      };
+      if (vec.getNumElements() == 16) {
+        rewriter.replaceOp(op, scalef(e, k));
+        return success();
+      }
       Value result = arith::ConstantOp::create(rewriter, loc, vec,
                                                rewriter.getZeroAttr(vec));
       for (int64_t i = 0; i < vec.getNumElements(); i += 16) {
         auto slice = [&](Value v) -> Value {
-          if (vec.getNumElements() == 16)
-            return v;
           return vector::ExtractStridedSliceOp::create(
               rewriter, loc, v, ArrayRef<int64_t>{i}, ArrayRef<int64_t>{16},
               ArrayRef<int64_t>{1});
         };
-        Value part =
-            LLVM::CallIntrinsicOp::create(
-                rewriter, loc, zmm,
-                rewriter.getStringAttr("llvm.x86.avx512.mask.scalef.ps.512"),
-                ValueRange{slice(e), slice(k), slice(e), allLanes, rounding})
-                .getResult(0);
-        result = vec.getNumElements() == 16
-                     ? part
-                     : vector::InsertStridedSliceOp::create(
-                           rewriter, loc, part, result, ArrayRef<int64_t>{i},
-                           ArrayRef<int64_t>{1})
-                           .getResult();
+        result = vector::InsertStridedSliceOp::create(
+            rewriter, loc, scalef(slice(e), slice(k)), result,
+            ArrayRef<int64_t>{i}, ArrayRef<int64_t>{1});
       }
       rewriter.replaceOp(op, result);
       return success();
     }
+    Type i32 = rewriter.getI32Type();
     Type intType = vec ? Type(VectorType::get(vec.getShape(), i32)) : i32;
     Value n = arith::FPToSIOp::create(rewriter, loc, intType, k);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(

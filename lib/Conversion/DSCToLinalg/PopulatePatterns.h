@@ -55,7 +55,6 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType,
                              mlir::ValueRange inputs, BodyBuilder body);
 
-/// tensor.empty of `type` filled with `value`.
 /// out += lhs * rhs as a linalg.generic over loops (numParallel parallel,
 /// then numReduction reduction ones) with the given maps, marked as a
 /// contraction of `kind` (dsc.contraction: "MatMul", "Gemm", "Conv",
@@ -66,6 +65,7 @@ mlir::Value buildContraction(mlir::OpBuilder &b, mlir::Location loc,
                              int64_t numParallel, int64_t numReduction,
                              llvm::StringRef kind);
 
+/// tensor.empty of `type` filled with `value`.
 mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type, mlir::TypedAttr value);
 
