@@ -84,7 +84,10 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
   if (precision == Precision::FP32 && vectorBits > 0) {
     pm.addPass(
         createDSCChannelsLastInputs(DSCChannelsLastInputsOptions{vectorBits}));
-    // The NCHW pads the channels-last copies replaced.
+    pm.addPass(createDSCFlattenPointwiseConvs(
+        DSCFlattenPointwiseConvsOptions{vectorBits}));
+    // The NCHW pads the channels-last copies replaced; the reshapes between
+    // a flattened 1x1 and its init and epilogue.
     pm.addPass(createCanonicalizerPass());
   }
   if (precision == Precision::BF16) {

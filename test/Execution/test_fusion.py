@@ -399,6 +399,18 @@ def _conv_bn_add_relu():
         ops(batch_norm=0, conv=1, add=1, relu=1), fusions({"conv+add+relu": 1}), kernels(1)]
 
 
+@fusion_case("pointwise_conv_bn_add_residual_relu_planes", "kernels")
+def _pointwise_conv_bn_add_relu():
+    # A lone NCHW 1x1 on 12-wide rows: one contraction over the 144-position
+    # planes, its bias, residual add and ReLU collapsed with it.
+    g = G(4)
+    y = g.bn(g.conv("x", 16, 16, k=1), 16)
+    g.node("Relu", [g.node("Add", [y, "x"])], "y")
+    m = g.model([info("x", (1, 16, 12, 12))], [info("y", (1, 16, 12, 12))])
+    return m, {"x": T.randn(7, 1, 16, 12, 12)}, [
+        ops(batch_norm=0, conv=1, add=1, relu=1), fusions({"conv+add+relu": 1}), kernels(1)]
+
+
 @fusion_case("depthwise_conv_bn_relu6", "kernels")
 def _dw_conv_bn_clip():
     g = G(5)

@@ -306,6 +306,31 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCFlattenPointwiseConvs : Pass<"dsc-flatten-pointwise-convs", "mlir::ModuleOp"> {
+  let summary = "NCHW 1x1 convolutions as matmuls over whole channel planes";
+  let description = [{
+    Runs on linalg on tensors (FP32), after `dsc-channels-last` and
+    `dsc-channels-last-inputs`. An f32 2-D convolution that stayed NCHW with
+    a 1x1 window, unit strides and no padding is `out[n, f, h, w] += x[n,
+    c, h, w] * w[f, c]`: its input's channel planes are contiguous rows of
+    H * W positions. Where vectorizing along those rows fills more lanes
+    than along the output's rows (a 56-wide map uses 56 of 64 lanes, its
+    3136 positions all of them), the convolution becomes `out[n, f, p] +=
+    x[n, c, p] * w[f, c]` on collapsed views (`tensor.collapse_shape`,
+    p = h * W + w), expanded back after; the elementwise op that
+    initializes its output (a bias broadcast) and the chain of in-place
+    elementwise ops after it (residual add, activation) are collapsed the
+    same way, so the reshapes between them fold and the contraction kernel
+    keeps its init and epilogue.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Vector register width of the contraction kernels (0: no change)">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DSCUnshareInits : Pass<"dsc-unshare-inits", "mlir::ModuleOp"> {
   let summary = "One copy of a constant accumulator init per in-place writer";
   let description = [{
