@@ -426,10 +426,6 @@ conv("conv2d_dilation_stride_pads", (2, 2, 10, 9), (4, 2, 3, 3), dilations=[2, 1
      strides=[2, 2], pads=[2, 1, 1, 0])
 conv("conv2d_kernel_shape_attr_2x3", (1, 3, 6, 7), (2, 3, 2, 3), kernel_shape=[2, 3])
 conv("conv2d_1x1", (2, 8, 5, 5), (6, 8, 1, 1))
-# NCHW 1x1s over whole channel planes (dsc-flatten-pointwise-convs): 3136
-# positions, all lanes; 63, a masked tail; no bias (a zero fill).
-conv("conv2d_1x1_planes_56", (1, 16, 56, 56), (24, 16, 1, 1))
-conv("conv2d_1x1_planes_7x9_no_bias", (1, 8, 7, 9), (5, 8, 1, 1), bias=False)
 conv("conv2d_auto_same_upper", (1, 2, 8, 8), (3, 2, 3, 3), auto_pad="SAME_UPPER",
      strides=[2, 2])
 conv("conv2d_auto_same_lower", (1, 2, 8, 8), (3, 2, 3, 3), auto_pad="SAME_LOWER",
@@ -3682,6 +3678,12 @@ conv("conv2d_7x7_map_3x3_2mb_weights", (1, 256, 7, 7), (256, 256, 3, 3), pads=[1
      atol=5e-4)
 conv("conv2d_4x4_map_3x3_s2_2mb_weights", (1, 256, 8, 8), (256, 256, 3, 3), pads=[1, 1, 1, 1],
      strides=[2, 2], atol=5e-4)
+
+# NCHW 1x1s left outside channels-last regions, as contractions over whole
+# channel planes (dsc-flatten-pointwise-convs): 3136 positions, all lanes;
+# 63, a masked tail; no bias (a zero fill).
+conv("conv2d_1x1_planes_56", (1, 16, 56, 56), (24, 16, 1, 1))
+conv("conv2d_1x1_planes_7x9_no_bias", (1, 8, 7, 9), (5, 8, 1, 1), bias=False)
 
 if __name__ == "__main__":
     sys.exit(T.main(families=FAMILIES, description=__doc__))

@@ -112,6 +112,57 @@ func.func @residual_prefetch(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
 
 // -----
 
+#x = affine_map<(n, f, p, c) -> (n, c, p)>
+#w = affine_map<(n, f, p, c) -> (f, c)>
+#o = affine_map<(n, f, p, c) -> (n, f, p)>
+memref.global "private" constant @w1x1 : memref<64x256xf32> = dense<0.5>
+
+// Tests that a flattened NCHW 1x1 (x's channel planes 3136 elements, 12.5
+// KB, apart) prefetches into L1, at every reduction step, the two lines of
+// its 32 lanes that the step 16 channels later loads (the channel clamped
+// to the last one, the second line's lane to the plane's end), and that an
+// activation whose rows are under a page apart (next test) does not.
+// CHECK-LABEL: func @rows_ahead
+// CHECK:         scf.for %[[C:.*]] = {{.*}} iter_args
+// CHECK:           %[[AHEAD:.*]] = arith.addi %[[C]], %c16
+// CHECK:           %[[CH:.*]] = arith.minui %[[AHEAD]], %c255
+// CHECK:           memref.prefetch %arg0[%{{.*}}, %[[CH]], %{{.*}}], read, locality<3>, data
+// CHECK:           arith.minui %{{.*}}, %c3135
+// CHECK:           memref.prefetch %arg0[%{{.*}}, %[[CH]], %{{.*}}], read, locality<3>, data
+// CHECK-NOT:       memref.prefetch
+// CHECK:           vector.fma
+func.func @rows_ahead(%x: memref<1x256x3136xf32>, %out: memref<1x64x3136xf32>) {
+  %w = memref.get_global @w1x1 : memref<64x256xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x256x3136xf32>, memref<64x256xf32>)
+      outs(%out : memref<1x64x3136xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func @rows_near
+// CHECK-NOT:     memref.prefetch
+func.func @rows_near(%x: memref<1x256x196xf32>, %out: memref<1x64x196xf32>) {
+  %w = memref.get_global @w1x1 : memref<64x256xf32>
+  linalg.generic {indexing_maps = [#x, #w, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x256x196xf32>, memref<64x256xf32>)
+      outs(%out : memref<1x64x196xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 #mA = affine_map<(n, m, k) -> (m, k)>
 #mB = affine_map<(n, m, k) -> (k, n)>
 #mC = affine_map<(n, m, k) -> (m, n)>
