@@ -33,7 +33,7 @@ namespace dsc {
 namespace {
 
 /// The positions (h, w) of a 4-D NCHW value as one dimension.
-const SmallVector<ReassociationIndices> kPlanes = {{0}, {1}, {2, 3}};
+SmallVector<ReassociationIndices> planes() { return {{0}, {1}, {2, 3}}; }
 
 /// Whether `op` is an f32 NCHW 2-D convolution with a 1x1 window, unit
 /// strides and no padding (the input's planes are the output's size):
@@ -86,16 +86,15 @@ bool collapsibleElementwise(Operation *op) {
 }
 
 /// Collapses `op` (collapsibleElementwise) in place: its operands and result
-/// reshaped, positions one loop.
-LogicalResult collapse(Operation *op, RewriterBase &rewriter) {
+/// reshaped, positions one loop. (Where upstream declines, the reshapes stay:
+/// still correct, only the kernel loses that op.)
+void collapse(Operation *op, RewriterBase &rewriter) {
   auto generic = cast<linalg::GenericOp>(op);
   rewriter.setInsertionPoint(generic);
   FailureOr<linalg::CollapseResult> collapsed =
-      linalg::collapseOpIterationDims(generic, {{0}, {1}, {2, 3}}, rewriter);
-  if (failed(collapsed))
-    return failure();
-  rewriter.replaceOp(generic, collapsed->results);
-  return success();
+      linalg::collapseOpIterationDims(generic, planes(), rewriter);
+  if (succeeded(collapsed))
+    rewriter.replaceOp(generic, collapsed->results);
 }
 
 /// Rewrites the pointwise convolution `conv` on collapsed planes (see the
@@ -123,10 +122,10 @@ void flatten(linalg::GenericOp conv, RewriterBase &rewriter) {
   }
 
   rewriter.setInsertionPoint(conv);
-  Value x3 = tensor::CollapseShapeOp::create(rewriter, loc, x, kPlanes);
+  Value x3 = tensor::CollapseShapeOp::create(rewriter, loc, x, planes());
   Value w2 = tensor::CollapseShapeOp::create(
       rewriter, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-  Value init3 = tensor::CollapseShapeOp::create(rewriter, loc, init, kPlanes);
+  Value init3 = tensor::CollapseShapeOp::create(rewriter, loc, init, planes());
   // Loops (n, f, p, c).
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(0), d(3), d(2)}, ctx),
@@ -141,15 +140,15 @@ void flatten(linalg::GenericOp conv, RewriterBase &rewriter) {
   for (NamedAttribute attr : conv->getDiscardableAttrs())
     flat->setAttr(attr.getName(), attr.getValue());
   Value result = tensor::ExpandShapeOp::create(rewriter, loc, outType,
-                                               flat->getResult(0), kPlanes);
+                                               flat->getResult(0), planes());
   rewriter.replaceOp(conv, result);
 
   // Collapsed the same way, their reshapes and the conv's cancel (folded by
   // the canonicalizer that follows).
   if (producer)
-    (void)collapse(producer, rewriter);
+    collapse(producer, rewriter);
   for (Operation *op : chain)
-    (void)collapse(op, rewriter);
+    collapse(op, rewriter);
 }
 
 struct DSCFlattenPointwiseConvsPass

@@ -901,8 +901,8 @@ constexpr int64_t kStepsPerPrefetch = 4;
 constexpr int64_t kStreamedWeightBytes = 64 * 1024;
 constexpr int64_t kMatVecTiles = 8;
 
-/// Elements between the rows of an activation `b` that consecutive
-/// reduction steps read, from which the kernel prefetches them (see
+/// Bytes between the rows of an activation `b` that consecutive reduction
+/// steps read, from which the kernel prefetches them (see
 /// Emitter::planRowsAhead): a 4 KB page.
 constexpr int64_t kFarRowBytes = 4096;
 /// Reduction steps ahead that such a prefetch reaches.
@@ -1614,8 +1614,9 @@ struct Emitter {
   /// step then prefetches into L1 the lines that the step kRowsAheadSteps
   /// later loads.
   struct RowsAhead {
-    unsigned dim = ~0u; // the reduction loop that steps between rows
-    int64_t lines = 0;  // lines of one step's vector
+    unsigned dim = ~0u;       // the reduction loop that steps between rows
+    int64_t lines = 0;        // lines of one step's vector
+    int64_t lineElements = 0; // elements of `b` per line
   };
 
   RowsAhead planRowsAhead(ArrayRef<unsigned> looped) {
@@ -1633,6 +1634,7 @@ struct Emitter {
       return p;
     p.dim = d;
     p.lines = llvm::divideCeil(vecTile * elementBytes, kCacheLineBytes);
+    p.lineElements = kCacheLineBytes / elementBytes;
     return p;
   }
 
@@ -1643,15 +1645,12 @@ struct Emitter {
     at[p.dim] = arith::MinUIOp::create(
         b, loc, offset(red[p.dim], kRowsAheadSteps * stepOf(p.dim)),
         index(last));
-    int64_t perLine =
-        kCacheLineBytes /
-        (cast<MemRefType>(g.bBuf.getType()).getElementTypeBitWidth() / 8);
     int64_t lastLane = loopSizes[g.vecDim] - 1;
     for (int64_t k = 0; k < p.lines; ++k) {
       SmallVector<Value> lineAt = at;
       if (k)
         lineAt[g.vecDim] = arith::MinUIOp::create(
-            b, loc, offset(at[g.vecDim], k * perLine), index(lastLane));
+            b, loc, offset(at[g.vecDim], k * p.lineElements), index(lastLane));
       memref::PrefetchOp::create(b, loc, g.bBuf, indices(g.bMap, lineAt),
                                  /*isWrite=*/false, /*localityHint=*/3,
                                  /*isDataCache=*/true);
