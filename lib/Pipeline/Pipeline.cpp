@@ -89,6 +89,7 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
     // The NCHW pads the channels-last copies replaced; the reshapes between
     // a flattened 1x1 and its init and epilogue.
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createDSCAccumulateResiduals());
   }
   if (precision == Precision::BF16) {
     // After folding, so weights are final constants when rounded to bf16.

@@ -291,6 +291,14 @@ def kernels(n: int) -> Check:
     return check
 
 
+def arena_below(limit: int) -> Check:
+    """The planned arena is under `limit` bytes."""
+    def check(g: Graph) -> list[str]:
+        got = g.report["arena_bytes"]
+        return [] if got < limit else [f"expected an arena under {limit} bytes, got {got}"]
+    return check
+
+
 def no_fusion_with(*fragments: str) -> Check:
     """No fusion name contains any of `fragments` (e.g. "conv+relu")."""
     def check(g: Graph) -> list[str]:
@@ -409,6 +417,77 @@ def _pointwise_conv_bn_add_relu():
     m = g.model([info("x", (1, 16, 12, 12))], [info("y", (1, 16, 12, 12))])
     return m, {"x": T.randn(7, 1, 16, 12, 12)}, [
         ops(batch_norm=0, conv=1, add=1, relu=1), fusions({"conv+add+relu": 1}), kernels(1)]
+
+
+def _bottleneck(g: G, r: str, c: int, out: str | None = None) -> str:
+    """ResNet's bottleneck on `r` (c channels): 1x1 to c/4, 3x3, 1x1 back
+    with batch norm, the residual add and ReLU."""
+    a = g.node("Relu", [g.conv(r, c, c // 4, k=1, bias=True)])
+    b = g.node("Relu", [g.conv(a, c // 4, c // 4, k=3, bias=True)])
+    y = g.bn(g.conv(b, c // 4, c, k=1), c)
+    return g.node("Relu", [g.node("Add", [y, r])], out)
+
+
+@fusion_case("bottleneck_residual_accumulates", "kernels")
+def _bottleneck_residual():
+    # The residual r (a stem's output) is last read by the block's add: the
+    # last 1x1 accumulates into r's buffer (dsc-accumulate-residuals), so r
+    # and the block's output never take two buffers at once (a 32 x 14 x 14
+    # map is 25,088 bytes; with two of them and the 3x3's output live at the
+    # last 1x1 the arena was over 50,176).
+    g = G(41)
+    r = g.node("Relu", [g.conv("x", 16, 32, bias=True)])
+    z = _bottleneck(g, r, 32)
+    g.conv(z, 32, 16, k=1, bias=True, out="y")
+    m = g.model([info("x", (1, 16, 14, 14))], [info("y", (1, 16, 14, 14))])
+    return m, {"x": T.randn(42, 1, 16, 14, 14)}, [
+        fusions({"conv+add+relu": 1, "conv+relu": 3}), arena_below(2 * 25088)]
+
+
+@fusion_case("bottleneck_residual_read_after_add", "kernels")
+def _bottleneck_residual_read_later():
+    # r is read again after the block's add (a second output): it must keep
+    # its values, so the last 1x1 writes a buffer of its own.
+    g = G(43)
+    r = g.node("Relu", [g.conv("x", 16, 32, bias=True)])
+    z = _bottleneck(g, r, 32)
+    g.conv(z, 32, 16, k=1, bias=True, out="y")
+    g.node("Mul", [r, g.scalar(0.5)], "r_half")
+    m = g.model([info("x", (1, 16, 14, 14))],
+                [info("y", (1, 16, 14, 14)), info("r_half", (1, 32, 14, 14))])
+    return m, {"x": T.randn(44, 1, 16, 14, 14)}, [fusions({"conv+add+relu": 1, "conv+relu": 3})]
+
+
+@fusion_case("bottleneck_chain_downsample_residual", "kernels")
+def _bottleneck_downsample():
+    # A downsampling block (its residual a 1x1 convolution's output, with no
+    # activation), then two plain blocks, each accumulating into the one
+    # before's output; the last block's output feeds a 3x3 (zero-padded:
+    # written into its padded buffer instead).
+    g = G(45)
+    x = g.node("Relu", [g.conv("x", 8, 16, bias=True)])
+    ds = g.bn(g.conv(x, 16, 32, k=1), 32)
+    a = g.node("Relu", [g.conv(x, 16, 8, k=1, bias=True)])
+    b = g.node("Relu", [g.conv(a, 8, 8, k=3, bias=True)])
+    z = g.node("Relu", [g.node("Add", [g.bn(g.conv(b, 8, 32, k=1), 32), ds])])
+    z = _bottleneck(g, _bottleneck(g, z, 32), 32)
+    g.conv(z, 32, 8, k=3, bias=True, out="y")
+    m = g.model([info("x", (1, 8, 12, 12))], [info("y", (1, 8, 12, 12))])
+    return m, {"x": T.randn(46, 1, 8, 12, 12)}, []
+
+
+@fusion_case("linear_residual_accumulates", "kernels")
+def _linear_residual():
+    # A transformer's second linear layer with its residual (the first
+    # layer's output, read last by that add) and no activation after it:
+    # the matmul starts from the residual plus its bias, no epilogue left.
+    g = G(47)
+    r = g.linear("x", 24, 32)
+    h = g.node("Relu", [g.linear(r, 32, 48)])
+    z = g.node("Add", [g.linear(h, 48, 32), r])
+    y = g.node("MatMul", [z, g.param(g.randn(32, 8, scale=0.3))], "y")
+    m = g.model([info("x", (2, 6, 24))], [info("y", (2, 6, 8))])
+    return m, {"x": T.randn(48, 2, 6, 24)}, []
 
 
 @fusion_case("depthwise_conv_bn_relu6", "kernels")

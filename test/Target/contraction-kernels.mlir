@@ -1925,3 +1925,56 @@ func.func @amx_row_paired(%q: memref<2x64x32xbf16>, %k: memref<2x16x64xbf16>,
   }
   return
 }
+
+// -----
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#row = affine_map<(m, n) -> (n)>
+
+// Tests that an init reading the output (dsc-accumulate-residuals: a
+// residual's buffer given the bias, `out + bias`) is one kernel with the
+// matmul: the accumulators start from the bias alone, the output's rows
+// (the residual) are prefetched before the reduction and added after it,
+// then the ReLU, one store per vector, no linalg op left.
+// CHECK-LABEL: func @matmul_into_residual
+// CHECK:       scf.forall
+// CHECK-COUNT-4: memref.prefetch %arg2
+// CHECK:       scf.for {{.*}} iter_args
+// CHECK:         vector.fma
+// CHECK:       vector.load %arg2
+// CHECK:       arith.addf
+// CHECK:       arith.maximumf {{.*}} : vector<32xf32>
+// CHECK:       vector.store {{.*}}, %arg2
+// CHECK-NOT:   linalg.generic
+// AMX-LABEL:   func @matmul_into_residual
+// AMX-NOT:     linalg.generic
+func.func @matmul_into_residual(%a: memref<64x128xf32>, %b: memref<128x64xf32>,
+                                %out: memref<64x64xf32>, %bias: memref<64xf32>) {
+  linalg.generic {indexing_maps = [#row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %o, %x : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#mA, #mB, #mC],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x128xf32>, memref<128x64xf32>)
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
+      outs(%out : memref<64x64xf32>) {
+  ^bb0(%o: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %o, %z : f32
+    linalg.yield %r : f32
+  }
+  return
+}

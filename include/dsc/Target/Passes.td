@@ -306,6 +306,24 @@ def DSCChannelsLastInputs : Pass<"dsc-channels-last-inputs", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DSCAccumulateResiduals : Pass<"dsc-accumulate-residuals", "mlir::ModuleOp"> {
+  let summary = "Residual adds after f32 contractions as their inits, in place";
+  let description = [{
+    Runs on linalg on tensors (FP32). A contraction whose init is a bias
+    broadcast or a fill and whose in-place epilogue first adds a residual
+    `r` (`out + r`, read at the output's indices), where that epilogue is
+    `r`'s last reader, starts from `r` instead: the init becomes `r + bias`
+    written into `r` (outs `r`), and the epilogue keeps the rest of its body
+    (an activation) or goes. Bufferized, the contraction accumulates into
+    the residual's buffer: no separate output whose lines are fetched only
+    to be overwritten, one map live instead of two. Not where the result
+    feeds a `tensor.pad` or the function's return (their producers write
+    into those buffers directly).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def DSCFlattenPointwiseConvs : Pass<"dsc-flatten-pointwise-convs", "mlir::ModuleOp"> {
   let summary = "NCHW 1x1 convolutions as matmuls over whole channel planes";
   let description = [{

@@ -68,6 +68,11 @@ namespace {
 struct Group {
   linalg::GenericOp contraction;
   linalg::LinalgOp init;     // writes the output just before (optional)
+  // The init reads the output too (dsc-accumulate-residuals: `out + bias`
+  // into a residual's buffer): its rows are loaded first.
+  bool initReadsOut = false;
+  // That init is `out + v`: the output added after the reduction instead.
+  bool initAddsOut = false;
   linalg::LinalgOp epilogue; // updates the output in place after (optional)
   // The output's bf16 roundings right after (--precision=bf16: the next
   // contractions' inputs), into buffers the kernel does not read: its rows
@@ -845,6 +850,27 @@ bool fitsGroup(linalg::LinalgOp op, const Group &g, bool readsOut) {
   return true;
 }
 
+/// Whether the elementwise `op` yields `out + v` and reads its output
+/// value nowhere else (v of its inputs only).
+bool addsOut(linalg::LinalgOp op) {
+  Block *body = op->getRegion(0).getBlocks().begin().operator->();
+  BlockArgument out = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  auto add =
+      body->getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  return add && out.hasOneUse() && (add.getLhs() == out || add.getRhs() == out);
+}
+
+/// Whether the in-place `op` (`out + v`) is the init of the contraction
+/// right after it, which accumulates into the same buffer: that one then
+/// adds `out` after its reduction (prefetched), where as the previous one's
+/// epilogue it would load `out` before its reduction.
+bool initOfNext(linalg::LinalgOp op) {
+  auto next = dyn_cast_or_null<linalg::GenericOp>(neighbour(op, false));
+  return next && next->hasAttr(kContractionAttr) && addsOut(op) &&
+         next.getNumDpsInits() == 1 &&
+         next.getDpsInits()[0] == op.getDpsInits()[0];
+}
+
 /// The line size the software prefetches step by.
 constexpr int64_t kCacheLineBytes = 64;
 
@@ -1388,17 +1414,22 @@ struct Emitter {
       if (!perRow)
         continue;
       // The row's elements lie along the innermost index (Vector access).
-      int64_t elementBytes =
-          cast<MemRefType>(v.getType()).getElementTypeBitWidth() / 8;
-      int64_t span = lanes * access->stride;
-      int64_t perLine = std::max<int64_t>(1, kCacheLineBytes / elementBytes);
-      SmallVector<Value> idx = indices(inMap, eDims);
-      Value first = idx.back();
-      for (int64_t e = 0; e < span; e += perLine) {
-        idx.back() = e ? offset(first, e) : first;
-        memref::PrefetchOp::create(b, loc, v, idx, /*isWrite=*/false,
-                                   /*localityHint=*/3, /*isDataCache=*/true);
-      }
+      prefetchRow(v, indices(inMap, eDims), access->stride);
+    }
+  }
+
+  /// Prefetches into L1 the lines of the `lanes * stride` elements of
+  /// `memref` from `idx` on along its innermost index.
+  void prefetchRow(Value memref, SmallVector<Value> idx, int64_t stride) {
+    int64_t elementBytes =
+        cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
+    int64_t span = lanes * stride;
+    int64_t perLine = std::max<int64_t>(1, kCacheLineBytes / elementBytes);
+    Value first = idx.back();
+    for (int64_t e = 0; e < span; e += perLine) {
+      idx.back() = e ? offset(first, e) : first;
+      memref::PrefetchOp::create(b, loc, memref, idx, /*isWrite=*/false,
+                                 /*localityHint=*/3, /*isDataCache=*/true);
     }
   }
 
@@ -2329,12 +2360,27 @@ struct Emitter {
 
             // The initial value of the row at `dims`: the init's, or the
             // output's.
-            auto initialRow = [&](ArrayRef<Value> dims) -> Value {
-              if (g.init)
-                return evalElementwise(g.init, dims, Value(), outMask);
+            auto outRow = [&](ArrayRef<Value> dims) -> Value {
               if (g.outGather)
                 return gatherLanes(g.out, outMap, dims, g.vecDim);
               return loadVector(g.out, indices(outMap, dims), outMask);
+            };
+            // An init `out + v` (a residual's buffer given its bias) adds
+            // the output's rows after the reduction instead, prefetched
+            // before it like an epilogue's residual: loaded first, every
+            // accumulator's chain waited on them. Not where partial sums
+            // pass through the output between reduction blocks.
+            bool deferOut = g.initAddsOut && !kLo && !g.amx && !g.outGather;
+            auto initialRow = [&](ArrayRef<Value> dims) -> Value {
+              if (!g.init)
+                return outRow(dims);
+              Value acc;
+              if (deferOut)
+                acc = arith::ConstantOp::create(
+                    b, loc, DenseElementsAttr::get(vecType, -0.0f));
+              else if (g.initReadsOut)
+                acc = outRow(dims);
+              return evalElementwise(g.init, dims, acc, outMask);
             };
             auto initial = [&]() {
               SmallVector<Value> accs;
@@ -2368,10 +2414,15 @@ struct Emitter {
             if (g.epilogue && !g.outGather)
               for (auto &dims : rows)
                 prefetchEpilogue(dims);
+            if (deferOut)
+              for (auto &dims : rows)
+                prefetchRow(g.out, indices(outMap, dims), 1);
             // The row at `dims` with its sums `result`: the epilogue's
             // value where `final`, stored, and its bf16 roundings.
             auto storeRow = [&](ArrayRef<Value> dims, Value result,
                                 bool final) {
+              if (final && deferOut)
+                result = arith::AddFOp::create(b, loc, outRow(dims), result);
               if (final && g.epilogue)
                 result = evalElementwise(g.epilogue, dims, result, outMask);
               if (final && !g.keepOut) {
@@ -2873,11 +2924,19 @@ struct DSCContractionKernelsPass
         return;
       auto init =
           dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/true));
-      if (fitsGroup(init, *g, /*readsOut=*/false))
+      // (An in-place init could also be the previous contraction's
+      // epilogue, where that one writes the same buffer: a downsampling
+      // 1x1's output given the next bias. It stays this one's: initOfNext.)
+      bool claimed = !groups.empty() && init && groups.back().epilogue == init;
+      if (!claimed && fitsGroup(init, *g, /*readsOut=*/true)) {
         g->init = init;
+        g->initReadsOut =
+            init.payloadUsesValueFromOperand(init.getDpsInitOperand(0));
+        g->initAddsOut = g->initReadsOut && addsOut(init);
+      }
       auto epi =
           dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/false));
-      if (fitsGroup(epi, *g, /*readsOut=*/true))
+      if (fitsGroup(epi, *g, /*readsOut=*/true) && !initOfNext(epi))
         g->epilogue = epi;
       findRoundings(
           g->epilogue ? g->epilogue.getOperation() : op.getOperation(), *g);
