@@ -428,6 +428,14 @@ def _bottleneck(g: G, r: str, c: int, out: str | None = None) -> str:
     return g.node("Relu", [g.node("Add", [y, r])], out)
 
 
+def _stem_bottleneck_head(g: G) -> str:
+    """x (1, 16, 14, 14) -> a 3x3 stem to 32 channels (r) -> a bottleneck on
+    r -> a 1x1 head to 16 channels, "y". Returns r."""
+    r = g.node("Relu", [g.conv("x", 16, 32, bias=True)])
+    g.conv(_bottleneck(g, r, 32), 32, 16, k=1, bias=True, out="y")
+    return r
+
+
 @fusion_case("bottleneck_residual_accumulates", "kernels")
 def _bottleneck_residual():
     # The residual r (a stem's output) is last read by the block's add: the
@@ -436,9 +444,7 @@ def _bottleneck_residual():
     # map is 25,088 bytes; with two of them and the 3x3's output live at the
     # last 1x1 the arena was over 50,176).
     g = G(41)
-    r = g.node("Relu", [g.conv("x", 16, 32, bias=True)])
-    z = _bottleneck(g, r, 32)
-    g.conv(z, 32, 16, k=1, bias=True, out="y")
+    _stem_bottleneck_head(g)
     m = g.model([info("x", (1, 16, 14, 14))], [info("y", (1, 16, 14, 14))])
     return m, {"x": T.randn(42, 1, 16, 14, 14)}, [
         fusions({"conv+add+relu": 1, "conv+relu": 3}), arena_below(2 * 25088)]
@@ -449,9 +455,7 @@ def _bottleneck_residual_read_later():
     # r is read again after the block's add (a second output): it must keep
     # its values, so the last 1x1 writes a buffer of its own.
     g = G(43)
-    r = g.node("Relu", [g.conv("x", 16, 32, bias=True)])
-    z = _bottleneck(g, r, 32)
-    g.conv(z, 32, 16, k=1, bias=True, out="y")
+    r = _stem_bottleneck_head(g)
     g.node("Mul", [r, g.scalar(0.5)], "r_half")
     m = g.model([info("x", (1, 16, 14, 14))],
                 [info("y", (1, 16, 14, 14)), info("r_half", (1, 32, 14, 14))])
