@@ -853,7 +853,7 @@ bool fitsGroup(linalg::LinalgOp op, const Group &g, bool readsOut) {
 /// Whether the elementwise `op` yields `out + v` and reads its output
 /// value nowhere else (v of its inputs only).
 bool addsOut(linalg::LinalgOp op) {
-  Block *body = op->getRegion(0).getBlocks().begin().operator->();
+  Block *body = op.getBlock();
   BlockArgument out = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   auto add =
       body->getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
