@@ -89,6 +89,9 @@ void buildLinalgPipeline(OpPassManager &pm, Precision precision, bool bf16Dot,
     // The NCHW pads the channels-last copies replaced; the reshapes between
     // a flattened 1x1 and its init and epilogue.
     pm.addPass(createCanonicalizerPass());
+    // After those reshapes fold, so a flattened 1x1's residual add is its
+    // epilogue's. FP32 only: with bf16, block outputs are stored only as
+    // their roundings, so there is no f32 output to save.
     pm.addPass(createDSCAccumulateResiduals());
   }
   if (precision == Precision::BF16) {

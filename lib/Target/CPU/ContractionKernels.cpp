@@ -2924,9 +2924,10 @@ struct DSCContractionKernelsPass
         return;
       auto init =
           dyn_cast_or_null<linalg::LinalgOp>(neighbour(op, /*before=*/true));
-      // (An in-place init could also be the previous contraction's
+      // (An in-place init may also fit the previous contraction as its
       // epilogue, where that one writes the same buffer: a downsampling
-      // 1x1's output given the next bias. It stays this one's: initOfNext.)
+      // 1x1's output given the next bias. One `out + v` is left to this
+      // contraction there (initOfNext); any other stays the previous one's.)
       bool claimed = !groups.empty() && init && groups.back().epilogue == init;
       if (!claimed && fitsGroup(init, *g, /*readsOut=*/true)) {
         g->init = init;
